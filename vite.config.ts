@@ -1,0 +1,35 @@
+import { defineConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+// Threads in ORT's WASM backend need SharedArrayBuffer, which needs a cross-origin-isolated page.
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export default defineConfig({
+  define: {
+    __APP_VERSION__: JSON.stringify(pkg.version),
+  },
+  resolve: {
+    // Without this condition ORT's WebGPU bundle inlines a second, unused 27 MB copy of its wasm.
+    conditions: ['onnxruntime-web-use-extern-wasm'],
+  },
+  oxc: {
+    jsx: { runtime: 'automatic', importSource: 'preact' },
+  },
+  optimizeDeps: {
+    // Imported only from a worker: without this the first dev load re-optimises and reloads mid-run.
+    include: ['@huggingface/transformers', 'comlink', 'idb'],
+  },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4096,
+  },
+  server: { host: '127.0.0.1', headers: crossOriginIsolation },
+  preview: { host: '127.0.0.1', headers: crossOriginIsolation },
+});
