@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { readFileSync } from 'node:fs';
+import { ortAssetsPlugin, ortVersion } from './scripts/ort-assets-plugin.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -13,7 +14,11 @@ const crossOriginIsolation = {
 export default defineConfig({
   define: {
     __APP_VERSION__: JSON.stringify(pkg.version),
+    __ORT_VERSION__: JSON.stringify(ortVersion),
   },
+  // A missing file must be a 404, not index.html: the engine reports it as missing instead of choking on '<'.
+  appType: 'mpa',
+  plugins: [ortAssetsPlugin()],
   resolve: {
     // Without this condition ORT's WebGPU bundle inlines a second, unused 27 MB copy of its wasm.
     conditions: ['onnxruntime-web-use-extern-wasm'],

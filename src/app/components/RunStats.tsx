@@ -1,0 +1,30 @@
+import type { Session } from '../session.ts';
+import { formatMs, formatTps } from '../format.ts';
+
+export function RunStats({ session }: { session: Session }) {
+  const run = session.lastRun.value;
+  if (!run) return null;
+  const rows: [string, string, string][] = [
+    ['Prompt tokens', String(run.promptTokens), 'prompt-tokens'],
+    ['Output tokens', String(run.outputTokens), 'output-tokens'],
+    ['Finished by', run.finishReason === 'aborted' ? 'stopped' : run.finishReason, 'finish-reason'],
+    ['Time to first token', formatMs(run.ttftMs), 'ttft'],
+    ['Prefill', formatMs(run.prefillMs), 'prefill'],
+    ['Decode', formatTps(run.decodeTps), 'decode-tps'],
+    ['Token gap p50 / p95 / p99', `${formatMs(run.gapP50Ms)} / ${formatMs(run.gapP95Ms)} / ${formatMs(run.gapP99Ms)}`, 'gaps'],
+    ['Seen on the page: TTFT, decode', `${formatMs(run.pageTtftMs)}, ${formatTps(run.pageDecodeTps)}`, 'page-timings'],
+  ];
+  return (
+    <section class="panel" aria-labelledby="stats-heading" data-testid="run-stats">
+      <h2 id="stats-heading">This run</h2>
+      <dl class="stats">
+        {rows.map(([label, value, id]) => (
+          <div key={id}>
+            <dt>{label}</dt>
+            <dd data-testid={`stat-${id}`}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import * as Comlink from 'comlink';
+import type { GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress } from '../workers/engine.ts';
+import type { EngineWorkerApi } from '../workers/protocol.ts';
+import { EngineError, toEngineError } from '../workers/errors.ts';
+
+/** A text piece as it reached the page, stamped with the page's clock. */
+export interface ArrivedToken {
+  text: string;
+  index: number;
+  arrivedAtMs: number;
+}
+
+export interface ClientGeneration {
+  result: GenerationResult;
+  sentAtMs: number;
+  arrivals: ArrivedToken[];
+  endedAtMs: number;
+}
+
+/**
+ * The page's handle on one engine worker. A crashed worker fails every pending call with a clear
+ * error instead of leaving promises hanging, and the next load starts a fresh worker.
+ */
+export class EngineClient {
+  private worker: Worker | null = null;
+  private api: Comlink.Remote<EngineWorkerApi> | null = null;
+  private crash: Promise<never> | null = null;
+  private nextRequest = 0;
+
+  private start(): Comlink.Remote<EngineWorkerApi> {
+    this.dispose();
+    const worker = new Worker(new URL('../workers/transformers.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+    this.crash = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => {
+        reject(new EngineError('generation-failed', `The engine worker crashed: ${event.message || 'no details given'}. Load the model again to restart it.`));
+        this.dispose();
+      });
+    });
+    this.crash.catch(() => {});
+    this.worker = worker;
+    this.api = Comlink.wrap<EngineWorkerApi>(worker);
+    return this.api;
+  }
+
+  private async call<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await (this.crash ? Promise.race([work, this.crash]) : work);
+    } catch (error) {
+      throw toEngineError(error);
+    }
+  }
+
+  load(options: LoadOptions & { wasmThreads?: number }, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
+    const api = this.start();
+    return this.call(api.load(options, Comlink.proxy(onProgress)));
+  }
+
+  async generate(request: GenerateRequest, onToken: (token: ArrivedToken) => void, signal: AbortSignal): Promise<ClientGeneration> {
+    const api = this.api;
+    if (!api) throw new EngineError('not-loaded', 'No model is loaded; load one first.');
+    const requestId = `r${++this.nextRequest}`;
+    const arrivals: ArrivedToken[] = [];
+    const abort = (): void => void api.abort(requestId);
+    signal.addEventListener('abort', abort, { once: true });
+    const sentAtMs = performance.now();
+    try {
+      const result = await this.call(
+        api.generate(
+          requestId,
+          request,
+          Comlink.proxy((token) => {
+            const arrived = { text: token.text, index: token.index, arrivedAtMs: performance.now() };
+            arrivals.push(arrived);
+            onToken(arrived);
+          }),
+        ),
+      );
+      return { result, sentAtMs, arrivals, endedAtMs: performance.now() };
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+  }
+
+  dispose(): void {
+    this.api?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = null;
+    this.api = null;
+    this.crash = null;
+  }
+}

@@ -1,0 +1,186 @@
+import { batch, computed, signal } from '@preact/signals';
+import { EngineClient } from './engine-client.ts';
+import { FrameTextBuffer } from './frame-text-buffer.ts';
+import { CATALOG, DEFAULT_MODEL_ID } from '../models/catalog.ts';
+import { parseManifest, type ManifestModel } from '../models/manifest.ts';
+import { buildRunRecord, type RunRecord } from '../metrics/run-record.ts';
+import { RunStore } from '../metrics/run-store.ts';
+import type { DevicePreference, LoadInfo, LoadProgress } from '../workers/engine.ts';
+import { toEngineError } from '../workers/errors.ts';
+
+export type LoadState =
+  | { status: 'idle' }
+  | { status: 'loading'; modelId: string; progress: LoadProgress }
+  | { status: 'ready'; info: LoadInfo; device: DevicePreference }
+  | { status: 'failed'; modelId: string };
+
+const HISTORY_LIMIT = 50;
+const PREFERENCES_KEY = 'wirthforge.preferences';
+
+interface Preferences {
+  modelId: string;
+  device: DevicePreference;
+  maxNewTokens: number;
+}
+
+function readPreferences(): Preferences {
+  const defaults: Preferences = { modelId: DEFAULT_MODEL_ID, device: 'auto', maxNewTokens: 64 };
+  try {
+    const stored = JSON.parse(localStorage.getItem(PREFERENCES_KEY) ?? '{}') as Partial<Preferences>;
+    return {
+      modelId: typeof stored.modelId === 'string' ? stored.modelId : defaults.modelId,
+      device: stored.device === 'wasm' || stored.device === 'webgpu' ? stored.device : defaults.device,
+      maxNewTokens: typeof stored.maxNewTokens === 'number' && stored.maxNewTokens > 0 ? stored.maxNewTokens : defaults.maxNewTokens,
+    };
+  } catch {
+    return defaults;
+  }
+}
+
+/** The page's state and the actions on it; components only read signals and call these. */
+export class Session {
+  private readonly engine = new EngineClient();
+  private readonly store = new RunStore();
+  private abortController: AbortController | null = null;
+
+  readonly modelId = signal(DEFAULT_MODEL_ID);
+  readonly device = signal<DevicePreference>('auto');
+  readonly maxNewTokens = signal(64);
+  readonly prompt = signal('');
+  readonly available = signal<ManifestModel[]>([]);
+  readonly load = signal<LoadState>({ status: 'idle' });
+  readonly output = signal('');
+  readonly generating = signal(false);
+  readonly lastRun = signal<RunRecord | null>(null);
+  readonly history = signal<RunRecord[]>([]);
+  readonly error = signal<string | null>(null);
+  readonly notice = signal<string | null>(null);
+
+  readonly models = computed(() =>
+    CATALOG.map((model) => ({ ...model, generated: this.available.value.some((m) => m.id === model.id) })),
+  );
+
+  constructor(private readonly appVersion: string) {
+    const preferences = readPreferences();
+    this.modelId.value = preferences.modelId;
+    this.device.value = preferences.device;
+    this.maxNewTokens.value = preferences.maxNewTokens;
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.readManifest(), this.refreshHistory()]);
+  }
+
+  private async readManifest(): Promise<void> {
+    try {
+      const response = await fetch(new URL('models/manifest.json', new URL(import.meta.env.BASE_URL, location.origin)));
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      this.available.value = parseManifest(await response.json()).models;
+    } catch (error) {
+      this.error.value = `The list of bundled models could not be read (${error instanceof Error ? error.message : String(error)}).`;
+    }
+  }
+
+  private async refreshHistory(): Promise<void> {
+    try {
+      this.history.value = await this.store.recent(HISTORY_LIMIT);
+    } catch (error) {
+      this.notice.value = `History is unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  savePreferences(): void {
+    const preferences: Preferences = { modelId: this.modelId.value, device: this.device.value, maxNewTokens: this.maxNewTokens.value };
+    try {
+      localStorage.setItem(PREFERENCES_KEY, JSON.stringify(preferences));
+    } catch {
+      // Private mode or a full quota: preferences are a convenience, the session goes on without them.
+    }
+  }
+
+  private isLoaded(): boolean {
+    const state = this.load.value;
+    return state.status === 'ready' && state.info.modelId === this.modelId.value && state.device === this.device.value;
+  }
+
+  async loadModel(): Promise<boolean> {
+    const modelId = this.modelId.value;
+    const device = this.device.value;
+    this.error.value = null;
+    this.load.value = { status: 'loading', modelId, progress: { phase: 'fetch', loadedBytes: 0, totalBytes: 0 } };
+    try {
+      const info = await this.engine.load({ modelId, device }, (progress) => {
+        this.load.value = { status: 'loading', modelId, progress };
+      });
+      this.load.value = { status: 'ready', info, device };
+      return true;
+    } catch (error) {
+      batch(() => {
+        this.load.value = { status: 'failed', modelId };
+        this.error.value = toEngineError(error).message;
+      });
+      return false;
+    }
+  }
+
+  async generate(): Promise<void> {
+    if (this.generating.value) return;
+    const prompt = this.prompt.value;
+    if (!prompt.trim()) {
+      this.error.value = 'Type a prompt first.';
+      return;
+    }
+    this.generating.value = true;
+    try {
+      if (!this.isLoaded() && !(await this.loadModel())) return;
+      const state = this.load.value;
+      if (state.status !== 'ready') return;
+      batch(() => {
+        this.error.value = null;
+        this.output.value = '';
+      });
+      const controller = new AbortController();
+      this.abortController = controller;
+      const text = new FrameTextBuffer((piece) => {
+        this.output.value += piece;
+      });
+      const generation = await this.engine.generate({ prompt, maxNewTokens: this.maxNewTokens.value }, (token) => text.push(token.text), controller.signal);
+      text.flush();
+      const record = buildRunRecord({
+        at: Date.now(),
+        appVersion: this.appVersion,
+        prompt,
+        load: state.info,
+        result: generation.result,
+        page: { sentAtMs: generation.sentAtMs, arrivalTimesMs: generation.arrivals.map((a) => a.arrivedAtMs), endedAtMs: generation.endedAtMs },
+      });
+      this.lastRun.value = record;
+      void this.persist(record);
+    } catch (error) {
+      this.error.value = toEngineError(error).message;
+      if (this.load.value.status === 'ready' && /crashed/.test(this.error.value)) this.load.value = { status: 'idle' };
+    } finally {
+      this.abortController = null;
+      this.generating.value = false;
+    }
+  }
+
+  /** Runs after the stream has ended, so storage never holds up a token. */
+  private async persist(record: RunRecord): Promise<void> {
+    try {
+      const saved = await this.store.add(record);
+      this.history.value = [saved, ...this.history.value].slice(0, HISTORY_LIMIT);
+    } catch (error) {
+      this.notice.value = `This run could not be saved (${error instanceof Error ? error.message : String(error)}); earlier history is untouched.`;
+    }
+  }
+
+  stop(): void {
+    this.abortController?.abort();
+  }
+
+  async clearHistory(): Promise<void> {
+    await this.store.clear();
+    this.history.value = [];
+  }
+}

@@ -1,0 +1,4 @@
+/** Replaced at build time by Vite's `define` (see vite.config.ts). */
+declare const __APP_VERSION__: string;
+/** onnxruntime-web's version: the folder its wasm is served from, so a new ORT never meets a stale cache. */
+declare const __ORT_VERSION__: string;

@@ -1,0 +1,78 @@
+import { generationTimings } from './generation-metrics.ts';
+import type { FinishReason, GenerationResult, LoadInfo } from '../workers/engine.ts';
+
+/** One generation as stored in IndexedDB and shown in the history list. */
+export interface RunRecord {
+  id?: number;
+  at: number;
+  appVersion: string;
+  modelId: string;
+  engine: string;
+  device: string;
+  wasmThreads: number;
+  promptPreview: string;
+  promptTokens: number;
+  outputTokens: number;
+  finishReason: FinishReason;
+  /** Measured in the engine's worker. */
+  ttftMs: number;
+  prefillMs: number;
+  decodeTps: number;
+  gapP50Ms: number;
+  gapP95Ms: number;
+  gapP99Ms: number;
+  totalMs: number;
+  /** Measured on the page, so worker hops, RPC and UI cost are included. */
+  pageTtftMs: number;
+  pageDecodeTps: number;
+}
+
+const PREVIEW_CHARS = 120;
+
+export interface PageClock {
+  sentAtMs: number;
+  arrivalTimesMs: readonly number[];
+  endedAtMs: number;
+}
+
+/** Builds the stored record from what the engine measured and what the page saw arrive. */
+export function buildRunRecord(input: {
+  at: number;
+  appVersion: string;
+  prompt: string;
+  load: Pick<LoadInfo, 'modelId' | 'engine' | 'device' | 'wasmThreads'>;
+  result: GenerationResult;
+  page: PageClock;
+}): RunRecord {
+  const { result, page } = input;
+  const engineSide = generationTimings({
+    startedAtMs: result.startedAtMs,
+    promptReadyAtMs: result.promptReadyAtMs,
+    tokenTimesMs: result.tokenTimesMs,
+    endedAtMs: result.tokenTimesMs.at(-1) ?? result.startedAtMs,
+  });
+  const firstArrival = page.arrivalTimesMs[0];
+  const lastArrival = page.arrivalTimesMs.at(-1);
+  const pageSpan = firstArrival === undefined || lastArrival === undefined ? 0 : lastArrival - firstArrival;
+  return {
+    at: input.at,
+    appVersion: input.appVersion,
+    modelId: input.load.modelId,
+    engine: input.load.engine,
+    device: input.load.device,
+    wasmThreads: input.load.wasmThreads,
+    promptPreview: input.prompt.slice(0, PREVIEW_CHARS),
+    promptTokens: result.promptTokens,
+    outputTokens: result.outputTokens,
+    finishReason: result.finishReason,
+    ttftMs: engineSide.ttftMs,
+    prefillMs: engineSide.prefillMs,
+    decodeTps: engineSide.decodeTps,
+    gapP50Ms: engineSide.gaps.p50,
+    gapP95Ms: engineSide.gaps.p95,
+    gapP99Ms: engineSide.gaps.p99,
+    totalMs: engineSide.totalMs,
+    pageTtftMs: firstArrival === undefined ? Number.NaN : firstArrival - page.sentAtMs,
+    pageDecodeTps: result.outputTokens < 2 || pageSpan <= 0 ? Number.NaN : ((result.outputTokens - 1) * 1000) / pageSpan,
+  };
+}

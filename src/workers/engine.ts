@@ -1,0 +1,71 @@
+/**
+ * The one contract every engine implements, so that whoever drives engines (the page today, the
+ * scheduler worker later) never knows which library is behind one.
+ */
+
+export type EngineKind = 'transformers' | 'web-llm' | 'synthetic';
+
+/** `auto` lets the engine pick; the user (and the e2e suite) can force either path. */
+export type DevicePreference = 'auto' | 'wasm' | 'webgpu';
+export type ResolvedDevice = 'wasm' | 'webgpu';
+
+export interface LoadProgress {
+  phase: 'fetch' | 'init' | 'warmup' | 'ready';
+  /** Bytes fetched so far across all of the model's files; 0 when unknown. */
+  loadedBytes: number;
+  totalBytes: number;
+  file?: string;
+}
+
+export interface LoadOptions {
+  modelId: string;
+  device: DevicePreference;
+}
+
+export interface LoadInfo {
+  modelId: string;
+  engine: EngineKind;
+  device: ResolvedDevice;
+  /** Why this device was chosen, in words a user understands. */
+  deviceReason: string;
+  wasmThreads: number;
+  footprintBytes: number;
+  loadMs: number;
+  warmupMs: number;
+}
+
+export interface GenerateRequest {
+  prompt: string;
+  maxNewTokens: number;
+}
+
+/** One decoded piece of text, stamped with the engine's clock (performance.now() in its worker). */
+export interface TokenEvent {
+  text: string;
+  /** 0-based index of the generated token this text completes. */
+  index: number;
+  atMs: number;
+}
+
+export type FinishReason = 'length' | 'eos' | 'aborted';
+
+/** What the engine measured for one request; timings are on the engine's own clock. */
+export interface GenerationResult {
+  text: string;
+  promptTokens: number;
+  outputTokens: number;
+  finishReason: FinishReason;
+  startedAtMs: number;
+  /** When tokenisation ended and the prefill forward pass began. */
+  promptReadyAtMs: number;
+  /** Arrival time of each generated token. */
+  tokenTimesMs: number[];
+}
+
+export interface Engine {
+  readonly kind: EngineKind;
+  load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo>;
+  generate(request: GenerateRequest, onToken: (token: TokenEvent) => void, signal: AbortSignal): Promise<GenerationResult>;
+  unload(): Promise<void>;
+  footprintBytes(): number;
+}

@@ -1,0 +1,42 @@
+/**
+ * Turns a stream of token ids into text pieces as soon as they are printable.
+ *
+ * Decoding tokens one by one breaks on byte-level vocabularies (a UTF-8 character split over tokens
+ * decodes to U+FFFD) and on SentencePiece (a lone token loses its leading space), so we decode the
+ * pending window with the text already emitted from it and emit only the new suffix. The window is
+ * dropped after a newline, which keeps each step's work bounded on long outputs.
+ */
+export type DecodeIds = (ids: readonly number[]) => string;
+
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+export class IncrementalDecoder {
+  private window: number[] = [];
+  private emittedFromWindow = 0;
+
+  constructor(private readonly decode: DecodeIds) {}
+
+  /** Returns the newly printable text after this token ('' while a character is still incomplete). */
+  push(id: number): string {
+    this.window.push(id);
+    const text = this.decode(this.window);
+    if (text.endsWith(REPLACEMENT_CHARACTER)) return '';
+    const piece = text.slice(this.emittedFromWindow);
+    if (text.endsWith('\n')) {
+      this.window = [];
+      this.emittedFromWindow = 0;
+    } else {
+      this.emittedFromWindow = text.length;
+    }
+    return piece;
+  }
+
+  /** Whatever is still held back at the end of generation (an incomplete character stays as U+FFFD). */
+  flush(): string {
+    if (this.window.length === 0) return '';
+    const piece = this.decode(this.window).slice(this.emittedFromWindow);
+    this.window = [];
+    this.emittedFromWindow = 0;
+    return piece;
+  }
+}

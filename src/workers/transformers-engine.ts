@@ -1,0 +1,252 @@
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  BaseStreamer,
+  InterruptableStoppingCriteria,
+  type TextStreamer,
+  env,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type ProgressInfo,
+} from '@huggingface/transformers';
+import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
+import { chooseDevice, type AdapterProbe } from './device-choice.ts';
+import { EngineError } from './errors.ts';
+import { IncrementalDecoder } from './incremental-decoder.ts';
+import { chooseWasmThreads } from './wasm-threads.ts';
+import { modelBytes, parseManifest, type ManifestModel } from '../models/manifest.ts';
+
+export interface TransformersEngineConfig {
+  /** Absolute URL of the folder that holds `manifest.json` and one folder per model. */
+  modelsUrl: string;
+  /** Absolute URL of the folder that serves ORT's `.mjs`/`.wasm` files; never a CDN. */
+  ortUrl: string;
+}
+
+const WARMUP_PROMPT = 'Hi';
+
+async function probeAdapter(): Promise<AdapterProbe> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return { webgpuApi: false, adapterFound: false, isFallbackAdapter: false };
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return { webgpuApi: true, adapterFound: false, isFallbackAdapter: false };
+    const legacy = adapter as GPUAdapter & { isFallbackAdapter?: boolean };
+    return { webgpuApi: true, adapterFound: true, isFallbackAdapter: Boolean(adapter.info?.isFallbackAdapter ?? legacy.isFallbackAdapter) };
+  } catch {
+    return { webgpuApi: true, adapterFound: false, isFallbackAdapter: false };
+  }
+}
+
+/**
+ * A static host answers a missing file with its index.html and status 200; the engine would then
+ * choke on '<'. Such answers become 404s so that a missing file is reported as missing.
+ */
+function guardedFetch(input: string | URL, init?: RequestInit): Promise<Response> {
+  return fetch(input, init).then((response) => {
+    const type = response.headers.get('content-type') ?? '';
+    if (response.ok && type.includes('text/html')) return new Response(null, { status: 404, statusText: 'Not Found' });
+    return response;
+  });
+}
+
+/** Names what went wrong in words that point at the fix, from the engine's own error text. */
+function describeLoadFailure(modelId: string, error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/protobuf|Failed to load model|invalid model|can't create a session|onnx/i.test(message)) {
+    return new EngineError('model-corrupt', `The model file of ${modelId} is damaged or incomplete and could not be read (${message}). Regenerate it with "npm run models".`);
+  }
+  if (/JSON|Unexpected token|is not valid/i.test(message)) {
+    return new EngineError('model-corrupt', `A configuration file of ${modelId} is not valid JSON (${message}). Regenerate it with "npm run models".`);
+  }
+  if (/Could not locate file|404/i.test(message)) {
+    return new EngineError('model-missing', `A file of ${modelId} is missing on this server (${message}).`);
+  }
+  return new EngineError('generation-failed', `${modelId} could not be loaded: ${message}`);
+}
+
+/** Streams generated ids out as text pieces; the first `put` carries the prompt and is skipped. */
+class TokenStreamer extends BaseStreamer {
+  private promptSeen = false;
+  private readonly decoder: IncrementalDecoder;
+  readonly tokenTimesMs: number[] = [];
+
+  constructor(tokenizer: PreTrainedTokenizer, private readonly onToken: (token: TokenEvent) => void) {
+    super();
+    this.decoder = new IncrementalDecoder((ids) => tokenizer.decode([...ids], { skip_special_tokens: true }));
+  }
+
+  override put(value: bigint[][]): void {
+    if (!this.promptSeen) {
+      this.promptSeen = true;
+      return;
+    }
+    for (const id of value[0] ?? []) {
+      const atMs = performance.now();
+      const index = this.tokenTimesMs.length;
+      this.tokenTimesMs.push(atMs);
+      const text = this.decoder.push(Number(id));
+      if (text) this.onToken({ text, index, atMs });
+    }
+  }
+
+  override end(): void {
+    const text = this.decoder.flush();
+    if (text) this.onToken({ text, index: this.tokenTimesMs.length - 1, atMs: performance.now() });
+  }
+}
+
+export class TransformersEngine implements Engine {
+  readonly kind = 'transformers' as const;
+  private model: PreTrainedModel | null = null;
+  private tokenizer: PreTrainedTokenizer | null = null;
+  private loaded: { info: LoadInfo; entry: ManifestModel } | null = null;
+  private busy = false;
+
+  constructor(private readonly config: TransformersEngineConfig) {
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = config.modelsUrl;
+    // Files come from our own origin; the Cache API would serve a stale copy after a rebuild.
+    env.useBrowserCache = false;
+    env.useWasmCache = false;
+    env.fetch = guardedFetch;
+    const wasm = env.backends.onnx.wasm;
+    if (wasm) wasm.wasmPaths = config.ortUrl;
+  }
+
+  footprintBytes(): number {
+    return this.loaded?.info.footprintBytes ?? 0;
+  }
+
+  private async findModel(modelId: string): Promise<ManifestModel> {
+    const response = await guardedFetch(new URL('manifest.json', this.config.modelsUrl));
+    if (!response.ok) {
+      throw new EngineError('model-missing', 'This server has no model manifest (models/manifest.json). Run "npm run models" before building.');
+    }
+    const entry = parseManifest(await response.json()).models.find((m) => m.id === modelId);
+    if (!entry) {
+      throw new EngineError('model-missing', `${modelId} is not among the models generated for this build. Generate it with "npm run models -- --only ${modelId}".`);
+    }
+    for (const file of entry.files) {
+      const head = await guardedFetch(new URL(`${modelId}/${file.path}`, this.config.modelsUrl), { method: 'HEAD' });
+      if (!head.ok) {
+        throw new EngineError('model-missing', `${modelId} is missing its file ${file.path} on this server (HTTP ${head.status}). Generate it with "npm run models -- --only ${modelId}".`);
+      }
+    }
+    return entry;
+  }
+
+  async load(options: LoadOptions & { wasmThreads?: number }, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
+    await this.unload();
+    const started = performance.now();
+    const entry = await this.findModel(options.modelId);
+    const choice = chooseDevice(options.device, await probeAdapter());
+    if (!choice.ok) throw new EngineError('backend-unavailable', choice.reason);
+    const wasmThreads = chooseWasmThreads({
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      hardwareConcurrency: globalThis.navigator?.hardwareConcurrency ?? 1,
+      parameters: entry.parameters,
+      requested: options.wasmThreads,
+    });
+    const wasm = env.backends.onnx.wasm;
+    if (wasm) wasm.numThreads = wasmThreads;
+
+    const totalBytes = modelBytes(entry);
+    onProgress({ phase: 'fetch', loadedBytes: 0, totalBytes });
+    const progress_callback = (info: ProgressInfo): void => {
+      if (info.status === 'progress_total') onProgress({ phase: 'fetch', loadedBytes: info.loaded, totalBytes: info.total || totalBytes });
+      else if (info.status === 'progress') onProgress({ phase: 'fetch', loadedBytes: info.loaded, totalBytes, file: info.file });
+    };
+    try {
+      this.tokenizer = await AutoTokenizer.from_pretrained(options.modelId, { progress_callback });
+      onProgress({ phase: 'init', loadedBytes: totalBytes, totalBytes });
+      this.model = await AutoModelForCausalLM.from_pretrained(options.modelId, { device: choice.device, dtype: 'fp32', progress_callback });
+    } catch (error) {
+      this.model = null;
+      this.tokenizer = null;
+      throw describeLoadFailure(options.modelId, error);
+    }
+    const loadMs = performance.now() - started;
+
+    onProgress({ phase: 'warmup', loadedBytes: totalBytes, totalBytes });
+    const warmupStart = performance.now();
+    await this.run({ prompt: WARMUP_PROMPT, maxNewTokens: 2 }, () => {}, new AbortController().signal);
+    const warmupMs = performance.now() - warmupStart;
+
+    const info: LoadInfo = {
+      modelId: options.modelId,
+      engine: this.kind,
+      device: choice.device,
+      deviceReason: choice.reason,
+      wasmThreads: choice.device === 'wasm' ? wasmThreads : 0,
+      footprintBytes: totalBytes,
+      loadMs,
+      warmupMs,
+    };
+    this.loaded = { info, entry };
+    onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
+    return info;
+  }
+
+  generate(request: GenerateRequest, onToken: (token: TokenEvent) => void, signal: AbortSignal): Promise<GenerationResult> {
+    if (!this.loaded) return Promise.reject(new EngineError('not-loaded', 'No model is loaded; load one first.'));
+    return this.run(request, onToken, signal);
+  }
+
+  private async run(request: GenerateRequest, onToken: (token: TokenEvent) => void, signal: AbortSignal): Promise<GenerationResult> {
+    const model = this.model;
+    const tokenizer = this.tokenizer;
+    if (!model || !tokenizer) throw new EngineError('not-loaded', 'No model is loaded; load one first.');
+    if (this.busy) throw new EngineError('busy', 'This engine is already generating; wait for it or stop it first.');
+    this.busy = true;
+    try {
+      const startedAtMs = performance.now();
+      const inputs = tokenizer(request.prompt);
+      const promptTokens = Number(inputs.input_ids.dims.at(-1) ?? 0);
+      const promptReadyAtMs = performance.now();
+      const stopper = new InterruptableStoppingCriteria();
+      const onAbort = (): void => stopper.interrupt();
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) stopper.interrupt();
+      const streamer = new TokenStreamer(tokenizer, onToken);
+      try {
+        const output = (await model.generate({
+          ...inputs,
+          max_new_tokens: request.maxNewTokens,
+          do_sample: false,
+          // The typings demand a TextStreamer although generate() only calls put() and end().
+          streamer: streamer as unknown as TextStreamer,
+          stopping_criteria: [stopper],
+        })) as { tolist(): bigint[][] };
+        const ids = output.tolist()[0]?.slice(promptTokens).map(Number) ?? [];
+        const outputTokens = streamer.tokenTimesMs.length;
+        return {
+          text: tokenizer.decode(ids, { skip_special_tokens: true }),
+          promptTokens,
+          outputTokens,
+          finishReason: signal.aborted ? 'aborted' : outputTokens >= request.maxNewTokens ? 'length' : 'eos',
+          startedAtMs,
+          promptReadyAtMs,
+          tokenTimesMs: streamer.tokenTimesMs,
+        };
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    } catch (error) {
+      if (error instanceof EngineError) throw error;
+      throw new EngineError('generation-failed', `Generation failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async unload(): Promise<void> {
+    const model = this.model;
+    this.model = null;
+    this.tokenizer = null;
+    this.loaded = null;
+    if (model) await model.dispose();
+  }
+}
