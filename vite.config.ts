@@ -33,6 +33,8 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     target: 'es2022',
+    // The bare reference page ships too, so anyone can rerun the benchmark's comparison.
+    rollupOptions: { input: { app: 'index.html', bare: 'bench/bare.html' } },
     chunkSizeWarningLimit: 4096,
   },
   server: { host: '127.0.0.1', headers: crossOriginIsolation },

@@ -1,0 +1,110 @@
+/** Headless Chromium driving the built app and the bare reference page for the benchmark. */
+import { chromium, type Browser, type Page } from '@playwright/test';
+import type { RunRecord } from '../src/metrics/run-record.ts';
+import type { BareRunRequest, BareRunResult } from './bare-protocol.ts';
+
+const FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--enable-unsafe-webgpu',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env['WF_CHROMIUM'] ?? '/usr/bin/chromium', args: FLAGS });
+}
+
+async function waitReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.getAttribute('data-ready') === 'true', null, { timeout: 60_000 });
+}
+
+/** The newest run record the app stored, read straight from its IndexedDB. */
+function latestRecord(page: Page): Promise<RunRecord | null> {
+  return page.evaluate(
+    () =>
+      new Promise<RunRecord | null>((resolve, reject) => {
+        const open = indexedDB.open('wirthforge');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('runs')) return resolve(null);
+          const cursor = db.transaction('runs').objectStore('runs').index('by-at').openCursor(null, 'prev');
+          cursor.onerror = () => reject(cursor.error);
+          cursor.onsuccess = () => resolve((cursor.result?.value as RunRecord | undefined) ?? null);
+        };
+      }),
+  );
+}
+
+/** Drives the real UI: the figures include the worker hop, comlink and the page's rendering. */
+export class AppDriver {
+  constructor(readonly page: Page) {}
+
+  static async open(browser: Browser, baseUrl: string): Promise<AppDriver> {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error(`[app] ${error.message}`));
+    await page.goto(baseUrl);
+    await waitReady(page);
+    return new AppDriver(page);
+  }
+
+  async load(modelId: string, device: 'wasm' | 'webgpu', maxNewTokens: number): Promise<{ device: string; threads: number }> {
+    const page = this.page;
+    await page.getByTestId('model-select').selectOption(modelId);
+    await page.getByTestId('device-select').selectOption(device);
+    await page.getByTestId('max-tokens').fill(String(maxNewTokens));
+    await page.getByTestId('max-tokens').dispatchEvent('change');
+    await page.getByTestId('load-button').click();
+    const status = page.getByTestId('load-status').or(page.getByTestId('error'));
+    await status.first().waitFor({ timeout: 600_000 });
+    if (await page.getByTestId('error').isVisible()) throw new Error(`the app could not load ${modelId}: ${await page.getByTestId('error').innerText()}`);
+    const text = await page.getByTestId('load-status').innerText();
+    const threads = Number(/\((\d+) threads?\)/.exec(text)?.[1] ?? 0);
+    return { device: await page.getByTestId('loaded-device').innerText(), threads };
+  }
+
+  async run(prompt: string): Promise<RunRecord> {
+    const page = this.page;
+    const before = (await latestRecord(page))?.id ?? 0;
+    await page.getByTestId('prompt').fill(prompt);
+    await page.getByTestId('generate-button').click();
+    await page.waitForFunction(
+      async (previous) =>
+        new Promise<boolean>((resolve) => {
+          const open = indexedDB.open('wirthforge');
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('runs')) return resolve(false);
+            const req = db.transaction('runs').objectStore('runs').getAllKeys();
+            req.onsuccess = () => resolve(req.result.some((key) => Number(key) > previous));
+          };
+          open.onerror = () => resolve(false);
+        }),
+      before,
+      { timeout: 600_000, polling: 100 },
+    );
+    const record = await latestRecord(page);
+    if (!record) throw new Error('the app stored no record for the run');
+    return record;
+  }
+}
+
+export class BareDriver {
+  constructor(readonly page: Page) {}
+
+  static async open(browser: Browser, baseUrl: string): Promise<BareDriver> {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error(`[bare] ${error.message}`));
+    await page.goto(new URL('bench/bare.html', baseUrl).href);
+    await waitReady(page);
+    return new BareDriver(page);
+  }
+
+  run(request: BareRunRequest): Promise<BareRunResult> {
+    return this.page.evaluate((r) => (window as unknown as { wfBareRun(r: BareRunRequest): Promise<BareRunResult> }).wfBareRun(r), request);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * `npm run bench`: drives the built app in headless Chromium and prints, and writes as JSON, per model
+ * TTFT and decode TPS (median, min–max, after a warm-up) and ratios measured side by side, in
+ * alternation, on the same model and thread count:
+ *   app ÷ bare transformers.js page · browser WASM ÷ native Node · WebGPU ÷ WASM.
+ * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE.
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { preview } from 'vite';
+import { AppDriver, BareDriver, launchChromium } from './browser.ts';
+import { NativeRunner } from './native.ts';
+import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
+import { planFor, type BenchPlan } from './plan.ts';
+
+interface Series {
+  ttftMs: number[];
+  decodeTps: number[];
+}
+
+const emptySeries = (): Series => ({ ttftMs: [], decodeTps: [] });
+
+function add(series: Series, run: { ttftMs: number; decodeTps: number }): void {
+  series.ttftMs.push(run.ttftMs);
+  series.decodeTps.push(run.decodeTps);
+}
+
+function summary(series: Series): { ttftMs: Spread; decodeTps: Spread } {
+  return { ttftMs: spread(series.ttftMs), decodeTps: spread(series.decodeTps) };
+}
+
+function ratios(a: Series, b: Series): { decode: Spread; ttft: Spread } {
+  return { decode: pairedSpeedRatio(a.decodeTps, b.decodeTps, 'throughput'), ttft: pairedSpeedRatio(a.ttftMs, b.ttftMs, 'latency') };
+}
+
+function fmt(s: Spread, digits = 1): string {
+  return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
+}
+
+function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string } {
+  const full = argv.includes('--full');
+  const runsAt = argv.indexOf('--runs');
+  const outAt = argv.indexOf('--out');
+  const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : undefined;
+  if (runs !== undefined && !(runs >= 1)) throw new Error('--runs needs a positive number');
+  return { full, runs, out: outAt >= 0 ? argv[outAt + 1] : undefined };
+}
+
+async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
+  const browser = await launchChromium();
+  const native = new NativeRunner(modelsDir);
+  try {
+    const app = await AppDriver.open(browser, baseUrl);
+    const bare = await BareDriver.open(browser, baseUrl);
+
+    console.log(`[bench] ${plan.model}: loading in the app (wasm)…`);
+    const loaded = await app.load(plan.model, 'wasm', plan.maxNewTokens);
+    const threads = loaded.threads;
+    const request = { modelId: plan.model, device: 'wasm' as const, threads, prompt: plan.prompt, maxNewTokens: plan.maxNewTokens };
+    const appSeries = emptySeries();
+    const appEngineSeries = emptySeries();
+    const bareSeries = emptySeries();
+    const nativeSeries = emptySeries();
+    console.log(`[bench] warm-up (excluded), ${threads} WASM thread(s)`);
+    await app.run(plan.prompt);
+    await bare.run(request);
+    await native.run(request);
+    for (let i = 0; i < plan.runs; i++) {
+      // Rotate the order each round so no side always runs first (or right after the other).
+      const order = [0, 1, 2].map((k) => (k + i) % 3);
+      for (const side of order) {
+        if (side === 0) {
+          const record = await app.run(plan.prompt);
+          add(appSeries, { ttftMs: record.pageTtftMs, decodeTps: record.pageDecodeTps });
+          add(appEngineSeries, { ttftMs: record.ttftMs, decodeTps: record.decodeTps });
+        } else if (side === 1) add(bareSeries, await bare.run(request));
+        else add(nativeSeries, await native.run(request));
+      }
+      console.log(`[bench] round ${i + 1}/${plan.runs}: app ${appSeries.decodeTps.at(-1)!.toFixed(1)} · bare ${bareSeries.decodeTps.at(-1)!.toFixed(1)} · native ${nativeSeries.decodeTps.at(-1)!.toFixed(1)} tok/s`);
+    }
+    await native.dispose();
+
+    console.log(`[bench] ${plan.webgpu.model}: WebGPU vs WASM in two app pages…`);
+    const gpuPage = await AppDriver.open(browser, baseUrl);
+    const cpuPage = await AppDriver.open(browser, baseUrl);
+    const gpuLoad = await gpuPage.load(plan.webgpu.model, 'webgpu', plan.webgpu.maxNewTokens);
+    const cpuLoad = await cpuPage.load(plan.webgpu.model, 'wasm', plan.webgpu.maxNewTokens);
+    const gpuSeries = emptySeries();
+    const cpuSeries = emptySeries();
+    await gpuPage.run(plan.prompt);
+    await cpuPage.run(plan.prompt);
+    for (let i = 0; i < plan.webgpu.runs; i++) {
+      const pair = i % 2 === 0 ? [gpuPage, cpuPage] : [cpuPage, gpuPage];
+      for (const driver of pair) {
+        const record = await driver.run(plan.prompt);
+        add(driver === gpuPage ? gpuSeries : cpuSeries, { ttftMs: record.pageTtftMs, decodeTps: record.pageDecodeTps });
+      }
+    }
+
+    return {
+      model: plan.model,
+      threads,
+      series: { app: appSeries, appEngine: appEngineSeries, bare: bareSeries, native: nativeSeries },
+      figures: { app: summary(appSeries), appEngine: summary(appEngineSeries), bare: summary(bareSeries), native: summary(nativeSeries) },
+      ratios: { appOverBare: ratios(appSeries, bareSeries), browserWasmOverNative: ratios(bareSeries, nativeSeries) },
+      webgpu: {
+        model: plan.webgpu.model,
+        devices: { webgpu: gpuLoad.device, wasm: cpuLoad.device },
+        wasmThreads: cpuLoad.threads,
+        figures: { webgpu: summary(gpuSeries), wasm: summary(cpuSeries) },
+        series: { webgpu: gpuSeries, wasm: cpuSeries },
+        ratio: ratios(gpuSeries, cpuSeries),
+      },
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const plan = planFor(args.full ? 'full' : 'quick', args.runs);
+  const distDir = resolve('dist');
+  const modelsDir = join(distDir, 'models');
+  if (!existsSync(join(modelsDir, plan.model, 'config.json'))) {
+    throw new Error(`dist/models/${plan.model} is missing: run "npm run build" first${plan.mode === 'full' ? ' after "npm run models -- --all"' : ''}.`);
+  }
+  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const baseUrl = server.resolvedUrls?.local[0];
+  if (!baseUrl) throw new Error('vite preview did not report a URL');
+  try {
+    const started = new Date();
+    const result = await measure(plan, baseUrl, modelsDir);
+    const report = {
+      schema: 'wirthforge-bench/1',
+      startedAt: started.toISOString(),
+      durationS: (Date.now() - started.getTime()) / 1000,
+      plan,
+      environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: (await import('node:os')).cpus().length },
+      ...result,
+    };
+    const out = args.out ?? join('bench-results', `bench-${plan.mode}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+    mkdirSync(resolve(out, '..'), { recursive: true });
+    writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+
+    const f = result.figures;
+    console.log(`\nWirthforge bench (${plan.mode}) — ${plan.model}, ${plan.maxNewTokens} new tokens, ${result.threads} WASM thread(s), ${plan.runs} runs after a warm-up`);
+    console.log(`                        decode tok/s median (min–max)      TTFT ms median (min–max)`);
+    console.log(`  app (page-observed)   ${fmt(f.app.decodeTps).padEnd(34)} ${fmt(f.app.ttftMs)}`);
+    console.log(`  app (engine clock)    ${fmt(f.appEngine.decodeTps).padEnd(34)} ${fmt(f.appEngine.ttftMs)}`);
+    console.log(`  bare transformers.js  ${fmt(f.bare.decodeTps).padEnd(34)} ${fmt(f.bare.ttftMs)}`);
+    console.log(`  native (Node, ORT)    ${fmt(f.native.decodeTps).padEnd(34)} ${fmt(f.native.ttftMs)}`);
+    console.log(`Speed ratios (paired, median (min–max); above 1 = first is faster):`);
+    console.log(`  app ÷ bare             decode ${fmt(result.ratios.appOverBare.decode, 3)}   TTFT ${fmt(result.ratios.appOverBare.ttft, 3)}`);
+    console.log(`  browser WASM ÷ native  decode ${fmt(result.ratios.browserWasmOverNative.decode, 3)}   TTFT ${fmt(result.ratios.browserWasmOverNative.ttft, 3)}`);
+    const g = result.webgpu;
+    console.log(`  WebGPU ÷ WASM (${g.model}, app)  decode ${fmt(g.ratio.decode, 4)}   TTFT ${fmt(g.ratio.ttft, 4)}   [webgpu ${fmt(g.figures.webgpu.decodeTps)} tok/s, wasm ${fmt(g.figures.wasm.decodeTps)} tok/s]`);
+    console.log(`\nWrote ${out}`);
+  } finally {
+    await server.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exit(1);
+});
