@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { readFileSync } from 'node:fs';
 import { ortAssetsPlugin, ortVersion } from './scripts/ort-assets-plugin.ts';
+import { modelFilesPlugin } from './scripts/model-files-plugin.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,7 +19,7 @@ export default defineConfig({
   },
   // A missing file must be a 404, not index.html: the engine reports it as missing instead of choking on '<'.
   appType: 'mpa',
-  plugins: [ortAssetsPlugin()],
+  plugins: [ortAssetsPlugin(), modelFilesPlugin()],
   resolve: {
     // Without this condition ORT's WebGPU bundle inlines a second, unused 27 MB copy of its wasm.
     conditions: ['onnxruntime-web-use-extern-wasm'],

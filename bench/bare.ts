@@ -10,7 +10,8 @@ import { timedGenerate } from './timed-generate.ts';
 const base = new URL(import.meta.env.BASE_URL, location.origin);
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
-env.localModelPath = new URL('models/', base).href;
+// A path, not a URL: transformers.js 4 takes an absolute URL here for a remote host.
+env.localModelPath = `${import.meta.env.BASE_URL}models/`;
 env.useBrowserCache = false;
 env.useWasmCache = false;
 const wasm = env.backends.onnx.wasm!;

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress } from '../workers/engine.ts';
-import type { EngineWorkerApi } from '../workers/protocol.ts';
+import { CANCEL_FLAG_SET, type EngineWorkerApi } from '../workers/protocol.ts';
 import { EngineError, toEngineError } from '../workers/errors.ts';
 
 /** A text piece as it reached the page, stamped with the page's clock. */
@@ -60,7 +60,11 @@ export class EngineClient {
     if (!api) throw new EngineError('not-loaded', 'No model is loaded; load one first.');
     const requestId = `r${++this.nextRequest}`;
     const arrivals: ArrivedToken[] = [];
-    const abort = (): void => void api.abort(requestId);
+    const cancelFlag = typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    const abort = (): void => {
+      if (cancelFlag) Atomics.store(cancelFlag, 0, CANCEL_FLAG_SET);
+      void api.abort(requestId);
+    };
     signal.addEventListener('abort', abort, { once: true });
     const sentAtMs = performance.now();
     try {
@@ -73,6 +77,7 @@ export class EngineClient {
             arrivals.push(arrived);
             onToken(arrived);
           }),
+          cancelFlag,
         ),
       );
       return { result, sentAtMs, arrivals, endedAtMs: performance.now() };

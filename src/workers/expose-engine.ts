@@ -1,17 +1,28 @@
 import * as Comlink from 'comlink';
 import type { Engine } from './engine.ts';
-import type { EngineWorkerApi } from './protocol.ts';
+import { CANCEL_FLAG_SET, type EngineWorkerApi } from './protocol.ts';
 
 /** Speaks the engine-worker protocol on behalf of any Engine, turning abort calls into AbortSignals. */
 export function exposeEngine(engine: Engine): void {
   const inFlight = new Map<string, AbortController>();
   const api: EngineWorkerApi = {
     load: (options, onProgress) => engine.load(options, onProgress),
-    async generate(requestId, request, onToken) {
+    async generate(requestId, request, onToken, cancelFlag) {
       const controller = new AbortController();
       inFlight.set(requestId, controller);
+      // abort() fires its listeners synchronously, so an engine stops at this very token.
+      const checkFlag = (): void => {
+        if (cancelFlag && !controller.signal.aborted && Atomics.load(cancelFlag, 0) === CANCEL_FLAG_SET) controller.abort();
+      };
       try {
-        return await engine.generate(request, onToken, controller.signal);
+        return await engine.generate(
+          request,
+          (token) => {
+            onToken(token);
+            checkFlag();
+          },
+          controller.signal,
+        );
       } finally {
         inFlight.delete(requestId);
       }

@@ -3,15 +3,21 @@
  * implements it, the page's client calls it, neither imports the other.
  *
  * AbortSignal cannot cross a worker boundary, so cancellation is a separate call keyed by request id.
+ * That call is a message, and a worker busy in a generation loop whose every await resolves as a
+ * microtask never reads its messages; so where shared memory exists the page also passes a one-slot
+ * flag that the worker checks at every token (see CANCEL_FLAG_SET).
  */
 import type { GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 
 export interface EngineWorkerApi {
   load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo>;
-  generate(requestId: string, request: GenerateRequest, onToken: (token: TokenEvent) => void): Promise<GenerationResult>;
+  generate(requestId: string, request: GenerateRequest, onToken: (token: TokenEvent) => void, cancelFlag?: Int32Array): Promise<GenerationResult>;
   abort(requestId: string): void;
   unload(): Promise<void>;
 }
+
+/** The value the page stores (with Atomics) in slot 0 of a generation's cancel flag to stop it. */
+export const CANCEL_FLAG_SET = 1;
 
 /**
  * Errors cross the boundary as plain data (comlink keeps only message and name), so each one carries

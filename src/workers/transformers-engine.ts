@@ -17,8 +17,11 @@ import { chooseWasmThreads } from './wasm-threads.ts';
 import { modelBytes, parseManifest, type ManifestModel } from '../models/manifest.ts';
 
 export interface TransformersEngineConfig {
-  /** Absolute URL of the folder that holds `manifest.json` and one folder per model. */
-  modelsUrl: string;
+  /**
+   * Path (not URL) of the folder that holds `manifest.json` and one folder per model. transformers.js
+   * 4 treats an absolute URL here as a remote host and, with remote models off, finds nothing.
+   */
+  modelsPath: string;
   /** Absolute URL of the folder that serves ORT's `.mjs`/`.wasm` files; never a CDN. */
   ortUrl: string;
 }
@@ -107,7 +110,7 @@ export class TransformersEngine implements Engine {
   constructor(private readonly config: TransformersEngineConfig) {
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
-    env.localModelPath = config.modelsUrl;
+    env.localModelPath = config.modelsPath;
     // Files come from our own origin; the Cache API would serve a stale copy after a rebuild.
     env.useBrowserCache = false;
     env.useWasmCache = false;
@@ -120,8 +123,12 @@ export class TransformersEngine implements Engine {
     return this.loaded?.info.footprintBytes ?? 0;
   }
 
+  private modelsUrl(path: string): URL {
+    return new URL(path, new URL(this.config.modelsPath, globalThis.location.href));
+  }
+
   private async findModel(modelId: string): Promise<ManifestModel> {
-    const response = await guardedFetch(new URL('manifest.json', this.config.modelsUrl));
+    const response = await guardedFetch(this.modelsUrl('manifest.json'));
     if (!response.ok) {
       throw new EngineError('model-missing', 'This server has no model manifest (models/manifest.json). Run "npm run models" before building.');
     }
@@ -130,7 +137,7 @@ export class TransformersEngine implements Engine {
       throw new EngineError('model-missing', `${modelId} is not among the models generated for this build. Generate it with "npm run models -- --only ${modelId}".`);
     }
     for (const file of entry.files) {
-      const head = await guardedFetch(new URL(`${modelId}/${file.path}`, this.config.modelsUrl), { method: 'HEAD' });
+      const head = await guardedFetch(this.modelsUrl(`${modelId}/${file.path}`), { method: 'HEAD' });
       if (!head.ok) {
         throw new EngineError('model-missing', `${modelId} is missing its file ${file.path} on this server (HTTP ${head.status}). Generate it with "npm run models -- --only ${modelId}".`);
       }
