@@ -1,13 +1,13 @@
 import * as Comlink from 'comlink';
 import type { Engine } from './engine.ts';
-import { CANCEL_FLAG_SET, type EngineWorkerApi } from './protocol.ts';
+import { CANCEL_FLAG_SET, type EngineWorkerApi, type TokenPortMessage } from './protocol.ts';
 
 /** Speaks the engine-worker protocol on behalf of any Engine, turning abort calls into AbortSignals. */
 export function exposeEngine(engine: Engine): void {
   const inFlight = new Map<string, AbortController>();
   const api: EngineWorkerApi = {
     load: (options, onProgress) => engine.load(options, onProgress),
-    async generate(requestId, request, onToken, cancelFlag) {
+    async generate(requestId, request, tokenPort, cancelFlag) {
       const controller = new AbortController();
       inFlight.set(requestId, controller);
       // abort() fires its listeners synchronously, so an engine stops at this very token.
@@ -18,12 +18,14 @@ export function exposeEngine(engine: Engine): void {
         return await engine.generate(
           request,
           (token) => {
-            onToken(token);
+            tokenPort.postMessage({ kind: 'token', token } satisfies TokenPortMessage);
             checkFlag();
           },
           controller.signal,
         );
       } finally {
+        tokenPort.postMessage({ kind: 'end' } satisfies TokenPortMessage);
+        tokenPort.close();
         inFlight.delete(requestId);
       }
     },

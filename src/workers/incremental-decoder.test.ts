@@ -32,4 +32,23 @@ describe('IncrementalDecoder', () => {
     expect(d.flush()).toBe('\uFFFD');
     expect(d.flush()).toBe('');
   });
+
+  it('gives the same text as one whole decode on a long output with no newline', () => {
+    const pieces: Record<number, string> = { 1: '▁once', 2: '▁upon', 3: '▁a', 4: '▁time' };
+    const decode = (ids: readonly number[]): string => ids.map((id) => pieces[id]).join('').replace(/▁/g, ' ').replace(/^ /, '');
+    const ids = Array.from({ length: 200 }, (_, i) => (i % 4) + 1);
+    const d = new IncrementalDecoder(decode);
+    const streamed = ids.map((id) => d.push(id)).join('') + d.flush();
+    expect(streamed).toBe(decode(ids));
+  });
+
+  it('does each step with a bounded window', () => {
+    let longest = 0;
+    const d = new IncrementalDecoder((ids) => {
+      longest = Math.max(longest, ids.length);
+      return decodeBytes(ids);
+    });
+    for (let i = 0; i < 1000; i++) d.push(97 + (i % 26));
+    expect(longest).toBeLessThanOrEqual(17);
+  });
 });

@@ -4,11 +4,14 @@
  * Decoding tokens one by one breaks on byte-level vocabularies (a UTF-8 character split over tokens
  * decodes to U+FFFD) and on SentencePiece (a lone token loses its leading space), so we decode the
  * pending window with the text already emitted from it and emit only the new suffix. The window is
- * dropped after a newline, which keeps each step's work bounded on long outputs.
+ * cut back to a few tokens of context once it grows (and dropped after a newline), so each step's
+ * work stays bounded on long outputs instead of growing with them.
  */
 export type DecodeIds = (ids: readonly number[]) => string;
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
+const WINDOW_LIMIT = 16;
+const CONTEXT_TOKENS = 4;
 
 export class IncrementalDecoder {
   private window: number[] = [];
@@ -25,6 +28,9 @@ export class IncrementalDecoder {
     if (text.endsWith('\n')) {
       this.window = [];
       this.emittedFromWindow = 0;
+    } else if (this.window.length > WINDOW_LIMIT) {
+      this.window = this.window.slice(-CONTEXT_TOKENS);
+      this.emittedFromWindow = this.decode(this.window).length;
     } else {
       this.emittedFromWindow = text.length;
     }

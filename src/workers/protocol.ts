@@ -6,15 +6,22 @@
  * That call is a message, and a worker busy in a generation loop whose every await resolves as a
  * microtask never reads its messages; so where shared memory exists the page also passes a one-slot
  * flag that the worker checks at every token (see CANCEL_FLAG_SET).
+ *
+ * Tokens travel on a MessagePort of their own, one plain message each. A comlink callback per token
+ * would leave a reply listener pending on the worker for every token (the worker reads no messages
+ * until generation ends), and then dispatch each reply to all of them: quadratic on long outputs.
  */
 import type { GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 
 export interface EngineWorkerApi {
   load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo>;
-  generate(requestId: string, request: GenerateRequest, onToken: (token: TokenEvent) => void, cancelFlag?: Int32Array): Promise<GenerationResult>;
+  /** Streams `TokenPortMessage`s on `tokenPort`, ending with `end` before the result is returned. */
+  generate(requestId: string, request: GenerateRequest, tokenPort: MessagePort, cancelFlag?: Int32Array): Promise<GenerationResult>;
   abort(requestId: string): void;
   unload(): Promise<void>;
 }
+
+export type TokenPortMessage = { kind: 'token'; token: TokenEvent } | { kind: 'end' };
 
 /** The value the page stores (with Atomics) in slot 0 of a generation's cancel flag to stop it. */
 export const CANCEL_FLAG_SET = 1;
