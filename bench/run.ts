@@ -12,6 +12,7 @@ import { AppDriver, BareDriver, launchChromium } from './browser.ts';
 import { NativeRunner } from './native.ts';
 import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
 import { planFor, type BenchPlan } from './plan.ts';
+import { generateModels } from '../scripts/models/generate.ts';
 
 interface Series {
   ttftMs: number[];
@@ -122,8 +123,11 @@ async function main(): Promise<void> {
   const plan = planFor(args.full ? 'full' : 'quick', args.runs);
   const distDir = resolve('dist');
   const modelsDir = join(distDir, 'models');
+  if (!existsSync(join(distDir, 'index.html'))) throw new Error('dist/ is missing: run "npm run build" first.');
   if (!existsSync(join(modelsDir, plan.model, 'config.json'))) {
-    throw new Error(`dist/models/${plan.model} is missing: run "npm run build" first${plan.mode === 'full' ? ' after "npm run models -- --all"' : ''}.`);
+    // Straight into dist/: the big model stays out of public/, so ordinary builds stay small.
+    console.log(`[bench] generating ${plan.model} into dist/models…`);
+    generateModels(modelsDir, [plan.model]);
   }
   const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const baseUrl = server.resolvedUrls?.local[0];
