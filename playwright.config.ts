@@ -1,18 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, WEBGPU_FLAG } from './scripts/chromium.ts';
 
 const PORT = Number(process.env['WF_E2E_PORT'] ?? 4173);
-
-/** Debian's chromium; Playwright cannot download its own browser here. */
-const CHROMIUM = process.env['WF_CHROMIUM'] ?? '/usr/bin/chromium';
-const BASE_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -29,14 +18,14 @@ export default defineConfig({
   },
   projects: [
     {
-      // SwiftShader backs WebGPU with this flag; without it requestAdapter() returns null.
+      // SwiftShader backs WebGPU with the flag; without it requestAdapter() returns null.
       name: 'chromium-webgpu',
-      use: { launchOptions: { executablePath: CHROMIUM, args: [...BASE_FLAGS, '--enable-unsafe-webgpu'] } },
+      use: { launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, WEBGPU_FLAG] } },
       testIgnore: /no-webgpu/,
     },
     {
       name: 'chromium-no-webgpu',
-      use: { launchOptions: { executablePath: CHROMIUM, args: BASE_FLAGS } },
+      use: { launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS } },
       testMatch: /no-webgpu/,
     },
   ],

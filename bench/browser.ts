@@ -2,20 +2,10 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { RunRecord } from '../src/metrics/run-record.ts';
 import type { BareRunRequest, BareRunResult } from './bare-protocol.ts';
-
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, WEBGPU_FLAG } from '../scripts/chromium.ts';
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env['WF_CHROMIUM'] ?? '/usr/bin/chromium', args: FLAGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, WEBGPU_FLAG] });
 }
 
 /**

@@ -1,26 +1,24 @@
+import type { Signal } from '@preact/signals';
 import type { Session } from '../session.ts';
 
+function Banner({ message, kind }: { message: Signal<string | null>; kind: 'error' | 'notice' }) {
+  const text = message.value;
+  if (!text) return null;
+  return (
+    <div class={`banner ${kind}`} role={kind === 'error' ? 'alert' : 'status'} data-testid={kind}>
+      <span>{text}</span>
+      <button type="button" aria-label={`Dismiss ${kind}`} onClick={() => (message.value = null)}>
+        ×
+      </button>
+    </div>
+  );
+}
+
 export function Banners({ session }: { session: Session }) {
-  const error = session.error.value;
-  const notice = session.notice.value;
   return (
     <>
-      {error && (
-        <div class="banner error" role="alert" data-testid="error">
-          <span>{error}</span>
-          <button type="button" aria-label="Dismiss error" onClick={() => (session.error.value = null)}>
-            ×
-          </button>
-        </div>
-      )}
-      {notice && (
-        <div class="banner notice" role="status" data-testid="notice">
-          <span>{notice}</span>
-          <button type="button" aria-label="Dismiss notice" onClick={() => (session.notice.value = null)}>
-            ×
-          </button>
-        </div>
-      )}
+      <Banner message={session.error} kind="error" />
+      <Banner message={session.notice} kind="notice" />
     </>
   );
 }
