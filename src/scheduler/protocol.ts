@@ -24,7 +24,7 @@ export interface MemberConfig {
    */
   footprintBytes: number;
   /** For `engine: 'synthetic'`: its timetable, footprint and faults (the clock stays in the worker). */
-  synthetic?: Partial<Omit<SyntheticEngineConfig, 'clock'>>;
+  synthetic?: Partial<Omit<SyntheticEngineConfig, 'clock' | 'sharedLoad'>>;
 }
 
 /** One prompt for the council (a "turn"): every named member answers it, each in a job of its own. */

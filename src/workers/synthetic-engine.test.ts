@@ -236,3 +236,23 @@ describe('SyntheticEngine faults', () => {
     expect(load.settled).toBe(false);
   });
 });
+
+describe('SyntheticEngine shared load (simulated contention)', () => {
+  it('two engines sharing a load with α = 1 each decode at half speed while both run', async () => {
+    const clock = new ManualClock();
+    const sharedLoad = { alpha: 1, generating: 0 };
+    const make = async () => {
+      const engine = new SyntheticEngine({ clock, ttftMs: 0, msPerToken: 10, sharedLoad });
+      await engine.load({ modelId: 'sim', device: 'auto' }, () => {});
+      return engine;
+    };
+    const [a, b] = [await make(), await make()];
+    const ra = track(a.generate({ prompt: 'x', maxNewTokens: 5 }, () => {}, new AbortController().signal));
+    const rb = track(b.generate({ prompt: 'y', maxNewTokens: 5 }, () => {}, new AbortController().signal));
+    await clock.advance(1000);
+    const gaps = (r: GenerationResult) => r.tokenTimesMs.slice(1).map((t, i) => t - r.tokenTimesMs[i]!);
+    expect(gaps(ra.value as GenerationResult)).toEqual([20, 20, 20, 20]);
+    expect(gaps(rb.value as GenerationResult)).toEqual([20, 20, 20, 20]);
+    expect(sharedLoad.generating).toBe(0);
+  });
+});

@@ -50,9 +50,20 @@ export interface SyntheticEngineConfig {
   script: readonly string[];
   faults: readonly SyntheticFault[];
   clock: Clock;
+  /**
+   * In-process only: engines sharing this object slow each other down as members on one GPU or one
+   * set of cores do, each decode wait stretched by 1 + (generating − 1)·α (the spec's contention).
+   */
+  sharedLoad: SharedLoad | null;
 }
 
-export const SYNTHETIC_DEFAULTS: Readonly<Omit<SyntheticEngineConfig, 'clock'>> = {
+/** What engines in one process share to simulate contention: how many generate now, and α. */
+export interface SharedLoad {
+  alpha: number;
+  generating: number;
+}
+
+export const SYNTHETIC_DEFAULTS: Readonly<Omit<SyntheticEngineConfig, 'clock' | 'sharedLoad'>> = {
   seed: 1,
   ttftMs: 50,
   msPerToken: 50,
@@ -138,7 +149,7 @@ export class SyntheticEngine implements Engine {
   private hung = false;
 
   constructor(config: Partial<SyntheticEngineConfig> = {}) {
-    this.config = { ...SYNTHETIC_DEFAULTS, clock: realClock, ...config };
+    this.config = { ...SYNTHETIC_DEFAULTS, clock: realClock, sharedLoad: null, ...config };
     this.random = mulberry32(this.config.seed);
   }
 
@@ -192,6 +203,8 @@ export class SyntheticEngine implements Engine {
     if (this.busy) return Promise.reject(new EngineError('busy', 'This engine is already generating; wait for it or stop it first.'));
     this.busy = true;
     this.counters.generations++;
+    const shared = this.config.sharedLoad;
+    if (shared) shared.generating++;
     const { clock, seed, script, eosAfterTokens } = this.config;
     const modelId = this.loadedModel;
     const limit = Math.max(0, Math.min(request.maxNewTokens, eosAfterTokens ?? Number.POSITIVE_INFINITY));
@@ -211,6 +224,7 @@ export class SyntheticEngine implements Engine {
         if (timer !== null) this.clear(timer);
         signal.removeEventListener('abort', onAbort);
         this.busy = false;
+        if (shared) shared.generating--;
         outcome();
       };
       const result = (finishReason: GenerationResult['finishReason']): GenerationResult => ({
@@ -260,7 +274,8 @@ export class SyntheticEngine implements Engine {
           return;
         }
         if (settled) return; // the callback aborted us
-        timer = this.schedule(() => step(index + 1), this.jittered(this.config.msPerToken));
+        const contention = shared ? 1 + Math.max(0, shared.generating - 1) * shared.alpha : 1;
+        timer = this.schedule(() => step(index + 1), this.jittered(this.config.msPerToken) * contention);
       };
 
       if (signal.aborted) {

@@ -1,0 +1,1087 @@
+/**
+ * The scheduler's stateful core. It owns the council (one transport per loaded member), the bounded
+ * queue and the memory ledger, and drives the pure policies beside it: `admit` (ledger.ts) decides
+ * loads and evictions, `BoundedQueue` (queue.ts) overload, `LockStepGate` (fairness.ts) lock-step
+ * delivery, `adapt` (adaptation.ts) council size and memory pressure, `estimateAlpha`/`planBurst`
+ * (contention.ts) parallel or sequential bursts.
+ *
+ * Every decision is emitted as an `AuditEvent` (plain data) as it is taken. Tokens leave through
+ * `events.token` (the worker shell feeds them to a FrameBatcher), job and turn ends through
+ * `events.jobEnd`/`turnEnd` and `whenDone`.
+ *
+ * Faults: a member whose worker dies (`crashed`) or stops answering (the watchdog) gets a fresh worker
+ * on its next use, up to `maxRestarts` within `windowMs`, and is removed from the council beyond that;
+ * its job fails with a sentence saying so, or runs once more where that is safe (no token arrived yet).
+ * A real out-of-memory lowers the learned budget. Other members carry on throughout.
+ */
+import type { GenerationResult, LoadInfo, LoadProgress } from '../workers/engine.ts';
+import type { BudgetLimits } from '../tiers/capacity.ts';
+import { fitsTogether } from '../tiers/capacity.ts';
+import { formatBytes } from '../tiers/format.ts';
+import type { TierProfile } from '../tiers/profiles.ts';
+import { ADAPTATION_DEFAULTS, INITIAL_ADAPTATION_STATE, adapt, type AdaptationConfig, type AdaptationState } from './adaptation.ts';
+import { realClock, type Clock, type TimerHandle } from './clock.ts';
+import { estimateAlpha, planBurst, streamTps, type ThroughputSample } from './contention.ts';
+import { LockStepGate } from './fairness.ts';
+import { admit, effectiveBudget, evictionOrder, isOutOfMemory, learnBudgetFromOom, usedBytes, type Ledger, type LedgerEntry, type LedgerState } from './ledger.ts';
+import type {
+  AdaptationSample,
+  AuditEvent,
+  AuditKind,
+  JobError,
+  JobOutcome,
+  JobStatus,
+  MemberConfig,
+  MemberSnapshot,
+  MemberState,
+  Priority,
+  SchedulerErrorCode,
+  SchedulerSnapshot,
+  SubmitAnswer,
+  TokenOut,
+  TurnOutcome,
+  TurnRequest,
+} from './protocol.ts';
+import { BoundedQueue, ServiceTimes, estimateRetryAfterMs, overloadMessage, type QueueEntry } from './queue.ts';
+import { isTransportError, type MemberTransport } from './transport.ts';
+
+export interface WatchdogSettings {
+  /** How often running members are checked. */
+  checkEveryMs: number;
+  /** No first token within this → the member is hung. */
+  firstTokenTimeoutMs: number;
+  /** No next token within this → the member is hung. */
+  stallTimeoutMs: number;
+  /** No load progress within this → the member is hung. */
+  loadStallTimeoutMs: number;
+  /** An unload that takes longer is cut short by terminating the worker. */
+  unloadTimeoutMs: number;
+  /** A cancelled generation that has not stopped within this → the member is hung. */
+  cancelGraceMs: number;
+}
+
+export const WATCHDOG_DEFAULTS: Readonly<WatchdogSettings> = {
+  checkEveryMs: 1000,
+  firstTokenTimeoutMs: 30_000,
+  stallTimeoutMs: 10_000,
+  loadStallTimeoutMs: 60_000,
+  unloadTimeoutMs: 5000,
+  cancelGraceMs: 2000,
+};
+
+export interface RestartPolicy {
+  /** Fresh workers a member may get within the window; one more fault removes it. */
+  maxRestarts: number;
+  windowMs: number;
+  /** Engine errors in a row (no crash) after which the member gets a fresh worker anyway. */
+  maxConsecutiveFailures: number;
+}
+
+export const RESTART_DEFAULTS: Readonly<RestartPolicy> = { maxRestarts: 2, windowMs: 5 * 60_000, maxConsecutiveFailures: 3 };
+
+export const DEFAULT_QUEUE_CAPACITY = 64;
+
+export interface SchedulerEvents {
+  token?(token: TokenOut): void;
+  jobEnd?(outcome: JobOutcome): void;
+  turnEnd?(outcome: TurnOutcome): void;
+  audit?(event: AuditEvent): void;
+  member?(member: MemberSnapshot): void;
+  loadProgress?(memberId: string, progress: LoadProgress): void;
+}
+
+export interface SchedulerOptions {
+  profile: TierProfile;
+  /** The tier's memory budget (`memoryBudget()` in src/tiers). */
+  budget: BudgetLimits;
+  /** A fresh worker (or in-process engine) for a member; called for every load after a crash or eviction. */
+  createTransport(member: MemberConfig): MemberTransport;
+  clock?: Clock;
+  queueCapacity?: number;
+  queueLowWater?: number;
+  /** The user's override of the council cap (beyond the tier's, e.g. 8 or 12 on High). */
+  concurrencyOverride?: number | null;
+  /** auto: parallel unless measured contention says back to back finishes sooner. */
+  burstMode?: 'auto' | 'parallel' | 'sequential';
+  watchdog?: Partial<WatchdogSettings>;
+  restart?: Partial<RestartPolicy>;
+  adaptation?: Partial<AdaptationConfig>;
+  events?: SchedulerEvents;
+}
+
+type JobPhase = 'queued' | 'loading' | 'running' | 'cancelling' | JobStatus;
+
+interface Job {
+  id: string;
+  turn: Turn;
+  memberId: string;
+  priority: Priority;
+  phase: JobPhase;
+  entry: QueueEntry<Job> | null;
+  attempts: number;
+  tokensReceived: number;
+  tokensDelivered: number;
+  queuedAtMs: number;
+  startedAtMs: number | null;
+  lastProgressAtMs: number;
+  cancelRequestedAtMs: number | null;
+  controller: AbortController | null;
+  deferMessage: string | null;
+  oomRetried: boolean;
+  /** ∫ members generating dt over this job's generation, for its concurrency level. */
+  concurrencyArea: number;
+  areaSinceMs: number;
+  outcome: JobOutcome | null;
+}
+
+interface Turn {
+  id: string;
+  request: TurnRequest;
+  jobs: Job[];
+  gate: LockStepGate<TokenOut> | null;
+  ended: number;
+  resolve: (outcome: TurnOutcome) => void;
+  done: Promise<TurnOutcome>;
+}
+
+interface Member {
+  config: MemberConfig;
+  state: MemberState;
+  transport: MemberTransport | null;
+  /** Bumped whenever the member's worker is replaced or dropped: callbacks from an older one are ignored. */
+  epoch: number;
+  footprintBytes: number;
+  lastUsedAtMs: number;
+  loadInfo: LoadInfo | null;
+  /** The job it is loading for or generating. */
+  job: Job | null;
+  restartTimes: number[];
+  consecutiveFailures: number;
+  lastLoadProgressAtMs: number;
+}
+
+const FINISHED_TURNS_KEPT = 256;
+const THROUGHPUT_SAMPLES_KEPT = 256;
+
+export class Scheduler {
+  private readonly clock: Clock;
+  private readonly profile: TierProfile;
+  private readonly watchdogSettings: WatchdogSettings;
+  private readonly restartPolicy: RestartPolicy;
+  private readonly adaptationConfig: AdaptationConfig;
+  private readonly events: SchedulerEvents;
+  private readonly members = new Map<string, Member>();
+  private readonly queue: BoundedQueue<Job>;
+  private readonly turns = new Map<string, Turn>();
+  private readonly finished = new Map<string, TurnOutcome>();
+  private readonly serviceTimes = new ServiceTimes();
+  private readonly throughput: ThroughputSample[] = [];
+  private alphaCache: { alpha: number | null; tps1: number | null } | null = null;
+  private learnedBudget: number | null = null;
+  private loadsPausedReason: string | null = null;
+  private adaptationState: AdaptationState = { ...INITIAL_ADAPTATION_STATE };
+  /** Members allowed to generate at once by adaptation (null: the tier's cap). */
+  private adaptLimit: number | null = null;
+  private growthOffer: number | null = null;
+  private lastBurstMode: 'parallel' | 'sequential' = 'parallel';
+  private generating = 0;
+  private turnSeq = 0;
+  private auditSeq = 0;
+  private pumping = false;
+  private pumpAgain = false;
+  private watchdogTimer: TimerHandle | null = null;
+  private closed = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.clock = options.clock ?? realClock;
+    this.profile = options.profile;
+    this.watchdogSettings = { ...WATCHDOG_DEFAULTS, ...options.watchdog };
+    this.restartPolicy = { ...RESTART_DEFAULTS, ...options.restart };
+    this.adaptationConfig = { ...ADAPTATION_DEFAULTS, ...options.adaptation };
+    this.events = options.events ?? {};
+    this.queue = new BoundedQueue<Job>(options.queueCapacity ?? DEFAULT_QUEUE_CAPACITY, options.queueLowWater);
+  }
+
+  // ── council ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Makes the council exactly these members: new ones are added (loaded on first use), missing ones removed. */
+  setCouncil(configs: readonly MemberConfig[]): void {
+    const wanted = new Set(configs.map((c) => c.id));
+    for (const id of [...this.members.keys()]) if (!wanted.has(id)) this.removeMember(id);
+    for (const config of configs) {
+      const existing = this.members.get(config.id);
+      if (!existing || existing.state === 'removed') this.addMember(config);
+    }
+  }
+
+  addMember(config: MemberConfig): void {
+    const existing = this.members.get(config.id);
+    if (existing && existing.state !== 'removed') throw new Error(`Council member ${config.id} exists already.`);
+    const member: Member = {
+      config,
+      state: 'unloaded',
+      transport: null,
+      epoch: 0,
+      footprintBytes: config.footprintBytes,
+      lastUsedAtMs: Number.NEGATIVE_INFINITY,
+      loadInfo: null,
+      job: null,
+      restartTimes: [],
+      consecutiveFailures: 0,
+      lastLoadProgressAtMs: 0,
+    };
+    this.members.set(config.id, member);
+    this.emitMember(member);
+    this.pump();
+  }
+
+  /** Takes a member out of the council: its queued jobs are cancelled, its running one stopped, its worker ended. */
+  removeMember(id: string, reason = 'it was removed from the council'): void {
+    const member = this.members.get(id);
+    if (!member || member.state === 'removed') return;
+    for (const entry of this.queue.removeWhere((job) => job.memberId === id)) {
+      this.settle(entry.item, 'cancelled', null, { code: 'member-removed', message: `${member.config.label} did not answer: ${reason}.` });
+    }
+    const job = member.job;
+    this.dropWorker(member, `${member.config.label}: ${reason}`);
+    if (job) this.settle(job, 'cancelled', null, { code: 'member-removed', message: `${member.config.label} stopped: ${reason}.` });
+    this.setState(member, 'removed');
+    this.members.delete(id);
+    this.pump();
+  }
+
+  // ── requests ───────────────────────────────────────────────────────────────────────────────────
+
+  submit(request: TurnRequest): SubmitAnswer {
+    if (this.closed) return { accepted: false, code: 'invalid', message: 'The scheduler has shut down.' };
+    if (typeof request.prompt !== 'string') return { accepted: false, code: 'invalid', message: 'A prompt is needed.' };
+    if (!(request.maxNewTokens >= 1)) return { accepted: false, code: 'invalid', message: 'maxNewTokens must be at least 1.' };
+    const ids = [...new Set(request.members ?? [...this.members.values()].filter((m) => m.state !== 'removed').map((m) => m.config.id))];
+    if (ids.length === 0) return { accepted: false, code: 'invalid', message: 'No council member can answer: add a model first.' };
+    for (const id of ids) {
+      const member = this.members.get(id);
+      if (!member) return { accepted: false, code: 'invalid', message: `There is no council member called ${id}.` };
+      if (member.state === 'removed') {
+        return { accepted: false, code: 'invalid', message: `${member.config.label} was removed from the council after repeated failures; add it again to use it.` };
+      }
+    }
+    if (request.lockStep && ids.length > this.concurrency()) {
+      return {
+        accepted: false,
+        code: 'invalid',
+        message: `Lock-step needs all ${ids.length} members generating at once; ${this.profile.label} tier runs ${this.concurrency()} at a time now. Use free-running mode.`,
+      };
+    }
+    if (ids.length > this.queue.capacity) {
+      return { accepted: false, code: 'invalid', message: `A turn of ${ids.length} members is larger than the queue (${this.queue.capacity}).` };
+    }
+
+    const now = this.clock.now();
+    const turnId = `t${++this.turnSeq}`;
+    let resolve!: (outcome: TurnOutcome) => void;
+    const done = new Promise<TurnOutcome>((r) => (resolve = r));
+    const turn: Turn = { id: turnId, request, jobs: [], gate: null, ended: 0, resolve, done };
+    const priority = request.priority ?? 'normal';
+    for (const memberId of ids) {
+      turn.jobs.push({
+        id: `${turnId}:${memberId}`,
+        turn,
+        memberId,
+        priority,
+        phase: 'queued',
+        entry: null,
+        attempts: 0,
+        tokensReceived: 0,
+        tokensDelivered: 0,
+        queuedAtMs: now,
+        startedAtMs: null,
+        lastProgressAtMs: now,
+        cancelRequestedAtMs: null,
+        controller: null,
+        deferMessage: null,
+        oomRetried: false,
+        concurrencyArea: 0,
+        areaSinceMs: now,
+        outcome: null,
+      });
+    }
+    const ahead = this.queue.length;
+    const offer = this.queue.offerAll(turn.jobs, priority);
+    if (!offer.ok) {
+      const retryAfterMs = estimateRetryAfterMs({
+        queued: this.queue.length,
+        lowWater: this.queue.lowWater,
+        concurrency: this.concurrency(),
+        meanServiceMs: this.serviceTimes.mean(this.profile.targets.p95CompletionMs.goal),
+      });
+      const message = overloadMessage(this.queue.length, retryAfterMs);
+      if (offer.enteredOverload) {
+        this.audit('overload', `The queue is full (${this.queue.length} of ${this.queue.capacity}): new prompts are refused until it drains to ${this.queue.lowWater}.`, true, {
+          data: { queued: this.queue.length, capacity: this.queue.capacity },
+        });
+      }
+      this.audit('reject', message, false, { data: { retryAfterMs, queued: this.queue.length } });
+      return { accepted: false, code: 'overloaded', retryAfterMs, message };
+    }
+    if (request.lockStep) {
+      turn.gate = new LockStepGate<TokenOut>(
+        turn.jobs.map((j) => j.id),
+        {
+          release: (jobId, token) => this.deliver(this.jobOf(turn, jobId), token),
+          drained: (jobId) => this.endJob(this.jobOf(turn, jobId)),
+        },
+      );
+    }
+    this.turns.set(turnId, turn);
+    this.pump();
+    return { accepted: true, turnId, jobs: turn.jobs.map((j) => ({ jobId: j.id, memberId: j.memberId })), queuedAhead: ahead };
+  }
+
+  /** Resolves when every job of the turn has settled (never rejects). */
+  whenDone(turnId: string): Promise<TurnOutcome> {
+    const turn = this.turns.get(turnId);
+    if (turn) return turn.done;
+    const outcome = this.finished.get(turnId);
+    if (outcome) return Promise.resolve(outcome);
+    return Promise.reject(new Error(`Unknown turn ${turnId}.`));
+  }
+
+  /** Cancels a turn (or one member's part of it): queued jobs leave the queue, running engines are told to stop. */
+  cancel(turnId: string, memberId?: string): void {
+    const turn = this.turns.get(turnId);
+    if (!turn) return;
+    const now = this.clock.now();
+    for (const job of turn.jobs) {
+      if (memberId !== undefined && job.memberId !== memberId) continue;
+      switch (job.phase) {
+        case 'queued':
+          this.queue.remove(job);
+          this.settle(job, 'cancelled', null, null);
+          break;
+        case 'loading':
+          // The load goes on (the model will be useful); the job just will not start.
+          this.settle(job, 'cancelled', null, null);
+          break;
+        case 'running':
+          job.phase = 'cancelling';
+          job.cancelRequestedAtMs = now;
+          this.audit('cancel', `Stopping ${this.label(job.memberId)} (turn ${turnId}).`, false, { memberId: job.memberId, turnId, jobId: job.id });
+          job.controller?.abort();
+          break;
+        default:
+          break;
+      }
+    }
+    this.pump();
+  }
+
+  // ── adaptation ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Feeds one sample of the page's frame time, CPU and memory to the adaptation rules, and acts on them. */
+  observe(sample: AdaptationSample): void {
+    const step = adapt(this.adaptationState, sample, { size: this.tierConcurrency(), cap: this.baseCap() }, this.adaptationConfig);
+    this.adaptationState = step.state;
+    for (const action of step.actions) {
+      switch (action.kind) {
+        case 'shrink':
+          this.adaptLimit = action.to;
+          this.growthOffer = null;
+          this.audit('scale', action.message, true, { data: { concurrency: action.to, cause: 'frames' } });
+          break;
+        case 'offer-growth':
+          this.growthOffer = action.to;
+          this.audit('scale', `${action.message} Accept to grow the council?`, true, { data: { offer: action.to, cause: 'idle' } });
+          break;
+        case 'pause-loads':
+          this.loadsPausedReason = action.message;
+          this.audit('defer', action.message, true, { data: { cause: 'memory' } });
+          this.flushIdleMembers();
+          break;
+        case 'resume-loads':
+          this.loadsPausedReason = null;
+          this.audit('recover', action.message, true, { data: { cause: 'memory' } });
+          break;
+      }
+    }
+    this.pump();
+  }
+
+  /** The user accepted the offer to run one more member at once. */
+  acceptGrowth(): void {
+    if (this.growthOffer === null) return;
+    const to = this.growthOffer;
+    this.growthOffer = null;
+    this.adaptLimit = to >= this.baseCap() ? null : to;
+    this.audit('scale', `The council runs ${to} member${to === 1 ? '' : 's'} at once now.`, true, { data: { concurrency: to, cause: 'user' } });
+    this.pump();
+  }
+
+  // ── state ──────────────────────────────────────────────────────────────────────────────────────
+
+  snapshot(): SchedulerSnapshot {
+    const ledger = this.ledger();
+    return {
+      atMs: this.clock.now(),
+      members: [...this.members.values()].map((m) => this.memberSnapshot(m)),
+      queued: this.queue.length,
+      queueCapacity: this.queue.capacity,
+      running: this.activeCount(),
+      concurrency: this.concurrency(),
+      budgetBytes: this.options.budget.bytes,
+      learnedBudgetBytes: this.learnedBudget,
+      usedBytes: usedBytes(ledger),
+      overloaded: this.queue.isOverloaded,
+      loadsPausedReason: this.loadsPausedReason,
+      alpha: this.alpha().alpha,
+    };
+  }
+
+  /** Members that may generate at once right now. */
+  concurrency(): number {
+    const tier = this.tierConcurrency();
+    const mode = this.burstMode(tier);
+    return mode === 'sequential' ? 1 : tier;
+  }
+
+  /** Stops everything: queued and running jobs are cancelled, every worker is ended. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const error: JobError = { code: 'shutdown', message: 'The scheduler shut down.' };
+    for (const entry of this.queue.removeWhere(() => true)) this.settle(entry.item, 'cancelled', null, error);
+    for (const member of this.members.values()) {
+      const job = member.job;
+      this.dropWorker(member, 'The scheduler shut down.');
+      if (job) this.settle(job, 'cancelled', null, error);
+      this.setState(member, 'unloaded');
+    }
+    if (this.watchdogTimer !== null) this.clock.clearTimeout(this.watchdogTimer);
+    this.watchdogTimer = null;
+  }
+
+  // ── dispatch ───────────────────────────────────────────────────────────────────────────────────
+
+  private pump(): void {
+    if (this.closed) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        this.dispatch();
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+    if (this.queue.checkRecovery()) {
+      this.audit('recover', `The queue has room again (${this.queue.length} of ${this.queue.capacity} waiting): new prompts are accepted.`, true, {
+        data: { queued: this.queue.length },
+      });
+    }
+    this.armWatchdog();
+  }
+
+  private dispatch(): void {
+    let active = this.activeCount();
+    const limit = this.concurrency();
+    // Members a deferred job waits for (so that they fall idle), and members whose earlier job is waiting.
+    const reserved = new Set<string>();
+    const blocked = new Set<string>();
+    for (const entry of this.queue.entries()) {
+      const job = entry.item;
+      const member = this.members.get(job.memberId);
+      if (!member || member.state === 'removed') {
+        this.queue.remove(job);
+        this.settle(job, 'failed', null, { code: 'member-removed', message: `${this.label(job.memberId)} is no longer in the council.` });
+        continue;
+      }
+      if (active >= limit) break;
+      if (reserved.has(member.config.id) || blocked.has(member.config.id)) continue;
+      if (member.job || (member.state !== 'idle' && member.state !== 'unloaded')) {
+        blocked.add(member.config.id);
+        continue;
+      }
+      if (member.state === 'idle') {
+        job.entry = this.queue.remove(job);
+        this.startJob(member, job);
+        active++;
+        continue;
+      }
+      const ledger = this.ledger();
+      const decision = admit(
+        ledger,
+        { memberId: member.config.id, label: member.config.label, footprintBytes: member.footprintBytes },
+        { bytes: this.budgetBytes(), perModelMaxBytes: this.options.budget.perModelMaxBytes },
+        { maxResident: this.residentCap(), tierLabel: this.profile.label },
+        this.loadsPausedReason,
+      );
+      switch (decision.action) {
+        case 'load':
+          job.entry = this.queue.remove(job);
+          this.beginLoad(member, job, [], decision.message);
+          active++;
+          break;
+        case 'evict': {
+          job.entry = this.queue.remove(job);
+          const freed = decision.evict.map((e) => this.evict(this.members.get(e.memberId)!, decision.message));
+          this.beginLoad(member, job, freed, `Loading ${member.config.label} (${formatBytes(member.footprintBytes)}) once ${decision.evict.map((e) => e.label).join(', ')} ${decision.evict.length > 1 ? 'are' : 'is'} unloaded.`);
+          active++;
+          break;
+        }
+        case 'defer':
+          blocked.add(member.config.id);
+          if (decision.reason !== 'paused') {
+            for (const id of decision.waitFor) reserved.add(id);
+            for (const idle of evictionOrder(ledger)) reserved.add(idle.memberId);
+          }
+          if (job.deferMessage !== decision.message) {
+            job.deferMessage = decision.message;
+            this.audit('defer', decision.message, true, { memberId: member.config.id, turnId: job.turn.id, jobId: job.id, data: { reason: decision.reason } });
+          }
+          break;
+        case 'refuse': {
+          this.queue.remove(job);
+          const learned = this.learnedBudget !== null && this.learnedBudget < this.options.budget.bytes;
+          const message = learned ? `${decision.message} (The budget was lowered after a real out-of-memory.)` : decision.message;
+          this.audit('refuse', message, true, { memberId: member.config.id, turnId: job.turn.id, jobId: job.id });
+          this.settle(job, 'failed', null, { code: 'too-large', message });
+          break;
+        }
+      }
+    }
+  }
+
+  private startJob(member: Member, job: Job): void {
+    const transport = member.transport;
+    if (!transport) throw new Error(`startJob: ${member.config.id} has no worker`);
+    const now = this.clock.now();
+    if (job.phase === 'queued') job.attempts++;
+    job.phase = 'running';
+    job.startedAtMs = now;
+    job.lastProgressAtMs = now;
+    job.deferMessage = null;
+    member.job = job;
+    member.lastUsedAtMs = now;
+    this.setState(member, 'busy');
+    this.changeGenerating(+1, job);
+    const controller = new AbortController();
+    job.controller = controller;
+    const epoch = member.epoch;
+    const { prompt, maxNewTokens } = job.turn.request;
+    transport
+      .generate(
+        { prompt, maxNewTokens },
+        (token) => {
+          if (member.epoch !== epoch || (job.phase !== 'running' && job.phase !== 'cancelling')) return;
+          const at = this.clock.now();
+          job.lastProgressAtMs = at;
+          job.tokensReceived++;
+          member.lastUsedAtMs = at;
+          const out: TokenOut = { turnId: job.turn.id, jobId: job.id, memberId: job.memberId, text: token.text, index: token.index, atMs: at };
+          if (job.turn.gate) job.turn.gate.push(job.id, out);
+          else this.deliver(job, out);
+        },
+        controller.signal,
+      )
+      .then(
+        (result) => this.onGenerated(member, epoch, job, result),
+        (error: unknown) => this.onGenerateFailed(member, epoch, job, error),
+      );
+  }
+
+  private deliver(job: Job, token: TokenOut): void {
+    job.tokensDelivered++;
+    this.events.token?.(token);
+  }
+
+  private onGenerated(member: Member, epoch: number, job: Job, result: GenerationResult): void {
+    if (member.epoch !== epoch) return;
+    const now = this.clock.now();
+    this.changeGenerating(-1, job);
+    member.job = null;
+    member.lastUsedAtMs = now;
+    member.consecutiveFailures = 0;
+    this.setState(member, 'idle');
+    if (job.startedAtMs !== null) this.serviceTimes.record(now - job.startedAtMs);
+    const cancelled = job.phase === 'cancelling' || result.finishReason === 'aborted';
+    if (!cancelled) this.recordThroughput(job, result, now);
+    this.settle(job, cancelled ? 'cancelled' : 'done', result, null);
+    this.pump();
+  }
+
+  private onGenerateFailed(member: Member, epoch: number, job: Job, error: unknown): void {
+    if (member.epoch !== epoch || isTransportError(error, 'terminated')) return;
+    const label = member.config.label;
+    if (isTransportError(error, 'crashed')) {
+      this.memberLost(member, 'member-crashed', `${label} crashed (${error.message})`);
+      return;
+    }
+    if (isOutOfMemory(error)) {
+      this.lowerBudget(usedBytes(this.ledger()), 0, `${label} ran out of memory while generating`);
+      this.memberLost(member, 'out-of-memory', `${label} ran out of memory while generating`);
+      return;
+    }
+    this.changeGenerating(-1, job);
+    member.job = null;
+    member.consecutiveFailures++;
+    this.setState(member, 'idle');
+    const message = error instanceof Error ? error.message : String(error);
+    if (job.phase === 'cancelling') this.settle(job, 'cancelled', null, null);
+    else this.settle(job, 'failed', null, { code: 'generation-failed', message: `${label} failed: ${message}` });
+    if (member.consecutiveFailures >= this.restartPolicy.maxConsecutiveFailures) {
+      this.memberLost(member, 'generation-failed', `${label} failed ${member.consecutiveFailures} times in a row`);
+      return;
+    }
+    this.pump();
+  }
+
+  // ── loading and eviction ───────────────────────────────────────────────────────────────────────
+
+  private beginLoad(member: Member, job: Job, freeing: Promise<void>[], message: string): void {
+    const now = this.clock.now();
+    if (job.phase === 'queued') job.attempts++;
+    job.phase = 'loading';
+    job.deferMessage = null;
+    member.job = job;
+    member.lastLoadProgressAtMs = now;
+    member.lastUsedAtMs = now;
+    const epoch = ++member.epoch;
+    this.setState(member, 'loading');
+    this.audit('load', message, false, { memberId: member.config.id, turnId: job.turn.id, jobId: job.id, data: { bytes: member.footprintBytes } });
+    const go = (): void => {
+      if (member.epoch !== epoch) return;
+      let transport: MemberTransport;
+      try {
+        transport = this.options.createTransport(member.config);
+      } catch (error) {
+        this.onLoadFailed(member, epoch, error);
+        return;
+      }
+      member.transport = transport;
+      member.lastLoadProgressAtMs = this.clock.now();
+      transport.onExit((reason) => {
+        if (member.transport === transport) this.memberLost(member, 'member-crashed', `${member.config.label} crashed (${reason})`);
+      });
+      transport
+        .load({ modelId: member.config.modelId, device: member.config.device }, (progress) => {
+          if (member.epoch !== epoch) return;
+          member.lastLoadProgressAtMs = this.clock.now();
+          this.events.loadProgress?.(member.config.id, progress);
+        })
+        .then(
+          (info) => this.onLoaded(member, epoch, info),
+          (error: unknown) => this.onLoadFailed(member, epoch, error),
+        );
+    };
+    if (freeing.length === 0) go();
+    else void Promise.all(freeing).then(go);
+  }
+
+  private onLoaded(member: Member, epoch: number, info: LoadInfo): void {
+    if (member.epoch !== epoch) return;
+    const declared = member.footprintBytes;
+    member.loadInfo = info;
+    if (info.footprintBytes > 0) member.footprintBytes = info.footprintBytes;
+    member.consecutiveFailures = 0;
+    const job = member.job;
+    member.job = null;
+    this.setState(member, 'idle');
+    this.audit('loaded', `${member.config.label} is loaded (${formatBytes(member.footprintBytes)}, ${Math.round(info.loadMs)} ms).`, false, {
+      memberId: member.config.id,
+      data: { bytes: member.footprintBytes, declaredBytes: declared, loadMs: info.loadMs },
+    });
+    if (member.footprintBytes > declared && usedBytes(this.ledger()) > this.budgetBytes()) {
+      this.audit('budget', `${member.config.label} takes ${formatBytes(member.footprintBytes)}, more than the ${formatBytes(declared)} expected: the council is over its memory budget until a member is unloaded.`, true, {
+        memberId: member.config.id,
+      });
+    }
+    if (job && job.phase === 'loading') this.startJob(member, job);
+    this.pump();
+  }
+
+  private onLoadFailed(member: Member, epoch: number, error: unknown): void {
+    if (member.epoch !== epoch || isTransportError(error, 'terminated')) return;
+    const label = member.config.label;
+    if (isTransportError(error, 'crashed')) {
+      this.memberLost(member, 'member-crashed', `${label} crashed while loading (${error.message})`);
+      return;
+    }
+    const job = member.job;
+    const others = usedBytes({ entries: this.ledger().entries.filter((e) => e.memberId !== member.config.id) });
+    this.dropWorker(member, `${label} failed to load`);
+    this.setState(member, 'unloaded');
+    const message = error instanceof Error ? error.message : String(error);
+    if (isOutOfMemory(error)) {
+      this.lowerBudget(others, member.footprintBytes, `Loading ${label} ran out of memory`);
+      if (job && job.phase === 'loading') {
+        if (!job.oomRetried) {
+          job.oomRetried = true;
+          this.requeue(job, `${label} will try again within the lowered budget.`);
+        } else {
+          this.settle(job, 'failed', null, { code: 'out-of-memory', message: `${label} ran out of memory while loading, twice: ${message}` });
+        }
+      }
+    } else {
+      member.consecutiveFailures++;
+      if (job && job.phase === 'loading') this.settle(job, 'failed', null, { code: 'load-failed', message: `${label} could not be loaded: ${message}` });
+    }
+    this.pump();
+  }
+
+  /** Unloads a member and ends its worker (WASM memory only shrinks when its worker goes). */
+  private evict(member: Member, reason: string): Promise<void> {
+    const epoch = ++member.epoch;
+    const transport = member.transport;
+    this.setState(member, 'unloading');
+    this.audit('evict', reason, false, { memberId: member.config.id, data: { bytes: member.footprintBytes, lastUsedAtMs: finiteOrNull(member.lastUsedAtMs) } });
+    const unloaded = transport ? this.withTimeout(transport.unload(), this.watchdogSettings.unloadTimeoutMs).catch(() => undefined) : Promise.resolve();
+    return unloaded.then(() => {
+      transport?.terminate('evicted');
+      if (member.epoch === epoch) {
+        member.transport = null;
+        member.loadInfo = null;
+        if (member.state === 'unloading') this.setState(member, 'unloaded');
+      }
+      this.pump();
+    });
+  }
+
+  /** Unloads idle members that nobody is waiting for (memory pressure). */
+  private flushIdleMembers(): void {
+    const waitedFor = new Set(this.queue.entries().map((e) => e.item.memberId));
+    for (const member of this.members.values()) {
+      if (member.state === 'idle' && !waitedFor.has(member.config.id)) void this.evict(member, `${member.config.label} is unloaded to free memory.`);
+    }
+  }
+
+  // ── faults ─────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The member's worker is gone (crashed, hung and killed, out of memory): its job is retried where safe
+   * or fails with a sentence; the member gets a fresh worker on next use, or leaves the council when it
+   * has used up its restarts.
+   */
+  private memberLost(member: Member, code: SchedulerErrorCode, what: string): void {
+    const job = member.job;
+    if (job && (job.phase === 'running' || job.phase === 'cancelling')) this.changeGenerating(-1, job);
+    this.dropWorker(member, what);
+    const now = this.clock.now();
+    member.restartTimes = member.restartTimes.filter((t) => now - t < this.restartPolicy.windowMs);
+    const restart = member.restartTimes.length < this.restartPolicy.maxRestarts;
+    const id = member.config.id;
+    let fate: string;
+    if (restart) {
+      member.restartTimes.push(now);
+      member.consecutiveFailures = 0;
+      this.setState(member, 'unloaded');
+      fate = 'it was restarted in a fresh worker';
+      this.audit(
+        'restart',
+        `${what}; it gets a fresh worker (restart ${member.restartTimes.length} of ${this.restartPolicy.maxRestarts} within ${Math.round(this.restartPolicy.windowMs / 60_000)} min).`,
+        true,
+        { memberId: id, data: { code } },
+      );
+    } else {
+      fate = 'it was removed from the council';
+      this.setState(member, 'removed');
+      this.audit('remove', `${what} again, after ${this.restartPolicy.maxRestarts} restarts within ${Math.round(this.restartPolicy.windowMs / 60_000)} min: it is removed from the council; the others carry on.`, true, {
+        memberId: id,
+        data: { code },
+      });
+    }
+    if (job && !job.outcome) {
+      if (job.phase === 'cancelling') this.settle(job, 'cancelled', null, null);
+      else if (restart && this.canRetry(job)) this.requeue(job, `${what} before its first token; the prompt runs again on the fresh worker.`);
+      else {
+        const kept = job.tokensDelivered > 0 ? ' The text so far is kept.' : '';
+        this.settle(job, 'failed', null, { code, message: `${what}${job.tokensReceived > 0 ? ` after ${job.tokensReceived} tokens` : ''}; ${fate}.${kept}` });
+      }
+    }
+    if (!restart) {
+      for (const entry of this.queue.removeWhere((j) => j.memberId === id)) {
+        this.settle(entry.item, 'failed', null, { code: 'member-removed', message: `${member.config.label} was removed from the council after repeated failures.` });
+      }
+    }
+    this.pump();
+  }
+
+  private canRetry(job: Job): boolean {
+    return job.turn.request.retry !== false && job.tokensReceived === 0 && job.attempts < 2;
+  }
+
+  private requeue(job: Job, message: string): void {
+    job.phase = 'queued';
+    job.controller = null;
+    job.startedAtMs = null;
+    job.lastProgressAtMs = this.clock.now();
+    this.audit('retry', message, false, { memberId: job.memberId, turnId: job.turn.id, jobId: job.id, data: { attempt: job.attempts + 1 } });
+    const entry = job.entry ?? { item: job, priority: job.priority, seq: -1 };
+    this.queue.requeue(entry);
+  }
+
+  /** Ends the member's worker and forgets it; the caller decides the member's next state. */
+  private dropWorker(member: Member, reason: string): void {
+    member.epoch++;
+    const transport = member.transport;
+    member.transport = null;
+    member.loadInfo = null;
+    member.job = null;
+    transport?.terminate(reason);
+  }
+
+  private lowerBudget(residentBytes: number, attemptedBytes: number, what: string): void {
+    const before = this.budgetBytes();
+    const after = learnBudgetFromOom(before, residentBytes, attemptedBytes);
+    if (after >= before) return;
+    this.learnedBudget = after;
+    this.audit(
+      'budget',
+      `${what} with ${formatBytes(residentBytes + attemptedBytes)} in use: the memory budget is lowered from ${formatBytes(before)} to ${formatBytes(after)}.`,
+      true,
+      { data: { beforeBytes: before, afterBytes: after } },
+    );
+  }
+
+  private armWatchdog(): void {
+    if (this.watchdogTimer !== null || this.closed) return;
+    const watching = [...this.members.values()].some((m) => m.job !== null);
+    if (!watching) return;
+    this.watchdogTimer = this.clock.setTimeout(() => {
+      this.watchdogTimer = null;
+      this.checkWatchdog();
+      this.armWatchdog();
+    }, this.watchdogSettings.checkEveryMs);
+  }
+
+  private checkWatchdog(): void {
+    const now = this.clock.now();
+    const w = this.watchdogSettings;
+    for (const member of [...this.members.values()]) {
+      const job = member.job;
+      if (!job) continue;
+      const label = member.config.label;
+      const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+      let hung: string | null = null;
+      if (member.state === 'loading' && member.transport && now - member.lastLoadProgressAtMs > w.loadStallTimeoutMs) {
+        hung = `${label} stopped answering while loading (no progress for ${seconds(now - member.lastLoadProgressAtMs)})`;
+      } else if (job.phase === 'cancelling' && job.cancelRequestedAtMs !== null && now - job.cancelRequestedAtMs > w.cancelGraceMs) {
+        hung = `${label} did not stop within ${seconds(w.cancelGraceMs)} of being cancelled`;
+      } else if (job.phase === 'running') {
+        const limit = job.tokensReceived === 0 ? w.firstTokenTimeoutMs : w.stallTimeoutMs;
+        if (now - job.lastProgressAtMs > limit) {
+          hung = `${label} stopped answering (no ${job.tokensReceived === 0 ? 'first token' : 'token'} for ${seconds(now - job.lastProgressAtMs)})`;
+        }
+      }
+      if (hung) {
+        this.audit('watchdog', `${hung}: its worker is ended.`, false, { memberId: member.config.id, jobId: job.id, turnId: job.turn.id });
+        this.memberLost(member, 'member-hung', hung);
+      }
+    }
+  }
+
+  // ── settling ───────────────────────────────────────────────────────────────────────────────────
+
+  private settle(job: Job, status: JobStatus, result: GenerationResult | null, error: JobError | null): void {
+    if (job.outcome) return;
+    job.phase = status;
+    job.controller = null;
+    const now = this.clock.now();
+    job.outcome = {
+      turnId: job.turn.id,
+      jobId: job.id,
+      memberId: job.memberId,
+      status,
+      result,
+      error,
+      attempts: Math.max(1, job.attempts),
+      queuedAtMs: job.queuedAtMs,
+      startedAtMs: job.startedAtMs,
+      endedAtMs: now,
+      tokensDelivered: job.tokensDelivered,
+    };
+    if (status === 'failed' && error) this.audit('fail', error.message, true, { memberId: job.memberId, turnId: job.turn.id, jobId: job.id, data: { code: error.code } });
+    if (job.turn.gate) job.turn.gate.end(job.id);
+    else this.endJob(job);
+  }
+
+  /** After the job's last token has been delivered. */
+  private endJob(job: Job): void {
+    const outcome = job.outcome;
+    if (!outcome) return;
+    outcome.tokensDelivered = job.tokensDelivered;
+    this.events.jobEnd?.(outcome);
+    const turn = job.turn;
+    if (++turn.ended < turn.jobs.length) return;
+    const turnOutcome: TurnOutcome = { turnId: turn.id, jobs: turn.jobs.map((j) => j.outcome!) };
+    this.turns.delete(turn.id);
+    this.finished.set(turn.id, turnOutcome);
+    if (this.finished.size > FINISHED_TURNS_KEPT) this.finished.delete(this.finished.keys().next().value!);
+    turn.resolve(turnOutcome);
+    this.events.turnEnd?.(turnOutcome);
+  }
+
+  // ── policy inputs ──────────────────────────────────────────────────────────────────────────────
+
+  private ledger(): Ledger {
+    const entries: LedgerEntry[] = [];
+    for (const m of this.members.values()) {
+      const state = LEDGER_STATE[m.state];
+      if (state) entries.push({ memberId: m.config.id, label: m.config.label, footprintBytes: m.footprintBytes, lastUsedAtMs: m.lastUsedAtMs, state });
+    }
+    return { entries };
+  }
+
+  private budgetBytes(): number {
+    return effectiveBudget(this.options.budget.bytes, this.learnedBudget);
+  }
+
+  /** The tier's cap: 1 when serial; the stretch cap when the whole council fits the budget together; or the user's override. */
+  private baseCap(): number {
+    const override = this.options.concurrencyOverride;
+    if (override != null && override >= 1) return Math.floor(override);
+    const council = this.profile.council;
+    if (council.mode === 'serial') return 1;
+    const live = [...this.members.values()].filter((m) => m.state !== 'removed');
+    const footprints = live.map((m) => ({ weightsBytes: 0, kvCacheBytes: 0, overheadBytes: 0, totalBytes: m.footprintBytes }));
+    const fits = live.length > 0 && fitsTogether(footprints, this.budgetBytes()).fits;
+    return fits ? council.stretchCap : council.cap;
+  }
+
+  /** The cap after adaptation, before the burst plan. */
+  private tierConcurrency(): number {
+    return Math.max(1, Math.min(this.baseCap(), this.adaptLimit ?? Number.POSITIVE_INFINITY));
+  }
+
+  private residentCap(): number {
+    return Math.max(this.profile.memory.maxResidentModels, this.baseCap());
+  }
+
+  private burstMode(limit: number): 'parallel' | 'sequential' {
+    const setting = this.options.burstMode ?? 'auto';
+    let mode: 'parallel' | 'sequential' = setting === 'sequential' ? 'sequential' : 'parallel';
+    let reason = setting === 'sequential' ? 'Bursts run one prompt at a time (setting).' : '';
+    if (setting === 'auto' && limit > 1) {
+      const { alpha, tps1 } = this.alpha();
+      if (alpha !== null && tps1 !== null) {
+        const plan = planBurst({ n: limit, tokensPerRequest: 64, tps1, ttftMs: 0, alpha });
+        mode = plan.mode;
+        reason = plan.reason;
+      }
+    }
+    if (mode !== this.lastBurstMode) {
+      this.lastBurstMode = mode;
+      this.audit('scale', `${reason || 'Bursts run in parallel.'}`, true, { data: { burst: mode } });
+    }
+    return mode;
+  }
+
+  private alpha(): { alpha: number | null; tps1: number | null } {
+    this.alphaCache ??= estimateAlpha(this.throughput);
+    return this.alphaCache;
+  }
+
+  private recordThroughput(job: Job, result: GenerationResult, now: number): void {
+    const tps = streamTps(result.tokenTimesMs);
+    const started = job.startedAtMs;
+    if (tps === null || started === null || now <= started) return;
+    const concurrent = job.concurrencyArea / (now - started);
+    this.throughput.push({ concurrent: Math.max(1, Math.round(concurrent)), streamTps: tps });
+    if (this.throughput.length > THROUGHPUT_SAMPLES_KEPT) this.throughput.shift();
+    this.alphaCache = null;
+  }
+
+  /** Keeps each running job's ∫ generating dt up to date, then changes the count. */
+  private changeGenerating(delta: number, job: Job): void {
+    const now = this.clock.now();
+    for (const member of this.members.values()) {
+      const running = member.job;
+      if (!running || running.startedAtMs === null || (running.phase !== 'running' && running.phase !== 'cancelling')) continue;
+      if (running === job && delta > 0) continue;
+      running.concurrencyArea += this.generating * (now - running.areaSinceMs);
+      running.areaSinceMs = now;
+    }
+    if (delta > 0) job.areaSinceMs = now;
+    else {
+      job.concurrencyArea += this.generating * (now - job.areaSinceMs);
+      job.areaSinceMs = now;
+    }
+    this.generating = Math.max(0, this.generating + delta);
+  }
+
+  private activeCount(): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m.job && !m.job.outcome) n++;
+    return n;
+  }
+
+  // ── output ─────────────────────────────────────────────────────────────────────────────────────
+
+  private audit(kind: AuditKind, message: string, notice: boolean, extra: Partial<Pick<AuditEvent, 'memberId' | 'turnId' | 'jobId' | 'data'>> = {}): void {
+    this.events.audit?.({ seq: this.auditSeq++, atMs: this.clock.now(), kind, message, notice, ...extra });
+  }
+
+  private setState(member: Member, state: MemberState): void {
+    if (member.state === state) return;
+    member.state = state;
+    this.emitMember(member);
+  }
+
+  private emitMember(member: Member): void {
+    this.events.member?.(this.memberSnapshot(member));
+  }
+
+  private memberSnapshot(m: Member): MemberSnapshot {
+    const now = this.clock.now();
+    return {
+      id: m.config.id,
+      label: m.config.label,
+      state: m.state,
+      footprintBytes: m.footprintBytes,
+      lastUsedAtMs: Number.isFinite(m.lastUsedAtMs) ? m.lastUsedAtMs : 0,
+      recentRestarts: m.restartTimes.filter((t) => now - t < this.restartPolicy.windowMs).length,
+      consecutiveFailures: m.consecutiveFailures,
+      load: m.loadInfo,
+    };
+  }
+
+  private label(memberId: string): string {
+    return this.members.get(memberId)?.config.label ?? memberId;
+  }
+
+  private jobOf(turn: Turn, jobId: string): Job {
+    return turn.jobs.find((j) => j.id === jobId)!;
+  }
+
+  private withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+      promise.then(
+        (v) => {
+          this.clock.clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.clock.clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+  }
+}
+
+/** Which member states hold memory, and how the ledger sees them. */
+const LEDGER_STATE: Readonly<Record<MemberState, LedgerState | null>> = {
+  unloaded: null,
+  loading: 'loading',
+  idle: 'idle',
+  busy: 'busy',
+  unloading: 'unloading',
+  removed: null,
+};
+
+function finiteOrNull(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}
