@@ -14,6 +14,20 @@ export type LoadState =
   | { status: 'ready'; info: LoadInfo; device: DevicePreference }
   | { status: 'failed'; modelId: string };
 
+/** A pre-flight check's answer: `refuse` stops the load, `warn` loads with a notice (see src/tiers/preflight.ts). */
+export interface PreflightAnswer {
+  verdict: 'ok' | 'warn' | 'refuse';
+  message: string;
+  suggestion: string | null;
+}
+
+/** Asked before every load; null means "no opinion" (e.g. the model is not in the manifest). */
+export type PreflightHook = (model: ManifestModel | undefined) => Promise<PreflightAnswer | null>;
+
+export interface SessionOptions {
+  preflight?: PreflightHook;
+}
+
 const HISTORY_LIMIT = 50;
 const PREFERENCES_KEY = 'wirthforge.preferences';
 
@@ -60,7 +74,10 @@ export class Session {
     CATALOG.map((model) => ({ ...model, generated: this.available.value.some((m) => m.id === model.id) })),
   );
 
-  constructor(private readonly appVersion: string) {
+  constructor(
+    private readonly appVersion: string,
+    private readonly options: SessionOptions = {},
+  ) {
     const preferences = readPreferences();
     this.modelId.value = preferences.modelId;
     this.device.value = preferences.device;
@@ -107,6 +124,7 @@ export class Session {
     const modelId = this.modelId.value;
     const device = this.device.value;
     this.error.value = null;
+    if (!(await this.passesPreflight(modelId))) return false;
     this.load.value = { status: 'loading', modelId, progress: { phase: 'fetch', loadedBytes: 0, totalBytes: 0 } };
     try {
       const info = await this.engine.load({ modelId, device }, (progress) => {
@@ -121,6 +139,26 @@ export class Session {
       });
       return false;
     }
+  }
+
+  /** Refused: the numbers and the suggestion go to the error banner and nothing loads. Warned: a notice. */
+  private async passesPreflight(modelId: string): Promise<boolean> {
+    const check = this.options.preflight;
+    if (!check) return true;
+    let answer: PreflightAnswer | null = null;
+    try {
+      answer = await check(this.available.value.find((m) => m.id === modelId));
+    } catch {
+      // A failing check must not stand between the user and the model: the engine has its own errors.
+    }
+    if (!answer || answer.verdict === 'ok') return true;
+    const text = [answer.message, answer.suggestion].filter(Boolean).join(' ');
+    if (answer.verdict === 'refuse') {
+      this.error.value = `Not loaded: ${text}`;
+      return false;
+    }
+    this.notice.value = text;
+    return true;
   }
 
   async generate(): Promise<void> {
