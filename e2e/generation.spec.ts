@@ -28,19 +28,36 @@ test.describe('wf-tiny generates its exact text through the real engine', () => 
 
 test('stopping mid-stream stops the engine and keeps what was generated', async ({ page }) => {
   await openApp(page);
-  await generate(page, { prompt: 'Once upon a time', maxTokens: 2000, model: 'wf-stories15m', device: 'wasm' });
+  // wf-tiny on the software WebGPU adapter makes ~15 tokens/s: 2000 tokens would take minutes.
+  await generate(page, { prompt: 'a', maxTokens: 2000, device: 'webgpu' });
   await expect(page.getByTestId('output')).not.toBeEmpty({ timeout: 60_000 });
   await page.getByTestId('stop-button').click();
   await expect(page.getByTestId('stat-finish-reason')).toHaveText('stopped');
   const produced = Number(await page.getByTestId('stat-output-tokens').innerText());
   expect(produced).toBeGreaterThan(0);
   expect(produced).toBeLessThan(2000);
+  // What was generated before the stop is kept, and is exactly the model's text.
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('a', produced));
   await expect(page.getByTestId('generate-button')).toBeEnabled();
   // Escape from the prompt box stops too.
-  await page.getByTestId('prompt').fill('Again');
+  await page.getByTestId('prompt').fill('b');
   await page.getByTestId('prompt').press('Control+Enter');
-  await expect(page.getByTestId('generating')).toBeVisible();
+  await expect(page.getByTestId('output')).not.toBeEmpty({ timeout: 60_000 });
   await page.getByTestId('prompt').press('Escape');
   await expect(page.getByTestId('generating')).toHaveCount(0);
   await expect(page.getByTestId('stat-finish-reason')).toHaveText('stopped');
+  await expect(page.getByTestId('history-row')).toHaveCount(2);
+});
+
+test('a prompt longer than the context is refused with the numbers; a long request is cut to fit', async ({ page }) => {
+  await openApp(page);
+  // wf-stories15m reads 256 tokens; its byte-level tokenizer makes one token per ASCII character.
+  await generate(page, { prompt: 'x'.repeat(300), maxTokens: 16, model: 'wf-stories15m', device: 'wasm' });
+  await expect(page.getByTestId('error')).toContainText('The prompt is 300 tokens, and wf-stories15m reads at most 256 tokens');
+  await expect(page.getByTestId('generate-button')).toBeEnabled();
+
+  await page.getByTestId('prompt').fill('y'.repeat(250));
+  await page.getByTestId('generate-button').click();
+  await expect(page.getByTestId('stat-finish-reason')).toHaveText('context full');
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('6');
 });

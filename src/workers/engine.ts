@@ -47,7 +47,8 @@ export interface TokenEvent {
   atMs: number;
 }
 
-export type FinishReason = 'length' | 'eos' | 'aborted';
+/** `context`: stopped because prompt and output filled the model's context window. */
+export type FinishReason = 'length' | 'eos' | 'aborted' | 'context';
 
 /** What the engine measured for one request; timings are on the engine's own clock. */
 export interface GenerationResult {

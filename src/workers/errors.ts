@@ -22,6 +22,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<EngineErrorCode>([
   'backend-unavailable',
   'not-loaded',
   'busy',
+  'prompt-too-long',
   'generation-failed',
 ]);
 

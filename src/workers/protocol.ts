@@ -36,4 +36,5 @@ export type EngineErrorCode =
   | 'backend-unavailable'
   | 'not-loaded'
   | 'busy'
+  | 'prompt-too-long'
   | 'generation-failed';

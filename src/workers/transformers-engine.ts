@@ -13,6 +13,7 @@ import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, 
 import { chooseDevice, type AdapterProbe } from './device-choice.ts';
 import { EngineError } from './errors.ts';
 import { IncrementalDecoder } from './incremental-decoder.ts';
+import { fitToContext } from './context-window.ts';
 import { chooseWasmThreads } from './wasm-threads.ts';
 import { modelBytes, parseManifest, type ManifestModel } from '../models/manifest.ts';
 
@@ -212,6 +213,9 @@ export class TransformersEngine implements Engine {
       const startedAtMs = performance.now();
       const inputs = tokenizer(request.prompt);
       const promptTokens = Number(inputs.input_ids.dims.at(-1) ?? 0);
+      const contextLength = (model.config as { max_position_embeddings?: number }).max_position_embeddings;
+      const fit = fitToContext(this.loaded?.info.modelId ?? 'this model', promptTokens, request.maxNewTokens, contextLength);
+      if (!fit.ok) throw new EngineError('prompt-too-long', fit.message);
       const promptReadyAtMs = performance.now();
       const stopper = new InterruptableStoppingCriteria();
       const onAbort = (): void => stopper.interrupt();
@@ -221,7 +225,7 @@ export class TransformersEngine implements Engine {
       try {
         const output = (await model.generate({
           ...inputs,
-          max_new_tokens: request.maxNewTokens,
+          max_new_tokens: fit.maxNewTokens,
           do_sample: false,
           // The typings demand a TextStreamer although generate() only calls put() and end().
           streamer: streamer as unknown as TextStreamer,
@@ -233,7 +237,7 @@ export class TransformersEngine implements Engine {
           text: tokenizer.decode(ids, { skip_special_tokens: true }),
           promptTokens,
           outputTokens,
-          finishReason: signal.aborted ? 'aborted' : outputTokens >= request.maxNewTokens ? 'length' : 'eos',
+          finishReason: signal.aborted ? 'aborted' : outputTokens < fit.maxNewTokens ? 'eos' : fit.limitedByContext ? 'context' : 'length',
           startedAtMs,
           promptReadyAtMs,
           tokenTimesMs: streamer.tokenTimesMs,

@@ -1,13 +1,15 @@
 import type { Session } from '../session.ts';
 import { formatMs, formatTps } from '../format.ts';
 
+const FINISH_LABEL = { length: 'length', eos: 'end of text', aborted: 'stopped', context: 'context full' } as const;
+
 export function RunStats({ session }: { session: Session }) {
   const run = session.lastRun.value;
   if (!run) return null;
   const rows: [string, string, string][] = [
     ['Prompt tokens', String(run.promptTokens), 'prompt-tokens'],
     ['Output tokens', String(run.outputTokens), 'output-tokens'],
-    ['Finished by', run.finishReason === 'aborted' ? 'stopped' : run.finishReason, 'finish-reason'],
+    ['Finished by', FINISH_LABEL[run.finishReason], 'finish-reason'],
     ['Time to first token', formatMs(run.ttftMs), 'ttft'],
     ['Prefill', formatMs(run.prefillMs), 'prefill'],
     ['Decode', formatTps(run.decodeTps), 'decode-tps'],
