@@ -48,6 +48,8 @@ export class AppDriver {
     page.on('pageerror', (error) => console.error(`[app] ${error.message}`));
     await page.goto(baseUrl);
     await waitReady(page);
+    // The app calibrates the machine once after start-up (seconds of every core): let it finish first.
+    await page.locator('[data-testid="calibration"][data-state="done"]').waitFor({ timeout: 120_000 });
     return new AppDriver(page);
   }
 
