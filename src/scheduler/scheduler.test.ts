@@ -223,9 +223,10 @@ describe('queue, priorities and fairness', () => {
     const turn = h.submit({ maxNewTokens: 40 });
     let done = false;
     void h.scheduler.whenDone(turn).then(() => (done = true));
-    while (!done || frames.requested) {
+    for (;;) {
       for (; cursor < h.tokens.length; cursor++) batcher.pushToken(h.tokens[cursor]!);
       for (; h.jobEnds.length > 0; ) batcher.pushEnd(h.jobEnds.shift()!);
+      if (done && !frames.requested) break;
       await h.clock.advance(16);
       frames.tick(h.clock.now());
     }

@@ -1030,7 +1030,7 @@ export class Scheduler {
   }
 
   private emitMember(member: Member): void {
-    this.events.member?.(this.memberSnapshot(member));
+    if (this.events.member) this.events.member(this.memberSnapshot(member));
   }
 
   private memberSnapshot(m: Member): MemberSnapshot {

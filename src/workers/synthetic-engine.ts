@@ -274,6 +274,11 @@ export class SyntheticEngine implements Engine {
           return;
         }
         if (settled) return; // the callback aborted us
+        // The last token ends the generation at once, unless a fault waits right after it.
+        if (index + 1 >= limit && !(fault && fault.atToken === limit)) {
+          finish(() => resolve(result(limit < request.maxNewTokens ? 'eos' : 'length')));
+          return;
+        }
         const contention = shared ? 1 + Math.max(0, shared.generating - 1) * shared.alpha : 1;
         timer = this.schedule(() => step(index + 1), this.jittered(this.config.msPerToken) * contention);
       };

@@ -1,0 +1,228 @@
+/**
+ * The scheduler's own cost, on synthetic engines with a fixed 50 ms per-token delay (real time, Node):
+ *
+ * 1. overhead per token event with N = 2/4/8/12 streams generating at once: the time spent in the
+ *    scheduler's token path (bookkeeping, lock-step gate, frame batcher push), measured with
+ *    performance.now() around the callback each engine calls, so the engine's own delay is excluded;
+ *    also per submit and per frame flush;
+ * 2. latency P50/P95/P99, error rate and memory per queued session with 10/50/100/200/500 requests
+ *    queued at once, and how many a default-sized queue turns away.
+ *
+ *   npx tsx src/scheduler/overhead.bench.ts            (prints JSON)
+ *   npx tsx src/scheduler/overhead.bench.ts --quick    (fewer tokens, for a smoke run)
+ */
+import os from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { summarize, type Summary } from '../metrics/stats.ts';
+import { TIER_PROFILES } from '../tiers/profiles.ts';
+import type { Engine } from '../workers/engine.ts';
+import { SyntheticEngine } from '../workers/synthetic-engine.ts';
+import { FrameBatcher, animationFrames } from './frame-batcher.ts';
+import type { MemberConfig } from './protocol.ts';
+import { DEFAULT_QUEUE_CAPACITY, Scheduler } from './scheduler.ts';
+import { InProcessTransport } from './transport.ts';
+
+const quick = process.argv.includes('--quick');
+const MS_PER_TOKEN = 50;
+const TTFT_MS = 50;
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+function member(i: number): MemberConfig {
+  return {
+    id: `m${i}`,
+    label: `m${i}`,
+    engine: 'synthetic',
+    modelId: `sim-${i}`,
+    device: 'auto',
+    footprintBytes: 100e6,
+    synthetic: { seed: i + 1, ttftMs: TTFT_MS, msPerToken: MS_PER_TOKEN, jitter: 0, footprintBytes: 100e6 },
+  };
+}
+
+/** Time the engines themselves spent inside generate() calls (their synchronous set-up), to subtract. */
+const engineTime = { ms: 0 };
+
+/** Times the callback the engine calls for every token: everything the scheduler does with a token. */
+function timedEngine(inner: Engine, samples: number[]): Engine {
+  return {
+    kind: inner.kind,
+    load: (options, onProgress) => inner.load(options, onProgress),
+    unload: () => inner.unload(),
+    footprintBytes: () => inner.footprintBytes(),
+    generate: (request, onToken, signal) => {
+      const t0 = performance.now();
+      const result = inner.generate(
+        request,
+        (token) => {
+          const t1 = performance.now();
+          onToken(token);
+          samples.push(performance.now() - t1);
+        },
+        signal,
+      );
+      engineTime.ms += performance.now() - t0;
+      return result;
+    },
+  };
+}
+
+function round(s: Summary, digits = 4) {
+  const r = (x: number) => Number(x.toFixed(digits));
+  return { count: s.count, mean: r(s.mean), p50: r(s.p50), p99: r(s.p99), max: r(s.max) };
+}
+
+function makeScheduler(n: number, tokenSamples: number[], flushSamples: number[], options: { queueCapacity?: number } = {}) {
+  let chars = 0;
+  const batcher = new FrameBatcher((batch) => {
+    for (const c of batch.chunks) chars += c.text.length;
+  }, animationFrames);
+  // Time each flush (one per frame).
+  const flush = batcher.flush.bind(batcher);
+  batcher.flush = () => {
+    const t0 = performance.now();
+    flush();
+    flushSamples.push(performance.now() - t0);
+  };
+  const scheduler = new Scheduler({
+    profile: TIER_PROFILES.high,
+    budget: { bytes: 1e12, perModelMaxBytes: null },
+    concurrencyOverride: n,
+    queueCapacity: options.queueCapacity,
+    createTransport: (m) => new InProcessTransport(timedEngine(new SyntheticEngine(m.synthetic), tokenSamples)),
+    events: {
+      token: (t) => batcher.pushToken(t),
+      jobEnd: (o) => batcher.pushEnd(o),
+    },
+  });
+  return { scheduler, batcher, chars: () => chars };
+}
+
+async function overheadAt(n: number, turns: number, tokens: number) {
+  const tokenSamples: number[] = [];
+  const flushSamples: number[] = [];
+  const submitSamples: number[] = [];
+  const { scheduler, batcher, chars } = makeScheduler(n, tokenSamples, flushSamples);
+  scheduler.setCouncil(Array.from({ length: n }, (_, i) => member(i)));
+  // Warm-up turn (loads, JIT), not counted.
+  const warm = scheduler.submit({ prompt: 'warm up', maxNewTokens: 8 });
+  if (!warm.accepted) throw new Error(warm.message);
+  await scheduler.whenDone(warm.turnId);
+  tokenSamples.length = 0;
+  flushSamples.length = 0;
+  const started = performance.now();
+  let expectedChars = 0;
+  for (let t = 0; t < turns; t++) {
+    const t0 = performance.now();
+    const engineBefore = engineTime.ms;
+    const answer = scheduler.submit({ prompt: `turn ${t}: tell the council something`, maxNewTokens: tokens });
+    // submit() dispatches: it calls every member's generate(); the engines' own set-up is not ours.
+    submitSamples.push(performance.now() - t0 - (engineTime.ms - engineBefore));
+    if (!answer.accepted) throw new Error(answer.message);
+    const outcome = await scheduler.whenDone(answer.turnId);
+    for (const job of outcome.jobs) {
+      if (job.status !== 'done') throw new Error(`job ${job.jobId} ${job.status}: ${job.error?.message}`);
+      expectedChars += job.result!.text.length;
+    }
+  }
+  const wallMs = performance.now() - started;
+  await new Promise((r) => setTimeout(r, 50));
+  batcher.flushAll();
+  const schedulerMs = tokenSamples.reduce((s, v) => s + v, 0) + flushSamples.reduce((s, v) => s + v, 0) + submitSamples.reduce((s, v) => s + v, 0);
+  await scheduler.shutdown();
+  return {
+    streams: n,
+    turns,
+    tokensPerStream: tokens,
+    tokenEvents: tokenSamples.length,
+    perTokenEventMs: round(summarize(tokenSamples)),
+    perFrameFlushMs: round(summarize(flushSamples)),
+    // submit() of one turn: validation, queueing, and dispatching all N streams (engines' own set-up excluded).
+    perSubmitMs: round(summarize(submitSamples)),
+    perStreamDispatchMs: Number((summarize(submitSamples).mean / n).toFixed(4)),
+    schedulerMsPerTurn: Number((schedulerMs / turns).toFixed(3)),
+    schedulerShareOfWall: Number((schedulerMs / wallMs).toFixed(5)),
+    // Everything the engines produced reached the page side (only the warm-up turn is outside the count).
+    textDelivered: chars() >= expectedChars,
+  };
+}
+
+function heapUsed(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+async function queuedAt(requests: number, concurrency: number, tokens: number, queueCapacity: number) {
+  const { scheduler } = makeScheduler(concurrency, [], [], { queueCapacity });
+  scheduler.setCouncil(Array.from({ length: concurrency }, (_, i) => member(i)));
+  // Load every member first, so that the latency is queueing + generation, not first loads.
+  const warm = scheduler.submit({ prompt: 'warm up', maxNewTokens: 1 });
+  if (!warm.accepted) throw new Error(warm.message);
+  await scheduler.whenDone(warm.turnId);
+
+  const prompts = Array.from({ length: requests }, (_, i) => `Request ${i}: ${'summarise the council discussion so far, briefly. '.repeat(4)}`);
+  const before = heapUsed();
+  const submittedAt: number[] = [];
+  const answers = prompts.map((prompt, i) => {
+    submittedAt[i] = performance.now();
+    return scheduler.submit({ prompt, maxNewTokens: tokens, members: [`m${i % concurrency}`] });
+  });
+  const after = heapUsed();
+  const accepted = answers.filter((a) => a.accepted).length;
+  const rejected = answers.filter((a) => !a.accepted && a.code === 'overloaded');
+  const latencies: number[] = [];
+  let failed = 0;
+  await Promise.all(
+    answers.map(async (a, i) => {
+      if (!a.accepted) return;
+      const outcome = await scheduler.whenDone(a.turnId);
+      latencies.push(performance.now() - submittedAt[i]!);
+      if (outcome.jobs.some((j) => j.status !== 'done')) failed++;
+    }),
+  );
+  await scheduler.shutdown();
+  const lat = summarize(latencies);
+  const firstRefusal = rejected[0];
+  return {
+    requests,
+    queueCapacity,
+    accepted,
+    rejectedOverloaded: rejected.length,
+    failed,
+    errorRate: Number((failed / Math.max(1, accepted)).toFixed(4)),
+    latencyMs: { p50: Math.round(lat.p50), p95: Math.round(lat.p95), p99: Math.round(lat.p99), max: Math.round(lat.max) },
+    // Held while waiting: the job, its turn, its promise, its queue entry and its prompt (~230 chars).
+    // Only where nothing was turned away: the refusals' answers would be counted too.
+    heapBytesPerQueuedRequest: rejected.length === 0 ? Math.round((after - before) / requests) : null,
+    overloadAnswer: firstRefusal && !firstRefusal.accepted ? firstRefusal.message : null,
+  };
+}
+
+async function main() {
+  const tokens = quick ? 10 : 40;
+  const turns = quick ? 1 : 5;
+  const overhead = [];
+  for (const n of [2, 4, 8, 12]) overhead.push(await overheadAt(n, turns, tokens));
+
+  const queueTokens = quick ? 2 : 4;
+  const levels = quick ? [10, 50, 100] : [10, 50, 100, 200, 500];
+  const queued = [];
+  for (const requests of levels) queued.push(await queuedAt(requests, 6, queueTokens, 512));
+  const defaultQueue = [];
+  for (const requests of levels.filter((r) => r > DEFAULT_QUEUE_CAPACITY)) defaultQueue.push(await queuedAt(requests, 6, queueTokens, DEFAULT_QUEUE_CAPACITY));
+
+  const report = {
+    command: `npx tsx src/scheduler/overhead.bench.ts${quick ? ' --quick' : ''}`,
+    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown' },
+    engine: { kind: 'synthetic', ttftMs: TTFT_MS, msPerTokenFixed: MS_PER_TOKEN, jitter: 0 },
+    overheadPerStreams: overhead,
+    queued: { concurrency: 6, tokensPerRequest: queueTokens, serviceMsPerRequest: TTFT_MS + (queueTokens - 1) * MS_PER_TOKEN, levels: queued },
+    defaultQueueCapacity: { capacity: DEFAULT_QUEUE_CAPACITY, levels: defaultQueue },
+  };
+  console.log(JSON.stringify(report, null, 2));
+}
+
+void main();
