@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticPieces } from '../workers/synthetic-engine.ts';
 import { FrameBatcher, ManualFrames } from './frame-batcher.ts';
 import type { TokenBatch } from './protocol.ts';
-import { GB, harness } from './test-harness.ts';
+import { GB, harness, memberConfig } from './test-harness.ts';
 
 describe('a council answers', () => {
   it('two members in parallel on Mid, each with its own exact text', async () => {
@@ -534,14 +534,7 @@ describe('council changes and shutdown', () => {
     const h = harness({ members: [{ id: 'A' }, { id: 'B' }] });
     const turn = h.submit({ maxNewTokens: 10 });
     await h.clock.advance(300);
-    h.scheduler.setCouncil([h.scheduler.snapshot().members.find((m) => m.id === 'B')!].map(() => ({
-      id: 'B',
-      label: 'B',
-      engine: 'synthetic' as const,
-      modelId: 'sim-B',
-      device: 'auto' as const,
-      footprintBytes: 0.5 * GB,
-    })));
+    h.scheduler.setCouncil([memberConfig({ id: 'B' })]);
     const outcome = await h.finish(turn);
     expect(h.job(outcome, 'A')).toMatchObject({ status: 'cancelled', error: { code: 'member-removed' } });
     expect(h.job(outcome, 'B').status).toBe('done');

@@ -7,9 +7,7 @@
  * restart is a new transport.
  */
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from '../workers/engine.ts';
-import { SyntheticEngine, isSimulatedCrash } from '../workers/synthetic-engine.ts';
-import type { Clock } from './clock.ts';
-import type { MemberConfig } from './protocol.ts';
+import { isSimulatedCrash } from '../workers/synthetic-engine.ts';
 
 export interface MemberTransport {
   load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo>;
@@ -153,16 +151,3 @@ export class InProcessTransport implements MemberTransport {
   }
 }
 
-/**
- * A transport factory for councils of synthetic members, each engine built from its member's
- * `synthetic` settings on the given clock. `onCreate` sees every transport made (tests reach the
- * engine behind it, or crash it).
- */
-export function inProcessSynthetic(clock: Clock, onCreate?: (member: MemberConfig, transport: InProcessTransport, engine: SyntheticEngine) => void) {
-  return (member: MemberConfig): InProcessTransport => {
-    const engine = new SyntheticEngine({ ...member.synthetic, clock });
-    const transport = new InProcessTransport(engine);
-    onCreate?.(member, transport, engine);
-    return transport;
-  };
-}
