@@ -7,6 +7,7 @@ describe('chooseWasmThreads', () => {
     ['tiny model: threads cost more than they save', { crossOriginIsolated: true, hardwareConcurrency: 8, parameters: 100_000 }, 1],
     ['2 cores: one is left to the page', { crossOriginIsolated: true, hardwareConcurrency: 2, parameters: 15e6 }, 1],
     ['4 cores: three for the model', { crossOriginIsolated: true, hardwareConcurrency: 4, parameters: 15e6 }, 3],
+    ['2 cores, 135M model: memory-bound, both cores', { crossOriginIsolated: true, hardwareConcurrency: 2, parameters: 135e6 }, 2],
     ['16 cores capped at 4', { crossOriginIsolated: true, hardwareConcurrency: 16, parameters: 135e6 }, 4],
     ['unknown core count', { crossOriginIsolated: true, hardwareConcurrency: 0, parameters: 135e6 }, 1],
     ['requested count honoured', { crossOriginIsolated: true, hardwareConcurrency: 8, parameters: 100, requested: 3 }, 3],

@@ -2,8 +2,11 @@
  * How many threads ORT's WASM backend gets. ORT's own default is 1 on a 2-core machine; we decide
  * instead, because threads need a cross-origin-isolated page, only pay off when a token's work is
  * large enough to amortise their synchronisation (on a model of a few hundred KB they do not), and
- * must leave one core to the page's main thread and compositor, which draw every token: on this
- * 2-core machine 2 ORT threads in the app decoded 66 tok/s against 70–85 with 1 (wf-stories15m).
+ * leave one core to the page's main thread and compositor, which draw every token, while a token's
+ * work is small: on this 2-core machine 2 ORT threads in the app decoded wf-stories15m (15 M) at
+ * 66 tok/s against 70–85 with 1. A large model's token is tens of milliseconds of memory-bound work,
+ * where a second thread nearly doubles the bandwidth (15 → 28 GB/s measured) and the page's
+ * per-token cost is noise: wf-smollm2-135m decoded only 13–15 tok/s on 1 thread.
  */
 export interface WasmThreadInputs {
   crossOriginIsolated: boolean;
@@ -13,6 +16,7 @@ export interface WasmThreadInputs {
 }
 
 const SMALL_MODEL_PARAMETERS = 2_000_000;
+const LARGE_MODEL_PARAMETERS = 50_000_000;
 const MAX_THREADS = 4;
 
 export function chooseWasmThreads(inputs: WasmThreadInputs): number {
@@ -20,5 +24,6 @@ export function chooseWasmThreads(inputs: WasmThreadInputs): number {
   const cores = Math.max(1, Math.floor(inputs.hardwareConcurrency || 1));
   if (inputs.requested !== undefined && inputs.requested >= 1) return Math.min(Math.floor(inputs.requested), cores);
   if (inputs.parameters < SMALL_MODEL_PARAMETERS) return 1;
+  if (inputs.parameters >= LARGE_MODEL_PARAMETERS) return Math.min(cores, MAX_THREADS);
   return Math.max(1, Math.min(cores - 1, MAX_THREADS));
 }
