@@ -8,6 +8,7 @@ import { PromptEstimate } from './components/PromptEstimate.tsx';
 import { OutputPane } from './components/OutputPane.tsx';
 import { RunStats } from './components/RunStats.tsx';
 import { HistoryList } from './components/HistoryList.tsx';
+import { CouncilPanel } from './components/CouncilPanel.tsx';
 
 export function App({ session, hardware, version }: { session: Session; hardware: HardwareStore; version: string }) {
   return (
@@ -24,6 +25,7 @@ export function App({ session, hardware, version }: { session: Session; hardware
         <PromptEstimate session={session} hardware={hardware} />
         <OutputPane session={session} />
         <RunStats session={session} />
+        <CouncilPanel session={session} hardware={hardware} />
         <HistoryList session={session} />
       </main>
     </>

@@ -228,6 +228,11 @@ export interface SchedulerWorkerApi {
   frame(frameTimeMs: number): void;
   snapshot(): SchedulerSnapshot;
   shutdown(): Promise<void>;
+  /**
+   * Debug and end-to-end tests only: ends the member's engine worker as the browser would kill it
+   * (the scheduler sees a crash). false when the member has no live worker.
+   */
+  debugCrashMember(memberId: string): boolean;
 }
 
 export type SchedulerEventMessage =

@@ -38,3 +38,9 @@ export type EngineErrorCode =
   | 'busy'
   | 'prompt-too-long'
   | 'generation-failed';
+
+/**
+ * A synthetic ("simulated model") worker is configured through its name: this prefix, then its
+ * `SyntheticEngineConfig` (less clock and shared load) as JSON.
+ */
+export const SYNTHETIC_WORKER_PREFIX = 'synthetic:';

@@ -1,0 +1,164 @@
+/**
+ * The scheduler worker: a thin shell around the `Scheduler` core. It builds the core from the settings
+ * the page sends (tier, memory budget, queue capacity, override), gives every council member an engine
+ * worker of its own (transformers.js for bundled models, the synthetic worker for simulated ones)
+ * through `WorkerTransport`, and sends the page, on the port given to `connect`:
+ * - token batches, at most one per frame the page drew: a batch goes out only after the page has
+ *   acknowledged the previous one (`frame()`), so a page that falls behind gets fewer, larger batches
+ *   and never a queue of stale ones (text is never dropped, only merged);
+ * - audit events, member snapshots, load progress and turn ends, as they happen.
+ */
+import * as Comlink from 'comlink';
+import { TIER_PROFILES } from '../tiers/profiles.ts';
+import { SYNTHETIC_WORKER_PREFIX } from '../workers/protocol.ts';
+import { FrameBatcher, type FrameScheduler } from './frame-batcher.ts';
+import type { MemberConfig, SchedulerEventMessage, SchedulerSettings, SchedulerWorkerApi, TokenBatch } from './protocol.ts';
+import { Scheduler } from './scheduler.ts';
+import { WorkerTransport } from './worker-transport.ts';
+
+/**
+ * Frames paced by the page: the batcher's frame request is granted at once when no batch is in flight,
+ * otherwise when the page acknowledges the one it has (it draws it in its next animation frame).
+ */
+class AckFrames implements FrameScheduler {
+  private waiting: ((frameTimeMs: number) => void) | null = null;
+  private inFlight = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  request(callback: (frameTimeMs: number) => void): () => void {
+    this.waiting = callback;
+    this.grant();
+    return () => {
+      if (this.waiting === callback) this.waiting = null;
+    };
+  }
+
+  /** A batch went out: the next waits for the page's acknowledgement. */
+  sent(): void {
+    this.inFlight = true;
+  }
+
+  ack(): void {
+    this.inFlight = false;
+    this.grant();
+  }
+
+  private grant(): void {
+    if (this.inFlight || this.timer !== null || !this.waiting) return;
+    // Never synchronously inside request(): the batcher records its cancel handle after asking.
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const callback = this.waiting;
+      this.waiting = null;
+      if (callback && !this.inFlight) callback(performance.now());
+      else if (callback) this.waiting = callback;
+    }, 0);
+  }
+}
+
+function createEngineWorker(member: MemberConfig): { worker: Worker; name: string } {
+  if (member.engine === 'synthetic') {
+    const worker = new Worker(new URL('../workers/synthetic.worker.ts', import.meta.url), {
+      type: 'module',
+      name: SYNTHETIC_WORKER_PREFIX + JSON.stringify(member.synthetic ?? {}),
+    });
+    return { worker, name: `simulated worker of ${member.label}` };
+  }
+  if (member.engine === 'transformers') {
+    const worker = new Worker(new URL('../workers/transformers.worker.ts', import.meta.url), { type: 'module', name: `engine ${member.id}` });
+    return { worker, name: `engine worker of ${member.label}` };
+  }
+  throw new Error(`The ${member.engine} engine is not available in this build yet.`);
+}
+
+let port: MessagePort | null = null;
+let scheduler: Scheduler | null = null;
+let batcher: FrameBatcher | null = null;
+let frames = new AckFrames();
+const transports = new Map<string, WorkerTransport>();
+
+function post(message: SchedulerEventMessage): void {
+  port?.postMessage(message);
+}
+
+function requireScheduler(): Scheduler {
+  if (!scheduler) throw new Error('The scheduler is not configured yet.');
+  return scheduler;
+}
+
+const api: SchedulerWorkerApi = {
+  configure(settings: SchedulerSettings) {
+    if (scheduler) {
+      batcher?.flushAll();
+      void scheduler.shutdown();
+    }
+    batcher?.dispose();
+    frames = new AckFrames();
+    const currentFrames = frames;
+    const currentBatcher = new FrameBatcher((batch: TokenBatch) => {
+      currentFrames.sent();
+      post({ kind: 'batch', batch });
+    }, currentFrames);
+    batcher = currentBatcher;
+    transports.clear();
+    scheduler = new Scheduler({
+      profile: TIER_PROFILES[settings.tier],
+      budget: { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes },
+      ...(settings.queueCapacity !== undefined ? { queueCapacity: settings.queueCapacity } : {}),
+      concurrencyOverride: settings.concurrencyOverride ?? null,
+      burstMode: settings.burstMode ?? 'auto',
+      adaptation: { growthOptIn: settings.allowGrowthOffers ?? false },
+      createTransport(member) {
+        const { worker, name } = createEngineWorker(member);
+        const transport = new WorkerTransport(worker, name);
+        transports.set(member.id, transport);
+        return transport;
+      },
+      events: {
+        token: (token) => currentBatcher.pushToken(token),
+        jobEnd: (outcome) => currentBatcher.pushEnd(outcome),
+        turnEnd: (outcome) => post({ kind: 'turn-end', outcome }),
+        audit: (event) => post({ kind: 'audit', event }),
+        member: (member) => post({ kind: 'member', member }),
+        loadProgress: (memberId, progress) => post({ kind: 'load-progress', memberId, progress }),
+      },
+    });
+  },
+  connect(events: MessagePort) {
+    port = events;
+  },
+  setCouncil(members) {
+    requireScheduler().setCouncil(members);
+  },
+  submit(request) {
+    return requireScheduler().submit(request);
+  },
+  cancel(turnId, memberId) {
+    requireScheduler().cancel(turnId, memberId);
+  },
+  observe(sample) {
+    requireScheduler().observe(sample);
+  },
+  acceptGrowth() {
+    requireScheduler().acceptGrowth();
+  },
+  frame() {
+    frames.ack();
+  },
+  snapshot() {
+    return requireScheduler().snapshot();
+  },
+  async shutdown() {
+    batcher?.flushAll();
+    await scheduler?.shutdown();
+    scheduler = null;
+  },
+  debugCrashMember(memberId) {
+    const transport = transports.get(memberId);
+    if (!transport?.alive) return false;
+    transport.crash('its worker was killed (debug hook)');
+    return true;
+  },
+};
+
+Comlink.expose(api);
