@@ -50,7 +50,7 @@ export class EngineClient {
     }
   }
 
-  load(options: LoadOptions & { wasmThreads?: number }, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
+  load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
     const api = this.start();
     return this.call(api.load(options, Comlink.proxy(onProgress)));
   }

@@ -146,7 +146,7 @@ export class TransformersEngine implements Engine {
     return entry;
   }
 
-  async load(options: LoadOptions & { wasmThreads?: number }, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
+  async load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
     await this.unload();
     const started = performance.now();
     const entry = await this.findModel(options.modelId);
@@ -156,7 +156,6 @@ export class TransformersEngine implements Engine {
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
       hardwareConcurrency: globalThis.navigator?.hardwareConcurrency ?? 1,
       parameters: entry.parameters,
-      requested: options.wasmThreads,
     });
     const wasm = env.backends.onnx.wasm;
     if (wasm) wasm.numThreads = wasmThreads;

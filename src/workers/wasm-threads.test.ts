@@ -10,9 +10,6 @@ describe('chooseWasmThreads', () => {
     ['2 cores, 135M model: memory-bound, both cores', { crossOriginIsolated: true, hardwareConcurrency: 2, parameters: 135e6 }, 2],
     ['16 cores capped at 4', { crossOriginIsolated: true, hardwareConcurrency: 16, parameters: 135e6 }, 4],
     ['unknown core count', { crossOriginIsolated: true, hardwareConcurrency: 0, parameters: 135e6 }, 1],
-    ['requested count honoured', { crossOriginIsolated: true, hardwareConcurrency: 8, parameters: 100, requested: 3 }, 3],
-    ['requested count capped at the cores', { crossOriginIsolated: true, hardwareConcurrency: 2, parameters: 100, requested: 6 }, 2],
-    ['requested but not isolated', { crossOriginIsolated: false, hardwareConcurrency: 8, parameters: 100, requested: 4 }, 1],
   ];
   it.each(cases)('%s', (_, inputs, expected) => {
     expect(chooseWasmThreads(inputs)).toBe(expected);

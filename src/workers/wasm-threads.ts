@@ -12,7 +12,6 @@ export interface WasmThreadInputs {
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
   parameters: number;
-  requested?: number;
 }
 
 const SMALL_MODEL_PARAMETERS = 2_000_000;
@@ -22,7 +21,6 @@ const MAX_THREADS = 4;
 export function chooseWasmThreads(inputs: WasmThreadInputs): number {
   if (!inputs.crossOriginIsolated) return 1;
   const cores = Math.max(1, Math.floor(inputs.hardwareConcurrency || 1));
-  if (inputs.requested !== undefined && inputs.requested >= 1) return Math.min(Math.floor(inputs.requested), cores);
   if (inputs.parameters < SMALL_MODEL_PARAMETERS) return 1;
   if (inputs.parameters >= LARGE_MODEL_PARAMETERS) return Math.min(cores, MAX_THREADS);
   return Math.max(1, Math.min(cores - 1, MAX_THREADS));
