@@ -41,7 +41,12 @@ export function HistoryList({ session }: { session: Session }) {
               ))}
             </tbody>
           </table>
-          <button type="button" onClick={() => void session.clearHistory()}>
+          <button
+            type="button"
+            onClick={() => {
+              if (confirm(`Delete all ${runs.length} stored runs? This cannot be undone.`)) void session.clearHistory();
+            }}
+          >
             Clear history
           </button>
         </>
