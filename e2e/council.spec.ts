@@ -38,7 +38,18 @@ test('a council of two wf-tiny members runs in parallel and each produces its ex
     await expect(pane(page, id).getByTestId('council-pane-text')).toHaveText(expected);
     await expect(pane(page, id).getByTestId('council-pane-error')).toHaveCount(0);
   }
-  // Mid tier lets both generate at once (Low would serialise them).
+  // In parallel: each member began loading before the other's answer ended (Low would serialise them,
+  // the second loading only after the first had finished and been evicted).
+  for (const id of ['1-wf-tiny', '2-wf-tiny']) {
+    await expect(pane(page, id)).toHaveAttribute('data-load-at', /^\d/);
+    await expect(pane(page, id)).toHaveAttribute('data-ended-at', /^\d/);
+  }
+  const span = async (id: string) => ({
+    load: Number(await pane(page, id).getAttribute('data-load-at')),
+    end: Number(await pane(page, id).getAttribute('data-ended-at')),
+  });
+  const [a, b] = [await span('1-wf-tiny'), await span('2-wf-tiny')];
+  expect(Math.max(a.load, b.load)).toBeLessThan(Math.min(a.end, b.end));
   const concurrency = await page.evaluate(async () => {
     const handle = (window as unknown as { __wirthforge: { council: { snapshot(): Promise<{ concurrency: number }> } } }).__wirthforge;
     return (await handle.council.snapshot()).concurrency;

@@ -39,6 +39,9 @@ export interface JobView {
   error: string | null;
   /** Load progress in words while loading. */
   progress: string | null;
+  /** Scheduler clock: when its member began loading for it (null: it was loaded already), and when it ended. */
+  loadAtMs: number | null;
+  endedAtMs: number | null;
 }
 
 export interface TurnView {
@@ -112,6 +115,7 @@ export class CouncilStore {
   private readonly client: CouncilClient;
   private configuredKey: string | null = null;
   private noticeSeq = 0;
+  private readonly early = new Map<string, ((job: JobView) => JobView)[]>();
 
   constructor(
     private readonly hardware: HardwareStore,
@@ -204,11 +208,13 @@ export class CouncilStore {
           pieces: 0,
           error: null,
           progress: null,
+          loadAtMs: null,
+          endedAtMs: null,
         })),
       };
       batch(() => {
         this.overload.value = null;
-        this.turns.value = [turn, ...this.turns.value].slice(0, TURNS_KEPT);
+        this.turns.value = [this.withEarlyChanges(turn), ...this.turns.value].slice(0, TURNS_KEPT);
       });
     } catch (error) {
       this.failure.value = `The council could not run: ${error instanceof Error ? error.message : String(error)}`;
@@ -252,31 +258,60 @@ export class CouncilStore {
     };
   }
 
+  private knows(jobId: string): boolean {
+    return this.turns.value.some((t) => t.jobs.some((j) => j.jobId === jobId));
+  }
+
+  /**
+   * Changes one job's view. Events travel on their own port, so one can overtake the answer to
+   * `submit` that names its job: such changes wait here until the turn is known.
+   */
   private updateJob(jobId: string, change: (job: JobView) => JobView): void {
+    if (!this.knows(jobId)) {
+      this.early.set(jobId, [...(this.early.get(jobId) ?? []), change]);
+      return;
+    }
     this.turns.value = this.turns.value.map((turn) =>
       turn.jobs.some((j) => j.jobId === jobId) ? { ...turn, jobs: turn.jobs.map((j) => (j.jobId === jobId ? change(j) : j)) } : turn,
     );
+  }
+
+  private withEarlyChanges(turn: TurnView): TurnView {
+    return {
+      ...turn,
+      jobs: turn.jobs.map((job) => {
+        const changes = this.early.get(job.jobId);
+        if (!changes) return job;
+        this.early.delete(job.jobId);
+        return changes.reduce((j, change) => change(j), job);
+      }),
+    };
   }
 
   private applyBatch(tokenBatch: TokenBatch): void {
     const chunks = new Map(tokenBatch.chunks.map((c) => [c.jobId, c]));
     const ends = new Map<string, JobOutcome>(tokenBatch.ends.map((e) => [e.jobId, e]));
     if (chunks.size === 0 && ends.size === 0) return;
-    this.turns.value = this.turns.value.map((turn) => {
-      if (!turn.jobs.some((j) => chunks.has(j.jobId) || ends.has(j.jobId))) return turn;
-      return {
-        ...turn,
-        jobs: turn.jobs.map((job) => {
-          const chunk = chunks.get(job.jobId);
-          const end = ends.get(job.jobId);
-          if (!chunk && !end) return job;
-          let next: JobView = job;
-          if (chunk) next = { ...next, text: next.text + chunk.text, pieces: next.pieces + chunk.pieces, status: 'streaming', progress: null };
-          if (end) next = { ...next, status: end.status, error: end.error?.message ?? null, progress: null };
-          return next;
-        }),
+    const change =
+      (jobId: string) =>
+      (job: JobView): JobView => {
+        const chunk = chunks.get(jobId);
+        const end = ends.get(jobId);
+        let next: JobView = job;
+        if (chunk) next = { ...next, text: next.text + chunk.text, pieces: next.pieces + chunk.pieces, status: 'streaming', progress: null };
+        if (end) next = { ...next, status: end.status, error: end.error?.message ?? null, progress: null, endedAtMs: end.endedAtMs };
+        return next;
       };
-    });
+    const jobIds = new Set([...chunks.keys(), ...ends.keys()]);
+    for (const jobId of jobIds) {
+      if (this.knows(jobId)) continue;
+      this.updateJob(jobId, change(jobId));
+      jobIds.delete(jobId);
+    }
+    if (jobIds.size === 0) return;
+    this.turns.value = this.turns.value.map((turn) =>
+      turn.jobs.some((j) => jobIds.has(j.jobId)) ? { ...turn, jobs: turn.jobs.map((job) => (jobIds.has(job.jobId) ? change(job.jobId)(job) : job)) } : turn,
+    );
   }
 
   private applyEvent(message: Exclude<SchedulerEventMessage, { kind: 'batch' }>): void {
@@ -284,7 +319,7 @@ export class CouncilStore {
       case 'audit': {
         const event = message.event;
         if (event.jobId) {
-          if (event.kind === 'load') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'loading' }));
+          if (event.kind === 'load') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'loading', loadAtMs: event.atMs }));
           if (event.kind === 'retry') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'queued', text: '', pieces: 0 }));
         }
         if (event.kind === 'recover' && event.data?.['queued'] !== undefined) this.overload.value = null;

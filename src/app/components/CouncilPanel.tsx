@@ -186,7 +186,15 @@ function Turns({ council }: { council: CouncilStore }) {
 
 function Pane({ job }: { job: JobView }) {
   return (
-    <section class={`council-pane status-${job.status}`} data-testid="council-pane" data-member-id={job.memberId} data-status={job.status} aria-label={job.label}>
+    <section
+      class={`council-pane status-${job.status}`}
+      data-testid="council-pane"
+      data-member-id={job.memberId}
+      data-status={job.status}
+      data-load-at={job.loadAtMs ?? undefined}
+      data-ended-at={job.endedAtMs ?? undefined}
+      aria-label={job.label}
+    >
       <header>
         <strong>{job.label}</strong>{' '}
         <span class="council-status" data-testid="council-pane-status" aria-live={isFinal(job.status) ? 'polite' : 'off'}>
