@@ -98,6 +98,26 @@ test("killing one member's worker mid-stream leaves the other to finish and show
   await expect(survivor.getByTestId('council-pane-error')).toHaveCount(0);
   await expect(page.getByTestId('council-notice').filter({ hasText: 'gets a fresh worker' })).toHaveCount(1);
 
+  // The decisions are in the audit log in IndexedDB.
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          new Promise<string[]>((resolve, reject) => {
+            const open = indexedDB.open('wirthforge-audit');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              if (!db.objectStoreNames.contains('events')) return resolve([]);
+              const all = db.transaction('events').objectStore('events').getAll();
+              all.onsuccess = () => resolve((all.result as { kind: string; memberId?: string }[]).map((e) => `${e.kind}:${e.memberId ?? ''}`));
+              all.onerror = () => reject(all.error);
+            };
+          }),
+      ),
+    )
+    .toEqual(expect.arrayContaining(['load:1-sim-slow', 'load:2-sim-slow', 'restart:1-sim-slow', 'fail:1-sim-slow']));
+
   // The restarted member answers the next turn in its fresh worker.
   await panel.getByTestId('council-max-tokens').fill('3');
   await panel.getByTestId('council-run').click();

@@ -7,12 +7,14 @@
  *   acknowledged the previous one (`frame()`), so a page that falls behind gets fewer, larger batches
  *   and never a queue of stale ones (text is never dropped, only merged);
  * - audit events, member snapshots, load progress and turn ends, as they happen.
+ * Every audit event also goes to the audit log in IndexedDB (`audit-log.ts`).
  */
 import * as Comlink from 'comlink';
 import { TIER_PROFILES } from '../tiers/profiles.ts';
 import { SYNTHETIC_WORKER_PREFIX } from '../workers/protocol.ts';
 import { FrameBatcher, type FrameScheduler } from './frame-batcher.ts';
 import type { MemberConfig, SchedulerEventMessage, SchedulerSettings, SchedulerWorkerApi, TokenBatch } from './protocol.ts';
+import { AuditLog } from './audit-log.ts';
 import { Scheduler } from './scheduler.ts';
 import { WorkerTransport } from './worker-transport.ts';
 
@@ -76,6 +78,8 @@ let scheduler: Scheduler | null = null;
 let batcher: FrameBatcher | null = null;
 let frames = new AckFrames();
 const transports = new Map<string, WorkerTransport>();
+let auditLog: AuditLog | null = null;
+let sessions = 0;
 
 function post(message: SchedulerEventMessage): void {
   port?.postMessage(message);
@@ -101,6 +105,9 @@ const api: SchedulerWorkerApi = {
     }, currentFrames);
     batcher = currentBatcher;
     transports.clear();
+    void auditLog?.flush();
+    const log = new AuditLog(`${Date.now().toString(36)}-${++sessions}`);
+    auditLog = log;
     scheduler = new Scheduler({
       profile: TIER_PROFILES[settings.tier],
       budget: { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes },
@@ -118,7 +125,10 @@ const api: SchedulerWorkerApi = {
         token: (token) => currentBatcher.pushToken(token),
         jobEnd: (outcome) => currentBatcher.pushEnd(outcome),
         turnEnd: (outcome) => post({ kind: 'turn-end', outcome }),
-        audit: (event) => post({ kind: 'audit', event }),
+        audit: (event) => {
+          log.append(event);
+          post({ kind: 'audit', event });
+        },
         member: (member) => post({ kind: 'member', member }),
         loadProgress: (memberId, progress) => post({ kind: 'load-progress', memberId, progress }),
       },
@@ -152,6 +162,7 @@ const api: SchedulerWorkerApi = {
     batcher?.flushAll();
     await scheduler?.shutdown();
     scheduler = null;
+    await auditLog?.flush();
   },
   debugCrashMember(memberId) {
     const transport = transports.get(memberId);
