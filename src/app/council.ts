@@ -57,7 +57,73 @@ export interface CouncilNotice {
   memberId?: string;
 }
 
-type Settings = Required<Pick<SchedulerSettings, 'tier' | 'budgetBytes' | 'perModelMaxBytes' | 'queueCapacity'>>;
+type Settings = Required<Pick<SchedulerSettings, 'tier' | 'budgetBytes' | 'perModelMaxBytes' | 'queueCapacity' | 'allowGrowthOffers'>>;
+
+/** How often the page reports its frame time and CPU share to the adaptation rules. */
+export const SAMPLE_EVERY_MS = 1000;
+
+/**
+ * The page's side of adaptation: mean frame time from requestAnimationFrame, and a CPU busy share
+ * estimated from Long Tasks (time in tasks over 50 ms ÷ wall time; null where the browser has no
+ * long-task timing). One sample per period; none while the page draws no frames (hidden tab).
+ */
+export class FrameSampler {
+  private frameDeltas: number[] = [];
+  private lastFrame: number | null = null;
+  private longTaskMs = 0;
+  private periodStart = performance.now();
+  private raf: number | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private observer: PerformanceObserver | null = null;
+
+  constructor(private readonly report: (sample: { meanFrameMs: number | null; cpuBusy: number | null }) => void) {}
+
+  start(): void {
+    if (this.timer !== null) return;
+    const frame = (t: number): void => {
+      if (this.lastFrame !== null) this.frameDeltas.push(t - this.lastFrame);
+      this.lastFrame = t;
+      this.raf = requestAnimationFrame(frame);
+    };
+    this.raf = requestAnimationFrame(frame);
+    try {
+      if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
+        this.observer = new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) this.longTaskMs += entry.duration;
+        });
+        this.observer.observe({ type: 'longtask' });
+      }
+    } catch {
+      this.observer = null;
+    }
+    this.periodStart = performance.now();
+    this.timer = setInterval(() => this.emit(), SAMPLE_EVERY_MS);
+  }
+
+  stop(): void {
+    if (this.raf !== null) cancelAnimationFrame(this.raf);
+    if (this.timer !== null) clearInterval(this.timer);
+    this.observer?.disconnect();
+    this.raf = null;
+    this.timer = null;
+    this.observer = null;
+    this.lastFrame = null;
+    this.frameDeltas = [];
+  }
+
+  private emit(): void {
+    const now = performance.now();
+    const period = now - this.periodStart;
+    const deltas = this.frameDeltas;
+    this.frameDeltas = [];
+    this.periodStart = now;
+    const busy = this.observer && period > 0 ? Math.min(1, this.longTaskMs / period) : null;
+    this.longTaskMs = 0;
+    // A hidden page draws no frames: no sample (the rules treat a gap as a broken window).
+    if (deltas.length < 5) return;
+    this.report({ meanFrameMs: deltas.reduce((a, b) => a + b, 0) / deltas.length, cpuBusy: busy });
+  }
+}
 
 /** Simulated members: clearly labelled, no download, computed nothing. */
 export const SIMULATED_CHOICES: readonly MemberChoice[] = [
@@ -108,6 +174,12 @@ export class CouncilStore {
   readonly overload = signal<string | null>(null);
   readonly failure = signal<string | null>(null);
   readonly configuredTier = signal<string | null>(null);
+  /** Shrink the council when frames run late, defer loads under memory pressure (DESIGN.md's rules). */
+  readonly adapt = signal(true);
+  /** Opt-in: be offered one more member when the machine idles. */
+  readonly growthOptIn = signal(false);
+  /** An offer to grow the council, waiting for the user. */
+  readonly growthOffer = signal<string | null>(null);
 
   readonly choices: ReadonlySignal<MemberChoice[]>;
   readonly running = computed(() => this.turns.value.some((t) => t.jobs.some((j) => !isFinal(j.status))));
@@ -116,6 +188,11 @@ export class CouncilStore {
   private configuredKey: string | null = null;
   private noticeSeq = 0;
   private readonly early = new Map<string, ((job: JobView) => JobView)[]>();
+  private readonly sampler = new FrameSampler((sample) => {
+    if (!this.adapt.value || this.configuredKey === null) return;
+    // atMs is stamped by the worker on arrival (the page's clock is not the scheduler's).
+    void this.client.api.observe({ atMs: 0, meanFrameMs: sample.meanFrameMs, cpuBusy: sample.cpuBusy, memoryFraction: null });
+  });
 
   constructor(
     private readonly hardware: HardwareStore,
@@ -177,14 +254,14 @@ export class CouncilStore {
     try {
       const settings = this.settings();
       const key = JSON.stringify(settings);
-      if (key !== this.configuredKey && !this.running.value) {
+      if (this.configuredKey === null || (key !== this.configuredKey && !this.running.value)) {
         await api.configure(settings);
         this.configuredKey = key;
-        this.configuredTier.value = settings.tier;
-      } else if (this.configuredKey === null) {
-        await api.configure(settings);
-        this.configuredKey = key;
-        this.configuredTier.value = settings.tier;
+        batch(() => {
+          this.configuredTier.value = settings.tier;
+          this.growthOffer.value = null;
+        });
+        this.sampler.start();
       }
       await api.setCouncil(members);
       const answer = await api.submit({ prompt, maxNewTokens: Math.max(1, Math.floor(this.maxTokens.value)), members: members.map((m) => m.id) });
@@ -235,6 +312,12 @@ export class CouncilStore {
     return this.client.api.debugCrashMember(memberId);
   }
 
+  /** The user took the offer of one more member at once. */
+  acceptGrowth(): void {
+    this.growthOffer.value = null;
+    if (this.client.started) void this.client.api.acceptGrowth();
+  }
+
   /** The scheduler's state now (null before the first run). */
   snapshot(): Promise<SchedulerSnapshot | null> {
     if (!this.client.started || this.configuredKey === null) return Promise.resolve(null);
@@ -255,6 +338,7 @@ export class CouncilStore {
       budgetBytes: budget?.bytes ?? FALLBACK_BUDGET_BYTES,
       perModelMaxBytes: budget?.perModelMaxBytes ?? null,
       queueCapacity: Math.max(1, Math.floor(this.queueCapacity.value)),
+      allowGrowthOffers: this.growthOptIn.value,
     };
   }
 
@@ -323,6 +407,8 @@ export class CouncilStore {
           if (event.kind === 'retry') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'queued', text: '', pieces: 0 }));
         }
         if (event.kind === 'recover' && event.data?.['queued'] !== undefined) this.overload.value = null;
+        if (event.kind === 'scale' && event.data?.['offer'] !== undefined) this.growthOffer.value = event.message;
+        if (event.kind === 'scale' && event.data?.['cause'] === 'frames') this.growthOffer.value = null;
         if (event.notice && event.kind !== 'fail') this.addNotice(event.kind, event.message, event.memberId);
         break;
       }

@@ -192,7 +192,7 @@ export interface SchedulerSnapshot {
 
 /** What the page reports about itself, for the adaptation rules (DESIGN.md). */
 export interface AdaptationSample {
-  /** Scheduler clock. */
+  /** Scheduler clock (the scheduler worker stamps what the page sends on arrival). */
   atMs: number;
   /** Mean frame time over the last sample period (ms); null when unknown. */
   meanFrameMs: number | null;

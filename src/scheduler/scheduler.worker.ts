@@ -147,7 +147,8 @@ const api: SchedulerWorkerApi = {
     requireScheduler().cancel(turnId, memberId);
   },
   observe(sample) {
-    requireScheduler().observe(sample);
+    // The page's clock is not ours: the sample is stamped on arrival.
+    requireScheduler().observe({ ...sample, atMs: performance.now() });
   },
   acceptGrowth() {
     requireScheduler().acceptGrowth();

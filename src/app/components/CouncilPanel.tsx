@@ -115,6 +115,19 @@ function PromptRow({ council }: { council: CouncilStore }) {
             onInput={(e) => (council.queueCapacity.value = Number(e.currentTarget.value) || 1)}
           />
         </label>
+        <label title="Shrink the council when frames run late; defer loads under memory pressure">
+          <input type="checkbox" data-testid="council-adapt" checked={council.adapt.value} onChange={(e) => (council.adapt.value = e.currentTarget.checked)} /> Adapt to
+          frame rate
+        </label>
+        <label title="When the machine idles, offer to run one more member at once">
+          <input
+            type="checkbox"
+            data-testid="council-growth-opt-in"
+            checked={council.growthOptIn.value}
+            onChange={(e) => (council.growthOptIn.value = e.currentTarget.checked)}
+          />{' '}
+          Offer a larger council when idle
+        </label>
         <button type="button" data-testid="council-run" onClick={run} title="Ctrl+Enter in the prompt">
           Run council
         </button>
@@ -140,6 +153,14 @@ function Notices({ council }: { council: CouncilStore }) {
       {overload && (
         <p role="alert" class="council-overload" data-testid="council-overload">
           {overload}
+        </p>
+      )}
+      {council.growthOffer.value && (
+        <p class="council-offer" data-testid="council-growth-offer">
+          {council.growthOffer.value}{' '}
+          <button type="button" data-testid="council-accept-growth" onClick={() => council.acceptGrowth()}>
+            Accept
+          </button>
         </p>
       )}
       {notices.length > 0 && (
