@@ -129,6 +129,23 @@ test("killing one member's worker mid-stream leaves the other to finish and show
   await expect(pane(page, '2-sim-slow')).toHaveAttribute('data-status', 'done');
 });
 
+test('a simulated member whose worker dies on its own (an uncaught error) fails alone; the scheduler worker survives', async ({ page }) => {
+  await openApp(page);
+  await overrideTier(page, 'mid');
+  await setMembers(page, ['sim-crashy', 'sim-fast']);
+  const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-max-tokens').fill('20');
+  await panel.getByTestId('council-run').click();
+
+  const crashy = pane(page, '1-sim-crashy');
+  await expect(crashy).toHaveAttribute('data-status', 'failed');
+  await expect(crashy.getByTestId('council-pane-error')).toContainText('crashed');
+  await expect(crashy.getByTestId('council-pane-error')).toContainText('after 8 tokens');
+  await expect(pane(page, '2-sim-fast')).toHaveAttribute('data-status', 'done');
+  await expect(pane(page, '2-sim-fast').getByTestId('council-pane-status')).toContainText('20 tokens');
+  await expect(panel.getByTestId('council-failure')).toHaveCount(0);
+});
+
 test('a full queue answers at once with the overload message, and recovers', async ({ page }) => {
   await openApp(page);
   await setMembers(page, ['sim-slow']);

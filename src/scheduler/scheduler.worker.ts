@@ -12,51 +12,12 @@
 import * as Comlink from 'comlink';
 import { TIER_PROFILES } from '../tiers/profiles.ts';
 import { SYNTHETIC_WORKER_PREFIX } from '../workers/protocol.ts';
-import { FrameBatcher, type FrameScheduler } from './frame-batcher.ts';
+import { AckFrames } from './ack-frames.ts';
+import { FrameBatcher } from './frame-batcher.ts';
 import type { MemberConfig, SchedulerEventMessage, SchedulerSettings, SchedulerWorkerApi, TokenBatch } from './protocol.ts';
 import { AuditLog } from './audit-log.ts';
 import { Scheduler } from './scheduler.ts';
 import { WorkerTransport } from './worker-transport.ts';
-
-/**
- * Frames paced by the page: the batcher's frame request is granted at once when no batch is in flight,
- * otherwise when the page acknowledges the one it has (it draws it in its next animation frame).
- */
-class AckFrames implements FrameScheduler {
-  private waiting: ((frameTimeMs: number) => void) | null = null;
-  private inFlight = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-
-  request(callback: (frameTimeMs: number) => void): () => void {
-    this.waiting = callback;
-    this.grant();
-    return () => {
-      if (this.waiting === callback) this.waiting = null;
-    };
-  }
-
-  /** A batch went out: the next waits for the page's acknowledgement. */
-  sent(): void {
-    this.inFlight = true;
-  }
-
-  ack(): void {
-    this.inFlight = false;
-    this.grant();
-  }
-
-  private grant(): void {
-    if (this.inFlight || this.timer !== null || !this.waiting) return;
-    // Never synchronously inside request(): the batcher records its cancel handle after asking.
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      const callback = this.waiting;
-      this.waiting = null;
-      if (callback && !this.inFlight) callback(performance.now());
-      else if (callback) this.waiting = callback;
-    }, 0);
-  }
-}
 
 function createEngineWorker(member: MemberConfig): { worker: Worker; name: string } {
   if (member.engine === 'synthetic') {
