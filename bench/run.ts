@@ -3,7 +3,8 @@
  * TTFT and decode TPS (median, min–max, after a warm-up) and ratios measured side by side, in
  * alternation, on the same model and thread count:
  *   app ÷ bare transformers.js page · browser WASM ÷ native Node · WebGPU ÷ WASM.
- * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE.
+ * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
+ * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run).
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,13 +39,14 @@ function fmt(s: Spread, digits = 1): string {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
 }
 
-function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string } {
-  const full = argv.includes('--full');
-  const runsAt = argv.indexOf('--runs');
-  const outAt = argv.indexOf('--out');
-  const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : undefined;
+function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string } {
+  const valueOf = (flag: string): string | undefined => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const runs = valueOf('--runs') === undefined ? undefined : Number(valueOf('--runs'));
   if (runs !== undefined && !(runs >= 1)) throw new Error('--runs needs a positive number');
-  return { full, runs, out: outAt >= 0 ? argv[outAt + 1] : undefined };
+  return { full: argv.includes('--full'), runs, out: valueOf('--out'), dist: valueOf('--dist') ?? 'dist' };
 }
 
 async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
@@ -121,15 +123,15 @@ async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const plan = planFor(args.full ? 'full' : 'quick', args.runs);
-  const distDir = resolve('dist');
+  const distDir = resolve(args.dist);
   const modelsDir = join(distDir, 'models');
-  if (!existsSync(join(distDir, 'index.html'))) throw new Error('dist/ is missing: run "npm run build" first.');
+  if (!existsSync(join(distDir, 'index.html'))) throw new Error(`${args.dist}/ holds no build: run "npm run build" first.`);
   if (!existsSync(join(modelsDir, plan.model, 'config.json'))) {
     // Straight into dist/: the big model stays out of public/, so ordinary builds stay small.
     console.log(`[bench] generating ${plan.model} into dist/models…`);
     generateModels(modelsDir, [plan.model]);
   }
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  const server = await preview({ build: { outDir: distDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
   const baseUrl = server.resolvedUrls?.local[0];
   if (!baseUrl) throw new Error('vite preview did not report a URL');
   try {

@@ -1,5 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Connect, Plugin } from 'vite';
 
@@ -67,7 +67,7 @@ export function modelFilesPlugin(): Plugin {
       server.middlewares.use(modelFilesMiddleware(join(server.config.publicDir, 'models'), server.config.base, server.config.server.headers));
     },
     configurePreviewServer(server) {
-      server.middlewares.use(modelFilesMiddleware(join(server.config.root, server.config.build.outDir, 'models'), server.config.base, server.config.preview.headers));
+      server.middlewares.use(modelFilesMiddleware(resolve(server.config.root, server.config.build.outDir, 'models'), server.config.base, server.config.preview.headers));
     },
   };
 }
