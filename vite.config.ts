@@ -2,15 +2,15 @@ import { defineConfig } from 'vite';
 import { readFileSync } from 'node:fs';
 import { ortAssetsPlugin, ortVersion } from './scripts/ort-assets-plugin.ts';
 import { modelFilesPlugin } from './scripts/model-files-plugin.ts';
+import { VitePWA } from 'vite-plugin-pwa';
+import { ISOLATION_HEADERS } from './src/pwa/isolation.ts';
+import { PRECACHE_GLOBS, PRECACHE_MAX_FILE_BYTES, WEB_MANIFEST } from './src/pwa/web-manifest.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 // Threads in ORT's WASM backend need SharedArrayBuffer, which needs a cross-origin-isolated page.
-const crossOriginIsolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+// The service worker adds the same headers on hosts that cannot (src/pwa/isolation.ts).
+const crossOriginIsolation = { ...ISOLATION_HEADERS };
 
 export default defineConfig({
   define: {
@@ -19,7 +19,26 @@ export default defineConfig({
   },
   // A missing file must be a 404, not index.html: the engine reports it as missing instead of choking on '<'.
   appType: 'mpa',
-  plugins: [ortAssetsPlugin(), modelFilesPlugin()],
+  plugins: [
+    ortAssetsPlugin(),
+    modelFilesPlugin(),
+    // Installable and offline: manifest + a TypeScript service worker (src/pwa/sw.ts, see docs/pwa.md).
+    // The page registers it itself (src/app/pwa.ts), only in builds.
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/pwa',
+      filename: 'sw.ts',
+      injectRegister: false,
+      registerType: 'prompt',
+      manifest: WEB_MANIFEST,
+      includeManifestIcons: false, // the globs below take them, once
+      injectManifest: {
+        globPatterns: PRECACHE_GLOBS,
+        maximumFileSizeToCacheInBytes: PRECACHE_MAX_FILE_BYTES,
+        rollupFormat: 'iife', // a classic worker: module service workers are not everywhere yet
+      },
+    }),
+  ],
   resolve: {
     // Without this condition ORT's WebGPU bundle inlines a second, unused 27 MB copy of its wasm.
     conditions: ['onnxruntime-web-use-extern-wasm'],

@@ -1,6 +1,9 @@
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { expect, generate, openApp, test } from './fixtures.ts';
 
+// These tests swap the server's files with context.route; the service worker would serve its precached copies instead.
+test.use({ serviceWorkers: 'block' });
+
 test('a corrupt model file gives a clear error and the app stays usable', async ({ page, context }) => {
   // Stand-in for a damaged download: the server's real file is swapped for garbage bytes.
   await context.route('**/models/wf-tiny/onnx/model.onnx', (route) =>

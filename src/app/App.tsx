@@ -9,8 +9,18 @@ import { OutputPane } from './components/OutputPane.tsx';
 import { RunStats } from './components/RunStats.tsx';
 import { HistoryList } from './components/HistoryList.tsx';
 import { CouncilPanel } from './components/CouncilPanel.tsx';
+import { UpdateNotice } from './components/UpdateNotice.tsx';
+import { StoragePanel } from './components/StoragePanel.tsx';
+import type { PwaController } from './pwa.ts';
+import type { StorageStore } from './storage.ts';
 
-export function App({ session, hardware, version }: { session: Session; hardware: HardwareStore; version: string }) {
+/** The service worker's side of the page (src/app/pwa.ts, src/app/storage.ts). */
+export interface OfflineParts {
+  pwa: PwaController;
+  storage: StorageStore;
+}
+
+export function App({ session, hardware, version, offline }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts }) {
   return (
     <>
       <header class="app-header">
@@ -18,6 +28,7 @@ export function App({ session, hardware, version }: { session: Session; hardware
         <span class="hint">local language models, measured · v{version}</span>
       </header>
       <main>
+        {offline && <UpdateNotice pwa={offline.pwa} />}
         <Banners session={session} />
         <DeviceCard session={session} hardware={hardware} version={version} />
         <ModelControls session={session} />
@@ -27,6 +38,7 @@ export function App({ session, hardware, version }: { session: Session; hardware
         <RunStats session={session} />
         <CouncilPanel session={session} hardware={hardware} />
         <HistoryList session={session} />
+        {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
       </main>
     </>
   );

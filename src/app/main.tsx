@@ -1,13 +1,29 @@
 import { render } from 'preact';
-import { computed, effect } from '@preact/signals';
+import { computed, effect, untracked } from '@preact/signals';
 import { App } from './App.tsx';
 import { HardwareStore } from './hardware.ts';
 import { Session } from './session.ts';
+import { PwaController } from './pwa.ts';
+import { StorageStore } from './storage.ts';
 import './styles.css';
 
 const hardware = new HardwareStore();
-const session = new Session(__APP_VERSION__, { preflight: (model) => hardware.preflight(model) });
-render(<App session={session} hardware={hardware} version={__APP_VERSION__} />, document.getElementById('app')!);
+const pwa = new PwaController();
+const storage = new StorageStore(pwa);
+const session = new Session(__APP_VERSION__, {
+  // Offline, a model that was never stored is refused as "needs a download" before any other check.
+  preflight: async (model) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model),
+});
+render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} />, document.getElementById('app')!);
+pwa.start();
+effect(() => {
+  const models = session.available.value;
+  untracked(() => storage.setModels(models));
+});
+// A load that just finished may have stored files: the storage panel shows them.
+effect(() => {
+  if (session.load.value.status === 'ready') untracked(() => void storage.refresh());
+});
 // Detection is quick (a few navigator reads and one adapter request): the card's facts show at once.
 void hardware.detect();
 effect(() => void hardware.loadShapes(session.available.value));

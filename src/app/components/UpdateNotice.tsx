@@ -1,0 +1,33 @@
+import type { PwaController } from '../pwa.ts';
+import './pwa.css';
+
+/** "A new version is ready — Reload", and the one-time reload that turns threads on after the first install on a host without the isolation headers. */
+export function UpdateNotice({ pwa }: { pwa: PwaController }) {
+  const notice = pwa.notice.value;
+  if (notice === 'update-ready') {
+    return (
+      <div class="banner notice update-notice" role="status" data-testid="update-notice">
+        <span>A new version is ready.</span>
+        <button type="button" class="update-reload" data-testid="update-reload" disabled={pwa.updating.value} onClick={() => pwa.applyUpdate()}>
+          {pwa.updating.value ? 'Reloading…' : 'Reload'}
+        </button>
+      </div>
+    );
+  }
+  if (notice === 'reload-for-threads') {
+    return (
+      <div class="banner notice update-notice" role="status" data-testid="isolation-notice">
+        <span>Wirthforge now works offline. This host does not send the cross-origin isolation headers, so the offline copy adds them: reload once to turn on WASM threads.</span>
+        <span class="update-actions">
+          <button type="button" class="update-reload" onClick={() => pwa.reloadOnce()}>
+            Reload
+          </button>
+          <button type="button" aria-label="Dismiss" onClick={() => (pwa.notice.value = null)}>
+            ×
+          </button>
+        </span>
+      </div>
+    );
+  }
+  return null;
+}
