@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -219,6 +219,16 @@ test('deleting a stored model frees it, and offline the app says it needs a down
     });
   expect((await storedKeys()).length).toBe(5);
 
+  // A byte range of a stored file is cut from the stored copy; the server is not asked.
+  host.clearLog();
+  const range = await page.evaluate(async () => {
+    const response = await fetch('/models/wf-stories15m/onnx/model.onnx', { headers: { Range: 'bytes=4-11' } });
+    return { status: response.status, contentRange: response.headers.get('Content-Range'), bytes: [...new Uint8Array(await response.arrayBuffer())] };
+  });
+  const onDisk = readFileSync(join(DIST, 'models/wf-stories15m/onnx/model.onnx'));
+  expect(range).toEqual({ status: 206, contentRange: `bytes 4-11/${onDisk.length}`, bytes: [...onDisk.subarray(4, 12)] });
+  expect(host.log.filter((line) => line.includes('/models/'))).toEqual([]);
+
   page.once('dialog', (dialog) => void dialog.accept());
   await stories.getByRole('button', { name: 'Delete wf-stories15m' }).click();
   await expect(stories).toHaveAttribute('data-status', 'none');
@@ -235,4 +245,47 @@ test('deleting a stored model frees it, and offline the app says it needs a down
   // The app is still whole: the bundled model runs.
   await generate(page, { prompt: 'a', maxTokens: 3, model: 'wf-tiny', device: 'wasm' });
   await expect(page.getByTestId('output')).toHaveText('bcd');
+});
+
+test('a model that does not fit says storage is full and what to free, and still runs', async ({ page }) => {
+  await openApp(page);
+  await waitForOfflineCopy(page);
+  // A small disk: room for the app's offline copy and 20 MB more, not for the 62 MB model.
+  const usage = await page.evaluate(() => navigator.storage.estimate().then((e) => e.usage ?? 0));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: host.origin, quotaSize: usage + 20_000_000 });
+
+  await generate(page, { prompt: 'Once', maxTokens: 2, model: 'wf-stories15m', device: 'wasm' });
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('2');
+  const alert = page.getByTestId('storage-alert');
+  await expect(alert).toContainText('Storage is full: wf-stories15m (61.6 MB) could not be stored for offline use. It runs now, but will need the network next time.');
+  await expect(alert).toContainText('free disk space on this device');
+  await page.getByTestId('storage-panel').locator('summary').click();
+  await expect(page.locator('[data-testid="storage-row"][data-model="wf-stories15m"]')).not.toHaveAttribute('data-status', 'stored');
+});
+
+test('"Delete all data" asks first, then clears stored files, history and preferences, and starts over', async ({ page }) => {
+  await openApp(page);
+  await waitForOfflineCopy(page);
+  await generate(page, { prompt: 'a', maxTokens: 2, device: 'wasm' });
+  await expect(page.getByTestId('history-row')).toHaveCount(1);
+  await page.getByTestId('storage-panel').locator('summary').click();
+
+  // Declined: nothing happens.
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await page.getByTestId('storage-delete-all').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(1);
+  expect(await page.evaluate(() => caches.keys())).not.toEqual([]);
+
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('stored models, the offline copy of the app, run history');
+    void dialog.accept();
+  });
+  await page.getByTestId('storage-delete-all').click();
+  await page.waitForEvent('load');
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('history-row')).toHaveCount(0);
+  await expect(page.getByTestId('device-select')).toHaveValue('auto');
+  // A fresh start: the page loaded without a worker, and a new one installs and takes over.
+  await waitForOfflineCopy(page);
 });

@@ -28,7 +28,7 @@ export function App({ session, hardware, version, offline }: { session: Session;
         <span class="hint">local language models, measured · v{version}</span>
       </header>
       <main>
-        {offline && <UpdateNotice pwa={offline.pwa} />}
+        {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
         <Banners session={session} />
         <DeviceCard session={session} hardware={hardware} version={version} />
         <ModelControls session={session} />

@@ -66,6 +66,8 @@ export class StorageStore {
   /** The app's own offline copy (shell, workers, ORT, test model), in bytes. */
   readonly appBytes = signal<number | null>(null);
   readonly message = signal<{ kind: 'error' | 'notice'; text: string } | null>(null);
+  /** A model that could not be stored (storage full): shown at the top of the page, wherever the user is. */
+  readonly alert = signal<string | null>(null);
   readonly busy = signal(false);
 
   private models: ManifestModel[] = [];
@@ -224,11 +226,13 @@ export class StorageStore {
 
   private onWorkerMessage(message: SwToPageMessage): void {
     if (message.kind === 'wirthforge:model-file-not-stored') {
-      const text =
-        message.reason === 'quota'
-          ? describeQuotaFailure(message.modelId, this.modelBytes(message.modelId) ?? message.bytes, this.estimate.value, this.rows.value)
-          : `${message.modelId} could not be stored for offline use (${message.detail}); it runs now, but will need the network next time.`;
-      this.message.value = { kind: 'error', text };
+      void this.refresh().then(() => {
+        this.alert.value =
+          message.reason === 'quota'
+            ? describeQuotaFailure(message.modelId, this.modelBytes(message.modelId) ?? message.bytes, this.estimate.value, this.rows.value)
+            : `${message.modelId} could not be stored for offline use (${message.detail}); it runs now, but will need the network next time.`;
+      });
+      return;
     }
     // Files arrive one after another: one refresh once they have settled.
     if (this.pendingRefresh) clearTimeout(this.pendingRefresh);

@@ -1,8 +1,30 @@
 import type { PwaController } from '../pwa.ts';
+import type { StorageStore } from '../storage.ts';
 import './pwa.css';
 
-/** "A new version is ready — Reload", and the one-time reload that turns threads on after the first install on a host without the isolation headers. */
-export function UpdateNotice({ pwa }: { pwa: PwaController }) {
+/**
+ * The top of the page's notices from the offline side: "A new version is ready — Reload", the
+ * one-time reload that turns threads on after the first install on a host without the isolation
+ * headers, and a model that could not be stored because storage is full.
+ */
+export function UpdateNotice({ pwa, storage }: { pwa: PwaController; storage?: StorageStore }) {
+  const alert = storage?.alert.value;
+  return (
+    <>
+      {alert && (
+        <div class="banner error" role="alert" data-testid="storage-alert">
+          <span>{alert}</span>
+          <button type="button" aria-label="Dismiss storage error" onClick={() => (storage!.alert.value = null)}>
+            ×
+          </button>
+        </div>
+      )}
+      <PwaNotice pwa={pwa} />
+    </>
+  );
+}
+
+function PwaNotice({ pwa }: { pwa: PwaController }) {
   const notice = pwa.notice.value;
   if (notice === 'update-ready') {
     return (
