@@ -16,6 +16,7 @@ import { IncrementalDecoder } from './incremental-decoder.ts';
 import { fitToContext } from './context-window.ts';
 import { chooseWasmThreads } from './wasm-threads.ts';
 import { modelBytes, parseManifest, type ManifestModel } from '../models/manifest.ts';
+import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
 
 export interface TransformersEngineConfig {
   /**
@@ -139,6 +140,9 @@ export class TransformersEngine implements Engine {
     }
     for (const file of entry.files) {
       const head = await guardedFetch(this.modelsUrl(`${modelId}/${file.path}`), { method: 'HEAD' });
+      if (head.headers.get(NEEDS_DOWNLOAD_HEADER)) {
+        throw new EngineError('model-missing', `${modelId} needs a download: this device is offline and ${file.path} was never stored. Connect once and load it (${(modelBytes(entry) / 1e6).toFixed(1)} MB).`);
+      }
       if (!head.ok) {
         throw new EngineError('model-missing', `${modelId} is missing its file ${file.path} on this server (HTTP ${head.status}). Generate it with "npm run models -- --only ${modelId}".`);
       }
