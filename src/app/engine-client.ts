@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress } from '../workers/engine.ts';
-import { CANCEL_FLAG_SET, type EngineWorkerApi, type TokenPortMessage } from '../workers/protocol.ts';
+import type { EngineWorkerApi } from '../workers/protocol.ts';
+import { openTokenStream, raiseCancelFlag, sharedCancelFlag } from '../workers/engine-stream.ts';
 import { EngineError, toEngineError } from '../workers/errors.ts';
 
 /** A text piece as it reached the page, stamped with the page's clock. */
@@ -60,35 +61,25 @@ export class EngineClient {
     if (!api) throw new EngineError('not-loaded', 'No model is loaded; load one first.');
     const requestId = `r${++this.nextRequest}`;
     const arrivals: ArrivedToken[] = [];
-    const cancelFlag = typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    const cancelFlag = sharedCancelFlag();
     const abort = (): void => {
-      if (cancelFlag) Atomics.store(cancelFlag, 0, CANCEL_FLAG_SET);
+      raiseCancelFlag(cancelFlag);
       void api.abort(requestId);
     };
     signal.addEventListener('abort', abort, { once: true });
-    const channel = new MessageChannel();
-    // Tokens and the result come on different ports, whose order is not guaranteed: the result
-    // counts only once the worker's `end` marker has arrived, so no token is ever lost.
-    const streamEnded = new Promise<void>((resolve) => {
-      channel.port1.onmessage = (event: MessageEvent<TokenPortMessage>) => {
-        const message = event.data;
-        if (message.kind === 'end') {
-          channel.port1.close();
-          resolve();
-          return;
-        }
-        const arrived = { text: message.token.text, index: message.token.index, arrivedAtMs: performance.now() };
-        arrivals.push(arrived);
-        onToken(arrived);
-      };
+    const stream = openTokenStream((token) => {
+      const arrived = { text: token.text, index: token.index, arrivedAtMs: performance.now() };
+      arrivals.push(arrived);
+      onToken(arrived);
     });
     const sentAtMs = performance.now();
     try {
-      const result = await this.call(api.generate(requestId, request, Comlink.transfer(channel.port2, [channel.port2]), cancelFlag));
-      await this.call(streamEnded);
+      const result = await this.call(api.generate(requestId, request, Comlink.transfer(stream.workerPort, [stream.workerPort]), cancelFlag));
+      await this.call(stream.ended);
       return { result, sentAtMs, arrivals, endedAtMs: performance.now() };
     } finally {
       signal.removeEventListener('abort', abort);
+      stream.close();
     }
   }
 

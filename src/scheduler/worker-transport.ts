@@ -11,7 +11,8 @@
  */
 import * as Comlink from 'comlink';
 import type { GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from '../workers/engine.ts';
-import { CANCEL_FLAG_SET, type EngineWorkerApi, type TokenPortMessage } from '../workers/protocol.ts';
+import type { EngineWorkerApi } from '../workers/protocol.ts';
+import { openTokenStream, raiseCancelFlag, sharedCancelFlag } from '../workers/engine-stream.ts';
 import { toEngineError } from '../workers/errors.ts';
 import { TransportError, type MemberTransport, type TransportErrorCode } from './transport.ts';
 
@@ -21,11 +22,6 @@ export interface WorkerLike {
   addEventListener(type: string, listener: (event: Event) => void): void;
   removeEventListener(type: string, listener: (event: Event) => void): void;
   terminate(): void;
-}
-
-function sharedCancelFlag(): Int32Array | undefined {
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  return typeof SharedArrayBuffer === 'function' && isolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
 }
 
 export class WorkerTransport implements MemberTransport {
@@ -59,34 +55,23 @@ export class WorkerTransport implements MemberTransport {
     const requestId = `g${++this.nextRequest}`;
     const cancelFlag = sharedCancelFlag();
     const abort = (): void => {
-      if (cancelFlag) Atomics.store(cancelFlag, 0, CANCEL_FLAG_SET);
+      raiseCancelFlag(cancelFlag);
       if (this.alive) void this.api.abort(requestId).catch(() => undefined);
     };
-    const channel = new MessageChannel();
-    // The result and the tokens travel on different ports, whose order is not guaranteed: the result
-    // counts once the worker's `end` marker has arrived, so no token is lost.
-    const streamEnded = new Promise<void>((resolve) => {
-      channel.port1.onmessage = (event: MessageEvent<TokenPortMessage>) => {
-        const message = event.data;
-        if (message.kind === 'end') {
-          channel.port1.close();
-          resolve();
-          return;
-        }
-        if (this.alive) onToken(message.token);
-      };
+    const stream = openTokenStream((token) => {
+      if (this.alive) onToken(token);
     });
     if (signal.aborted) abort();
     else signal.addEventListener('abort', abort, { once: true });
     this.aborts.add(abort);
     return this.call(async () => {
-      const result = await this.api.generate(requestId, request, Comlink.transfer(channel.port2, [channel.port2]), cancelFlag);
-      await streamEnded;
+      const result = await this.api.generate(requestId, request, Comlink.transfer(stream.workerPort, [stream.workerPort]), cancelFlag);
+      await stream.ended;
       return result;
     }).finally(() => {
       signal.removeEventListener('abort', abort);
       this.aborts.delete(abort);
-      channel.port1.close();
+      stream.close();
     });
   }
 
