@@ -5,6 +5,7 @@ import { HardwareStore } from './hardware.ts';
 import { Session } from './session.ts';
 import { PwaController } from './pwa.ts';
 import { StorageStore } from './storage.ts';
+import { frameLoop } from './perf/frame-loop.ts';
 import './styles.css';
 
 const hardware = new HardwareStore();
@@ -16,6 +17,11 @@ const session = new Session(__APP_VERSION__, {
 });
 render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} />, document.getElementById('app')!);
 pwa.start();
+frameLoop.start();
+// Late frames are judged against the tier's frame-rate target (30 FPS on Low, 60 above).
+effect(() => {
+  frameLoop.targetFps = hardware.profile.value?.frames.targetFps ?? 60;
+});
 effect(() => {
   const models = session.available.value;
   untracked(() => storage.setModels(models));
