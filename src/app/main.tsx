@@ -20,7 +20,7 @@ pwa.start();
 frameLoop.start();
 // Late frames are judged against the tier's frame-rate target (30 FPS on Low, 60 above).
 effect(() => {
-  frameLoop.targetFps = hardware.profile.value?.frames.targetFps ?? 60;
+  frameLoop.targetFps = hardware.profile.value?.profile.frames.targetFps ?? 60;
 });
 effect(() => {
   const models = session.available.value;
