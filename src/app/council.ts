@@ -15,6 +15,7 @@ import type { AuditEvent, JobOutcome, MemberConfig, SchedulerEventMessage, Sched
 import { runtimeOverheadBytes } from '../tiers/capacity.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 import { CouncilClient } from './council-client.ts';
+import { tokenFeed } from './perf/token-feed.ts';
 import type { HardwareStore } from './hardware.ts';
 
 export type PaneStatus = 'queued' | 'loading' | 'streaming' | 'done' | 'failed' | 'cancelled';
@@ -376,6 +377,7 @@ export class CouncilStore {
     const chunks = new Map(tokenBatch.chunks.map((c) => [c.jobId, c]));
     const ends = new Map<string, JobOutcome>(tokenBatch.ends.map((e) => [e.jobId, e]));
     if (chunks.size === 0 && ends.size === 0) return;
+    this.publishToFeed(tokenBatch);
     const change =
       (jobId: string) =>
       (job: JobView): JobView => {
@@ -396,6 +398,18 @@ export class CouncilStore {
     this.turns.value = this.turns.value.map((turn) =>
       turn.jobs.some((j) => jobIds.has(j.jobId)) ? { ...turn, jobs: turn.jobs.map((job) => (jobIds.has(job.jobId) ? change(job.jobId)(job) : job)) } : turn,
     );
+  }
+
+  private publishToFeed(tokenBatch: TokenBatch): void {
+    const at = performance.now();
+    const labelOf = (jobId: string, memberId: string): string => {
+      for (const turn of this.turns.value) for (const job of turn.jobs) if (job.jobId === jobId) return job.label;
+      return memberId;
+    };
+    for (const c of tokenBatch.chunks) {
+      tokenFeed.tokens({ lane: c.memberId, label: labelOf(c.jobId, c.memberId), streamId: c.jobId, text: c.text, position: c.firstIndex, tokens: c.pieces, at });
+    }
+    for (const e of tokenBatch.ends) tokenFeed.stream({ lane: e.memberId, label: labelOf(e.jobId, e.memberId), streamId: e.jobId, kind: 'end', at });
   }
 
   private applyEvent(message: Exclude<SchedulerEventMessage, { kind: 'batch' }>): void {

@@ -1,6 +1,7 @@
 import { batch, computed, signal } from '@preact/signals';
 import { EngineClient } from './engine-client.ts';
 import { FrameTextBuffer } from './frame-text-buffer.ts';
+import { tokenFeed } from './perf/token-feed.ts';
 import { CATALOG, DEFAULT_MODEL_ID } from '../models/catalog.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { buildRunRecord, type RunRecord } from '../metrics/run-record.ts';
@@ -182,7 +183,16 @@ export class Session {
       const text = new FrameTextBuffer((piece) => {
         this.output.value += piece;
       });
-      const generation = await this.engine.generate({ prompt, maxNewTokens: this.maxNewTokens.value }, (token) => text.push(token.text), controller.signal);
+      const stream = { lane: 'session', label: state.info.modelId, streamId: `session-${Date.now()}` };
+      let position = 0;
+      const generation = await this.engine.generate(
+        { prompt, maxNewTokens: this.maxNewTokens.value },
+        (token) => {
+          text.push(token.text);
+          tokenFeed.tokens({ ...stream, text: token.text, position: position++, tokens: 1, at: performance.now() });
+        },
+        controller.signal,
+      ).finally(() => tokenFeed.stream({ ...stream, kind: 'end', at: performance.now() }));
       text.flush();
       const record = buildRunRecord({
         at: Date.now(),
