@@ -47,9 +47,9 @@ describe('checkCouncil', () => {
       tier: 'mid',
       verdict: 'refuse',
       cap: 'Mid: 2 members at once (3 if they all fit)',
-      memory: 'memory budget 6.4 GB, the 3 members need 8.0 GB in all',
-      message: /^The 3 members need 8\.0 GB together, budget 6\.4 GB\.$/,
-      suggestion: 'Use fewer members: without simulated-large #1 the other 2 need 5.3 GB.',
+      memory: 'memory budget 6.4 GB, the 3 members need 12.7 GB in all',
+      message: /^The 3 members need 12\.7 GB together, budget 6\.4 GB\.$/,
+      suggestion: 'Use fewer members: without simulated-large #1, simulated-large #2 the other 1 need 4.2 GB.',
     },
     {
       name: 'High, six small ones: ok',
@@ -68,7 +68,8 @@ describe('checkCouncil', () => {
     expect(memoryText(check)).toBe(row.memory);
     expect(check.message).toMatch(row.message);
     expect(check.suggestion).toBe(row.suggestion);
-    expect(check.totalBytes).toBe(row.members.reduce((sum, m) => sum + modelFootprint(m.spec).totalBytes, 0));
+    const footprints: number[] = row.members.map((m) => modelFootprint(m.spec).totalBytes);
+    expect(check.totalBytes).toBe(footprints.reduce((a, b) => a + b, 0));
     expect(refusalText(check) !== null).toBe(row.verdict === 'refuse');
   });
 
@@ -81,8 +82,8 @@ describe('checkCouncil', () => {
   it('names the member and the budget when one cannot fit alone', () => {
     const check = checkCouncil([sim('sim-large', 1)], 'low', budget(2e9));
     expect(check.verdict).toBe('refuse');
-    expect(check.message).toBe('simulated-large #1 (q4) needs 2.7 GB, budget 2.0 GB.');
-    expect(check.suggestion).toBe('Choose a smaller model: at q4 with a context of 4096 tokens, up to about 2.6B parameters fit.');
+    expect(check.message).toBe('simulated-large #1 (q4) needs 4.2 GB, budget 2.0 GB.');
+    expect(check.suggestion).toBe('Choose a smaller model: at q4 with a context of 2048 tokens, up to about 3.0B parameters fit.');
   });
 });
 

@@ -164,11 +164,12 @@ export const SIMULATED_CHOICES: readonly MemberChoice[] = [
     loadMs: 300,
     faults: [{ kind: 'crash', atToken: 8 }],
   }),
-  // A 3.8B model at q4 (2.7 GB with its KV cache): a council of a few meets the memory budget.
+  // A Mistral-7B-shaped model at q4 (4.2 GB with its KV cache, just under one WASM engine's 4 GiB): a
+  // council of a few meets the memory budget.
   simulatedChoice(
     'sim-large',
-    'Simulated model (large: 3.8B at q4)',
-    { name: 'simulated-large', params: 3.8e9, dtype: 'q4', layers: 28, kvHeads: 8, headDim: 128, contextTokens: 4096 },
+    'Simulated model (large: 7B at q4)',
+    { name: 'simulated-large', params: 7e9, dtype: 'q4', layers: 32, kvHeads: 8, headDim: 128, contextTokens: 2048 },
     { ttftMs: 600, msPerToken: 150, jitter: 0.2, loadMs: 1500 },
   ),
 ];

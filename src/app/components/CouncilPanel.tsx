@@ -269,6 +269,7 @@ function Pane({ job }: { job: JobView }) {
       data-testid="council-pane"
       data-member-id={job.memberId}
       data-status={job.status}
+      data-pieces={job.pieces}
       data-load-at={job.loadAtMs ?? undefined}
       data-ended-at={job.endedAtMs ?? undefined}
       aria-label={job.label}
