@@ -68,7 +68,7 @@ function Members({ council }: { council: CouncilStore }) {
               </select>
             </label>{' '}
             <label>
-              priority{' '}
+              Priority{' '}
               <select
                 data-testid={`council-member-priority-${i}`}
                 aria-label={`Priority of member ${i + 1}`}
