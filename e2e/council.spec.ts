@@ -121,6 +121,19 @@ test("killing one member's worker mid-stream leaves the other to finish and show
     )
     .toEqual(expect.arrayContaining(['load:1-sim-slow', 'load:2-sim-slow', 'restart:1-sim-slow', 'fail:1-sim-slow']));
 
+  // …and the audit viewer lists them, newest first, filtered by kind on request.
+  const audit = panel.getByTestId('council-audit');
+  await audit.locator('summary').click();
+  const rows = audit.getByTestId('council-audit-row');
+  await expect(rows.filter({ has: page.locator('td', { hasText: /^restart$/ }) }).first()).toHaveAttribute('data-member-id', '1-sim-slow');
+  await expect(audit.locator('[data-testid="council-audit-row"][data-kind="fail"][data-member-id="1-sim-slow"]')).toHaveCount(1);
+  const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('time')!.getAttribute('datetime')!));
+  expect([...ids].sort().reverse()).toEqual(ids);
+  await audit.getByLabel('Kind').selectOption('restart');
+  await expect(rows.first()).toHaveAttribute('data-kind', 'restart');
+  expect(new Set(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-kind'))))).toEqual(new Set(['restart']));
+  await expect(rows.first()).toContainText('gets a fresh worker');
+
   // The restarted member answers the next turn in its fresh worker.
   await panel.getByTestId('council-max-tokens').fill('3');
   await panel.getByTestId('council-run').click();
@@ -165,4 +178,164 @@ test('a full queue answers at once with the overload message, and recovers', asy
   await expect(panel.getByTestId('council-overload')).toHaveCount(0);
   await expect(page.getByTestId('council-turn')).toHaveCount(4);
   await expect(page.getByTestId('council-turn').first().getByTestId('council-pane')).toHaveAttribute('data-status', 'done');
+});
+
+/** Reads the pre-flight box's figures. */
+async function preflightFigures(page: Page) {
+  const memory = page.getByTestId('council-preflight-memory');
+  return { budget: Number(await memory.getAttribute('data-budget-bytes')), total: Number(await memory.getAttribute('data-total-bytes')) };
+}
+
+async function turnsSent(page: Page): Promise<number> {
+  return page.getByTestId('council-turn').count();
+}
+
+test('a council over the tier’s cap is refused before it is sent, with the cap and a suggestion; one that fits runs', async ({ page }) => {
+  await openApp(page);
+  await overrideTier(page, 'mid');
+  await setMembers(page, ['sim-fast', 'sim-fast', 'sim-fast', 'sim-fast']);
+  const panel = page.getByTestId('council-panel');
+  const preflight = panel.getByTestId('council-preflight');
+  await expect(preflight).toHaveAttribute('data-verdict', 'refuse');
+  await expect(preflight.getByTestId('council-preflight-cap')).toHaveText('Mid tier: 2 members at once (3 if they all fit)');
+  await expect(preflight.getByTestId('council-preflight-memory')).toHaveText(/^memory budget \d+(\.\d)? GB, the 4 members need 582 MB in all$/);
+  await expect(preflight.getByTestId('council-preflight-message')).toHaveText('Cannot run: Mid tier runs at most 3 council members; this council has 4.');
+  await expect(preflight.getByTestId('council-preflight-suggestion')).toHaveText('Remove 1 member.');
+  await expect(panel.getByTestId('council-run')).toBeDisabled();
+  // The keyboard shortcut is refused too, with the reason, and nothing reaches the scheduler.
+  await panel.getByTestId('council-prompt').press('Control+Enter');
+  await expect(panel.getByTestId('council-notice').first()).toHaveText(
+    'Not sent: Mid tier runs at most 3 council members; this council has 4. Remove 1 member.',
+  );
+  expect(await turnsSent(page)).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { __wirthforge: { council: { snapshot(): Promise<unknown> } } }).__wirthforge.council.snapshot())).toBeNull();
+
+  // Three small ones fit together: allowed, with a note, and they run.
+  await panel.getByTestId('council-member-remove-3').click();
+  await expect(preflight).toHaveAttribute('data-verdict', 'warn');
+  await expect(preflight.getByTestId('council-preflight-message')).toContainText('Mid tier usually runs 2; 3 are allowed because they fit');
+  await expect(panel.getByTestId('council-run')).toBeEnabled();
+  await panel.getByTestId('council-max-tokens').fill('4');
+  await panel.getByTestId('council-run').click();
+  await expect(page.locator('[data-testid="council-pane"][data-status="done"]')).toHaveCount(3);
+});
+
+test('a council over the memory budget shows the budget and the footprints, suggests fewer members and is not sent', async ({ page }) => {
+  await openApp(page);
+  // High runs up to 6 at once, so the number of large members, not the cap, decides the verdict.
+  await overrideTier(page, 'high');
+  await setMembers(page, ['sim-large']);
+  const panel = page.getByTestId('council-panel');
+  const preflight = panel.getByTestId('council-preflight');
+  await expect(preflight).toHaveAttribute('data-verdict', 'ok');
+  // The budget follows the RAM the browser reports: take just enough large members to exceed it.
+  const one = await preflightFigures(page);
+  const count = Math.floor(one.budget / one.total) + 1;
+  test.skip(count > 6 || count < 2, `a budget of ${one.budget} bytes takes ${count} simulated large members to exceed`);
+  await setMembers(page, Array.from({ length: count }, () => 'sim-large'));
+
+  await expect(preflight).toHaveAttribute('data-verdict', 'refuse');
+  await expect(preflight.getByTestId('council-preflight-cap')).toHaveText('High tier: up to 6 members at once');
+  const { budget, total } = await preflightFigures(page);
+  expect(total).toBeCloseTo(count * one.total, 0);
+  expect(total).toBeGreaterThan(budget);
+  const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+  await expect(preflight.getByTestId('council-preflight-memory')).toHaveText(`memory budget ${gb(budget)}, the ${count} members need ${gb(total)} in all`);
+  await expect(preflight.getByTestId('council-preflight-message')).toHaveText(`Cannot run: The ${count} members need ${gb(total)} together, budget ${gb(budget)}.`);
+  await expect(preflight.getByTestId('council-preflight-suggestion')).toHaveText(
+    `Use fewer members: without simulated-large #1 the other ${count - 1} need ${gb((count - 1) * one.total)}.`,
+  );
+  await expect(panel.getByTestId('council-run')).toBeDisabled();
+  await expect(panel.getByTestId('council-run')).toHaveAttribute('title', /^The \d members need .* Use fewer members/);
+  await panel.getByTestId('council-prompt').press('Control+Enter');
+  await expect(panel.getByTestId('council-notice').first()).toHaveText(/^Not sent: The \d members need/);
+  expect(await turnsSent(page)).toBe(0);
+
+  // The suggestion taken: one member fewer fits, and the verdict follows the composition at once.
+  await panel.getByTestId(`council-member-remove-${count - 1}`).click();
+  await expect(preflight).not.toHaveAttribute('data-verdict', 'refuse');
+  await expect(panel.getByTestId('council-run')).toBeEnabled();
+});
+
+/** Every ~20 ms until both panes of turn number `turns` are done: each pane's pieces so far, read together. */
+function samplePieces(page: Page, a: string, b: string, turns: number): Promise<[number, number][]> {
+  return page.evaluate(
+    ([a, b, turns]) =>
+      new Promise<[number, number][]>((resolve) => {
+        const samples: [number, number][] = [];
+        const pane = (id: string) => document.querySelector(`[data-testid="council-turn"] [data-testid="council-pane"][data-member-id="${id}"]`);
+        const timer = setInterval(() => {
+          if (document.querySelectorAll('[data-testid="council-turn"]').length !== turns) return;
+          const [pa, pb] = [pane(a!), pane(b!)];
+          if (!pa || !pb) return;
+          samples.push([Number(pa.getAttribute('data-pieces')), Number(pb.getAttribute('data-pieces'))]);
+          if (pa.getAttribute('data-status') === 'done' && pb.getAttribute('data-status') === 'done') {
+            clearInterval(timer);
+            resolve(samples);
+          }
+        }, 20);
+      }),
+    [a, b, turns] as const,
+  );
+}
+
+test('lock-step: a fast and a slow member advance together when it is on, and apart when it is off', async ({ page }) => {
+  await openApp(page);
+  await overrideTier(page, 'mid');
+  await setMembers(page, ['sim-fast', 'sim-slow']);
+  const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-max-tokens').fill('12');
+
+  // Free-running first: the fast member runs ahead (the contrast that makes the lock-step check mean something).
+  let sampling = samplePieces(page, '1-sim-fast', '2-sim-slow', 1);
+  await panel.getByTestId('council-run').click();
+  const free = await sampling;
+  expect(free.some(([fast, slow]) => fast >= slow + 3)).toBe(true);
+
+  const lockStep = panel.getByRole('checkbox', { name: 'Lock-step' });
+  await lockStep.focus();
+  await page.keyboard.press('Space');
+  await expect(lockStep).toBeChecked();
+  await panel.getByTestId('council-prompt').fill('Together now');
+  sampling = samplePieces(page, '1-sim-fast', '2-sim-slow', 2);
+  await panel.getByTestId('council-run').click();
+  const locked = await sampling;
+  expect(locked.some(([fast]) => fast > 0 && fast < 12)).toBe(true); // seen mid-stream
+  expect(locked.filter(([fast, slow]) => fast !== slow)).toEqual([]);
+  await expect(pane(page, '1-sim-fast').getByTestId('council-pane-status')).toContainText('12 tokens');
+  await expect(pane(page, '2-sim-slow').getByTestId('council-pane-status')).toContainText('12 tokens');
+});
+
+test('lock-step on a tier that runs one member at a time is refused with the reason', async ({ page }) => {
+  await openApp(page);
+  await setMembers(page, ['sim-fast', 'sim-fast']);
+  const panel = page.getByTestId('council-panel');
+  await panel.getByRole('checkbox', { name: 'Lock-step' }).check();
+  await panel.getByTestId('council-run').click();
+  await expect(panel.getByTestId('council-notice').first()).toHaveText(
+    'Lock-step needs all 2 members generating at once; Low tier runs 1 at a time now. Use free-running mode.',
+  );
+  expect(await turnsSent(page)).toBe(0);
+});
+
+test('a member set to high priority is served first when the council runs one member at a time', async ({ page }) => {
+  await openApp(page);
+  // This machine is Low tier: one member at a time, the rest queued in priority order.
+  await setMembers(page, ['sim-fast', 'sim-slow']);
+  const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-max-tokens').fill('4');
+  const ended = async (id: string) => Number(await pane(page, id).getAttribute('data-ended-at'));
+
+  // Both at normal priority: member 1 first.
+  await panel.getByTestId('council-run').click();
+  for (const id of ['1-sim-fast', '2-sim-slow']) await expect(pane(page, id)).toHaveAttribute('data-status', 'done');
+  expect(await ended('1-sim-fast')).toBeLessThan(await ended('2-sim-slow'));
+
+  await panel.getByLabel('Priority of member 2').selectOption('high');
+  await panel.getByTestId('council-run').click();
+  await expect(page.getByTestId('council-turn')).toHaveCount(2);
+  for (const id of ['1-sim-fast', '2-sim-slow']) await expect(pane(page, id)).toHaveAttribute('data-status', 'done');
+  expect(await ended('2-sim-slow')).toBeLessThan(await ended('1-sim-fast'));
+  // Member 1 (evicted to make room for member 2 in the first turn) began loading only once member 2 was done.
+  expect(Number(await pane(page, '1-sim-fast').getAttribute('data-load-at'))).toBeGreaterThanOrEqual(await ended('2-sim-slow'));
 });

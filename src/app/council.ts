@@ -11,12 +11,15 @@
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { ManifestModel } from '../models/manifest.ts';
 import { DEFAULT_QUEUE_CAPACITY } from '../scheduler/scheduler.ts';
-import type { AuditEvent, JobOutcome, MemberConfig, SchedulerEventMessage, SchedulerSettings, SchedulerSnapshot, TokenBatch } from '../scheduler/protocol.ts';
-import { runtimeOverheadBytes } from '../tiers/capacity.ts';
+import type { AdaptationSample, AuditEvent, JobOutcome, MemberConfig, Priority, SchedulerEventMessage, SchedulerSettings, SchedulerSnapshot, TokenBatch } from '../scheduler/protocol.ts';
+import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/capacity.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 import { CouncilClient } from './council-client.ts';
+import { checkCouncil, footprintOnlySpec, refusalText, type CouncilCheck } from './council-preflight.ts';
 import { tokenFeed } from './perf/token-feed.ts';
 import type { HardwareStore } from './hardware.ts';
+import { ENGINE_DTYPE, type ModelShape } from './model-spec.ts';
+import { pageMemoryShare } from './page-memory.ts';
 
 export type PaneStatus = 'queued' | 'loading' | 'streaming' | 'done' | 'failed' | 'cancelled';
 
@@ -27,6 +30,8 @@ export interface MemberChoice {
   /** The model id the engine loads (a manifest id, or a name for a simulated one). */
   modelId: string;
   footprintBytes: number;
+  /** The shape the pre-flight counts: a bundled model's config.json, or the shape a simulated one stands in for. */
+  spec: ModelSpec;
   synthetic?: Partial<Omit<SyntheticEngineConfig, 'clock' | 'sharedLoad' | 'seed'>>;
 }
 
@@ -53,20 +58,23 @@ export interface TurnView {
 
 export interface CouncilNotice {
   seq: number;
-  kind: AuditEvent['kind'] | 'overload-answer' | 'invalid';
+  kind: AuditEvent['kind'] | 'overload-answer' | 'invalid' | 'preflight';
   message: string;
   memberId?: string;
 }
 
 type Settings = Required<Pick<SchedulerSettings, 'tier' | 'budgetBytes' | 'perModelMaxBytes' | 'queueCapacity' | 'allowGrowthOffers'>>;
 
+export type PageSample = Omit<AdaptationSample, 'atMs'>;
+
 /** How often the page reports its frame time and CPU share to the adaptation rules. */
 export const SAMPLE_EVERY_MS = 1000;
 
 /**
- * The page's side of adaptation: mean frame time from requestAnimationFrame, and a CPU busy share
+ * The page's side of adaptation: mean frame time from requestAnimationFrame, a CPU busy share
  * estimated from Long Tasks (time in tasks over 50 ms ÷ wall time; null where the browser has no
- * long-task timing). One sample per period; none while the page draws no frames (hidden tab).
+ * long-task timing), and the memory share (page-memory.ts says why it is the measured heap and not the
+ * scheduler's ledger). One sample per period; none while the page draws no frames (hidden tab).
  */
 export class FrameSampler {
   private frameDeltas: number[] = [];
@@ -77,7 +85,10 @@ export class FrameSampler {
   private timer: ReturnType<typeof setInterval> | null = null;
   private observer: PerformanceObserver | null = null;
 
-  constructor(private readonly report: (sample: { meanFrameMs: number | null; cpuBusy: number | null }) => void) {}
+  constructor(
+    private readonly report: (sample: PageSample) => void,
+    private readonly readMemoryShare: () => number | null = pageMemoryShare,
+  ) {}
 
   start(): void {
     if (this.timer !== null) return;
@@ -122,36 +133,46 @@ export class FrameSampler {
     this.longTaskMs = 0;
     // A hidden page draws no frames: no sample (the rules treat a gap as a broken window).
     if (deltas.length < 5) return;
-    this.report({ meanFrameMs: deltas.reduce((a, b) => a + b, 0) / deltas.length, cpuBusy: busy });
+    this.report({ meanFrameMs: deltas.reduce((a, b) => a + b, 0) / deltas.length, cpuBusy: busy, memoryFraction: this.readMemoryShare() });
   }
 }
 
+/**
+ * A simulated member stands in for a model of a given shape: its footprint is that shape's (so the
+ * pre-flight and the scheduler's ledger count the same bytes), its timetable is made up.
+ */
+function simulatedChoice(key: string, label: string, spec: ModelSpec, timetable: NonNullable<MemberChoice['synthetic']>): MemberChoice {
+  const footprintBytes = Math.round(modelFootprint(spec).totalBytes);
+  return { key, label, kind: 'simulated', modelId: spec.name, footprintBytes, spec, synthetic: { ...timetable, footprintBytes } };
+}
+
+const SMALL_SHAPE = { layers: 6, kvHeads: 4, headDim: 64, contextTokens: 2048 } as const;
+
 /** Simulated members: clearly labelled, no download, computed nothing. */
 export const SIMULATED_CHOICES: readonly MemberChoice[] = [
-  {
-    key: 'sim-fast',
-    label: 'Simulated model (fast)',
-    kind: 'simulated',
-    modelId: 'simulated-fast',
-    footprintBytes: 150e6,
-    synthetic: { ttftMs: 150, msPerToken: 30, jitter: 0.2, loadMs: 300, footprintBytes: 150e6 },
-  },
-  {
-    key: 'sim-slow',
-    label: 'Simulated model (slow)',
-    kind: 'simulated',
-    modelId: 'simulated-slow',
-    footprintBytes: 400e6,
-    synthetic: { ttftMs: 500, msPerToken: 120, jitter: 0.3, loadMs: 800, footprintBytes: 400e6 },
-  },
-  {
-    key: 'sim-crashy',
-    label: 'Simulated model (crashes at token 8)',
-    kind: 'simulated',
-    modelId: 'simulated-crashy',
-    footprintBytes: 150e6,
-    synthetic: { ttftMs: 150, msPerToken: 40, jitter: 0.1, loadMs: 300, footprintBytes: 150e6, faults: [{ kind: 'crash', atToken: 8 }] },
-  },
+  simulatedChoice('sim-fast', 'Simulated model (fast)', { name: 'simulated-fast', params: 30e6, dtype: 'q8', ...SMALL_SHAPE }, { ttftMs: 150, msPerToken: 30, jitter: 0.2, loadMs: 300 }),
+  // SmolLM2-135M's shape at fp16.
+  simulatedChoice(
+    'sim-slow',
+    'Simulated model (slow)',
+    { name: 'simulated-slow', params: 135e6, dtype: 'fp16', layers: 30, kvHeads: 3, headDim: 64, contextTokens: 2048 },
+    { ttftMs: 500, msPerToken: 120, jitter: 0.3, loadMs: 800 },
+  ),
+  simulatedChoice('sim-crashy', 'Simulated model (crashes at token 8)', { name: 'simulated-crashy', params: 30e6, dtype: 'q8', ...SMALL_SHAPE }, {
+    ttftMs: 150,
+    msPerToken: 40,
+    jitter: 0.1,
+    loadMs: 300,
+    faults: [{ kind: 'crash', atToken: 8 }],
+  }),
+  // A Mistral-7B-shaped model at q4 (4.2 GB with its KV cache, just under one WASM engine's 4 GiB): a
+  // council of a few meets the memory budget.
+  simulatedChoice(
+    'sim-large',
+    'Simulated model (large: 7B at q4)',
+    { name: 'simulated-large', params: 7e9, dtype: 'q4', layers: 32, kvHeads: 8, headDim: 128, contextTokens: 2048 },
+    { ttftMs: 600, msPerToken: 150, jitter: 0.2, loadMs: 1500 },
+  ),
 ];
 
 const TURNS_KEPT = 6;
@@ -159,13 +180,25 @@ const NOTICES_KEPT = 12;
 /** Used until the hardware is known: Low tier and a modest budget. */
 const FALLBACK_BUDGET_BYTES = 2e9;
 
-export function modelChoice(model: ManifestModel): MemberChoice {
+/** `shape`: from the model's config.json; without it the pre-flight counts the weights and overhead only. */
+export function modelChoice(model: ManifestModel, shape: ModelShape | null = null): MemberChoice {
   const weights = model.files.reduce((sum, f) => sum + f.bytes, 0);
-  return { key: model.id, label: model.id, kind: 'model', modelId: model.id, footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)) };
+  return {
+    key: model.id,
+    label: model.id,
+    kind: 'model',
+    modelId: model.id,
+    footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)),
+    spec: shape?.spec ?? footprintOnlySpec(model.id, model.parameters, ENGINE_DTYPE),
+  };
 }
 
 export class CouncilStore {
   readonly slots = signal<string[]>(['sim-fast', 'sim-slow']);
+  /** Slot i's priority in the queue (what the scheduler serves first when not all run at once). */
+  readonly priorities = signal<Priority[]>(['normal', 'normal']);
+  /** Opt-in: the members' text advances one token at a time, together (needs them all running at once). */
+  readonly lockStep = signal(false);
   readonly prompt = signal('The council is asked: what makes a good answer?');
   readonly maxTokens = signal(32);
   readonly queueCapacity = signal(DEFAULT_QUEUE_CAPACITY);
@@ -183,6 +216,11 @@ export class CouncilStore {
   readonly growthOffer = signal<string | null>(null);
 
   readonly choices: ReadonlySignal<MemberChoice[]>;
+  /**
+   * The pre-flight of the council as composed now, against the tier and budget the scheduler gets:
+   * recomputed whenever a member, the tier or the budget changes; a refused council is not sent.
+   */
+  readonly preflight: ReadonlySignal<CouncilCheck>;
   readonly running = computed(() => this.turns.value.some((t) => t.jobs.some((j) => !isFinal(j.status))));
 
   private readonly client: CouncilClient;
@@ -192,14 +230,26 @@ export class CouncilStore {
   private readonly sampler = new FrameSampler((sample) => {
     if (!this.adapt.value || this.configuredKey === null) return;
     // atMs is stamped by the worker on arrival (the page's clock is not the scheduler's).
-    void this.client.api.observe({ atMs: 0, meanFrameMs: sample.meanFrameMs, cpuBusy: sample.cpuBusy, memoryFraction: null });
+    void this.client.api.observe({ atMs: 0, ...sample });
   });
 
   constructor(
     private readonly hardware: HardwareStore,
     models: ReadonlySignal<ManifestModel[]>,
   ) {
-    this.choices = computed(() => [...models.value.map(modelChoice), ...SIMULATED_CHOICES]);
+    this.choices = computed(() => {
+      const shapes = hardware.shapes.value;
+      return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...SIMULATED_CHOICES];
+    });
+    this.preflight = computed(() => {
+      const settings = this.settings();
+      const choices = new Map(this.choices.value.map((c) => [c.key, c]));
+      const members = this.slots.value.flatMap((key, i) => {
+        const choice = choices.get(key);
+        return choice ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
+      });
+      return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes });
+    });
     this.client = new CouncilClient({
       onBatch: (b) => this.applyBatch(b),
       onEvent: (m) => this.applyEvent(m),
@@ -215,17 +265,36 @@ export class CouncilStore {
     this.slots.value = next;
   }
 
+  setPriority(index: number, priority: Priority): void {
+    this.priorities.value = this.slots.value.map((_, i) => (i === index ? priority : this.priorityOf(i)));
+  }
+
+  priorityOf(index: number): Priority {
+    return this.priorities.value[index] ?? 'normal';
+  }
+
   addSlot(key = 'sim-fast'): void {
-    this.slots.value = [...this.slots.value, key];
+    batch(() => {
+      this.priorities.value = [...this.slots.value.map((_, i) => this.priorityOf(i)), 'normal'];
+      this.slots.value = [...this.slots.value, key];
+    });
   }
 
   removeSlot(index: number): void {
-    this.slots.value = this.slots.value.filter((_, i) => i !== index);
+    batch(() => {
+      this.priorities.value = this.slots.value.map((_, i) => this.priorityOf(i)).filter((_, i) => i !== index);
+      this.slots.value = this.slots.value.filter((_, i) => i !== index);
+    });
   }
 
   members(): MemberConfig[] {
+    return this.slotMembers().map((m) => m.config);
+  }
+
+  /** Each slot's member and its priority. */
+  private slotMembers(): { config: MemberConfig; priority: Priority }[] {
     const choices = new Map(this.choices.value.map((c) => [c.key, c]));
-    return this.slots.value.flatMap((key, i): MemberConfig[] => {
+    return this.slots.value.flatMap((key, i) => {
       const choice = choices.get(key);
       if (!choice) return [];
       const config: MemberConfig = {
@@ -237,7 +306,7 @@ export class CouncilStore {
         footprintBytes: choice.footprintBytes,
       };
       if (choice.synthetic) config.synthetic = { ...choice.synthetic, seed: i + 1 };
-      return [config];
+      return [{ config, priority: this.priorityOf(i) }];
     });
   }
 
@@ -245,9 +314,15 @@ export class CouncilStore {
 
   /** Sends the prompt to every member (as one turn). Allowed while earlier turns run: they queue. */
   async run(): Promise<void> {
-    const members = this.members();
+    const slotted = this.slotMembers();
+    const members = slotted.map((m) => m.config);
     if (members.length === 0) {
       this.addNotice('invalid', 'Add at least one member to the council.');
+      return;
+    }
+    const refusal = refusalText(this.preflight.value);
+    if (refusal !== null) {
+      this.addNotice('preflight', `Not sent: ${refusal}`);
       return;
     }
     const prompt = this.prompt.value;
@@ -265,7 +340,13 @@ export class CouncilStore {
         this.sampler.start();
       }
       await api.setCouncil(members);
-      const answer = await api.submit({ prompt, maxNewTokens: Math.max(1, Math.floor(this.maxTokens.value)), members: members.map((m) => m.id) });
+      const answer = await api.submit({
+        prompt,
+        maxNewTokens: Math.max(1, Math.floor(this.maxTokens.value)),
+        members: members.map((m) => m.id),
+        memberPriorities: Object.fromEntries(slotted.filter((m) => m.priority !== 'normal').map((m) => [m.config.id, m.priority])),
+        lockStep: this.lockStep.value,
+      });
       if (!answer.accepted) {
         if (answer.code === 'overloaded') {
           this.overload.value = answer.message;

@@ -6,7 +6,7 @@
  * (blocked storage, private mode) never stops the scheduler: the log just stays in memory's reach.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { AuditEvent } from './protocol.ts';
+import type { AuditEvent, AuditKind } from './protocol.ts';
 
 export interface AuditRecord extends AuditEvent {
   id?: number;
@@ -66,12 +66,7 @@ export class AuditLog {
   }
 
   private open(): Promise<IDBPDatabase<AuditDB>> {
-    this.db ??= openDB<AuditDB>(AUDIT_DB_NAME, AUDIT_DB_VERSION, {
-      upgrade(db) {
-        const store = db.createObjectStore('events', { keyPath: 'id', autoIncrement: true });
-        store.createIndex('by-logged', 'loggedAt');
-      },
-    });
+    this.db ??= openAuditDb();
     return this.db;
   }
 
@@ -94,5 +89,49 @@ export class AuditLog {
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
     }
+  }
+}
+
+/** One schema for the writer (the scheduler worker) and the readers (the page's audit viewer). */
+function openAuditDb(): Promise<IDBPDatabase<AuditDB>> {
+  return openDB<AuditDB>(AUDIT_DB_NAME, AUDIT_DB_VERSION, {
+    upgrade(db) {
+      const store = db.createObjectStore('events', { keyPath: 'id', autoIncrement: true });
+      store.createIndex('by-logged', 'loggedAt');
+    },
+  });
+}
+
+export interface AuditQuery {
+  /** Only events of this kind; all kinds when absent. */
+  kind?: AuditKind;
+  /** At most this many, the newest. */
+  limit?: number;
+}
+
+/** The stored events, newest first (by the order they were written). */
+export async function readAuditLog(query: AuditQuery = {}): Promise<AuditRecord[]> {
+  const limit = query.limit ?? 200;
+  const db = await openAuditDb();
+  try {
+    const records: AuditRecord[] = [];
+    let cursor = await db.transaction('events').store.openCursor(null, 'prev');
+    while (cursor && records.length < limit) {
+      if (query.kind === undefined || cursor.value.kind === query.kind) records.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return records;
+  } finally {
+    db.close();
+  }
+}
+
+/** Deletes every stored event (events still buffered in a running scheduler are written after). */
+export async function clearAuditLog(): Promise<void> {
+  const db = await openAuditDb();
+  try {
+    await db.clear('events');
+  } finally {
+    db.close();
   }
 }

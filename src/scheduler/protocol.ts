@@ -35,6 +35,11 @@ export interface TurnRequest {
   members?: string[];
   priority?: Priority;
   /**
+   * Per member of this turn, by id: its job's priority, in place of `priority` (e.g. one member of a
+   * serial council answers first). Members not named take `priority`.
+   */
+  memberPriorities?: Record<string, Priority>;
+  /**
    * Opt-in: members take the same prompt and their text advances one token at a time, together.
    * Needs every named member generating at once (refused where the tier runs fewer).
    */

@@ -11,6 +11,13 @@ describe('BoundedQueue', () => {
     expect(q.entries().map((e) => e.item)).toEqual(['h1', 'h2', 'n1', 'n2', 'l1']);
   });
 
+  it('gives each item of one offer its own priority when asked', () => {
+    const q = new BoundedQueue<string>(10);
+    q.offerAll(['n1'], 'normal');
+    q.offerAll(['a-low', 'b-high', 'c-normal'], (item) => (item.endsWith('high') ? 'high' : item.endsWith('low') ? 'low' : 'normal'));
+    expect(q.entries().map((e) => `${e.item}:${e.priority}`)).toEqual(['b-high:high', 'n1:normal', 'c-normal:normal', 'a-low:low']);
+  });
+
   it('takes all of a turn or none of it', () => {
     const q = new BoundedQueue<string>(3);
     expect(q.offerAll(['a', 'b'], 'normal').ok).toBe(true);

@@ -45,14 +45,17 @@ export class BoundedQueue<T> {
     return !this.overloaded && this.length + count <= this.capacity;
   }
 
-  /** Adds all of `items` or none. A refusal that fills the brim switches the queue to overloaded. */
-  offerAll(items: readonly T[], priority: Priority): OfferAnswer {
+  /**
+   * Adds all of `items` or none, at one priority or at each item's own. A refusal that fills the brim
+   * switches the queue to overloaded.
+   */
+  offerAll(items: readonly T[], priority: Priority | ((item: T) => Priority)): OfferAnswer {
     if (!this.canAccept(items.length)) {
       const entered = !this.overloaded;
       this.overloaded = true;
       return { ok: false, enteredOverload: entered };
     }
-    for (const item of items) this.insert({ item, priority, seq: this.seq++ });
+    for (const item of items) this.insert({ item, priority: typeof priority === 'function' ? priority(item) : priority, seq: this.seq++ });
     return { ok: true };
   }
 

@@ -214,6 +214,20 @@ describe('queue, priorities and fairness', () => {
     expect(byStart).toEqual([running, high, normal, low]);
   });
 
+  it('a member given high priority within a turn answers first when the council is serial', async () => {
+    const h = harness({ tier: 'low', budgetGb: 4, members: [{ id: 'A' }, { id: 'B' }, { id: 'C' }] });
+    const turn = h.submit({ maxNewTokens: 3, memberPriorities: { C: 'high', A: 'low' } });
+    const outcome = await h.finish(turn);
+    const byStart = [...outcome.jobs].sort((x, y) => x.startedAtMs! - y.startedAtMs!).map((j) => j.memberId);
+    expect(byStart).toEqual(['C', 'B', 'A']);
+  });
+
+  it('refuses a member priority that is not one of high, normal, low', () => {
+    const h = harness({ members: [{ id: 'A' }] });
+    const answer = h.scheduler.submit({ prompt: 'x', maxNewTokens: 2, memberPriorities: { A: 'urgent' as never } });
+    expect(answer).toEqual({ accepted: false, code: 'invalid', message: 'Priority "urgent" of A is none of high, normal, low.' });
+  });
+
   it('a fast member never starves a slow one on the way to the page (frame budget, round robin)', async () => {
     const h = harness({ tier: 'mid', budgetGb: 4, members: [{ id: 'fast', ttftMs: 10, msPerToken: 1 }, { id: 'slow', ttftMs: 10, msPerToken: 16 }] });
     const frames = new ManualFrames();

@@ -42,7 +42,7 @@ import type {
   TurnOutcome,
   TurnRequest,
 } from './protocol.ts';
-import { BoundedQueue, ServiceTimes, estimateRetryAfterMs, overloadMessage, type QueueEntry } from './queue.ts';
+import { BoundedQueue, PRIORITY_RANK, ServiceTimes, estimateRetryAfterMs, overloadMessage, type QueueEntry } from './queue.ts';
 import { isTransportError, type MemberTransport } from './transport.ts';
 
 export interface WatchdogSettings {
@@ -272,6 +272,9 @@ export class Scheduler {
         message: `Lock-step needs all ${ids.length} members generating at once; ${this.profile.label} tier runs ${this.concurrency()} at a time now. Use free-running mode.`,
       };
     }
+    for (const [id, priority] of Object.entries(request.memberPriorities ?? {})) {
+      if (!(priority in PRIORITY_RANK)) return { accepted: false, code: 'invalid', message: `Priority "${String(priority)}" of ${id} is none of high, normal, low.` };
+    }
     if (ids.length > this.queue.capacity) {
       return { accepted: false, code: 'invalid', message: `A turn of ${ids.length} members is larger than the queue (${this.queue.capacity}).` };
     }
@@ -287,7 +290,7 @@ export class Scheduler {
         id: `${turnId}:${memberId}`,
         turn,
         memberId,
-        priority,
+        priority: request.memberPriorities?.[memberId] ?? priority,
         phase: 'queued',
         entry: null,
         attempts: 0,
@@ -306,7 +309,7 @@ export class Scheduler {
       });
     }
     const ahead = this.queue.length;
-    const offer = this.queue.offerAll(turn.jobs, priority);
+    const offer = this.queue.offerAll(turn.jobs, (job) => job.priority);
     if (!offer.ok) {
       const retryAfterMs = estimateRetryAfterMs({
         queued: this.queue.length,

@@ -1,8 +1,13 @@
 import { useMemo } from 'preact/hooks';
 import type { HardwareStore } from '../hardware.ts';
 import type { Session } from '../session.ts';
+import type { Priority } from '../../scheduler/protocol.ts';
 import { councilStore, isFinal, type CouncilStore, type JobView, type PaneStatus } from '../council.ts';
+import { memoryText, refusalText } from '../council-preflight.ts';
+import { AuditLogView } from './AuditLogView.tsx';
 import './council.css';
+
+const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
 
 const STATUS_LABEL: Record<PaneStatus, string> = {
   queued: 'queued',
@@ -24,9 +29,11 @@ export function CouncilPanel({ session, hardware }: { session: Session; hardware
         budget. Simulated models compute nothing: they answer on a timetable, for trying the council without downloads.
       </p>
       <Members council={council} />
+      <Preflight council={council} />
       <PromptRow council={council} />
       <Notices council={council} />
       <Turns council={council} />
+      <AuditLogView />
     </section>
   );
 }
@@ -60,6 +67,21 @@ function Members({ council }: { council: CouncilStore }) {
                 </optgroup>
               </select>
             </label>{' '}
+            <label>
+              Priority{' '}
+              <select
+                data-testid={`council-member-priority-${i}`}
+                aria-label={`Priority of member ${i + 1}`}
+                value={council.priorityOf(i)}
+                onChange={(e) => council.setPriority(i, e.currentTarget.value as Priority)}
+              >
+                {PRIORITIES.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </label>{' '}
             <button type="button" data-testid={`council-member-remove-${i}`} aria-label={`Remove member ${i + 1}`} onClick={() => council.removeSlot(i)}>
               Remove
             </button>
@@ -73,8 +95,32 @@ function Members({ council }: { council: CouncilStore }) {
   );
 }
 
+/** The pre-flight verdict of the council as composed: the tier's cap, the budget, the footprints, and what to do. */
+function Preflight({ council }: { council: CouncilStore }) {
+  const check = council.preflight.value;
+  return (
+    <div id="council-preflight" class={`council-preflight ${check.verdict}`} data-testid="council-preflight" data-verdict={check.verdict} role="status">
+      <p class="council-preflight-numbers">
+        <span data-testid="council-preflight-cap">
+          {check.tierLabel} tier: {check.capText}
+        </span>
+        {' · '}
+        <span data-testid="council-preflight-memory" data-budget-bytes={check.budgetBytes} data-total-bytes={check.totalBytes}>
+          {memoryText(check)}
+        </span>
+      </p>
+      <p data-testid="council-preflight-message">
+        {check.verdict === 'refuse' ? 'Cannot run: ' : check.verdict === 'warn' ? 'Note: ' : ''}
+        {check.message}
+      </p>
+      {check.suggestion && <p data-testid="council-preflight-suggestion">{check.suggestion}</p>}
+    </div>
+  );
+}
+
 function PromptRow({ council }: { council: CouncilStore }) {
   const run = (): void => void council.run();
+  const refusal = refusalText(council.preflight.value);
   return (
     <div class="council-prompt">
       <label class="council-prompt-label">
@@ -128,7 +174,18 @@ function PromptRow({ council }: { council: CouncilStore }) {
           />{' '}
           Offer a larger council when idle
         </label>
-        <button type="button" data-testid="council-run" onClick={run} title="Ctrl+Enter in the prompt">
+        <label title="Members take the same prompt and their text advances one token at a time, together; needs every member running at once">
+          <input type="checkbox" data-testid="council-lock-step" checked={council.lockStep.value} onChange={(e) => (council.lockStep.value = e.currentTarget.checked)} />{' '}
+          Lock-step
+        </label>
+        <button
+          type="button"
+          data-testid="council-run"
+          onClick={run}
+          disabled={refusal !== null}
+          aria-describedby="council-preflight"
+          title={refusal ?? 'Ctrl+Enter in the prompt'}
+        >
           Run council
         </button>
         <button type="button" data-testid="council-stop" onClick={() => council.stop()} disabled={!council.running.value}>
@@ -212,6 +269,7 @@ function Pane({ job }: { job: JobView }) {
       data-testid="council-pane"
       data-member-id={job.memberId}
       data-status={job.status}
+      data-pieces={job.pieces}
       data-load-at={job.loadAtMs ?? undefined}
       data-ended-at={job.endedAtMs ?? undefined}
       aria-label={job.label}

@@ -1,0 +1,96 @@
+/**
+ * The Council panel's pre-flight: `preflightCouncil` (src/tiers) over the members the page is about to
+ * send, against the same tier and budget the scheduler is configured with, plus the figures the panel
+ * shows beside the verdict (the tier's council cap, the budget, the sum of the footprints). Pure.
+ *
+ * The scheduler enforces the budget itself (it admits, evicts and refuses loads); this check is the
+ * page's warning in advance, with numbers, so that a council that cannot fit is not sent at all.
+ */
+import {
+  COUNCIL_HARD_CAP,
+  formatBytes,
+  preflightCouncil,
+  TIER_PROFILES,
+  type BudgetLimits,
+  type ModelSpec,
+  type Tier,
+  type TierProfile,
+  type Verdict,
+} from '../tiers/index.ts';
+
+export interface PreflightMember {
+  /** How messages name the member: "wf-tiny #2". */
+  name: string;
+  spec: ModelSpec;
+}
+
+export interface CouncilCheck {
+  verdict: Verdict;
+  message: string;
+  suggestion: string | null;
+  tier: Tier;
+  tierLabel: string;
+  /** Members that generate at once on this tier. */
+  atOnce: number;
+  /** Members this tier accepts in one council (the rest of a serial council waits in the queue). */
+  maxMembers: number;
+  /** The cap in words: "1 member at a time, up to 6 in the queue". */
+  capText: string;
+  budgetBytes: number;
+  /** Sum of every member's footprint (weights, KV cache at full context, runtime overhead). */
+  totalBytes: number;
+  members: number;
+}
+
+export function councilCap(profile: TierProfile): { atOnce: number; maxMembers: number; text: string } {
+  const { mode, cap, stretchCap } = profile.council;
+  if (mode === 'serial') {
+    return { atOnce: cap, maxMembers: COUNCIL_HARD_CAP, text: `${cap} member at a time, up to ${COUNCIL_HARD_CAP} in the queue` };
+  }
+  const text = stretchCap > cap ? `${cap} members at once (${stretchCap} if they all fit)` : `up to ${cap} members at once`;
+  return { atOnce: cap, maxMembers: stretchCap, text };
+}
+
+export function checkCouncil(members: readonly PreflightMember[], tier: Tier, budget: BudgetLimits): CouncilCheck {
+  const profile = TIER_PROFILES[tier];
+  const result = preflightCouncil(
+    members.map((m) => ({ ...m.spec, name: m.name })),
+    budget,
+    profile,
+  );
+  const cap = councilCap(profile);
+  return {
+    verdict: result.verdict,
+    message: result.message,
+    suggestion: result.suggestion,
+    tier,
+    tierLabel: profile.label,
+    atOnce: cap.atOnce,
+    maxMembers: cap.maxMembers,
+    capText: cap.text,
+    budgetBytes: budget.bytes,
+    totalBytes: result.members.reduce((sum, m) => sum + m.footprint.totalBytes, 0),
+    members: members.length,
+  };
+}
+
+/** What the Run button and `run()` say when the council is refused: the reason and what to do. */
+export function refusalText(check: CouncilCheck): string | null {
+  if (check.verdict !== 'refuse') return null;
+  return check.suggestion ? `${check.message} ${check.suggestion}` : check.message;
+}
+
+/** "memory budget 6.4 GB, the 2 members need 590 MB in all". */
+export function memoryText(check: CouncilCheck): string {
+  const who = check.members === 1 ? 'the member needs' : `the ${check.members} members need`;
+  return `memory budget ${formatBytes(check.budgetBytes)}, ${who} ${formatBytes(check.totalBytes)}${check.members > 1 ? ' in all' : ''}`;
+}
+
+/**
+ * A spec for a model known only by its footprint (a bundled model whose config.json could not be
+ * read): its weights at the engine's dtype and the runtime overhead, with no KV cache (layers 0), so
+ * that its footprint is what the scheduler is told and no guessed cache shape is shown as a fact.
+ */
+export function footprintOnlySpec(name: string, params: number, dtype: ModelSpec['dtype']): ModelSpec {
+  return { name, params, dtype, layers: 0, kvHeads: 0, headDim: 0, contextTokens: 0 };
+}
