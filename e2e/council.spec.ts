@@ -339,3 +339,22 @@ test('a member set to high priority is served first when the council runs one me
   // Member 1 (evicted to make room for member 2 in the first turn) began loading only once member 2 was done.
   expect(Number(await pane(page, '1-sim-fast').getAttribute('data-load-at'))).toBeGreaterThanOrEqual(await ended('2-sim-slow'));
 });
+
+test('once members have run alone and together, the device card’s council throughput uses the measured α', async ({ page }) => {
+  await openApp(page);
+  const throughput = page.getByTestId('council-throughput');
+  await expect(throughput).toContainText('assumed');
+  await overrideTier(page, 'mid');
+  const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-max-tokens').fill('24');
+  // Simulated members (30 ms a token) overlap for long enough to be counted as running together;
+  // wf-tiny answers in a few ms, so two of them would barely overlap.
+  for (const members of [['sim-fast'], ['sim-fast', 'sim-fast']]) {
+    await setMembers(page, members);
+    await panel.getByTestId('council-prompt').fill('Hello a');
+    await panel.getByTestId('council-run').click();
+    await expect(page.getByTestId('council-turn').first().locator('[data-testid="council-pane"][data-status="done"]')).toHaveCount(members.length);
+  }
+  await expect(throughput).toHaveAttribute('data-alpha', /^\d/);
+  await expect(throughput).toContainText('measured by the scheduler');
+});

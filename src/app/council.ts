@@ -522,10 +522,18 @@ export class CouncilStore {
         );
         break;
       }
-      case 'member':
       case 'turn-end':
+        void this.publishMeasuredAlpha();
+        break;
+      case 'member':
         break;
     }
+  }
+
+  /** The capacity figures on the device card use α as soon as the scheduler has measured one. */
+  private async publishMeasuredAlpha(): Promise<void> {
+    const alpha = (await this.snapshot().catch(() => null))?.alpha ?? null;
+    if (alpha !== null) this.hardware.measuredAlpha.value = alpha;
   }
 
   private addNotice(kind: CouncilNotice['kind'], message: string, memberId?: string): void {

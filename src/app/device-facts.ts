@@ -3,7 +3,7 @@
  * labelled rows. Pure, so the wording is tested without a DOM.
  */
 import { formatBinaryBytes, formatBytes, formatParams, formatRate } from '../tiers/format.ts';
-import type { BackendCalibration, Dtype, HardwareReport, TierDecision, TierProfile, TierReason } from '../tiers/index.ts';
+import { DEFAULT_CONTENTION_ALPHA, effectiveTps, type BackendCalibration, type Dtype, type HardwareReport, type TierDecision, type TierProfile, type TierReason } from '../tiers/index.ts';
 
 export interface Fact {
   /** Stable, for data-testid. */
@@ -93,4 +93,16 @@ export function calibrationFigure(measurement: BackendCalibration): CalibrationF
     gflops: measurement.gflops,
     text: `${formatRate(measurement.bandwidthGBps, 'GB/s')} · ${formatRate(measurement.gflops, 'GFLOP/s')}${threads}`,
   };
+}
+
+/**
+ * "≈ 52 tok/s combined for 2 members (α 0.40, assumed)": the spec's effective-TPS formula at the
+ * tier's per-model target, with the α the scheduler measured once it has one.
+ */
+export function councilThroughputText(profile: TierProfile, measuredAlpha: number | null): string {
+  const members = profile.council.recommended;
+  const alpha = measuredAlpha ?? DEFAULT_CONTENTION_ALPHA;
+  const combined = effectiveTps(profile.targets.decodeTps.perModel, members, alpha);
+  const source = measuredAlpha === null ? 'assumed, the specification’s 0.3–0.5' : 'measured by the scheduler';
+  return `≈ ${Math.round(combined)} tok/s combined for ${members} member${members === 1 ? '' : 's'} at the tier’s ${profile.targets.decodeTps.perModel} tok/s each (α ${alpha.toFixed(2)}, ${source})`;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyTier, memoryBudget, resolveProfile, TIER_PROFILES } from '../tiers/index.ts';
 import { androidPhoneReport, calibrationFor, chromiumNoAdapterReport, nvidiaDesktopReport, swiftShaderReport } from '../tiers/fixtures.ts';
 import { buildDeviceReport, deviceReportFileName, maxParamsByDtype, perModelLimit } from './device-report.ts';
-import { calibrationFigure, councilText, hardwareFacts, maxModelText, orderedReasons } from './device-facts.ts';
+import { calibrationFigure, councilText, councilThroughputText, hardwareFacts, maxModelText, orderedReasons } from './device-facts.ts';
 
 describe('buildDeviceReport', () => {
   const decision = classifyTier(swiftShaderReport, undefined, 'high');
@@ -99,6 +99,16 @@ describe('device card wording', () => {
     expect(councilText(TIER_PROFILES.low)).toBe('1 at a time; the others queue');
     expect(councilText(TIER_PROFILES.mid)).toBe('2, up to 3 when all fit the budget');
     expect(councilText(TIER_PROFILES.high)).toBe('4, up to 6 when all fit the budget');
+  });
+
+  it.each([
+    { tier: 'low' as const, alpha: null, text: '≈ 30 tok/s combined for 1 member at the tier’s 30 tok/s each (α 0.40, assumed, the specification’s 0.3–0.5)' },
+    // 2 × 80 / (1 + 0.4) = 114.3
+    { tier: 'mid' as const, alpha: null, text: '≈ 114 tok/s combined for 2 members at the tier’s 80 tok/s each (α 0.40, assumed, the specification’s 0.3–0.5)' },
+    // 2 × 80 / (1 + 1.25): members that slow each other more than they add
+    { tier: 'mid' as const, alpha: 1.25, text: '≈ 71 tok/s combined for 2 members at the tier’s 80 tok/s each (α 1.25, measured by the scheduler)' },
+  ])('council throughput on $tier with α $alpha', ({ tier, alpha, text }) => {
+    expect(councilThroughputText(TIER_PROFILES[tier], alpha)).toBe(text);
   });
 
   it('formats calibration figures, and says why one is missing', () => {

@@ -72,6 +72,8 @@ export class HardwareStore {
   readonly shapes = signal<ReadonlyMap<string, ModelShape | null>>(new Map());
   /** How each model's tokenizer cuts text, read on demand (tokenizer files run to megabytes); null: unknown. */
   readonly tokenizations = signal<ReadonlyMap<string, Tokenization | null>>(new Map());
+  /** Contention α the council's scheduler measured (members generating together); null: the spec's assumption applies. */
+  readonly measuredAlpha = signal<number | null>(null);
 
   readonly decision = computed(() => {
     const report = this.report.value;

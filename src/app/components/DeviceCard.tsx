@@ -3,7 +3,7 @@ import type { Session } from '../session.ts';
 import type { HardwareStore } from '../hardware.ts';
 import { TIER_PROFILES, type Tier } from '../../tiers/index.ts';
 import { formatBytes } from '../../tiers/format.ts';
-import { calibrationFigure, councilText, hardwareFacts, maxModelText, orderedReasons } from '../device-facts.ts';
+import { calibrationFigure, councilText, councilThroughputText, hardwareFacts, maxModelText, orderedReasons } from '../device-facts.ts';
 import { deviceReportFileName, maxParamsByDtype, perModelLimit, type DeviceReport } from '../device-report.ts';
 
 const OVERRIDE_CHOICES: readonly Tier[] = ['low', 'mid', 'high'];
@@ -101,6 +101,12 @@ export function DeviceCard({ session, hardware, version }: { session: Session; h
           <dt>Council</dt>
           <dd data-testid="council" data-value={profile.council.recommended}>
             {councilText(profile)}
+          </dd>
+        </div>
+        <div>
+          <dt>Council throughput</dt>
+          <dd data-testid="council-throughput" data-alpha={hardware.measuredAlpha.value ?? ''}>
+            {councilThroughputText(profile, hardware.measuredAlpha.value)}
           </dd>
         </div>
         <div>
