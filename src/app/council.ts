@@ -14,6 +14,8 @@ import { DEFAULT_QUEUE_CAPACITY } from '../scheduler/scheduler.ts';
 import type { AuditEvent, JobOutcome, MemberConfig, SchedulerEventMessage, SchedulerSettings, SchedulerSnapshot, TokenBatch } from '../scheduler/protocol.ts';
 import { runtimeOverheadBytes } from '../tiers/capacity.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
+import type { EngineKind } from '../workers/engine.ts';
+import { CATALOG, hubFootprintUpperBytes } from '../models/catalog.ts';
 import { CouncilClient } from './council-client.ts';
 import type { HardwareStore } from './hardware.ts';
 
@@ -23,6 +25,8 @@ export interface MemberChoice {
   key: string;
   label: string;
   kind: 'model' | 'simulated';
+  /** Which engine runs it when not the default for its kind (web-llm for hub models). */
+  engine?: EngineKind;
   /** The model id the engine loads (a manifest id, or a name for a simulated one). */
   modelId: string;
   footprintBytes: number;
@@ -158,6 +162,11 @@ const NOTICES_KEPT = 12;
 /** Used until the hardware is known: Low tier and a modest budget. */
 const FALLBACK_BUDGET_BYTES = 2e9;
 
+/** web-llm's hub models (they need WebGPU, and a connection the first time). */
+const HUB_CHOICES: MemberChoice[] = CATALOG.flatMap((m) =>
+  m.source === 'hub' ? [{ key: m.id, label: m.label, kind: 'model' as const, engine: 'web-llm' as const, modelId: m.id, footprintBytes: hubFootprintUpperBytes(m) }] : [],
+);
+
 export function modelChoice(model: ManifestModel): MemberChoice {
   const weights = model.files.reduce((sum, f) => sum + f.bytes, 0);
   return { key: model.id, label: model.id, kind: 'model', modelId: model.id, footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)) };
@@ -198,7 +207,7 @@ export class CouncilStore {
     private readonly hardware: HardwareStore,
     models: ReadonlySignal<ManifestModel[]>,
   ) {
-    this.choices = computed(() => [...models.value.map(modelChoice), ...SIMULATED_CHOICES]);
+    this.choices = computed(() => [...models.value.map(modelChoice), ...HUB_CHOICES, ...SIMULATED_CHOICES]);
     this.client = new CouncilClient({
       onBatch: (b) => this.applyBatch(b),
       onEvent: (m) => this.applyEvent(m),
@@ -230,7 +239,7 @@ export class CouncilStore {
       const config: MemberConfig = {
         id: `${i + 1}-${choice.key}`,
         label: `${choice.label} #${i + 1}`,
-        engine: choice.kind === 'simulated' ? 'synthetic' : 'transformers',
+        engine: choice.engine ?? (choice.kind === 'simulated' ? 'synthetic' : 'transformers'),
         modelId: choice.modelId,
         device: 'auto',
         footprintBytes: choice.footprintBytes,
