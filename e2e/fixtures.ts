@@ -3,16 +3,23 @@ import { test as base, expect, type Page } from '@playwright/test';
 /**
  * Every test records each request the page (and its workers) makes; a request to any other origin
  * fails the test, because Wirthforge must run with no network beyond its own server.
+ *
+ * A spec that exercises a download from a remote host (web-llm's hub models) names those hosts in
+ * `offlineHosts`: their requests are aborted here as a disconnected network would, so they never
+ * leave the machine, and only they are exempt from the check.
  */
-export const test = base.extend<{ foreignRequests: string[] }>({
+export const test = base.extend<{ foreignRequests: string[]; offlineHosts: string[] }>({
+  offlineHosts: [[], { option: true }],
   foreignRequests: [
-    async ({ context, baseURL }, use) => {
+    async ({ context, baseURL, offlineHosts }, use) => {
       const origin = new URL(baseURL!).origin;
       const foreign: string[] = [];
+      const offline = (url: URL): boolean => offlineHosts.includes(url.host);
+      if (offlineHosts.length > 0) await context.route(offline, (route) => route.abort('internetdisconnected'));
       context.on('request', (request) => {
         const url = request.url();
         if (url.startsWith('data:') || url.startsWith('blob:')) return;
-        if (new URL(url).origin !== origin) foreign.push(url);
+        if (new URL(url).origin !== origin && !offline(new URL(url))) foreign.push(url);
       });
       await use(foreign);
       expect(foreign, 'requests that left the app origin').toEqual([]);

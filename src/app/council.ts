@@ -14,6 +14,8 @@ import { DEFAULT_QUEUE_CAPACITY } from '../scheduler/scheduler.ts';
 import type { AdaptationSample, AuditEvent, JobOutcome, MemberConfig, Priority, SchedulerEventMessage, SchedulerSettings, SchedulerSnapshot, TokenBatch } from '../scheduler/protocol.ts';
 import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/capacity.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
+import type { EngineKind } from '../workers/engine.ts';
+import { CATALOG, hubFootprintUpperBytes } from '../models/catalog.ts';
 import { CouncilClient } from './council-client.ts';
 import { checkCouncil, footprintOnlySpec, refusalText, type CouncilCheck } from './council-preflight.ts';
 import { tokenFeed } from './perf/token-feed.ts';
@@ -27,6 +29,8 @@ export interface MemberChoice {
   key: string;
   label: string;
   kind: 'model' | 'simulated';
+  /** Which engine runs it when not the default for its kind (web-llm for hub models). */
+  engine?: EngineKind;
   /** The model id the engine loads (a manifest id, or a name for a simulated one). */
   modelId: string;
   footprintBytes: number;
@@ -180,6 +184,24 @@ const NOTICES_KEPT = 12;
 /** Used until the hardware is known: Low tier and a modest budget. */
 const FALLBACK_BUDGET_BYTES = 2e9;
 
+/** web-llm's hub models (they need WebGPU, and a connection the first time). */
+const HUB_CHOICES: MemberChoice[] = CATALOG.flatMap((m) =>
+  m.source === 'hub'
+    ? [
+        {
+          key: m.id,
+          label: m.label,
+          kind: 'model' as const,
+          engine: 'web-llm' as const,
+          modelId: m.id,
+          footprintBytes: hubFootprintUpperBytes(m),
+          // The pre-flight counts 4-bit weights plus overhead; the scheduler's ledger holds web-llm's larger vram_required_MB.
+          spec: footprintOnlySpec(m.id, m.parameters, 'q4'),
+        },
+      ]
+    : [],
+);
+
 /** `shape`: from the model's config.json; without it the pre-flight counts the weights and overhead only. */
 export function modelChoice(model: ManifestModel, shape: ModelShape | null = null): MemberChoice {
   const weights = model.files.reduce((sum, f) => sum + f.bytes, 0);
@@ -239,7 +261,7 @@ export class CouncilStore {
   ) {
     this.choices = computed(() => {
       const shapes = hardware.shapes.value;
-      return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...SIMULATED_CHOICES];
+      return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...HUB_CHOICES, ...SIMULATED_CHOICES];
     });
     this.preflight = computed(() => {
       const settings = this.settings();
@@ -300,7 +322,7 @@ export class CouncilStore {
       const config: MemberConfig = {
         id: `${i + 1}-${choice.key}`,
         label: `${choice.label} #${i + 1}`,
-        engine: choice.kind === 'simulated' ? 'synthetic' : 'transformers',
+        engine: choice.engine ?? (choice.kind === 'simulated' ? 'synthetic' : 'transformers'),
         modelId: choice.modelId,
         device: 'auto',
         footprintBytes: choice.footprintBytes,

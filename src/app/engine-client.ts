@@ -1,8 +1,9 @@
 import * as Comlink from 'comlink';
-import type { GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress } from '../workers/engine.ts';
+import type { EngineKind, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress } from '../workers/engine.ts';
 import type { EngineWorkerApi } from '../workers/protocol.ts';
 import { openTokenStream, raiseCancelFlag, sharedCancelFlag } from '../workers/engine-stream.ts';
 import { EngineError, toEngineError } from '../workers/errors.ts';
+import { startEngineWorker } from '../workers/engine-workers.ts';
 
 /** A text piece as it reached the page, stamped with the page's clock. */
 export interface ArrivedToken {
@@ -28,12 +29,12 @@ export class EngineClient {
   private crash: Promise<never> | null = null;
   private nextRequest = 0;
 
-  private start(): Comlink.Remote<EngineWorkerApi> {
+  private start(engine: EngineKind): Comlink.Remote<EngineWorkerApi> {
     this.dispose();
-    const worker = new Worker(new URL('../workers/transformers.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+    const worker = startEngineWorker(engine, 'engine');
     this.crash = new Promise<never>((_, reject) => {
       worker.addEventListener('error', (event) => {
-        reject(new EngineError('generation-failed', `The engine worker crashed: ${event.message || 'no details given'}. Load the model again to restart it.`));
+        reject(new EngineError('crashed', `The engine worker crashed: ${event.message || 'no details given'}. Load the model again to restart it.`));
         this.dispose();
       });
     });
@@ -51,8 +52,9 @@ export class EngineClient {
     }
   }
 
-  load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
-    const api = this.start();
+  /** Starts a fresh worker for `engine` (the previous one ends) and loads the model in it. */
+  load(options: LoadOptions, onProgress: (progress: LoadProgress) => void, engine: EngineKind = 'transformers'): Promise<LoadInfo> {
+    const api = this.start(engine);
     return this.call(api.load(options, Comlink.proxy(onProgress)));
   }
 

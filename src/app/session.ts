@@ -2,12 +2,14 @@ import { batch, computed, signal } from '@preact/signals';
 import { EngineClient } from './engine-client.ts';
 import { FrameTextBuffer } from './frame-text-buffer.ts';
 import { tokenFeed } from './perf/token-feed.ts';
-import { CATALOG, DEFAULT_MODEL_ID } from '../models/catalog.ts';
+import { CATALOG, DEFAULT_MODEL_ID, engineOf } from '../models/catalog.ts';
+import { storedHubModels } from '../models/hub-cache.ts';
+import { modelChoices } from '../models/model-choices.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { buildRunRecord, type RunRecord } from '../metrics/run-record.ts';
 import { RunStore } from '../metrics/run-store.ts';
 import type { DevicePreference, LoadInfo, LoadProgress } from '../workers/engine.ts';
-import { toEngineError } from '../workers/errors.ts';
+import { isEngineLost, toEngineError } from '../workers/errors.ts';
 
 export type LoadState =
   | { status: 'idle' }
@@ -71,9 +73,10 @@ export class Session {
   readonly error = signal<string | null>(null);
   readonly notice = signal<string | null>(null);
 
-  readonly models = computed(() =>
-    CATALOG.map((model) => ({ ...model, generated: this.available.value.some((m) => m.id === model.id) })),
-  );
+  /** Hub models web-llm has stored on this device (they load offline). */
+  readonly storedHub = signal<ReadonlySet<string>>(new Set());
+
+  readonly models = computed(() => modelChoices(CATALOG, new Set(this.available.value.map((m) => m.id)), this.storedHub.value));
 
   constructor(
     private readonly appVersion: string,
@@ -86,7 +89,15 @@ export class Session {
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.readManifest(), this.refreshHistory()]);
+    await Promise.all([this.readManifest(), this.refreshHistory(), this.refreshStoredHub()]);
+  }
+
+  private async refreshStoredHub(): Promise<void> {
+    try {
+      this.storedHub.value = await storedHubModels(CATALOG);
+    } catch {
+      // Unknown means "needs a download" in the list; loading finds out for sure.
+    }
   }
 
   private async readManifest(): Promise<void> {
@@ -128,10 +139,15 @@ export class Session {
     if (!(await this.passesPreflight(modelId))) return false;
     this.load.value = { status: 'loading', modelId, progress: { phase: 'fetch', loadedBytes: 0, totalBytes: 0 } };
     try {
-      const info = await this.engine.load({ modelId, device }, (progress) => {
-        this.load.value = { status: 'loading', modelId, progress };
-      });
+      const info = await this.engine.load(
+        { modelId, device },
+        (progress) => {
+          this.load.value = { status: 'loading', modelId, progress };
+        },
+        engineOf(modelId),
+      );
       this.load.value = { status: 'ready', info, device };
+      if (info.engine === 'web-llm') void this.refreshStoredHub();
       return true;
     } catch (error) {
       batch(() => {
@@ -205,8 +221,9 @@ export class Session {
       this.lastRun.value = record;
       void this.persist(record);
     } catch (error) {
-      this.error.value = toEngineError(error).message;
-      if (this.load.value.status === 'ready' && /crashed/.test(this.error.value)) this.load.value = { status: 'idle' };
+      const failure = toEngineError(error);
+      this.error.value = failure.message;
+      if (this.load.value.status === 'ready' && isEngineLost(failure)) this.load.value = { status: 'idle' };
     } finally {
       this.abortController = null;
       this.generating.value = false;

@@ -164,14 +164,6 @@ export function effectiveBudget(tierBudgetBytes: number, learnedBytes: number | 
   return learnedBytes === null ? tierBudgetBytes : Math.min(tierBudgetBytes, learnedBytes);
 }
 
-/** Messages from engines and browsers that mean an allocation failed. */
-const OOM_PATTERN = /out of memory|out-of-memory|OutOfMemory|allocation failed|failed to allocate|could not allocate|Cannot allocate|memory access out of bounds.*grow|GPUOutOfMemoryError|std::bad_alloc/i;
-
-export function isOutOfMemory(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
-  return OOM_PATTERN.test(text);
-}
-
 function listNames(names: readonly string[]): string {
   if (names.length <= 1) return names[0] ?? 'nothing';
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;

@@ -408,6 +408,19 @@ describe('faults', () => {
     }
   });
 
+  it('a lost GPU device is a crash: the member restarts in a fresh worker (retried before the first token)', async () => {
+    const midStream = harness({ members: [{ id: 'A', faults: (n) => (n === 0 ? [{ kind: 'device-lost', atToken: 2 }] : []) }, { id: 'B' }] });
+    const outcome = await midStream.finish(midStream.submit({ maxNewTokens: 6 }));
+    expect(midStream.job(outcome, 'A')).toMatchObject({ status: 'failed', error: { code: 'member-crashed' } });
+    expect(midStream.job(outcome, 'A').error!.message).toMatch(/^A crashed \(The GPU device was lost while generating sim-A at token 2/);
+    expect(midStream.job(outcome, 'B').status).toBe('done');
+    expect(midStream.auditsOf('restart')).toHaveLength(1);
+    expect((await midStream.finish(midStream.submit({ members: ['A'] }))).jobs[0]!.status).toBe('done');
+
+    const atFirst = harness({ members: [{ id: 'A', faults: (n) => (n === 0 ? [{ kind: 'device-lost', atToken: 0 }] : []) }] });
+    expect((await atFirst.finish(atFirst.submit())).jobs[0]).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
   it('the browser kills an idle worker: the member restarts on next use', async () => {
     const h = harness({ members: [{ id: 'A' }] });
     await h.finish(h.submit());

@@ -23,7 +23,8 @@ import { ADAPTATION_DEFAULTS, INITIAL_ADAPTATION_STATE, adapt, type AdaptationCo
 import { realClock, type Clock, type TimerHandle } from './clock.ts';
 import { estimateAlpha, planBurst, streamTps, type ThroughputSample } from './contention.ts';
 import { LockStepGate } from './fairness.ts';
-import { admit, effectiveBudget, evictionOrder, isOutOfMemory, learnBudgetFromOom, usedBytes, type Ledger, type LedgerEntry, type LedgerState } from './ledger.ts';
+import { isEngineLost, isOutOfMemoryError } from '../workers/errors.ts';
+import { admit, effectiveBudget, evictionOrder, learnBudgetFromOom, usedBytes, type Ledger, type LedgerEntry, type LedgerState } from './ledger.ts';
 import type {
   AdaptationSample,
   AuditEvent,
@@ -618,11 +619,11 @@ export class Scheduler {
   private onGenerateFailed(member: Member, epoch: number, job: Job, error: unknown): void {
     if (member.epoch !== epoch || isTransportError(error, 'terminated')) return;
     const label = member.config.label;
-    if (isTransportError(error, 'crashed')) {
+    if (isTransportError(error, 'crashed') || isEngineLost(error)) {
       this.memberLost(member, 'member-crashed', `${label} crashed (${error.message})`);
       return;
     }
-    if (isOutOfMemory(error)) {
+    if (isOutOfMemoryError(error)) {
       this.lowerBudget(usedBytes(this.ledger()), 0, `${label} ran out of memory while generating`);
       this.memberLost(member, 'out-of-memory', `${label} ran out of memory while generating`);
       return;
@@ -708,7 +709,7 @@ export class Scheduler {
   private onLoadFailed(member: Member, epoch: number, error: unknown): void {
     if (member.epoch !== epoch || isTransportError(error, 'terminated')) return;
     const label = member.config.label;
-    if (isTransportError(error, 'crashed')) {
+    if (isTransportError(error, 'crashed') || isEngineLost(error)) {
       this.memberLost(member, 'member-crashed', `${label} crashed while loading (${error.message})`);
       return;
     }
@@ -717,7 +718,7 @@ export class Scheduler {
     this.dropWorker(member, `${label} failed to load`);
     this.setState(member, 'unloaded');
     const message = error instanceof Error ? error.message : String(error);
-    if (isOutOfMemory(error)) {
+    if (isOutOfMemoryError(error)) {
       this.lowerBudget(others, member.footprintBytes, `Loading ${label} ran out of memory`);
       if (job && job.phase === 'loading') {
         if (!job.oomRetried) {

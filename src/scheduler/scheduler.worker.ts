@@ -1,8 +1,8 @@
 /**
  * The scheduler worker: a thin shell around the `Scheduler` core. It builds the core from the settings
  * the page sends (tier, memory budget, queue capacity, override), gives every council member an engine
- * worker of its own (transformers.js for bundled models, the synthetic worker for simulated ones)
- * through `WorkerTransport`, and sends the page, on the port given to `connect`:
+ * worker of its own (transformers.js for bundled models, web-llm for hub models, the synthetic worker
+ * for simulated ones) through `WorkerTransport`, and sends the page, on the port given to `connect`:
  * - token batches, at most one per frame the page drew: a batch goes out only after the page has
  *   acknowledged the previous one (`frame()`), so a page that falls behind gets fewer, larger batches
  *   and never a queue of stale ones (text is never dropped, only merged);
@@ -11,7 +11,7 @@
  */
 import * as Comlink from 'comlink';
 import { TIER_PROFILES } from '../tiers/profiles.ts';
-import { SYNTHETIC_WORKER_PREFIX } from '../workers/protocol.ts';
+import { startEngineWorker } from '../workers/engine-workers.ts';
 import { AckFrames } from './ack-frames.ts';
 import { FrameBatcher } from './frame-batcher.ts';
 import type { MemberConfig, SchedulerEventMessage, SchedulerSettings, SchedulerWorkerApi, TokenBatch } from './protocol.ts';
@@ -20,18 +20,8 @@ import { Scheduler } from './scheduler.ts';
 import { WorkerTransport } from './worker-transport.ts';
 
 function createEngineWorker(member: MemberConfig): { worker: Worker; name: string } {
-  if (member.engine === 'synthetic') {
-    const worker = new Worker(new URL('../workers/synthetic.worker.ts', import.meta.url), {
-      type: 'module',
-      name: SYNTHETIC_WORKER_PREFIX + JSON.stringify(member.synthetic ?? {}),
-    });
-    return { worker, name: `simulated worker of ${member.label}` };
-  }
-  if (member.engine === 'transformers') {
-    const worker = new Worker(new URL('../workers/transformers.worker.ts', import.meta.url), { type: 'module', name: `engine ${member.id}` });
-    return { worker, name: `engine worker of ${member.label}` };
-  }
-  throw new Error(`The ${member.engine} engine is not available in this build yet.`);
+  const worker = startEngineWorker(member.engine, `engine ${member.id}`, member.synthetic);
+  return { worker, name: member.engine === 'synthetic' ? `simulated worker of ${member.label}` : `engine worker of ${member.label}` };
 }
 
 let port: MessagePort | null = null;

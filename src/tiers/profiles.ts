@@ -170,5 +170,10 @@ export function resolveProfile(tier: Tier, report: HardwareReport): ResolvedProf
 
 /** web-llm throws ShaderF16SupportError for f16 builds on adapters without shader-f16. */
 export function preferredWebLlmVariant(report: HardwareReport): WebLlmVariant {
-  return report.webgpu.available && report.webgpu.features.includes('shader-f16') ? 'q4f16_1' : 'q4f32_1';
+  return webLlmVariantFor(report.webgpu.available ? report.webgpu.features : []);
+}
+
+/** The same choice from an adapter's feature list alone (an engine worker probes its own adapter). */
+export function webLlmVariantFor(adapterFeatures: readonly string[]): WebLlmVariant {
+  return adapterFeatures.includes('shader-f16') ? 'q4f16_1' : 'q4f32_1';
 }

@@ -50,6 +50,19 @@ export interface TokenEvent {
 /** `context`: stopped because prompt and output filled the model's context window. */
 export type FinishReason = 'length' | 'eos' | 'aborted' | 'context';
 
+/**
+ * An engine's own account of one request, where the library reports one (web-llm's `usage.extra`),
+ * kept beside the timings we derive from token arrivals so the two can be compared. null: not reported.
+ */
+export interface EngineReportedTimings {
+  source: 'web-llm usage.extra';
+  ttftMs: number | null;
+  prefillTps: number | null;
+  decodeTps: number | null;
+  timePerOutputTokenMs: number | null;
+  e2eLatencyMs: number | null;
+}
+
 /** What the engine measured for one request; timings are on the engine's own clock. */
 export interface GenerationResult {
   text: string;
@@ -61,6 +74,7 @@ export interface GenerationResult {
   promptReadyAtMs: number;
   /** Arrival time of each generated token. */
   tokenTimesMs: number[];
+  engineTimings?: EngineReportedTimings | null;
 }
 
 export interface Engine {

@@ -37,7 +37,17 @@ export type EngineErrorCode =
   | 'not-loaded'
   | 'busy'
   | 'prompt-too-long'
-  | 'generation-failed';
+  | 'generation-failed'
+  /** A model from a remote host (the model hub) could not be downloaded: offline, or the host is down. */
+  | 'model-unreachable'
+  /** Storage is full: the model could not be stored for next time. */
+  | 'storage-full'
+  /** An allocation failed (GPU buffer, WASM memory): the scheduler lowers its memory budget. */
+  | 'out-of-memory'
+  /** The WebGPU device was lost (driver reset, GPU process killed, memory pressure): the engine is unusable. */
+  | 'device-lost'
+  /** The engine or its worker died (a WASM abort, the browser killing the worker): the engine is unusable. */
+  | 'crashed';
 
 /**
  * A synthetic ("simulated model") worker is configured through its name: this prefix, then its

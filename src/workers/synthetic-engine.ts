@@ -22,7 +22,9 @@ export type SyntheticFault =
   | { kind: 'hang'; atToken: number }
   /** The worker dies: generate() rejects with a SimulatedCrash, which a host treats as a dead worker. */
   | { kind: 'crash'; atToken: number }
-  /** load() rejects with an out-of-memory error, as a real allocation failure would. */
+  /** The GPU device is lost: generate() rejects with an EngineError('device-lost'); the worker lives on, unusable. */
+  | { kind: 'device-lost'; atToken: number }
+  /** load() rejects with an EngineError('out-of-memory'), as a real allocation failure would. */
   | { kind: 'oom-at-load' }
   /** load() never answers. */
   | { kind: 'hang-at-load' }
@@ -172,7 +174,7 @@ export class SyntheticEngine implements Engine {
     onProgress({ phase: 'fetch', loadedBytes: total, totalBytes: total });
     onProgress({ phase: 'init', loadedBytes: total, totalBytes: total });
     if (this.hasFault('oom-at-load')) {
-      throw new EngineError('generation-failed', outOfMemoryMessage(options.modelId, total));
+      throw new EngineError('out-of-memory', outOfMemoryMessage(options.modelId, total));
     }
     if (this.hasFault('crash-at-load')) throw new SimulatedCrash(`The worker running ${options.modelId} crashed while loading it.`);
     if (this.hasFault('hang-at-load')) {
@@ -253,7 +255,9 @@ export class SyntheticEngine implements Engine {
             reject(
               fault.kind === 'crash'
                 ? new SimulatedCrash(`The worker running ${modelId} crashed at token ${index}.`)
-                : new EngineError('generation-failed', `Generation failed: ${modelId} threw at token ${index} (injected fault).`),
+                : fault.kind === 'device-lost'
+                  ? new EngineError('device-lost', `The GPU device was lost while generating ${modelId} at token ${index} (injected fault).`)
+                  : new EngineError('generation-failed', `Generation failed: ${modelId} threw at token ${index} (injected fault).`),
             ),
           );
           return;

@@ -9,6 +9,7 @@
  */
 import type { Engine } from './engine.ts';
 import { exposeEngine } from './expose-engine.ts';
+import { endWorker } from './worker-exit.ts';
 import { SyntheticEngine, isSimulatedCrash, type SyntheticEngineConfig } from './synthetic-engine.ts';
 import { SYNTHETIC_WORKER_PREFIX } from './protocol.ts';
 
@@ -23,22 +24,13 @@ function settingsFromName(name: string): SyntheticSettings {
   }
 }
 
-function dieOf(error: unknown): Promise<never> {
-  setTimeout(() => {
-    // Uncaught on purpose: the owner sees the worker's `error` event, as for any crashed worker.
-    throw error instanceof Error ? error : new Error(String(error));
-  }, 0);
-  setTimeout(() => self.close(), 10);
-  return new Promise<never>(() => {});
-}
-
 const engine = new SyntheticEngine(settingsFromName((self as unknown as { name: string }).name));
 
 const crashing: Engine = {
   kind: 'synthetic',
-  load: (options, onProgress) => engine.load(options, onProgress).catch((error: unknown) => (isSimulatedCrash(error) ? dieOf(error) : Promise.reject(error))),
+  load: (options, onProgress) => engine.load(options, onProgress).catch((error: unknown) => (isSimulatedCrash(error) ? endWorker(error) : Promise.reject(error))),
   generate: (request, onToken, signal) =>
-    engine.generate(request, onToken, signal).catch((error: unknown) => (isSimulatedCrash(error) ? dieOf(error) : Promise.reject(error))),
+    engine.generate(request, onToken, signal).catch((error: unknown) => (isSimulatedCrash(error) ? endWorker(error) : Promise.reject(error))),
   unload: () => engine.unload(),
   footprintBytes: () => engine.footprintBytes(),
 };

@@ -11,7 +11,7 @@ import {
 } from '@huggingface/transformers';
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { chooseDevice, type AdapterProbe } from './device-choice.ts';
-import { EngineError } from './errors.ts';
+import { EngineError, classifyFailure, describeFailure } from './errors.ts';
 import { IncrementalDecoder } from './incremental-decoder.ts';
 import { fitToContext } from './context-window.ts';
 import { chooseWasmThreads } from './wasm-threads.ts';
@@ -58,6 +58,8 @@ function guardedFetch(input: string | URL, init?: RequestInit): Promise<Response
 /** Names what went wrong in words that point at the fix, from the engine's own error text. */
 function describeLoadFailure(modelId: string, error: unknown): EngineError {
   if (error instanceof EngineError) return error;
+  const kind = classifyFailure(error);
+  if (kind === 'out-of-memory' || kind === 'crashed' || kind === 'device-lost') return describeFailure(error, { modelId, stage: 'load' });
   const message = error instanceof Error ? error.message : String(error);
   if (/protobuf|Failed to load model|invalid model|can't create a session|onnx/i.test(message)) {
     return new EngineError('model-corrupt', `The model file of ${modelId} is damaged or incomplete and could not be read (${message}). Regenerate it with "npm run models".`);
@@ -249,8 +251,7 @@ export class TransformersEngine implements Engine {
         signal.removeEventListener('abort', onAbort);
       }
     } catch (error) {
-      if (error instanceof EngineError) throw error;
-      throw new EngineError('generation-failed', `Generation failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw describeFailure(error, { modelId: this.loaded?.info.modelId ?? 'this model', stage: 'generate' });
     } finally {
       this.busy = false;
     }

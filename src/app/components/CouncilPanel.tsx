@@ -40,7 +40,8 @@ export function CouncilPanel({ session, hardware }: { session: Session; hardware
 
 function Members({ council }: { council: CouncilStore }) {
   const choices = council.choices.value;
-  const real = choices.filter((c) => c.kind === 'model');
+  const real = choices.filter((c) => c.kind === 'model' && c.engine !== 'web-llm');
+  const hub = choices.filter((c) => c.engine === 'web-llm');
   const simulated = choices.filter((c) => c.kind === 'simulated');
   return (
     <fieldset class="council-members" data-testid="council-members">
@@ -53,6 +54,13 @@ function Members({ council }: { council: CouncilStore }) {
               <select data-testid={`council-member-select-${i}`} value={key} onChange={(e) => council.setSlot(i, e.currentTarget.value)}>
                 <optgroup label="Bundled models">
                   {real.map((c) => (
+                    <option key={c.key} value={c.key}>
+                      {c.label}
+                    </option>
+                  ))}
+                </optgroup>
+                <optgroup label="Hub models (web-llm: WebGPU, download the first time)">
+                  {hub.map((c) => (
                     <option key={c.key} value={c.key}>
                       {c.label}
                     </option>

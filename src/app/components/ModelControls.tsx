@@ -24,9 +24,8 @@ export function ModelControls({ session }: { session: Session }) {
             onChange={(e) => onChange(() => (session.modelId.value = e.currentTarget.value))()}
           >
             {session.models.value.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.label}
-                {m.generated ? '' : ' — not generated'}
+              <option key={m.id} value={m.id} data-availability={m.availability}>
+                {m.optionLabel}
               </option>
             ))}
           </select>
@@ -62,7 +61,7 @@ export function ModelControls({ session }: { session: Session }) {
           Load
         </button>
       </div>
-      <p class="hint">{session.models.value.find((m) => m.id === session.modelId.value)?.description}</p>
+      <p class="hint" data-testid="model-hint">{session.models.value.find((m) => m.id === session.modelId.value)?.hint}</p>
       {load.status === 'loading' && (
         <div class="progress" data-testid="load-progress">
           <span>

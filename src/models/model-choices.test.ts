@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOG } from './catalog.ts';
+import { modelChoices, type ModelAvailability } from './model-choices.ts';
+
+describe('modelChoices', () => {
+  const choices = modelChoices(CATALOG, new Set(['wf-tiny']), new Set(['Qwen2.5-0.5B-Instruct']));
+  const byId = new Map(choices.map((c) => [c.id, c]));
+
+  it.each<[string, ModelAvailability, string]>([
+    ['wf-tiny', 'bundled', 'wf-tiny (test model, ~100 KB)'],
+    ['wf-stories15m', 'not-generated', 'wf-stories15m (15M, random weights) — not generated'],
+    ['SmolLM2-360M-Instruct', 'hub-download', 'SmolLM2-360M Instruct (web-llm) — download ≈ 204 MB–226 MB, needs a connection'],
+    ['Llama-3.2-1B-Instruct', 'hub-download', 'Llama-3.2-1B Instruct (web-llm) — download ≈ 695 MB–772 MB, needs a connection'],
+    ['Qwen2.5-0.5B-Instruct', 'hub-stored', 'Qwen2.5-0.5B Instruct (web-llm) — stored on this device'],
+  ])('%s: %s', (id, availability, optionLabel) => {
+    expect(byId.get(id)).toMatchObject({ availability, optionLabel });
+  });
+
+  it('a hub model that needs a download names the hosts and says it needs WebGPU', () => {
+    expect(byId.get('SmolLM2-360M-Instruct')!.hint).toMatch(/from huggingface\.co and raw\.githubusercontent\.com.*Needs WebGPU\.$/);
+  });
+
+  it('keeps the catalog order, one choice per entry', () => {
+    expect(choices.map((c) => c.id)).toEqual(CATALOG.map((m) => m.id));
+  });
+});
