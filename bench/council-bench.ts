@@ -7,8 +7,8 @@
  * - contention α: every member's own decode rate (from its engine's token times) at each level, fed to
  *   `measureContention` / `estimateAlpha` (src/scheduler/contention.ts);
  * - a burst of N prompts in parallel (one turn to N members) against the same N back to back (N
- *   one-member turns, one after another), measured wall time on the page beside `planBurst`'s
- *   prediction from the measured TPS₁, TTFT and α;
+ *   one-member turns, one after another), in alternating pairs, measured wall time on the page beside
+ *   `planBurst`'s prediction from the measured TPS₁, TTFT and α;
  * - the worker path's own cost: token batches applied per frame and the page's time to apply one batch
  *   (the council client applies them in the page's frame loop), and one member through the council
  *   against the same generation through the single-model path, side by side in alternation (paired
@@ -143,7 +143,9 @@ function deliveryAtLevel(n: number, runs: readonly TurnRun[]): DeliveryAtLevel {
 
 export interface BurstComparison {
   n: number;
-  measured: { parallelMs: Spread; backToBackMs: Spread; parallelOverBackToBack: Spread };
+  /** parallelSpeedup: back-to-back time ÷ parallel time, paired; above 1 = parallel finished sooner. */
+  measured: { parallelMs: Spread; backToBackMs: Spread; parallelSpeedup: Spread };
+  /** From the measured TPS₁, TTFT alone and α. */
   predicted: BurstPlan;
 }
 
@@ -173,18 +175,23 @@ export async function measureCouncil(plan: CouncilBenchPlan, baseUrl: string) {
 
     const bursts: BurstComparison[] = [];
     for (let n = 2; n <= MAX_MEMBERS; n++) {
+      // In pairs, the order alternating, so that a drift of the shared machine cancels within a pair.
+      const parallel: number[] = [];
       const backToBack: number[] = [];
-      for (let round = 0; round < plan.rounds; round++) {
+      const runBackToBack = async () => {
         let total = 0;
         for (const id of memberIds.slice(0, n)) total += (await runTurn(page, [id], plan.maxNewTokens)).wallMs;
         backToBack.push(total);
+      };
+      for (let round = 0; round < plan.rounds; round++) {
+        if (round % 2 === 1) await runBackToBack();
+        parallel.push((await runTurn(page, memberIds.slice(0, n), plan.maxNewTokens)).wallMs);
+        if (round % 2 === 0) await runBackToBack();
       }
-      const parallel = (runsAt.get(n) ?? []).map((r) => r.wallMs);
       const predicted = planBurst({ n, tokensPerRequest, tps1: contention.tps1 ?? Number.NaN, ttftMs: ttftAlone.median, alpha: contention.alpha ?? Number.NaN });
       bursts.push({
         n,
-        // Parallel and back-to-back runs were not taken in pairs, so the ratio is of the medians.
-        measured: { parallelMs: spread(parallel), backToBackMs: spread(backToBack), parallelOverBackToBack: spread([spread(parallel).median / spread(backToBack).median]) },
+        measured: { parallelMs: spread(parallel), backToBackMs: spread(backToBack), parallelSpeedup: pairedSpeedRatio(parallel, backToBack, 'latency') },
         predicted,
       });
       console.log(`[bench:council] burst of ${n}: parallel ${(spread(parallel).median / 1000).toFixed(2)} s, back to back ${(spread(backToBack).median / 1000).toFixed(2)} s (predicted ${(predicted.parallelMs / 1000).toFixed(2)} / ${(predicted.sequentialMs / 1000).toFixed(2)} s)`);
@@ -267,7 +274,7 @@ export function printCouncil(r: CouncilBenchResult, plan: CouncilBenchPlan): voi
   }
   for (const b of r.bursts) {
     console.log(
-      `  burst of ${b.n}: parallel ${fmt(b.measured.parallelMs, 0)} ms, back to back ${fmt(b.measured.backToBackMs, 0)} ms; predicted ${b.predicted.parallelMs.toFixed(0)} / ${b.predicted.sequentialMs.toFixed(0)} ms → ${b.predicted.mode}`,
+      `  burst of ${b.n}: parallel ${fmt(b.measured.parallelMs, 0)} ms, back to back ${fmt(b.measured.backToBackMs, 0)} ms, parallel speed-up ${fmt(b.measured.parallelSpeedup, 2)}; predicted ${b.predicted.parallelMs.toFixed(0)} / ${b.predicted.sequentialMs.toFixed(0)} ms → ${b.predicted.mode}`,
     );
   }
   console.log(`  worker path, per level: batches per frame (mean, max) · apply ms per batch (mean, p95, max) · pieces per batch`);
