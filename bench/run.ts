@@ -4,7 +4,8 @@
  * alternation, on the same model and thread count:
  *   app ÷ bare transformers.js page · browser WASM ÷ native Node · WebGPU ÷ WASM.
  * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
- * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run).
+ * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run),
+ * --only council (only the council part: bench/council-bench.ts).
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { NativeRunner } from './native.ts';
 import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
 import { planFor, type BenchPlan } from './plan.ts';
 import { generateModels } from '../scripts/models/generate.ts';
+import { councilPlanFor, measureCouncil, printCouncil } from './council-bench.ts';
 
 interface Series {
   ttftMs: number[];
@@ -39,14 +41,16 @@ function fmt(s: Spread, digits = 1): string {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
 }
 
-function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string } {
+function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; only?: 'council' } {
   const valueOf = (flag: string): string | undefined => {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
   };
   const runs = valueOf('--runs') === undefined ? undefined : Number(valueOf('--runs'));
   if (runs !== undefined && !(runs >= 1)) throw new Error('--runs needs a positive number');
-  return { full: argv.includes('--full'), runs, out: valueOf('--out'), dist: valueOf('--dist') ?? 'dist' };
+  const only = valueOf('--only');
+  if (only !== undefined && only !== 'council') throw new Error(`--only knows one part, "council"; not "${only}"`);
+  return { full: argv.includes('--full'), runs, out: valueOf('--out'), dist: valueOf('--dist') ?? 'dist', ...(only ? { only } : {}) };
 }
 
 async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
@@ -136,7 +140,9 @@ async function main(): Promise<void> {
   if (!baseUrl) throw new Error('vite preview did not report a URL');
   try {
     const started = new Date();
-    const result = await measure(plan, baseUrl, modelsDir);
+    const councilPlan = councilPlanFor(plan.mode, args.runs);
+    const result = args.only === 'council' ? null : await measure(plan, baseUrl, modelsDir);
+    const council = await measureCouncil(councilPlan, baseUrl);
     const report = {
       schema: 'wirthforge-bench/1',
       startedAt: started.toISOString(),
@@ -144,10 +150,13 @@ async function main(): Promise<void> {
       plan,
       environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: (await import('node:os')).cpus().length },
       ...result,
+      council: { plan: councilPlan, ...council },
     };
     const out = args.out ?? join('bench-results', `bench-${plan.mode}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
     writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+    printCouncil(council, councilPlan);
+    if (!result) return console.log(`\nWrote ${out}`);
 
     const f = result.figures;
     console.log(`\nWirthforge bench (${plan.mode}) — ${plan.model}, ${plan.maxNewTokens} new tokens, ${result.threads} WASM thread(s), ${plan.runs} runs after a warm-up`);

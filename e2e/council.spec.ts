@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { expect, openApp, test } from './fixtures.ts';
@@ -357,4 +358,83 @@ test('once members have run alone and together, the device card’s council thro
   }
   await expect(throughput).toHaveAttribute('data-alpha', /^\d/);
   await expect(throughput).toContainText('measured by the scheduler');
+});
+
+test('a member killed again and again shows its restarts, then its removal, in its row; the audit log downloads as JSON', async ({ page }) => {
+  await openApp(page);
+  await overrideTier(page, 'mid');
+  await setMembers(page, ['sim-slow', 'sim-fast']);
+  const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-max-tokens').fill('40');
+  const state = panel.getByTestId('council-member-state-0');
+  const crash = () => page.evaluate(() => (window as unknown as { __wirthforge: { crashMember(id: string): Promise<boolean> } }).__wirthforge.crashMember('1-sim-slow'));
+
+  // Each crash comes mid-stream; the scheduler allows 2 restarts within 5 minutes, the third fault removes it.
+  const expectations = [
+    { restarts: '1', state: /restarted once in a fresh worker/, fault: /gets a fresh worker \(restart 1 of 2/ },
+    { restarts: '2', state: /restarted 2 times in a fresh worker/, fault: /gets a fresh worker \(restart 2 of 2/ },
+  ];
+  for (let round = 0; round < 3; round++) {
+    await panel.getByTestId('council-run').click();
+    await expect(page.getByTestId('council-turn')).toHaveCount(round + 1);
+    await expect(pane(page, '1-sim-slow')).toHaveAttribute('data-status', 'streaming');
+    await expect(state).toHaveAttribute('data-state', 'busy');
+    expect(await crash()).toBe(true);
+    await expect(pane(page, '1-sim-slow')).toHaveAttribute('data-status', 'failed');
+    const expected = expectations[round];
+    if (expected) {
+      await expect(state).toHaveAttribute('data-restarts', expected.restarts);
+      await expect(state).toContainText(expected.state);
+      await expect(panel.getByTestId('council-member-fault-0')).toContainText(expected.fault);
+    }
+    // The other member is untouched every time.
+    await expect(pane(page, '2-sim-fast')).toHaveAttribute('data-status', 'done');
+    await expect(panel.getByTestId('council-member-state-1')).not.toContainText('restarted');
+  }
+  await expect(state).toHaveAttribute('data-state', 'removed');
+  await expect(state).toContainText('removed after repeated faults; it rejoins in a fresh worker at the next Run');
+  await expect(panel.getByTestId('council-member-fault-0')).toContainText('removed from the council');
+
+  // The audit log, exported: every stored event, oldest first, the restarts and the removal among them.
+  const audit = panel.getByTestId('council-audit');
+  await audit.locator('summary').click();
+  // The worker writes the log in batches: wait until the removal is stored before exporting.
+  await expect(async () => {
+    await audit.getByTestId('council-audit-refresh').click();
+    await expect(audit.locator('[data-testid="council-audit-row"][data-kind="remove"]')).toHaveCount(1, { timeout: 1000 });
+  }).toPass();
+  const [download] = await Promise.all([page.waitForEvent('download'), audit.getByRole('button', { name: 'Download JSON' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^wirthforge-audit-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json$/);
+  const exported = JSON.parse(await readFile((await download.path())!, 'utf8')) as {
+    schema: string;
+    kind: string | null;
+    count: number;
+    events: { kind: string; memberId?: string; loggedAt: number; message: string }[];
+  };
+  expect(exported.schema).toBe('wirthforge-audit-export/1');
+  expect(exported.kind).toBeNull();
+  expect(exported.count).toBe(exported.events.length);
+  const mine = exported.events.filter((e) => e.memberId === '1-sim-slow').map((e) => e.kind);
+  expect(mine.filter((k) => k === 'restart')).toHaveLength(2);
+  expect(mine.filter((k) => k === 'remove')).toHaveLength(1);
+  expect(mine.indexOf('remove')).toBeGreaterThan(mine.lastIndexOf('restart'));
+  const times = exported.events.map((e) => e.loggedAt);
+  expect([...times].sort((a, b) => a - b)).toEqual(times);
+  await expect(audit.getByTestId('council-audit-exported')).toContainText(`Downloaded ${download.suggestedFilename()} (${exported.count} events).`);
+
+  // Filtered to one kind, the file holds that kind only.
+  await audit.getByLabel('Kind').selectOption('restart');
+  const [filtered] = await Promise.all([page.waitForEvent('download'), audit.getByRole('button', { name: 'Download JSON' }).click()]);
+  expect(filtered.suggestedFilename()).toMatch(/^wirthforge-audit-restart-/);
+  const restarts = JSON.parse(await readFile((await filtered.path())!, 'utf8')) as { kind: string; events: { kind: string }[] };
+  expect(restarts.kind).toBe('restart');
+  expect(new Set(restarts.events.map((e) => e.kind))).toEqual(new Set(['restart']));
+
+  // The next Run brings the removed member back, in a fresh worker, and it answers.
+  await panel.getByTestId('council-max-tokens').fill('3');
+  await panel.getByTestId('council-run').click();
+  await expect(page.getByTestId('council-turn')).toHaveCount(4);
+  await expect(pane(page, '1-sim-slow')).toHaveAttribute('data-status', 'done');
+  await expect(state).not.toHaveAttribute('data-state', 'removed');
+  await expect(panel.getByTestId('council-member-fault-0')).toHaveCount(0);
 });

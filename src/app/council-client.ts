@@ -1,11 +1,16 @@
 /**
- * The page's handle on the scheduler worker (started on first use). Token batches are applied at most
- * one per animation frame: a batch is handed to `onBatch` inside a requestAnimationFrame callback, and
- * only then is the frame acknowledged (`frame()`), which lets the worker send the next one. Other
- * events (audit, member, load progress, turn end) are handed over as they arrive.
+ * The page's handle on the scheduler worker (started on first use). Token batches are applied in the
+ * page's one frame loop (`frameLoop`): a batch is handed to `onBatch` in the loop's next frame, and only
+ * then is the frame acknowledged (`frame()`), which lets the worker send the next one (`BatchPacer`).
+ * Other events (audit, member, load progress, turn end) are handed over as they arrive.
  */
 import * as Comlink from 'comlink';
 import type { SchedulerEventMessage, SchedulerWorkerApi, TokenBatch } from '../scheduler/protocol.ts';
+import { BatchPacer, type DeliveryStats } from './batch-pacer.ts';
+import { frameLoop, type FrameCallback } from './perf/frame-loop.ts';
+
+/** Text is applied before anything that draws from it (the loop runs lower orders first). */
+const BATCH_FRAME_ORDER = -10;
 
 export interface CouncilClientHandlers {
   onBatch(batch: TokenBatch): void;
@@ -17,10 +22,23 @@ export interface CouncilClientHandlers {
 export class CouncilClient {
   private worker: Worker | null = null;
   private apiRef: Comlink.Remote<SchedulerWorkerApi> | null = null;
-  private pending: TokenBatch[] = [];
-  private frameRequested = false;
+  private readonly pacer: BatchPacer;
+  private unsubscribeFrames: (() => void) | null = null;
 
-  constructor(private readonly handlers: CouncilClientHandlers) {}
+  constructor(
+    private readonly handlers: CouncilClientHandlers,
+    private readonly subscribeFrames: (callback: FrameCallback, order: number) => () => void = (callback, order) => frameLoop.subscribe(callback, order),
+  ) {
+    this.pacer = new BatchPacer({
+      apply: (batch: TokenBatch) => this.handlers.onBatch(batch),
+      ack: (frameTimeMs) => void this.apiRef?.frame(frameTimeMs),
+    });
+  }
+
+  /** Figures of the token path on this page: batches per frame, apply time per batch, per job arrival. */
+  get delivery(): DeliveryStats {
+    return this.pacer.stats;
+  }
 
   /** The worker's API, starting the worker on first use. */
   get api(): Comlink.Remote<SchedulerWorkerApi> {
@@ -33,6 +51,7 @@ export class CouncilClient {
     const channel = new MessageChannel();
     channel.port1.onmessage = (event: MessageEvent<SchedulerEventMessage>) => this.receive(event.data);
     void api.connect(Comlink.transfer(channel.port2, [channel.port2]));
+    this.unsubscribeFrames = this.subscribeFrames(({ now }) => this.pacer.frame(now), BATCH_FRAME_ORDER);
     this.worker = worker;
     this.apiRef = api;
     return api;
@@ -45,26 +64,15 @@ export class CouncilClient {
   dispose(): void {
     this.apiRef?.[Comlink.releaseProxy]();
     this.worker?.terminate();
+    this.unsubscribeFrames?.();
+    this.unsubscribeFrames = null;
     this.worker = null;
     this.apiRef = null;
-    this.pending = [];
+    this.pacer.clear();
   }
 
   private receive(message: SchedulerEventMessage): void {
-    if (message.kind !== 'batch') {
-      this.handlers.onEvent(message);
-      return;
-    }
-    this.pending.push(message.batch);
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    requestAnimationFrame((time) => {
-      this.frameRequested = false;
-      // Normally one batch (the worker waits for our acknowledgement); merged order is kept if more.
-      const batches = this.pending;
-      this.pending = [];
-      for (const batch of batches) this.handlers.onBatch(batch);
-      void this.apiRef?.frame(time);
-    });
+    if (message.kind === 'batch') this.pacer.receive(message.batch);
+    else this.handlers.onEvent(message);
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The page's council state (signals) and actions: who sits in the council, the shared prompt, every
  * turn's text per member with its status, and the notices the scheduler gives. It speaks to the
- * scheduler worker through `CouncilClient`; token batches are applied at most one per animation frame
- * there, and acknowledged after they were applied.
+ * scheduler worker through `CouncilClient`; token batches are applied in the page's frame loop there,
+ * and acknowledged after they were applied.
  *
  * Members are "slots": slot i holds a choice (a bundled model or a simulated one); its member id is
  * `${i + 1}-${choice}`, so changing a slot's model makes a new member and keeping it keeps the loaded
@@ -11,17 +11,18 @@
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { ManifestModel } from '../models/manifest.ts';
 import { DEFAULT_QUEUE_CAPACITY } from '../scheduler/scheduler.ts';
-import type { AdaptationSample, AuditEvent, JobOutcome, MemberConfig, Priority, SchedulerEventMessage, SchedulerSettings, SchedulerSnapshot, TokenBatch } from '../scheduler/protocol.ts';
+import type { AuditEvent, JobOutcome, MemberConfig, MemberSnapshot, Priority, SchedulerEventMessage, SchedulerSettings, SchedulerSnapshot, TokenBatch, TurnOutcome } from '../scheduler/protocol.ts';
 import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/capacity.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 import type { EngineKind } from '../workers/engine.ts';
 import { CATALOG, hubFootprintUpperBytes } from '../models/catalog.ts';
+import type { DeliveryFigures } from './batch-pacer.ts';
 import { CouncilClient } from './council-client.ts';
 import { checkCouncil, footprintOnlySpec, refusalText, type CouncilCheck } from './council-preflight.ts';
 import { tokenFeed } from './perf/token-feed.ts';
 import type { HardwareStore } from './hardware.ts';
 import { ENGINE_DTYPE, type ModelShape } from './model-spec.ts';
-import { pageMemoryShare } from './page-memory.ts';
+import { FrameSampler } from './frame-sampler.ts';
 
 export type PaneStatus = 'queued' | 'loading' | 'streaming' | 'done' | 'failed' | 'cancelled';
 
@@ -67,78 +68,20 @@ export interface CouncilNotice {
   memberId?: string;
 }
 
-type Settings = Required<Pick<SchedulerSettings, 'tier' | 'budgetBytes' | 'perModelMaxBytes' | 'queueCapacity' | 'allowGrowthOffers'>>;
+type Settings = Required<Pick<SchedulerSettings, 'tier' | 'budgetBytes' | 'perModelMaxBytes' | 'queueCapacity' | 'allowGrowthOffers' | 'burstMode'>>;
 
-export type PageSample = Omit<AdaptationSample, 'atMs'>;
+/** What the panel shows of a member between turns: its worker's state, restarts, and why it left. */
+export interface MemberView {
+  state: MemberSnapshot['state'];
+  /** Fresh workers it got within the scheduler's restart window. */
+  recentRestarts: number;
+  /** The scheduler's sentence when it restarted or removed the member (newest). */
+  lastFault: string | null;
+}
 
-/** How often the page reports its frame time and CPU share to the adaptation rules. */
-export const SAMPLE_EVERY_MS = 1000;
-
-/**
- * The page's side of adaptation: mean frame time from requestAnimationFrame, a CPU busy share
- * estimated from Long Tasks (time in tasks over 50 ms ÷ wall time; null where the browser has no
- * long-task timing), and the memory share (page-memory.ts says why it is the measured heap and not the
- * scheduler's ledger). One sample per period; none while the page draws no frames (hidden tab).
- */
-export class FrameSampler {
-  private frameDeltas: number[] = [];
-  private lastFrame: number | null = null;
-  private longTaskMs = 0;
-  private periodStart = performance.now();
-  private raf: number | null = null;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private observer: PerformanceObserver | null = null;
-
-  constructor(
-    private readonly report: (sample: PageSample) => void,
-    private readonly readMemoryShare: () => number | null = pageMemoryShare,
-  ) {}
-
-  start(): void {
-    if (this.timer !== null) return;
-    const frame = (t: number): void => {
-      if (this.lastFrame !== null) this.frameDeltas.push(t - this.lastFrame);
-      this.lastFrame = t;
-      this.raf = requestAnimationFrame(frame);
-    };
-    this.raf = requestAnimationFrame(frame);
-    try {
-      if (PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
-        this.observer = new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) this.longTaskMs += entry.duration;
-        });
-        this.observer.observe({ type: 'longtask' });
-      }
-    } catch {
-      this.observer = null;
-    }
-    this.periodStart = performance.now();
-    this.timer = setInterval(() => this.emit(), SAMPLE_EVERY_MS);
-  }
-
-  stop(): void {
-    if (this.raf !== null) cancelAnimationFrame(this.raf);
-    if (this.timer !== null) clearInterval(this.timer);
-    this.observer?.disconnect();
-    this.raf = null;
-    this.timer = null;
-    this.observer = null;
-    this.lastFrame = null;
-    this.frameDeltas = [];
-  }
-
-  private emit(): void {
-    const now = performance.now();
-    const period = now - this.periodStart;
-    const deltas = this.frameDeltas;
-    this.frameDeltas = [];
-    this.periodStart = now;
-    const busy = this.observer && period > 0 ? Math.min(1, this.longTaskMs / period) : null;
-    this.longTaskMs = 0;
-    // A hidden page draws no frames: no sample (the rules treat a gap as a broken window).
-    if (deltas.length < 5) return;
-    this.report({ meanFrameMs: deltas.reduce((a, b) => a + b, 0) / deltas.length, cpuBusy: busy, memoryFraction: this.readMemoryShare() });
-  }
+/** Options of one run: `only` sends the prompt to these members of the council (default: all). */
+export interface RunOptions {
+  only?: readonly string[];
 }
 
 /**
@@ -180,6 +123,7 @@ export const SIMULATED_CHOICES: readonly MemberChoice[] = [
 ];
 
 const TURNS_KEPT = 6;
+const OUTCOMES_KEPT = 16;
 const NOTICES_KEPT = 12;
 /** Used until the hardware is known: Low tier and a modest budget. */
 const FALLBACK_BUDGET_BYTES = 2e9;
@@ -236,6 +180,13 @@ export class CouncilStore {
   readonly growthOptIn = signal(false);
   /** An offer to grow the council, waiting for the user. */
   readonly growthOffer = signal<string | null>(null);
+  /**
+   * Parallel or back to back for a burst; 'auto' (the default) lets the scheduler choose from the α it
+   * measures. The benchmark pins it to 'parallel' to measure α itself.
+   */
+  readonly burstMode = signal<NonNullable<SchedulerSettings['burstMode']>>('auto');
+  /** Per member id, from the scheduler's member events: state, restarts, the last fault's sentence. */
+  readonly memberViews = signal<ReadonlyMap<string, MemberView>>(new Map());
 
   readonly choices: ReadonlySignal<MemberChoice[]>;
   /**
@@ -249,6 +200,9 @@ export class CouncilStore {
   private configuredKey: string | null = null;
   private noticeSeq = 0;
   private readonly early = new Map<string, ((job: JobView) => JobView)[]>();
+  /** Finished turns' outcomes (engine results included), the newest few, and who waits for one. */
+  private readonly outcomes = new Map<string, TurnOutcome>();
+  private readonly outcomeWaiters = new Map<string, ((outcome: TurnOutcome) => void)[]>();
   private readonly sampler = new FrameSampler((sample) => {
     if (!this.adapt.value || this.configuredKey === null) return;
     // atMs is stamped by the worker on arrival (the page's clock is not the scheduler's).
@@ -334,18 +288,23 @@ export class CouncilStore {
 
   // ── actions ────────────────────────────────────────────────────────────────────────────────────
 
-  /** Sends the prompt to every member (as one turn). Allowed while earlier turns run: they queue. */
-  async run(): Promise<void> {
+  /**
+   * Sends the prompt to every member (as one turn), or to those named in `only`. Allowed while earlier
+   * turns run: they queue. Answers the turn's id, or null when it was not sent.
+   */
+  async run(options: RunOptions = {}): Promise<string | null> {
     const slotted = this.slotMembers();
-    const members = slotted.map((m) => m.config);
+    const council = slotted.map((m) => m.config);
+    const only = options.only ? new Set(options.only) : null;
+    const members = only ? council.filter((m) => only.has(m.id)) : council;
     if (members.length === 0) {
-      this.addNotice('invalid', 'Add at least one member to the council.');
-      return;
+      this.addNotice('invalid', only ? `None of ${[...only].join(', ')} is in the council.` : 'Add at least one member to the council.');
+      return null;
     }
     const refusal = refusalText(this.preflight.value);
     if (refusal !== null) {
       this.addNotice('preflight', `Not sent: ${refusal}`);
-      return;
+      return null;
     }
     const prompt = this.prompt.value;
     const api = this.client.api;
@@ -361,12 +320,12 @@ export class CouncilStore {
         });
         this.sampler.start();
       }
-      await api.setCouncil(members);
+      await api.setCouncil(council);
       const answer = await api.submit({
         prompt,
         maxNewTokens: Math.max(1, Math.floor(this.maxTokens.value)),
         members: members.map((m) => m.id),
-        memberPriorities: Object.fromEntries(slotted.filter((m) => m.priority !== 'normal').map((m) => [m.config.id, m.priority])),
+        memberPriorities: Object.fromEntries(slotted.filter((m) => m.priority !== 'normal' && (!only || only.has(m.config.id))).map((m) => [m.config.id, m.priority])),
         lockStep: this.lockStep.value,
       });
       if (!answer.accepted) {
@@ -374,7 +333,7 @@ export class CouncilStore {
           this.overload.value = answer.message;
           this.addNotice('overload-answer', answer.message);
         } else this.addNotice('invalid', answer.message);
-        return;
+        return null;
       }
       const labels = new Map(members.map((m) => [m.id, m.label]));
       const turn: TurnView = {
@@ -397,9 +356,25 @@ export class CouncilStore {
         this.overload.value = null;
         this.turns.value = [this.withEarlyChanges(turn), ...this.turns.value].slice(0, TURNS_KEPT);
       });
+      return answer.turnId;
     } catch (error) {
       this.failure.value = `The council could not run: ${error instanceof Error ? error.message : String(error)}`;
+      return null;
     }
+  }
+
+  /** Resolves with the turn's outcome (every job's, with the engine's results) once it has ended. */
+  whenTurnEnds(turnId: string): Promise<TurnOutcome> {
+    const known = this.outcomes.get(turnId);
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve) => this.outcomeWaiters.set(turnId, [...(this.outcomeWaiters.get(turnId) ?? []), resolve]));
+  }
+
+  /** Figures of the token path on this page (batches per frame, apply time per batch); `reset` starts them over. */
+  deliveryFigures(reset = false): DeliveryFigures {
+    const figures = this.client.delivery.figures();
+    if (reset) this.client.delivery.reset();
+    return figures;
   }
 
   /** Stops every turn still running or queued. */
@@ -443,6 +418,7 @@ export class CouncilStore {
       perModelMaxBytes: budget?.perModelMaxBytes ?? null,
       queueCapacity: Math.max(1, Math.floor(this.queueCapacity.value)),
       allowGrowthOffers: this.growthOptIn.value,
+      burstMode: this.burstMode.value,
     };
   }
 
@@ -523,6 +499,7 @@ export class CouncilStore {
           if (event.kind === 'load') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'loading', loadAtMs: event.atMs }));
           if (event.kind === 'retry') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'queued', text: '', pieces: 0 }));
         }
+        if ((event.kind === 'restart' || event.kind === 'remove') && event.memberId) this.memberFault(event.memberId, event.message);
         if (event.kind === 'recover' && event.data?.['queued'] !== undefined) this.overload.value = null;
         if (event.kind === 'scale' && event.data?.['offer'] !== undefined) this.growthOffer.value = event.message;
         if (event.kind === 'scale' && event.data?.['cause'] === 'frames') this.growthOffer.value = null;
@@ -544,10 +521,12 @@ export class CouncilStore {
         );
         break;
       }
-      case 'turn-end':
-        void this.publishMeasuredAlpha();
-        break;
       case 'member':
+        this.applyMember(message.member);
+        break;
+      case 'turn-end':
+        this.turnEnded(message.outcome);
+        void this.publishMeasuredAlpha();
         break;
     }
   }
@@ -556,6 +535,34 @@ export class CouncilStore {
   private async publishMeasuredAlpha(): Promise<void> {
     const alpha = (await this.snapshot().catch(() => null))?.alpha ?? null;
     if (alpha !== null) this.hardware.measuredAlpha.value = alpha;
+  }
+
+  private applyMember(member: MemberSnapshot): void {
+    const previous = this.memberViews.value.get(member.id);
+    const next = new Map(this.memberViews.value);
+    // A member added again (the next run after a removal) starts with a clean slate.
+    const lastFault = previous?.state === 'removed' && member.state !== 'removed' ? null : (previous?.lastFault ?? null);
+    next.set(member.id, { state: member.state, recentRestarts: member.recentRestarts, lastFault });
+    this.memberViews.value = next;
+  }
+
+  private memberFault(memberId: string, message: string): void {
+    const next = new Map(this.memberViews.value);
+    const previous = next.get(memberId);
+    next.set(memberId, { state: previous?.state ?? 'unloaded', recentRestarts: previous?.recentRestarts ?? 0, lastFault: message });
+    this.memberViews.value = next;
+  }
+
+  private turnEnded(outcome: TurnOutcome): void {
+    this.outcomes.set(outcome.turnId, outcome);
+    // Keep the newest few: a long session must not hold every turn's token times.
+    for (const turnId of this.outcomes.keys()) {
+      if (this.outcomes.size <= OUTCOMES_KEPT) break;
+      this.outcomes.delete(turnId);
+    }
+    const waiters = this.outcomeWaiters.get(outcome.turnId) ?? [];
+    this.outcomeWaiters.delete(outcome.turnId);
+    for (const resolve of waiters) resolve(outcome);
   }
 
   private addNotice(kind: CouncilNotice['kind'], message: string, memberId?: string): void {

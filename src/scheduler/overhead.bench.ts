@@ -10,8 +10,11 @@
  *
  *   npx tsx src/scheduler/overhead.bench.ts            (prints JSON)
  *   npx tsx src/scheduler/overhead.bench.ts --quick    (fewer tokens, for a smoke run)
+ *
+ * `npm run bench` runs `measureSchedulerOverhead` too (bench/council-bench.ts).
  */
 import os from 'node:os';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { summarize, type Summary } from '../metrics/stats.ts';
@@ -23,7 +26,6 @@ import type { MemberConfig } from './protocol.ts';
 import { DEFAULT_QUEUE_CAPACITY, Scheduler } from './scheduler.ts';
 import { InProcessTransport } from './transport.ts';
 
-const quick = process.argv.includes('--quick');
 const MS_PER_TOKEN = 50;
 const TTFT_MS = 50;
 
@@ -201,7 +203,10 @@ async function queuedAt(requests: number, concurrency: number, tokens: number, q
   };
 }
 
-async function main() {
+export type OverheadReport = Awaited<ReturnType<typeof measureSchedulerOverhead>>;
+
+/** Both measurements; `quick`: fewer tokens, turns and queue levels. */
+export async function measureSchedulerOverhead(quick: boolean) {
   const tokens = quick ? 10 : 40;
   const turns = quick ? 1 : 5;
   const overhead = [];
@@ -222,7 +227,9 @@ async function main() {
     queued: { concurrency: 6, tokensPerRequest: queueTokens, serviceMsPerRequest: TTFT_MS + (queueTokens - 1) * MS_PER_TOKEN, levels: queued },
     defaultQueueCapacity: { capacity: DEFAULT_QUEUE_CAPACITY, levels: defaultQueue },
   };
-  console.log(JSON.stringify(report, null, 2));
+  return report;
 }
 
-void main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void measureSchedulerOverhead(process.argv.includes('--quick')).then((report) => console.log(JSON.stringify(report, null, 2)));
+}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { clearAuditLog, readAuditLog, type AuditRecord } from '../../scheduler/audit-log.ts';
 import type { AuditKind } from '../../scheduler/protocol.ts';
+import { auditExport, auditExportFileName } from '../audit-export.ts';
 
 /** Every kind the scheduler logs, with what it means; `satisfies` keeps the list in step with the protocol. */
 const KIND_LABELS = {
@@ -30,12 +31,14 @@ const SHOWN = 200;
 type LogState = { status: 'closed' | 'reading' } | { status: 'shown'; records: AuditRecord[] } | { status: 'failed'; message: string };
 
 /**
- * The scheduler's audit log (IndexedDB `wirthforge-audit`): newest first, filtered by kind. It is read
- * when opened and on Refresh, not live: the scheduler writes it in batches from its worker.
+ * The scheduler's audit log (IndexedDB `wirthforge-audit`): newest first, filtered by kind, and
+ * downloadable as JSON (every stored event of that kind, not only those shown). It is read when opened
+ * and on Refresh, not live: the scheduler writes it in batches from its worker.
  */
 export function AuditLogView() {
   const [kind, setKind] = useState<AuditKind | 'all'>('all');
   const [state, setState] = useState<LogState>({ status: 'closed' });
+  const [exported, setExported] = useState<string>('');
 
   const read = async (which: AuditKind | 'all' = kind): Promise<void> => {
     setState({ status: 'reading' });
@@ -52,6 +55,25 @@ export function AuditLogView() {
       await read();
     } catch (error) {
       setState({ status: 'failed', message: `The audit log could not be cleared: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  };
+
+  const download = async (): Promise<void> => {
+    try {
+      const filter = kind === 'all' ? null : kind;
+      const records = await readAuditLog(filter === null ? { limit: Number.POSITIVE_INFINITY } : { kind: filter, limit: Number.POSITIVE_INFINITY });
+      const now = new Date();
+      const url = URL.createObjectURL(new Blob([JSON.stringify(auditExport(records, now, filter), null, 2)], { type: 'application/json' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = auditExportFileName(now, filter);
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+      setExported(`Downloaded ${link.download} (${records.length} event${records.length === 1 ? '' : 's'}).`);
+    } catch (error) {
+      setState({ status: 'failed', message: `The audit log could not be exported: ${error instanceof Error ? error.message : String(error)}` });
     }
   };
 
@@ -88,6 +110,9 @@ export function AuditLogView() {
         <button type="button" data-testid="council-audit-refresh" onClick={() => void read()}>
           Refresh
         </button>
+        <button type="button" data-testid="council-audit-download" onClick={() => void download()}>
+          Download JSON
+        </button>
         <button type="button" data-testid="council-audit-clear" onClick={() => void clear()}>
           Clear log
         </button>
@@ -95,6 +120,11 @@ export function AuditLogView() {
           {state.status === 'reading' ? 'reading…' : state.status === 'shown' ? `${state.records.length} event${state.records.length === 1 ? '' : 's'}${state.records.length === SHOWN ? ' (the newest)' : ''}` : ''}
         </span>
       </div>
+      {exported && (
+        <p class="hint" role="status" data-testid="council-audit-exported">
+          {exported}
+        </p>
+      )}
       {state.status === 'failed' && (
         <p role="alert" class="council-error">
           {state.message}

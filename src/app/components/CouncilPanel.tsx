@@ -3,6 +3,7 @@ import type { HardwareStore } from '../hardware.ts';
 import type { Session } from '../session.ts';
 import type { Priority } from '../../scheduler/protocol.ts';
 import { councilStore, isFinal, type CouncilStore, type JobView, type PaneStatus } from '../council.ts';
+import { memberStatusText } from '../council-member-status.ts';
 import { memoryText, refusalText } from '../council-preflight.ts';
 import { AuditLogView } from './AuditLogView.tsx';
 import './council.css';
@@ -93,6 +94,7 @@ function Members({ council }: { council: CouncilStore }) {
             <button type="button" data-testid={`council-member-remove-${i}`} aria-label={`Remove member ${i + 1}`} onClick={() => council.removeSlot(i)}>
               Remove
             </button>
+            <MemberState council={council} index={i} memberId={`${i + 1}-${key}`} />
           </li>
         ))}
       </ol>
@@ -100,6 +102,26 @@ function Members({ council }: { council: CouncilStore }) {
         Add member
       </button>
     </fieldset>
+  );
+}
+
+/** The member's worker as the scheduler reports it: loaded or not, restarts, removal, and the last fault's sentence. */
+function MemberState({ council, index, memberId }: { council: CouncilStore; index: number; memberId: string }) {
+  const view = council.memberViews.value.get(memberId);
+  const status = memberStatusText(view);
+  if (!view || !status) return null;
+  return (
+    <>
+      {' '}
+      <span class={`council-member-state ${status.tone}`} data-testid={`council-member-state-${index}`} data-state={view.state} data-restarts={view.recentRestarts} role="status">
+        {status.text}
+      </span>
+      {status.detail && (
+        <div class="council-member-fault" data-testid={`council-member-fault-${index}`}>
+          {status.detail}
+        </div>
+      )}
+    </>
   );
 }
 
