@@ -4,7 +4,13 @@ import { FrameTextBuffer } from './frame-text-buffer.ts';
 import { CATALOG, DEFAULT_MODEL_ID } from '../models/catalog.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { buildRunRecord, type RunRecord } from '../metrics/run-record.ts';
-import { RunStore } from '../metrics/run-store.ts';
+import { RunStore, StorageFullError } from '../metrics/run-store.ts';
+import { runSamples } from '../metrics/run-samples.ts';
+import { browserLifecycle } from '../metrics/batch-writer.ts';
+import { retentionFromQuery } from '../metrics/retention.ts';
+import { simulateStorageFullFromQuery } from '../metrics/quota.ts';
+import { BaselineBook } from '../metrics/baseline-book.ts';
+import type { RunEnvironment } from '../metrics/run-environment.ts';
 import type { DevicePreference, LoadInfo, LoadProgress } from '../workers/engine.ts';
 import { toEngineError } from '../workers/errors.ts';
 
@@ -26,6 +32,8 @@ export type PreflightHook = (model: ManifestModel | undefined) => Promise<Prefli
 
 export interface SessionOptions {
   preflight?: PreflightHook;
+  /** The environment fingerprint stamped on each run (browser, adapter, tier, dtype). */
+  environment?: () => RunEnvironment;
 }
 
 const HISTORY_LIMIT = 50;
@@ -54,7 +62,12 @@ function readPreferences(): Preferences {
 /** The page's state and the actions on it; components only read signals and call these. */
 export class Session {
   private readonly engine = new EngineClient();
-  private readonly store = new RunStore();
+  readonly store = new RunStore({
+    retention: retentionFromQuery(location.search),
+    simulateStorageFull: simulateStorageFullFromQuery(location.search),
+    lifecycle: browserLifecycle(),
+  });
+  readonly baselines = new BaselineBook(this.store);
   private abortController: AbortController | null = null;
 
   readonly modelId = signal(DEFAULT_MODEL_ID);
@@ -85,7 +98,7 @@ export class Session {
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.readManifest(), this.refreshHistory()]);
+    await Promise.all([this.readManifest(), this.refreshHistory(), this.baselines.refresh()]);
   }
 
   private async readManifest(): Promise<void> {
@@ -191,9 +204,10 @@ export class Session {
         load: state.info,
         result: generation.result,
         page: { sentAtMs: generation.sentAtMs, arrivalTimesMs: generation.arrivals.map((a) => a.arrivedAtMs), endedAtMs: generation.endedAtMs },
+        environment: this.options.environment?.(),
       });
       this.lastRun.value = record;
-      void this.persist(record);
+      void this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)));
     } catch (error) {
       this.error.value = toEngineError(error).message;
       if (this.load.value.status === 'ready' && /crashed/.test(this.error.value)) this.load.value = { status: 'idle' };
@@ -204,12 +218,15 @@ export class Session {
   }
 
   /** Runs after the stream has ended, so storage never holds up a token. */
-  private async persist(record: RunRecord): Promise<void> {
+  private async persist(record: RunRecord, samples: ReturnType<typeof runSamples>): Promise<void> {
     try {
-      const saved = await this.store.add(record);
-      this.history.value = [saved, ...this.history.value].slice(0, HISTORY_LIMIT);
+      const saved = await this.store.add(record, samples);
+      // Retention may have rolled the oldest over in the same write: the list shows what is stored.
+      const kept = await this.store.recent(HISTORY_LIMIT).catch(() => [saved, ...this.history.value].slice(0, HISTORY_LIMIT));
+      this.history.value = kept;
     } catch (error) {
-      this.notice.value = `This run could not be saved (${error instanceof Error ? error.message : String(error)}); earlier history is untouched.`;
+      if (error instanceof StorageFullError) this.error.value = error.message;
+      else this.notice.value = `This run could not be saved (${error instanceof Error ? error.message : String(error)}); earlier history is untouched.`;
     }
   }
 
