@@ -20,6 +20,9 @@ describe('compareMetric', () => {
     ['P95 up 11 %, single samples: the tolerance alone decides', 'lower-is-better', single(100), single(111), 'regression'],
     ['P95 up 9 %, single samples', 'lower-is-better', single(100), single(109), 'unchanged'],
     ['single baseline, current band covers it', 'lower-is-better', single(100), band(130, 90, 200), 'within-noise'],
+    // Many samples: the median's interval is the noise, not the wide spread of single samples.
+    ['TPS down 95 %, single-token spreads overlap but the medians’ intervals do not', 'higher-is-better', { ...band(203, 8.5, 542, 31), medianLow: 180, medianHigh: 230 }, { ...band(8.7, 2.8, 17, 31), medianLow: 7.5, medianHigh: 10 }, 'regression'],
+    ['TPS down 20 %, the medians’ intervals cover each other', 'higher-is-better', { ...band(100, 50, 150, 31), medianLow: 75, medianHigh: 110 }, { ...band(80, 40, 120, 31), medianLow: 70, medianHigh: 105 }, 'within-noise'],
     // Missing or unusable figures.
     ['no baseline figure', 'higher-is-better', null, band(70, 66, 74), 'missing'],
     ['no current figure', 'lower-is-better', band(80, 78, 85), null, 'missing'],

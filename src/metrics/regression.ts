@@ -4,18 +4,25 @@
  *
  * The rule (docs/benchmarks.md, "Baselines and regressions"): a metric regressed when its median moved
  * the wrong way by more than the tolerance AND the move lies beyond the measured noise, i.e. each
- * median lies outside the other's band (p5–p95 or min–max). A move past the tolerance whose bands
- * cover each other's medians is "within noise": the measurement cannot tell it from jitter.
+ * median lies outside the other's noise band (the median's confidence interval where the samples give
+ * one, else min–max). A move past the tolerance whose bands cover each other's medians is "within
+ * noise": the measurement cannot tell it from jitter.
  */
 
 /** A measured figure with its spread: the median and the band the repeated samples fell in. */
 export interface MetricSpread {
   median: number;
-  /** Lower edge of the band (p5 or min); equal to the median for a single measurement. */
+  /** Lower edge of the spread (p5 or min); equal to the median for a single measurement. */
   low: number;
   high: number;
   /** How many samples the figure summarises; 1 means no noise was measured. */
   n: number;
+  /**
+   * Where the median itself is uncertain (stats.ts medianInterval); the noise band of the decision.
+   * Absent for a handful of repeated runs, whose min–max is that interval (n ≤ 5).
+   */
+  medianLow?: number;
+  medianHigh?: number;
 }
 
 export type Direction = 'higher-is-better' | 'lower-is-better';
@@ -63,8 +70,8 @@ export function isNoisy(spread: MetricSpread, policy: Pick<RegressionPolicy, 'no
   return isMeasured(spread) && relativeWidth(spread) > policy.noisyWidth;
 }
 
-function outside(value: number, band: MetricSpread): boolean {
-  return value < band.low || value > band.high;
+function outsideNoise(value: number, band: MetricSpread): boolean {
+  return value < (band.medianLow ?? band.low) || value > (band.medianHigh ?? band.high);
 }
 
 export function compareMetric(
@@ -86,7 +93,7 @@ export function compareMetric(
   }
   const change = current.median / baseline.median - 1;
   const worsening = direction === 'higher-is-better' ? -change : change;
-  const beyondNoise = outside(current.median, baseline) && outside(baseline.median, current);
+  const beyondNoise = outsideNoise(current.median, baseline) && outsideNoise(baseline.median, current);
   const past = Math.abs(worsening) > policy.tolerance;
   let verdict: Verdict = 'unchanged';
   if (past && !beyondNoise) verdict = 'within-noise';

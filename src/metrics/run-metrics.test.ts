@@ -29,17 +29,18 @@ const record = (over: Partial<RunRecord> = {}): RunRecord => ({
 
 describe('spreadOf', () => {
   it('takes min–max below 20 samples', () => {
-    expect(spreadOf([3, 1, 2, 5])).toEqual({ median: 2.5, low: 1, high: 5, n: 4 });
+    expect(spreadOf([3, 1, 2, 5])).toEqual({ median: 2.5, low: 1, high: 5, n: 4, medianLow: 1, medianHigh: 5 });
   });
 
   it('takes p5–p95 from 20 samples on', () => {
     const oneToTwenty = Array.from({ length: 20 }, (_, i) => i + 1);
     // p5 at rank 0.95 → 1.95; p95 at rank 18.05 → 19.05.
-    expect(spreadOf(oneToTwenty)).toEqual({ median: 10.5, low: expect.closeTo(1.95, 10), high: expect.closeTo(19.05, 10), n: 20 });
+    // The median's interval: 10 ∓ 4.38 → ranks 5 and 15.
+    expect(spreadOf(oneToTwenty)).toEqual({ median: 10.5, low: expect.closeTo(1.95, 10), high: expect.closeTo(19.05, 10), n: 20, medianLow: 5, medianHigh: 15 });
   });
 
   it('drops what is not finite and is null when nothing is left', () => {
-    expect(spreadOf([Number.NaN, 4])).toEqual({ median: 4, low: 4, high: 4, n: 1 });
+    expect(spreadOf([Number.NaN, 4])).toEqual({ median: 4, low: 4, high: 4, n: 1, medianLow: 4, medianHigh: 4 });
     expect(spreadOf([Number.NaN])).toBeNull();
   });
 });
@@ -48,7 +49,7 @@ describe('runMetrics', () => {
   it('turns engine gaps into per-token rates', () => {
     const m = runMetrics(record(), { engineGapsMs: [4, 5, 2, 0] });
     // 0 ms gaps (two tokens in one tick) carry no rate; 1000/[4,5,2] = [250, 200, 500].
-    expect(m.decodeTps).toEqual({ median: 250, low: 200, high: 500, n: 3 });
+    expect(m.decodeTps).toEqual({ median: 250, low: 200, high: 500, n: 3, medianLow: 200, medianHigh: 500 });
     expect(m.ttftMs).toEqual({ median: 20, low: 20, high: 20, n: 1 });
     expect(m.gapP95Ms).toEqual({ median: 5, low: 5, high: 5, n: 1 });
   });

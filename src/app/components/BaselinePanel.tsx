@@ -24,7 +24,11 @@ function SpreadCell({ metric, spread }: { metric: MetricInfo; spread: MetricSpre
       {spread.n > 1 ? (
         <span class="hint">
           {' '}
-          ({formatValue(metric, spread.low)}–{formatValue(metric, spread.high)}, n={spread.n})
+          ({formatValue(metric, spread.low)}–{formatValue(metric, spread.high)}, n={spread.n}
+          {spread.medianLow !== undefined && spread.medianHigh !== undefined
+            ? `; median within ${formatValue(metric, spread.medianLow)}–${formatValue(metric, spread.medianHigh)}`
+            : ''}
+          )
         </span>
       ) : (
         <span class="hint"> (1 sample)</span>
@@ -142,8 +146,8 @@ export function BaselinePanel({ session }: { session: Session }) {
           )}
           <table data-testid="comparison">
             <caption class="hint">
-              Newest run ({book.newest.value.record.modelId}, {new Date(book.newest.value.record.at).toLocaleTimeString()}) against the baseline: median
-              (p5–p95, or min–max under 20 samples).
+              Newest run ({book.newest.value.record.modelId}, {new Date(book.newest.value.record.at).toLocaleTimeString()}) against the baseline: median (p5–p95, or min–max under 20 samples). A
+              regression is a change past the tolerance with each median outside the other's interval.
             </caption>
             <thead>
               <tr>
