@@ -4,7 +4,8 @@
  * alternation, on the same model and thread count:
  *   app ÷ bare transformers.js page · browser WASM ÷ native Node · WebGPU ÷ WASM.
  * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
- * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run).
+ * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run),
+ * --compare FILE [--tolerance 40%] (compare with a baseline result; exit 1 on a regression: compare.ts).
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,9 @@ import { NativeRunner } from './native.ts';
 import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
 import { planFor, type BenchPlan } from './plan.ts';
 import { generateModels } from '../scripts/models/generate.ts';
+import { compareBenchReports, formatBenchComparison, parseBenchReport } from './compare.ts';
+import { readBenchReport, toleranceArg } from './compare-files.ts';
+import { DEFAULT_POLICY } from '../src/metrics/regression.ts';
 
 interface Series {
   ttftMs: number[];
@@ -39,14 +43,14 @@ function fmt(s: Spread, digits = 1): string {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
 }
 
-function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string } {
+function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; compare?: string; tolerance: number } {
   const valueOf = (flag: string): string | undefined => {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
   };
   const runs = valueOf('--runs') === undefined ? undefined : Number(valueOf('--runs'));
   if (runs !== undefined && !(runs >= 1)) throw new Error('--runs needs a positive number');
-  return { full: argv.includes('--full'), runs, out: valueOf('--out'), dist: valueOf('--dist') ?? 'dist' };
+  return { full: argv.includes('--full'), runs, out: valueOf('--out'), dist: valueOf('--dist') ?? 'dist', compare: valueOf('--compare'), tolerance: toleranceArg(argv) };
 }
 
 async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
@@ -123,6 +127,8 @@ async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const plan = planFor(args.full ? 'full' : 'quick', args.runs);
+  // Read before minutes of measuring, so a wrong path fails at once.
+  const baseline = args.compare ? readBenchReport(args.compare) : null;
   const distDir = resolve(args.dist);
   const modelsDir = join(distDir, 'models');
   if (!existsSync(join(distDir, 'index.html'))) throw new Error(`${args.dist}/ holds no build: run "npm run build" first.`);
@@ -162,6 +168,12 @@ async function main(): Promise<void> {
     const g = result.webgpu;
     console.log(`  WebGPU ÷ WASM (${g.model}, app)  decode ${fmt(g.ratio.decode, 4)}   TTFT ${fmt(g.ratio.ttft, 4)}   [webgpu ${fmt(g.figures.webgpu.decodeTps)} tok/s, wasm ${fmt(g.figures.wasm.decodeTps)} tok/s]`);
     console.log(`\nWrote ${out}`);
+    if (baseline && args.compare) {
+      const policy = { ...DEFAULT_POLICY, tolerance: args.tolerance };
+      const comparison = compareBenchReports(baseline, parseBenchReport(JSON.parse(JSON.stringify(report)), out), policy);
+      console.log(`\n${formatBenchComparison(comparison, policy, args.compare)}`);
+      process.exitCode = comparison.mismatch ? 2 : comparison.regressions.length > 0 ? 1 : 0;
+    }
   } finally {
     await server.close();
   }
