@@ -4,11 +4,8 @@ import { FrameTextBuffer } from './frame-text-buffer.ts';
 import { CATALOG, DEFAULT_MODEL_ID } from '../models/catalog.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { buildRunRecord, type RunRecord } from '../metrics/run-record.ts';
-import { RunStore, StorageFullError } from '../metrics/run-store.ts';
+import { pageStoreOptions, RunStore, StorageFullError } from '../metrics/run-store.ts';
 import { runSamples } from '../metrics/run-samples.ts';
-import { browserLifecycle } from '../metrics/batch-writer.ts';
-import { retentionFromQuery } from '../metrics/retention.ts';
-import { simulateStorageFullFromQuery } from '../metrics/quota.ts';
 import { BaselineBook } from '../metrics/baseline-book.ts';
 import type { RunEnvironment } from '../metrics/run-environment.ts';
 import type { DevicePreference, LoadInfo, LoadProgress } from '../workers/engine.ts';
@@ -62,11 +59,7 @@ function readPreferences(): Preferences {
 /** The page's state and the actions on it; components only read signals and call these. */
 export class Session {
   private readonly engine = new EngineClient();
-  readonly store = new RunStore({
-    retention: retentionFromQuery(location.search),
-    simulateStorageFull: simulateStorageFullFromQuery(location.search),
-    lifecycle: browserLifecycle(),
-  });
+  readonly store = new RunStore(pageStoreOptions());
   readonly baselines = new BaselineBook(this.store);
   private abortController: AbortController | null = null;
 

@@ -2,9 +2,9 @@ import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { RunRecord } from './run-record.ts';
 import type { RunSamples } from './run-samples.ts';
 import type { Baseline } from './baseline.ts';
-import { BatchWriter, DEFAULT_FLUSH_AFTER_MS, type PageLifecycle } from './batch-writer.ts';
-import { DEFAULT_RETENTION, planRollover, type RetentionCaps, type StoredKey } from './retention.ts';
-import { isQuotaExceeded, storageFullMessage } from './quota.ts';
+import { BatchWriter, browserLifecycle, DEFAULT_FLUSH_AFTER_MS, type PageLifecycle } from './batch-writer.ts';
+import { DEFAULT_RETENTION, planRollover, retentionFromQuery, type RetentionCaps, type StoredKey } from './retention.ts';
+import { isQuotaExceeded, simulateStorageFullFromQuery, storageFullMessage } from './quota.ts';
 import { DB_NAME, DB_VERSION, migrate, type WirthforgeDB } from './schema.ts';
 
 export interface RunStoreOptions {
@@ -18,6 +18,16 @@ export interface RunStoreOptions {
    */
   simulateStorageFull?: boolean;
   now?: () => number;
+}
+
+/** The options for the app's page: caps and the debug stand-in from its URL, flushes on its lifecycle. Inert outside a page. */
+export function pageStoreOptions(): RunStoreOptions {
+  const search = typeof location === 'undefined' ? '' : location.search;
+  return {
+    retention: retentionFromQuery(search),
+    simulateStorageFull: simulateStorageFullFromQuery(search),
+    lifecycle: typeof document === 'undefined' ? null : browserLifecycle(),
+  };
 }
 
 /** A batch was refused for lack of space; everything stored before it is intact. */
