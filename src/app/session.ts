@@ -133,9 +133,12 @@ export class Session {
     if (!(await this.passesPreflight(modelId))) return false;
     this.load.value = { status: 'loading', modelId, progress: { phase: 'fetch', loadedBytes: 0, totalBytes: 0 } };
     try {
+      let settled = false;
       const info = await this.engine.load({ modelId, device }, (progress) => {
-        this.load.value = { status: 'loading', modelId, progress };
+        // Progress and the answer travel apart: a late progress event must not turn 'ready' back into 'loading'.
+        if (!settled) this.load.value = { status: 'loading', modelId, progress };
       });
+      settled = true;
       this.load.value = { status: 'ready', info, device };
       return true;
     } catch (error) {
