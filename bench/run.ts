@@ -6,6 +6,7 @@
  * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
  * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run),
  * --only council (only the council part: bench/council-bench.ts).
+ * --compare FILE [--tolerance 40%] (compare with a baseline result; exit 1 on a regression: compare.ts).
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,6 +17,9 @@ import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
 import { planFor, type BenchPlan } from './plan.ts';
 import { generateModels } from '../scripts/models/generate.ts';
 import { councilPlanFor, measureCouncil, printCouncil } from './council-bench.ts';
+import { compareBenchReports, formatBenchComparison, parseBenchReport } from './compare.ts';
+import { readBenchReport, toleranceArg } from './compare-files.ts';
+import { DEFAULT_POLICY } from '../src/metrics/regression.ts';
 
 interface Series {
   ttftMs: number[];
@@ -41,7 +45,7 @@ function fmt(s: Spread, digits = 1): string {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
 }
 
-function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; only?: 'council' } {
+function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; only?: 'council'; compare?: string; tolerance: number } {
   const valueOf = (flag: string): string | undefined => {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
@@ -50,7 +54,15 @@ function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string
   if (runs !== undefined && !(runs >= 1)) throw new Error('--runs needs a positive number');
   const only = valueOf('--only');
   if (only !== undefined && only !== 'council') throw new Error(`--only knows one part, "council"; not "${only}"`);
-  return { full: argv.includes('--full'), runs, out: valueOf('--out'), dist: valueOf('--dist') ?? 'dist', ...(only ? { only } : {}) };
+  return {
+    full: argv.includes('--full'),
+    runs,
+    out: valueOf('--out'),
+    dist: valueOf('--dist') ?? 'dist',
+    ...(only ? { only } : {}),
+    compare: valueOf('--compare'),
+    tolerance: toleranceArg(argv),
+  };
 }
 
 async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
@@ -127,6 +139,8 @@ async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const plan = planFor(args.full ? 'full' : 'quick', args.runs);
+  // Read before minutes of measuring, so a wrong path fails at once.
+  const baseline = args.compare ? readBenchReport(args.compare) : null;
   const distDir = resolve(args.dist);
   const modelsDir = join(distDir, 'models');
   if (!existsSync(join(distDir, 'index.html'))) throw new Error(`${args.dist}/ holds no build: run "npm run build" first.`);
@@ -171,6 +185,12 @@ async function main(): Promise<void> {
     const g = result.webgpu;
     console.log(`  WebGPU ÷ WASM (${g.model}, app)  decode ${fmt(g.ratio.decode, 4)}   TTFT ${fmt(g.ratio.ttft, 4)}   [webgpu ${fmt(g.figures.webgpu.decodeTps)} tok/s, wasm ${fmt(g.figures.wasm.decodeTps)} tok/s]`);
     console.log(`\nWrote ${out}`);
+    if (baseline && args.compare) {
+      const policy = { ...DEFAULT_POLICY, tolerance: args.tolerance };
+      const comparison = compareBenchReports(baseline, parseBenchReport(JSON.parse(JSON.stringify(report)), out), policy);
+      console.log(`\n${formatBenchComparison(comparison, policy, args.compare)}`);
+      process.exitCode = comparison.mismatch ? 2 : comparison.regressions.length > 0 ? 1 : 0;
+    }
   } finally {
     await server.close();
   }

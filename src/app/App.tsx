@@ -8,6 +8,7 @@ import { PromptEstimate } from './components/PromptEstimate.tsx';
 import { OutputPane } from './components/OutputPane.tsx';
 import { RunStats } from './components/RunStats.tsx';
 import { HistoryList } from './components/HistoryList.tsx';
+import { BaselinePanel } from './components/BaselinePanel.tsx';
 import { CouncilPanel } from './components/CouncilPanel.tsx';
 import { UpdateNotice } from './components/UpdateNotice.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
@@ -38,6 +39,7 @@ export function App({ session, hardware, version, offline }: { session: Session;
         <RunStats session={session} />
         <CouncilPanel session={session} hardware={hardware} />
         <HistoryList session={session} />
+        <BaselinePanel session={session} />
         {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
       </main>
     </>

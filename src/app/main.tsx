@@ -6,6 +6,8 @@ import { Session } from './session.ts';
 import { PwaController } from './pwa.ts';
 import { StorageStore } from './storage.ts';
 import { frameLoop } from './perf/frame-loop.ts';
+import { environmentFromReport } from '../metrics/environment-from-report.ts';
+import { ENGINE_DTYPE } from './model-spec.ts';
 import './styles.css';
 
 const hardware = new HardwareStore();
@@ -14,6 +16,7 @@ const storage = new StorageStore(pwa);
 const session = new Session(__APP_VERSION__, {
   // Offline, a model that was never stored is refused as "needs a download" before any other check.
   preflight: async (model) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model),
+  environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
 });
 render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} />, document.getElementById('app')!);
 pwa.start();

@@ -7,7 +7,10 @@ import { storedHubModels } from '../models/hub-cache.ts';
 import { modelChoices } from '../models/model-choices.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { buildRunRecord, type RunRecord } from '../metrics/run-record.ts';
-import { RunStore } from '../metrics/run-store.ts';
+import { pageStoreOptions, RunStore, StorageFullError } from '../metrics/run-store.ts';
+import { runSamples } from '../metrics/run-samples.ts';
+import { BaselineBook } from '../metrics/baseline-book.ts';
+import type { RunEnvironment } from '../metrics/run-environment.ts';
 import type { DevicePreference, LoadInfo, LoadProgress } from '../workers/engine.ts';
 import { isEngineLost, toEngineError } from '../workers/errors.ts';
 
@@ -29,6 +32,8 @@ export type PreflightHook = (model: ManifestModel | undefined) => Promise<Prefli
 
 export interface SessionOptions {
   preflight?: PreflightHook;
+  /** The environment fingerprint stamped on each run (browser, adapter, tier, dtype). */
+  environment?: () => RunEnvironment;
 }
 
 const HISTORY_LIMIT = 50;
@@ -57,7 +62,8 @@ function readPreferences(): Preferences {
 /** The page's state and the actions on it; components only read signals and call these. */
 export class Session {
   private readonly engine = new EngineClient();
-  private readonly store = new RunStore();
+  readonly store = new RunStore(pageStoreOptions());
+  readonly baselines = new BaselineBook(this.store);
   private abortController: AbortController | null = null;
 
   readonly modelId = signal(DEFAULT_MODEL_ID);
@@ -89,7 +95,7 @@ export class Session {
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.readManifest(), this.refreshHistory(), this.refreshStoredHub()]);
+    await Promise.all([this.readManifest(), this.refreshHistory(), this.refreshStoredHub(), this.baselines.refresh()]);
   }
 
   private async refreshStoredHub(): Promise<void> {
@@ -139,13 +145,16 @@ export class Session {
     if (!(await this.passesPreflight(modelId))) return false;
     this.load.value = { status: 'loading', modelId, progress: { phase: 'fetch', loadedBytes: 0, totalBytes: 0 } };
     try {
+      let settled = false;
       const info = await this.engine.load(
         { modelId, device },
         (progress) => {
-          this.load.value = { status: 'loading', modelId, progress };
+          // Progress and the answer travel apart: a late progress event must not turn 'ready' back into 'loading'.
+          if (!settled) this.load.value = { status: 'loading', modelId, progress };
         },
         engineOf(modelId),
       );
+      settled = true;
       this.load.value = { status: 'ready', info, device };
       if (info.engine === 'web-llm') void this.refreshStoredHub();
       return true;
@@ -217,9 +226,10 @@ export class Session {
         load: state.info,
         result: generation.result,
         page: { sentAtMs: generation.sentAtMs, arrivalTimesMs: generation.arrivals.map((a) => a.arrivedAtMs), endedAtMs: generation.endedAtMs },
+        environment: this.options.environment?.(),
       });
       this.lastRun.value = record;
-      void this.persist(record);
+      void this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)));
     } catch (error) {
       const failure = toEngineError(error);
       this.error.value = failure.message;
@@ -231,12 +241,15 @@ export class Session {
   }
 
   /** Runs after the stream has ended, so storage never holds up a token. */
-  private async persist(record: RunRecord): Promise<void> {
+  private async persist(record: RunRecord, samples: ReturnType<typeof runSamples>): Promise<void> {
     try {
-      const saved = await this.store.add(record);
-      this.history.value = [saved, ...this.history.value].slice(0, HISTORY_LIMIT);
+      const saved = await this.store.add(record, samples);
+      // Retention may have rolled the oldest over in the same write: the list shows what is stored.
+      const kept = await this.store.recent(HISTORY_LIMIT).catch(() => [saved, ...this.history.value].slice(0, HISTORY_LIMIT));
+      this.history.value = kept;
     } catch (error) {
-      this.notice.value = `This run could not be saved (${error instanceof Error ? error.message : String(error)}); earlier history is untouched.`;
+      if (error instanceof StorageFullError) this.error.value = error.message;
+      else this.notice.value = `This run could not be saved (${error instanceof Error ? error.message : String(error)}); earlier history is untouched.`;
     }
   }
 

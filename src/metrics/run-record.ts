@@ -1,4 +1,5 @@
 import { generationTimings } from './generation-metrics.ts';
+import { UNKNOWN_ENVIRONMENT, type RunEnvironment } from './run-environment.ts';
 import type { FinishReason, GenerationResult, LoadInfo } from '../workers/engine.ts';
 
 /** One generation as stored in IndexedDB and shown in the history list. */
@@ -25,6 +26,8 @@ export interface RunRecord {
   /** Measured on the page, so worker hops, RPC and UI cost are included. */
   pageTtftMs: number;
   pageDecodeTps: number;
+  /** Schema v2: what else the figures depend on (browser, adapter, tier, dtype); unknown in runs kept from v1. */
+  environment: RunEnvironment;
 }
 
 const PREVIEW_CHARS = 120;
@@ -43,6 +46,7 @@ export function buildRunRecord(input: {
   load: Pick<LoadInfo, 'modelId' | 'engine' | 'device' | 'wasmThreads'>;
   result: GenerationResult;
   page: PageClock;
+  environment?: RunEnvironment;
 }): RunRecord {
   const { result, page } = input;
   const engineSide = generationTimings({
@@ -74,5 +78,6 @@ export function buildRunRecord(input: {
     totalMs: engineSide.totalMs,
     pageTtftMs: firstArrival === undefined ? Number.NaN : firstArrival - page.sentAtMs,
     pageDecodeTps: result.outputTokens < 2 || pageSpan <= 0 ? Number.NaN : ((result.outputTokens - 1) * 1000) / pageSpan,
+    environment: input.environment ?? UNKNOWN_ENVIRONMENT,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, summarize } from './stats.ts';
+import { median, medianInterval, percentile, summarize } from './stats.ts';
 
 describe('percentile (linear interpolation, R-7)', () => {
   const oneToTen = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -38,5 +38,24 @@ describe('median and summarize', () => {
     expect(s.count).toBe(0);
     expect(s.mean).toBeNaN();
     expect(s.p95).toBeNaN();
+  });
+});
+
+describe('medianInterval (order statistics at n/2 ∓ 1.96·√n/2)', () => {
+  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+  it.each([
+    // n = 5: 2.5 ∓ 2.19 → ranks 1 and 5, min–max.
+    [upTo(5), 1, 5],
+    // n = 31: 15.5 ∓ 5.46 → ranks 10 and 21.
+    [upTo(31), 10, 21],
+    // n = 100: 50 ∓ 9.8 → ranks 40 and 60.
+    [upTo(100), 40, 60],
+    [[7], 7, 7],
+  ])('%j → [%d, %d]', (sorted, low, high) => {
+    expect(medianInterval(sorted)).toEqual({ low, high });
+  });
+
+  it('is NaN for no values', () => {
+    expect(medianInterval([]).low).toBeNaN();
   });
 });

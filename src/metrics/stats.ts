@@ -45,3 +45,18 @@ export function summarize(values: readonly number[]): Summary {
     p99: percentile(sorted, 99),
   };
 }
+
+/**
+ * A distribution-free ~95 % confidence interval of the median: the order statistics at ranks
+ * n/2 ∓ 1.96·√n/2 (1-based, rounded outwards, clamped to the data). It answers "where would the median
+ * of another run like this one fall", which is what a regression decision needs; the p5–p95 spread of
+ * single samples is far wider. For n ≤ 5 it is min–max.
+ */
+export function medianInterval(sortedAscending: readonly number[]): { low: number; high: number } {
+  const n = sortedAscending.length;
+  if (n === 0) return { low: Number.NaN, high: Number.NaN };
+  const half = (1.96 * Math.sqrt(n)) / 2;
+  const lowRank = Math.max(1, Math.floor(n / 2 - half));
+  const highRank = Math.min(n, Math.ceil(n / 2 + half));
+  return { low: sortedAscending[lowRank - 1]!, high: sortedAscending[highRank - 1]! };
+}

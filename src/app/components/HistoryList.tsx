@@ -21,6 +21,9 @@ export function HistoryList({ session }: { session: Session }) {
                 <th scope="col">Decode</th>
                 <th scope="col">Gap p95</th>
                 <th scope="col">Prompt</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -37,6 +40,16 @@ export function HistoryList({ session }: { session: Session }) {
                   <td>{formatTps(run.decodeTps)}</td>
                   <td>{formatMs(run.gapP95Ms)}</td>
                   <td class="prompt-cell">{run.promptPreview}</td>
+                  <td>
+                    <button
+                      type="button"
+                      data-testid="save-baseline"
+                      aria-label={`Save the run of ${new Date(run.at).toLocaleTimeString()} (${run.modelId}) as a baseline`}
+                      onClick={() => void session.baselines.saveFromRun(run)}
+                    >
+                      Save as baseline
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
