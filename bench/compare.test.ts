@@ -57,6 +57,9 @@ describe('compareBenchReports', () => {
     const slower = report({ appTps: s(56, 52, 60) });
     expect(compareBenchReports(report(), slower, { ...DEFAULT_POLICY, tolerance: 0.4 }).regressions).toEqual([]);
     expect(compareBenchReports(report(), slower, { ...DEFAULT_POLICY, tolerance: 0.25 }).regressions).toHaveLength(1);
+    // Gating on ratios only: a uniformly slower machine is reported, not failed.
+    expect(compareBenchReports(report(), slower, { ...DEFAULT_POLICY, tolerance: 0.25 }, 'ratios').regressions).toEqual([]);
+    expect(compareBenchReports(report(), slower, { ...DEFAULT_POLICY, tolerance: 0.25 }, 'ratios').rows.some((r) => r.comparison.verdict === 'regression')).toBe(true);
   });
 
   it('refuses to compare different plans, and warns about different machines', () => {

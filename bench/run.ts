@@ -6,7 +6,8 @@
  * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
  * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run),
  * --only council (only the council part: bench/council-bench.ts).
- * --compare FILE [--tolerance 40%] (compare with a baseline result; exit 1 on a regression: compare.ts).
+ * --compare FILE [--tolerance 40%] [--gate ratios] (compare with a baseline result; exit 1 on a regression
+ * in a gated figure: all of them, or with --gate ratios only the side-by-side ratios: compare.ts).
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,7 +18,7 @@ import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
 import { planFor, type BenchPlan } from './plan.ts';
 import { generateModels } from '../scripts/models/generate.ts';
 import { councilPlanFor, measureCouncil, printCouncil } from './council-bench.ts';
-import { compareBenchReports, formatBenchComparison, parseBenchReport } from './compare.ts';
+import { compareBenchReports, formatBenchComparison, parseBenchReport, type BenchGate } from './compare.ts';
 import { readBenchReport, toleranceArg } from './compare-files.ts';
 import { DEFAULT_POLICY } from '../src/metrics/regression.ts';
 
@@ -45,7 +46,7 @@ function fmt(s: Spread, digits = 1): string {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
 }
 
-function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; only?: 'council'; compare?: string; tolerance: number } {
+function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; only?: 'council'; compare?: string; tolerance: number; gate: BenchGate } {
   const valueOf = (flag: string): string | undefined => {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
@@ -62,7 +63,13 @@ function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string
     ...(only ? { only } : {}),
     compare: valueOf('--compare'),
     tolerance: toleranceArg(argv),
+    gate: gateArg(valueOf('--gate')),
   };
+}
+
+function gateArg(value: string | undefined): BenchGate {
+  if (value === undefined || value === 'all' || value === 'ratios') return value ?? 'all';
+  throw new Error(`--gate takes "all" or "ratios", not "${value}"`);
 }
 
 async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
@@ -187,7 +194,7 @@ async function main(): Promise<void> {
     console.log(`\nWrote ${out}`);
     if (baseline && args.compare) {
       const policy = { ...DEFAULT_POLICY, tolerance: args.tolerance };
-      const comparison = compareBenchReports(baseline, parseBenchReport(JSON.parse(JSON.stringify(report)), out), policy);
+      const comparison = compareBenchReports(baseline, parseBenchReport(JSON.parse(JSON.stringify(report)), out), policy, args.gate);
       console.log(`\n${formatBenchComparison(comparison, policy, args.compare)}`);
       process.exitCode = comparison.mismatch ? 2 : comparison.regressions.length > 0 ? 1 : 0;
     }
