@@ -1,0 +1,117 @@
+/**
+ * The benchmark result document: what "Export JSON", "Import JSON" and a share link carry. Versioned
+ * and published (docs/results-format.md); `validateResultDocument` is the only way in from outside.
+ */
+import type { RunRecord } from '../metrics/run-record.ts';
+import type { RunEnvironment } from '../metrics/run-environment.ts';
+import type { FinishReason } from '../workers/engine.ts';
+
+export const RESULTS_KIND = 'wirthforge-results';
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export const FINISH_REASONS = ['length', 'eos', 'aborted', 'context'] as const satisfies readonly FinishReason[];
+
+export interface ResultRun {
+  at: number;
+  appVersion: string;
+  modelId: string;
+  engine: string;
+  device: string;
+  wasmThreads: number;
+  promptTokens: number;
+  outputTokens: number;
+  finishReason: (typeof FINISH_REASONS)[number];
+  ttftMs: number;
+  prefillMs: number;
+  decodeTps: number;
+  gapP50Ms: number;
+  gapP95Ms: number;
+  gapP99Ms: number;
+  totalMs: number;
+  pageTtftMs: number;
+  pageDecodeTps: number;
+  environment: RunEnvironment;
+}
+
+export const SCENARIO_IDS = ['sustained', 'burst', 'plugin-heavy', 'council-marathon', 'overload', 'overhead-sweep', 'concurrency-sweep', 'context-sweep'] as const;
+
+export interface ScenarioMetric {
+  median: number;
+  min: number;
+  max: number;
+  p5?: number;
+  p95?: number;
+  n: number;
+  unit: string;
+  noisy: boolean;
+  ceilingPercent?: number;
+}
+
+export interface ScenarioResult {
+  id: (typeof SCENARIO_IDS)[number];
+  title: string;
+  setting: 'quick' | 'standard' | 'full';
+  status: 'pass' | 'fail' | 'not-available' | 'error';
+  startedAt: number;
+  durationMs: number;
+  criteria: { name: string; target: string; measured: string; pass: boolean }[];
+  metrics: Record<string, ScenarioMetric>;
+  note?: string;
+  error?: string;
+}
+
+export interface ResultDevice {
+  tier: string | null;
+  tierReasons: string[];
+  adapter: string | null;
+  browser: string | null;
+  cores: number | null;
+  deviceMemoryGB: number | null;
+}
+
+export interface ResultDocument {
+  kind: typeof RESULTS_KIND;
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  createdAt: number;
+  appVersion: string;
+  device: ResultDevice;
+  runs: ResultRun[];
+  scenarios: ScenarioResult[];
+}
+
+export function resultRunOf(record: RunRecord): ResultRun {
+  return {
+    at: record.at,
+    appVersion: record.appVersion,
+    modelId: record.modelId,
+    engine: record.engine,
+    device: record.device,
+    wasmThreads: record.wasmThreads,
+    promptTokens: record.promptTokens,
+    outputTokens: record.outputTokens,
+    finishReason: record.finishReason,
+    ttftMs: record.ttftMs,
+    prefillMs: record.prefillMs,
+    decodeTps: record.decodeTps,
+    gapP50Ms: record.gapP50Ms,
+    gapP95Ms: record.gapP95Ms,
+    gapP99Ms: record.gapP99Ms,
+    totalMs: record.totalMs,
+    pageTtftMs: record.pageTtftMs,
+    pageDecodeTps: record.pageDecodeTps,
+    environment: { ...record.environment },
+  };
+}
+
+/** Prompts stay out: a shared result says how fast, not what was asked. */
+export function buildResultDocument(input: { appVersion: string; now: number; device: ResultDevice; runs: readonly RunRecord[]; scenarios?: readonly ScenarioResult[] }): ResultDocument {
+  return {
+    kind: RESULTS_KIND,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    createdAt: input.now,
+    appVersion: input.appVersion,
+    device: input.device,
+    runs: input.runs.map(resultRunOf),
+    scenarios: [...(input.scenarios ?? [])],
+  };
+}

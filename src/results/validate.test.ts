@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { validateResultDocument, LIMITS } from './validate.ts';
+import { sampleDocument, sampleRun } from './fixtures.ts';
+
+/** A valid document, changed by `edit` (which mutates a deep copy). */
+function edited(edit: (doc: Record<string, any>) => void): unknown {
+  const doc = JSON.parse(JSON.stringify(sampleDocument())) as Record<string, any>;
+  edit(doc);
+  return doc;
+}
+
+describe('validateResultDocument', () => {
+  it('accepts a document the app built, unchanged', () => {
+    const doc = sampleDocument();
+    const result = validateResultDocument(JSON.parse(JSON.stringify(doc)));
+    expect(result).toEqual({ ok: true, document: doc });
+  });
+
+  it('accepts markup in text as text: rendering never interprets it', () => {
+    const result = validateResultDocument(edited((d) => (d.runs[0].modelId = '<img src=x onerror="window.__pwned=1">')));
+    expect(result.ok && result.document.runs[0]!.modelId).toBe('<img src=x onerror="window.__pwned=1">');
+  });
+
+  it.each([
+    { name: 'not an object', input: '[1,2]', error: 'the document: expected an object, found a list' },
+    { name: 'another kind', input: edited((d) => (d.kind = 'evil')), error: 'kind: expected one of wirthforge-results' },
+    { name: 'a newer schema', input: edited((d) => (d.schemaVersion = 2)), error: 'schemaVersion: 2 is outside 1…1' },
+    { name: 'a string for a number', input: edited((d) => (d.runs[0].decodeTps = '410')), error: 'runs[0].decodeTps: expected a finite number, found a text of 3 characters' },
+    { name: 'a huge number', input: edited((d) => (d.runs[0].decodeTps = 1e308)), error: 'runs[0].decodeTps: 1e+308 is outside 0…10000000' },
+    { name: 'a negative figure', input: edited((d) => (d.runs[0].ttftMs = -1)), error: 'runs[0].ttftMs: -1 is outside 0…1000000000' },
+    { name: 'a fractional thread count', input: edited((d) => (d.runs[0].wasmThreads = 1.5)), error: 'runs[0].wasmThreads: expected a whole number, found 1.5' },
+    { name: 'an unknown field', input: edited((d) => (d.runs[0].script = 'alert(1)')), error: 'runs[0].script: unknown field' },
+    { name: 'a missing field', input: edited((d) => delete d.runs[0].ttftMs), error: 'runs[0].ttftMs: missing' },
+    { name: 'an unknown finish reason', input: edited((d) => (d.runs[0].finishReason = 'boom')), error: 'runs[0].finishReason: expected one of length, eos, aborted, context' },
+    { name: 'an oversized text', input: edited((d) => (d.runs[0].modelId = 'x'.repeat(5000))), error: 'runs[0].modelId: text of 5000 characters, at most 200 allowed' },
+    { name: 'too many runs', input: edited((d) => (d.runs = Array.from({ length: LIMITS.runs + 1 }, () => d.runs[0]))), error: `runs: ${LIMITS.runs + 1} entries, at most ${LIMITS.runs} allowed` },
+    { name: 'deep nesting where a figure belongs', input: edited((d) => (d.runs[0].environment.tier = [[[[[[['low']]]]]]])), error: 'runs[0].environment.tier: expected text, found a list' },
+    { name: 'a null where an object belongs', input: edited((d) => (d.device = null)), error: 'device: expected an object, found null' },
+  ])('refuses $name with the path', ({ input, error }) => {
+    const value = typeof input === 'string' ? JSON.parse(input) : input;
+    const result = validateResultDocument(value);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors).toContain(error);
+  });
+
+  it('refuses prototype-pollution keys and never lets them through', () => {
+    const hostile = JSON.parse(JSON.stringify(sampleDocument()).replace('"at":', '"__proto__":{"polluted":true},"at":'));
+    const result = validateResultDocument(hostile);
+    expect(!result.ok && result.errors).toContain('runs[0].__proto__: this key is not allowed');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('stops after a dozen errors however broken the input', () => {
+    const result = validateResultDocument({ runs: Array.from({ length: 100 }, () => ({ ...sampleRun, ttftMs: 'x' })) });
+    expect(!result.ok && result.errors.length).toBeLessThanOrEqual(LIMITS.errors);
+  });
+});
