@@ -12,6 +12,7 @@ import { BaselinePanel } from './components/BaselinePanel.tsx';
 import { CouncilPanel } from './components/CouncilPanel.tsx';
 import { UpdateNotice } from './components/UpdateNotice.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
+import { ResultsPanel } from './components/ResultsPanel.tsx';
 import type { PwaController } from './pwa.ts';
 import type { StorageStore } from './storage.ts';
 
@@ -39,6 +40,7 @@ export function App({ session, hardware, version, offline }: { session: Session;
         <RunStats session={session} />
         <CouncilPanel session={session} hardware={hardware} />
         <HistoryList session={session} />
+        <ResultsPanel session={session} hardware={hardware} version={version} />
         <BaselinePanel session={session} />
         {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
       </main>

@@ -1,0 +1,14 @@
+/**
+ * The page's entry: a share link opens the read-only result page, which never starts the app (no
+ * workers, no storage, no engine); anything else starts the app.
+ */
+import { shareFragmentOf } from '../results/share-link.ts';
+
+const fragment = shareFragmentOf(location.hash);
+if (fragment !== null) void import('./shared-main.tsx').then((m) => m.showSharedResult(fragment));
+else void import('./main.tsx');
+
+// A share link pasted into the address bar of an open page changes only the hash: open it afresh.
+window.addEventListener('hashchange', () => {
+  if (shareFragmentOf(location.hash) !== fragment) location.reload();
+});
