@@ -13,6 +13,8 @@ import { UpdateNotice } from './components/UpdateNotice.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import type { PwaController } from './pwa.ts';
 import type { StorageStore } from './storage.ts';
+import { CanvasPanel } from './canvas/CanvasPanel.tsx';
+import type { Visuals } from './canvas/visuals.ts';
 
 /** The service worker's side of the page (src/app/pwa.ts, src/app/storage.ts). */
 export interface OfflineParts {
@@ -20,7 +22,7 @@ export interface OfflineParts {
   storage: StorageStore;
 }
 
-export function App({ session, hardware, version, offline }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts }) {
+export function App({ session, hardware, version, offline, visuals }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals }) {
   return (
     <>
       <header class="app-header">
@@ -28,6 +30,7 @@ export function App({ session, hardware, version, offline }: { session: Session;
         <span class="hint">local language models, measured · v{version}</span>
       </header>
       <main>
+        {visuals && <CanvasPanel visuals={visuals} />}
         {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
         <Banners session={session} />
         <DeviceCard session={session} hardware={hardware} version={version} />

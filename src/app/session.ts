@@ -2,9 +2,10 @@ import { batch, computed, signal } from '@preact/signals';
 import { EngineClient } from './engine-client.ts';
 import { FrameTextBuffer } from './frame-text-buffer.ts';
 import { tokenFeed } from './perf/token-feed.ts';
+import { frameLoop } from './perf/frame-loop.ts';
 import { CATALOG, DEFAULT_MODEL_ID } from '../models/catalog.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
-import { buildRunRecord, type RunRecord } from '../metrics/run-record.ts';
+import { buildRunRecord, runFrames, type RunRecord } from '../metrics/run-record.ts';
 import { RunStore } from '../metrics/run-store.ts';
 import type { DevicePreference, LoadInfo, LoadProgress } from '../workers/engine.ts';
 import { toEngineError } from '../workers/errors.ts';
@@ -180,6 +181,8 @@ export class Session {
       });
       const controller = new AbortController();
       this.abortController = controller;
+      // The run's frame summary covers this run's frames only.
+      frameLoop.reset();
       const text = new FrameTextBuffer((piece) => {
         this.output.value += piece;
       });
@@ -202,6 +205,8 @@ export class Session {
         result: generation.result,
         page: { sentAtMs: generation.sentAtMs, arrivalTimesMs: generation.arrivals.map((a) => a.arrivedAtMs), endedAtMs: generation.endedAtMs },
       });
+      const frames = frameLoop.summarizeNow();
+      if (frames.frames > 0) record.frames = runFrames(frames);
       this.lastRun.value = record;
       void this.persist(record);
     } catch (error) {

@@ -2,6 +2,7 @@ import { useMemo } from 'preact/hooks';
 import type { HardwareStore } from '../hardware.ts';
 import type { Session } from '../session.ts';
 import { councilStore, isFinal, type CouncilStore, type JobView, type PaneStatus } from '../council.ts';
+import { TextPane } from './TextPane.tsx';
 import './council.css';
 
 const STATUS_LABEL: Record<PaneStatus, string> = {
@@ -224,9 +225,7 @@ function Pane({ job }: { job: JobView }) {
           {job.status === 'streaming' || job.status === 'done' ? ` · ${job.pieces} tokens` : ''}
         </span>
       </header>
-      <pre class="council-text" data-testid="council-pane-text">
-        {job.text}
-      </pre>
+      <TextPane text={job.text} class="council-text" testId="council-pane-text" label={`${job.label} answer`} />
       {job.error && (
         <p class="council-error" role="alert" data-testid="council-pane-error">
           {job.error}
