@@ -4,7 +4,8 @@
  * alternation, on the same model and thread count:
  *   app ÷ bare transformers.js page · browser WASM ÷ native Node · WebGPU ÷ WASM.
  * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
- * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run).
+ * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run),
+ * --only ui|models (just the UI scenario of bench/ui-scenario.ts, or just the model figures).
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { NativeRunner } from './native.ts';
 import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
 import { planFor, type BenchPlan } from './plan.ts';
 import { generateModels } from '../scripts/models/generate.ts';
+import { printUiScenario, runUiScenario } from './ui-scenario.ts';
 
 interface Series {
   ttftMs: number[];
@@ -39,14 +41,16 @@ function fmt(s: Spread, digits = 1): string {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
 }
 
-function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string } {
+function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; only?: string } {
   const valueOf = (flag: string): string | undefined => {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
   };
   const runs = valueOf('--runs') === undefined ? undefined : Number(valueOf('--runs'));
   if (runs !== undefined && !(runs >= 1)) throw new Error('--runs needs a positive number');
-  return { full: argv.includes('--full'), runs, out: valueOf('--out'), dist: valueOf('--dist') ?? 'dist' };
+  const only = valueOf('--only');
+  if (only !== undefined && only !== 'ui' && only !== 'models') throw new Error('--only takes ui or models');
+  return { full: argv.includes('--full'), runs, out: valueOf('--out'), dist: valueOf('--dist') ?? 'dist', only };
 }
 
 async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
@@ -120,6 +124,15 @@ async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
   }
 }
 
+async function measureUi(baseUrl: string) {
+  const browser = await launchChromium();
+  try {
+    return await runUiScenario(browser, baseUrl);
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const plan = planFor(args.full ? 'full' : 'quick', args.runs);
@@ -136,7 +149,8 @@ async function main(): Promise<void> {
   if (!baseUrl) throw new Error('vite preview did not report a URL');
   try {
     const started = new Date();
-    const result = await measure(plan, baseUrl, modelsDir);
+    const result = args.only === 'ui' ? null : await measure(plan, baseUrl, modelsDir);
+    const ui = args.only === 'models' ? null : await measureUi(baseUrl);
     const report = {
       schema: 'wirthforge-bench/1',
       startedAt: started.toISOString(),
@@ -144,11 +158,14 @@ async function main(): Promise<void> {
       plan,
       environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: (await import('node:os')).cpus().length },
       ...result,
+      ui,
     };
     const out = args.out ?? join('bench-results', `bench-${plan.mode}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
     writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
 
+    if (ui) printUiScenario(ui);
+    if (!result) return console.log(`\nWrote ${out}`);
     const f = result.figures;
     console.log(`\nWirthforge bench (${plan.mode}) — ${plan.model}, ${plan.maxNewTokens} new tokens, ${result.threads} WASM thread(s), ${plan.runs} runs after a warm-up`);
     console.log(`                        decode tok/s median (min–max)      TTFT ms median (min–max)`);

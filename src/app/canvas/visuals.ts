@@ -3,11 +3,13 @@
  * loop's summaries) and the living canvas. `?canvas=off` leaves the canvas out (the benchmark's
  * comparison run; also a way out on a machine where drawing hurts).
  */
-import { effect } from '@preact/signals';
+import { effect, untracked } from '@preact/signals';
 import type { HardwareStore } from '../hardware.ts';
 import { frameLoop } from '../perf/frame-loop.ts';
 import { QualityStore, ruleFromUrl } from '../quality/quality-store.ts';
 import { slowFramesHook } from '../quality/slow-frames.ts';
+import { FrameRecorder } from '../quality/frame-recorder.ts';
+import { tokenFeed } from '../perf/token-feed.ts';
 import { LivingCanvas } from './living-canvas.ts';
 
 export interface Visuals {
@@ -30,10 +32,15 @@ export function createVisuals(hardware: HardwareStore): Visuals {
     : null;
   effect(() => {
     const level = hardware.profile.value?.profile.visualQuality;
-    if (level) quality.setTierLevel(level);
+    if (level) untracked(() => quality.setTierLevel(level));
   });
-  effect(() => quality.observe(frameLoop.summary.value, performance.now()));
+  effect(() => {
+    const summary = frameLoop.summary.value;
+    untracked(() => quality.observe(summary, performance.now()));
+  });
   const w = globalThis as { __wirthforge?: Record<string, unknown> };
-  w.__wirthforge = { ...w.__wirthforge, quality, canvasStats: () => (canvas ? { ...canvas.stats } : null), slowFrames: slowFramesHook(frameLoop) };
+  w.__wirthforge = { ...w.__wirthforge, quality, canvasStats: () => (canvas ? { ...canvas.stats } : null), slowFrames: slowFramesHook(frameLoop), frameSummary: () => frameLoop.summarizeNow() };
+  const recorder = new FrameRecorder();
+  w.__wirthforge = { ...w.__wirthforge, recordFrames: () => recorder.start(frameLoop, tokenFeed), stopRecordingFrames: () => recorder.stop() };
   return { quality, canvas };
 }

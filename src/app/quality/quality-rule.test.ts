@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUALITY_RULE, chooseQuality, initialQuality, nextQuality, setTierLevel, type QualityState, type VisualQuality } from './quality-rule.ts';
 
 const SLOW = 30;
-const OK = 17;
+const OK = 19;
 const QUIET = 10;
 
 /** Feeds one sample every 500 ms: [p95, count] runs; returns the level after each sample and what was said. */
@@ -35,7 +35,7 @@ describe('nextQuality', () => {
     { name: 'p95 exactly at 20 ms is not slow', start: 'ultra', runs: [[20, 30]], expected: ['ultra'], announcements: 0 },
     { name: 'raised after 30 s quiet', start: 'ultra', runs: [[SLOW, 11], [QUIET, 61]], expected: ['ultra', 'balanced', 'ultra'], announcements: 2 },
     { name: 'not raised before the quiet period ends', start: 'ultra', runs: [[SLOW, 11], [QUIET, 59]], expected: ['ultra', 'balanced'], announcements: 1 },
-    { name: 'between the thresholds (15–20 ms) it neither lowers nor raises', start: 'ultra', runs: [[SLOW, 11], [OK, 200]], expected: ['ultra', 'balanced'], announcements: 1 },
+    { name: 'between the thresholds (18–20 ms) it neither lowers nor raises', start: 'ultra', runs: [[SLOW, 11], [OK, 200]], expected: ['ultra', 'balanced'], announcements: 1 },
     { name: 'an in-between sample restarts the quiet clock', start: 'ultra', runs: [[SLOW, 11], [QUIET, 50], [OK, 1], [QUIET, 50]], expected: ['ultra', 'balanced'], announcements: 1 },
     { name: 'never above the tier level', start: 'balanced', runs: [[QUIET, 300]], expected: ['balanced'], announcements: 0 },
   ];

@@ -31,7 +31,8 @@ export interface QualityRuleConfig {
 export const DEFAULT_QUALITY_RULE: QualityRuleConfig = {
   slowP95Ms: 20,
   slowForMs: 5000,
-  quietP95Ms: 15,
+  // Just above a 60 Hz frame (16.7 ms) plus ordinary jitter: smooth frames count as quiet.
+  quietP95Ms: 18,
   quietForMs: 30_000,
   minFrames: 10,
   relapseWithinMs: 20_000,

@@ -71,7 +71,7 @@ export class QualityStore {
   }
 
   setTierLevel(level: VisualQuality): void {
-    this.apply(setTierLevel(this.state.value, level));
+    this.apply(setTierLevel(this.state.peek(), level));
   }
 
   choose(choice: QualityChoice): void {
@@ -80,18 +80,18 @@ export class QualityStore {
     } catch {
       // Blocked storage: the choice holds for this page only.
     }
-    this.apply(chooseQuality(this.state.value, choice));
+    this.apply(chooseQuality(this.state.peek(), choice));
   }
 
   observe(summary: FrameSummary, at: number): void {
-    this.apply(nextQuality(this.state.value, { at, frames: summary.frames, frameP95Ms: summary.frameMs.p95 }, this.config));
+    this.apply(nextQuality(this.state.peek(), { at, frames: summary.frames, frameP95Ms: summary.frameMs.p95 }, this.config));
   }
 
   private apply(step: QualityStep): void {
-    if (step.state !== this.state.value) this.state.value = step.state;
+    if (step.state !== this.state.peek()) this.state.value = step.state;
     if (step.announcement) {
       this.announcement.value = step.announcement;
-      this.announcementSeq.value++;
+      this.announcementSeq.value = this.announcementSeq.peek() + 1;
     }
   }
 }
