@@ -13,8 +13,32 @@ import './text-pane.css';
 const NODE_CHARS = 2048;
 /** Within this many pixels of the end counts as "at the end". */
 const STICK_SLACK_PX = 8;
-/** Panes write before the canvas draws. */
+/** Panes write before the canvas draws; then every pane that follows its end scrolls, in one pass. */
 const TEXT_FRAME_ORDER = 0;
+const SCROLL_FRAME_ORDER = 1;
+
+/**
+ * Panes that wrote this frame and follow their end. Scrolling them after all panes have written costs
+ * one layout per frame; scrolling each right after its own write would force one layout per pane.
+ */
+const toScroll = new Set<TextAppender>();
+let scrollSubscribers = 0;
+let stopScrolling: (() => void) | null = null;
+
+function scrollFollowers(): void {
+  for (const pane of toScroll) pane.scrollToEndNow();
+  toScroll.clear();
+}
+
+function joinScrollPass(): () => void {
+  if (scrollSubscribers++ === 0) stopScrolling = frameLoop.subscribe(scrollFollowers, SCROLL_FRAME_ORDER);
+  return () => {
+    if (--scrollSubscribers === 0) {
+      stopScrolling?.();
+      stopScrolling = null;
+    }
+  };
+}
 
 class TextAppender {
   private shownLength = 0;
@@ -47,9 +71,13 @@ class TextAppender {
     this.append(update.text);
     this.shownLength = this.latest.length;
     this.shownTail = tailOf(this.latest);
-    if (this.stuck) this.box.scrollTop = this.box.scrollHeight;
+    if (this.stuck) toScroll.add(this);
     else this.onAway(true);
   };
+
+  scrollToEndNow(): void {
+    if (this.stuck) this.box.scrollTop = this.box.scrollHeight;
+  }
 
   private append(text: string): void {
     let rest = text;
@@ -96,8 +124,11 @@ export function TextPane({ text, testId, class: className, label }: TextPaneProp
     appender.current = writer;
     element.addEventListener('scroll', writer.onScroll, { passive: true });
     const stop = frameLoop.subscribe(writer.flush, TEXT_FRAME_ORDER);
+    const stopScrollPass = joinScrollPass();
     return () => {
       stop();
+      stopScrollPass();
+      toScroll.delete(writer);
       element.removeEventListener('scroll', writer.onScroll);
       appender.current = null;
     };
