@@ -30,8 +30,8 @@ export function App({ session, hardware, version, offline, visuals }: { session:
         <span class="hint">local language models, measured · v{version}</span>
       </header>
       <main>
-        {visuals && <CanvasPanel visuals={visuals} />}
         {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
+        {visuals && <CanvasPanel visuals={visuals} />}
         <Banners session={session} />
         <DeviceCard session={session} hardware={hardware} version={version} />
         <ModelControls session={session} />
