@@ -5,7 +5,7 @@
  *   app ÷ bare transformers.js page · browser WASM ÷ native Node · WebGPU ÷ WASM.
  * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
  * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run),
- * --only council (only the council part: bench/council-bench.ts).
+ * --only models|council|ui (one part: the model figures, bench/council-bench.ts, or bench/ui-scenario.ts).
  * --compare FILE [--tolerance 40%] [--gate ratios] (compare with a baseline result; exit 1 on a regression
  * in a gated figure: all of them, or with --gate ratios only the side-by-side ratios: compare.ts).
  */
@@ -21,6 +21,11 @@ import { councilPlanFor, measureCouncil, printCouncil } from './council-bench.ts
 import { compareBenchReports, formatBenchComparison, parseBenchReport, type BenchGate } from './compare.ts';
 import { readBenchReport, toleranceArg } from './compare-files.ts';
 import { DEFAULT_POLICY } from '../src/metrics/regression.ts';
+import { printUiScenario, runUiScenario } from './ui-scenario.ts';
+
+/** The parts of the bench; --only runs one. */
+const BENCH_PARTS = ['models', 'council', 'ui'] as const;
+type BenchPart = (typeof BENCH_PARTS)[number];
 
 interface Series {
   ttftMs: number[];
@@ -46,7 +51,7 @@ function fmt(s: Spread, digits = 1): string {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
 }
 
-function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; only?: 'council'; compare?: string; tolerance: number; gate: BenchGate } {
+function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; only?: BenchPart; compare?: string; tolerance: number; gate: BenchGate } {
   const valueOf = (flag: string): string | undefined => {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
@@ -54,13 +59,13 @@ function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string
   const runs = valueOf('--runs') === undefined ? undefined : Number(valueOf('--runs'));
   if (runs !== undefined && !(runs >= 1)) throw new Error('--runs needs a positive number');
   const only = valueOf('--only');
-  if (only !== undefined && only !== 'council') throw new Error(`--only knows one part, "council"; not "${only}"`);
+  if (only !== undefined && !BENCH_PARTS.includes(only as BenchPart)) throw new Error(`--only takes one of ${BENCH_PARTS.join(', ')}; not "${only}"`);
   return {
     full: argv.includes('--full'),
     runs,
     out: valueOf('--out'),
     dist: valueOf('--dist') ?? 'dist',
-    ...(only ? { only } : {}),
+    ...(only ? { only: only as BenchPart } : {}),
     compare: valueOf('--compare'),
     tolerance: toleranceArg(argv),
     gate: gateArg(valueOf('--gate')),
@@ -143,6 +148,15 @@ async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
   }
 }
 
+async function measureUi(baseUrl: string) {
+  const browser = await launchChromium();
+  try {
+    return await runUiScenario(browser, baseUrl);
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const plan = planFor(args.full ? 'full' : 'quick', args.runs);
@@ -161,9 +175,11 @@ async function main(): Promise<void> {
   if (!baseUrl) throw new Error('vite preview did not report a URL');
   try {
     const started = new Date();
+    const runs = (part: BenchPart): boolean => args.only === undefined || args.only === part;
     const councilPlan = councilPlanFor(plan.mode, args.runs);
-    const result = args.only === 'council' ? null : await measure(plan, baseUrl, modelsDir);
-    const council = await measureCouncil(councilPlan, baseUrl);
+    const result = runs('models') ? await measure(plan, baseUrl, modelsDir) : null;
+    const council = runs('council') ? await measureCouncil(councilPlan, baseUrl) : null;
+    const ui = runs('ui') ? await measureUi(baseUrl) : null;
     const report = {
       schema: 'wirthforge-bench/1',
       startedAt: started.toISOString(),
@@ -171,14 +187,19 @@ async function main(): Promise<void> {
       plan,
       environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: (await import('node:os')).cpus().length },
       ...result,
-      council: { plan: councilPlan, ...council },
+      council: council ? { plan: councilPlan, ...council } : null,
+      ui,
     };
     const out = args.out ?? join('bench-results', `bench-${plan.mode}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
     writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
-    printCouncil(council, councilPlan);
-    if (!result) return console.log(`\nWrote ${out}`);
-
+    if (council) printCouncil(council, councilPlan);
+    if (ui) printUiScenario(ui);
+    if (!result) {
+      console.log(`\nWrote ${out}`);
+      if (args.compare) throw new Error('--compare needs the model figures: leave out --only, or use --only models');
+      return;
+    }
     const f = result.figures;
     console.log(`\nWirthforge bench (${plan.mode}) — ${plan.model}, ${plan.maxNewTokens} new tokens, ${result.threads} WASM thread(s), ${plan.runs} runs after a warm-up`);
     console.log(`                        decode tok/s median (min–max)      TTFT ms median (min–max)`);

@@ -15,6 +15,8 @@ import { StoragePanel } from './components/StoragePanel.tsx';
 import { ResultsPanel } from './components/ResultsPanel.tsx';
 import type { PwaController } from './pwa.ts';
 import type { StorageStore } from './storage.ts';
+import { CanvasPanel } from './canvas/CanvasPanel.tsx';
+import type { Visuals } from './canvas/visuals.ts';
 
 /** The service worker's side of the page (src/app/pwa.ts, src/app/storage.ts). */
 export interface OfflineParts {
@@ -22,7 +24,7 @@ export interface OfflineParts {
   storage: StorageStore;
 }
 
-export function App({ session, hardware, version, offline }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts }) {
+export function App({ session, hardware, version, offline, visuals }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals }) {
   return (
     <>
       <header class="app-header">
@@ -31,6 +33,7 @@ export function App({ session, hardware, version, offline }: { session: Session;
       </header>
       <main>
         {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
+        {visuals && <CanvasPanel visuals={visuals} />}
         <Banners session={session} />
         <DeviceCard session={session} hardware={hardware} version={version} />
         <ModelControls session={session} />

@@ -8,6 +8,7 @@ import { StorageStore } from './storage.ts';
 import { frameLoop } from './perf/frame-loop.ts';
 import { environmentFromReport } from '../metrics/environment-from-report.ts';
 import { ENGINE_DTYPE } from './model-spec.ts';
+import { createVisuals } from './canvas/visuals.ts';
 import './styles.css';
 
 const hardware = new HardwareStore();
@@ -18,7 +19,8 @@ const session = new Session(__APP_VERSION__, {
   preflight: async (model) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model),
   environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
 });
-render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} />, document.getElementById('app')!);
+const visuals = createVisuals(hardware);
+render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} />, document.getElementById('app')!);
 pwa.start();
 frameLoop.start();
 // Late frames are judged against the tier's frame-rate target (30 FPS on Low, 60 above).

@@ -6,11 +6,12 @@ import { CATALOG, DEFAULT_MODEL_ID, engineOf } from '../models/catalog.ts';
 import { storedHubModels } from '../models/hub-cache.ts';
 import { modelChoices } from '../models/model-choices.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
-import { buildRunRecord, type RunRecord } from '../metrics/run-record.ts';
+import { buildRunRecord, runFrames, type RunRecord } from '../metrics/run-record.ts';
 import { pageStoreOptions, RunStore, StorageFullError } from '../metrics/run-store.ts';
 import { runSamples } from '../metrics/run-samples.ts';
 import { BaselineBook } from '../metrics/baseline-book.ts';
 import type { RunEnvironment } from '../metrics/run-environment.ts';
+import { frameLoop } from './perf/frame-loop.ts';
 import type { DevicePreference, LoadInfo, LoadProgress } from '../workers/engine.ts';
 import { isEngineLost, toEngineError } from '../workers/errors.ts';
 
@@ -205,6 +206,8 @@ export class Session {
       });
       const controller = new AbortController();
       this.abortController = controller;
+      // The run's frame summary covers this run's frames only.
+      frameLoop.reset();
       const text = new FrameTextBuffer((piece) => {
         this.output.value += piece;
       });
@@ -228,6 +231,8 @@ export class Session {
         page: { sentAtMs: generation.sentAtMs, arrivalTimesMs: generation.arrivals.map((a) => a.arrivedAtMs), endedAtMs: generation.endedAtMs },
         environment: this.options.environment?.(),
       });
+      const frames = frameLoop.summarizeNow();
+      if (frames.frames > 0) record.frames = runFrames(frames);
       this.lastRun.value = record;
       void this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)));
     } catch (error) {

@@ -28,6 +28,30 @@ export interface RunRecord {
   pageDecodeTps: number;
   /** Schema v2: what else the figures depend on (browser, adapter, tier, dtype); unknown in runs kept from v1. */
   environment: RunEnvironment;
+  /** The page's frames while the run streamed (absent in records from before it was kept). */
+  frames?: RunFrames;
+}
+
+/** Frame-time summary of a run, from the page's frame loop (its last 5 s on longer runs). */
+export interface RunFrames {
+  fps: number;
+  frameP50Ms: number;
+  frameP95Ms: number;
+  frameP99Ms: number;
+  lateFraction: number;
+  /** null where the browser cannot report long animation frames. */
+  longAnimationFrames: number | null;
+}
+
+export function runFrames(summary: { fps: number; frameMs: { p50: number; p95: number; p99: number }; lateFraction: number; longAnimationFrames: number | null }): RunFrames {
+  return {
+    fps: summary.fps,
+    frameP50Ms: summary.frameMs.p50,
+    frameP95Ms: summary.frameMs.p95,
+    frameP99Ms: summary.frameMs.p99,
+    lateFraction: summary.lateFraction,
+    longAnimationFrames: summary.longAnimationFrames,
+  };
 }
 
 const PREVIEW_CHARS = 120;

@@ -6,6 +6,7 @@ import { councilStore, isFinal, type CouncilStore, type JobView, type PaneStatus
 import { memberStatusText } from '../council-member-status.ts';
 import { memoryText, refusalText } from '../council-preflight.ts';
 import { AuditLogView } from './AuditLogView.tsx';
+import { TextPane } from './TextPane.tsx';
 import './council.css';
 
 const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
@@ -312,9 +313,7 @@ function Pane({ job }: { job: JobView }) {
           {job.status === 'streaming' || job.status === 'done' ? ` · ${job.pieces} tokens` : ''}
         </span>
       </header>
-      <pre class="council-text" data-testid="council-pane-text">
-        {job.text}
-      </pre>
+      <TextPane text={job.text} class="council-text" testId="council-pane-text" label={`${job.label} answer`} />
       {job.error && (
         <p class="council-error" role="alert" data-testid="council-pane-error">
           {job.error}

@@ -1,12 +1,11 @@
 import type { Session } from '../session.ts';
+import { TextPane } from './TextPane.tsx';
 
 export function OutputPane({ session }: { session: Session }) {
   return (
     <section class="panel" aria-labelledby="output-heading">
       <h2 id="output-heading">Output</h2>
-      <pre class="output" data-testid="output" aria-live="off">
-        {session.output.value}
-      </pre>
+      <TextPane text={session.output} class="output" testId="output" label="Model output" />
     </section>
   );
 }

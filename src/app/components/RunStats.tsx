@@ -16,6 +16,13 @@ export function RunStats({ session }: { session: Session }) {
     ['Token gap p50 / p95 / p99', `${formatMs(run.gapP50Ms)} / ${formatMs(run.gapP95Ms)} / ${formatMs(run.gapP99Ms)}`, 'gaps'],
     ['Seen on the page: TTFT, decode', `${formatMs(run.pageTtftMs)}, ${formatTps(run.pageDecodeTps)}`, 'page-timings'],
   ];
+  const frames = run.frames;
+  if (frames) {
+    rows.push(
+      ['Frames: FPS, p50 / p95 / p99', `${frames.fps.toFixed(0)} FPS, ${formatMs(frames.frameP50Ms)} / ${formatMs(frames.frameP95Ms)} / ${formatMs(frames.frameP99Ms)}`, 'frames'],
+      ['Late frames, long animation frames', `${(frames.lateFraction * 100).toFixed(1)} %, ${frames.longAnimationFrames ?? 'not reported'}`, 'late-frames'],
+    );
+  }
   return (
     <section class="panel" aria-labelledby="stats-heading" data-testid="run-stats">
       <h2 id="stats-heading">This run</h2>

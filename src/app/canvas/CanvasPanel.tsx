@@ -1,0 +1,60 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { Visuals } from './visuals.ts';
+import { QUALITY_LABEL, QUALITY_LEVELS, type QualityChoice } from '../quality/quality-rule.ts';
+import './canvas.css';
+
+/** The living canvas, kept in view at the top of the page, with its quality control and lane legend. */
+export function CanvasPanel({ visuals }: { visuals: Visuals }) {
+  const { quality, canvas } = visuals;
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (!canvas || !ref.current) return;
+    canvas.attach(ref.current, quality.level.peek());
+    return () => canvas.detach();
+  }, [canvas]);
+  const level = quality.level.value;
+  useEffect(() => canvas?.setLevel(level), [canvas, level]);
+  const lanes = canvas?.lanes.value ?? [];
+  const choice = quality.choice.value;
+  const fallback = canvas && canvas.stats.renderer === '2d' ? canvas.stats.fallbackReason : null;
+  return (
+    <section class="living-canvas" aria-label="Live token canvas" data-testid="canvas-panel" data-level={level} data-renderer={canvas?.stats.renderer ?? 'off'}>
+      {canvas ? (
+        <canvas ref={ref} class="living-canvas-surface" data-testid="living-canvas" role="img" aria-label="Each token as light in its model's lane; brighter is faster" />
+      ) : (
+        <p class="living-canvas-off" data-testid="canvas-off">
+          Canvas off (<code>canvas=off</code> in the address).
+        </p>
+      )}
+      <div class="living-canvas-bar">
+        <ul class="living-canvas-lanes" data-testid="canvas-lanes">
+          {lanes.map((lane) => (
+            <li key={lane.id} data-testid="canvas-lane" data-lane={lane.id} data-energy={lane.energy.toFixed(2)}>
+              <span class="swatch" style={{ background: lane.color, opacity: 0.35 + 0.65 * lane.energy }} aria-hidden="true" />
+              {lane.label} <span class="hint">{lane.tokensPerSecond.toFixed(0)} tok/s</span>
+            </li>
+          ))}
+        </ul>
+        <label class="living-canvas-quality">
+          Visual quality{' '}
+          <select data-testid="quality-select" value={choice} onChange={(e) => quality.choose(e.currentTarget.value as QualityChoice)}>
+            <option value="auto">Auto ({QUALITY_LABEL[level]})</option>
+            {QUALITY_LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {QUALITY_LABEL[l]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {fallback && (
+        <p class="hint" data-testid="canvas-fallback">
+          Drawing on a plain 2D canvas at Lite: {fallback}.
+        </p>
+      )}
+      <p class="visually-hidden" aria-live="polite" data-testid="quality-announcement" data-seq={quality.announcementSeq.value}>
+        {quality.announcement.value}
+      </p>
+    </section>
+  );
+}

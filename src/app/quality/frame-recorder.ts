@@ -1,0 +1,77 @@
+/**
+ * Records every frame of a measured stretch (the benchmark's UI scenario): the gap since the previous
+ * frame, the time the page's frame-loop work took (text panes, canvas), tokens applied, and long
+ * animation frames, into arrays sized once up front. The frame loop's own summary only covers its
+ * last 5 s; a 30 s scenario needs all of it.
+ */
+import type { FrameLoop } from '../perf/frame-loop.ts';
+import type { FrameRecord } from '../perf/frame-window.ts';
+import type { TokenFeed } from '../perf/token-feed.ts';
+
+export interface RecordedFrames {
+  frames: FrameRecord[];
+  tokens: number;
+  durationMs: number;
+  /** null where the browser cannot report long animation frames. */
+  longAnimationFrames: number | null;
+}
+
+export class FrameRecorder {
+  private readonly at: Float64Array;
+  private readonly delta: Float64Array;
+  private readonly busy: Float64Array;
+  private count = 0;
+  private began = 0;
+  private last: number | null = null;
+  private tokens = 0;
+  private started = 0;
+  private longFrames = 0;
+  private stops: (() => void)[] = [];
+  private observer: PerformanceObserver | null = null;
+
+  constructor(capacity = 8192) {
+    this.at = new Float64Array(capacity);
+    this.delta = new Float64Array(capacity);
+    this.busy = new Float64Array(capacity);
+  }
+
+  start(loop: FrameLoop, feed: TokenFeed): void {
+    this.stop();
+    this.count = 0;
+    this.tokens = 0;
+    this.longFrames = 0;
+    this.last = null;
+    this.started = performance.now();
+    this.stops = [
+      loop.subscribe(() => {
+        this.began = performance.now();
+      }, Number.NEGATIVE_INFINITY),
+      loop.subscribe(({ now }) => {
+        const busy = performance.now() - this.began;
+        if (this.last !== null && this.count < this.at.length) {
+          this.at[this.count] = now;
+          this.delta[this.count] = now - this.last;
+          this.busy[this.count] = busy;
+          this.count++;
+        }
+        this.last = now;
+      }, Number.POSITIVE_INFINITY),
+      feed.subscribe({ tokens: (e) => (this.tokens += e.tokens) }),
+    ];
+    if (typeof PerformanceObserver !== 'undefined' && PerformanceObserver.supportedEntryTypes?.includes('long-animation-frame')) {
+      this.observer = new PerformanceObserver((list) => (this.longFrames += list.getEntries().length));
+      this.observer.observe({ type: 'long-animation-frame' });
+    }
+  }
+
+  stop(): RecordedFrames {
+    for (const stop of this.stops) stop();
+    this.stops = [];
+    const supported = this.observer !== null;
+    this.observer?.disconnect();
+    this.observer = null;
+    const frames: FrameRecord[] = [];
+    for (let i = 0; i < this.count; i++) frames.push({ at: this.at[i]!, deltaMs: this.delta[i]!, busyMs: this.busy[i]! });
+    return { frames, tokens: this.tokens, durationMs: performance.now() - this.started, longAnimationFrames: supported ? this.longFrames : null };
+  }
+}

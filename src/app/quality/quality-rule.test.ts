@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_QUALITY_RULE, chooseQuality, initialQuality, nextQuality, setTierLevel, type QualityState, type VisualQuality } from './quality-rule.ts';
+
+const SLOW = 30;
+const OK = 19;
+const QUIET = 10;
+
+/** Feeds one sample every 500 ms: [p95, count] runs; returns the level after each sample and what was said. */
+function play(start: QualityState, runs: [number, number][], frames = 60) {
+  let state = start;
+  let at = 0;
+  const levels: VisualQuality[] = [];
+  const said: string[] = [];
+  for (const [p95, count] of runs) {
+    for (let i = 0; i < count; i++) {
+      at += 500;
+      const step = nextQuality(state, { at, frames, frameP95Ms: p95 });
+      state = step.state;
+      levels.push(state.level);
+      if (step.announcement) said.push(step.announcement);
+    }
+  }
+  return { state, levels, said, at };
+}
+
+const changes = (levels: VisualQuality[]): VisualQuality[] => levels.filter((l, i) => i === 0 || l !== levels[i - 1]);
+
+describe('nextQuality', () => {
+  const cases: { name: string; start: VisualQuality; runs: [number, number][]; expected: VisualQuality[]; announcements: number }[] = [
+    { name: 'slow for under 5 s changes nothing', start: 'ultra', runs: [[SLOW, 10]], expected: ['ultra'], announcements: 0 },
+    { name: 'slow for 5 s lowers one step', start: 'ultra', runs: [[SLOW, 11]], expected: ['ultra', 'balanced'], announcements: 1 },
+    { name: 'slow for 10 s lowers two steps, one per slow period', start: 'ultra', runs: [[SLOW, 21]], expected: ['ultra', 'balanced', 'lite'], announcements: 2 },
+    { name: 'never below Lite', start: 'ultra', runs: [[SLOW, 60]], expected: ['ultra', 'balanced', 'lite'], announcements: 2 },
+    { name: 'a single fast sample resets the slow clock', start: 'ultra', runs: [[SLOW, 9], [OK, 1], [SLOW, 9]], expected: ['ultra'], announcements: 0 },
+    { name: 'p95 exactly at 20 ms is not slow', start: 'ultra', runs: [[20, 30]], expected: ['ultra'], announcements: 0 },
+    { name: 'raised after 30 s quiet', start: 'ultra', runs: [[SLOW, 11], [QUIET, 61]], expected: ['ultra', 'balanced', 'ultra'], announcements: 2 },
+    { name: 'not raised before the quiet period ends', start: 'ultra', runs: [[SLOW, 11], [QUIET, 59]], expected: ['ultra', 'balanced'], announcements: 1 },
+    { name: 'between the thresholds (18–20 ms) it neither lowers nor raises', start: 'ultra', runs: [[SLOW, 11], [OK, 200]], expected: ['ultra', 'balanced'], announcements: 1 },
+    { name: 'an in-between sample restarts the quiet clock', start: 'ultra', runs: [[SLOW, 11], [QUIET, 50], [OK, 1], [QUIET, 50]], expected: ['ultra', 'balanced'], announcements: 1 },
+    { name: 'never above the tier level', start: 'balanced', runs: [[QUIET, 300]], expected: ['balanced'], announcements: 0 },
+  ];
+  it.each(cases)('$name', ({ start, runs, expected, announcements }) => {
+    const { levels, said } = play(initialQuality(start, 'auto'), runs);
+    expect(changes(levels)).toEqual(expected);
+    expect(said).toHaveLength(announcements);
+  });
+
+  it('does not flap: a raise that does not hold doubles the next quiet period', () => {
+    // slow 5 s → balanced; quiet 30 s → ultra; slow again at once → balanced (relapse); now 60 s of quiet are needed.
+    const first = play(initialQuality('ultra', 'auto'), [[SLOW, 11], [QUIET, 61], [SLOW, 11]]);
+    expect(changes(first.levels)).toEqual(['ultra', 'balanced', 'ultra', 'balanced']);
+    expect(first.state.backoff).toBe(2);
+    const notYet = play(first.state, [[QUIET, 100]]);
+    expect(changes(notYet.levels)).toEqual(['balanced']);
+    const after = play(first.state, [[QUIET, 121]]);
+    expect(changes(after.levels)).toEqual(['balanced', 'ultra']);
+  });
+
+  it('bursts of slow frames shorter than the slow period never lower quality', () => {
+    const pattern: [number, number][] = [];
+    for (let i = 0; i < 40; i++) pattern.push([SLOW, 3], [QUIET, 2]);
+    const { said } = play(initialQuality('ultra', 'auto'), pattern);
+    expect(said).toEqual([]);
+  });
+
+  it('a sample of too few frames says nothing and restarts both clocks', () => {
+    const slow = play(initialQuality('ultra', 'auto'), [[SLOW, 9]]);
+    const gap = nextQuality(slow.state, { at: slow.at + 500, frames: 2, frameP95Ms: 500 });
+    expect(gap.state.level).toBe('ultra');
+    expect(gap.state.slowSince).toBeNull();
+    expect(gap.announcement).toBeNull();
+  });
+
+  it("leaves the user's choice alone", () => {
+    const { levels, said } = play(initialQuality('ultra', 'ultra'), [[SLOW, 100]]);
+    expect(changes(levels)).toEqual(['ultra']);
+    expect(said).toEqual([]);
+  });
+
+  it('the announcement names the new level and the reason', () => {
+    const { said } = play(initialQuality('ultra', 'auto'), [[SLOW, 11]]);
+    expect(said[0]).toMatch(/lowered to Balanced.*20 ms.*5 s/);
+  });
+
+  it('uses the configured thresholds', () => {
+    const config = { ...DEFAULT_QUALITY_RULE, quietForMs: 1000 };
+    let state = initialQuality('ultra', 'auto');
+    state = { ...state, level: 'lite' };
+    let at = 0;
+    const levels: VisualQuality[] = [];
+    for (let i = 0; i < 6; i++) {
+      at += 500;
+      state = nextQuality(state, { at, frames: 60, frameP95Ms: QUIET }, config).state;
+      levels.push(state.level);
+    }
+    expect(changes(levels)).toEqual(['lite', 'balanced', 'ultra']);
+  });
+});
+
+describe('chooseQuality / setTierLevel', () => {
+  it('a chosen level holds; Auto returns to the tier level', () => {
+    const lowered = { ...initialQuality('ultra', 'auto'), level: 'lite' as const };
+    expect(chooseQuality(lowered, 'balanced').state).toMatchObject({ choice: 'balanced', level: 'balanced' });
+    const auto = chooseQuality(lowered, 'auto');
+    expect(auto.state).toMatchObject({ choice: 'auto', level: 'ultra' });
+    expect(auto.announcement).toMatch(/Auto/);
+  });
+
+  it.each([
+    ['auto', 'balanced', 'ultra', 'ultra', true],
+    ['auto', 'ultra', 'ultra', 'ultra', false],
+    ['lite', 'balanced', 'ultra', 'lite', false],
+  ] as const)('choice %s: tier %s → %s gives %s (announced: %s)', (choice, from, to, level, announced) => {
+    const step = setTierLevel(initialQuality(from, choice), to);
+    expect(step.state.level).toBe(level);
+    expect(step.state.tierLevel).toBe(to);
+    expect(step.announcement !== null).toBe(announced);
+  });
+});
