@@ -17,7 +17,7 @@ if (!existsSync(baseline)) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', 'bench/run.ts', '--compare', baseline, '--tolerance', '40%', '--gate', 'ratios', '--out', 'bench-results/ci.json'],
+  ['--import', 'tsx', 'bench/run.ts', '--only', 'models', '--compare', baseline, '--tolerance', '40%', '--gate', 'ratios', '--out', 'bench-results/ci.json'],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
