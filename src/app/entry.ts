@@ -3,10 +3,12 @@
  * workers, no storage, no engine); anything else starts the app.
  */
 import { shareFragmentOf } from '../results/share-link.ts';
+import { startApp } from './main.tsx';
+import { showSharedResult } from './shared-main.tsx';
 
 const fragment = shareFragmentOf(location.hash);
-if (fragment !== null) void import('./shared-main.tsx').then((m) => m.showSharedResult(fragment));
-else void import('./main.tsx');
+if (fragment !== null) void showSharedResult(fragment);
+else startApp();
 
 // A share link pasted into the address bar of an open page changes only the hash: open it afresh.
 window.addEventListener('hashchange', () => {

@@ -11,36 +11,39 @@ import { ENGINE_DTYPE } from './model-spec.ts';
 import { createVisuals } from './canvas/visuals.ts';
 import './styles.css';
 
-const hardware = new HardwareStore();
-const pwa = new PwaController();
-const storage = new StorageStore(pwa);
-const session = new Session(__APP_VERSION__, {
-  // Offline, a model that was never stored is refused as "needs a download" before any other check.
-  preflight: async (model) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model),
-  environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
-});
-const visuals = createVisuals(hardware);
-render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} />, document.getElementById('app')!);
-pwa.start();
-frameLoop.start();
-// Late frames are judged against the tier's frame-rate target (30 FPS on Low, 60 above).
-effect(() => {
-  frameLoop.targetFps = hardware.profile.value?.profile.frames.targetFps ?? 60;
-});
-effect(() => {
-  const models = session.available.value;
-  untracked(() => storage.setModels(models));
-});
-// A load that just finished may have stored files: the storage panel shows them.
-effect(() => {
-  if (session.load.value.status === 'ready') untracked(() => void storage.refresh());
-});
-// Detection is quick (a few navigator reads and one adapter request): the card's facts show at once.
-void hardware.detect();
-effect(() => void hardware.loadShapes(session.available.value));
-void session.init().then(() => {
-  document.documentElement.setAttribute('data-ready', 'true');
-  // Calibration takes seconds of every core: only once the page is up and no model is loading or generating.
-  const busy = computed(() => session.generating.value || session.load.value.status === 'loading');
-  void hardware.calibrateWhenIdle(busy);
-});
+/** Starts the app: its stores, workers, service worker and frame loop. */
+export function startApp(): void {
+  const hardware = new HardwareStore();
+  const pwa = new PwaController();
+  const storage = new StorageStore(pwa);
+  const session = new Session(__APP_VERSION__, {
+    // Offline, a model that was never stored is refused as "needs a download" before any other check.
+    preflight: async (model) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model),
+    environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
+  });
+  const visuals = createVisuals(hardware);
+  render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} />, document.getElementById('app')!);
+  pwa.start();
+  frameLoop.start();
+  // Late frames are judged against the tier's frame-rate target (30 FPS on Low, 60 above).
+  effect(() => {
+    frameLoop.targetFps = hardware.profile.value?.profile.frames.targetFps ?? 60;
+  });
+  effect(() => {
+    const models = session.available.value;
+    untracked(() => storage.setModels(models));
+  });
+  // A load that just finished may have stored files: the storage panel shows them.
+  effect(() => {
+    if (session.load.value.status === 'ready') untracked(() => void storage.refresh());
+  });
+  // Detection is quick (a few navigator reads and one adapter request): the card's facts show at once.
+  void hardware.detect();
+  effect(() => void hardware.loadShapes(session.available.value));
+  void session.init().then(() => {
+    document.documentElement.setAttribute('data-ready', 'true');
+    // Calibration takes seconds of every core: only once the page is up and no model is loading or generating.
+    const busy = computed(() => session.generating.value || session.load.value.status === 'loading');
+    void hardware.calibrateWhenIdle(busy);
+  });
+}
