@@ -13,6 +13,10 @@ import { UpdateNotice } from './components/UpdateNotice.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import type { PwaController } from './pwa.ts';
 import type { StorageStore } from './storage.ts';
+import type { Monitor } from './monitor/monitor.ts';
+import { StatsOverlay } from './components/StatsOverlay.tsx';
+import { AlertsBar } from './components/AlertsBar.tsx';
+import { LiveCharts } from './components/LiveCharts.tsx';
 
 /** The service worker's side of the page (src/app/pwa.ts, src/app/storage.ts). */
 export interface OfflineParts {
@@ -20,7 +24,7 @@ export interface OfflineParts {
   storage: StorageStore;
 }
 
-export function App({ session, hardware, version, offline }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts }) {
+export function App({ session, hardware, version, offline, monitor }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; monitor?: Monitor }) {
   return (
     <>
       <header class="app-header">
@@ -30,6 +34,7 @@ export function App({ session, hardware, version, offline }: { session: Session;
       <main>
         {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
         <Banners session={session} />
+        {monitor && <AlertsBar monitor={monitor} />}
         <DeviceCard session={session} hardware={hardware} version={version} />
         <ModelControls session={session} />
         <PromptBox session={session} />
@@ -37,9 +42,11 @@ export function App({ session, hardware, version, offline }: { session: Session;
         <OutputPane session={session} />
         <RunStats session={session} />
         <CouncilPanel session={session} hardware={hardware} />
+        {monitor && <LiveCharts monitor={monitor} />}
         <HistoryList session={session} />
         {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
       </main>
+      {monitor && <StatsOverlay monitor={monitor} />}
     </>
   );
 }

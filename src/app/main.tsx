@@ -6,6 +6,7 @@ import { Session } from './session.ts';
 import { PwaController } from './pwa.ts';
 import { StorageStore } from './storage.ts';
 import { frameLoop } from './perf/frame-loop.ts';
+import { pageMonitor } from './monitor/page-monitor.ts';
 import './styles.css';
 
 const hardware = new HardwareStore();
@@ -15,9 +16,12 @@ const session = new Session(__APP_VERSION__, {
   // Offline, a model that was never stored is refused as "needs a download" before any other check.
   preflight: async (model) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model),
 });
-render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} />, document.getElementById('app')!);
+// Stats overlay, live charts and alerts (src/app/monitor).
+const monitor = pageMonitor(hardware, session);
+render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} monitor={monitor} />, document.getElementById('app')!);
 pwa.start();
 frameLoop.start();
+monitor.start();
 // Late frames are judged against the tier's frame-rate target (30 FPS on Low, 60 above).
 effect(() => {
   frameLoop.targetFps = hardware.profile.value?.profile.frames.targetFps ?? 60;

@@ -70,6 +70,8 @@ export class Session {
   readonly history = signal<RunRecord[]>([]);
   readonly error = signal<string | null>(null);
   readonly notice = signal<string | null>(null);
+  /** Loads and generations the engine failed, counted for the monitor's "repeated engine failures" alert. */
+  readonly engineFailures = signal(0);
 
   readonly models = computed(() =>
     CATALOG.map((model) => ({ ...model, generated: this.available.value.some((m) => m.id === model.id) })),
@@ -137,6 +139,7 @@ export class Session {
       batch(() => {
         this.load.value = { status: 'failed', modelId };
         this.error.value = toEngineError(error).message;
+        this.engineFailures.value++;
       });
       return false;
     }
@@ -185,6 +188,7 @@ export class Session {
       });
       const stream = { lane: 'session', label: state.info.modelId, streamId: `session-${Date.now()}` };
       let position = 0;
+      tokenFeed.stream({ ...stream, kind: 'start', at: performance.now() });
       const generation = await this.engine.generate(
         { prompt, maxNewTokens: this.maxNewTokens.value },
         (token) => {
@@ -205,7 +209,10 @@ export class Session {
       this.lastRun.value = record;
       void this.persist(record);
     } catch (error) {
-      this.error.value = toEngineError(error).message;
+      const engineError = toEngineError(error);
+      this.error.value = engineError.message;
+      // A busy engine or an over-long prompt is the request's fault, not the engine's.
+      if (engineError.code !== 'busy' && engineError.code !== 'prompt-too-long') this.engineFailures.value++;
       if (this.load.value.status === 'ready' && /crashed/.test(this.error.value)) this.load.value = { status: 'idle' };
     } finally {
       this.abortController = null;
