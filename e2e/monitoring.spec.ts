@@ -1,0 +1,104 @@
+import { expect, generate, openApp, test } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+
+/** The number at the start of an overlay cell ("12.3 tok/s" → 12.3; "—" → NaN). */
+async function overlayNumber(page: Page, id: string): Promise<number> {
+  const text = await page.getByTestId(`overlay-${id}`).innerText();
+  return Number.parseFloat(text);
+}
+
+/** Alerts the page wrote to the audit log (IndexedDB `wirthforge-audit`). */
+function auditedAlerts(page: Page): Promise<{ kind: string; message: string; data?: Record<string, unknown> }[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('wirthforge-audit');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('events')) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const request = db.transaction('events').objectStore('events').getAll();
+          request.onsuccess = () => {
+            db.close();
+            resolve((request.result as { kind: string; message: string; data?: Record<string, unknown> }[]).filter((e) => e.kind === 'alert'));
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}
+
+test('the stats overlay shows live, plausible values while wf-tiny streams, and stays open across a reload', async ({ page }) => {
+  await openApp(page);
+  await expect(page.getByTestId('stats-overlay')).toHaveCount(0);
+  await page.keyboard.press('F2');
+  const overlay = page.getByTestId('stats-overlay');
+  await expect(overlay).toBeVisible();
+  await expect(page.getByTestId('stats-overlay-toggle')).toHaveAttribute('aria-pressed', 'true');
+
+  // The FPS figure is published every half second from the frame loop.
+  await expect.poll(() => overlayNumber(page, 'fps')).toBeGreaterThan(1);
+  const fps = await overlayNumber(page, 'fps');
+  expect(fps).toBeLessThan(240);
+  await expect(page.getByTestId('overlay-frame-ms')).toHaveText(/ms \/ .* ms \/ .* ms/);
+  await expect(page.getByTestId('overlay-ua-memory')).not.toBeEmpty();
+  await expect(page.getByTestId('overlay-js-heap')).toHaveText(/B of .*B/);
+
+  // wf-tiny on the software WebGPU adapter makes ~15 tokens/s: 2000 tokens stream for minutes.
+  await generate(page, { prompt: 'a', maxTokens: 2000, device: 'webgpu' });
+  await expect.poll(() => overlayNumber(page, 'tps-session'), { timeout: 90_000 }).toBeGreaterThan(0);
+  await expect.poll(() => overlayNumber(page, 'tps-combined')).toBeGreaterThan(0);
+  await expect.poll(() => overlayNumber(page, 'event-rate')).toBeGreaterThan(0);
+  await page.getByTestId('stop-button').click();
+  await expect(page.getByTestId('stat-finish-reason')).toHaveText('stopped');
+
+  // After the run: its time to first token and its completion time.
+  await expect(page.getByTestId('overlay-ttft')).toHaveText(/\d.* \/ \d/);
+  await expect(page.getByTestId('overlay-completion')).toHaveText(/single model/);
+  // Once nothing streams, the rate falls back to zero (a 2 s window).
+  await expect.poll(() => overlayNumber(page, 'tps-session'), { timeout: 10_000 }).toBe(0);
+
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('stats-overlay')).toBeVisible();
+  await page.getByTestId('stats-overlay-toggle').click();
+  await expect(page.getByTestId('stats-overlay')).toHaveCount(0);
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('stats-overlay')).toHaveCount(0);
+});
+
+test('live charts draw tokens/s, latency and frame time with uPlot', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('charts-toggle').click();
+  for (const key of ['tps', 'latency', 'frames']) {
+    await expect(page.getByTestId(`chart-${key}`).locator('canvas')).toBeVisible();
+  }
+  await expect(page.getByTestId('chart-tps')).toContainText('target per model');
+  await expect(page.getByTestId('chart-frames')).toContainText('target frame time');
+});
+
+test('slow frames raise a quiet alert that names its mitigation and lands in the audit log', async ({ page }) => {
+  await openApp(page);
+  const alerts = page.getByRole('region', { name: 'Alerts' });
+  await expect(alerts).toHaveAttribute('aria-live', 'polite');
+  // Test stand-in for a page that cannot keep up: every frame busy-waits 70 ms for 4 s (≤ 14 FPS).
+  await page.evaluate(() => (window as unknown as { __wirthforge: { monitor: { debugSlowFrames(busyMs: number, forMs: number): void } } }).__wirthforge.monitor.debugSlowFrames(70, 4000));
+  const alert = page.getByTestId('alert-fps-low');
+  await expect(alert).toHaveCount(1);
+  await expect(alert).toContainText('Frame rate low');
+  await expect(alert).toContainText('Mitigation: visual quality lowered');
+  await expect.poll(async () => (await auditedAlerts(page)).filter((e) => e.data?.['rule'] === 'fps-low').length).toBe(1);
+  const [logged] = (await auditedAlerts(page)).filter((e) => e.data?.['rule'] === 'fps-low');
+  expect(logged!.message).toMatch(/Mitigation: visual quality lowered/);
+  expect(logged!.data?.['mitigation']).toContain('lower-quality');
+  // The slump lasted 4 s: one alert, not one per sample.
+  await page.waitForTimeout(5000);
+  await expect(page.getByTestId('alert-fps-low')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Dismiss alert: Frame rate low' }).click();
+  await expect(page.getByTestId('alert-fps-low')).toHaveCount(0);
+});
