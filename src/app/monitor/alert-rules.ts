@@ -55,7 +55,8 @@ export interface FpsRuleConfig {
 
 /** DESIGN.md: FPS < 50 for > 1 s. A tier whose floor is lower (Low aims at 30 FPS) alerts at its floor. */
 export function fpsRuleConfig(tierFloorFps: number | null): FpsRuleConfig {
-  return { belowFps: Math.min(50, tierFloorFps ?? 50), forMs: 1000, rearmAfterMs: 2000 };
+  // Re-armed after 5 s of good frames: a page that stutters on and off gets one alert per bad spell.
+  return { belowFps: Math.min(50, tierFloorFps ?? 50), forMs: 1000, rearmAfterMs: 5000 };
 }
 
 export interface FpsRuleState {
