@@ -154,6 +154,7 @@ export class Monitor {
   private councilFirstTokenMs: number | null = null;
   private alertSeq = 0;
   private started = false;
+  private readonly now: () => number;
 
   constructor(
     private readonly deps: {
@@ -164,8 +165,11 @@ export class Monitor {
       /** The tier's profile once known (null before detection). */
       profile: ReadonlySignal<TierProfile | null>;
       audit: AuditSink;
+      /** The page's clock (performance.now()); the frame loop's timestamps are on the same one. */
+      now?: () => number;
     },
   ) {
+    this.now = deps.now ?? (() => performance.now());
     const preferences = readPreferences();
     this.overlayOpen = signal(preferences.overlayOpen);
     this.chartsOpen = signal(preferences.chartsOpen);
@@ -194,7 +198,7 @@ export class Monitor {
     let failuresSeen = session.engineFailures.peek();
     effect(() => {
       const failures = session.engineFailures.value;
-      for (; failuresSeen < failures; failuresSeen++) this.pendingFailures.push(performance.now());
+      for (; failuresSeen < failures; failuresSeen++) this.pendingFailures.push(this.now());
     });
     effect(() => this.watchTurns(council.turns.value));
     effect(() => {
@@ -228,7 +232,7 @@ export class Monitor {
    * inside every frame for `forMs`, so FPS really drops and the real rule sees it.
    */
   debugSlowFrames(busyMs: number, forMs: number): void {
-    const until = performance.now() + forMs;
+    const until = this.now() + forMs;
     const unsubscribe = this.deps.frameLoop.subscribe(({ now }) => {
       if (now > until) {
         unsubscribe();
@@ -381,7 +385,7 @@ export class Monitor {
 
   /** Council turns: timed from the page's first sight of the accepted turn until every job is final. */
   private watchTurns(turns: TurnView[]): void {
-    const now = performance.now();
+    const now = this.now();
     for (const turn of turns) {
       if (!this.turnSeen.has(turn.turnId)) this.turnSeen.set(turn.turnId, now);
       for (const job of turn.jobs) {
