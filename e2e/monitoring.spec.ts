@@ -58,11 +58,14 @@ test('the stats overlay shows live, plausible values while wf-tiny streams, and 
   await page.getByTestId('stop-button').click();
   await expect(page.getByTestId('stat-finish-reason')).toHaveText('stopped');
 
-  // After the run: its time to first token and its completion time.
-  await expect(page.getByTestId('overlay-ttft')).toHaveText(/\d.* \/ \d/);
-  await expect(page.getByTestId('overlay-completion')).toHaveText(/single model/);
   // Once nothing streams, the rate falls back to zero (a 2 s window).
   await expect.poll(() => overlayNumber(page, 'tps-session'), { timeout: 10_000 }).toBe(0);
+  // A stopped run is no completed prompt; a short run to its end is: its TTFT and completion time show.
+  await expect(page.getByTestId('overlay-completion')).toHaveText('—');
+  await generate(page, { prompt: 'q', maxTokens: 8 });
+  await expect(page.getByTestId('output')).toHaveText('rstuvwxy');
+  await expect(page.getByTestId('overlay-completion')).toHaveText(/\d.*s \(single model\)/);
+  await expect(page.getByTestId('overlay-ttft')).toHaveText(/^\d.*ms \/ \d.*ms$/);
 
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');

@@ -40,12 +40,13 @@ function setup(profile: TierProfile = TIER_PROFILES.mid) {
   const tokenFeed = new TokenFeed();
   const turns = signal<TurnView[]>([]);
   const engineFailures = signal(0);
+  const lastRun = signal<{ pageTtftMs: number; ttftMs: number; finishReason: string } | null>(null);
   const logged: AuditEvent[] = [];
   const snapshot: SchedulerSnapshot | null = null;
   const monitor = new Monitor({
     frameLoop,
     tokenFeed,
-    session: { lastRun: signal(null), engineFailures },
+    session: { lastRun, engineFailures },
     council: { turns, running: signal(false), snapshot: () => Promise.resolve(snapshot) },
     profile: signal(profile),
     audit: { append: (event) => logged.push(event) },
@@ -53,7 +54,7 @@ function setup(profile: TierProfile = TIER_PROFILES.mid) {
   });
   frameLoop.start();
   monitor.start();
-  return { clock, tokenFeed, turns, engineFailures, logged, monitor };
+  return { clock, tokenFeed, turns, engineFailures, lastRun, logged, monitor };
 }
 
 describe('Monitor', () => {
@@ -102,6 +103,30 @@ describe('Monitor', () => {
     expect(monitor.stats.value.lastCompletion).toEqual({ source: 'council', ms: 6600 });
     expect(logged.map((e) => e.data?.['rule'])).toEqual(['slow-prompt']);
     expect(logged[0]!.message).toMatch(/A council turn took 6\.6 s, over 5 s\./);
+  });
+
+  it('times a single-model prompt from its stream start to its end, once its record says it completed', () => {
+    const { clock, tokenFeed, lastRun, monitor, logged } = setup();
+    const run = (streamId: string, finishReason: string): void => {
+      const stream = { lane: 'session', label: 'wf-tiny', streamId };
+      tokenFeed.stream({ ...stream, kind: 'start', at: clock.now() });
+      clock.frames(20, 10);
+      tokenFeed.tokens({ ...stream, text: 'b', position: 0, tokens: 1, at: clock.now() });
+      clock.frames(580, 10);
+      tokenFeed.stream({ ...stream, kind: 'end', at: clock.now() });
+      lastRun.value = { pageTtftMs: 200, ttftMs: 190, finishReason };
+      clock.frames(60, 10);
+    };
+    run('stopped', 'aborted');
+    expect(monitor.stats.value.lastCompletion).toBeNull();
+    expect(logged).toEqual([]);
+    run('complete', 'length');
+    expect(monitor.stats.value.lastCompletion).toEqual({ source: 'session', ms: 6000 });
+    expect(monitor.stats.value.sessionTtft).toEqual({ pageMs: 200, engineMs: 190 });
+    expect(logged.map((e) => e.message)).toEqual([expect.stringMatching(/^A single-model prompt took 6\.0 s, over 5 s\./)]);
+    const latency = monitor.charts.latency.columns();
+    expect(latency[1].filter((v) => v !== null)).toEqual([200]);
+    expect(latency[2].filter((v) => v !== null)).toEqual([6000]);
   });
 
   it('counts failed council jobs and single-model failures as engine failures: two in a minute alert once', () => {

@@ -35,7 +35,7 @@ import { FrameIntervals, RingSeries } from './series.ts';
 
 /** What the monitor needs from the session (src/app/session.ts). */
 export interface MonitoredSession {
-  lastRun: ReadonlySignal<{ pageTtftMs: number; ttftMs: number } | null>;
+  lastRun: ReadonlySignal<{ pageTtftMs: number; ttftMs: number; finishReason: string } | null>;
   engineFailures: ReadonlySignal<number>;
 }
 
@@ -142,6 +142,8 @@ export class Monitor {
   private pendingFailures: number[] = [];
   private promptRules: Record<'session' | 'council', PromptRuleState> = { session: PROMPT_RULE_START, council: PROMPT_RULE_START };
   private sessionStarts = new Map<string, number>();
+  /** The single-model stream that just ended, until its run record tells how it finished. */
+  private sessionEnd: { completionMs: number; ttftMs: number | null; at: number } | null = null;
   private streamFirstToken = new Map<string, number>();
   private turnSeen = new Map<string, number>();
   private turnJudged = new Set<string>();
@@ -191,7 +193,10 @@ export class Monitor {
         this.eventsThisFrame++;
         this.eventRate.add(event.at, 1);
         if (event.lane !== 'session') return;
-        if (event.kind === 'start') this.sessionStarts.set(event.streamId, event.at);
+        if (event.kind === 'start') {
+          this.sessionStarts.set(event.streamId, event.at);
+          this.sessionEnd = null;
+        }
         else this.sessionEnded(event.streamId, event.at);
       },
     });
@@ -201,6 +206,13 @@ export class Monitor {
       for (; failuresSeen < failures; failuresSeen++) this.pendingFailures.push(this.now());
     });
     effect(() => this.watchTurns(council.turns.value));
+    effect(() => {
+      const run = session.lastRun.value;
+      const end = this.sessionEnd;
+      this.sessionEnd = null;
+      // A stopped run did not complete: its time says nothing about how slow prompts are.
+      if (run && end && run.finishReason !== 'aborted') this.promptCompleted('session', end.completionMs, end.ttftMs, end.at);
+    });
     effect(() => {
       const preferences: MonitorPreferences = { overlayOpen: this.overlayOpen.value, chartsOpen: this.chartsOpen.value };
       try {
@@ -380,10 +392,13 @@ export class Monitor {
     const first = this.streamFirstToken.get(streamId);
     this.streamFirstToken.delete(streamId);
     if (start === undefined) return;
-    this.promptCompleted('session', at - start, first === undefined ? null : first - start, at);
+    this.sessionEnd = { completionMs: at - start, ttftMs: first === undefined ? null : first - start, at };
   }
 
-  /** Council turns: timed from the page's first sight of the accepted turn until every job is final. */
+  /**
+   * Council turns: timed from the page's first sight of the accepted turn until every job is final.
+   * Only turns whose jobs all completed count as prompts (a cancelled or failed one is no measure).
+   */
   private watchTurns(turns: TurnView[]): void {
     const now = this.now();
     for (const turn of turns) {
@@ -401,7 +416,7 @@ export class Monitor {
       for (const job of turn.jobs) this.streamFirstToken.delete(job.jobId);
       const firstToken = firsts.length === 0 ? null : Math.min(...firsts) - seen;
       if (firstToken !== null) this.councilFirstTokenMs = firstToken;
-      this.promptCompleted('council', now - seen, firstToken, now);
+      if (turn.jobs.every((j) => j.status === 'done')) this.promptCompleted('council', now - seen, firstToken, now);
     }
     // The council keeps its last few turns: forget the ones it no longer shows.
     const shown = new Set(turns.map((t) => t.turnId));
