@@ -28,7 +28,7 @@ export interface Alert {
 
 export const MITIGATION_WORDS: Record<Mitigation, string> = {
   'lower-quality': 'visual quality lowered',
-  'shrink-council': 'council shrunk by one member (the scheduler, after 5 s of slow frames)',
+  'shrink-council': "the council runs one member fewer if frames stay slow for 5 s (the scheduler's adaptation)",
   'defer-loads': 'new model loads deferred',
   'restart-member': 'failed council member restarted (removed after repeated failures)',
   none: 'none automatic: reported only',
