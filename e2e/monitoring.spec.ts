@@ -77,6 +77,22 @@ test('the stats overlay shows live, plausible values while wf-tiny streams, and 
   await expect(page.getByTestId('stats-overlay')).toHaveCount(0);
 });
 
+test('the overlay shows each council member\'s tokens/s, the queue and the model ledger', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('stats-overlay-toggle').click();
+  await expect(page.getByTestId('overlay-queue')).toHaveText('no council yet');
+  const panel = page.getByTestId('council-panel');
+  // The default council: two simulated members (the named stand-ins for models), ~33 and ~8 tokens/s.
+  await panel.getByTestId('council-max-tokens').fill('300');
+  await panel.getByTestId('council-run').click();
+  await expect.poll(() => overlayNumber(page, 'tps-1-sim-fast'), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect.poll(() => overlayNumber(page, 'tps-combined')).toBeGreaterThan(0);
+  await expect(page.getByTestId('overlay-queue')).toHaveText(/\d+ \/ \d+ queued, [1-9]\d* running/);
+  await expect(page.getByTestId('overlay-ledger')).toHaveText(/B of .*B \(\d+ %\)/);
+  await panel.getByTestId('council-stop').click();
+  await expect(page.getByTestId('overlay-queue')).toHaveText(/0 \/ \d+ queued, 0 running/);
+});
+
 test('live charts draw tokens/s, latency and frame time with uPlot', async ({ page }) => {
   await openApp(page);
   await page.getByTestId('charts-toggle').click();
