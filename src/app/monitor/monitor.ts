@@ -196,8 +196,7 @@ export class Monitor {
         if (event.kind === 'start') {
           this.sessionStarts.set(event.streamId, event.at);
           this.sessionEnd = null;
-        }
-        else this.sessionEnded(event.streamId, event.at);
+        } else this.sessionEnded(event.streamId, event.at);
       },
     });
     let failuresSeen = session.engineFailures.peek();
@@ -232,7 +231,7 @@ export class Monitor {
   }
 
   dismissAlert(id: number): void {
-    this.alerts.value = this.alerts.value.filter((a) => a.id !== id);
+    this.alerts.value = this.alerts.peek().filter((a) => a.id !== id);
   }
 
   dismissAllAlerts(): void {
@@ -440,7 +439,8 @@ export class Monitor {
 
   private raise(rule: AlertRule, at: number, message: string, value: number, threshold: number, mitigations: Mitigation[]): void {
     const alert: AlertView = { id: ++this.alertSeq, rule, at, message, value, threshold, mitigations };
-    this.alerts.value = [alert, ...this.alerts.value].slice(0, ALERTS_KEPT);
+    // peek: an alert raised inside an effect (a council turn, a run record) must not subscribe it to the list.
+    this.alerts.value = [alert, ...this.alerts.peek()].slice(0, ALERTS_KEPT);
     this.deps.audit.append({
       seq: alert.id,
       atMs: at,
