@@ -17,6 +17,10 @@ import type { PwaController } from './pwa.ts';
 import type { StorageStore } from './storage.ts';
 import { CanvasPanel } from './canvas/CanvasPanel.tsx';
 import type { Visuals } from './canvas/visuals.ts';
+import type { Monitor } from './monitor/monitor.ts';
+import { StatsOverlay } from './components/StatsOverlay.tsx';
+import { AlertsBar } from './components/AlertsBar.tsx';
+import { LiveCharts } from './components/LiveCharts.tsx';
 
 /** The service worker's side of the page (src/app/pwa.ts, src/app/storage.ts). */
 export interface OfflineParts {
@@ -24,7 +28,7 @@ export interface OfflineParts {
   storage: StorageStore;
 }
 
-export function App({ session, hardware, version, offline, visuals }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals }) {
+export function App({ session, hardware, version, offline, visuals, monitor }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals; monitor?: Monitor }) {
   return (
     <>
       <header class="app-header">
@@ -35,6 +39,7 @@ export function App({ session, hardware, version, offline, visuals }: { session:
         {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
         {visuals && <CanvasPanel visuals={visuals} />}
         <Banners session={session} />
+        {monitor && <AlertsBar monitor={monitor} />}
         <DeviceCard session={session} hardware={hardware} version={version} />
         <ModelControls session={session} />
         <PromptBox session={session} />
@@ -42,11 +47,13 @@ export function App({ session, hardware, version, offline, visuals }: { session:
         <OutputPane session={session} />
         <RunStats session={session} />
         <CouncilPanel session={session} hardware={hardware} />
+        {monitor && <LiveCharts monitor={monitor} />}
         <HistoryList session={session} />
         <ResultsPanel session={session} hardware={hardware} version={version} />
         <BaselinePanel session={session} />
         {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
       </main>
+      {monitor && <StatsOverlay monitor={monitor} />}
     </>
   );
 }

@@ -9,6 +9,7 @@ import { frameLoop } from './perf/frame-loop.ts';
 import { environmentFromReport } from '../metrics/environment-from-report.ts';
 import { ENGINE_DTYPE } from './model-spec.ts';
 import { createVisuals } from './canvas/visuals.ts';
+import { pageMonitor } from './monitor/page-monitor.ts';
 import './styles.css';
 
 /** Starts the app: its stores, workers, service worker and frame loop. */
@@ -22,9 +23,12 @@ export function startApp(): void {
     environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
   });
   const visuals = createVisuals(hardware);
-  render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} />, document.getElementById('app')!);
+  // Stats overlay, live charts and alerts (src/app/monitor).
+  const monitor = pageMonitor(hardware, session);
+  render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} />, document.getElementById('app')!);
   pwa.start();
   frameLoop.start();
+  monitor.start();
   // Late frames are judged against the tier's frame-rate target (30 FPS on Low, 60 above).
   effect(() => {
     frameLoop.targetFps = hardware.profile.value?.profile.frames.targetFps ?? 60;

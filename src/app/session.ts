@@ -79,6 +79,8 @@ export class Session {
   readonly history = signal<RunRecord[]>([]);
   readonly error = signal<string | null>(null);
   readonly notice = signal<string | null>(null);
+  /** Loads and generations the engine failed, counted for the monitor's "repeated engine failures" alert. */
+  readonly engineFailures = signal(0);
 
   /** Hub models web-llm has stored on this device (they load offline). */
   readonly storedHub = signal<ReadonlySet<string>>(new Set());
@@ -163,6 +165,7 @@ export class Session {
       batch(() => {
         this.load.value = { status: 'failed', modelId };
         this.error.value = toEngineError(error).message;
+        this.engineFailures.value++;
       });
       return false;
     }
@@ -213,6 +216,7 @@ export class Session {
       });
       const stream = { lane: 'session', label: state.info.modelId, streamId: `session-${Date.now()}` };
       let position = 0;
+      tokenFeed.stream({ ...stream, kind: 'start', at: performance.now() });
       const generation = await this.engine.generate(
         { prompt, maxNewTokens: this.maxNewTokens.value },
         (token) => {
@@ -238,6 +242,8 @@ export class Session {
     } catch (error) {
       const failure = toEngineError(error);
       this.error.value = failure.message;
+      // A busy engine or an over-long prompt is the request's fault, not the engine's.
+      if (failure.code !== 'busy' && failure.code !== 'prompt-too-long') this.engineFailures.value++;
       if (this.load.value.status === 'ready' && isEngineLost(failure)) this.load.value = { status: 'idle' };
     } finally {
       this.abortController = null;

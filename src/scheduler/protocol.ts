@@ -146,7 +146,9 @@ export type AuditKind =
   | 'watchdog'
   | 'retry'
   | 'fail'
-  | 'cancel';
+  | 'cancel'
+  /** Written by the page's monitor (src/app/monitor), not the scheduler: an alert and its mitigation. */
+  | 'alert';
 
 /** Every decision the scheduler takes, as it takes it: for the audit log and, where `notice`, the user. */
 export interface AuditEvent {

@@ -21,6 +21,7 @@ const KIND_LABELS = {
   retry: 'retry',
   fail: 'fail',
   cancel: 'cancel',
+  alert: 'alert (page health)',
 } satisfies Record<AuditKind, string>;
 
 const KINDS = Object.keys(KIND_LABELS) as AuditKind[];

@@ -1,0 +1,28 @@
+/**
+ * Wires the page's monitor to the page's parts: the frame loop, the token feed, the single-model
+ * session, the council, the tier's profile and the audit log (alerts are written to the same
+ * IndexedDB log as the scheduler's decisions). Also installs the clearly named debug handle
+ * `window.__wirthforge.monitor` (end-to-end tests use its `debugSlowFrames`).
+ */
+import { computed } from '@preact/signals';
+import { AuditLog } from '../../scheduler/audit-log.ts';
+import { councilStore } from '../council.ts';
+import type { HardwareStore } from '../hardware.ts';
+import type { Session } from '../session.ts';
+import { frameLoop } from '../perf/frame-loop.ts';
+import { tokenFeed } from '../perf/token-feed.ts';
+import { Monitor } from './monitor.ts';
+
+export function pageMonitor(hardware: HardwareStore, session: Session): Monitor {
+  const monitor = new Monitor({
+    frameLoop,
+    tokenFeed,
+    session,
+    council: councilStore(hardware, session.available),
+    profile: computed(() => hardware.profile.value?.profile ?? null),
+    audit: new AuditLog(`page-${Date.now().toString(36)}`),
+  });
+  const w = globalThis as { __wirthforge?: Record<string, unknown> };
+  w.__wirthforge = { ...w.__wirthforge, monitor };
+  return monitor;
+}
