@@ -11,6 +11,8 @@ import { HistoryList } from './components/HistoryList.tsx';
 import { CouncilPanel } from './components/CouncilPanel.tsx';
 import { UpdateNotice } from './components/UpdateNotice.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
+import { BenchView } from './components/BenchView.tsx';
+import type { BenchStore } from '../scenarios/bench-store.ts';
 import type { PwaController } from './pwa.ts';
 import type { StorageStore } from './storage.ts';
 
@@ -20,7 +22,7 @@ export interface OfflineParts {
   storage: StorageStore;
 }
 
-export function App({ session, hardware, version, offline }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts }) {
+export function App({ session, hardware, version, offline, bench }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; bench?: BenchStore }) {
   return (
     <>
       <header class="app-header">
@@ -38,6 +40,7 @@ export function App({ session, hardware, version, offline }: { session: Session;
         <RunStats session={session} />
         <CouncilPanel session={session} hardware={hardware} />
         <HistoryList session={session} />
+        {bench && <BenchView bench={bench} />}
         {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
       </main>
     </>

@@ -6,6 +6,7 @@ import { Session } from './session.ts';
 import { PwaController } from './pwa.ts';
 import { StorageStore } from './storage.ts';
 import { frameLoop } from './perf/frame-loop.ts';
+import { BenchStore } from '../scenarios/bench-store.ts';
 import './styles.css';
 
 const hardware = new HardwareStore();
@@ -15,7 +16,8 @@ const session = new Session(__APP_VERSION__, {
   // Offline, a model that was never stored is refused as "needs a download" before any other check.
   preflight: async (model) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model),
 });
-render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} />, document.getElementById('app')!);
+const bench = new BenchStore(hardware, session, __APP_VERSION__);
+render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} bench={bench} />, document.getElementById('app')!);
 pwa.start();
 frameLoop.start();
 // Late frames are judged against the tier's frame-rate target (30 FPS on Low, 60 above).
@@ -33,9 +35,10 @@ effect(() => {
 // Detection is quick (a few navigator reads and one adapter request): the card's facts show at once.
 void hardware.detect();
 effect(() => void hardware.loadShapes(session.available.value));
+void bench.init();
 void session.init().then(() => {
   document.documentElement.setAttribute('data-ready', 'true');
   // Calibration takes seconds of every core: only once the page is up and no model is loading or generating.
-  const busy = computed(() => session.generating.value || session.load.value.status === 'loading');
+  const busy = computed(() => session.generating.value || session.load.value.status === 'loading' || bench.running.value);
   void hardware.calibrateWhenIdle(busy);
 });
