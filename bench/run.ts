@@ -5,6 +5,8 @@
  *   app ÷ bare transformers.js page · browser WASM ÷ native Node · WebGPU ÷ WASM.
  * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
  * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run).
+ * --scenarios [quick|standard|full] runs the load scenarios from the app's Bench view instead
+ * (bench/scenarios.ts); the default run does not include them.
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +16,7 @@ import { NativeRunner } from './native.ts';
 import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
 import { planFor, type BenchPlan } from './plan.ts';
 import { generateModels } from '../scripts/models/generate.ts';
+import { runScenarioBench, scenarioSettingArg } from './scenarios.ts';
 
 interface Series {
   ttftMs: number[];
@@ -122,11 +125,12 @@ async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const scenarios = scenarioSettingArg(process.argv.slice(2));
   const plan = planFor(args.full ? 'full' : 'quick', args.runs);
   const distDir = resolve(args.dist);
   const modelsDir = join(distDir, 'models');
   if (!existsSync(join(distDir, 'index.html'))) throw new Error(`${args.dist}/ holds no build: run "npm run build" first.`);
-  if (!existsSync(join(modelsDir, plan.model, 'config.json'))) {
+  if (!scenarios && !existsSync(join(modelsDir, plan.model, 'config.json'))) {
     // Straight into dist/: the big model stays out of public/, so ordinary builds stay small.
     console.log(`[bench] generating ${plan.model} into dist/models…`);
     generateModels(modelsDir, [plan.model]);
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
   const baseUrl = server.resolvedUrls?.local[0];
   if (!baseUrl) throw new Error('vite preview did not report a URL');
   try {
+    if (scenarios) return await runScenarioBench(baseUrl, scenarios, args.out);
     const started = new Date();
     const result = await measure(plan, baseUrl, modelsDir);
     const report = {

@@ -18,10 +18,11 @@ import {
   type OverloadRound,
 } from './criteria.ts';
 import { metricOf, type PlateauVerdict } from './measure.ts';
+import type { Criterion } from './types.ts';
 
 const flat: PlateauVerdict = { judged: true, plateau: true, growthBytes: 0, earlierBytes: 50e6, laterBytes: 50e6 };
 const leaking: PlateauVerdict = { judged: true, plateau: false, growthBytes: 30e6, earlierBytes: 50e6, laterBytes: 80e6 };
-const byName = (criteria: { name: string; pass: boolean }[], name: string) => criteria.find((c) => c.name.startsWith(name))!;
+const byName = (criteria: Criterion[], name: string) => criteria.find((c) => c.name.startsWith(name))!;
 
 describe('statusOf', () => {
   it.each([
@@ -64,7 +65,7 @@ describe('sustained', () => {
       ],
     });
     expect(byName(criteria, 'Greedy tokens agree, WASM vs WebGPU (wf-tiny)').pass).toBe(true);
-    const mismatch = byName(criteria, 'Greedy tokens agree, WASM vs WebGPU (wf-stories15m)') as { measured: string; pass: boolean };
+    const mismatch = byName(criteria, 'Greedy tokens agree, WASM vs WebGPU (wf-stories15m)');
     expect(mismatch.pass).toBe(false);
     expect(mismatch.measured).toContain('differ from token 1');
   });
