@@ -66,7 +66,7 @@ export function agreementCriterion(a: Agreement): Criterion {
   const show = (xs: readonly string[], i: number) => JSON.stringify(xs.slice(Math.max(0, i - 2), i + 3).join(''));
   return {
     name: `Greedy tokens agree, WASM vs WebGPU (${a.model})`,
-    target: 'identical tokens, one for one (greedy decoding is deterministic)',
+    target: "identical tokens, one for one, each compared as its decoded piece (the engine contract gives no ids); greedy decoding is deterministic",
     measured: v.agree
       ? `${v.compared} of ${v.compared} tokens identical`
       : v.compared === 0

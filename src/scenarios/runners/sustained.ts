@@ -37,6 +37,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const runs: { ttftMs: number; decodeTps: number }[] = [];
   const memory: MemorySample[] = [];
   const started = performance.now();
+  let streamMs = 0;
   try {
     for (let i = 0; i < plan.warmupRuns; i++) await engine.run(PROMPT, plan.maxNewTokens, ctx.signal);
     const streamStart = performance.now();
@@ -48,6 +49,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
       const done = Math.min(1, (performance.now() - streamStart) / plan.durationMs);
       ctx.progress(0.85 * done, `stream: ${runs.length} runs, ${r.decodeTps.toFixed(0)} tok/s`);
     }
+    streamMs = performance.now() - streamStart;
   } finally {
     engine.dispose();
   }
@@ -75,7 +77,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   );
   const criteria = sustainedCriteria({ profile: machine.profile, decodeTps, ttftMs, memory: memoryPlateau(memory), memoryWhat: PAGE_HEAP_WHAT, agreements });
   const notes = [
-    `${plan.model} (${ENGINE_DTYPE}) on ${engine.info.device}, ${engine.info.wasmThreads} thread(s), ${plan.maxNewTokens} new tokens per run, ${plan.warmupRuns} warm-up run(s) excluded, ${counted.length} counted over ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+    `${plan.model} (${ENGINE_DTYPE}) on ${engine.info.device}, ${engine.info.wasmThreads} thread(s), ${plan.maxNewTokens} new tokens per run, ${plan.warmupRuns} warm-up run(s) excluded, ${counted.length} counted over a ${(streamMs / 1000).toFixed(0)} s stream.`,
     ceiling === null ? 'No decode ceiling: the machine is not calibrated yet or the model shape is unknown.' : `Decode ceiling ${ceiling.toFixed(0)} tok/s (measured bandwidth ÷ bytes read per token).`,
     webgpuAvailable ? '' : 'Agreement check not run: no WebGPU adapter in this browser.',
   ];
