@@ -8,6 +8,8 @@
  * --only models|council|ui (one part: the model figures, bench/council-bench.ts, or bench/ui-scenario.ts).
  * --compare FILE [--tolerance 40%] [--gate ratios] (compare with a baseline result; exit 1 on a regression
  * in a gated figure: all of them, or with --gate ratios only the side-by-side ratios: compare.ts).
+ * --scenarios [quick|standard|full] runs the load scenarios from the app's Bench view instead
+ * (bench/scenarios.ts); the default run does not include them.
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,6 +24,7 @@ import { compareBenchReports, formatBenchComparison, parseBenchReport, type Benc
 import { readBenchReport, toleranceArg } from './compare-files.ts';
 import { DEFAULT_POLICY } from '../src/metrics/regression.ts';
 import { printUiScenario, runUiScenario } from './ui-scenario.ts';
+import { runScenarioBench, scenarioSettingArg } from './scenarios.ts';
 
 /** The parts of the bench; --only runs one. */
 const BENCH_PARTS = ['models', 'council', 'ui'] as const;
@@ -159,13 +162,14 @@ async function measureUi(baseUrl: string) {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const scenarios = scenarioSettingArg(process.argv.slice(2));
   const plan = planFor(args.full ? 'full' : 'quick', args.runs);
   // Read before minutes of measuring, so a wrong path fails at once.
   const baseline = args.compare ? readBenchReport(args.compare) : null;
   const distDir = resolve(args.dist);
   const modelsDir = join(distDir, 'models');
   if (!existsSync(join(distDir, 'index.html'))) throw new Error(`${args.dist}/ holds no build: run "npm run build" first.`);
-  if (!existsSync(join(modelsDir, plan.model, 'config.json'))) {
+  if (!scenarios && !existsSync(join(modelsDir, plan.model, 'config.json'))) {
     // Straight into dist/: the big model stays out of public/, so ordinary builds stay small.
     console.log(`[bench] generating ${plan.model} into dist/models…`);
     generateModels(modelsDir, [plan.model]);
@@ -174,6 +178,7 @@ async function main(): Promise<void> {
   const baseUrl = server.resolvedUrls?.local[0];
   if (!baseUrl) throw new Error('vite preview did not report a URL');
   try {
+    if (scenarios) return await runScenarioBench(baseUrl, scenarios, args.out);
     const started = new Date();
     const runs = (part: BenchPart): boolean => args.only === undefined || args.only === part;
     const councilPlan = councilPlanFor(plan.mode, args.runs);

@@ -13,6 +13,8 @@ import { CouncilPanel } from './components/CouncilPanel.tsx';
 import { UpdateNotice } from './components/UpdateNotice.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import { ResultsPanel } from './components/ResultsPanel.tsx';
+import { BenchView } from './components/BenchView.tsx';
+import type { BenchStore } from '../scenarios/bench-store.ts';
 import type { PwaController } from './pwa.ts';
 import type { StorageStore } from './storage.ts';
 import { CanvasPanel } from './canvas/CanvasPanel.tsx';
@@ -28,7 +30,7 @@ export interface OfflineParts {
   storage: StorageStore;
 }
 
-export function App({ session, hardware, version, offline, visuals, monitor }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals; monitor?: Monitor }) {
+export function App({ session, hardware, version, offline, visuals, monitor, bench }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals; monitor?: Monitor; bench?: BenchStore }) {
   return (
     <>
       <header class="app-header">
@@ -51,6 +53,7 @@ export function App({ session, hardware, version, offline, visuals, monitor }: {
         <HistoryList session={session} />
         <ResultsPanel session={session} hardware={hardware} version={version} />
         <BaselinePanel session={session} />
+        {bench && <BenchView bench={bench} />}
         {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
       </main>
       {monitor && <StatsOverlay monitor={monitor} />}

@@ -10,6 +10,7 @@ import { environmentFromReport } from '../metrics/environment-from-report.ts';
 import { ENGINE_DTYPE } from './model-spec.ts';
 import { createVisuals } from './canvas/visuals.ts';
 import { pageMonitor } from './monitor/page-monitor.ts';
+import { BenchStore } from '../scenarios/bench-store.ts';
 import './styles.css';
 
 /** Starts the app: its stores, workers, service worker and frame loop. */
@@ -25,7 +26,11 @@ export function startApp(): void {
   const visuals = createVisuals(hardware);
   // Stats overlay, live charts and alerts (src/app/monitor).
   const monitor = pageMonitor(hardware, session);
-  render(<App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} />, document.getElementById('app')!);
+  const bench = new BenchStore(hardware, session, __APP_VERSION__);
+  render(
+    <App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} />,
+    document.getElementById('app')!,
+  );
   pwa.start();
   frameLoop.start();
   monitor.start();
@@ -44,10 +49,11 @@ export function startApp(): void {
   // Detection is quick (a few navigator reads and one adapter request): the card's facts show at once.
   void hardware.detect();
   effect(() => void hardware.loadShapes(session.available.value));
+  void bench.init();
   void session.init().then(() => {
     document.documentElement.setAttribute('data-ready', 'true');
     // Calibration takes seconds of every core: only once the page is up and no model is loading or generating.
-    const busy = computed(() => session.generating.value || session.load.value.status === 'loading');
+    const busy = computed(() => session.generating.value || session.load.value.status === 'loading' || bench.running.value);
     void hardware.calibrateWhenIdle(busy);
   });
 }

@@ -1,0 +1,392 @@
+/**
+ * Each scenario's pass criteria (DESIGN.md "Load scenarios", the tier profiles in src/tiers) as pure
+ * functions over what its runner measured. A criterion says its target with the number and where the
+ * number comes from, and what was measured, so a reader can check the verdict by hand.
+ */
+import type { TierProfile } from '../tiers/profiles.ts';
+import { formatMetric, type PlateauVerdict } from './measure.ts';
+import type { Criterion, Metric, ScenarioStatus } from './types.ts';
+
+/** DESIGN.md: a sustained stream holds at least 80 % of the tier's decode target. */
+export const SUSTAINED_TPS_FRACTION = 0.8;
+/** DESIGN.md: in a burst each request takes at most ~1.5× its solo latency. */
+export const BURST_SOLO_FACTOR = 1.5;
+/** No drift: the last third of a marathon may be at most this much slower than its first third. */
+export const DRIFT_FACTOR = 1.2;
+/** Fair share: healthy members' delivered tokens differ by at most this share. */
+export const FAIR_SHARE_TOLERANCE = 0.1;
+/** docs/scheduler.md: the scheduler's cost per token event, ≤ 0.5 ms mean and ≤ 2 ms p99. */
+export const OVERHEAD_EVENT_P99_MS = 2;
+/** A peer measured 1–3 ms per council turn step; we aim well under it (DESIGN.md). */
+export const OVERHEAD_PER_STEP_MS = 1;
+/** A queued request ends within this factor (plus a fixed slack for timers) of the ideal FIFO time. */
+export const QUEUE_LATENCY_FACTOR = 1.5;
+export const QUEUE_LATENCY_SLACK_MS = 100;
+
+export function statusOf(criteria: readonly Criterion[]): ScenarioStatus {
+  if (criteria.length === 0) return 'error';
+  return criteria.every((c) => c.pass) ? 'pass' : 'fail';
+}
+
+const ms = (x: number) => `${Math.round(x)} ms`;
+const pct = (x: number) => `${Math.round(100 * x)} %`;
+
+/** The value a "held" rate is judged by: p5 with 20 runs or more, otherwise the slowest run. */
+export function heldValue(metric: Metric): number {
+  return metric.n >= 20 && metric.p5 !== undefined ? metric.p5 : metric.min;
+}
+
+// ── token agreement ──────────────────────────────────────────────────────────────────────────────
+
+export interface Agreement {
+  model: string;
+  /** Token pieces by index, per device. */
+  wasm: readonly string[];
+  webgpu: readonly string[];
+}
+
+export interface AgreementVerdict {
+  agree: boolean;
+  compared: number;
+  /** Index of the first token that differs (or where one sequence ended early); null when they agree. */
+  firstMismatch: number | null;
+}
+
+/** Greedy decoding is deterministic: both devices must emit the same tokens, one for one. */
+export function compareTokens(a: readonly string[], b: readonly string[]): AgreementVerdict {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return { agree: false, compared: n, firstMismatch: i };
+  }
+  return { agree: n > 0, compared: n, firstMismatch: n > 0 ? null : 0 };
+}
+
+export function agreementCriterion(a: Agreement): Criterion {
+  const v = compareTokens(a.wasm, a.webgpu);
+  const show = (xs: readonly string[], i: number) => JSON.stringify(xs.slice(Math.max(0, i - 2), i + 3).join(''));
+  return {
+    name: `Greedy tokens agree, WASM vs WebGPU (${a.model})`,
+    target: "identical tokens, one for one, each compared as its decoded piece (the engine contract gives no ids); greedy decoding is deterministic",
+    measured: v.agree
+      ? `${v.compared} of ${v.compared} tokens identical`
+      : v.compared === 0
+        ? 'no tokens to compare'
+        : `differ from token ${v.firstMismatch}: WASM ${show(a.wasm, v.firstMismatch!)} vs WebGPU ${show(a.webgpu, v.firstMismatch!)} (${a.wasm.length} vs ${a.webgpu.length} tokens)`,
+    pass: v.agree,
+  };
+}
+
+// ── 1. sustained stream ──────────────────────────────────────────────────────────────────────────
+
+export interface SustainedInput {
+  profile: TierProfile;
+  decodeTps: Metric;
+  ttftMs: Metric;
+  memory: PlateauVerdict;
+  memoryWhat: string;
+  agreements: Agreement[];
+}
+
+export function sustainedCriteria(input: SustainedInput): Criterion[] {
+  const { profile, decodeTps, ttftMs, memory } = input;
+  const floor = SUSTAINED_TPS_FRACTION * profile.targets.decodeTps.perModel;
+  const held = heldValue(decodeTps);
+  const mb = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
+  const criteria: Criterion[] = [
+    {
+      name: 'Decode rate held',
+      target: `every run ≥ ${floor.toFixed(0)} tok/s: 80 % of the ${profile.label} tier's ${profile.targets.decodeTps.perModel} tok/s (DESIGN.md); judged on ${decodeTps.n >= 20 ? 'p5' : 'the slowest run'}`,
+      measured: `${held.toFixed(1)} tok/s; ${formatMetric(decodeTps)}`,
+      pass: decodeTps.n > 0 && held >= floor,
+    },
+    {
+      name: 'Time to first token',
+      target: `median ≤ ${ms(profile.targets.ttftMs.limit)} (${profile.label} tier TTFT target, DESIGN.md)`,
+      measured: formatMetric(ttftMs, 0),
+      pass: ttftMs.n > 0 && ttftMs.median <= profile.targets.ttftMs.limit,
+    },
+    {
+      name: 'Memory plateaus',
+      target: `${input.memoryWhat}: last third of the run ≤ middle third + max(10 %, 4 MiB)`,
+      measured: memory.judged ? `${mb(memory.earlierBytes)} → ${mb(memory.laterBytes)} (${memory.growthBytes >= 0 ? '+' : ''}${mb(memory.growthBytes)})` : 'too few memory samples to judge',
+      pass: memory.judged && memory.plateau,
+    },
+  ];
+  for (const a of input.agreements) criteria.push(agreementCriterion(a));
+  return criteria;
+}
+
+// ── 2. prompt burst ──────────────────────────────────────────────────────────────────────────────
+
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+/** The most intervals open at one instant (an interval ending as another starts does not overlap it). */
+export function maxOverlap(intervals: readonly Interval[]): number {
+  const points: [number, number][] = [];
+  for (const i of intervals) {
+    points.push([i.start, 1], [i.end, -1]);
+  }
+  points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let most = 0;
+  for (const [, d] of points) {
+    open += d;
+    most = Math.max(most, open);
+  }
+  return most;
+}
+
+export interface BurstRound {
+  /** Each burst request's generation interval (scheduler clock), in submit order. */
+  intervals: Interval[];
+  /** Each burst request's latency, submit to end. */
+  latenciesMs: number[];
+  burstWallMs: number;
+  backToBackWallMs: number;
+  soloMs: number;
+  allDone: boolean;
+}
+
+export interface BurstInput {
+  profile: TierProfile;
+  /** Members that may generate at once, as the scheduler reported. */
+  concurrency: number;
+  rounds: BurstRound[];
+}
+
+/** Low serialises (council of 1): the burst must queue. Mid and High must run it in parallel, and gain from it. */
+export function burstRule(profile: TierProfile): 'queued' | 'parallel' {
+  return profile.council.mode === 'serial' ? 'queued' : 'parallel';
+}
+
+export function burstCriteria({ profile, concurrency, rounds }: BurstInput, burstWall: Metric, backToBack: Metric, worstOverSolo: Metric): Criterion[] {
+  const overlaps = rounds.map((r) => maxOverlap(r.intervals));
+  const allDone = rounds.length > 0 && rounds.every((r) => r.allDone);
+  const done: Criterion = {
+    name: 'Every request answered',
+    target: 'all burst requests end done (nothing lost)',
+    measured: `${rounds.filter((r) => r.allDone).length} of ${rounds.length} rounds complete`,
+    pass: allDone,
+  };
+  if (burstRule(profile) === 'queued') {
+    const inOrder = rounds.every((r) => r.intervals.every((iv, i) => i === 0 || iv.start >= r.intervals[i - 1]!.start));
+    return [
+      done,
+      {
+        name: 'Queued, one at a time',
+        target: `${profile.label} tier: at most 1 generating at once, in arrival order (DESIGN.md: queued on Low)`,
+        measured: `most at once: ${Math.max(0, ...overlaps)} (concurrency ${concurrency}); ${inOrder ? 'in arrival order' : 'out of arrival order'}`,
+        pass: rounds.length > 0 && overlaps.every((o) => o <= 1) && inOrder,
+      },
+    ];
+  }
+  return [
+    done,
+    {
+      name: 'Runs in parallel',
+      target: `${profile.label} tier: requests generate together (DESIGN.md: parallel on Mid/High)`,
+      measured: `most at once per round: ${overlaps.join(', ')} (concurrency ${concurrency})`,
+      pass: rounds.length > 0 && overlaps.every((o) => o >= 2),
+    },
+    {
+      name: 'Parallel beats back-to-back',
+      target: 'burst wall time < the same requests back to back (medians)',
+      measured: `${formatMetric(burstWall, 0)} vs ${formatMetric(backToBack, 0)}`,
+      pass: burstWall.n > 0 && backToBack.n > 0 && burstWall.median < backToBack.median,
+    },
+    {
+      name: 'Each ≤ 1.5× solo',
+      target: `slowest request of a burst ≤ ${BURST_SOLO_FACTOR}× the solo latency (DESIGN.md), median over rounds`,
+      measured: formatMetric(worstOverSolo, 2),
+      pass: worstOverSolo.n > 0 && worstOverSolo.median <= BURST_SOLO_FACTOR,
+    },
+  ];
+}
+
+// ── 4. council marathon ──────────────────────────────────────────────────────────────────────────
+
+export interface MarathonInput {
+  /** Tokens delivered per healthy member over the counted turns. */
+  tokensByMember: Record<string, number>;
+  /** Turns each healthy member answered done, and turns counted. */
+  doneByMember: Record<string, number>;
+  turns: number;
+  /** Healthy members' job service times (start → end), per counted turn in order. */
+  serviceMsByTurn: number[];
+  memory: PlateauVerdict;
+  memoryWhat: string;
+  /** What the scheduler held at the end. */
+  endQueued: number;
+  endRunning: number;
+  /** The failing member: its jobs' end codes, and what the scheduler did (audit kinds). */
+  failedMember: { id: string; codes: string[]; actions: string[] } | null;
+}
+
+export function marathonCriteria(input: MarathonInput): Criterion[] {
+  const tokens = Object.values(input.tokensByMember);
+  const most = Math.max(0, ...tokens);
+  const least = Math.min(...tokens);
+  const fair = tokens.length >= 2 && most > 0 && (most - least) / most <= FAIR_SHARE_TOLERANCE;
+  const third = Math.floor(input.serviceMsByTurn.length / 3);
+  const med = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length === 0 ? Number.NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const first = med(input.serviceMsByTurn.slice(0, third));
+  const last = med(input.serviceMsByTurn.slice(input.serviceMsByTurn.length - third));
+  const mb = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
+  const f = input.failedMember;
+  const healthyAllDone = Object.values(input.doneByMember).every((d) => d === input.turns) && tokens.length > 0;
+  const handled = f !== null && f.codes.length > 0 && f.codes.every((c) => c === 'member-crashed' || c === 'member-removed') && f.actions.some((a) => a === 'restart' || a === 'remove');
+  return [
+    {
+      name: 'Fair share',
+      target: `healthy members' delivered tokens within ${pct(FAIR_SHARE_TOLERANCE)} of each other`,
+      measured: Object.entries(input.tokensByMember).map(([id, n]) => `${id}: ${n}`).join(', ') || 'no healthy member',
+      pass: fair,
+    },
+    {
+      name: 'No drift',
+      target: `median service time of the last third ≤ ${DRIFT_FACTOR}× the first third`,
+      measured: third > 0 ? `${ms(first)} → ${ms(last)} (×${(last / first).toFixed(2)})` : 'too few turns to judge',
+      pass: third > 0 && last <= DRIFT_FACTOR * first,
+    },
+    {
+      name: 'No leak',
+      target: `${input.memoryWhat} plateaus (last third ≤ middle third + max(10 %, 4 MiB)); nothing left queued or running`,
+      measured: `${input.memory.judged ? `${mb(input.memory.earlierBytes)} → ${mb(input.memory.laterBytes)}` : 'too few memory samples'}; queued ${input.endQueued}, running ${input.endRunning}`,
+      pass: input.memory.judged && input.memory.plateau && input.endQueued === 0 && input.endRunning === 0,
+    },
+    {
+      name: 'A failed member is handled',
+      target: "its jobs end with a clear error, it is restarted or removed, and every healthy member's job is done (DESIGN.md)",
+      measured: f
+        ? `${f.id}: ${f.codes.length} failed job(s) (${[...new Set(f.codes)].join(', ') || 'none'}); actions: ${[...new Set(f.actions)].join(', ') || 'none'}; healthy jobs done: ${healthyAllDone ? 'all' : 'not all'}`
+        : 'no failing member in the council',
+      pass: handled && healthyAllDone,
+    },
+  ];
+}
+
+// ── 5. overload ──────────────────────────────────────────────────────────────────────────────────
+
+export interface OverloadRound {
+  capacity: number;
+  sent: number;
+  accepted: number;
+  /** Every refusal: its code, message and retry estimate. */
+  refusals: { code: string; message: string; retryAfterMs: number }[];
+  /** Most requests the scheduler held queued during the round. */
+  peakQueued: number;
+  acceptedDone: number;
+  /** Accepted jobs whose text on the page equals the engine's result, and whose token count is complete. */
+  acceptedIntact: number;
+  /** A request sent once the queue had drained was accepted, and the scheduler announced recovery. */
+  recoveredAccepted: boolean;
+  recoverEvent: boolean;
+}
+
+export function overloadCriteria(rounds: readonly OverloadRound[]): Criterion[] {
+  const any = rounds.length > 0;
+  const refusals = rounds.flatMap((r) => r.refusals);
+  const sum = (f: (r: OverloadRound) => number) => rounds.reduce((s, r) => s + f(r), 0);
+  return [
+    {
+      name: 'Bounded queue',
+      target: 'never more queued than the capacity; the excess is refused',
+      measured: rounds.map((r) => `peak ${r.peakQueued}/${r.capacity}, ${r.sent} sent, ${r.accepted} accepted`).join('; '),
+      pass: any && rounds.every((r) => r.peakQueued <= r.capacity && r.accepted < r.sent),
+    },
+    {
+      name: 'Clear rejection',
+      target: 'every refusal is code "overloaded" with a message and a retry estimate ≥ 1 s',
+      measured: refusals.length === 0 ? 'no refusals' : `${refusals.length} refusals, e.g. "${refusals[0]!.message}"`,
+      pass: refusals.length > 0 && refusals.every((r) => r.code === 'overloaded' && /overload/i.test(r.message) && r.retryAfterMs >= 1000),
+    },
+    {
+      name: 'Recovery',
+      target: 'once drained, a new request is accepted and the scheduler announces recovery',
+      measured: rounds.map((r) => `${r.recoveredAccepted ? 'accepted' : 'refused'}${r.recoverEvent ? ', recovery announced' : ', no recovery event'}`).join('; '),
+      pass: any && rounds.every((r) => r.recoveredAccepted && r.recoverEvent),
+    },
+    {
+      name: 'Nothing lost',
+      target: 'every accepted request ends done with all of its text delivered to the page',
+      measured: `${sum((r) => r.acceptedIntact)} intact, ${sum((r) => r.acceptedDone)} done of ${sum((r) => r.accepted)} accepted`,
+      pass: any && rounds.every((r) => r.acceptedDone === r.accepted && r.acceptedIntact === r.accepted),
+    },
+  ];
+}
+
+// ── sweeps ───────────────────────────────────────────────────────────────────────────────────────
+
+export interface OverheadLevel {
+  streams: number;
+  tokensPerStream: number;
+  /** Scheduler time per counted turn. */
+  perTurnMs: Metric;
+  perEventMs: { mean: number; p99: number; count: number };
+  textDelivered: boolean;
+}
+
+export function overheadCriteria(levels: readonly OverheadLevel[]): Criterion[] {
+  return levels.map((l) => {
+    const perStep = l.perTurnMs.median / Math.max(1, l.tokensPerStream);
+    return {
+      name: `Scheduler cost, ${l.streams} streams`,
+      target: `per council decode step < ${OVERHEAD_PER_STEP_MS} ms (a peer measured 1–3 ms, DESIGN.md); per token event p99 ≤ ${OVERHEAD_EVENT_P99_MS} ms; all text delivered`,
+      measured: `${perStep.toFixed(3)} ms per step (${l.perTurnMs.median.toFixed(2)} ms per turn of ${l.tokensPerStream} tokens); events: mean ${(1000 * l.perEventMs.mean).toFixed(1)} µs, p99 ${(1000 * l.perEventMs.p99).toFixed(1)} µs (n=${l.perEventMs.count})`,
+      pass: l.perTurnMs.n > 0 && perStep < OVERHEAD_PER_STEP_MS && l.perEventMs.p99 <= OVERHEAD_EVENT_P99_MS && l.textDelivered,
+    };
+  });
+}
+
+export interface QueueLevel {
+  requests: number;
+  accepted: number;
+  failed: number;
+  concurrency: number;
+  serviceMs: number;
+  latency: Metric;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** The last of n FIFO requests served c at a time, each taking s, ends at ⌈n / c⌉ · s. */
+export function idealLastMs(requests: number, concurrency: number, serviceMs: number): number {
+  return Math.ceil(requests / Math.max(1, concurrency)) * serviceMs;
+}
+
+export function concurrencyCriteria(levels: readonly QueueLevel[]): Criterion[] {
+  return levels.map((l) => {
+    const ideal = idealLastMs(l.requests, l.concurrency, l.serviceMs);
+    const bound = QUEUE_LATENCY_FACTOR * ideal + QUEUE_LATENCY_SLACK_MS;
+    const errorRate = l.failed / Math.max(1, l.accepted);
+    return {
+      name: `${l.requests} queued requests`,
+      target: `all accepted, error rate 0, slowest ≤ ${QUEUE_LATENCY_FACTOR}× the ideal FIFO time ${ms(ideal)} + ${QUEUE_LATENCY_SLACK_MS} ms`,
+      measured: `${l.accepted} accepted, error rate ${errorRate.toFixed(3)}; P50 ${ms(l.latency.median)}, P95 ${ms(l.latency.p95 ?? Number.NaN)}, P99 ${ms(l.p99Ms)}, max ${ms(l.maxMs)}`,
+      pass: l.accepted === l.requests && l.failed === 0 && l.maxMs <= bound,
+    };
+  });
+}
+
+export interface ContextLevel {
+  promptTokens: number;
+  ttft: Metric;
+}
+
+export function contextCriteria(profile: TierProfile, levels: readonly ContextLevel[], msPerToken: number): Criterion[] {
+  const longest = levels.at(-1);
+  return [
+    {
+      name: 'TTFT at every prompt length',
+      target: `median ≤ ${ms(profile.targets.ttftMs.limit)} (${profile.label} tier TTFT target, DESIGN.md) up to ${longest?.promptTokens ?? 0} prompt tokens`,
+      measured: levels.map((l) => `${l.promptTokens}: ${ms(l.ttft.median)}`).join(', ') + (Number.isFinite(msPerToken) ? `; +${msPerToken.toFixed(2)} ms per prompt token` : ''),
+      pass: levels.length > 0 && levels.every((l) => l.ttft.n > 0 && l.ttft.median <= profile.targets.ttftMs.limit),
+    },
+  ];
+}

@@ -1,0 +1,105 @@
+/**
+ * 1. Sustained stream: one real model generating back to back for the setting's duration (5 minutes
+ * in full). Criteria: decode rate held at ≥ 80 % of the tier target, TTFT within the tier's, memory
+ * plateaus; plus the agreement check: greedy tokens on WASM and WebGPU compared one for one.
+ */
+import { sustainedCriteria, type Agreement } from '../criteria.ts';
+import { PAGE_HEAP_WHAT, pageHeapBytes, type ScenarioContext, type ScenarioDefinition, type ScenarioOutcome } from '../context.ts';
+import { fingerprintOf } from '../fingerprint.ts';
+import { MIN_COUNTED_RUNS, countedRuns, memoryPlateau, metricOf, type MemorySample } from '../measure.ts';
+import { RealEngine, decodeCeilingFor, manifestModel } from '../real-engine.ts';
+import { ENGINE_DTYPE } from '../../app/model-spec.ts';
+
+const PROMPT = 'Once upon a time, in a small village at the edge of a great forest, there lived';
+const AGREEMENT_PROMPTS: Record<string, string> = { 'wf-tiny': 'Hello a', 'wf-stories15m': 'Once upon a time' };
+
+async function agreementOf(model: string, maxNewTokens: number, ctx: ScenarioContext): Promise<Agreement> {
+  const prompt = AGREEMENT_PROMPTS[model] ?? PROMPT;
+  const tokens: Record<'wasm' | 'webgpu', string[]> = { wasm: [], webgpu: [] };
+  for (const device of ['wasm', 'webgpu'] as const) {
+    const engine = await RealEngine.load(model, device, ctx.signal);
+    try {
+      if (engine.info.device !== device) throw new Error(`${model} was asked for ${device} but loaded on ${engine.info.device}: ${engine.info.deviceReason}`);
+      tokens[device] = (await engine.run(prompt, maxNewTokens, ctx.signal)).pieces;
+    } finally {
+      engine.dispose();
+    }
+  }
+  return { model, wasm: tokens.wasm, webgpu: tokens.webgpu };
+}
+
+async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
+  const plan = ctx.plans.sustained;
+  const { machine } = ctx;
+  const model = manifestModel(machine.models, plan.model);
+  ctx.progress(0, `loading ${plan.model}`);
+  const engine = await RealEngine.load(plan.model, 'auto', ctx.signal);
+  const runs: { ttftMs: number; decodeTps: number }[] = [];
+  const memory: MemorySample[] = [];
+  const started = performance.now();
+  let streamMs = 0;
+  try {
+    for (let i = 0; i < plan.warmupRuns; i++) await engine.run(PROMPT, plan.maxNewTokens, ctx.signal);
+    const streamStart = performance.now();
+    while (performance.now() - streamStart < plan.durationMs || runs.length < MIN_COUNTED_RUNS) {
+      const r = await engine.run(PROMPT, plan.maxNewTokens, ctx.signal);
+      runs.push({ ttftMs: r.ttftMs, decodeTps: r.decodeTps });
+      const heap = pageHeapBytes();
+      if (heap !== null) memory.push({ atMs: performance.now() - started, bytes: heap });
+      const done = Math.min(1, (performance.now() - streamStart) / plan.durationMs);
+      ctx.progress(0.85 * done, `stream: ${runs.length} runs, ${r.decodeTps.toFixed(0)} tok/s`);
+    }
+    streamMs = performance.now() - streamStart;
+  } finally {
+    engine.dispose();
+  }
+
+  const agreements: Agreement[] = [];
+  const webgpuAvailable = machine.report?.webgpu.available === true;
+  if (webgpuAvailable) {
+    for (const [i, a] of plan.agreementModels.entries()) {
+      ctx.progress(0.85 + (0.15 * i) / plan.agreementModels.length, `agreement check: ${a.model} on WASM and WebGPU`);
+      agreements.push(await agreementOf(a.model, a.maxNewTokens, ctx));
+    }
+  }
+
+  const counted = countedRuns(runs, 0);
+  const shape = await machine.shapeOf(model);
+  const ceiling = decodeCeilingFor(machine.calibration, engine.info.device, shape, PROMPT.length + plan.maxNewTokens / 2);
+  const decodeTps = metricOf(
+    counted.map((r) => r.decodeTps),
+    'tok/s',
+    { ceilingTps: ceiling },
+  );
+  const ttftMs = metricOf(
+    counted.map((r) => r.ttftMs),
+    'ms',
+  );
+  const criteria = sustainedCriteria({ profile: machine.profile, decodeTps, ttftMs, memory: memoryPlateau(memory), memoryWhat: PAGE_HEAP_WHAT, agreements });
+  const notes = [
+    `${plan.model} (${ENGINE_DTYPE}) on ${engine.info.device}, ${engine.info.wasmThreads} thread(s), ${plan.maxNewTokens} new tokens per run, ${plan.warmupRuns} warm-up run(s) excluded, ${counted.length} counted over a ${(streamMs / 1000).toFixed(0)} s stream.`,
+    ceiling === null ? 'No decode ceiling: the machine is not calibrated yet or the model shape is unknown.' : `Decode ceiling ${ceiling.toFixed(0)} tok/s (measured bandwidth ÷ bytes read per token).`,
+    webgpuAvailable ? '' : 'Agreement check not run: no WebGPU adapter in this browser.',
+  ];
+  return {
+    fingerprint: fingerprintOf({
+      report: machine.report,
+      tier: machine.profile.tier,
+      appVersion: ctx.appVersion,
+      engine: `${engine.info.engine} (${engine.info.device})`,
+      model: plan.model,
+      dtype: ENGINE_DTYPE,
+      threads: engine.info.device === 'wasm' ? engine.info.wasmThreads : null,
+    }),
+    criteria,
+    metrics: { 'decode tok/s': decodeTps, 'TTFT ms': ttftMs },
+    note: notes.filter(Boolean).join(' '),
+  };
+}
+
+export const sustainedScenario: ScenarioDefinition = {
+  id: 'sustained',
+  title: 'Sustained stream',
+  summary: 'One real model generating back to back: decode rate held, TTFT, memory plateau, WASM/WebGPU agreement.',
+  run,
+};

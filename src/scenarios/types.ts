@@ -1,0 +1,71 @@
+/**
+ * The shape every load scenario produces (issue 6), kept as plain data so the results document, the
+ * IndexedDB store and the headless bench can hold it as it is.
+ */
+
+export type ScenarioId =
+  | 'sustained'
+  | 'burst'
+  | 'plugin-heavy'
+  | 'council-marathon'
+  | 'overload'
+  | 'overhead-sweep'
+  | 'concurrency-sweep'
+  | 'context-sweep';
+
+/** How long scenarios run: quick fits CI, full is the specification's lengths. */
+export type ScenarioSetting = 'quick' | 'standard' | 'full';
+
+export type ScenarioStatus = 'pass' | 'fail' | 'not-available' | 'error';
+
+/** Where a result was measured, so two results are only compared like with like. */
+export interface EnvironmentFingerprint {
+  browser: string;
+  /** The WebGPU adapter in words ("none" where there is none). */
+  adapter: string;
+  tier: string;
+  engine: string;
+  model: string;
+  dtype: string;
+  /** WASM threads of the engine; null where no WASM engine ran. */
+  threads: number | null;
+  appVersion: string;
+  cores: number | null;
+  crossOriginIsolated: boolean;
+}
+
+export interface Criterion {
+  name: string;
+  /** The pass condition in words, with its number and where it comes from. */
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+export interface Metric {
+  median: number;
+  min: number;
+  max: number;
+  p5?: number;
+  p95?: number;
+  n: number;
+  unit: string;
+  /** The spread is wide against the median: read the figure with care. */
+  noisy: boolean;
+  /** Decode figures only: the median as a share of the tier module's bandwidth-bound decode ceiling. */
+  ceilingPercent?: number;
+}
+
+export interface ScenarioResult {
+  id: ScenarioId;
+  title: string;
+  setting: ScenarioSetting;
+  status: ScenarioStatus;
+  startedAt: number;
+  durationMs: number;
+  fingerprint: EnvironmentFingerprint;
+  criteria: Criterion[];
+  metrics: Record<string, Metric>;
+  note?: string;
+  error?: string;
+}
