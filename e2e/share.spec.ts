@@ -36,6 +36,15 @@ test('a share link round-trips a run into the read-only page', async ({ page, co
   await expect(shared.getByTestId('shared-run-decode')).toHaveText(/^\d+\.\d$/);
   // The read-only page starts nothing of the app: no controls, no history.
   await expect(shared.getByTestId('generate-button')).toHaveCount(0);
+
+  // "Compare with this machine": the app, with the shared result beside this machine's runs.
+  await shared.getByTestId('shared-compare').click();
+  await expect(shared.locator('html')).toHaveAttribute('data-ready', 'true');
+  const row = shared.locator('[data-testid="compare-row"][data-model="wf-tiny"]');
+  await expect(row.getByTestId('compare-here')).toHaveText(/\(1\)$/);
+  await shared.getByTestId('compare-run').click();
+  await expect(row.getByTestId('compare-here')).toHaveText(/\(2\)$/);
+  await expect(row.getByTestId('compare-ratio')).toHaveText(/^\d+\.\d\d×$/);
 });
 
 test('tampered and hostile links are refused or shown as inert text, and run nothing', async ({ page }) => {

@@ -13,6 +13,7 @@ import { CouncilPanel } from './components/CouncilPanel.tsx';
 import { UpdateNotice } from './components/UpdateNotice.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import { ResultsPanel } from './components/ResultsPanel.tsx';
+import { ComparePanel } from './components/ComparePanel.tsx';
 import { BenchView } from './components/BenchView.tsx';
 import type { BenchStore } from '../scenarios/bench-store.ts';
 import type { PwaController } from './pwa.ts';
@@ -30,7 +31,7 @@ export interface OfflineParts {
   storage: StorageStore;
 }
 
-export function App({ session, hardware, version, offline, visuals, monitor, bench }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals; monitor?: Monitor; bench?: BenchStore }) {
+export function App({ session, hardware, version, offline, visuals, monitor, bench, compareWith }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals; monitor?: Monitor; bench?: BenchStore; compareWith?: string }) {
   return (
     <>
       <header class="app-header">
@@ -42,6 +43,7 @@ export function App({ session, hardware, version, offline, visuals, monitor, ben
         {visuals && <CanvasPanel visuals={visuals} />}
         <Banners session={session} />
         {monitor && <AlertsBar monitor={monitor} />}
+        {compareWith && <ComparePanel session={session} fragment={compareWith} />}
         <DeviceCard session={session} hardware={hardware} version={version} />
         <ModelControls session={session} />
         <PromptBox session={session} />

@@ -19,6 +19,12 @@ describe('auditExport', () => {
     expect(JSON.parse(JSON.stringify(out))).toEqual(out);
   });
 
+  it('orders by when events were logged, since the page and the scheduler write in their own batches', () => {
+    const alert = { ...record(4, 'alert'), loggedAt: 1_700_000_000_000 + 1.5 };
+    const out = auditExport([alert, record(3, 'fail'), record(2, 'restart'), record(1, 'load')], at, null);
+    expect(out.events.map((e) => e.id)).toEqual([1, 4, 2, 3]);
+  });
+
   it('exports an empty log as an empty list', () => {
     expect(auditExport([], at, 'restart')).toMatchObject({ kind: 'restart', count: 0, events: [] });
   });

@@ -13,13 +13,15 @@ export interface AuditExport {
   /** The kind the viewer was filtered to, or null for every kind. */
   kind: AuditKind | null;
   count: number;
-  /** Oldest first (the order they were written). */
+  /** Oldest first, by when each was logged. */
   events: AuditRecord[];
 }
 
 /** `newestFirst`: as `readAuditLog` answers. */
 export function auditExport(newestFirst: readonly AuditRecord[], exportedAt: Date, kind: AuditKind | null): AuditExport {
-  const events = [...newestFirst].reverse();
+  // Two writers share the log (the scheduler worker and the page's alerts), each in its own batches,
+  // so the write order is not quite the time order; a stable sort keeps ties as written.
+  const events = [...newestFirst].reverse().sort((a, b) => a.loggedAt - b.loggedAt);
   return { schema: AUDIT_EXPORT_SCHEMA, exportedAt: exportedAt.toISOString(), kind, count: events.length, events };
 }
 

@@ -7,7 +7,9 @@ import { startApp } from './main.tsx';
 import { showSharedResult } from './shared-main.tsx';
 
 const fragment = shareFragmentOf(location.hash);
-if (fragment !== null) void showSharedResult(fragment);
+// "Compare with this machine" on a shared page: the app itself, with the shared result beside it.
+if (fragment !== null && new URLSearchParams(location.search).has('compare')) startApp(fragment);
+else if (fragment !== null) void showSharedResult(fragment);
 else startApp();
 
 // A share link pasted into the address bar of an open page changes only the hash: open it afresh.

@@ -13,8 +13,8 @@ import { pageMonitor } from './monitor/page-monitor.ts';
 import { BenchStore } from '../scenarios/bench-store.ts';
 import './styles.css';
 
-/** Starts the app: its stores, workers, service worker and frame loop. */
-export function startApp(): void {
+/** Starts the app: its stores, workers, service worker and frame loop; `compareWith`: a share fragment to show beside this machine. */
+export function startApp(compareWith?: string): void {
   const hardware = new HardwareStore();
   const pwa = new PwaController();
   const storage = new StorageStore(pwa);
@@ -28,7 +28,7 @@ export function startApp(): void {
   const monitor = pageMonitor(hardware, session);
   const bench = new BenchStore(hardware, session, __APP_VERSION__);
   render(
-    <App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} />,
+    <App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} compareWith={compareWith} />,
     document.getElementById('app')!,
   );
   pwa.start();

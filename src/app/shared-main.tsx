@@ -14,7 +14,7 @@ export async function showSharedResult(fragment: string): Promise<void> {
         <span class="hint">shared result · v{__APP_VERSION__}</span>
       </header>
       <main>
-        <SharedResultPage validation={validation} source="link" appHref={location.pathname} />
+        <SharedResultPage validation={validation} source="link" appHref={location.pathname} compareHref={`${location.pathname}?compare#${fragment}`} />
       </main>
     </>,
     root,

@@ -95,7 +95,7 @@ function Scenarios({ doc }: { doc: ResultDocument }) {
   );
 }
 
-export function SharedResultPage({ validation, source, appHref }: { validation: Validation; source: 'link' | 'file'; appHref: string }) {
+export function SharedResultPage({ validation, source, appHref, compareHref }: { validation: Validation; source: 'link' | 'file'; appHref: string; compareHref?: string }) {
   if (!validation.ok) {
     return (
       <div class="shared-page" data-testid="shared-error">
@@ -152,13 +152,23 @@ export function SharedResultPage({ validation, source, appHref }: { validation: 
       <Scenarios doc={doc} />
       <section aria-labelledby="shared-here">
         <h2 id="shared-here">On this machine</h2>
-        <p>
-          Run {models.length > 0 ? models.join(', ') : 'the same models'} here and compare with your own history:{' '}
-          <a href={appHref} data-testid="shared-open-app">
-            open Wirthforge
-          </a>
-          .
-        </p>
+        {compareHref ? (
+          <p>
+            Run {models.length > 0 ? models.join(', ') : 'the same models'} on this machine and see both side by side:{' '}
+            <a href={compareHref} data-testid="shared-compare">
+              compare with this machine
+            </a>
+            .
+          </p>
+        ) : (
+          <p>
+            Run {models.length > 0 ? models.join(', ') : 'the same models'} here and compare with your own history:{' '}
+            <a href={appHref} data-testid="shared-open-app">
+              open Wirthforge
+            </a>
+            .
+          </p>
+        )}
       </section>
     </div>
   );
