@@ -110,3 +110,21 @@ test('export as JSON imports back read-only; a bad file gets a specific message;
   await expect(preview).toContainText('"modelId": "wf-tiny"');
   await expect(preview).toContainText('"tier": "low"');
 });
+
+test('a scenario result from the Bench view travels in the share link and shows on the read-only page', async ({ page, context }) => {
+  await openApp(page);
+  await page.getByTestId('bench-view').scrollIntoViewIfNeeded();
+  await page.getByTestId('bench-setting').selectOption('quick');
+  await page.getByRole('button', { name: 'Run Overload' }).click();
+  await expect(page.locator('[data-testid="bench-result"][data-scenario="overload"]')).toHaveCount(1);
+  await page.getByTestId('share-create').click();
+  const link = await page.getByTestId('share-link').inputValue();
+
+  const shared = await context.newPage();
+  await shared.goto(link);
+  await expect(shared.locator('html')).toHaveAttribute('data-ready', 'true');
+  const scenario = shared.getByTestId('shared-scenario');
+  await expect(scenario).toHaveCount(1);
+  await expect(scenario).toContainText('Overload');
+  await expect(scenario).toHaveAttribute('data-status', /^(pass|fail)$/);
+});

@@ -53,7 +53,7 @@ export function App({ session, hardware, version, offline, visuals, monitor, ben
         <CouncilPanel session={session} hardware={hardware} />
         {monitor && <LiveCharts monitor={monitor} />}
         <HistoryList session={session} />
-        <ResultsPanel session={session} hardware={hardware} version={version} />
+        <ResultsPanel session={session} hardware={hardware} version={version} bench={bench} />
         <BaselinePanel session={session} />
         {bench && <BenchView bench={bench} />}
         {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}

@@ -54,6 +54,19 @@ export interface ScenarioResult {
   status: 'pass' | 'fail' | 'not-available' | 'error';
   startedAt: number;
   durationMs: number;
+  /** What the figures depend on (src/scenarios/types.ts EnvironmentFingerprint). */
+  fingerprint?: {
+    browser: string;
+    adapter: string;
+    tier: string;
+    engine: string;
+    model: string;
+    dtype: string;
+    threads: number | null;
+    appVersion: string;
+    cores: number | null;
+    crossOriginIsolated: boolean;
+  };
   criteria: { name: string; target: string; measured: string; pass: boolean }[];
   metrics: Record<string, ScenarioMetric>;
   note?: string;
@@ -114,4 +127,10 @@ export function buildResultDocument(input: { appVersion: string; now: number; de
     runs: input.runs.map(resultRunOf),
     scenarios: [...(input.scenarios ?? [])],
   };
+}
+
+/** The newest result of each scenario (`newestFirst`: as the scenario store lists them). */
+export function latestPerScenario<T extends { id: string }>(newestFirst: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return newestFirst.filter((r) => !seen.has(r.id) && seen.add(r.id));
 }

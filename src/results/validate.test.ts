@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateResultDocument, LIMITS } from './validate.ts';
+import { latestPerScenario } from './result-document.ts';
 import { sampleDocument, sampleRun } from './fixtures.ts';
 
 /** A valid document, changed by `edit` (which mutates a deep copy). */
@@ -14,6 +15,13 @@ describe('validateResultDocument', () => {
     const doc = sampleDocument();
     const result = validateResultDocument(JSON.parse(JSON.stringify(doc)));
     expect(result).toEqual({ ok: true, document: doc });
+  });
+
+  it('accepts a scenario result with its environment fingerprint, as the Bench view stores it', () => {
+    const fingerprint = { browser: 'Chromium 156', adapter: 'none', tier: 'low', engine: 'transformers.js', model: 'wf-stories15m', dtype: 'fp32', threads: 1, appVersion: '0.1.0', cores: 2, crossOriginIsolated: true };
+    const result = validateResultDocument(edited((d) => (d.scenarios[0].fingerprint = fingerprint)));
+    expect(result.ok && result.document.scenarios[0]!.fingerprint).toEqual(fingerprint);
+    expect(validateResultDocument(edited((d) => (d.scenarios[0].fingerprint = { ...fingerprint, threads: 'x' }))).ok).toBe(false);
   });
 
   it('accepts markup in text as text: rendering never interprets it', () => {
@@ -53,5 +61,12 @@ describe('validateResultDocument', () => {
   it('stops after a dozen errors however broken the input', () => {
     const result = validateResultDocument({ runs: Array.from({ length: 100 }, () => ({ ...sampleRun, ttftMs: 'x' })) });
     expect(!result.ok && result.errors.length).toBeLessThanOrEqual(LIMITS.errors);
+  });
+});
+
+describe('latestPerScenario', () => {
+  it('keeps the newest result of each scenario', () => {
+    const newestFirst = [{ id: 'burst', at: 3 }, { id: 'overload', at: 2 }, { id: 'burst', at: 1 }];
+    expect(latestPerScenario(newestFirst)).toEqual([{ id: 'burst', at: 3 }, { id: 'overload', at: 2 }]);
   });
 });

@@ -78,6 +78,22 @@ const scenario: Field = {
     status: { type: 'string', max: 20, oneOf: ['pass', 'fail', 'not-available', 'error'] },
     startedAt: timestamp,
     durationMs: figure(),
+    fingerprint: {
+      type: 'object',
+      optional: true,
+      fields: {
+        browser: text(),
+        adapter: text(),
+        tier: text(20),
+        engine: text(40),
+        model: text(),
+        dtype: text(20),
+        threads: { type: 'number', min: 0, max: 1024, integer: true, nullable: true },
+        appVersion: text(40),
+        cores: { type: 'number', min: 0, max: 4096, integer: true, nullable: true },
+        crossOriginIsolated: { type: 'boolean' },
+      },
+    },
     criteria: {
       type: 'array',
       max: LIMITS.criteria,

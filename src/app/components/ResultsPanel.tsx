@@ -5,7 +5,8 @@
 import { useSignal } from '@preact/signals';
 import type { Session } from '../session.ts';
 import type { HardwareStore } from '../hardware.ts';
-import { buildResultDocument, type ResultDocument } from '../../results/result-document.ts';
+import { buildResultDocument, latestPerScenario, type ResultDocument } from '../../results/result-document.ts';
+import type { BenchStore } from '../../scenarios/bench-store.ts';
 import { deviceSummary } from '../../results/device-summary.ts';
 import { encodeShareFragmentWithin, MAX_FRAGMENT_CHARS } from '../../results/share-link.ts';
 import { runsToCsv } from '../../results/csv.ts';
@@ -22,7 +23,7 @@ const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
 const stamp = (now: Date): string => now.toISOString().replace(/[:.]/g, '-');
 
-export function ResultsPanel({ session, hardware, version }: { session: Session; hardware: HardwareStore; version: string }) {
+export function ResultsPanel({ session, hardware, version, bench }: { session: Session; hardware: HardwareStore; version: string; bench?: BenchStore }) {
   const link = useSignal<string | null>(null);
   const message = useSignal<string | null>(null);
   const imported = useSignal<Validation | null>(null);
@@ -34,12 +35,13 @@ export function ResultsPanel({ session, hardware, version }: { session: Session;
       now: Date.now(),
       device: deviceSummary(hardware.report.value, hardware.decision.value),
       runs: await session.store.recent(RUNS_EXPORTED),
+      scenarios: latestPerScenario((bench?.results.value ?? []).map((s) => s.result)),
     });
 
   const share = async (): Promise<void> => {
     const doc = await buildDocument();
-    if (doc.runs.length === 0) {
-      message.value = 'Nothing to share yet: generate something first.';
+    if (doc.runs.length === 0 && doc.scenarios.length === 0) {
+      message.value = 'Nothing to share yet: generate something or run a scenario first.';
       return;
     }
     const encoded = await encodeShareFragmentWithin(doc);
