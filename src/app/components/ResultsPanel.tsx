@@ -44,6 +44,12 @@ export function ResultsPanel({ session, hardware, version, bench }: { session: S
       message.value = 'Nothing to share yet: generate something or run a scenario first.';
       return;
     }
+    // What we send must pass what we accept: a link that its own page would refuse is no link.
+    const own = validateResultDocument(JSON.parse(JSON.stringify(doc)));
+    if (!own.ok) {
+      message.value = `These results cannot be shared: ${own.errors.join('; ')}`;
+      return;
+    }
     const encoded = await encodeShareFragmentWithin(doc);
     if (!encoded) {
       message.value = `Even one run does not fit in a link of ${MAX_FRAGMENT_CHARS} characters; use Export JSON.`;
