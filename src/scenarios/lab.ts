@@ -7,75 +7,7 @@
  * - `measureQueue`: N one-member requests submitted at once; latency from submit to end, errors.
  */
 import { summarize } from '../metrics/stats.ts';
-import { TIER_PROFILES } from '../tiers/profiles.ts';
-import type { Engine } from '../workers/engine.ts';
-import { SyntheticEngine } from '../workers/synthetic-engine.ts';
-import { FrameBatcher, animationFrames } from '../scheduler/frame-batcher.ts';
-import type { MemberConfig } from '../scheduler/protocol.ts';
-import { Scheduler } from '../scheduler/scheduler.ts';
-import { InProcessTransport } from '../scheduler/transport.ts';
-
-function member(i: number, ttftMs: number, msPerToken: number): MemberConfig {
-  return {
-    id: `m${i}`,
-    label: `m${i}`,
-    engine: 'synthetic',
-    modelId: `sim-${i}`,
-    device: 'auto',
-    footprintBytes: 100e6,
-    synthetic: { seed: i + 1, ttftMs, msPerToken, jitter: 0, footprintBytes: 100e6 },
-  };
-}
-
-interface Timers {
-  events: number[];
-  engineMs: number;
-}
-
-function timedEngine(inner: Engine, timers: Timers): Engine {
-  return {
-    kind: inner.kind,
-    load: (options, onProgress) => inner.load(options, onProgress),
-    unload: () => inner.unload(),
-    footprintBytes: () => inner.footprintBytes(),
-    generate: (request, onToken, signal) => {
-      const t0 = performance.now();
-      const result = inner.generate(
-        request,
-        (token) => {
-          const t1 = performance.now();
-          onToken(token);
-          timers.events.push(performance.now() - t1);
-        },
-        signal,
-      );
-      timers.engineMs += performance.now() - t0;
-      return result;
-    },
-  };
-}
-
-function makeScheduler(concurrency: number, timers: Timers, flushes: number[], queueCapacity?: number) {
-  let chars = 0;
-  const batcher = new FrameBatcher((batch) => {
-    for (const c of batch.chunks) chars += c.text.length;
-  }, animationFrames);
-  const flush = batcher.flush.bind(batcher);
-  batcher.flush = () => {
-    const t0 = performance.now();
-    flush();
-    flushes.push(performance.now() - t0);
-  };
-  const scheduler = new Scheduler({
-    profile: TIER_PROFILES.high,
-    budget: { bytes: 1e12, perModelMaxBytes: null },
-    concurrencyOverride: concurrency,
-    ...(queueCapacity !== undefined ? { queueCapacity } : {}),
-    createTransport: (m) => new InProcessTransport(timedEngine(new SyntheticEngine(m.synthetic), timers)),
-    events: { token: (t) => batcher.pushToken(t), jobEnd: (o) => batcher.pushEnd(o) },
-  });
-  return { scheduler, batcher, chars: () => chars };
-}
+import { newTimers, syntheticMember, timedScheduler } from '../scheduler/overhead-harness.ts';
 
 export interface OverheadRun {
   streams: number;
@@ -92,10 +24,10 @@ export async function measureOverhead(
   options: { turns: number; warmupTurns: number; tokensPerStream: number; msPerToken: number },
   signal?: AbortSignal,
 ): Promise<OverheadRun> {
-  const timers: Timers = { events: [], engineMs: 0 };
-  const flushes: number[] = [];
-  const { scheduler, batcher, chars } = makeScheduler(streams, timers, flushes);
-  scheduler.setCouncil(Array.from({ length: streams }, (_, i) => member(i, options.msPerToken, options.msPerToken)));
+  const timers = newTimers();
+  const flushes = timers.flushes;
+  const { scheduler, batcher, chars } = timedScheduler(streams, timers);
+  scheduler.setCouncil(Array.from({ length: streams }, (_, i) => syntheticMember(i, options.msPerToken, options.msPerToken)));
   const perTurnMs: number[] = [];
   const eventMs: number[] = [];
   let expectedChars = 0;
@@ -151,8 +83,8 @@ export async function measureQueue(
   signal?: AbortSignal,
 ): Promise<QueueRun> {
   const { concurrency, tokensPerRequest, msPerToken } = options;
-  const { scheduler, batcher } = makeScheduler(concurrency, { events: [], engineMs: 0 }, [], options.queueCapacity);
-  scheduler.setCouncil(Array.from({ length: concurrency }, (_, i) => member(i, msPerToken, msPerToken)));
+  const { scheduler, batcher } = timedScheduler(concurrency, newTimers(), options.queueCapacity);
+  scheduler.setCouncil(Array.from({ length: concurrency }, (_, i) => syntheticMember(i, msPerToken, msPerToken)));
   try {
     // Load every member first, so the latency is queueing and generation, not first loads.
     const warm = scheduler.submit({ prompt: 'warm up', maxNewTokens: 1 });

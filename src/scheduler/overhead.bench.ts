@@ -18,13 +18,8 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { summarize, type Summary } from '../metrics/stats.ts';
-import { TIER_PROFILES } from '../tiers/profiles.ts';
-import type { Engine } from '../workers/engine.ts';
-import { SyntheticEngine } from '../workers/synthetic-engine.ts';
-import { FrameBatcher, animationFrames } from './frame-batcher.ts';
-import type { MemberConfig } from './protocol.ts';
-import { DEFAULT_QUEUE_CAPACITY, Scheduler } from './scheduler.ts';
-import { InProcessTransport } from './transport.ts';
+import { DEFAULT_QUEUE_CAPACITY } from './scheduler.ts';
+import { newTimers, syntheticMember, timedScheduler } from './overhead-harness.ts';
 
 const MS_PER_TOKEN = 50;
 const TTFT_MS = 50;
@@ -32,82 +27,17 @@ const TTFT_MS = 50;
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-function member(i: number): MemberConfig {
-  return {
-    id: `m${i}`,
-    label: `m${i}`,
-    engine: 'synthetic',
-    modelId: `sim-${i}`,
-    device: 'auto',
-    footprintBytes: 100e6,
-    synthetic: { seed: i + 1, ttftMs: TTFT_MS, msPerToken: MS_PER_TOKEN, jitter: 0, footprintBytes: 100e6 },
-  };
-}
-
-/** Time the engines themselves spent inside generate() calls (their synchronous set-up), to subtract. */
-const engineTime = { ms: 0 };
-
-/** Times the callback the engine calls for every token: everything the scheduler does with a token. */
-function timedEngine(inner: Engine, samples: number[]): Engine {
-  return {
-    kind: inner.kind,
-    load: (options, onProgress) => inner.load(options, onProgress),
-    unload: () => inner.unload(),
-    footprintBytes: () => inner.footprintBytes(),
-    generate: (request, onToken, signal) => {
-      const t0 = performance.now();
-      const result = inner.generate(
-        request,
-        (token) => {
-          const t1 = performance.now();
-          onToken(token);
-          samples.push(performance.now() - t1);
-        },
-        signal,
-      );
-      engineTime.ms += performance.now() - t0;
-      return result;
-    },
-  };
-}
-
 function round(s: Summary, digits = 4) {
   const r = (x: number) => Number(x.toFixed(digits));
   return { count: s.count, mean: r(s.mean), p50: r(s.p50), p99: r(s.p99), max: r(s.max) };
 }
 
-function makeScheduler(n: number, tokenSamples: number[], flushSamples: number[], options: { queueCapacity?: number } = {}) {
-  let chars = 0;
-  const batcher = new FrameBatcher((batch) => {
-    for (const c of batch.chunks) chars += c.text.length;
-  }, animationFrames);
-  // Time each flush (one per frame).
-  const flush = batcher.flush.bind(batcher);
-  batcher.flush = () => {
-    const t0 = performance.now();
-    flush();
-    flushSamples.push(performance.now() - t0);
-  };
-  const scheduler = new Scheduler({
-    profile: TIER_PROFILES.high,
-    budget: { bytes: 1e12, perModelMaxBytes: null },
-    concurrencyOverride: n,
-    queueCapacity: options.queueCapacity,
-    createTransport: (m) => new InProcessTransport(timedEngine(new SyntheticEngine(m.synthetic), tokenSamples)),
-    events: {
-      token: (t) => batcher.pushToken(t),
-      jobEnd: (o) => batcher.pushEnd(o),
-    },
-  });
-  return { scheduler, batcher, chars: () => chars };
-}
-
 async function overheadAt(n: number, turns: number, tokens: number) {
-  const tokenSamples: number[] = [];
-  const flushSamples: number[] = [];
+  const timers = newTimers();
+  const { events: tokenSamples, flushes: flushSamples } = timers;
   const submitSamples: number[] = [];
-  const { scheduler, batcher, chars } = makeScheduler(n, tokenSamples, flushSamples);
-  scheduler.setCouncil(Array.from({ length: n }, (_, i) => member(i)));
+  const { scheduler, batcher, chars } = timedScheduler(n, timers);
+  scheduler.setCouncil(Array.from({ length: n }, (_, i) => syntheticMember(i, TTFT_MS, MS_PER_TOKEN)));
   // Warm-up turn (loads, JIT), not counted.
   const warm = scheduler.submit({ prompt: 'warm up', maxNewTokens: 8 });
   if (!warm.accepted) throw new Error(warm.message);
@@ -118,10 +48,10 @@ async function overheadAt(n: number, turns: number, tokens: number) {
   let expectedChars = 0;
   for (let t = 0; t < turns; t++) {
     const t0 = performance.now();
-    const engineBefore = engineTime.ms;
+    const engineBefore = timers.engineMs;
     const answer = scheduler.submit({ prompt: `turn ${t}: tell the council something`, maxNewTokens: tokens });
     // submit() dispatches: it calls every member's generate(); the engines' own set-up is not ours.
-    submitSamples.push(performance.now() - t0 - (engineTime.ms - engineBefore));
+    submitSamples.push(performance.now() - t0 - (timers.engineMs - engineBefore));
     if (!answer.accepted) throw new Error(answer.message);
     const outcome = await scheduler.whenDone(answer.turnId);
     for (const job of outcome.jobs) {
@@ -158,8 +88,8 @@ function heapUsed(): number {
 }
 
 async function queuedAt(requests: number, concurrency: number, tokens: number, queueCapacity: number) {
-  const { scheduler } = makeScheduler(concurrency, [], [], { queueCapacity });
-  scheduler.setCouncil(Array.from({ length: concurrency }, (_, i) => member(i)));
+  const { scheduler } = timedScheduler(concurrency, newTimers(), queueCapacity);
+  scheduler.setCouncil(Array.from({ length: concurrency }, (_, i) => syntheticMember(i, TTFT_MS, MS_PER_TOKEN)));
   // Load every member first, so that the latency is queueing + generation, not first loads.
   const warm = scheduler.submit({ prompt: 'warm up', maxNewTokens: 1 });
   if (!warm.accepted) throw new Error(warm.message);
