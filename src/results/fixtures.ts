@@ -40,6 +40,7 @@ export function sampleDocument(runs: RunRecord[] = [sampleRun]): ResultDocument 
         status: 'pass',
         startedAt: 1_795_000_050_000,
         durationMs: 4200,
+        fingerprint: { browser: 'Chromium 156', adapter: 'none', tier: 'low', engine: 'synthetic', model: 'simulated', dtype: 'none', threads: null, appVersion: '0.1.0', cores: 2, crossOriginIsolated: true },
         criteria: [{ name: 'bounded queue', target: '≤ 32 queued', measured: '32 queued, 18 refused', pass: true }],
         metrics: { rejectMs: { median: 0.4, min: 0.2, max: 1.1, n: 18, unit: 'ms', noisy: false } },
       },

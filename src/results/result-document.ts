@@ -3,7 +3,7 @@
  * and published (docs/results-format.md); `validateResultDocument` is the only way in from outside.
  */
 import type { RunRecord } from '../metrics/run-record.ts';
-import type { RunEnvironment } from '../metrics/run-environment.ts';
+import type { ScenarioResult } from '../scenarios/types.ts';
 import type { FinishReason } from '../workers/engine.ts';
 
 export const RESULTS_KIND = 'wirthforge-results';
@@ -11,67 +11,11 @@ export const RESULTS_SCHEMA_VERSION = 1;
 
 export const FINISH_REASONS = ['length', 'eos', 'aborted', 'context'] as const satisfies readonly FinishReason[];
 
-export interface ResultRun {
-  at: number;
-  appVersion: string;
-  modelId: string;
-  engine: string;
-  device: string;
-  wasmThreads: number;
-  promptTokens: number;
-  outputTokens: number;
-  finishReason: (typeof FINISH_REASONS)[number];
-  ttftMs: number;
-  prefillMs: number;
-  decodeTps: number;
-  gapP50Ms: number;
-  gapP95Ms: number;
-  gapP99Ms: number;
-  totalMs: number;
-  pageTtftMs: number;
-  pageDecodeTps: number;
-  environment: RunEnvironment;
-}
+/** A run as results carry it: the stored record without its key, its prompt or its frame summary. */
+export type ResultRun = Omit<RunRecord, 'id' | 'promptPreview' | 'frames'>;
 
-export const SCENARIO_IDS = ['sustained', 'burst', 'plugin-heavy', 'council-marathon', 'overload', 'overhead-sweep', 'concurrency-sweep', 'context-sweep'] as const;
-
-export interface ScenarioMetric {
-  median: number;
-  min: number;
-  max: number;
-  p5?: number;
-  p95?: number;
-  n: number;
-  unit: string;
-  noisy: boolean;
-  ceilingPercent?: number;
-}
-
-export interface ScenarioResult {
-  id: (typeof SCENARIO_IDS)[number];
-  title: string;
-  setting: 'quick' | 'standard' | 'full';
-  status: 'pass' | 'fail' | 'not-available' | 'error';
-  startedAt: number;
-  durationMs: number;
-  /** What the figures depend on (src/scenarios/types.ts EnvironmentFingerprint). */
-  fingerprint?: {
-    browser: string;
-    adapter: string;
-    tier: string;
-    engine: string;
-    model: string;
-    dtype: string;
-    threads: number | null;
-    appVersion: string;
-    cores: number | null;
-    crossOriginIsolated: boolean;
-  };
-  criteria: { name: string; target: string; measured: string; pass: boolean }[];
-  metrics: Record<string, ScenarioMetric>;
-  note?: string;
-  error?: string;
-}
+/** Scenario results travel as the Bench view produces them. */
+export type { ScenarioResult } from '../scenarios/types.ts';
 
 export interface ResultDevice {
   tier: string | null;

@@ -4,7 +4,8 @@
  * finite or out of its range, a string or list over its cap is an error naming its JSON path, so a
  * hostile document is refused rather than half-used. Strings are only ever rendered as text.
  */
-import { FINISH_REASONS, RESULTS_KIND, RESULTS_SCHEMA_VERSION, SCENARIO_IDS, type ResultDocument } from './result-document.ts';
+import { FINISH_REASONS, RESULTS_KIND, RESULTS_SCHEMA_VERSION, type ResultDocument } from './result-document.ts';
+import { SCENARIO_IDS, SCENARIO_SETTINGS, SCENARIO_STATUSES } from '../scenarios/types.ts';
 
 type Field =
   | { type: 'string'; max: number; nullable?: boolean; optional?: boolean; oneOf?: readonly string[] }
@@ -74,13 +75,12 @@ const scenario: Field = {
   fields: {
     id: { type: 'string', max: 40, oneOf: SCENARIO_IDS },
     title: text(),
-    setting: { type: 'string', max: 10, oneOf: ['quick', 'standard', 'full'] },
-    status: { type: 'string', max: 20, oneOf: ['pass', 'fail', 'not-available', 'error'] },
+    setting: { type: 'string', max: 10, oneOf: SCENARIO_SETTINGS },
+    status: { type: 'string', max: 20, oneOf: SCENARIO_STATUSES },
     startedAt: timestamp,
     durationMs: figure(),
     fingerprint: {
       type: 'object',
-      optional: true,
       fields: {
         browser: text(),
         adapter: text(),

@@ -3,20 +3,15 @@
  * IndexedDB store and the headless bench can hold it as it is.
  */
 
-export type ScenarioId =
-  | 'sustained'
-  | 'burst'
-  | 'plugin-heavy'
-  | 'council-marathon'
-  | 'overload'
-  | 'overhead-sweep'
-  | 'concurrency-sweep'
-  | 'context-sweep';
+export const SCENARIO_IDS = ['sustained', 'burst', 'plugin-heavy', 'council-marathon', 'overload', 'overhead-sweep', 'concurrency-sweep', 'context-sweep'] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** How long scenarios run: quick fits CI, full is the specification's lengths. */
-export type ScenarioSetting = 'quick' | 'standard' | 'full';
+export const SCENARIO_SETTINGS = ['quick', 'standard', 'full'] as const;
+export type ScenarioSetting = (typeof SCENARIO_SETTINGS)[number];
 
-export type ScenarioStatus = 'pass' | 'fail' | 'not-available' | 'error';
+export const SCENARIO_STATUSES = ['pass', 'fail', 'not-available', 'error'] as const;
+export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];
 
 /** Where a result was measured, so two results are only compared like with like. */
 export interface EnvironmentFingerprint {
