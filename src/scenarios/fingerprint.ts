@@ -1,6 +1,9 @@
 /** Where a result was measured, built from the hardware report and what the engine said it loaded. */
 import type { HardwareReport } from '../tiers/report.ts';
 import type { EnvironmentFingerprint } from './types.ts';
+import type { ScenarioContext } from './context.ts';
+import { ENGINE_DTYPE } from '../app/model-spec.ts';
+import type { LoadInfo } from '../workers/engine.ts';
 
 export interface FingerprintInput {
   report: HardwareReport | null;
@@ -34,4 +37,14 @@ export function fingerprintOf(input: FingerprintInput): EnvironmentFingerprint {
     cores: input.report?.hardwareConcurrency ?? null,
     crossOriginIsolated: input.report?.crossOriginIsolated ?? false,
   };
+}
+
+/** A scenario's fingerprint: the machine and the app from its context, and what ran. */
+export function scenarioFingerprint(ctx: Pick<ScenarioContext, 'machine' | 'appVersion'>, run: Pick<FingerprintInput, 'engine' | 'model' | 'dtype' | 'threads'>): EnvironmentFingerprint {
+  return fingerprintOf({ report: ctx.machine.report, tier: ctx.machine.profile.tier, appVersion: ctx.appVersion, ...run });
+}
+
+/** What ran, for a scenario that loaded a real model through the engine: as the engine reported it. */
+export function loadedEngineRun(info: Pick<LoadInfo, 'engine' | 'device' | 'wasmThreads'>, model: string): Pick<FingerprintInput, 'engine' | 'model' | 'dtype' | 'threads'> {
+  return { engine: `${info.engine} (${info.device})`, model, dtype: ENGINE_DTYPE, threads: info.device === 'wasm' ? info.wasmThreads : null };
 }

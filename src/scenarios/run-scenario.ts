@@ -1,7 +1,7 @@
 /** Runs one scenario and turns what happened into its result: pass, fail, not available or error. */
 import { statusOf } from './criteria.ts';
 import type { ScenarioContext, ScenarioDefinition } from './context.ts';
-import { fingerprintOf } from './fingerprint.ts';
+import { scenarioFingerprint } from './fingerprint.ts';
 import type { ScenarioResult } from './types.ts';
 
 export function isAbort(error: unknown): boolean {
@@ -32,7 +32,7 @@ export async function runScenario(definition: ScenarioDefinition, ctx: ScenarioC
       ...base,
       status: 'error',
       durationMs: performance.now() - t0,
-      fingerprint: fingerprintOf({ report: ctx.machine.report, tier: ctx.machine.profile.tier, appVersion: ctx.appVersion, engine: 'unknown', model: 'unknown', dtype: 'unknown', threads: null }),
+      fingerprint: scenarioFingerprint(ctx, { engine: 'unknown', model: 'unknown', dtype: 'unknown', threads: null }),
       criteria: [],
       metrics: {},
       error: error instanceof Error ? error.message : String(error),

@@ -10,7 +10,7 @@ import { ENGINE_DTYPE } from '../../app/model-spec.ts';
 import { burstCriteria, burstRule, type BurstRound } from '../criteria.ts';
 import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';
-import { fingerprintOf } from '../fingerprint.ts';
+import { scenarioFingerprint } from '../fingerprint.ts';
 import { countedRuns, metricOf } from '../measure.ts';
 import { manifestModel } from '../real-engine.ts';
 
@@ -85,7 +85,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const latency = metricOf(counted.flatMap((r) => r.latenciesMs), 'ms');
   const loads = harness.auditsOf('load').length;
   return {
-    fingerprint: fingerprintOf({ report: machine.report, tier: profile.tier, appVersion: ctx.appVersion, engine: 'transformers.js via the scheduler worker (auto device)', model: plan.model, dtype: ENGINE_DTYPE, threads: null }),
+    fingerprint: scenarioFingerprint(ctx, { engine: 'transformers.js via the scheduler worker (auto device)', model: plan.model, dtype: ENGINE_DTYPE, threads: null }),
     criteria: burstCriteria({ profile, concurrency, rounds: counted }, burstWall, backToBack, worstOverSolo),
     metrics: { 'solo latency': solo, 'burst wall time': burstWall, 'back-to-back wall time': backToBack, 'burst latency': latency, 'slowest ÷ solo': worstOverSolo },
     note:

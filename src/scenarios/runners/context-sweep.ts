@@ -2,10 +2,9 @@
  * Context-length sweep: TTFT of one real model against the prompt's length, each length after a
  * warm-up with several counted runs; the slope (ms per prompt token) says what prefill costs here.
  */
-import { ENGINE_DTYPE } from '../../app/model-spec.ts';
 import { contextCriteria, type ContextLevel } from '../criteria.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';
-import { fingerprintOf } from '../fingerprint.ts';
+import { loadedEngineRun, scenarioFingerprint } from '../fingerprint.ts';
 import { countedRuns, metricOf, slope } from '../measure.ts';
 import { RealEngine } from '../real-engine.ts';
 import type { Metric } from '../types.ts';
@@ -43,15 +42,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   }
   const msPerToken = slope(points);
   return {
-    fingerprint: fingerprintOf({
-      report: machine.report,
-      tier: machine.profile.tier,
-      appVersion: ctx.appVersion,
-      engine: `${engine.info.engine} (${engine.info.device})`,
-      model: plan.model,
-      dtype: ENGINE_DTYPE,
-      threads: engine.info.device === 'wasm' ? engine.info.wasmThreads : null,
-    }),
+    fingerprint: scenarioFingerprint(ctx, loadedEngineRun(engine.info, plan.model)),
     criteria: contextCriteria(machine.profile, levels, msPerToken),
     metrics,
     note: `${plan.model} on ${engine.info.device}: ${plan.runsPerLength} counted runs per length (${plan.warmupRuns} warm-up excluded), 2 new tokens each; TTFT on the page's clock. Least-squares slope: ${Number.isFinite(msPerToken) ? `${msPerToken.toFixed(2)} ms per prompt token` : 'n/a'}.`,

@@ -9,7 +9,7 @@ import { SIMULATED_CHOICES } from '../../app/council.ts';
 import { marathonCriteria } from '../criteria.ts';
 import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
 import { PAGE_HEAP_WHAT, pageHeapBytes, type ScenarioContext, type ScenarioDefinition, type ScenarioOutcome } from '../context.ts';
-import { fingerprintOf } from '../fingerprint.ts';
+import { scenarioFingerprint } from '../fingerprint.ts';
 import { memoryPlateau, metricOf, type MemorySample } from '../measure.ts';
 
 function simulated(id: string, key: string, seed: number): MemberConfig {
@@ -63,7 +63,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   }
   const actions = [...harness.auditsOf('restart', FAILING), ...harness.auditsOf('remove', FAILING)].map((e) => e.kind);
   return {
-    fingerprint: fingerprintOf({ report: machine.report, tier: machine.profile.tier, appVersion: ctx.appVersion, engine: 'synthetic (simulated members, one worker each)', model: 'sim-fast ×2 + sim-crashy', dtype: 'n/a', threads: null }),
+    fingerprint: scenarioFingerprint(ctx, { engine: 'synthetic (simulated members, one worker each)', model: 'sim-fast ×2 + sim-crashy', dtype: 'n/a', threads: null }),
     criteria: marathonCriteria({
       tokensByMember,
       doneByMember,

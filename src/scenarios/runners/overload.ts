@@ -8,7 +8,7 @@ import type { MemberConfig } from '../../scheduler/protocol.ts';
 import { overloadCriteria, type OverloadRound } from '../criteria.ts';
 import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';
-import { fingerprintOf } from '../fingerprint.ts';
+import { scenarioFingerprint } from '../fingerprint.ts';
 import { metricOf } from '../measure.ts';
 
 const MEMBER: MemberConfig = {
@@ -73,7 +73,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     }
   }
   return {
-    fingerprint: fingerprintOf({ report: machine.report, tier: machine.profile.tier, appVersion: ctx.appVersion, engine: 'synthetic (simulated member in its worker)', model: MEMBER.modelId, dtype: 'n/a', threads: null }),
+    fingerprint: scenarioFingerprint(ctx, { engine: 'synthetic (simulated member in its worker)', model: MEMBER.modelId, dtype: 'n/a', threads: null }),
     criteria: overloadCriteria(rounds),
     metrics: { 'accepted request latency': metricOf(latencies, 'ms') },
     note: `${plan.rounds} round(s): ${plan.pressure} × the queue capacity of ${plan.queueCapacity} sent at once to one simulated member (${plan.maxNewTokens} tokens each), then one more request after the queue drained.`,

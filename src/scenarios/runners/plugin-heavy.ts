@@ -4,12 +4,12 @@
  * pretending with something that is not a plugin.
  */
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';
-import { fingerprintOf } from '../fingerprint.ts';
+import { scenarioFingerprint } from '../fingerprint.ts';
 
 function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   ctx.progress(1, 'not available');
   return Promise.resolve({
-    fingerprint: fingerprintOf({ report: ctx.machine.report, tier: ctx.machine.profile.tier, appVersion: ctx.appVersion, engine: 'none', model: 'none', dtype: 'n/a', threads: null }),
+    fingerprint: scenarioFingerprint(ctx, { engine: 'none', model: 'none', dtype: 'n/a', threads: null }),
     criteria: [],
     metrics: {},
     notAvailable: true,

@@ -5,7 +5,7 @@
  */
 import { sustainedCriteria, type Agreement } from '../criteria.ts';
 import { PAGE_HEAP_WHAT, pageHeapBytes, type ScenarioContext, type ScenarioDefinition, type ScenarioOutcome } from '../context.ts';
-import { fingerprintOf } from '../fingerprint.ts';
+import { loadedEngineRun, scenarioFingerprint } from '../fingerprint.ts';
 import { MIN_COUNTED_RUNS, countedRuns, memoryPlateau, metricOf, type MemorySample } from '../measure.ts';
 import { RealEngine, decodeCeilingFor, manifestModel } from '../real-engine.ts';
 import { ENGINE_DTYPE } from '../../app/model-spec.ts';
@@ -82,15 +82,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     webgpuAvailable ? '' : 'Agreement check not run: no WebGPU adapter in this browser.',
   ];
   return {
-    fingerprint: fingerprintOf({
-      report: machine.report,
-      tier: machine.profile.tier,
-      appVersion: ctx.appVersion,
-      engine: `${engine.info.engine} (${engine.info.device})`,
-      model: plan.model,
-      dtype: ENGINE_DTYPE,
-      threads: engine.info.device === 'wasm' ? engine.info.wasmThreads : null,
-    }),
+    fingerprint: scenarioFingerprint(ctx, loadedEngineRun(engine.info, plan.model)),
     criteria,
     metrics: { 'decode tok/s': decodeTps, 'TTFT ms': ttftMs },
     note: notes.filter(Boolean).join(' '),

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import { concurrencyCriteria, overheadCriteria, type OverheadLevel, type QueueLevel } from '../criteria.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';
-import { fingerprintOf } from '../fingerprint.ts';
+import { scenarioFingerprint } from '../fingerprint.ts';
 import { p99 } from '../lab.ts';
 import type { LabWorkerApi } from '../lab-protocol.ts';
 import { metricOf } from '../measure.ts';
@@ -29,7 +29,7 @@ async function withLab<T>(signal: AbortSignal, work: (lab: Comlink.Remote<LabWor
 }
 
 function fingerprint(ctx: ScenarioContext) {
-  return fingerprintOf({ report: ctx.machine.report, tier: ctx.machine.profile.tier, appVersion: ctx.appVersion, engine: 'scheduler core + in-process synthetic engines (lab worker)', model: 'synthetic, fixed delay', dtype: 'n/a', threads: null });
+  return scenarioFingerprint(ctx, { engine: 'scheduler core + in-process synthetic engines (lab worker)', model: 'synthetic, fixed delay', dtype: 'n/a', threads: null });
 }
 
 async function runOverhead(ctx: ScenarioContext): Promise<ScenarioOutcome> {
