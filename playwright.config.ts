@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, WEBGPU_FLAG } from './scripts/chromium.ts';
 
 const PORT = Number(process.env['WF_E2E_PORT'] ?? 4173);
+// Another build folder than dist/, so that two checkouts' work on one machine need not share a build.
+const DIST = process.env['WF_E2E_DIST'];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -30,7 +32,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort`,
+    command: `npx vite preview --port ${PORT} --strictPort${DIST ? ` --outDir ${DIST}` : ''}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

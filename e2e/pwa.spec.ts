@@ -14,7 +14,7 @@ import { StaticHost } from './static-host.ts';
  * means the server is gone *and* the browser is set offline, so nothing can come from the network.
  * Run `npm run build` first.
  */
-const DIST = resolve('dist');
+const DIST = resolve(process.env['WF_E2E_DIST'] ?? 'dist');
 const host = new StaticHost(DIST, Number(process.env['WF_PWA_PORT'] ?? 4183));
 
 test.use({ baseURL: host.origin, serviceWorkers: 'allow' });
