@@ -39,7 +39,7 @@ interface Hooks {
     maxTokens: { value: number };
     running: { value: boolean };
     turns: { value: { jobs: { status: string }[] }[] };
-    members(): { synthetic?: Record<string, unknown> }[];
+    simulatedRetime: { value: Record<string, unknown> | null };
     run(): Promise<void>;
     stop(): void;
   };
@@ -73,8 +73,7 @@ async function measureSide(browser: Browser, baseUrl: string, canvas: 'on' | 'of
       council.adapt.value = false;
       council.maxTokens.value = Math.ceil((p.durationS * 1000) / p.msPerToken) + 200;
       // The simulated "fast" member at the scenario's rate (50 tok/s each): a bench-only retune.
-      const members = council.members.bind(council);
-      council.members = () => members().map((m) => ({ ...m, synthetic: { ...m.synthetic, msPerToken: p.msPerToken, jitter: 0.1 } }));
+      council.simulatedRetime.value = { msPerToken: p.msPerToken, jitter: 0.1 };
       void council.run();
     }, plan);
     await page.waitForFunction(

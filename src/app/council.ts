@@ -187,6 +187,11 @@ export class CouncilStore {
   readonly burstMode = signal<NonNullable<SchedulerSettings['burstMode']>>('auto');
   /** Per member id, from the scheduler's member events: state, restarts, the last fault's sentence. */
   readonly memberViews = signal<ReadonlyMap<string, MemberView>>(new Map());
+  /**
+   * Retimes every simulated member (ms per token, jitter, …) on top of its choice's timetable. For the
+   * benchmark's UI scenario, which needs the fast member at exactly 50 tok/s; the UI never sets it.
+   */
+  readonly simulatedRetime = signal<MemberChoice['synthetic'] | null>(null);
 
   readonly choices: ReadonlySignal<MemberChoice[]>;
   /**
@@ -263,10 +268,6 @@ export class CouncilStore {
     });
   }
 
-  members(): MemberConfig[] {
-    return this.slotMembers().map((m) => m.config);
-  }
-
   /** Each slot's member and its priority. */
   private slotMembers(): { config: MemberConfig; priority: Priority }[] {
     const choices = new Map(this.choices.value.map((c) => [c.key, c]));
@@ -281,7 +282,7 @@ export class CouncilStore {
         device: 'auto',
         footprintBytes: choice.footprintBytes,
       };
-      if (choice.synthetic) config.synthetic = { ...choice.synthetic, seed: i + 1 };
+      if (choice.synthetic) config.synthetic = { ...choice.synthetic, ...this.simulatedRetime.value, seed: i + 1 };
       return [{ config, priority: this.priorityOf(i) }];
     });
   }
