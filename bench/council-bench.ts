@@ -1,6 +1,6 @@
 /**
  * The council part of `npm run bench` (alone: `npm run bench -- --only council`). In headless Chromium
- * it drives the built app's real scheduler worker with 1, 2 and 3 real wf-tiny members (each in its own
+ * it drives the built app's real scheduler worker with 1 to 4 real wf-tiny members (each in its own
  * transformers.js engine worker), on the High tier (so they all generate at once) with bursts pinned to
  * parallel, and measures:
  *
@@ -8,7 +8,8 @@
  *   `measureContention` / `estimateAlpha` (src/scheduler/contention.ts);
  * - a burst of N prompts in parallel (one turn to N members) against the same N back to back (N
  *   one-member turns, one after another), in alternating pairs, measured wall time on the page beside
- *   `planBurst`'s prediction from the measured TPS₁, TTFT and α;
+ *   `planBurst`'s prediction from the measured TPS₁, TTFT and α; N = 2 and 4 (the issue's sizes), and
+ *   3 as well in full mode;
  * - the worker path's own cost: token batches applied per frame and the page's time to apply one batch
  *   (the council client applies them in the page's frame loop), and one member through the council
  *   against the same generation through the single-model path, side by side in alternation (paired
@@ -27,18 +28,25 @@ import type { TurnOutcome } from '../src/scheduler/protocol.ts';
 
 const MODEL = 'wf-tiny';
 const PROMPT = 'Hello a';
-const MAX_MEMBERS = 3;
+const MAX_MEMBERS = 4;
 
 export interface CouncilBenchPlan {
-  /** Rounds of each measurement (levels 1..3, back to back, council vs single). */
+  /** Rounds of each measurement (levels 1..MAX_MEMBERS, back to back, council vs single). */
   rounds: number;
   maxNewTokens: number;
+  /** Burst sizes compared parallel vs back to back; quick leaves out 3 to stay within ~2 minutes here. */
+  burstSizes: number[];
   /** Fewer tokens and queue levels in the scheduler-overhead part. */
   quickOverhead: boolean;
 }
 
 export function councilPlanFor(mode: 'quick' | 'full', rounds?: number): CouncilBenchPlan {
-  return { rounds: rounds ?? (mode === 'full' ? 5 : 3), maxNewTokens: mode === 'full' ? 96 : 48, quickOverhead: mode !== 'full' };
+  return {
+    rounds: rounds ?? (mode === 'full' ? 5 : 3),
+    maxNewTokens: mode === 'full' ? 96 : 48,
+    burstSizes: mode === 'full' ? [2, 3, 4] : [2, 4],
+    quickOverhead: mode !== 'full',
+  };
 }
 
 /** One turn as the page saw it: its wall time (run() to the turn's end) and every job's engine result. */
@@ -69,7 +77,7 @@ const memberIds = Array.from({ length: MAX_MEMBERS }, (_, i) => `${i + 1}-${MODE
 
 async function setUpCouncil(page: Page, maxNewTokens: number): Promise<void> {
   // High tier runs up to six members at once; the frame-rate rule could rightly shrink the council
-  // while three engines share two cores, which is not what is measured here.
+  // while four engines share two cores, which is not what is measured here.
   await page.getByTestId('tier-override').selectOption('high');
   await page.evaluate(
     ({ model, members, prompt, tokens }) => {
@@ -159,7 +167,7 @@ export async function measureCouncil(plan: CouncilBenchPlan, baseUrl: string) {
     await runTurn(page, memberIds, plan.maxNewTokens);
 
     const runsAt = new Map<number, TurnRun[]>();
-    // Levels interleaved (1, 2, 3, 1, 2, 3, …) so that a drift of the shared machine spreads over all.
+    // Levels interleaved (1, 2, 3, 4, 1, 2, …) so that a drift of the shared machine spreads over all.
     const levels = Array.from({ length: plan.rounds }, () => Array.from({ length: MAX_MEMBERS }, (_, i) => i + 1)).flat();
     const contention = await measureContention(async (n) => {
       const run = await runTurn(page, memberIds.slice(0, n), plan.maxNewTokens);
@@ -174,7 +182,7 @@ export async function measureCouncil(plan: CouncilBenchPlan, baseUrl: string) {
     const tokensPerRequest = spread(alone.flatMap((r) => r.outcome.jobs.map((j) => j.result!.outputTokens))).median;
 
     const bursts: BurstComparison[] = [];
-    for (let n = 2; n <= MAX_MEMBERS; n++) {
+    for (const n of plan.burstSizes) {
       // In pairs, the order alternating, so that a drift of the shared machine cancels within a pair.
       const parallel: number[] = [];
       const backToBack: number[] = [];
@@ -290,4 +298,12 @@ export function printCouncil(r: CouncilBenchResult, plan: CouncilBenchPlan): voi
   for (const o of r.schedulerOverhead.overheadPerStreams) {
     console.log(`    ${o.streams} streams: per token event mean ${o.perTokenEventMs.mean} ms, p99 ${o.perTokenEventMs.p99} ms; ${o.schedulerMsPerTurn} ms per turn (${(100 * o.schedulerShareOfWall).toFixed(2)} % of wall)`);
   }
+  const q = r.schedulerOverhead.queued;
+  console.log(`  queued requests (Node, ${q.concurrency} at once, ${q.tokensPerRequest} tokens = ${q.serviceMsPerRequest} ms each, queue ${q.levels[0]?.queueCapacity}): latency P50 / P95 / P99 · error rate · heap per queued request`);
+  for (const l of q.levels) {
+    const heap = l.heapBytesPerQueuedRequest === null ? 'n/a' : `${(l.heapBytesPerQueuedRequest / 1000).toFixed(1)} kB`;
+    console.log(`    ${l.requests}: ${l.latencyMs.p50} / ${l.latencyMs.p95} / ${l.latencyMs.p99} ms · ${l.errorRate} (${l.accepted} accepted, ${l.failed} failed) · ${heap}`);
+  }
+  const capped = r.schedulerOverhead.defaultQueueCapacity;
+  for (const l of capped.levels) console.log(`    ${l.requests} into the default queue of ${capped.capacity}: ${l.accepted} accepted, ${l.rejectedOverloaded} answered "${l.overloadAnswer ?? ''}", ${l.failed} failed`);
 }

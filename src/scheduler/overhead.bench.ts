@@ -9,7 +9,7 @@
  *    queued at once, and how many a default-sized queue turns away.
  *
  *   npx tsx src/scheduler/overhead.bench.ts            (prints JSON)
- *   npx tsx src/scheduler/overhead.bench.ts --quick    (fewer tokens, for a smoke run)
+ *   npx tsx src/scheduler/overhead.bench.ts --quick    (fewer tokens per stream and per request)
  *
  * `npm run bench` runs `measureSchedulerOverhead` too (bench/council-bench.ts).
  */
@@ -135,15 +135,21 @@ async function queuedAt(requests: number, concurrency: number, tokens: number, q
 
 export type OverheadReport = Awaited<ReturnType<typeof measureSchedulerOverhead>>;
 
-/** Both measurements; `quick`: fewer tokens, turns and queue levels. */
+export const STREAM_LEVELS = [2, 4, 8, 12] as const;
+export const QUEUED_LEVELS = [10, 50, 100, 200, 500] as const;
+
+/**
+ * Both measurements at every level; `quick`: fewer tokens and turns, so that all five queue levels fit
+ * in `npm run bench` (2 tokens: 100 ms of service per request, ~9 s for the 500).
+ */
 export async function measureSchedulerOverhead(quick: boolean) {
   const tokens = quick ? 10 : 40;
   const turns = quick ? 1 : 5;
   const overhead = [];
-  for (const n of [2, 4, 8, 12]) overhead.push(await overheadAt(n, turns, tokens));
+  for (const n of STREAM_LEVELS) overhead.push(await overheadAt(n, turns, tokens));
 
   const queueTokens = quick ? 2 : 4;
-  const levels = quick ? [10, 50, 100] : [10, 50, 100, 200, 500];
+  const levels = QUEUED_LEVELS;
   const queued = [];
   for (const requests of levels) queued.push(await queuedAt(requests, 6, queueTokens, 512));
   const defaultQueue = [];
