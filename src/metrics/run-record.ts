@@ -1,3 +1,4 @@
+import { storedEngineTimings, type StoredEngineTimings } from './engine-timings.ts';
 import { generationTimings } from './generation-metrics.ts';
 import { UNKNOWN_ENVIRONMENT, type RunEnvironment } from './run-environment.ts';
 import type { FinishReason, GenerationResult, LoadInfo } from '../workers/engine.ts';
@@ -30,6 +31,8 @@ export interface RunRecord {
   environment: RunEnvironment;
   /** The page's frames while the run streamed (absent in records from before it was kept). */
   frames?: RunFrames;
+  /** The engine's own timings where it reports them (web-llm's `usage.extra`); absent otherwise and in older records. */
+  engineTimings?: StoredEngineTimings;
 }
 
 /** Frame-time summary of a run, from the page's frame loop (its last 5 s on longer runs). */
@@ -82,6 +85,7 @@ export function buildRunRecord(input: {
   const firstArrival = page.arrivalTimesMs[0];
   const lastArrival = page.arrivalTimesMs.at(-1);
   const pageSpan = firstArrival === undefined || lastArrival === undefined ? 0 : lastArrival - firstArrival;
+  const engineTimings = storedEngineTimings(result.engineTimings);
   return {
     at: input.at,
     appVersion: input.appVersion,
@@ -103,5 +107,6 @@ export function buildRunRecord(input: {
     pageTtftMs: firstArrival === undefined ? Number.NaN : firstArrival - page.sentAtMs,
     pageDecodeTps: result.outputTokens < 2 || pageSpan <= 0 ? Number.NaN : ((result.outputTokens - 1) * 1000) / pageSpan,
     environment: input.environment ?? UNKNOWN_ENVIRONMENT,
+    ...(engineTimings ? { engineTimings } : {}),
   };
 }

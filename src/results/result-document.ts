@@ -57,6 +57,7 @@ export function resultRunOf(record: RunRecord): ResultRun {
     pageTtftMs: record.pageTtftMs,
     pageDecodeTps: record.pageDecodeTps,
     environment: { ...record.environment },
+    ...(record.engineTimings ? { engineTimings: { ...record.engineTimings } } : {}),
   };
 }
 

@@ -15,6 +15,13 @@ describe('share links', () => {
     expect(await decodeShareFragment(fragment)).toEqual({ ok: true, document: doc });
   });
 
+  it('carry the engine-reported timings of a web-llm run', async () => {
+    const engineTimings = { source: 'web-llm usage.extra', ttftMs: 312, prefillTps: 850, decodeTps: 42.1, timePerOutputTokenMs: 23.7, e2eLatencyMs: 2410 } as const;
+    const doc = sampleDocument([{ ...sampleRun, engine: 'web-llm', engineTimings }]);
+    const decoded = await decodeShareFragment(await encodeShareFragment(doc));
+    expect(decoded.ok && decoded.document.runs[0]!.engineTimings).toEqual(engineTimings);
+  });
+
   it('finds the fragment in a location hash', () => {
     expect(shareFragmentOf('#share=abc')).toBe('share=abc');
     expect(shareFragmentOf('#other')).toBeNull();

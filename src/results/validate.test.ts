@@ -17,6 +17,24 @@ describe('validateResultDocument', () => {
     expect(result).toEqual({ ok: true, document: doc });
   });
 
+  it('round-trips a run with the engine-reported timings, and accepts one without (older documents)', () => {
+    const engineTimings = { source: 'web-llm usage.extra', ttftMs: 312, prefillTps: 850, decodeTps: 42.1, timePerOutputTokenMs: null, e2eLatencyMs: 2410 } as const;
+    const doc = sampleDocument([{ ...sampleRun, engine: 'web-llm', engineTimings }, sampleRun]);
+    const result = validateResultDocument(JSON.parse(JSON.stringify(doc)));
+    expect(result).toEqual({ ok: true, document: doc });
+    expect(result.ok && result.document.runs.map((r) => r.engineTimings)).toEqual([engineTimings, undefined]);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a figure past its cap', { decodeTps: 2e7 }, 'runs[0].engineTimings.decodeTps: 20000000 is outside 0…10000000'],
+    ['a negative figure', { ttftMs: -1 }, 'runs[0].engineTimings.ttftMs: -1 is outside 0…3600000'],
+    ['an unknown source', { source: 'elsewhere' }, 'runs[0].engineTimings.source: expected one of web-llm usage.extra'],
+    ['an unknown field', { tokensPerJoule: 3 }, 'runs[0].engineTimings.tokensPerJoule: unknown field'],
+  ])('refuses engine-reported timings with %s', (_, change, error) => {
+    const timings = { source: 'web-llm usage.extra', ttftMs: 1, prefillTps: 1, decodeTps: 1, timePerOutputTokenMs: 1, e2eLatencyMs: 1, ...change };
+    expect(validateResultDocument(edited((d) => (d.runs[0].engineTimings = timings)))).toEqual({ ok: false, errors: [error] });
+  });
+
   it('checks a scenario result’s environment fingerprint like the rest', () => {
     expect(validateResultDocument(edited((d) => (d.scenarios[0].fingerprint.threads = 'x')))).toEqual({
       ok: false,

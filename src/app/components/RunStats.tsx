@@ -1,5 +1,6 @@
 import type { Session } from '../session.ts';
 import { formatMs, formatTps } from '../format.ts';
+import { engineTimingsText } from '../engine-timings-text.ts';
 
 const FINISH_LABEL = { length: 'length', eos: 'end of text', aborted: 'stopped', context: 'context full' } as const;
 
@@ -16,6 +17,8 @@ export function RunStats({ session }: { session: Session }) {
     ['Token gap p50 / p95 / p99', `${formatMs(run.gapP50Ms)} / ${formatMs(run.gapP95Ms)} / ${formatMs(run.gapP99Ms)}`, 'gaps'],
     ['Seen on the page: TTFT, decode', `${formatMs(run.pageTtftMs)}, ${formatTps(run.pageDecodeTps)}`, 'page-timings'],
   ];
+  const reported = run.engineTimings ? engineTimingsText(run.engineTimings) : null;
+  if (reported) rows.push(['Reported by the engine (web-llm)', reported, 'engine-timings']);
   const frames = run.frames;
   if (frames) {
     rows.push(

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { buildRunRecord } from './run-record.ts';
+import type { GenerationResult } from '../workers/engine.ts';
+import { timingsFromUsage } from '../workers/webllm-policy.ts';
+
+const result: GenerationResult = {
+  text: 'bcd',
+  promptTokens: 4,
+  outputTokens: 3,
+  finishReason: 'length',
+  startedAtMs: 1000,
+  promptReadyAtMs: 1010,
+  tokenTimesMs: [1100, 1120, 1140],
+};
+const input = (r: GenerationResult) => ({
+  at: 1_795_000_000_000,
+  appVersion: '0.1.0',
+  prompt: 'Hello a',
+  load: { modelId: 'm', engine: 'web-llm', device: 'webgpu', wasmThreads: 0 },
+  result: r,
+  page: { sentAtMs: 0, arrivalTimesMs: [105, 125, 145], endedAtMs: 150 },
+});
+
+describe('buildRunRecord: the engine-reported timings', () => {
+  it('stores web-llm usage.extra, mapped by the engine policy, beside our own figures', () => {
+    const usage = { prompt_tokens: 4, completion_tokens: 3, extra: { time_to_first_token_s: 0.09, prefill_tokens_per_s: 44.4, decode_tokens_per_s: 50, e2e_latency_s: 0.15 } };
+    const { engineTimings } = timingsFromUsage(usage, { startedAtMs: 1000, tokenTimesMs: result.tokenTimesMs });
+    const record = buildRunRecord(input({ ...result, engineTimings }));
+    expect(record.engineTimings).toEqual({ source: 'web-llm usage.extra', ttftMs: 90, prefillTps: 44.4, decodeTps: 50, timePerOutputTokenMs: null, e2eLatencyMs: 150 });
+    expect(record.ttftMs).toBe(100);
+    expect(record.decodeTps).toBe(50);
+  });
+
+  it.each<[string, GenerationResult['engineTimings']]>([
+    ['an engine that reports none (transformers.js)', undefined],
+    ['a stream that ended without usage', null],
+  ])('leaves the field out for %s, so the record looks as before', (_, engineTimings) => {
+    const record = buildRunRecord(input({ ...result, engineTimings }));
+    expect('engineTimings' in record).toBe(false);
+  });
+});
