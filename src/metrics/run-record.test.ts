@@ -16,7 +16,7 @@ const input = (r: GenerationResult) => ({
   at: 1_795_000_000_000,
   appVersion: '0.1.0',
   prompt: 'Hello a',
-  load: { modelId: 'm', engine: 'web-llm', device: 'webgpu', wasmThreads: 0 },
+  load: { modelId: 'm', engine: 'web-llm', device: 'webgpu', wasmThreads: 0 } as const,
   result: r,
   page: { sentAtMs: 0, arrivalTimesMs: [105, 125, 145], endedAtMs: 150 },
 });
