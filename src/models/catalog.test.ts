@@ -15,10 +15,16 @@ describe('the hub models agree with the installed web-llm', () => {
     expect(build.mlcModelId).toContain(variant);
     expect(new URL(record!.model).host).toBe(HUB_WEIGHTS_HOST);
     expect(new URL(record!.model_lib).host).toBe(HUB_LIBRARY_HOST);
+    expect(build.modelLib).toBe(record!.model_lib);
     expect(hubArtifacts(record!).configUrl).toBe(`${hubWeightsBase(build)}mlc-chat-config.json`);
     // Only f16 builds may demand shader-f16: the f32 build is the one for adapters without it.
     if (variant === 'q4f32_1') expect(record!.required_features ?? []).not.toContain('shader-f16');
   });
+});
+
+it('no two catalog builds share a library, so deleting one build\'s never removes another\'s', () => {
+  const libs = hubModels.flatMap((m) => Object.values(m.builds).map((b) => b.modelLib));
+  expect(new Set(libs).size).toBe(libs.length);
 });
 
 describe('catalog lookups', () => {
@@ -34,6 +40,7 @@ describe('catalog lookups', () => {
   it.each([
     ['wf-tiny', 'transformers'],
     ['Qwen2.5-0.5B-Instruct', 'web-llm'],
+    ['onnx-community/Qwen2.5-0.5B-Instruct', 'transformers'],
     ['unknown', 'transformers'],
   ])('engineOf(%s) = %s', (id, engine) => {
     expect(engineOf(id)).toBe(engine);

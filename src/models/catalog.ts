@@ -1,19 +1,22 @@
 /**
- * The models the app offers. Two kinds:
+ * The models the app offers. Three kinds:
  * - bundled: generated ONNX models served from the app's own origin, run by transformers.js. Which of
  *   them a build carries is read from the generated manifest; the rest are shown as "not generated"
  *   rather than hidden, so a user learns how to get them.
  * - hub: web-llm's prebuilt MLC models, downloaded from the model hub (huggingface.co) and their
  *   compiled library from raw.githubusercontent.com the first time, then cached in the browser. They
  *   need WebGPU and a connection for that first load.
+ * - hub-onnx: real ONNX models on the model hub, run by transformers.js (WASM or WebGPU), downloaded
+ *   the first time and then kept in transformers.js's Cache API store (see `onnx-hub.ts`).
  *
  * A hub entry names one model in two builds; the engine picks the build from the adapter
  * (`webLlmVariantFor`): q4f16_1 needs `shader-f16`, q4f32_1 runs everywhere else. The figures per
  * build are copied from web-llm's `prebuiltAppConfig` (a unit test keeps them equal), so the page can
  * show them without loading web-llm's 6 MB bundle.
  */
-import type { EngineKind } from '../workers/engine.ts';
+import type { EngineKind, ResolvedDevice } from '../workers/engine.ts';
 import type { WebLlmVariant } from '../tiers/profiles.ts';
+import type { Dtype, KvDtype } from '../tiers/capacity.ts';
 
 export interface BundledModel {
   source: 'bundled';
@@ -33,6 +36,8 @@ export interface HubBuild {
    * against 579.6 MiB listed.
    */
   vramRequiredMiB: number;
+  /** web-llm's `model_lib`: the compiled library, stored in its `webllm/wasm` cache under this URL. */
+  modelLib: string;
 }
 
 export interface HubModel {
@@ -46,13 +51,64 @@ export interface HubModel {
   builds: Readonly<Record<WebLlmVariant, HubBuild>>;
 }
 
-export type CatalogModel = BundledModel | HubModel;
+/** transformers.js's names for an ONNX file's precision (`onnx/model{suffix}.onnx`). */
+export type OnnxDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+
+export interface OnnxBuild {
+  dtype: OnnxDtype;
+  /** The ONNX file's size as the hub's file list shows it (decimal MB, rounded there). */
+  fileBytes: number;
+  devices: readonly ResolvedDevice[];
+  /** WebGPU features the build needs: f16 weights and activations need `shader-f16`. */
+  requiredFeatures: readonly 'shader-f16'[];
+  /** The capacity arithmetic's dtype for its weights, and the KV cache transformers.js keeps for it. */
+  capacityDtype: Dtype;
+  kvDtype: KvDtype;
+}
+
+/** The geometry the KV cache is sized from, copied from the repository's config.json. */
+export interface OnnxShape {
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+  /** `max_position_embeddings`: the context window the engine lets prompt and output fill. */
+  contextTokens: number;
+}
+
+export interface OnnxHubModel {
+  source: 'hub-onnx';
+  engine: 'transformers';
+  /** The hub repository ("owner/name"), which is also what transformers.js loads. */
+  id: string;
+  label: string;
+  description: string;
+  parameters: number;
+  shape: OnnxShape;
+  /** In order of preference: the engine takes the first its device and adapter can run. */
+  builds: readonly OnnxBuild[];
+  /** config.json, generation_config.json, tokenizer.json and tokenizer_config.json together, about. */
+  otherFilesBytes: number;
+}
+
+export type CatalogModel = BundledModel | HubModel | OnnxHubModel;
 
 export const DEFAULT_MODEL_ID = 'wf-tiny';
 
 /** Where hub models come from, as web-llm's prebuilt records say (named in errors and in the UI). */
 export const HUB_WEIGHTS_HOST = 'huggingface.co';
 export const HUB_LIBRARY_HOST = 'raw.githubusercontent.com';
+
+/** web-llm's library URLs: its `modelLibURLPrefix` and `modelVersion`. */
+function mlcLibrary(file: string): string {
+  return `https://${HUB_LIBRARY_HOST}/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/base/${file}`;
+}
+
+const MB = 1e6;
+
+/** On WebGPU with `shader-f16`: 4-bit weights, f16 activations and KV cache. */
+const Q4F16_WEBGPU = { dtype: 'q4f16', devices: ['webgpu'], requiredFeatures: ['shader-f16'], capacityDtype: 'q4', kvDtype: 'fp16' } as const;
+/** 4-bit weights with f32 activations: WASM, and WebGPU adapters without `shader-f16`. */
+const Q4_ANYWHERE = { dtype: 'q4', devices: ['wasm', 'webgpu'], requiredFeatures: [], capacityDtype: 'q4', kvDtype: 'fp32' } as const;
 
 export const CATALOG: readonly CatalogModel[] = [
   {
@@ -84,8 +140,8 @@ export const CATALOG: readonly CatalogModel[] = [
     description: 'A small real chat model, 4-bit, on WebGPU through web-llm.',
     parameters: 361_821_120,
     builds: {
-      q4f16_1: { mlcModelId: 'SmolLM2-360M-Instruct-q4f16_1-MLC', vramRequiredMiB: 376.06 },
-      q4f32_1: { mlcModelId: 'SmolLM2-360M-Instruct-q4f32_1-MLC', vramRequiredMiB: 579.61 },
+      q4f16_1: { mlcModelId: 'SmolLM2-360M-Instruct-q4f16_1-MLC', vramRequiredMiB: 376.06, modelLib: mlcLibrary('SmolLM2-360M-Instruct-q4f16_1_cs1k-webgpu.wasm') },
+      q4f32_1: { mlcModelId: 'SmolLM2-360M-Instruct-q4f32_1-MLC', vramRequiredMiB: 579.61, modelLib: mlcLibrary('SmolLM2-360M-Instruct-q4f32_1_cs1k-webgpu.wasm') },
     },
   },
   {
@@ -96,8 +152,8 @@ export const CATALOG: readonly CatalogModel[] = [
     description: 'A real chat model with a large vocabulary (its logits buffer dominates the memory), 4-bit, on WebGPU through web-llm.',
     parameters: 494_032_768,
     builds: {
-      q4f16_1: { mlcModelId: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC', vramRequiredMiB: 944.62 },
-      q4f32_1: { mlcModelId: 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC', vramRequiredMiB: 1060.2 },
+      q4f16_1: { mlcModelId: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC', vramRequiredMiB: 944.62, modelLib: mlcLibrary('Qwen2-0.5B-Instruct-q4f16_1_cs1k-webgpu.wasm') },
+      q4f32_1: { mlcModelId: 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC', vramRequiredMiB: 1060.2, modelLib: mlcLibrary('Qwen2-0.5B-Instruct-q4f32_1_cs1k-webgpu.wasm') },
     },
   },
   {
@@ -108,9 +164,53 @@ export const CATALOG: readonly CatalogModel[] = [
     description: 'A 1B-parameter chat model, 4-bit, on WebGPU through web-llm.',
     parameters: 1_235_814_400,
     builds: {
-      q4f16_1: { mlcModelId: 'Llama-3.2-1B-Instruct-q4f16_1-MLC', vramRequiredMiB: 879.04 },
-      q4f32_1: { mlcModelId: 'Llama-3.2-1B-Instruct-q4f32_1-MLC', vramRequiredMiB: 1128.82 },
+      q4f16_1: { mlcModelId: 'Llama-3.2-1B-Instruct-q4f16_1-MLC', vramRequiredMiB: 879.04, modelLib: mlcLibrary('Llama-3.2-1B-Instruct-q4f16_1_cs1k-webgpu.wasm') },
+      q4f32_1: { mlcModelId: 'Llama-3.2-1B-Instruct-q4f32_1-MLC', vramRequiredMiB: 1128.82, modelLib: mlcLibrary('Llama-3.2-1B-Instruct-q4f32_1_cs1k-webgpu.wasm') },
     },
+  },
+  {
+    source: 'hub-onnx',
+    engine: 'transformers',
+    id: 'HuggingFaceTB/SmolLM2-135M-Instruct',
+    label: 'SmolLM2-135M Instruct (transformers.js)',
+    description: 'A small real chat model, 4-bit ONNX, on WASM or WebGPU through transformers.js.',
+    parameters: 134_515_008,
+    shape: { layers: 30, kvHeads: 3, headDim: 64, contextTokens: 8192 },
+    builds: [
+      { ...Q4F16_WEBGPU, fileBytes: 134 * MB },
+      { ...Q4_ANYWHERE, fileBytes: 200 * MB },
+    ],
+    otherFilesBytes: 2.2 * MB,
+  },
+  {
+    source: 'hub-onnx',
+    engine: 'transformers',
+    id: 'HuggingFaceTB/SmolLM2-360M-Instruct',
+    label: 'SmolLM2-360M Instruct (transformers.js)',
+    description: 'A small real chat model, 4-bit ONNX, on WASM or WebGPU through transformers.js.',
+    parameters: 361_821_120,
+    shape: { layers: 32, kvHeads: 5, headDim: 64, contextTokens: 8192 },
+    builds: [
+      { ...Q4F16_WEBGPU, fileBytes: 299 * MB },
+      { ...Q4_ANYWHERE, fileBytes: 417 * MB },
+    ],
+    otherFilesBytes: 2.2 * MB,
+  },
+  {
+    source: 'hub-onnx',
+    engine: 'transformers',
+    id: 'onnx-community/Qwen2.5-0.5B-Instruct',
+    label: 'Qwen2.5-0.5B Instruct (transformers.js)',
+    description: 'A real chat model with a large vocabulary, ONNX, on WASM (8-bit) or WebGPU (4-bit) through transformers.js.',
+    parameters: 494_032_768,
+    shape: { layers: 24, kvHeads: 2, headDim: 64, contextTokens: 32768 },
+    builds: [
+      { ...Q4F16_WEBGPU, fileBytes: 483 * MB },
+      // Its q4 file (786 MB) keeps the 151,936-row embedding unquantised: on WASM the 8-bit file is smaller.
+      { dtype: 'q8', devices: ['wasm'], requiredFeatures: [], capacityDtype: 'q8', kvDtype: 'fp32', fileBytes: 512 * MB },
+      { ...Q4_ANYWHERE, devices: ['webgpu'], fileBytes: 786 * MB },
+    ],
+    otherFilesBytes: 7.1 * MB,
   },
 ];
 
@@ -124,6 +224,11 @@ const BITS_PER_PARAMETER: Readonly<Record<WebLlmVariant, number>> = {
 
 export function findCatalogModel(id: string): CatalogModel | undefined {
   return CATALOG.find((model) => model.id === id);
+}
+
+/** Models that come from the model hub (either engine): they need a connection the first time. */
+export function isHubModel(model: CatalogModel): model is HubModel | OnnxHubModel {
+  return model.source !== 'bundled';
 }
 
 export function engineOf(id: string): EngineKind {

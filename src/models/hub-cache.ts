@@ -1,11 +1,13 @@
 /**
- * Which hub models web-llm has already stored on this device (its Cache API scope `webllm/model`):
- * a build counts as stored when its tensor-cache manifest and every shard it lists are there, as
- * web-llm's own `hasModelInCache` decides, without loading web-llm's bundle into the page.
+ * Which hub models are already stored on this device, without loading either engine's bundle into
+ * the page. A web-llm build counts as stored when its tensor-cache manifest and every shard it lists
+ * are in `webllm/model`, as web-llm's own `hasModelInCache` decides; a transformers.js model when
+ * `transformers-cache` holds every file of one of its builds (`onnxStoredState`).
  */
 import { hubWeightsBase, type CatalogModel, type HubBuild } from './catalog.ts';
+import { ONNX_HUB_CACHE, onnxStoredState } from './onnx-hub.ts';
+import { WEBLLM_CACHES } from './hub-storage.ts';
 
-const MODEL_SCOPE = 'webllm/model';
 const TENSOR_MANIFEST = 'tensor-cache.json';
 
 /** The shard URLs a tensor-cache manifest lists; null when it is not one. */
@@ -32,15 +34,24 @@ async function buildStored(cache: Cache, build: HubBuild): Promise<boolean> {
   return true;
 }
 
+async function openIfPresent(name: string): Promise<Cache | null> {
+  return (await caches.has(name)) ? caches.open(name) : null;
+}
+
 /** Catalog ids of hub models with at least one build fully stored. */
 export async function storedHubModels(catalog: readonly CatalogModel[]): Promise<Set<string>> {
   const stored = new Set<string>();
-  if (typeof caches === 'undefined' || !(await caches.has(MODEL_SCOPE))) return stored;
-  const cache = await caches.open(MODEL_SCOPE);
+  if (typeof caches === 'undefined') return stored;
+  const [webllm, onnx] = await Promise.all([openIfPresent(WEBLLM_CACHES.model), openIfPresent(ONNX_HUB_CACHE)]);
+  const onnxUrls = new Set(onnx ? (await onnx.keys()).map((request) => request.url) : []);
   for (const model of catalog) {
-    if (model.source !== 'hub') continue;
+    if (model.source === 'hub-onnx') {
+      if (onnxStoredState(model, onnxUrls) === 'stored') stored.add(model.id);
+      continue;
+    }
+    if (model.source !== 'hub' || !webllm) continue;
     for (const build of Object.values(model.builds)) {
-      if (await buildStored(cache, build)) {
+      if (await buildStored(webllm, build)) {
         stored.add(model.id);
         break;
       }

@@ -3,7 +3,7 @@ import { CATALOG } from './catalog.ts';
 import { modelChoices, type ModelAvailability } from './model-choices.ts';
 
 describe('modelChoices', () => {
-  const choices = modelChoices(CATALOG, new Set(['wf-tiny']), new Set(['Qwen2.5-0.5B-Instruct']));
+  const choices = modelChoices(CATALOG, new Set(['wf-tiny']), new Set(['Qwen2.5-0.5B-Instruct', 'onnx-community/Qwen2.5-0.5B-Instruct']));
   const byId = new Map(choices.map((c) => [c.id, c]));
 
   it.each<[string, ModelAvailability, string]>([
@@ -12,12 +12,21 @@ describe('modelChoices', () => {
     ['SmolLM2-360M-Instruct', 'hub-download', 'SmolLM2-360M Instruct (web-llm) — download ≈ 204 MB–226 MB, needs a connection'],
     ['Llama-3.2-1B-Instruct', 'hub-download', 'Llama-3.2-1B Instruct (web-llm) — download ≈ 695 MB–772 MB, needs a connection'],
     ['Qwen2.5-0.5B-Instruct', 'hub-stored', 'Qwen2.5-0.5B Instruct (web-llm) — stored on this device'],
+    ['HuggingFaceTB/SmolLM2-135M-Instruct', 'hub-download', 'SmolLM2-135M Instruct (transformers.js) — download ≈ 136 MB–202 MB, needs a connection'],
+    ['onnx-community/Qwen2.5-0.5B-Instruct', 'hub-stored', 'Qwen2.5-0.5B Instruct (transformers.js) — stored on this device'],
   ])('%s: %s', (id, availability, optionLabel) => {
     expect(byId.get(id)).toMatchObject({ availability, optionLabel });
   });
 
   it('a hub model that needs a download names the hosts and says it needs WebGPU', () => {
     expect(byId.get('SmolLM2-360M-Instruct')!.hint).toMatch(/from huggingface\.co and raw\.githubusercontent\.com.*Needs WebGPU\.$/);
+  });
+
+  it('a transformers.js hub model names only huggingface.co and runs without WebGPU', () => {
+    const hint = byId.get('HuggingFaceTB/SmolLM2-360M-Instruct')!.hint;
+    expect(hint).toContain('from huggingface.co, then it is stored on this device');
+    expect(hint).toMatch(/Runs on WASM or WebGPU/);
+    expect(byId.get('onnx-community/Qwen2.5-0.5B-Instruct')!.hint).toMatch(/Stored on this device: it loads offline\./);
   });
 
   it('keeps the catalog order, one choice per entry', () => {

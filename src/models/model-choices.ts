@@ -1,10 +1,11 @@
 /**
  * What the model select shows for each catalog entry: whether a bundled model was generated for
  * this build, whether a hub model is already stored on this device or needs a download (and about
- * how much). Pure: the page supplies what it found in the manifest and in web-llm's cache.
+ * how much). Pure: the page supplies what it found in the manifest and in the hub caches.
  */
 import { formatBytes } from '../app/format.ts';
-import { HUB_LIBRARY_HOST, HUB_WEIGHTS_HOST, hubDownloadRange, type CatalogModel } from './catalog.ts';
+import { HUB_LIBRARY_HOST, HUB_WEIGHTS_HOST, hubDownloadRange, type CatalogModel, type HubModel, type OnnxHubModel } from './catalog.ts';
+import { onnxDownloadRange } from './onnx-hub.ts';
 
 export type ModelAvailability = 'bundled' | 'not-generated' | 'hub-stored' | 'hub-download';
 
@@ -32,20 +33,33 @@ export function modelChoices(catalog: readonly CatalogModel[], generated: Readon
         hint: model.description,
       };
     }
-    const { min, max } = hubDownloadRange(model);
-    if (storedHub.has(model.id)) {
-      return {
-        id: model.id,
-        availability: 'hub-stored',
-        optionLabel: `${model.label} — stored on this device`,
-        hint: `${model.description} Stored on this device: it loads offline. Needs WebGPU.`,
-      };
-    }
+    return hubChoice(model, storedHub.has(model.id));
+  });
+}
+
+/** What a hub model needs and where it downloads from, per engine. */
+function hubTerms(model: HubModel | OnnxHubModel): { range: { min: number; max: number }; hosts: string; needs: string } {
+  return model.source === 'hub'
+    ? { range: hubDownloadRange(model), hosts: `${HUB_WEIGHTS_HOST} and ${HUB_LIBRARY_HOST}`, needs: 'Needs WebGPU.' }
+    : { range: onnxDownloadRange(model), hosts: HUB_WEIGHTS_HOST, needs: 'Runs on WASM or WebGPU (its f16 build needs shader-f16).' };
+}
+
+/** A hub model's choice, web-llm's or transformers.js's: stored, or a download of about this much. */
+export function hubChoice(model: HubModel | OnnxHubModel, stored: boolean): ModelChoice {
+  const { range, hosts, needs } = hubTerms(model);
+  if (stored) {
     return {
       id: model.id,
-      availability: 'hub-download',
-      optionLabel: `${model.label} — download ≈ ${sizeRange(min, max)}, needs a connection`,
-      hint: `${model.description} The first load downloads about ${sizeRange(min, max)} (the build depends on the GPU) from ${HUB_WEIGHTS_HOST} and ${HUB_LIBRARY_HOST}, then it is stored on this device. Needs WebGPU.`,
+      availability: 'hub-stored',
+      optionLabel: `${model.label} — stored on this device`,
+      hint: `${model.description} Stored on this device: it loads offline. ${needs}`,
     };
-  });
+  }
+  const size = sizeRange(range.min, range.max);
+  return {
+    id: model.id,
+    availability: 'hub-download',
+    optionLabel: `${model.label} — download ≈ ${size}, needs a connection`,
+    hint: `${model.description} The first load downloads about ${size} (the build depends on the device) from ${hosts}, then it is stored on this device. ${needs}`,
+  };
 }

@@ -17,6 +17,10 @@ import { fitToContext } from './context-window.ts';
 import { chooseWasmThreads } from './wasm-threads.ts';
 import { modelBytes, parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
+import { HUB_WEIGHTS_HOST, type OnnxDtype } from '../models/catalog.ts';
+import { onnxBuildFiles, onnxBuildFor, onnxBuildReason, onnxFootprint, onnxHubModel } from '../models/onnx-hub.ts';
+import { DownloadProgress } from './download-progress.ts';
+import { describeHubLoadFailure, envFor, type ModelOrigin } from './transformers-source.ts';
 
 export interface TransformersEngineConfig {
   /**
@@ -30,17 +34,32 @@ export interface TransformersEngineConfig {
 
 const WARMUP_PROMPT = 'Hi';
 
-async function probeAdapter(): Promise<AdapterProbe> {
+/** The adapter as the device choice sees it, and whether it has `shader-f16` (a hub model's f16 build needs it). */
+async function probeAdapter(): Promise<{ probe: AdapterProbe; shaderF16: boolean }> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!gpu) return { webgpuApi: false, adapterFound: false, isFallbackAdapter: false };
+  if (!gpu) return { probe: { webgpuApi: false, adapterFound: false, isFallbackAdapter: false }, shaderF16: false };
   try {
     const adapter = await gpu.requestAdapter();
-    if (!adapter) return { webgpuApi: true, adapterFound: false, isFallbackAdapter: false };
+    if (!adapter) return { probe: { webgpuApi: true, adapterFound: false, isFallbackAdapter: false }, shaderF16: false };
     const legacy = adapter as GPUAdapter & { isFallbackAdapter?: boolean };
-    return { webgpuApi: true, adapterFound: true, isFallbackAdapter: Boolean(adapter.info?.isFallbackAdapter ?? legacy.isFallbackAdapter) };
+    return {
+      probe: { webgpuApi: true, adapterFound: true, isFallbackAdapter: Boolean(adapter.info?.isFallbackAdapter ?? legacy.isFallbackAdapter) },
+      shaderF16: adapter.features.has('shader-f16'),
+    };
   } catch {
-    return { webgpuApi: true, adapterFound: false, isFallbackAdapter: false };
+    return { probe: { webgpuApi: true, adapterFound: false, isFallbackAdapter: false }, shaderF16: false };
   }
+}
+
+/** What one load takes its files from, and what the loaded model will cost. */
+interface LoadSource {
+  origin: ModelOrigin;
+  dtype: OnnxDtype;
+  parameters: number;
+  /** Files whose size is known before they start, for the whole download's progress. */
+  expectedFiles: Map<string, number>;
+  footprintBytes: number;
+  deviceReason: string;
 }
 
 /**
@@ -108,19 +127,21 @@ export class TransformersEngine implements Engine {
   readonly kind = 'transformers' as const;
   private model: PreTrainedModel | null = null;
   private tokenizer: PreTrainedTokenizer | null = null;
-  private loaded: { info: LoadInfo; entry: ManifestModel } | null = null;
+  private loaded: { info: LoadInfo } | null = null;
   private busy = false;
 
   constructor(private readonly config: TransformersEngineConfig) {
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
+    this.applyEnv('bundled');
     env.localModelPath = config.modelsPath;
-    // Files come from our own origin; the Cache API would serve a stale copy after a rebuild.
-    env.useBrowserCache = false;
+    // ORT's runtime comes from our own origin, versioned by its URL; a cached copy would go stale.
     env.useWasmCache = false;
     env.fetch = guardedFetch;
     const wasm = env.backends.onnx.wasm;
     if (wasm) wasm.wasmPaths = config.ortUrl;
+  }
+
+  private applyEnv(origin: ModelOrigin): void {
+    Object.assign(env, envFor(origin));
   }
 
   footprintBytes(): number {
@@ -155,33 +176,60 @@ export class TransformersEngine implements Engine {
   async load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
     await this.unload();
     const started = performance.now();
-    const entry = await this.findModel(options.modelId);
-    const choice = chooseDevice(options.device, await probeAdapter());
+    const hub = onnxHubModel(options.modelId);
+    const entry = hub ? null : await this.findModel(options.modelId);
+    const adapter = await probeAdapter();
+    const choice = chooseDevice(options.device, adapter.probe);
     if (!choice.ok) throw new EngineError('backend-unavailable', choice.reason);
+    let source: LoadSource;
+    if (hub) {
+      const build = onnxBuildFor(hub, choice.device, adapter.shaderF16);
+      if (!build) throw new EngineError('backend-unavailable', `${hub.id} has no build that runs on ${choice.device} here.`);
+      const onnxFile = onnxBuildFiles(build).at(-1)!.path;
+      source = {
+        origin: 'hub',
+        dtype: build.dtype,
+        parameters: hub.parameters,
+        expectedFiles: new Map([[onnxFile, build.fileBytes]]),
+        footprintBytes: Math.round(onnxFootprint(hub, build).totalBytes),
+        deviceReason: `${choice.reason}; ${onnxBuildReason(build, choice.device)} from ${HUB_WEIGHTS_HOST}`,
+      };
+    } else {
+      const bytes = modelBytes(entry!);
+      source = {
+        origin: 'bundled',
+        dtype: 'fp32',
+        parameters: entry!.parameters,
+        expectedFiles: new Map(entry!.files.map((f) => [f.path, f.bytes])),
+        footprintBytes: bytes,
+        deviceReason: choice.reason,
+      };
+    }
+    this.applyEnv(source.origin);
     const wasmThreads = chooseWasmThreads({
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
       hardwareConcurrency: globalThis.navigator?.hardwareConcurrency ?? 1,
-      parameters: entry.parameters,
+      parameters: source.parameters,
     });
     const wasm = env.backends.onnx.wasm;
     if (wasm) wasm.numThreads = wasmThreads;
 
-    const totalBytes = modelBytes(entry);
-    onProgress({ phase: 'fetch', loadedBytes: 0, totalBytes });
+    const download = new DownloadProgress(source.expectedFiles);
+    onProgress({ phase: 'fetch', ...download.totals() });
     const progress_callback = (info: ProgressInfo): void => {
-      if (info.status === 'progress_total') onProgress({ phase: 'fetch', loadedBytes: info.loaded, totalBytes: info.total || totalBytes });
-      else if (info.status === 'progress') onProgress({ phase: 'fetch', loadedBytes: info.loaded, totalBytes, file: info.file });
+      if (info.status === 'progress') onProgress({ phase: 'fetch', ...download.update(info.file, info.loaded, info.total), file: info.file });
     };
     try {
       this.tokenizer = await AutoTokenizer.from_pretrained(options.modelId, { progress_callback });
-      onProgress({ phase: 'init', loadedBytes: totalBytes, totalBytes });
-      this.model = await AutoModelForCausalLM.from_pretrained(options.modelId, { device: choice.device, dtype: 'fp32', progress_callback });
+      this.model = await AutoModelForCausalLM.from_pretrained(options.modelId, { device: choice.device, dtype: source.dtype, progress_callback });
     } catch (error) {
       this.model = null;
       this.tokenizer = null;
-      throw describeLoadFailure(options.modelId, error);
+      throw source.origin === 'hub' ? describeHubLoadFailure(options.modelId, error) : describeLoadFailure(options.modelId, error);
     }
     const loadMs = performance.now() - started;
+    const { totalBytes } = download.totals();
+    onProgress({ phase: 'init', loadedBytes: totalBytes, totalBytes });
 
     onProgress({ phase: 'warmup', loadedBytes: totalBytes, totalBytes });
     const warmupStart = performance.now();
@@ -192,13 +240,13 @@ export class TransformersEngine implements Engine {
       modelId: options.modelId,
       engine: this.kind,
       device: choice.device,
-      deviceReason: choice.reason,
+      deviceReason: source.deviceReason,
       wasmThreads: choice.device === 'wasm' ? wasmThreads : 0,
-      footprintBytes: totalBytes,
+      footprintBytes: source.footprintBytes,
       loadMs,
       warmupMs,
     };
-    this.loaded = { info, entry };
+    this.loaded = { info };
     onProgress({ phase: 'ready', loadedBytes: totalBytes, totalBytes });
     return info;
   }
