@@ -6,7 +6,6 @@
  * transformers.js keeps every file of a hub repository in `transformers-cache` under the repository's
  * `…/resolve/main/` URL. Pure: the storage store reads the caches and deletes what this names.
  */
-import { formatBytes } from '../app/format.ts';
 import { hubWeightsBase, type CatalogModel, type HubModel, type OnnxHubModel } from './catalog.ts';
 import { ONNX_HUB_CACHE, onnxRepoBase } from './onnx-hub.ts';
 

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-// transformers.js's own table, read from its source: the file names below must be the ones it fetches.
-import { DEFAULT_DTYPE_SUFFIX_MAPPING } from '../../node_modules/@huggingface/transformers/src/utils/dtypes.js';
 import { kvCacheBytes, runtimeOverheadBytes } from '../tiers/capacity.ts';
 import type { OnnxDtype } from './catalog.ts';
 import {
@@ -38,6 +36,10 @@ describe('the ONNX hub models', () => {
   });
 });
 
+/** transformers.js's own table, from its source (the package does not export it): the names below must be the ones it fetches. */
+const DTYPES_SOURCE = '../../node_modules/@huggingface/transformers/src/utils/dtypes.js';
+const { DEFAULT_DTYPE_SUFFIX_MAPPING } = (await import(/* @vite-ignore */ DTYPES_SOURCE)) as { DEFAULT_DTYPE_SUFFIX_MAPPING: Record<string, string> };
+
 describe('onnxFileName follows transformers.js', () => {
   it.each<[OnnxDtype, string]>([
     ['fp32', 'onnx/model.onnx'],
@@ -47,7 +49,7 @@ describe('onnxFileName follows transformers.js', () => {
     ['q4f16', 'onnx/model_q4f16.onnx'],
   ])('%s → %s', (dtype, file) => {
     expect(onnxFileName(dtype)).toBe(file);
-    expect(`onnx/model${(DEFAULT_DTYPE_SUFFIX_MAPPING as Record<string, string>)[dtype]}.onnx`).toBe(file);
+    expect(`onnx/model${DEFAULT_DTYPE_SUFFIX_MAPPING[dtype]}.onnx`).toBe(file);
   });
 
   it('a build needs the config, the tokenizer and its ONNX file; generation_config.json is optional', () => {
