@@ -15,7 +15,10 @@ import type { AuditEvent, JobOutcome, MemberConfig, MemberSnapshot, Priority, Sc
 import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/capacity.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 import type { EngineKind } from '../workers/engine.ts';
-import { CATALOG, hubFootprintUpperBytes } from '../models/catalog.ts';
+import { CATALOG, hubFootprintUpperBytes, isHubModel } from '../models/catalog.ts';
+import { onnxFootprintUpperBytes, onnxUpperSpec } from '../models/onnx-hub.ts';
+import { hubChoice } from '../models/model-choices.ts';
+import { storedHub } from './stored-hub.ts';
 import type { DeliveryFigures } from './batch-pacer.ts';
 import { CouncilClient } from './council-client.ts';
 import { checkCouncil, footprintOnlySpec, refusalText, type CouncilCheck } from './council-preflight.ts';
@@ -128,23 +131,28 @@ const NOTICES_KEPT = 12;
 /** Used until the hardware is known: Low tier and a modest budget. */
 const FALLBACK_BUDGET_BYTES = 2e9;
 
-/** web-llm's hub models (they need WebGPU, and a connection the first time). */
-const HUB_CHOICES: MemberChoice[] = CATALOG.flatMap((m) =>
-  m.source === 'hub'
-    ? [
-        {
-          key: m.id,
-          label: m.label,
-          kind: 'model' as const,
-          engine: 'web-llm' as const,
-          modelId: m.id,
-          footprintBytes: hubFootprintUpperBytes(m),
-          // The pre-flight counts 4-bit weights plus overhead; the scheduler's ledger holds web-llm's larger vram_required_MB.
-          spec: footprintOnlySpec(m.id, m.parameters, 'q4'),
-        },
-      ]
-    : [],
-);
+/**
+ * The hub models, web-llm's (WebGPU) and transformers.js's, labelled like the model select: stored on
+ * this device, or a download of about this much that needs a connection.
+ */
+function hubChoices(stored: ReadonlySet<string>): MemberChoice[] {
+  return CATALOG.filter(isHubModel).map((m): MemberChoice => {
+    const label = hubChoice(m, stored.has(m.id)).optionLabel;
+    if (m.source === 'hub-onnx') {
+      return { key: m.id, label, kind: 'model', engine: 'transformers', modelId: m.id, footprintBytes: onnxFootprintUpperBytes(m), spec: onnxUpperSpec(m) };
+    }
+    return {
+      key: m.id,
+      label,
+      kind: 'model',
+      engine: 'web-llm',
+      modelId: m.id,
+      footprintBytes: hubFootprintUpperBytes(m),
+      // The pre-flight counts 4-bit weights plus overhead; the scheduler's ledger holds web-llm's larger vram_required_MB.
+      spec: footprintOnlySpec(m.id, m.parameters, 'q4'),
+    };
+  });
+}
 
 /** `shape`: from the model's config.json; without it the pre-flight counts the weights and overhead only. */
 export function modelChoice(model: ManifestModel, shape: ModelShape | null = null): MemberChoice {
@@ -220,7 +228,7 @@ export class CouncilStore {
   ) {
     this.choices = computed(() => {
       const shapes = hardware.shapes.value;
-      return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...HUB_CHOICES, ...SIMULATED_CHOICES];
+      return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...hubChoices(storedHub.value), ...SIMULATED_CHOICES];
     });
     this.preflight = computed(() => {
       const settings = this.settings();

@@ -2,8 +2,8 @@ import { batch, computed, signal } from '@preact/signals';
 import { EngineClient } from './engine-client.ts';
 import { FrameTextBuffer } from './frame-text-buffer.ts';
 import { tokenFeed } from './perf/token-feed.ts';
-import { CATALOG, DEFAULT_MODEL_ID, engineOf } from '../models/catalog.ts';
-import { storedHubModels } from '../models/hub-cache.ts';
+import { CATALOG, DEFAULT_MODEL_ID, engineOf, findCatalogModel } from '../models/catalog.ts';
+import { refreshStoredHub, storedHub } from './stored-hub.ts';
 import { modelChoices } from '../models/model-choices.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { buildRunRecord, runFrames, type RunRecord } from '../metrics/run-record.ts';
@@ -82,8 +82,8 @@ export class Session {
   /** Loads and generations the engine failed, counted for the monitor's "repeated engine failures" alert. */
   readonly engineFailures = signal(0);
 
-  /** Hub models web-llm has stored on this device (they load offline). */
-  readonly storedHub = signal<ReadonlySet<string>>(new Set());
+  /** Hub models stored on this device (they load offline). */
+  readonly storedHub = storedHub;
 
   readonly models = computed(() => modelChoices(CATALOG, new Set(this.available.value.map((m) => m.id)), this.storedHub.value));
 
@@ -98,15 +98,7 @@ export class Session {
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.readManifest(), this.refreshHistory(), this.refreshStoredHub(), this.baselines.refresh()]);
-  }
-
-  private async refreshStoredHub(): Promise<void> {
-    try {
-      this.storedHub.value = await storedHubModels(CATALOG);
-    } catch {
-      // Unknown means "needs a download" in the list; loading finds out for sure.
-    }
+    await Promise.all([this.readManifest(), this.refreshHistory(), refreshStoredHub(), this.baselines.refresh()]);
   }
 
   private async readManifest(): Promise<void> {
@@ -159,7 +151,7 @@ export class Session {
       );
       settled = true;
       this.load.value = { status: 'ready', info, device };
-      if (info.engine === 'web-llm') void this.refreshStoredHub();
+      if (findCatalogModel(modelId)?.source !== 'bundled') void refreshStoredHub();
       return true;
     } catch (error) {
       batch(() => {
