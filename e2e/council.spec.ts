@@ -221,6 +221,35 @@ test('a council over the tier’s cap is refused before it is sent, with the cap
   await expect(page.locator('[data-testid="council-pane"][data-status="done"]')).toHaveCount(3);
 });
 
+test('the council-cap override lets a council over the tier’s cap run, with the warning shown', async ({ page }) => {
+  await openApp(page);
+  await overrideTier(page, 'mid');
+  await setMembers(page, ['sim-fast', 'sim-fast', 'sim-fast', 'sim-fast']);
+  const panel = page.getByTestId('council-panel');
+  const preflight = panel.getByTestId('council-preflight');
+  await expect(preflight).toHaveAttribute('data-verdict', 'refuse');
+  await expect(panel.getByTestId('council-cap-override-members')).toBeDisabled();
+  // From the keyboard: the checkbox by its label, then the number.
+  await panel.getByLabel("Allow more members than the tier's cap (up to 12)").focus();
+  await page.keyboard.press('Space');
+  await expect(panel.getByTestId('council-cap-override')).toBeChecked();
+  await panel.getByLabel('Members at once').fill('4');
+  await expect(preflight).toHaveAttribute('data-verdict', 'warn');
+  await expect(preflight.getByTestId('council-preflight-cap')).toHaveText("Mid tier: up to 4 members at once by your override (the tier's cap is 3)");
+  await expect(preflight.getByTestId('council-preflight-message')).toHaveText(
+    /^Note: The 4 members need 582 MB together, \d+ % of the [\d.]+ GB budget\. Your override runs 4 at once, beyond the Mid tier's cap of 3: frames and latency may suffer\.$/,
+  );
+  await expect(panel.getByTestId('council-run')).toBeEnabled();
+  await panel.getByTestId('council-max-tokens').fill('4');
+  await panel.getByTestId('council-run').click();
+  await expect(page.locator('[data-testid="council-pane"][data-status="done"]')).toHaveCount(4);
+  const concurrency = await page.evaluate(async () => {
+    const handle = (window as unknown as { __wirthforge: { council: { snapshot(): Promise<{ concurrency: number }> } } }).__wirthforge;
+    return (await handle.council.snapshot()).concurrency;
+  });
+  expect(concurrency).toBe(4);
+});
+
 test('a council over the memory budget shows the budget and the footprints, suggests fewer members and is not sent', async ({ page }) => {
   await openApp(page);
   // High runs up to 6 at once, so the number of large members, not the cap, decides the verdict.

@@ -73,6 +73,42 @@ describe('checkCouncil', () => {
     expect(refusalText(check) !== null).toBe(row.verdict === 'refuse');
   });
 
+  it.each([
+    {
+      name: 'Mid, four with the override → warned, and they run',
+      members: [1, 2, 3, 4].map((i) => sim('sim-fast', i)),
+      tier: 'mid',
+      override: 4,
+      verdict: 'warn',
+      cap: "Mid: up to 4 members at once by your override (the tier's cap is 3)",
+      message: /^The 4 members need 582 MB together, 9 % of the 6\.4 GB budget\. Your override runs 4 at once, beyond the Mid tier's cap of 3: frames and latency may suffer\.$/,
+    },
+    {
+      name: 'Low, two with the override → both at once, warned',
+      members: [sim('sim-fast', 1), sim('sim-slow', 2)],
+      tier: 'low',
+      override: 2,
+      verdict: 'warn',
+      cap: "Low: up to 2 members at once by your override (the tier's cap is 1 at a time)",
+      message: /Your override runs 2 at once, beyond the Low tier's cap of 1/,
+    },
+    {
+      name: 'High, three large ones with the override → still over the budget',
+      members: [1, 2, 3].map((i) => sim('sim-large', i)),
+      tier: 'high',
+      override: 12,
+      verdict: 'refuse',
+      cap: "High: up to 12 members at once by your override (the tier's cap is 6)",
+      message: /^The 3 members need 12\.7 GB together, budget 6\.4 GB\.$/,
+    },
+  ] as const)('$name', (row) => {
+    const check = checkCouncil(row.members, row.tier, budget(6.4e9), row.override);
+    expect(check.verdict).toBe(row.verdict);
+    expect(`${check.tierLabel}: ${check.capText}`).toBe(row.cap);
+    expect(check.atOnce).toBe(row.override);
+    expect(check.message).toMatch(row.message);
+  });
+
   it('an empty council is refused', () => {
     const check = checkCouncil([], 'mid', budget(6.4e9));
     expect(check.verdict).toBe('refuse');

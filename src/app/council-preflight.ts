@@ -17,6 +17,7 @@ import {
   type TierProfile,
   type Verdict,
 } from '../tiers/index.ts';
+import { councilCapOverride } from '../tiers/preflight.ts';
 
 export interface PreflightMember {
   /** How messages name the member: "wf-tiny #2". */
@@ -42,8 +43,14 @@ export interface CouncilCheck {
   members: number;
 }
 
-export function councilCap(profile: TierProfile): { atOnce: number; maxMembers: number; text: string } {
+/** `override`: the user's cap (members at once), which replaces the tier's. */
+export function councilCap(profile: TierProfile, override: number | null = null): { atOnce: number; maxMembers: number; text: string } {
   const { mode, cap, stretchCap } = profile.council;
+  const overridden = councilCapOverride(override);
+  if (overridden !== null) {
+    const tierCap = mode === 'serial' ? `${cap} at a time` : `${stretchCap}`;
+    return { atOnce: overridden, maxMembers: overridden, text: `up to ${overridden} members at once by your override (the tier's cap is ${tierCap})` };
+  }
   if (mode === 'serial') {
     return { atOnce: cap, maxMembers: COUNCIL_HARD_CAP, text: `${cap} member at a time, up to ${COUNCIL_HARD_CAP} in the queue` };
   }
@@ -51,14 +58,16 @@ export function councilCap(profile: TierProfile): { atOnce: number; maxMembers: 
   return { atOnce: cap, maxMembers: stretchCap, text };
 }
 
-export function checkCouncil(members: readonly PreflightMember[], tier: Tier, budget: BudgetLimits): CouncilCheck {
+/** `capOverride`: the user's override of the council cap (members at once), null for the tier's own. */
+export function checkCouncil(members: readonly PreflightMember[], tier: Tier, budget: BudgetLimits, capOverride: number | null = null): CouncilCheck {
   const profile = TIER_PROFILES[tier];
   const result = preflightCouncil(
     members.map((m) => ({ ...m.spec, name: m.name })),
     budget,
     profile,
+    { capOverride },
   );
-  const cap = councilCap(profile);
+  const cap = councilCap(profile, capOverride);
   return {
     verdict: result.verdict,
     message: result.message,

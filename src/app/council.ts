@@ -22,6 +22,7 @@ import { storedHub } from './stored-hub.ts';
 import type { DeliveryFigures } from './batch-pacer.ts';
 import { CouncilClient } from './council-client.ts';
 import { checkCouncil, footprintOnlySpec, refusalText, type CouncilCheck } from './council-preflight.ts';
+import { COUNCIL_OVERRIDE_MAX, councilCapOverride } from '../tiers/preflight.ts';
 import { tokenFeed } from './perf/token-feed.ts';
 import type { HardwareStore } from './hardware.ts';
 import { ENGINE_DTYPE, type ModelShape } from './model-spec.ts';
@@ -71,7 +72,7 @@ export interface CouncilNotice {
   memberId?: string;
 }
 
-type Settings = Required<Pick<SchedulerSettings, 'tier' | 'budgetBytes' | 'perModelMaxBytes' | 'queueCapacity' | 'allowGrowthOffers' | 'burstMode'>>;
+type Settings = Required<Pick<SchedulerSettings, 'tier' | 'budgetBytes' | 'perModelMaxBytes' | 'queueCapacity' | 'allowGrowthOffers' | 'burstMode' | 'concurrencyOverride'>>;
 
 /** What the panel shows of a member between turns: its worker's state, restarts, and why it left. */
 export interface MemberView {
@@ -186,6 +187,13 @@ export class CouncilStore {
   readonly adapt = signal(true);
   /** Opt-in: be offered one more member when the machine idles. */
   readonly growthOptIn = signal(false);
+  /**
+   * The user's override of the tier's council cap (the spec's "hard cap 6 without override"): up to
+   * `capOverrideMembers` members at once. The pre-flight then warns instead of refusing, and still
+   * refuses a council over the memory budget.
+   */
+  readonly capOverride = signal(false);
+  readonly capOverrideMembers = signal<number>(COUNCIL_OVERRIDE_MAX);
   /** An offer to grow the council, waiting for the user. */
   readonly growthOffer = signal<string | null>(null);
   /**
@@ -237,7 +245,7 @@ export class CouncilStore {
         const choice = choices.get(key);
         return choice ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
       });
-      return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes });
+      return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes }, settings.concurrencyOverride);
     });
     this.client = new CouncilClient({
       onBatch: (b) => this.applyBatch(b),
@@ -428,6 +436,7 @@ export class CouncilStore {
       queueCapacity: Math.max(1, Math.floor(this.queueCapacity.value)),
       allowGrowthOffers: this.growthOptIn.value,
       burstMode: this.burstMode.value,
+      concurrencyOverride: this.capOverride.value ? councilCapOverride(this.capOverrideMembers.value) : null,
     };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WASM32_MAX_BYTES, type BudgetLimits, type ModelSpec } from './capacity';
-import { estimateTtft, preflightCouncil, preflightModel, preflightPrompt } from './preflight';
+import { councilCapOverride, estimateTtft, preflightCouncil, preflightModel, preflightPrompt } from './preflight';
 import { TIER_PROFILES } from './profiles';
 
 const smolShape = { layers: 30, kvHeads: 3, headDim: 64, contextTokens: 2048 };
@@ -117,12 +117,35 @@ describe('preflightCouncil', () => {
     expect(result.message).toMatch(/^Huge \(fp32\) needs 9\.0 GB, but one WASM engine holds at most 4 GiB\.$/);
   });
 
-  it('High: seven is refused unless the user overrides the cap', () => {
-    const seven = [...small, ...small].slice(0, 7);
-    expect(preflightCouncil(seven, budget(12.8e9), high).verdict).toBe('refuse');
-    const overridden = preflightCouncil(seven, budget(12.8e9), high, { allowOverCap: true });
-    expect(overridden.verdict).toBe('warn');
-    expect(overridden.message).toMatch(/beyond the cap of 6 by your override/);
+  const many = (count: number) => Array.from({ length: count }, (_, i) => q4(`M${i + 1}`, 0.5e9)); // 442 MB each
+  it.each([
+    { name: 'High: seven without the override → refused, the override named', models: many(7), profile: high, override: null, budgetBytes: 12.8e9, verdict: 'refuse', message: /^High tier runs at most 6 council members; this council has 7\.$/, suggestion: "Remove 1 member, or allow more members than the tier's cap in the settings." },
+    { name: 'High: seven with an override of 12 → a warning, not a refusal', models: many(7), profile: high, override: 12, budgetBytes: 12.8e9, verdict: 'warn', message: /^The 7 members need 3\.1 GB together, 24 % of the 12\.8 GB budget\. Your override runs 7 at once, beyond the High tier's cap of 6: frames and latency may suffer\.$/, suggestion: null },
+    { name: 'High: twelve with the override → warned', models: many(12), profile: high, override: 12, budgetBytes: 12.8e9, verdict: 'warn', message: /Your override runs 12 at once, beyond the High tier's cap of 6/, suggestion: null },
+    { name: 'High: more than the override allows → refused', models: many(9), profile: high, override: 8, budgetBytes: 12.8e9, verdict: 'refuse', message: /^Your override runs at most 8 council members at once; this council has 9\.$/, suggestion: 'Remove 1 member, or raise the override (up to 12).' },
+    { name: 'an override past 12 counts as 12', models: many(13), profile: high, override: 40, budgetBytes: 12.8e9, verdict: 'refuse', message: /^Your override runs at most 12 council members at once; this council has 13\.$/, suggestion: 'Remove 1 member.' },
+    { name: 'the override does not lift the memory budget', models: many(8), profile: high, override: 12, budgetBytes: 3e9, verdict: 'refuse', message: /^The 8 members need 3\.5 GB together, budget 3\.0 GB\.$/, suggestion: 'Use fewer members: without M1, M2 the other 6 need 2.7 GB.' },
+    { name: 'Mid: four with an override of 4 → warned against the stretch cap', models: many(4), profile: mid, override: 4, budgetBytes: 3e9, verdict: 'warn', message: /Your override runs 4 at once, beyond the Mid tier's cap of 3/, suggestion: null },
+    { name: 'Mid: three within the override → the usual stretch warning', models: many(3), profile: mid, override: 4, budgetBytes: 3e9, verdict: 'warn', message: /usually runs 2; 3 are allowed because they fit/, suggestion: null },
+    { name: 'Low: the override runs them at once, so they must fit together', models: many(3), profile: low, override: 3, budgetBytes: 3e9, verdict: 'warn', message: /^The 3 members need 1\.3 GB together.*Your override runs 3 at once, beyond the Low tier's cap of 1/, suggestion: null },
+    { name: 'Low: one member with the override → ok', models: many(1), profile: low, override: 4, budgetBytes: 3e9, verdict: 'ok', message: /^M1 \(q4\) needs 442 MB of the 3\.0 GB budget/, suggestion: null },
+  ] as const)('$name', (row) => {
+    const result = preflightCouncil(row.models, budget(row.budgetBytes), row.profile, { capOverride: row.override });
+    expect(result.verdict).toBe(row.verdict);
+    expect(result.message).toMatch(row.message);
+    expect(result.suggestion).toBe(row.suggestion);
+  });
+
+  it.each([
+    [null, null],
+    [undefined, null],
+    [Number.NaN, null],
+    [0, 1],
+    [7.9, 7],
+    [12, 12],
+    [13, 12],
+  ])('councilCapOverride(%s) → %s', (value, cap) => {
+    expect(councilCapOverride(value)).toBe(cap);
   });
 
   it('an empty council is refused', () => {

@@ -90,9 +90,22 @@ function smallerDtypes(dtype: Dtype): Dtype[] {
   return DTYPES_BY_SIZE.slice(DTYPES_BY_SIZE.indexOf(dtype) + 1);
 }
 
+/** The most members the user's override may run at once (what the scheduler's benchmark runs). */
+export const COUNCIL_OVERRIDE_MAX = 12;
+
 export interface CouncilOptions {
-  /** The user's explicit override of the council cap (the spec's "hard cap 6 without override"). */
-  allowOverCap?: boolean;
+  /**
+   * The user's explicit override of the council cap (the spec's "hard cap 6 without override"): this
+   * many members at once on any tier, at most COUNCIL_OVERRIDE_MAX; null or absent: the tier's cap.
+   * The scheduler then runs them all at once, so the memory budget is checked for all of them together.
+   */
+  capOverride?: number | null;
+}
+
+/** The override as the scheduler applies it: a whole number of members in 1…COUNCIL_OVERRIDE_MAX, or none. */
+export function councilCapOverride(value: number | null | undefined): number | null {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  return Math.min(COUNCIL_OVERRIDE_MAX, Math.max(1, Math.floor(value)));
 }
 
 export function preflightCouncil(
@@ -114,12 +127,21 @@ export function preflightCouncil(
   const n = models.length;
   if (n === 0) return result('refuse', 'A council needs at least one member.', 'Add a model.');
 
+  const override = councilCapOverride(options.capOverride);
   const hardCap = profile.council.mode === 'serial' ? COUNCIL_HARD_CAP : profile.council.stretchCap;
-  if (n > hardCap && !options.allowOverCap) {
+  const removeSome = (cap: number) => `Remove ${n - cap} member${n - cap > 1 ? 's' : ''}`;
+  if (override !== null && n > override) {
+    return result(
+      'refuse',
+      `Your override runs at most ${override} council member${override > 1 ? 's' : ''} at once; this council has ${n}.`,
+      `${removeSome(override)}${override < COUNCIL_OVERRIDE_MAX ? `, or raise the override (up to ${COUNCIL_OVERRIDE_MAX})` : ''}.`,
+    );
+  }
+  if (override === null && n > hardCap) {
     return result(
       'refuse',
       `${profile.label} tier runs at most ${hardCap} council members; this council has ${n}.`,
-      `Remove ${n - hardCap} member${n - hardCap > 1 ? 's' : ''}${profile.tier === 'high' ? ', or override the cap' : ''}.`,
+      `${removeSome(hardCap)}${profile.tier === 'high' ? ', or allow more members than the tier\'s cap in the settings' : ''}.`,
     );
   }
 
@@ -129,13 +151,14 @@ export function preflightCouncil(
     if (alone.verdict === 'refuse') return result('refuse', alone.message, alone.suggestion);
   }
 
-  if (profile.council.mode === 'serial') {
+  if (n === 1) {
+    const only = preflightModel(models[0]!, budget);
+    return result(only.verdict, only.message, only.suggestion);
+  }
+
+  if (profile.council.mode === 'serial' && override === null) {
     // Members load one at a time, so the largest one sets the need.
     const largest = Math.max(...members.map((m) => m.footprint.totalBytes));
-    if (n === 1) {
-      const only = preflightModel(models[0]!, budget);
-      return result(only.verdict, only.message, only.suggestion, largest);
-    }
     return result(
       'warn',
       `${profile.label} tier runs one member at a time: the other ${n - 1} wait in the queue, and each is loaded in turn (largest ${formatBytes(largest)}, budget ${formatBytes(budget.bytes)}).`,
@@ -153,8 +176,13 @@ export function preflightCouncil(
     return result('refuse', `${together}, budget ${formatBytes(budget.bytes, total)}.`, suggestSmallerCouncil(models, budget.bytes));
   }
   const share = `${together}, ${percent(total, budget.bytes)} of the ${formatBytes(budget.bytes)} budget`;
-  if (n > COUNCIL_HARD_CAP) {
-    return result('warn', `${share}, beyond the cap of ${COUNCIL_HARD_CAP} by your override: frames and latency may suffer.`, null);
+  const tierAtOnce = profile.council.mode === 'serial' ? profile.council.cap : profile.council.stretchCap;
+  if (override !== null && n > tierAtOnce) {
+    return result(
+      'warn',
+      `${share}. Your override runs ${n} at once, beyond the ${profile.label} tier's cap of ${tierAtOnce}: frames and latency may suffer.`,
+      null,
+    );
   }
   if (n > profile.council.cap) {
     return result(

@@ -5,6 +5,7 @@ import type { Priority } from '../../scheduler/protocol.ts';
 import { councilStore, isFinal, type CouncilStore, type JobView, type PaneStatus } from '../council.ts';
 import { memberStatusText } from '../council-member-status.ts';
 import { memoryText, refusalText } from '../council-preflight.ts';
+import { COUNCIL_OVERRIDE_MAX } from '../../tiers/preflight.ts';
 import { AuditLogView } from './AuditLogView.tsx';
 import { TextPane } from './TextPane.tsx';
 import './council.css';
@@ -205,6 +206,7 @@ function PromptRow({ council }: { council: CouncilStore }) {
           />{' '}
           Offer a larger council when idle
         </label>
+        <CapOverride council={council} />
         <label title="Members take the same prompt and their text advances one token at a time, together; needs every member running at once">
           <input type="checkbox" data-testid="council-lock-step" checked={council.lockStep.value} onChange={(e) => (council.lockStep.value = e.currentTarget.checked)} />{' '}
           Lock-step
@@ -224,6 +226,31 @@ function PromptRow({ council }: { council: CouncilStore }) {
         </button>
       </div>
     </div>
+  );
+}
+
+/** The user's override of the tier's council cap; the pre-flight warns about it, and still holds the memory budget. */
+function CapOverride({ council }: { council: CouncilStore }) {
+  const on = council.capOverride.value;
+  return (
+    <span class="council-cap-override">
+      <label title="Run more members at once than this device's tier allows; the memory budget still applies">
+        <input type="checkbox" data-testid="council-cap-override" checked={on} onChange={(e) => (council.capOverride.value = e.currentTarget.checked)} /> Allow more
+        members than the tier's cap (up to {COUNCIL_OVERRIDE_MAX})
+      </label>{' '}
+      <label>
+        Members at once{' '}
+        <input
+          type="number"
+          min={1}
+          max={COUNCIL_OVERRIDE_MAX}
+          disabled={!on}
+          data-testid="council-cap-override-members"
+          value={council.capOverrideMembers.value}
+          onInput={(e) => (council.capOverrideMembers.value = Number(e.currentTarget.value) || 1)}
+        />
+      </label>
+    </span>
   );
 }
 
