@@ -14,6 +14,10 @@ import type { SwToPageMessage } from '../pwa/messages.ts';
 import type { PwaController } from './pwa.ts';
 import type { PreflightAnswer } from './session.ts';
 import { formatBytes } from './format.ts';
+import { CATALOG, findCatalogModel } from '../models/catalog.ts';
+import { storedHubModels } from '../models/hub-cache.ts';
+import { HUB_CACHES, belongsTo, hubStorageRows, ownerOf, type CachedEntry, type HubStorageRow } from '../models/hub-storage.ts';
+import { storedHub } from './stored-hub.ts';
 import {
   classifyModel,
   describeQuotaFailure,
@@ -63,6 +67,8 @@ export class StorageStore {
   readonly estimate = signal<StorageEstimateFigures | null>(null);
   readonly persisted = signal<boolean | null>(null);
   readonly rows = signal<ModelStorageRow[]>([]);
+  /** Hub models (web-llm's and transformers.js's) with anything in their caches. */
+  readonly hubRows = signal<HubStorageRow[]>([]);
   /** The app's own offline copy (shell, workers, ORT, test model), in bytes. */
   readonly appBytes = signal<number | null>(null);
   readonly message = signal<{ kind: 'error' | 'notice'; text: string } | null>(null);
@@ -99,18 +105,49 @@ export class StorageStore {
   }
 
   private async readAll(): Promise<void> {
-    const [estimate, persisted, rows, appBytes] = await Promise.all([
+    const [estimate, persisted, rows, appBytes, hub] = await Promise.all([
       navigator.storage?.estimate?.().catch(() => undefined),
       navigator.storage?.persisted?.().catch(() => undefined),
       this.readRows(this.models),
       this.readAppBytes(),
+      this.readHubRows(),
     ]);
     batch(() => {
       this.estimate.value = estimate?.usage !== undefined && estimate.quota !== undefined ? { usage: estimate.usage, quota: estimate.quota } : null;
       this.persisted.value = persisted ?? null;
       this.rows.value = rows;
       this.appBytes.value = appBytes;
+      if (hub) {
+        this.hubRows.value = hub.rows;
+        storedHub.value = hub.complete;
+      }
     });
+  }
+
+  /** Every cached response of a catalog hub model, with its size. */
+  private async readHubEntries(): Promise<CachedEntry[]> {
+    const entries: CachedEntry[] = [];
+    for (const name of HUB_CACHES) {
+      if (!(await caches.has(name))) continue;
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        if (!ownerOf(CATALOG, name, request.url)) continue;
+        const response = await cache.match(request);
+        if (response) entries.push({ cache: name, url: request.url, bytes: await responseBytes(response) });
+      }
+    }
+    return entries;
+  }
+
+  private async readHubRows(): Promise<{ rows: HubStorageRow[]; complete: Set<string> } | null> {
+    if (!this.available) return null;
+    try {
+      const [entries, complete] = await Promise.all([this.readHubEntries(), storedHubModels(CATALOG)]);
+      return { rows: hubStorageRows(CATALOG, entries, complete), complete };
+    } catch {
+      // A cache that cannot be read leaves the last rows standing; deleting all data still clears it.
+      return null;
+    }
   }
 
   private async readRows(models: ManifestModel[]): Promise<ModelStorageRow[]> {
@@ -173,6 +210,29 @@ export class StorageStore {
       this.message.value = { kind: 'notice', text: `${modelId} deleted from this device (${formatBytes(before)} freed). It needs a download to run again.` };
     } catch (error) {
       this.message.value = { kind: 'error', text: `${modelId} could not be deleted: ${error instanceof Error ? error.message : String(error)}` };
+    } finally {
+      this.busy.value = false;
+    }
+  }
+
+  /** Removes only this hub model's entries, from every cache that holds them. */
+  async deleteHubModel(modelId: string): Promise<void> {
+    const model = findCatalogModel(modelId);
+    if (!this.available || !model || model.source === 'bundled') return;
+    this.busy.value = true;
+    try {
+      const before = this.hubRows.value.find((r) => r.id === modelId)?.storedBytes ?? 0;
+      for (const name of HUB_CACHES) {
+        if (!(await caches.has(name))) continue;
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+          if (belongsTo(model, name, request.url)) await cache.delete(request);
+        }
+      }
+      await this.refresh();
+      this.message.value = { kind: 'notice', text: `${model.label} deleted from this device (${formatBytes(before)} freed). It needs a download to run again.` };
+    } catch (error) {
+      this.message.value = { kind: 'error', text: `${model.label} could not be deleted: ${error instanceof Error ? error.message : String(error)}` };
     } finally {
       this.busy.value = false;
     }

@@ -1,6 +1,7 @@
 import type { StorageStore } from '../storage.ts';
 import type { PwaController } from '../pwa.ts';
 import { describeRow } from '../storage-report.ts';
+import { describeHubRow } from '../../models/hub-storage.ts';
 import { formatBytes, formatPercent } from '../format.ts';
 import { BUILD_LABEL } from '../pwa.ts';
 import './pwa.css';
@@ -14,12 +15,16 @@ export function StoragePanel({ storage, pwa, version }: { storage: StorageStore;
   const estimate = storage.estimate.value;
   const persisted = storage.persisted.value;
   const rows = storage.rows.value;
+  const hubRows = storage.hubRows.value;
   const message = storage.message.value;
   const busy = storage.busy.value;
   const usage = estimate ? `${formatBytes(estimate.usage)} used of ${formatBytes(estimate.quota)} available` : 'usage unknown';
 
   const deleteModel = (id: string, bytes: number): void => {
     if (confirmed(`Delete ${id} (${formatBytes(bytes)}) from this device? It will need a download to run again.`)) void storage.deleteModel(id);
+  };
+  const deleteHubModel = (id: string, label: string, bytes: number): void => {
+    if (confirmed(`Delete ${label} (${formatBytes(bytes)}) from this device? It will need a download from the model hub to run again.`)) void storage.deleteHubModel(id);
   };
   const deleteAll = (): void => {
     const question =
@@ -81,6 +86,20 @@ export function StoragePanel({ storage, pwa, version }: { storage: StorageStore;
                     Delete
                   </button>
                 )}
+              </td>
+            </tr>
+          ))}
+          {hubRows.map((row) => (
+            <tr key={row.id} data-testid="storage-hub-row" data-model={row.id} data-status={row.status}>
+              <td>{row.label}</td>
+              <td data-testid="storage-status">{describeHubRow(row)}</td>
+              <td class="size" data-testid="storage-size">
+                {formatBytes(row.storedBytes)}
+              </td>
+              <td>
+                <button type="button" data-testid="storage-hub-delete" disabled={busy} aria-label={`Delete ${row.label}`} onClick={() => deleteHubModel(row.id, row.label, row.storedBytes)}>
+                  Delete
+                </button>
               </td>
             </tr>
           ))}
