@@ -421,7 +421,8 @@ test('a member killed again and again shows its restarts, then its removal, in i
     await expect(panel.getByTestId('council-member-state-1')).not.toContainText('restarted');
   }
   await expect(state).toHaveAttribute('data-state', 'removed');
-  await expect(state).toContainText('removed after repeated faults; it rejoins in a fresh worker at the next Run');
+  await expect(state).toHaveText('removed after repeated faults; the next Run leaves it out until you add it back');
+  await expect(panel.getByTestId('council-member-add-back-0')).toBeVisible();
   await expect(panel.getByTestId('council-member-fault-0')).toContainText('removed from the council');
 
   // The audit log, exported: every stored event, oldest first, the restarts and the removal among them.
@@ -459,10 +460,21 @@ test('a member killed again and again shows its restarts, then its removal, in i
   expect(restarts.kind).toBe('restart');
   expect(new Set(restarts.events.map((e) => e.kind))).toEqual(new Set(['restart']));
 
-  // The next Run brings the removed member back, in a fresh worker, and it answers.
+  // The next Run leaves the removed member out: only the other one answers.
   await panel.getByTestId('council-max-tokens').fill('3');
   await panel.getByTestId('council-run').click();
   await expect(page.getByTestId('council-turn')).toHaveCount(4);
+  await expect(pane(page, '2-sim-fast')).toHaveAttribute('data-status', 'done');
+  await expect(pane(page, '1-sim-slow')).toHaveCount(0);
+  await expect(state).toHaveAttribute('data-state', 'removed');
+
+  // "Add it back", from the keyboard: the Run after it brings the member back, in a fresh worker, and it answers.
+  await panel.getByRole('button', { name: 'Add it back (member 1)' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(state).toHaveText('removed after repeated faults; added back: it rejoins in a fresh worker at the next Run');
+  await expect(panel.getByTestId('council-member-add-back-0')).toHaveCount(0);
+  await panel.getByTestId('council-run').click();
+  await expect(page.getByTestId('council-turn')).toHaveCount(5);
   await expect(pane(page, '1-sim-slow')).toHaveAttribute('data-status', 'done');
   await expect(state).not.toHaveAttribute('data-state', 'removed');
   await expect(panel.getByTestId('council-member-fault-0')).toHaveCount(0);

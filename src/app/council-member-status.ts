@@ -11,6 +11,8 @@ export interface MemberStatusText {
   tone: MemberTone;
   /** The scheduler's own sentence for the last fault, for the detail line; null when none. */
   detail: string | null;
+  /** 'add-back': the row offers to bring a member removed after repeated faults back into the council. */
+  action: 'add-back' | null;
 }
 
 const STATE_WORDS: Record<Exclude<MemberView['state'], 'removed'>, { text: string; tone: MemberTone }> = {
@@ -25,12 +27,14 @@ const STATE_WORDS: Record<Exclude<MemberView['state'], 'removed'>, { text: strin
 export function memberStatusText(view: MemberView | undefined): MemberStatusText | null {
   if (!view) return null;
   if (view.state === 'removed') {
-    return { text: 'removed after repeated faults; it rejoins in a fresh worker at the next Run', tone: 'bad', detail: view.lastFault };
+    return view.keptOut
+      ? { text: 'removed after repeated faults; the next Run leaves it out until you add it back', tone: 'bad', detail: view.lastFault, action: 'add-back' }
+      : { text: 'removed after repeated faults; added back: it rejoins in a fresh worker at the next Run', tone: 'warn', detail: view.lastFault, action: null };
   }
   const base = STATE_WORDS[view.state];
   if (view.recentRestarts > 0) {
     const times = view.recentRestarts === 1 ? 'once' : `${view.recentRestarts} times`;
-    return { text: `${base.text} · restarted ${times} in a fresh worker`, tone: 'warn', detail: view.lastFault };
+    return { text: `${base.text} · restarted ${times} in a fresh worker`, tone: 'warn', detail: view.lastFault, action: null };
   }
-  return { ...base, detail: null };
+  return { ...base, detail: null, action: null };
 }

@@ -81,6 +81,11 @@ export interface MemberView {
   recentRestarts: number;
   /** The scheduler's sentence when it restarted or removed the member (newest). */
   lastFault: string | null;
+  /**
+   * Removed after repeated faults and kept out of the next Runs until the user adds it back (the
+   * scheduler would take it again in a fresh worker whenever the page sends it).
+   */
+  keptOut: boolean;
 }
 
 /** Options of one run: `only` sends the prompt to these members of the council (default: all). */
@@ -310,12 +315,21 @@ export class CouncilStore {
    * turns run: they queue. Answers the turn's id, or null when it was not sent.
    */
   async run(options: RunOptions = {}): Promise<string | null> {
-    const slotted = this.slotMembers();
+    const all = this.slotMembers();
+    const slotted = all.filter((m) => !this.memberViews.value.get(m.config.id)?.keptOut);
     const council = slotted.map((m) => m.config);
     const only = options.only ? new Set(options.only) : null;
     const members = only ? council.filter((m) => only.has(m.id)) : council;
     if (members.length === 0) {
-      this.addNotice('invalid', only ? `None of ${[...only].join(', ')} is in the council.` : 'Add at least one member to the council.');
+      const keptOut = all.length > slotted.length;
+      this.addNotice(
+        'invalid',
+        keptOut
+          ? 'Every member asked was removed after repeated faults: add one back first.'
+          : only
+            ? `None of ${[...only].join(', ')} is in the council.`
+            : 'Add at least one member to the council.',
+      );
       return null;
     }
     const refusal = refusalText(this.preflight.value);
@@ -406,6 +420,15 @@ export class CouncilStore {
   crashMember(memberId: string): Promise<boolean> {
     if (!this.client.started) return Promise.resolve(false);
     return this.client.api.debugCrashMember(memberId);
+  }
+
+  /** The user asks for a member removed after repeated faults again: the next Run sends it, and it gets a fresh worker. */
+  addBack(memberId: string): void {
+    const view = this.memberViews.value.get(memberId);
+    if (!view?.keptOut) return;
+    const next = new Map(this.memberViews.value);
+    next.set(memberId, { ...view, keptOut: false });
+    this.memberViews.value = next;
   }
 
   /** The user took the offer of one more member at once. */
@@ -517,7 +540,7 @@ export class CouncilStore {
           if (event.kind === 'load') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'loading', loadAtMs: event.atMs }));
           if (event.kind === 'retry') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'queued', text: '', pieces: 0 }));
         }
-        if ((event.kind === 'restart' || event.kind === 'remove') && event.memberId) this.memberFault(event.memberId, event.message);
+        if ((event.kind === 'restart' || event.kind === 'remove') && event.memberId) this.memberFault(event.memberId, event.message, event.kind === 'remove');
         if (event.kind === 'recover' && event.data?.['queued'] !== undefined) this.overload.value = null;
         if (event.kind === 'scale' && event.data?.['offer'] !== undefined) this.growthOffer.value = event.message;
         if (event.kind === 'scale' && event.data?.['cause'] === 'frames') this.growthOffer.value = null;
@@ -559,15 +582,22 @@ export class CouncilStore {
     const previous = this.memberViews.value.get(member.id);
     const next = new Map(this.memberViews.value);
     // A member added again (the next run after a removal) starts with a clean slate.
-    const lastFault = previous?.state === 'removed' && member.state !== 'removed' ? null : (previous?.lastFault ?? null);
-    next.set(member.id, { state: member.state, recentRestarts: member.recentRestarts, lastFault });
+    const rejoined = previous?.state === 'removed' && member.state !== 'removed';
+    const lastFault = rejoined ? null : (previous?.lastFault ?? null);
+    next.set(member.id, { state: member.state, recentRestarts: member.recentRestarts, lastFault, keptOut: !rejoined && (previous?.keptOut ?? false) });
     this.memberViews.value = next;
   }
 
-  private memberFault(memberId: string, message: string): void {
+  /** `removed`: the scheduler took the member out after repeated faults; it stays out until added back. */
+  private memberFault(memberId: string, message: string, removed: boolean): void {
     const next = new Map(this.memberViews.value);
     const previous = next.get(memberId);
-    next.set(memberId, { state: previous?.state ?? 'unloaded', recentRestarts: previous?.recentRestarts ?? 0, lastFault: message });
+    next.set(memberId, {
+      state: removed ? 'removed' : (previous?.state ?? 'unloaded'),
+      recentRestarts: previous?.recentRestarts ?? 0,
+      lastFault: message,
+      keptOut: removed || (previous?.keptOut ?? false),
+    });
     this.memberViews.value = next;
   }
 

@@ -118,6 +118,14 @@ function MemberState({ council, index, memberId }: { council: CouncilStore; inde
       <span class={`council-member-state ${status.tone}`} data-testid={`council-member-state-${index}`} data-state={view.state} data-restarts={view.recentRestarts} role="status">
         {status.text}
       </span>
+      {status.action === 'add-back' && (
+        <>
+          {' '}
+          <button type="button" data-testid={`council-member-add-back-${index}`} aria-label={`Add it back (member ${index + 1})`} onClick={() => council.addBack(memberId)}>
+            Add it back
+          </button>
+        </>
+      )}
       {status.detail && (
         <div class="council-member-fault" data-testid={`council-member-fault-${index}`}>
           {status.detail}
