@@ -18,7 +18,7 @@ import type { EngineKind } from '../workers/engine.ts';
 import { CATALOG, hubFootprintUpperBytes, isHubModel } from '../models/catalog.ts';
 import { onnxFootprintUpperBytes, onnxUpperSpec } from '../models/onnx-hub.ts';
 import { hubChoice } from '../models/model-choices.ts';
-import { storedHub } from './stored-hub.ts';
+import { refreshStoredHub, storedHub } from './stored-hub.ts';
 import type { DeliveryFigures } from './batch-pacer.ts';
 import { CouncilClient } from './council-client.ts';
 import { checkCouncil, footprintOnlySpec, refusalText, type CouncilCheck } from './council-preflight.ts';
@@ -568,6 +568,8 @@ export class CouncilStore {
       case 'turn-end':
         this.turnEnded(message.outcome);
         void this.publishMeasuredAlpha();
+        // A hub member may have downloaded its model in this turn: the member select then says "stored".
+        void refreshStoredHub();
         break;
     }
   }
