@@ -111,3 +111,22 @@ test('a hub model downloads with progress, runs, is stored, loads offline, and i
   await expect(error).toContainText('bundled models (wf-…) work offline');
   await expect(page.getByTestId('load-button')).toBeEnabled();
 });
+
+test('a council member can be a transformers.js hub model, labelled like the model select, and answers exactly', async ({ page, context }) => {
+  const hub = await standInHub(context);
+  await openApp(page);
+  const panel = page.getByTestId('council-panel');
+  while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
+  await panel.getByTestId('council-add-member').click();
+  const member = panel.getByTestId('council-member-select-0');
+  await expect(member.locator(`option[value="${MODEL}"]`)).toContainText(`${LABEL} — download ≈ 136 MB–202 MB, needs a connection`);
+  await member.selectOption(MODEL);
+  await panel.getByTestId('council-prompt').fill('a');
+  await panel.getByTestId('council-max-tokens').fill('4');
+  await panel.getByTestId('council-run').click();
+  const pane = page.getByTestId('council-turn').first().locator(`[data-testid="council-pane"][data-member-id="1-${MODEL}"]`);
+  await expect(pane).toHaveAttribute('data-status', 'done');
+  await expect(pane.getByTestId('council-pane-text')).toHaveText(expectedTinyContinuation('a', 4));
+  expect(hub.served).toContain('onnx/model_q4.onnx');
+  await expect(member.locator(`option[value="${MODEL}"]`)).toContainText(`${LABEL} — stored on this device`);
+});
