@@ -7,20 +7,21 @@ import './canvas.css';
 export function CanvasPanel({ visuals }: { visuals: Visuals }) {
   const { quality, canvas } = visuals;
   const ref = useRef<HTMLCanvasElement>(null);
+  const surface = canvas?.surface.value ?? 0;
   useEffect(() => {
     if (!canvas || !ref.current) return;
     canvas.attach(ref.current, quality.level.peek());
     return () => canvas.detach();
-  }, [canvas]);
+  }, [canvas, surface]);
   const level = quality.level.value;
   useEffect(() => canvas?.setLevel(level), [canvas, level]);
   const lanes = canvas?.lanes.value ?? [];
   const choice = quality.choice.value;
   const fallback = canvas && canvas.stats.renderer === '2d' ? canvas.stats.fallbackReason : null;
   return (
-    <section class="living-canvas" aria-label="Live token canvas" data-testid="canvas-panel" data-level={level} data-renderer={canvas?.stats.renderer ?? 'off'}>
+    <section class="living-canvas" aria-label="Live token canvas" data-testid="canvas-panel" data-level={level} data-renderer={canvas?.stats.renderer ?? 'off'} data-thread={canvas?.stats.thread ?? 'none'}>
       {canvas ? (
-        <canvas ref={ref} class="living-canvas-surface" data-testid="living-canvas" role="img" aria-label="Each token as light in its model's lane; brighter is faster" />
+        <canvas key={surface} ref={ref} class="living-canvas-surface" data-testid="living-canvas" role="img" aria-label="Each token as light in its model's lane; brighter is faster" />
       ) : (
         <p class="living-canvas-off" data-testid="canvas-off">
           Canvas off (<code>canvas=off</code> in the address).

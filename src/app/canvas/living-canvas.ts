@@ -16,6 +16,7 @@ import { ResonanceTracker } from './resonance.ts';
 import type { ParticleRenderer } from './renderer.ts';
 import { GlRenderer } from './gl-renderer.ts';
 import { Canvas2dRenderer } from './canvas2d-renderer.ts';
+import { WorkerGlRenderer, canDrawInWorker } from './worker-gl-renderer.ts';
 
 /** Draws after the text panes (order 0) and before the overlay. */
 export const CANVAS_FRAME_ORDER = 10;
@@ -44,6 +45,10 @@ export interface LaneView {
 
 export interface CanvasStats {
   renderer: 'webgl' | '2d' | 'none';
+  /** Where the drawing happens: the canvas worker, or the page's main thread. */
+  thread: 'worker' | 'page' | null;
+  /** Frames the canvas worker reported drawn (it reports every 60th). */
+  workerFramesDrawn: number;
   level: VisualQuality;
   /** Why the canvas uses the 2D fallback, when it does. */
   fallbackReason: string | null;
@@ -55,9 +60,21 @@ export interface CanvasStats {
   paused: boolean;
 }
 
+/** Whether WebGL starts in this browser, asked of a scratch canvas so the real one stays free to hand over. */
+function webGlStarts(): boolean {
+  const probe = document.createElement('canvas');
+  const gl = probe.getContext('webgl2') ?? probe.getContext('webgl');
+  (gl?.getExtension('WEBGL_lose_context') as { loseContext(): void } | null | undefined)?.loseContext();
+  return gl !== null;
+}
+
 export class LivingCanvas {
   readonly lanes = signal<LaneView[]>([]);
+  /** Changes when the drawing surface must be replaced by a fresh canvas element. */
+  readonly surface = signal(0);
   readonly stats: CanvasStats;
+  /** Why drawing in the worker failed, once it has: from then on the canvas draws on the page. */
+  private workerFailure: string | null = null;
   private renderer: ParticleRenderer | null = null;
   private pool: ParticlePool | null = null;
   private settings: QualitySettings = QUALITY_SETTINGS.balanced;
@@ -73,20 +90,20 @@ export class LivingCanvas {
   private observers: { disconnect(): void }[] = [];
 
   constructor(private readonly maxTps: () => number) {
-    this.stats = { renderer: 'none', level: 'balanced', fallbackReason: null, tokens: 0, particles: 0, resonances: 0, interferences: 0, framesDrawn: 0, paused: false };
+    this.stats = { renderer: 'none', thread: null, workerFramesDrawn: 0, level: 'balanced', fallbackReason: null, tokens: 0, particles: 0, resonances: 0, interferences: 0, framesDrawn: 0, paused: false };
   }
 
-  /** Starts drawing into `canvas` at `level`; WebGL where it starts, the 2D canvas otherwise. */
+  /**
+   * Starts drawing into `canvas` at `level`: WebGL in the canvas worker where the browser can draw a
+   * page canvas from a worker, WebGL on the page where it cannot, the 2D canvas where WebGL cannot
+   * start. A canvas handed to the worker cannot be taken back, so when WebGL fails there the surface
+   * is replaced (`surface` changes) and the next attach draws on the page.
+   */
   attach(canvas: HTMLCanvasElement, level: VisualQuality): void {
-    try {
-      this.renderer = new GlRenderer(canvas);
-    } catch (error) {
-      this.stats.fallbackReason = error instanceof Error ? error.message : String(error);
-      this.renderer = new Canvas2dRenderer(canvas);
-      // The fallback draws on the CPU: it keeps to Lite whatever the level.
-      level = 'lite';
-    }
+    this.renderer = this.rendererFor(canvas);
+    if (this.renderer.kind === '2d') level = 'lite';
     this.stats.renderer = this.renderer.kind;
+    this.stats.thread = this.renderer instanceof WorkerGlRenderer ? 'worker' : 'page';
     this.setLevel(level);
     const resize = (): void => {
       const rect = canvas.getBoundingClientRect();
@@ -104,6 +121,27 @@ export class LivingCanvas {
       tokenFeed.subscribe({ tokens: (event) => this.pending.push(event) }),
       frameLoop.subscribe((tick) => this.frame(tick.now), CANVAS_FRAME_ORDER),
     ];
+  }
+
+  private rendererFor(canvas: HTMLCanvasElement): ParticleRenderer {
+    if (this.workerFailure === null && canDrawInWorker(canvas) && webGlStarts()) {
+      return new WorkerGlRenderer(
+        canvas,
+        (reason) => {
+          this.workerFailure = reason;
+          this.detach();
+          this.surface.value++;
+        },
+        (frames) => (this.stats.workerFramesDrawn = frames),
+      );
+    }
+    try {
+      return new GlRenderer(canvas);
+    } catch (error) {
+      this.stats.fallbackReason = error instanceof Error ? error.message : String(error);
+      // The fallback draws on the CPU: it keeps to Lite whatever the level.
+      return new Canvas2dRenderer(canvas);
+    }
   }
 
   setLevel(level: VisualQuality): void {
@@ -126,6 +164,7 @@ export class LivingCanvas {
     this.renderer?.dispose();
     this.renderer = null;
     this.stats.renderer = 'none';
+    this.stats.thread = null;
     this.pending.length = 0;
   }
 

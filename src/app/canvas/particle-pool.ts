@@ -32,13 +32,31 @@ export interface ParticleSpec {
   intensity: number;
 }
 
+/** A run of slots, [start, end). */
+export interface SlotRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * The slots written since the last upload: `count` consecutive writes starting at `first` in a ring of
+ * `capacity`, as at most two ranges (the ring may wrap). A burst longer than the ring covers it whole.
+ */
+export function writtenRanges(first: number, count: number, capacity: number): SlotRange[] {
+  if (count <= 0) return [];
+  if (count >= capacity) return [{ start: 0, end: capacity }];
+  const end = first + count;
+  return end <= capacity ? [{ start: first, end }] : [{ start: first, end: capacity }, { start: 0, end: end - capacity }];
+}
+
 export class ParticlePool {
   readonly motion: Float32Array;
   readonly life: Float32Array;
   readonly color: Float32Array;
   private next = 0;
-  /** Particles written since the renderer last uploaded the arrays. */
-  dirty = false;
+  /** Where the writes since the last upload began, and how many there were. */
+  private firstUnsent = 0;
+  private unsent = 0;
   /** The latest time (s) a particle is still visible: after it the canvas has nothing to draw. */
   liveUntilS = 0;
   spawned = 0;
@@ -68,9 +86,39 @@ export class ParticlePool {
     this.color[c + 1] = g;
     this.color[c + 2] = b;
     this.color[c + 3] = intensity;
-    this.dirty = true;
+    if (this.unsent === 0) this.firstUnsent = i;
+    this.unsent++;
     this.spawned++;
     if (bornS + lifeS > this.liveUntilS) this.liveUntilS = bornS + lifeS;
+  }
+
+  /**
+   * Copies slots written elsewhere (the page's pool, in the canvas worker's copy) into [start, …),
+   * as if spawned here in the same order.
+   */
+  writeSlots(start: number, motion: Float32Array, life: Float32Array, color: Float32Array): void {
+    const count = life.length / LIFE_STRIDE;
+    this.motion.set(motion, start * MOTION_STRIDE);
+    this.life.set(life, start * LIFE_STRIDE);
+    this.color.set(color, start * COLOR_STRIDE);
+    if (this.unsent === 0) this.firstUnsent = start;
+    this.unsent += count;
+    this.next = (start + count) % this.capacity;
+  }
+
+  /** Particles written since the renderer last uploaded them. */
+  get dirty(): boolean {
+    return this.unsent > 0;
+  }
+
+  /**
+   * The slots to upload, and marks them sent. Only what changed goes to the GPU: a whole Ultra pool is
+   * 768 KB, a frame's new particles a few hundred bytes.
+   */
+  takeWrittenRanges(): SlotRange[] {
+    const ranges = writtenRanges(this.firstUnsent, this.unsent, this.capacity);
+    this.unsent = 0;
+    return ranges;
   }
 
   /** Reads slot i back (for the 2D fallback and tests). */

@@ -13,30 +13,29 @@ import './text-pane.css';
 const NODE_CHARS = 2048;
 /** Within this many pixels of the end counts as "at the end". */
 const STICK_SLACK_PX = 8;
-/** Panes write before the canvas draws; then every pane that follows its end scrolls, in one pass. */
+/** Panes write before the canvas draws. */
 const TEXT_FRAME_ORDER = 0;
-const SCROLL_FRAME_ORDER = 1;
+/** After a wheel, touch, key or press on a pane, its scroll events are the user's for this long. */
+const USER_SCROLL_MS = 1000;
 
 /**
- * Panes that wrote this frame and follow their end. Scrolling them after all panes have written costs
- * one layout per frame; scrolling each right after its own write would force one layout per pane.
+ * Keeps following panes at their end without reading layout inside the frame: the observer runs
+ * after the browser's own layout of the frame, so the scroll height it reads is already known
+ * (read inside the frame loop, it would force a layout of the page there), and the scroll lands
+ * before that frame is painted.
  */
-const toScroll = new Set<TextAppender>();
-let scrollSubscribers = 0;
-let stopScrolling: (() => void) | null = null;
+let contentObserver: ResizeObserver | null = null;
+const appenders = new WeakMap<Element, TextAppender>();
 
-function scrollFollowers(): void {
-  for (const pane of toScroll) pane.scrollToEndNow();
-  toScroll.clear();
-}
-
-function joinScrollPass(): () => void {
-  if (scrollSubscribers++ === 0) stopScrolling = frameLoop.subscribe(scrollFollowers, SCROLL_FRAME_ORDER);
+function observeContent(content: HTMLElement, appender: TextAppender): () => void {
+  contentObserver ??= new ResizeObserver((entries) => {
+    for (const entry of entries) appenders.get(entry.target)?.followEnd();
+  });
+  appenders.set(content, appender);
+  contentObserver.observe(content);
   return () => {
-    if (--scrollSubscribers === 0) {
-      stopScrolling?.();
-      stopScrolling = null;
-    }
+    contentObserver?.unobserve(content);
+    appenders.delete(content);
   };
 }
 
@@ -45,10 +44,13 @@ class TextAppender {
   private shownTail = '';
   private latest = '';
   private dirty = false;
+  private full = false;
+  private userScrollUntil = 0;
   stuck = true;
 
   constructor(
     private readonly box: HTMLElement,
+    private readonly content: HTMLElement,
     private readonly onAway: (away: boolean) => void,
   ) {}
 
@@ -63,7 +65,9 @@ class TextAppender {
     const update = planTextUpdate(this.shownLength, this.shownTail, this.latest);
     if (update.kind === 'none') return;
     if (update.kind === 'reset') {
-      this.box.textContent = '';
+      this.content.textContent = '';
+      this.box.removeAttribute('data-full');
+      this.full = false;
       this.shownLength = 0;
       this.stuck = true;
       this.onAway(false);
@@ -71,32 +75,48 @@ class TextAppender {
     this.append(update.text);
     this.shownLength = this.latest.length;
     this.shownTail = tailOf(this.latest);
-    if (this.stuck) toScroll.add(this);
-    else this.onAway(true);
+    if (!this.stuck) this.onAway(true);
   };
 
-  scrollToEndNow(): void {
-    if (this.stuck) this.box.scrollTop = this.box.scrollHeight;
+  /** After layout, when the text grew: back to the end, unless the user scrolled away. */
+  followEnd(): void {
+    if (!this.stuck) return;
+    const box = this.box;
+    const height = box.scrollHeight;
+    // Once the text overflows, the pane's size is fixed (its max-height) and contained (text-pane.css):
+    // from then on new text re-lays this pane alone, not the page around it.
+    if (!this.full && height > box.clientHeight) {
+      this.full = true;
+      box.setAttribute('data-full', '');
+    }
+    box.scrollTop = height;
   }
 
   private append(text: string): void {
     let rest = text;
-    const last = this.box.lastChild;
+    const last = this.content.lastChild;
     if (last instanceof Text && last.length < NODE_CHARS) {
       const room = NODE_CHARS - last.length;
       last.appendData(rest.slice(0, room));
       rest = rest.slice(room);
     }
     while (rest.length > 0) {
-      this.box.appendChild(document.createTextNode(rest.slice(0, NODE_CHARS)));
+      this.content.appendChild(document.createTextNode(rest.slice(0, NODE_CHARS)));
       rest = rest.slice(NODE_CHARS);
     }
   }
 
+  /** A gesture that may scroll the pane: its scroll events are then the user's, not ours. */
+  userMayScroll = (): void => {
+    this.userScrollUntil = performance.now() + USER_SCROLL_MS;
+  };
+
   onScroll = (): void => {
+    // The pane's own scrolls to the end need no reading back: only the user's decide whether it follows.
+    if (performance.now() > this.userScrollUntil) return;
     const { scrollTop, clientHeight, scrollHeight } = this.box;
     this.stuck = scrollTop + clientHeight >= scrollHeight - STICK_SLACK_PX;
-    if (this.stuck) this.onAway(false);
+    this.onAway(!this.stuck);
   };
 
   toEnd(): void {
@@ -105,6 +125,8 @@ class TextAppender {
     this.onAway(false);
   }
 }
+
+const USER_SCROLL_EVENTS = ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const;
 
 export interface TextPaneProps {
   /** The whole text so far: a string (re-rendered by the parent) or a signal (read without re-rendering). */
@@ -116,20 +138,22 @@ export interface TextPaneProps {
 
 export function TextPane({ text, testId, class: className, label }: TextPaneProps) {
   const box = useRef<HTMLPreElement>(null);
+  const content = useRef<HTMLSpanElement>(null);
   const appender = useRef<TextAppender | null>(null);
   const [away, setAway] = useState(false);
   useLayoutEffect(() => {
     const element = box.current!;
-    const writer = new TextAppender(element, setAway);
+    const writer = new TextAppender(element, content.current!, setAway);
     appender.current = writer;
     element.addEventListener('scroll', writer.onScroll, { passive: true });
+    for (const type of USER_SCROLL_EVENTS) element.addEventListener(type, writer.userMayScroll, { passive: true });
     const stop = frameLoop.subscribe(writer.flush, TEXT_FRAME_ORDER);
-    const stopScrollPass = joinScrollPass();
+    const stopObserving = observeContent(content.current!, writer);
     return () => {
       stop();
-      stopScrollPass();
-      toScroll.delete(writer);
+      stopObserving();
       element.removeEventListener('scroll', writer.onScroll);
+      for (const type of USER_SCROLL_EVENTS) element.removeEventListener(type, writer.userMayScroll);
       appender.current = null;
     };
   }, []);
@@ -142,7 +166,9 @@ export function TextPane({ text, testId, class: className, label }: TextPaneProp
   }, [text]);
   return (
     <div class="text-pane">
-      <pre ref={box} class={`text-pane-text ${className ?? ''}`} data-testid={testId} aria-label={label} tabIndex={0} />
+      <pre ref={box} class={`text-pane-text ${className ?? ''}`} data-testid={testId} aria-label={label} tabIndex={0}>
+        <span ref={content} class="text-pane-content" />
+      </pre>
       {away && (
         <button type="button" class="text-pane-jump" data-testid={`${testId}-jump`} onClick={() => appender.current?.toEnd()}>
           Jump to end ↓
