@@ -87,22 +87,42 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
-async function queuedAt(requests: number, concurrency: number, tokens: number, queueCapacity: number) {
+/** A scheduler with every member loaded, so that latency is queueing + generation, not first loads. */
+async function loadedScheduler(concurrency: number, queueCapacity: number) {
   const { scheduler } = timedScheduler(concurrency, newTimers(), queueCapacity);
   scheduler.setCouncil(Array.from({ length: concurrency }, (_, i) => syntheticMember(i, TTFT_MS, MS_PER_TOKEN)));
-  // Load every member first, so that the latency is queueing + generation, not first loads.
   const warm = scheduler.submit({ prompt: 'warm up', maxNewTokens: 1 });
   if (!warm.accepted) throw new Error(warm.message);
   await scheduler.whenDone(warm.turnId);
+  return scheduler;
+}
 
-  const prompts = Array.from({ length: requests }, (_, i) => `Request ${i}: ${'summarise the council discussion so far, briefly. '.repeat(4)}`);
+const queuedPrompts = (requests: number) => Array.from({ length: requests }, (_, i) => `Request ${i}: ${'summarise the council discussion so far, briefly. '.repeat(4)}`);
+
+/**
+ * Heap held per queued request: the job, its turn, its promise, its queue entry and its prompt (~230
+ * chars), between forced collections. A pass of its own, cancelled at once: the collections stop the
+ * event loop (for long in a process that also holds a browser driver), which would count as latency.
+ */
+async function heapPerQueuedRequest(requests: number, concurrency: number, tokens: number, queueCapacity: number): Promise<number | null> {
+  const scheduler = await loadedScheduler(concurrency, queueCapacity);
+  const prompts = queuedPrompts(requests);
   const before = heapUsed();
+  const answers = prompts.map((prompt, i) => scheduler.submit({ prompt, maxNewTokens: tokens, members: [`m${i % concurrency}`] }));
+  const after = heapUsed();
+  await scheduler.shutdown();
+  // Only where nothing was turned away: the refusals' answers would be counted too.
+  return answers.every((a) => a.accepted) ? Math.round((after - before) / requests) : null;
+}
+
+async function queuedAt(requests: number, concurrency: number, tokens: number, queueCapacity: number) {
+  const scheduler = await loadedScheduler(concurrency, queueCapacity);
+  const prompts = queuedPrompts(requests);
   const submittedAt: number[] = [];
   const answers = prompts.map((prompt, i) => {
     submittedAt[i] = performance.now();
     return scheduler.submit({ prompt, maxNewTokens: tokens, members: [`m${i % concurrency}`] });
   });
-  const after = heapUsed();
   const accepted = answers.filter((a) => a.accepted).length;
   const rejected = answers.filter((a) => !a.accepted && a.code === 'overloaded');
   const latencies: number[] = [];
@@ -126,9 +146,7 @@ async function queuedAt(requests: number, concurrency: number, tokens: number, q
     failed,
     errorRate: Number((failed / Math.max(1, accepted)).toFixed(4)),
     latencyMs: { p50: Math.round(lat.p50), p95: Math.round(lat.p95), p99: Math.round(lat.p99), max: Math.round(lat.max) },
-    // Held while waiting: the job, its turn, its promise, its queue entry and its prompt (~230 chars).
-    // Only where nothing was turned away: the refusals' answers would be counted too.
-    heapBytesPerQueuedRequest: rejected.length === 0 ? Math.round((after - before) / requests) : null,
+    heapBytesPerQueuedRequest: rejected.length === 0 ? await heapPerQueuedRequest(requests, concurrency, tokens, queueCapacity) : null,
     overloadAnswer: firstRefusal && !firstRefusal.accepted ? firstRefusal.message : null,
   };
 }
