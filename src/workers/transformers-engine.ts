@@ -18,7 +18,7 @@ import { chooseWasmThreads } from './wasm-threads.ts';
 import { modelBytes, parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
 import { HUB_WEIGHTS_HOST, type OnnxDtype } from '../models/catalog.ts';
-import { onnxBuildFiles, onnxBuildFor, onnxBuildReason, onnxFootprint, onnxHubModel } from '../models/onnx-hub.ts';
+import { onnxBuildFor, onnxBuildReason, onnxFileName, onnxFootprint, onnxHubModel } from '../models/onnx-hub.ts';
 import { DownloadProgress } from './download-progress.ts';
 import { describeHubLoadFailure, envFor, type ModelOrigin } from './transformers-source.ts';
 
@@ -58,6 +58,8 @@ interface LoadSource {
   parameters: number;
   /** Files whose size is known before they start, for the whole download's progress. */
   expectedFiles: Map<string, number>;
+  /** The ONNX file: once it has arrived, the engine builds its session. */
+  onnxFile: string;
   footprintBytes: number;
   deviceReason: string;
 }
@@ -185,12 +187,13 @@ export class TransformersEngine implements Engine {
     if (hub) {
       const build = onnxBuildFor(hub, choice.device, adapter.shaderF16);
       if (!build) throw new EngineError('backend-unavailable', `${hub.id} has no build that runs on ${choice.device} here.`);
-      const onnxFile = onnxBuildFiles(build).at(-1)!.path;
+      const onnxFile = onnxFileName(build.dtype);
       source = {
         origin: 'hub',
         dtype: build.dtype,
         parameters: hub.parameters,
         expectedFiles: new Map([[onnxFile, build.fileBytes]]),
+        onnxFile,
         footprintBytes: Math.round(onnxFootprint(hub, build).totalBytes),
         deviceReason: `${choice.reason}; ${onnxBuildReason(build, choice.device)} from ${HUB_WEIGHTS_HOST}`,
       };
@@ -201,6 +204,7 @@ export class TransformersEngine implements Engine {
         dtype: 'fp32',
         parameters: entry!.parameters,
         expectedFiles: new Map(entry!.files.map((f) => [f.path, f.bytes])),
+        onnxFile: onnxFileName('fp32'),
         footprintBytes: bytes,
         deviceReason: choice.reason,
       };
@@ -218,6 +222,7 @@ export class TransformersEngine implements Engine {
     onProgress({ phase: 'fetch', ...download.totals() });
     const progress_callback = (info: ProgressInfo): void => {
       if (info.status === 'progress') onProgress({ phase: 'fetch', ...download.update(info.file, info.loaded, info.total), file: info.file });
+      else if (info.status === 'done' && info.file === source.onnxFile) onProgress({ phase: 'init', ...download.totals() });
     };
     try {
       this.tokenizer = await AutoTokenizer.from_pretrained(options.modelId, { progress_callback });
@@ -229,8 +234,6 @@ export class TransformersEngine implements Engine {
     }
     const loadMs = performance.now() - started;
     const { totalBytes } = download.totals();
-    onProgress({ phase: 'init', loadedBytes: totalBytes, totalBytes });
-
     onProgress({ phase: 'warmup', loadedBytes: totalBytes, totalBytes });
     const warmupStart = performance.now();
     await this.run({ prompt: WARMUP_PROMPT, maxNewTokens: 2 }, () => {}, new AbortController().signal);
