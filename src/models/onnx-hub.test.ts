@@ -5,6 +5,7 @@ import {
   ONNX_HUB_MODELS,
   onnxBuildFiles,
   onnxBuildFor,
+  onnxBuildReason,
   onnxDownloadRange,
   onnxFileName,
   onnxFootprint,
@@ -75,6 +76,16 @@ describe('onnxBuildFor', () => {
     ['onnx-community/Qwen2.5-0.5B-Instruct', 'webgpu', false, 'q4'],
   ])('%s on %s (shader-f16: %s) → %s', (id, device, f16, dtype) => {
     expect(onnxBuildFor(onnxHubModel(id)!, device, f16)?.dtype).toBe(dtype);
+  });
+});
+
+describe('onnxBuildReason', () => {
+  it.each<['wasm' | 'webgpu', boolean, string]>([
+    ['wasm', false, 'q4 build for WASM'],
+    ['webgpu', true, 'q4f16 build (the adapter has shader-f16)'],
+    ['webgpu', false, 'q4 build (the adapter lacks shader-f16)'],
+  ])('%s, shader-f16 %s: %s', (device, f16, reason) => {
+    expect(onnxBuildReason(onnxBuildFor(smol135, device, f16)!, device)).toBe(reason);
   });
 });
 
