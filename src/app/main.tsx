@@ -25,7 +25,7 @@ export function startApp(compareWith?: string): void {
   });
   const visuals = createVisuals(hardware);
   // Stats overlay, live charts and alerts (src/app/monitor).
-  const monitor = pageMonitor(hardware, session);
+  const monitor = pageMonitor(hardware, session, visuals);
   const bench = new BenchStore(hardware, session, __APP_VERSION__);
   render(
     <App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} compareWith={compareWith} />,

@@ -1,6 +1,7 @@
 import { batch, computed, signal } from '@preact/signals';
 import { EngineClient } from './engine-client.ts';
-import { FrameTextBuffer } from './frame-text-buffer.ts';
+import { FrameRecorder, type RecordedFrames } from './quality/frame-recorder.ts';
+import { summarizeFrames } from './perf/frame-window.ts';
 import { tokenFeed } from './perf/token-feed.ts';
 import { CATALOG, DEFAULT_MODEL_ID, engineOf, findCatalogModel } from '../models/catalog.ts';
 import { refreshStoredHub, storedHub } from './stored-hub.ts';
@@ -201,23 +202,25 @@ export class Session {
       });
       const controller = new AbortController();
       this.abortController = controller;
-      // The run's frame summary covers this run's frames only.
-      frameLoop.reset();
-      const text = new FrameTextBuffer((piece) => {
-        this.output.value += piece;
-      });
+      // Every frame of this run, however long it is (the loop's own summary keeps only its last 5 s).
+      const frameRecorder = new FrameRecorder();
+      let recorded = null as RecordedFrames | null;
+      frameRecorder.start(frameLoop, tokenFeed);
       const stream = { lane: 'session', label: state.info.modelId, streamId: `session-${Date.now()}` };
       let position = 0;
       tokenFeed.stream({ ...stream, kind: 'start', at: performance.now() });
       const generation = await this.engine.generate(
         { prompt, maxNewTokens: this.maxNewTokens.value },
         (token) => {
-          text.push(token.text);
+          // The output pane reads the signal without re-rendering and writes the text once per frame.
+          this.output.value += token.text;
           tokenFeed.tokens({ ...stream, text: token.text, position: position++, tokens: 1, at: performance.now() });
         },
         controller.signal,
-      ).finally(() => tokenFeed.stream({ ...stream, kind: 'end', at: performance.now() }));
-      text.flush();
+      ).finally(() => {
+        tokenFeed.stream({ ...stream, kind: 'end', at: performance.now() });
+        recorded = frameRecorder.stop();
+      });
       const record = buildRunRecord({
         at: Date.now(),
         appVersion: this.appVersion,
@@ -227,8 +230,8 @@ export class Session {
         page: { sentAtMs: generation.sentAtMs, arrivalTimesMs: generation.arrivals.map((a) => a.arrivedAtMs), endedAtMs: generation.endedAtMs },
         environment: this.options.environment?.(),
       });
-      const frames = frameLoop.summarizeNow();
-      if (frames.frames > 0) record.frames = runFrames(frames);
+      const frames = recorded ? summarizeFrames(recorded.frames, frameLoop.targetFps, recorded.longAnimationFrames) : null;
+      if (frames && frames.frames > 0) record.frames = runFrames(frames);
       this.lastRun.value = record;
       void this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)));
     } catch (error) {

@@ -9,7 +9,9 @@ import {
   stepFailureRule,
   stepFpsRule,
   stepMemoryRule,
+  type FpsMitigationContext,
   type FpsRuleState,
+  type Mitigation,
   type PromptRuleState,
 } from './alert-rules.ts';
 
@@ -55,11 +57,17 @@ describe('FPS below its floor for over a second', () => {
     it(name, () => expect(runFps(samples, floor === undefined ? 60 : floor)).toEqual(fired));
   }
 
-  it('names the mitigations: quality always, the council only when it runs more than one member', () => {
-    expect(fpsMitigations({ councilRunning: false, councilConcurrency: 2 })).toEqual(['lower-quality']);
-    expect(fpsMitigations({ councilRunning: true, councilConcurrency: 1 })).toEqual(['lower-quality']);
-    expect(fpsMitigations({ councilRunning: true, councilConcurrency: 2 })).toEqual(['lower-quality', 'shrink-council']);
-  });
+  const mitigationCases: { name: string; context: FpsMitigationContext; expected: Mitigation[] }[] = [
+    { name: 'quality on Auto above Lite, no council', context: { qualityCanDrop: true, councilRunning: false, councilConcurrency: 2, councilAdapts: true }, expected: ['lower-quality'] },
+    { name: 'a council of one does not shrink', context: { qualityCanDrop: true, councilRunning: true, councilConcurrency: 1, councilAdapts: true }, expected: ['lower-quality'] },
+    { name: 'an adapting council of two shrinks', context: { qualityCanDrop: true, councilRunning: true, councilConcurrency: 2, councilAdapts: true }, expected: ['lower-quality', 'shrink-council'] },
+    { name: 'quality fixed by the user (or at Lite, or no canvas)', context: { qualityCanDrop: false, councilRunning: true, councilConcurrency: 2, councilAdapts: true }, expected: ['shrink-council'] },
+    { name: 'a council with adaptation off', context: { qualityCanDrop: true, councilRunning: true, councilConcurrency: 3, councilAdapts: false }, expected: ['lower-quality'] },
+    { name: 'nothing can act: reported only', context: { qualityCanDrop: false, councilRunning: true, councilConcurrency: 3, councilAdapts: false }, expected: ['none'] },
+  ];
+  for (const { name, context, expected } of mitigationCases) {
+    it(`names only the mitigations that will happen: ${name}`, () => expect(fpsMitigations(context)).toEqual(expected));
+  }
 });
 
 describe('a prompt slower than 5 s or twice its average', () => {

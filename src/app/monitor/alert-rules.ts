@@ -9,8 +9,9 @@
 export type AlertRule = 'fps-low' | 'slow-prompt' | 'memory-high' | 'engine-failures';
 
 /**
- * What the app does about it. lower-quality: the canvas's visual quality controller lowers quality;
- * shrink-council: the scheduler's adaptation runs one member fewer after 5 s of slow frames;
+ * What the app does about it. lower-quality: the canvas's visual quality controller (on Auto) lowers
+ * quality one step after 5 s of slow frames; shrink-council: the scheduler's adaptation runs one
+ * member fewer after 5 s of slow frames;
  * defer-loads: the scheduler defers new model loads under memory pressure; restart-member: the
  * scheduler restarts a failed member and removes it after repeated restarts; none: only reported.
  */
@@ -27,7 +28,7 @@ export interface Alert {
 }
 
 export const MITIGATION_WORDS: Record<Mitigation, string> = {
-  'lower-quality': 'visual quality lowered',
+  'lower-quality': 'visual quality is lowered one step if frames stay slow (p95 over 20 ms) for 5 s (Auto quality)',
   'shrink-council': "the council runs one member fewer if frames stay slow for 5 s (the scheduler's adaptation)",
   'defer-loads': 'new model loads deferred',
   'restart-member': 'failed council member restarted (removed after repeated failures)',
@@ -79,8 +80,21 @@ export function stepFpsRule(state: FpsRuleState, sample: FpsSample, config: FpsR
   return { state: { belowSince: null, okSince, firing }, fired: false };
 }
 
-export function fpsMitigations(context: { councilRunning: boolean; councilConcurrency: number }): Mitigation[] {
-  return context.councilRunning && context.councilConcurrency > 1 ? ['lower-quality', 'shrink-council'] : ['lower-quality'];
+export interface FpsMitigationContext {
+  /** The canvas is on, its quality on Auto, and above Lite: the quality rule can still lower it. */
+  qualityCanDrop: boolean;
+  councilRunning: boolean;
+  councilConcurrency: number;
+  /** The council's "Adapt to frame rate" is on. */
+  councilAdapts: boolean;
+}
+
+/** Only what will really happen: a quality the user fixed, or a council that does not adapt, is not named. */
+export function fpsMitigations(context: FpsMitigationContext): Mitigation[] {
+  const mitigations: Mitigation[] = [];
+  if (context.qualityCanDrop) mitigations.push('lower-quality');
+  if (context.councilRunning && context.councilConcurrency > 1 && context.councilAdapts) mitigations.push('shrink-council');
+  return mitigations.length > 0 ? mitigations : ['none'];
 }
 
 // ── a prompt slower than 5 s, or twice the average of the previous ones ────────────────────────────

@@ -6,6 +6,7 @@ import type { JobView, PaneStatus, TurnView } from '../council.ts';
 import { FrameLoop, type FrameClock } from '../perf/frame-loop.ts';
 import { TokenFeed } from '../perf/token-feed.ts';
 import { Monitor } from './monitor.ts';
+import type { QualityChoice, VisualQuality } from '../quality/quality-rule.ts';
 
 /** A frame clock the test drives: each `frames(n, ms)` draws n frames `ms` apart. */
 class ManualClock implements FrameClock {
@@ -34,7 +35,7 @@ function job(jobId: string, status: PaneStatus): JobView {
   return { jobId, memberId: `m-${jobId}`, label: jobId, status, text: '', pieces: 0, error: null, progress: null, loadAtMs: null, endedAtMs: null };
 }
 
-function setup(profile: TierProfile = TIER_PROFILES.mid) {
+function setup(profile: TierProfile = TIER_PROFILES.mid, quality: { choice: QualityChoice; level: VisualQuality } | null = { choice: 'auto', level: 'balanced' }) {
   const clock = new ManualClock();
   const frameLoop = new FrameLoop({ clock });
   const tokenFeed = new TokenFeed();
@@ -47,7 +48,8 @@ function setup(profile: TierProfile = TIER_PROFILES.mid) {
     frameLoop,
     tokenFeed,
     session: { lastRun, engineFailures },
-    council: { turns, running: signal(false), snapshot: () => Promise.resolve(snapshot) },
+    council: { turns, running: signal(false), adapt: signal(true), snapshot: () => Promise.resolve(snapshot) },
+    quality: quality ? { choice: signal(quality.choice), level: signal(quality.level) } : null,
     profile: signal(profile),
     audit: { append: (event) => logged.push(event) },
     now: () => clock.now(),
@@ -87,8 +89,16 @@ describe('Monitor', () => {
     expect(monitor.alerts.value.map((a) => [a.rule, a.mitigations])).toEqual([['fps-low', ['lower-quality']]]);
     expect(logged).toHaveLength(1);
     expect(logged[0]!.kind).toBe('alert');
-    expect(logged[0]!.message).toMatch(/below 50 FPS for over 1 s\. Mitigation: visual quality lowered\./);
+    expect(logged[0]!.message).toMatch(/below 50 FPS for over 1 s\. Mitigation: visual quality is lowered one step if frames stay slow/);
     expect(logged[0]!.data).toMatchObject({ rule: 'fps-low', threshold: 50, mitigation: 'lower-quality' });
+  });
+
+  it('does not name a quality drop the quality rule will not make (the user fixed the level)', () => {
+    const { clock, monitor, logged } = setup(TIER_PROFILES.mid, { choice: 'ultra', level: 'ultra' });
+    clock.frames(120, 1000 / 60);
+    clock.frames(30, 100);
+    expect(monitor.alerts.value.map((a) => a.mitigations)).toEqual([['none']]);
+    expect(logged[0]!.message).toMatch(/Mitigation: none automatic: reported only\./);
   });
 
   it('times council turns from first sight to their last job, and alerts on a slow one', () => {

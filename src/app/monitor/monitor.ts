@@ -11,6 +11,7 @@ import type { TierProfile } from '../../tiers/profiles.ts';
 import type { FrameLoop } from '../perf/frame-loop.ts';
 import type { TokenFeed } from '../perf/token-feed.ts';
 import type { PaneStatus, TurnView } from '../council.ts';
+import type { QualityChoice, VisualQuality } from '../quality/quality-rule.ts';
 import {
   FAILURE_RULE,
   FAILURE_RULE_START,
@@ -43,7 +44,15 @@ export interface MonitoredSession {
 export interface MonitoredCouncil {
   turns: ReadonlySignal<TurnView[]>;
   running: ReadonlySignal<boolean>;
+  /** "Adapt to frame rate": the scheduler may shrink the council when frames run late. */
+  adapt: ReadonlySignal<boolean>;
   snapshot(): Promise<SchedulerSnapshot | null>;
+}
+
+/** The canvas's visual quality, as far as an alert needs it; null when the canvas is off. */
+export interface MonitoredQuality {
+  choice: ReadonlySignal<QualityChoice>;
+  level: ReadonlySignal<VisualQuality>;
 }
 
 export interface AuditSink {
@@ -164,6 +173,7 @@ export class Monitor {
       tokenFeed: TokenFeed;
       session: MonitoredSession;
       council: MonitoredCouncil;
+      quality: MonitoredQuality | null;
       /** The tier's profile once known (null before detection). */
       profile: ReadonlySignal<TierProfile | null>;
       audit: AuditSink;
@@ -285,7 +295,13 @@ export class Monitor {
     if (!step.fired) return;
     const fps = sample.fps ?? 0;
     const snapshot = this.snapshot;
-    const mitigations = fpsMitigations({ councilRunning: this.deps.council.running.peek(), councilConcurrency: snapshot?.concurrency ?? 1 });
+    const quality = this.deps.quality;
+    const mitigations = fpsMitigations({
+      qualityCanDrop: quality !== null && quality.choice.peek() === 'auto' && quality.level.peek() !== 'lite',
+      councilRunning: this.deps.council.running.peek(),
+      councilConcurrency: snapshot?.concurrency ?? 1,
+      councilAdapts: this.deps.council.adapt.peek(),
+    });
     this.raise('fps-low', now, `Frame rate fell to ${fps.toFixed(0)} FPS, below ${config.belowFps} FPS for over ${config.forMs / 1000} s.`, fps, config.belowFps, mitigations);
   }
 

@@ -1,6 +1,6 @@
 /**
  * Wires the page's monitor to the page's parts: the frame loop, the token feed, the single-model
- * session, the council, the tier's profile and the audit log (alerts are written to the same
+ * session, the council, the canvas's quality, the tier's profile and the audit log (alerts are written to the same
  * IndexedDB log as the scheduler's decisions). Also installs the clearly named debug handle
  * `window.__wirthforge.monitor` (end-to-end tests use its `debugSlowFrames`).
  */
@@ -12,13 +12,16 @@ import type { Session } from '../session.ts';
 import { frameLoop } from '../perf/frame-loop.ts';
 import { tokenFeed } from '../perf/token-feed.ts';
 import { Monitor } from './monitor.ts';
+import type { Visuals } from '../canvas/visuals.ts';
 
-export function pageMonitor(hardware: HardwareStore, session: Session): Monitor {
+/** `visuals`: the quality an FPS alert may name as lowered (none when the canvas is off). */
+export function pageMonitor(hardware: HardwareStore, session: Session, visuals: Visuals): Monitor {
   const monitor = new Monitor({
     frameLoop,
     tokenFeed,
     session,
     council: councilStore(hardware, session.available),
+    quality: visuals.canvas ? visuals.quality : null,
     profile: computed(() => hardware.profile.value?.profile ?? null),
     audit: new AuditLog(`page-${Date.now().toString(36)}`),
   });

@@ -1,8 +1,8 @@
 /**
- * Records every frame of a measured stretch (the benchmark's UI scenario): the gap since the previous
- * frame, the time the page's frame-loop work took (text panes, canvas), tokens applied, and long
- * animation frames, into arrays sized once up front. The frame loop's own summary only covers its
- * last 5 s; a 30 s scenario needs all of it.
+ * Records every frame of a measured stretch (a run, the benchmark's UI scenario): the gap since the
+ * previous frame, the time the page's frame-loop work took (text panes, canvas), tokens applied, and
+ * long animation frames, into typed arrays that double when full (no allocation per frame). The frame
+ * loop's own summary only covers its last 5 s; a run or a 30 s scenario needs all of it.
  */
 import type { FrameLoop } from '../perf/frame-loop.ts';
 import type { FrameRecord } from '../perf/frame-window.ts';
@@ -17,9 +17,9 @@ export interface RecordedFrames {
 }
 
 export class FrameRecorder {
-  private readonly at: Float64Array;
-  private readonly delta: Float64Array;
-  private readonly busy: Float64Array;
+  private at: Float64Array;
+  private delta: Float64Array;
+  private busy: Float64Array;
   private count = 0;
   private began = 0;
   private last: number | null = null;
@@ -29,7 +29,7 @@ export class FrameRecorder {
   private stops: (() => void)[] = [];
   private observer: PerformanceObserver | null = null;
 
-  constructor(capacity = 8192) {
+  constructor(capacity = 4096) {
     this.at = new Float64Array(capacity);
     this.delta = new Float64Array(capacity);
     this.busy = new Float64Array(capacity);
@@ -48,7 +48,8 @@ export class FrameRecorder {
       }, Number.NEGATIVE_INFINITY),
       loop.subscribe(({ now }) => {
         const busy = performance.now() - this.began;
-        if (this.last !== null && this.count < this.at.length) {
+        if (this.last !== null) {
+          if (this.count === this.at.length) this.grow();
           this.at[this.count] = now;
           this.delta[this.count] = now - this.last;
           this.busy[this.count] = busy;
@@ -62,6 +63,17 @@ export class FrameRecorder {
       this.observer = new PerformanceObserver((list) => (this.longFrames += list.getEntries().length));
       this.observer.observe({ type: 'long-animation-frame' });
     }
+  }
+
+  private grow(): void {
+    const larger = (from: Float64Array): Float64Array => {
+      const to = new Float64Array(from.length * 2);
+      to.set(from);
+      return to;
+    };
+    this.at = larger(this.at);
+    this.delta = larger(this.delta);
+    this.busy = larger(this.busy);
   }
 
   stop(): RecordedFrames {
