@@ -33,7 +33,8 @@ export type PaneStatus = 'queued' | 'loading' | 'streaming' | 'done' | 'failed' 
 export interface MemberChoice {
   key: string;
   label: string;
-  kind: 'model' | 'simulated';
+  /** bundled: served by the app; hub: downloaded the first time (web-llm or transformers.js); simulated: the synthetic engine. */
+  kind: 'bundled' | 'hub' | 'simulated';
   /** Which engine runs it when not the default for its kind (web-llm for hub models). */
   engine?: EngineKind;
   /** The model id the engine loads (a manifest id, or a name for a simulated one). */
@@ -145,12 +146,12 @@ function hubChoices(stored: ReadonlySet<string>): MemberChoice[] {
   return CATALOG.filter(isHubModel).map((m): MemberChoice => {
     const label = hubChoice(m, stored.has(m.id)).optionLabel;
     if (m.source === 'hub-onnx') {
-      return { key: m.id, label, kind: 'model', engine: 'transformers', modelId: m.id, footprintBytes: onnxFootprintUpperBytes(m), spec: onnxUpperSpec(m) };
+      return { key: m.id, label, kind: 'hub', engine: 'transformers', modelId: m.id, footprintBytes: onnxFootprintUpperBytes(m), spec: onnxUpperSpec(m) };
     }
     return {
       key: m.id,
       label,
-      kind: 'model',
+      kind: 'hub',
       engine: 'web-llm',
       modelId: m.id,
       footprintBytes: hubFootprintUpperBytes(m),
@@ -166,7 +167,7 @@ export function modelChoice(model: ManifestModel, shape: ModelShape | null = nul
   return {
     key: model.id,
     label: model.id,
-    kind: 'model',
+    kind: 'bundled',
     modelId: model.id,
     footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)),
     spec: shape?.spec ?? footprintOnlySpec(model.id, model.parameters, ENGINE_DTYPE),

@@ -43,8 +43,8 @@ export function CouncilPanel({ session, hardware }: { session: Session; hardware
 
 function Members({ council }: { council: CouncilStore }) {
   const choices = council.choices.value;
-  const real = choices.filter((c) => c.kind === 'model' && c.engine !== 'web-llm');
-  const hub = choices.filter((c) => c.engine === 'web-llm');
+  const real = choices.filter((c) => c.kind === 'bundled');
+  const hub = choices.filter((c) => c.kind === 'hub');
   const simulated = choices.filter((c) => c.kind === 'simulated');
   return (
     <fieldset class="council-members" data-testid="council-members">
@@ -62,7 +62,7 @@ function Members({ council }: { council: CouncilStore }) {
                     </option>
                   ))}
                 </optgroup>
-                <optgroup label="Hub models (web-llm: WebGPU, download the first time)">
+                <optgroup label="Hub models (download the first time; web-llm ones need WebGPU)">
                   {hub.map((c) => (
                     <option key={c.key} value={c.key}>
                       {c.label}
