@@ -18,6 +18,8 @@ import {
   type Verdict,
 } from '../tiers/index.ts';
 import { councilCapOverride } from '../tiers/preflight.ts';
+import type { HubModel, OnnxHubModel } from '../models/catalog.ts';
+import { onnxUpperSpec } from '../models/onnx-hub.ts';
 
 export interface PreflightMember {
   /** How messages name the member: "wf-tiny #2". */
@@ -102,4 +104,13 @@ export function memoryText(check: CouncilCheck): string {
  */
 export function footprintOnlySpec(name: string, params: number, dtype: ModelSpec['dtype']): ModelSpec {
   return { name, params, dtype, layers: 0, kvHeads: 0, headDim: 0, contextTokens: 0 };
+}
+
+/**
+ * What the pre-flight counts for a hub model before its build is known: a transformers.js repository's
+ * largest build (file + KV cache at its context window); a web-llm model's 4-bit weights and overhead
+ * (the scheduler's ledger holds web-llm's larger vram_required_MB).
+ */
+export function hubPreflightSpec(model: HubModel | OnnxHubModel): ModelSpec {
+  return model.source === 'hub-onnx' ? onnxUpperSpec(model) : footprintOnlySpec(model.id, model.parameters, 'q4');
 }

@@ -16,12 +16,12 @@ import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/c
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 import type { EngineKind } from '../workers/engine.ts';
 import { CATALOG, hubFootprintUpperBytes, isHubModel } from '../models/catalog.ts';
-import { onnxFootprintUpperBytes, onnxUpperSpec } from '../models/onnx-hub.ts';
+import { onnxFootprintUpperBytes } from '../models/onnx-hub.ts';
 import { hubChoice } from '../models/model-choices.ts';
 import { refreshStoredHub, storedHub } from './stored-hub.ts';
 import type { DeliveryFigures } from './batch-pacer.ts';
 import { CouncilClient } from './council-client.ts';
-import { checkCouncil, footprintOnlySpec, refusalText, type CouncilCheck } from './council-preflight.ts';
+import { checkCouncil, footprintOnlySpec, hubPreflightSpec, refusalText, type CouncilCheck } from './council-preflight.ts';
 import { COUNCIL_OVERRIDE_MAX, councilCapOverride } from '../tiers/preflight.ts';
 import { tokenFeed } from './perf/token-feed.ts';
 import type { HardwareStore } from './hardware.ts';
@@ -145,19 +145,9 @@ const FALLBACK_BUDGET_BYTES = 2e9;
 function hubChoices(stored: ReadonlySet<string>): MemberChoice[] {
   return CATALOG.filter(isHubModel).map((m): MemberChoice => {
     const label = hubChoice(m, stored.has(m.id)).optionLabel;
-    if (m.source === 'hub-onnx') {
-      return { key: m.id, label, kind: 'hub', engine: 'transformers', modelId: m.id, footprintBytes: onnxFootprintUpperBytes(m), spec: onnxUpperSpec(m) };
-    }
-    return {
-      key: m.id,
-      label,
-      kind: 'hub',
-      engine: 'web-llm',
-      modelId: m.id,
-      footprintBytes: hubFootprintUpperBytes(m),
-      // The pre-flight counts 4-bit weights plus overhead; the scheduler's ledger holds web-llm's larger vram_required_MB.
-      spec: footprintOnlySpec(m.id, m.parameters, 'q4'),
-    };
+    const spec = hubPreflightSpec(m);
+    if (m.source === 'hub-onnx') return { key: m.id, label, kind: 'hub', engine: 'transformers', modelId: m.id, footprintBytes: onnxFootprintUpperBytes(m), spec };
+    return { key: m.id, label, kind: 'hub', engine: 'web-llm', modelId: m.id, footprintBytes: hubFootprintUpperBytes(m), spec };
   });
 }
 

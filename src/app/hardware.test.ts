@@ -47,7 +47,7 @@ describe('HardwareStore', () => {
   it('detects once, however often it is asked', async () => {
     const { deps } = fakeDeps();
     const store = new HardwareStore(deps);
-    await Promise.all([store.detect(), store.detect(), store.preflight(stories)]);
+    await Promise.all([store.detect(), store.detect(), store.preflight(stories, stories.id)]);
     expect(deps.detect).toHaveBeenCalledTimes(1);
   });
 
@@ -138,19 +138,28 @@ describe('HardwareStore', () => {
   it('pre-flights a model from its manifest entry and config, against the budget in effect', async () => {
     const { deps } = fakeDeps({ report: { ...swiftShaderReport, deviceMemoryGiB: 0.25 } });
     const store = new HardwareStore(deps);
-    const refused = await store.preflight(stories);
+    const refused = await store.preflight(stories, stories.id);
     expect(refused).toMatchObject({ verdict: 'refuse', budgetBytes: 0, message: 'wf-stories15m (fp32) needs 170 MB, budget 0 MB.' });
     expect(store.checkModel(stories)?.verdict).toBe('refuse');
     // The config is read once and kept.
-    await store.preflight(stories);
+    await store.preflight(stories, stories.id);
     expect(deps.fetchModelJson).toHaveBeenCalledTimes(1);
     expect(store.shapes.value.get('wf-stories15m')?.spec.layers).toBe(6);
   });
 
+  it('pre-flights a hub model from its catalog entry, as the council counts it', async () => {
+    const small = new HardwareStore(fakeDeps({ report: { ...swiftShaderReport, deviceMemoryGiB: 0.25 } }).deps);
+    const refused = await small.preflight(undefined, 'onnx-community/Qwen2.5-0.5B-Instruct');
+    expect(refused?.verdict).toBe('refuse');
+    expect(refused?.message).toMatch(/^onnx-community\/Qwen2\.5-0\.5B-Instruct \(q4\) needs [\d.]+ GB, budget 0\.0 GB\.$/);
+    const roomy = new HardwareStore(fakeDeps().deps);
+    expect((await roomy.preflight(undefined, 'Llama-3.2-1B-Instruct'))?.verdict).not.toBe('refuse');
+  });
+
   it('has no opinion on a model it cannot describe', async () => {
     const store = new HardwareStore(fakeDeps().deps);
-    expect(await store.preflight(undefined)).toBeNull();
-    expect(await store.preflight({ ...stories, id: 'wf-gone' })).toBeNull();
+    expect(await store.preflight(undefined, 'wf-gone')).toBeNull();
+    expect(await store.preflight({ ...stories, id: 'wf-gone' }, 'wf-gone')).toBeNull();
     expect(store.shapes.value.get('wf-gone')).toBeNull();
   });
 

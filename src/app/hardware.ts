@@ -24,6 +24,8 @@ import {
 } from '../tiers/index.ts';
 import { chooseWasmThreads } from '../workers/wasm-threads.ts';
 import type { ManifestModel } from '../models/manifest.ts';
+import { findCatalogModel, isHubModel } from '../models/catalog.ts';
+import { hubPreflightSpec } from './council-preflight.ts';
 import { buildDeviceReport, type DeviceReport } from './device-report.ts';
 import { modelShapeFromConfig, tokenizationFromTokenizerJson, type ModelShape, type Tokenization } from './model-spec.ts';
 
@@ -219,12 +221,22 @@ export class HardwareStore {
    * The Session's pre-flight hook. null (load without a check) when the model is not in the manifest
    * or its config cannot be read: the engine then reports the missing model or file itself.
    */
-  async preflight(model: ManifestModel | undefined): Promise<PreflightResult | null> {
-    if (!model) return null;
+  async preflight(model: ManifestModel | undefined, modelId: string): Promise<PreflightResult | null> {
+    if (!model) return this.preflightHub(modelId);
     const [report, shape] = await Promise.all([this.detect(), this.shapeOf(model)]);
     const budget = this.budget.value;
     if (!report || !shape || !budget) return null;
     return preflightModel(shape.spec, budget);
+  }
+
+  /** A hub model before its download: counted as the council pre-flight counts it, so both refuse alike. */
+  private async preflightHub(modelId: string): Promise<PreflightResult | null> {
+    const model = findCatalogModel(modelId);
+    if (!model || !isHubModel(model)) return null;
+    const report = await this.detect();
+    const budget = this.budget.value;
+    if (!report || !budget) return null;
+    return preflightModel(hubPreflightSpec(model), budget);
   }
 
   exportReport(appVersion: string, models: readonly ManifestModel[], selected: ManifestModel | undefined, now = new Date()): DeviceReport | null {

@@ -20,7 +20,7 @@ export function startApp(compareWith?: string): void {
   const storage = new StorageStore(pwa);
   const session = new Session(__APP_VERSION__, {
     // Offline, a model that was never stored is refused as "needs a download" before any other check.
-    preflight: async (model) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model),
+    preflight: async (model, modelId) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model, modelId),
     environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
   });
   const visuals = createVisuals(hardware);

@@ -16,7 +16,7 @@ describe('Session pre-flight hook', () => {
     const hook = vi.fn<PreflightHook>(async () => ({ verdict: 'refuse', message: 'wf-tiny (fp32) needs 101 MB, budget 0 MB.', suggestion: 'No model fits in this budget.' }));
     const s = session(hook);
     expect(await s.loadModel()).toBe(false);
-    expect(hook).toHaveBeenCalledWith(tiny);
+    expect(hook).toHaveBeenCalledWith(tiny, 'wf-tiny');
     expect(s.error.value).toBe('Not loaded: wf-tiny (fp32) needs 101 MB, budget 0 MB. No model fits in this budget.');
     expect(s.load.value).toEqual({ status: 'idle' });
   });
@@ -46,11 +46,11 @@ describe('Session pre-flight hook', () => {
     }
   });
 
-  it('passes undefined for a model missing from the manifest, so the engine can explain', async () => {
+  it('passes undefined with the id for a model missing from the manifest (not generated, or a hub model)', async () => {
     const hook = vi.fn<PreflightHook>(async () => null);
     const s = session(hook);
     s.modelId.value = 'wf-smollm2-135m';
     await s.loadModel();
-    expect(hook).toHaveBeenCalledWith(undefined);
+    expect(hook).toHaveBeenCalledWith(undefined, 'wf-smollm2-135m');
   });
 });

@@ -30,7 +30,8 @@ export interface PreflightAnswer {
 }
 
 /** Asked before every load; null means "no opinion" (e.g. the model is not in the manifest). */
-export type PreflightHook = (model: ManifestModel | undefined) => Promise<PreflightAnswer | null>;
+/** `model`: the bundled model's manifest entry, undefined for a hub model (known by `modelId` alone). */
+export type PreflightHook = (model: ManifestModel | undefined, modelId: string) => Promise<PreflightAnswer | null>;
 
 export interface SessionOptions {
   preflight?: PreflightHook;
@@ -170,7 +171,7 @@ export class Session {
     if (!check) return true;
     let answer: PreflightAnswer | null = null;
     try {
-      answer = await check(this.available.value.find((m) => m.id === modelId));
+      answer = await check(this.available.value.find((m) => m.id === modelId), modelId);
     } catch {
       // A failing check must not stand between the user and the model: the engine has its own errors.
     }
