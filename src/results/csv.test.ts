@@ -27,5 +27,14 @@ describe('csv', () => {
     expect(lines[0]!.startsWith('at,appVersion,modelId,')).toBe(true);
     expect(lines[1]).toContain(',wf-tiny,transformers.js,wasm,1,8,16,length,11.2,');
     expect(lines[2]).toContain(',"x,y",');
+    expect(lines[0]!.endsWith(',engineTtftMs,enginePrefillTps,engineDecodeTps,engineTimePerOutputTokenMs,engineE2eLatencyMs')).toBe(true);
+    // No engine timings: empty cells, the row keeps its width.
+    expect(lines[1]!.endsWith(',,,,,')).toBe(true);
+  });
+
+  it("carries the engine's own timings where it reported them", () => {
+    const engineTimings = { source: 'web-llm usage.extra' as const, ttftMs: 412.5, prefillTps: 900, decodeTps: 61.2, timePerOutputTokenMs: null, e2eLatencyMs: 2100 };
+    const [, row] = runsToCsv([{ ...resultRunOf(sampleRun), engineTimings }]).trimEnd().split('\r\n');
+    expect(row!.endsWith(',412.5,900,61.2,,2100')).toBe(true);
   });
 });
