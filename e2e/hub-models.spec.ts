@@ -130,3 +130,19 @@ test('a council member can be a transformers.js hub model, labelled like the mod
   expect(hub.served).toContain('onnx/model_q4.onnx');
   await expect(member.locator(`option[value="${MODEL}"]`)).toContainText(`${LABEL} — stored on this device`);
 });
+
+test('a hub model the browser refuses to store still runs, and the page says storage is full', async ({ page, context, baseURL }) => {
+  await standInHub(context);
+  await openApp(page);
+  // A small disk: the origin's quota is what it already uses plus less than the model's files.
+  const usage = await page.evaluate(() => navigator.storage.estimate().then((e) => e.usage ?? 0));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseURL!).origin, quotaSize: usage + Math.floor(tinyBytes / 4) });
+
+  await page.getByTestId('model-select').selectOption(MODEL);
+  await generate(page, { prompt: 'a', maxTokens: 4, device: 'wasm' });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('a', 4));
+  const alert = page.getByTestId('storage-alert');
+  await expect(alert).toContainText(`Storage is full: ${MODEL} (202 MB) could not be stored for offline use. It runs now, but will need the network next time.`);
+  await expect(page.getByTestId('model-select').locator(`option[value="${MODEL}"]`)).toHaveAttribute('data-availability', 'hub-download');
+});

@@ -42,9 +42,10 @@ export function startApp(compareWith?: string): void {
     const models = session.available.value;
     untracked(() => storage.setModels(models));
   });
-  // A load that just finished may have stored files: the storage panel shows them.
+  // A load that just finished may have stored files (or been refused storage): the storage panel and its alert say so.
   effect(() => {
-    if (session.load.value.status === 'ready') untracked(() => void storage.refresh());
+    const load = session.load.value;
+    if (load.status === 'ready') untracked(() => void storage.afterLoad(load.info.modelId));
   });
   // Detection is quick (a few navigator reads and one adapter request): the card's facts show at once.
   void hardware.detect();

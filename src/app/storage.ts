@@ -14,7 +14,8 @@ import type { SwToPageMessage } from '../pwa/messages.ts';
 import type { PwaController } from './pwa.ts';
 import type { PreflightAnswer } from './session.ts';
 import { formatBytes } from './format.ts';
-import { CATALOG, findCatalogModel } from '../models/catalog.ts';
+import { CATALOG, findCatalogModel, hubDownloadRange, isHubModel } from '../models/catalog.ts';
+import { onnxDownloadRange } from '../models/onnx-hub.ts';
 import { storedHubModels } from '../models/hub-cache.ts';
 import { HUB_CACHES, belongsTo, hubStorageRows, ownerOf, type CachedEntry, type HubStorageRow } from '../models/hub-storage.ts';
 import { storedHub } from './stored-hub.ts';
@@ -87,6 +88,19 @@ export class StorageStore {
   setModels(models: ManifestModel[]): void {
     this.models = models;
     void this.refresh();
+  }
+
+  /**
+   * After a load: what it stored shows in the panel. A hub model that is not all in its cache then was
+   * refused storage for part of it (transformers.js swallows that failure while caching): say so, as
+   * for a bundled model.
+   */
+  async afterLoad(modelId: string): Promise<void> {
+    await this.refresh();
+    const model = findCatalogModel(modelId);
+    if (typeof caches === 'undefined' || !model || !isHubModel(model) || storedHub.value.has(modelId)) return;
+    const needed = model.source === 'hub-onnx' ? onnxDownloadRange(model).max : hubDownloadRange(model).max;
+    this.alert.value = describeQuotaFailure(modelId, needed, this.estimate.value, this.rows.value);
   }
 
   /** Re-reads everything; calls made while one runs are folded into one more pass. */
