@@ -1,6 +1,6 @@
 import { batch, computed, signal } from '@preact/signals';
 import { EngineClient } from './engine-client.ts';
-import { FrameRecorder, type RecordedFrames } from './quality/frame-recorder.ts';
+import { FrameRecorder } from './quality/frame-recorder.ts';
 import { summarizeFrames } from './perf/frame-window.ts';
 import { tokenFeed } from './perf/token-feed.ts';
 import { CATALOG, DEFAULT_MODEL_ID, engineOf, findCatalogModel } from '../models/catalog.ts';
@@ -205,7 +205,6 @@ export class Session {
       this.abortController = controller;
       // Every frame of this run, however long it is (the loop's own summary keeps only its last 5 s).
       const frameRecorder = new FrameRecorder();
-      let recorded = null as RecordedFrames | null;
       frameRecorder.start(frameLoop, tokenFeed);
       const stream = { lane: 'session', label: state.info.modelId, streamId: `session-${Date.now()}` };
       let position = 0;
@@ -218,10 +217,13 @@ export class Session {
           tokenFeed.tokens({ ...stream, text: token.text, position: position++, tokens: 1, at: performance.now() });
         },
         controller.signal,
-      ).finally(() => {
-        tokenFeed.stream({ ...stream, kind: 'end', at: performance.now() });
-        recorded = frameRecorder.stop();
-      });
+      )
+        .finally(() => tokenFeed.stream({ ...stream, kind: 'end', at: performance.now() }))
+        .catch((error: unknown) => {
+          frameRecorder.stop();
+          throw error;
+        });
+      const recorded = await frameRecorder.stopAfterNextFrame(frameLoop);
       const record = buildRunRecord({
         at: Date.now(),
         appVersion: this.appVersion,
@@ -231,8 +233,8 @@ export class Session {
         page: { sentAtMs: generation.sentAtMs, arrivalTimesMs: generation.arrivals.map((a) => a.arrivedAtMs), endedAtMs: generation.endedAtMs },
         environment: this.options.environment?.(),
       });
-      const frames = recorded ? summarizeFrames(recorded.frames, frameLoop.targetFps, recorded.longAnimationFrames) : null;
-      if (frames && frames.frames > 0) record.frames = runFrames(frames);
+      const frames = summarizeFrames(recorded.frames, frameLoop.targetFps, recorded.longAnimationFrames);
+      if (frames.frames > 0) record.frames = runFrames(frames);
       this.lastRun.value = record;
       void this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)));
     } catch (error) {

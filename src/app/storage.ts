@@ -18,7 +18,7 @@ import { CATALOG, findCatalogModel, hubDownloadRange, isHubModel } from '../mode
 import { onnxDownloadRange } from '../models/onnx-hub.ts';
 import { storedHubModels } from '../models/hub-cache.ts';
 import { HUB_CACHES, belongsTo, hubStorageRows, ownerOf, type CachedEntry, type HubStorageRow } from '../models/hub-storage.ts';
-import { storedHub } from './stored-hub.ts';
+import { setStoredHub, storedHub } from './stored-hub.ts';
 import {
   classifyModel,
   describeQuotaFailure,
@@ -133,7 +133,7 @@ export class StorageStore {
       this.appBytes.value = appBytes;
       if (hub) {
         this.hubRows.value = hub.rows;
-        storedHub.value = hub.complete;
+        setStoredHub(hub.complete);
       }
     });
   }

@@ -9,9 +9,19 @@ import { storedHubModels } from '../models/hub-cache.ts';
 
 export const storedHub = signal<ReadonlySet<string>>(new Set());
 
+/**
+ * Sets the stored models, only when they changed: every list that labels them re-renders on a new
+ * value, and a re-render in the middle of the user's typing is not free.
+ */
+export function setStoredHub(next: ReadonlySet<string>): void {
+  const now = storedHub.peek();
+  if (now.size === next.size && [...next].every((id) => now.has(id))) return;
+  storedHub.value = next;
+}
+
 export async function refreshStoredHub(): Promise<void> {
   try {
-    storedHub.value = await storedHubModels(CATALOG);
+    setStoredHub(await storedHubModels(CATALOG));
   } catch {
     // Unknown means "needs a download" in the lists; loading finds out for sure.
   }

@@ -51,10 +51,13 @@ export function ModelControls({ session }: { session: Session }) {
             min={1}
             max={4096}
             value={session.maxNewTokens.value}
-            onChange={(e) => {
+            // Taken as typed: a re-render of the panel (a storage refresh, load progress) writes the
+            // signal's value back into the field, and must not undo what the user typed before leaving it.
+            onInput={(e) => {
               const value = Math.round(Number(e.currentTarget.value));
-              if (value >= 1 && value <= 4096) onChange(() => (session.maxNewTokens.value = value))();
+              if (value >= 1 && value <= 4096) session.maxNewTokens.value = value;
             }}
+            onChange={() => session.savePreferences()}
           />
         </label>
         <button data-testid="load-button" type="button" disabled={busy} onClick={() => void session.loadModel()}>

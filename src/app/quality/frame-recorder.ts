@@ -76,6 +76,28 @@ export class FrameRecorder {
     this.busy = larger(this.busy);
   }
 
+  /**
+   * Stops once the next frame has run and at least one frame is recorded (or after `timeoutMs`, for a
+   * page that draws no frames while hidden): the frame that writes a run's last text belongs to the
+   * run, and a run shorter than a frame still gets the frame it was drawn in.
+   */
+  stopAfterNextFrame(loop: FrameLoop, timeoutMs = 1000): Promise<RecordedFrames> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        unsubscribe();
+        clearTimeout(timer);
+        resolve(this.stop());
+      };
+      const unsubscribe = loop.subscribe(() => {
+        if (this.count > 0) queueMicrotask(finish);
+      }, Number.POSITIVE_INFINITY);
+      const timer = setTimeout(finish, timeoutMs);
+    });
+  }
+
   stop(): RecordedFrames {
     for (const stop of this.stops) stop();
     this.stops = [];
