@@ -424,6 +424,8 @@ test('a member killed again and again shows its restarts, then its removal, in i
   await expect(state).toHaveText('removed after repeated faults; the next Run leaves it out until you add it back');
   await expect(panel.getByTestId('council-member-add-back-0')).toBeVisible();
   await expect(panel.getByTestId('council-member-fault-0')).toContainText('removed from the council');
+  // The pre-flight counts what the next Run sends: the member kept out is not in it.
+  await expect(panel.getByTestId('council-preflight-memory')).toContainText('the member needs');
 
   // The audit log, exported: every stored event, oldest first, the restarts and the removal among them.
   const audit = panel.getByTestId('council-audit');

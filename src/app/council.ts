@@ -132,6 +132,11 @@ export const SIMULATED_CHOICES: readonly MemberChoice[] = [
   ),
 ];
 
+/** A member's id: its slot (from 1) and its choice, so keeping a slot's model keeps it loaded between turns. */
+export function memberIdFor(slotIndex: number, choiceKey: string): string {
+  return `${slotIndex + 1}-${choiceKey}`;
+}
+
 const TURNS_KEPT = 6;
 const OUTCOMES_KEPT = 16;
 const NOTICES_KEPT = 12;
@@ -237,9 +242,11 @@ export class CouncilStore {
     this.preflight = computed(() => {
       const settings = this.settings();
       const choices = new Map(this.choices.value.map((c) => [c.key, c]));
+      const views = this.memberViews.value;
+      // A member kept out after repeated faults is not sent, so it is not counted either.
       const members = this.slots.value.flatMap((key, i) => {
         const choice = choices.get(key);
-        return choice ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
+        return choice && !views.get(memberIdFor(i, key))?.keptOut ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
       });
       return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes }, settings.concurrencyOverride);
     });
@@ -287,7 +294,7 @@ export class CouncilStore {
       const choice = choices.get(key);
       if (!choice) return [];
       const config: MemberConfig = {
-        id: `${i + 1}-${choice.key}`,
+        id: memberIdFor(i, choice.key),
         label: `${choice.label} #${i + 1}`,
         engine: choice.engine ?? (choice.kind === 'simulated' ? 'synthetic' : 'transformers'),
         modelId: choice.modelId,

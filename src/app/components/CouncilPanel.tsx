@@ -2,7 +2,7 @@ import { useMemo } from 'preact/hooks';
 import type { HardwareStore } from '../hardware.ts';
 import type { Session } from '../session.ts';
 import type { Priority } from '../../scheduler/protocol.ts';
-import { councilStore, isFinal, type CouncilStore, type JobView, type PaneStatus } from '../council.ts';
+import { councilStore, isFinal, memberIdFor, type CouncilStore, type JobView, type PaneStatus } from '../council.ts';
 import { memberStatusText } from '../council-member-status.ts';
 import { memoryText, refusalText } from '../council-preflight.ts';
 import { COUNCIL_OVERRIDE_MAX } from '../../tiers/preflight.ts';
@@ -96,7 +96,7 @@ function Members({ council }: { council: CouncilStore }) {
             <button type="button" data-testid={`council-member-remove-${i}`} aria-label={`Remove member ${i + 1}`} onClick={() => council.removeSlot(i)}>
               Remove
             </button>
-            <MemberState council={council} index={i} memberId={`${i + 1}-${key}`} />
+            <MemberState council={council} index={i} memberId={memberIdFor(i, key)} />
           </li>
         ))}
       </ol>
