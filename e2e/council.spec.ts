@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { expect, openApp, test } from './fixtures.ts';
 
@@ -187,17 +187,23 @@ async function preflightFigures(page: Page) {
   return { budget: Number(await memory.getAttribute('data-budget-bytes')), total: Number(await memory.getAttribute('data-total-bytes')) };
 }
 
-async function turnsSent(page: Page): Promise<number> {
-  return page.getByTestId('council-turn').count();
-}
-
-test('a council over the tier’s cap is refused before it is sent, with the cap and a suggestion; one that fits runs', async ({ page }) => {
+/** Mid tier with four small simulated members: one over its cap, so the pre-flight refuses it. */
+async function midCouncilOverTheCap(page: Page): Promise<{ panel: Locator; preflight: Locator }> {
   await openApp(page);
   await overrideTier(page, 'mid');
   await setMembers(page, ['sim-fast', 'sim-fast', 'sim-fast', 'sim-fast']);
   const panel = page.getByTestId('council-panel');
   const preflight = panel.getByTestId('council-preflight');
   await expect(preflight).toHaveAttribute('data-verdict', 'refuse');
+  return { panel, preflight };
+}
+
+async function turnsSent(page: Page): Promise<number> {
+  return page.getByTestId('council-turn').count();
+}
+
+test('a council over the tier’s cap is refused before it is sent, with the cap and a suggestion; one that fits runs', async ({ page }) => {
+  const { panel, preflight } = await midCouncilOverTheCap(page);
   await expect(preflight.getByTestId('council-preflight-cap')).toHaveText('Mid tier: 2 members at once (3 if they all fit)');
   await expect(preflight.getByTestId('council-preflight-memory')).toHaveText(/^memory budget \d+(\.\d)? GB, the 4 members need 582 MB in all$/);
   await expect(preflight.getByTestId('council-preflight-message')).toHaveText('Cannot run: Mid tier runs at most 3 council members; this council has 4.');
@@ -222,12 +228,7 @@ test('a council over the tier’s cap is refused before it is sent, with the cap
 });
 
 test('the council-cap override lets a council over the tier’s cap run, with the warning shown', async ({ page }) => {
-  await openApp(page);
-  await overrideTier(page, 'mid');
-  await setMembers(page, ['sim-fast', 'sim-fast', 'sim-fast', 'sim-fast']);
-  const panel = page.getByTestId('council-panel');
-  const preflight = panel.getByTestId('council-preflight');
-  await expect(preflight).toHaveAttribute('data-verdict', 'refuse');
+  const { panel, preflight } = await midCouncilOverTheCap(page);
   await expect(panel.getByTestId('council-cap-override-members')).toBeDisabled();
   // From the keyboard: the checkbox by its label, then the number.
   await panel.getByLabel("Allow more members than the tier's cap (up to 12)").focus();

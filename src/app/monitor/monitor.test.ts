@@ -3,40 +3,18 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent, SchedulerSnapshot } from '../../scheduler/protocol.ts';
 import { TIER_PROFILES, type TierProfile } from '../../tiers/profiles.ts';
 import type { JobView, PaneStatus, TurnView } from '../council.ts';
-import { FrameLoop, type FrameClock } from '../perf/frame-loop.ts';
+import { FrameLoop } from '../perf/frame-loop.ts';
+import { ManualFrameClock } from '../perf/manual-frame-clock.ts';
 import { TokenFeed } from '../perf/token-feed.ts';
 import { Monitor } from './monitor.ts';
 import type { QualityChoice, VisualQuality } from '../quality/quality-rule.ts';
-
-/** A frame clock the test drives: each `frames(n, ms)` draws n frames `ms` apart. */
-class ManualClock implements FrameClock {
-  time = 1000;
-  private callback: ((now: number) => void) | null = null;
-  request(callback: (now: number) => void): number {
-    this.callback = callback;
-    return 1;
-  }
-  cancel(): void {
-    this.callback = null;
-  }
-  now(): number {
-    return this.time;
-  }
-  frames(count: number, everyMs: number, during?: (now: number) => void): void {
-    for (let i = 0; i < count; i++) {
-      this.time += everyMs;
-      during?.(this.time);
-      this.callback?.(this.time);
-    }
-  }
-}
 
 function job(jobId: string, status: PaneStatus): JobView {
   return { jobId, memberId: `m-${jobId}`, label: jobId, status, text: '', pieces: 0, error: null, progress: null, loadAtMs: null, endedAtMs: null };
 }
 
 function setup(profile: TierProfile = TIER_PROFILES.mid, quality: { choice: QualityChoice; level: VisualQuality } | null = { choice: 'auto', level: 'balanced' }) {
-  const clock = new ManualClock();
+  const clock = new ManualFrameClock(1000);
   const frameLoop = new FrameLoop({ clock });
   const tokenFeed = new TokenFeed();
   const turns = signal<TurnView[]>([]);

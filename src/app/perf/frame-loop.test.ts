@@ -1,31 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FrameLoop, type FrameClock } from './frame-loop.ts';
-
-/** A hand-driven frame clock: the test decides when each frame happens and how long work takes. */
-class ManualClock implements FrameClock {
-  time = 0;
-  private pending: ((now: number) => void) | null = null;
-  request(callback: (now: number) => void): number {
-    this.pending = callback;
-    return 1;
-  }
-  cancel(): void {
-    this.pending = null;
-  }
-  now(): number {
-    return this.time;
-  }
-  frame(at: number): void {
-    this.time = at;
-    const callback = this.pending;
-    this.pending = null;
-    callback?.(at);
-  }
-}
+import { FrameLoop } from './frame-loop.ts';
+import { ManualFrameClock } from './manual-frame-clock.ts';
 
 describe('FrameLoop', () => {
   it('runs subscribers in order once per frame and measures their busy time', () => {
-    const clock = new ManualClock();
+    const clock = new ManualFrameClock();
     const loop = new FrameLoop({ clock, publishEveryMs: 0 });
     const calls: string[] = [];
     loop.subscribe(() => calls.push('overlay'), 10);
@@ -34,9 +13,9 @@ describe('FrameLoop', () => {
       clock.time += 3;
     }, 0);
     loop.start();
-    clock.frame(0);
-    clock.frame(16);
-    clock.frame(50);
+    clock.frameAt(0);
+    clock.frameAt(16);
+    clock.frameAt(50);
     expect(calls).toEqual(['text', 'overlay', 'text', 'overlay', 'text', 'overlay']);
     const summary = loop.summary.value;
     expect(summary.frames).toBe(2);
@@ -45,7 +24,7 @@ describe('FrameLoop', () => {
   });
 
   it('a failing subscriber does not stop the others or the loop', () => {
-    const clock = new ManualClock();
+    const clock = new ManualFrameClock();
     const loop = new FrameLoop({ clock });
     let drawn = 0;
     loop.subscribe(() => {
@@ -56,8 +35,8 @@ describe('FrameLoop', () => {
     console.error = () => {};
     try {
       loop.start();
-      clock.frame(0);
-      clock.frame(16);
+      clock.frameAt(0);
+      clock.frameAt(16);
     } finally {
       console.error = originalError;
     }
@@ -65,14 +44,14 @@ describe('FrameLoop', () => {
   });
 
   it('unsubscribe stops the callbacks', () => {
-    const clock = new ManualClock();
+    const clock = new ManualFrameClock();
     const loop = new FrameLoop({ clock });
     let drawn = 0;
     const unsubscribe = loop.subscribe(() => drawn++);
     loop.start();
-    clock.frame(0);
+    clock.frameAt(0);
     unsubscribe();
-    clock.frame(16);
+    clock.frameAt(16);
     expect(drawn).toBe(1);
   });
 });

@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FrameLoop, type FrameClock } from '../perf/frame-loop.ts';
+import { FrameLoop } from '../perf/frame-loop.ts';
+import { ManualFrameClock } from '../perf/manual-frame-clock.ts';
 import { TokenFeed } from '../perf/token-feed.ts';
 import { FrameRecorder } from './frame-recorder.ts';
 
-/** A frame clock the test drives: `frame(ms)` draws one frame `ms` after the last. */
-class ManualClock implements FrameClock {
-  time = 1000;
-  private callback: ((now: number) => void) | null = null;
-  request(callback: (now: number) => void): number {
-    this.callback = callback;
-    return 1;
-  }
-  cancel(): void {
-    this.callback = null;
-  }
-  now(): number {
-    return this.time;
-  }
-  frame(ms: number): void {
-    this.time += ms;
-    this.callback?.(this.time);
-  }
-}
-
 function setup(capacity?: number) {
-  const clock = new ManualClock();
+  const clock = new ManualFrameClock(1000);
   const loop = new FrameLoop({ clock });
   const feed = new TokenFeed();
   loop.start();
@@ -35,7 +16,7 @@ describe('FrameRecorder', () => {
   it('keeps every frame of a long stretch, growing past its first capacity', () => {
     const { clock, loop, feed, recorder } = setup(4);
     recorder.start(loop, feed);
-    for (let i = 0; i < 11; i++) clock.frame(16);
+    for (let i = 0; i < 11; i++) clock.frames(1, 16);
     feed.tokens({ lane: 'l', label: 'l', streamId: 's', text: 'ab', position: 0, tokens: 2, at: clock.time });
     const recorded = recorder.stop();
     // The first frame only sets the clock: 10 gaps from 11 frames.
@@ -49,12 +30,12 @@ describe('FrameRecorder', () => {
     recorder.start(loop, feed);
     const stopped = recorder.stopAfterNextFrame(loop);
     // The run ended before any frame: the next frame only sets the clock, the one after is recorded.
-    clock.frame(16);
-    clock.frame(17);
+    clock.frames(1, 16);
+    clock.frames(1, 17);
     const recorded = await stopped;
     expect(recorded.frames.map((f) => f.deltaMs)).toEqual([17]);
     // Stopped: later frames are not recorded.
-    clock.frame(16);
+    clock.frames(1, 16);
     expect(recorder.stop().frames).toHaveLength(1);
   });
 
