@@ -15,8 +15,8 @@ import type { AuditEvent, JobOutcome, MemberConfig, MemberSnapshot, Priority, Sc
 import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/capacity.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 import type { EngineKind } from '../workers/engine.ts';
-import { CATALOG, hubFootprintUpperBytes, isHubModel } from '../models/catalog.ts';
-import { onnxFootprintUpperBytes } from '../models/onnx-hub.ts';
+import { CATALOG, isHubModel } from '../models/catalog.ts';
+import { footprintUpperBytesOf } from '../models/hub-figures.ts';
 import { hubChoice } from '../models/model-choices.ts';
 import { refreshStoredHub, storedHub } from './stored-hub.ts';
 import type { DeliveryFigures } from './batch-pacer.ts';
@@ -150,9 +150,7 @@ const FALLBACK_BUDGET_BYTES = 2e9;
 function hubChoices(stored: ReadonlySet<string>): MemberChoice[] {
   return CATALOG.filter(isHubModel).map((m): MemberChoice => {
     const label = hubChoice(m, stored.has(m.id)).optionLabel;
-    const spec = hubPreflightSpec(m);
-    if (m.source === 'hub-onnx') return { key: m.id, label, kind: 'hub', engine: 'transformers', modelId: m.id, footprintBytes: onnxFootprintUpperBytes(m), spec };
-    return { key: m.id, label, kind: 'hub', engine: 'web-llm', modelId: m.id, footprintBytes: hubFootprintUpperBytes(m), spec };
+    return { key: m.id, label, kind: 'hub', engine: m.engine, modelId: m.id, footprintBytes: footprintUpperBytesOf(m), spec: hubPreflightSpec(m) };
   });
 }
 
@@ -242,11 +240,9 @@ export class CouncilStore {
     this.preflight = computed(() => {
       const settings = this.settings();
       const choices = new Map(this.choices.value.map((c) => [c.key, c]));
-      const views = this.memberViews.value;
-      // A member kept out after repeated faults is not sent, so it is not counted either.
       const members = this.slots.value.flatMap((key, i) => {
         const choice = choices.get(key);
-        return choice && !views.get(memberIdFor(i, key))?.keptOut ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
+        return choice && !this.isKeptOut(memberIdFor(i, key)) ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
       });
       return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes }, settings.concurrencyOverride);
     });
@@ -314,7 +310,7 @@ export class CouncilStore {
    */
   async run(options: RunOptions = {}): Promise<string | null> {
     const all = this.slotMembers();
-    const slotted = all.filter((m) => !this.memberViews.value.get(m.config.id)?.keptOut);
+    const slotted = all.filter((m) => !this.isKeptOut(m.config.id));
     const council = slotted.map((m) => m.config);
     const only = options.only ? new Set(options.only) : null;
     const members = only ? council.filter((m) => only.has(m.id)) : council;
@@ -418,6 +414,17 @@ export class CouncilStore {
   crashMember(memberId: string): Promise<boolean> {
     if (!this.client.started) return Promise.resolve(false);
     return this.client.api.debugCrashMember(memberId);
+  }
+
+  private ranHubMember(outcome: TurnOutcome): boolean {
+    const hub = new Set(this.choices.value.filter((c) => c.kind === 'hub').map((c) => c.key));
+    const hubMembers = new Set(this.slots.value.flatMap((key, i) => (hub.has(key) ? [memberIdFor(i, key)] : [])));
+    return outcome.jobs.some((job) => hubMembers.has(job.memberId));
+  }
+
+  /** Removed after repeated faults and not yet added back: Runs leave it out, and so does the pre-flight. */
+  private isKeptOut(memberId: string): boolean {
+    return this.memberViews.value.get(memberId)?.keptOut === true;
   }
 
   /** The user asks for a member removed after repeated faults again: the next Run sends it, and it gets a fresh worker. */
@@ -567,7 +574,7 @@ export class CouncilStore {
         this.turnEnded(message.outcome);
         void this.publishMeasuredAlpha();
         // A hub member may have downloaded its model in this turn: the member select then says "stored".
-        void refreshStoredHub();
+        if (this.ranHubMember(message.outcome)) void refreshStoredHub();
         break;
     }
   }

@@ -3,7 +3,7 @@ import { EngineClient } from './engine-client.ts';
 import { FrameRecorder } from './quality/frame-recorder.ts';
 import { summarizeFrames } from './perf/frame-window.ts';
 import { tokenFeed } from './perf/token-feed.ts';
-import { CATALOG, DEFAULT_MODEL_ID, engineOf, findCatalogModel } from '../models/catalog.ts';
+import { CATALOG, DEFAULT_MODEL_ID, engineOf } from '../models/catalog.ts';
 import { refreshStoredHub, storedHub } from './stored-hub.ts';
 import { modelChoices } from '../models/model-choices.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
@@ -152,8 +152,8 @@ export class Session {
         engineOf(modelId),
       );
       settled = true;
+      // What the load stored (a hub model's files) is read back by the storage store's afterLoad.
       this.load.value = { status: 'ready', info, device };
-      if (findCatalogModel(modelId)?.source !== 'bundled') void refreshStoredHub();
       return true;
     } catch (error) {
       batch(() => {

@@ -14,8 +14,8 @@ import type { SwToPageMessage } from '../pwa/messages.ts';
 import type { PwaController } from './pwa.ts';
 import type { PreflightAnswer } from './session.ts';
 import { formatBytes } from './format.ts';
-import { CATALOG, findCatalogModel, hubDownloadRange, isHubModel } from '../models/catalog.ts';
-import { onnxDownloadRange } from '../models/onnx-hub.ts';
+import { CATALOG, findCatalogModel, isHubModel } from '../models/catalog.ts';
+import { downloadRangeOf } from '../models/hub-figures.ts';
 import { storedHubModels } from '../models/hub-cache.ts';
 import { HUB_CACHES, belongsTo, hubStorageRows, ownerOf, type CachedEntry, type HubStorageRow } from '../models/hub-storage.ts';
 import { setStoredHub, storedHub } from './stored-hub.ts';
@@ -99,8 +99,7 @@ export class StorageStore {
     await this.refresh();
     const model = findCatalogModel(modelId);
     if (typeof caches === 'undefined' || !model || !isHubModel(model) || storedHub.value.has(modelId)) return;
-    const needed = model.source === 'hub-onnx' ? onnxDownloadRange(model).max : hubDownloadRange(model).max;
-    this.alert.value = describeQuotaFailure(modelId, needed, this.estimate.value, this.rows.value);
+    this.alert.value = describeQuotaFailure(modelId, downloadRangeOf(model).max, this.estimate.value, this.rows.value);
   }
 
   /** Re-reads everything; calls made while one runs are folded into one more pass. */

@@ -4,9 +4,9 @@
  * in `webllm/config`, all under the build's `…/resolve/main/` URL, and its compiled library in
  * `webllm/wasm` under the library's URL (its `deleteModelAllInfoInCache` deletes those same keys).
  * transformers.js keeps every file of a hub repository in `transformers-cache` under the repository's
- * `…/resolve/main/` URL. Pure: the storage store reads the caches and deletes what this names.
+ * `…/resolve/main/` URL. Pure: the storage store reads the caches and deletes what `belongsTo` names.
  */
-import { hubWeightsBase, type CatalogModel, type HubModel, type OnnxHubModel } from './catalog.ts';
+import { hubWeightsBase, isHubModel, type CatalogModel, type HubModel, type OnnxHubModel } from './catalog.ts';
 import { ONNX_HUB_CACHE, onnxRepoBase } from './onnx-hub.ts';
 
 export const WEBLLM_CACHES = { model: 'webllm/model', config: 'webllm/config', wasm: 'webllm/wasm' } as const;
@@ -29,7 +29,7 @@ export function belongsTo(model: HubModel | OnnxHubModel, cache: string, url: st
 
 /** The catalog's hub model a cached response belongs to; null for anything else in those caches. */
 export function ownerOf(catalog: readonly CatalogModel[], cache: string, url: string): HubModel | OnnxHubModel | null {
-  for (const model of catalog) if (model.source !== 'bundled' && belongsTo(model, cache, url)) return model;
+  for (const model of catalog) if (isHubModel(model) && belongsTo(model, cache, url)) return model;
   return null;
 }
 
@@ -59,19 +59,10 @@ export function hubStorageRows(catalog: readonly CatalogModel[], entries: readon
     sum.entries += 1;
     tally.set(owner.id, sum);
   }
-  return catalog.flatMap((model): HubStorageRow[] => {
-    const sum = model.source === 'bundled' ? undefined : tally.get(model.id);
-    if (!sum || model.source === 'bundled') return [];
-    return [
-      {
-        id: model.id,
-        label: model.label,
-        engine: model.engine,
-        status: complete.has(model.id) ? 'stored' : 'partial',
-        storedBytes: sum.bytes,
-        entries: sum.entries,
-      },
-    ];
+  return catalog.filter(isHubModel).flatMap((model): HubStorageRow[] => {
+    const sum = tally.get(model.id);
+    if (!sum) return [];
+    return [{ id: model.id, label: model.label, engine: model.engine, status: complete.has(model.id) ? 'stored' : 'partial', storedBytes: sum.bytes, entries: sum.entries }];
   });
 }
 
@@ -80,9 +71,4 @@ export function describeHubRow(row: HubStorageRow): string {
   return row.status === 'stored'
     ? `stored for offline use (${from}, ${row.entries} files)`
     : `partly stored (${from}, ${row.entries} files): needs a download to run`;
-}
-
-/** The entries a deletion of this model removes, per cache. */
-export function entriesOf(model: HubModel | OnnxHubModel, entries: readonly CachedEntry[]): CachedEntry[] {
-  return entries.filter((entry) => belongsTo(model, entry.cache, entry.url));
 }

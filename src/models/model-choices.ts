@@ -4,8 +4,8 @@
  * how much). Pure: the page supplies what it found in the manifest and in the hub caches.
  */
 import { formatBytes } from '../app/format.ts';
-import { HUB_LIBRARY_HOST, HUB_WEIGHTS_HOST, hubDownloadRange, type CatalogModel, type HubModel, type OnnxHubModel } from './catalog.ts';
-import { onnxDownloadRange } from './onnx-hub.ts';
+import { HUB_LIBRARY_HOST, HUB_WEIGHTS_HOST, type CatalogModel, type HubModel, type OnnxHubModel } from './catalog.ts';
+import { downloadRangeOf } from './hub-figures.ts';
 
 export type ModelAvailability = 'bundled' | 'not-generated' | 'hub-stored' | 'hub-download';
 
@@ -39,9 +39,10 @@ export function modelChoices(catalog: readonly CatalogModel[], generated: Readon
 
 /** What a hub model needs and where it downloads from, per engine. */
 function hubTerms(model: HubModel | OnnxHubModel): { range: { min: number; max: number }; hosts: string; needs: string } {
+  const range = downloadRangeOf(model);
   return model.source === 'hub'
-    ? { range: hubDownloadRange(model), hosts: `${HUB_WEIGHTS_HOST} and ${HUB_LIBRARY_HOST}`, needs: 'Needs WebGPU.' }
-    : { range: onnxDownloadRange(model), hosts: HUB_WEIGHTS_HOST, needs: 'Runs on WASM or WebGPU (its f16 build needs shader-f16).' };
+    ? { range, hosts: `${HUB_WEIGHTS_HOST} and ${HUB_LIBRARY_HOST}`, needs: 'Needs WebGPU.' }
+    : { range, hosts: HUB_WEIGHTS_HOST, needs: 'Runs on WASM or WebGPU (its f16 build needs shader-f16).' };
 }
 
 /** A hub model's choice, web-llm's or transformers.js's: stored, or a download of about this much. */

@@ -4,7 +4,7 @@
  * which URLs it stores them, what a loaded build costs in memory, and what the first load downloads.
  * Pure: the engine and the storage panel do the fetching and the Cache API reads.
  */
-import { kvCacheBytes, runtimeOverheadBytes, type Footprint, type ModelSpec } from '../tiers/capacity.ts';
+import { modelFootprint, type Footprint, type ModelSpec } from '../tiers/capacity.ts';
 import type { ResolvedDevice } from '../workers/engine.ts';
 import { CATALOG, HUB_WEIGHTS_HOST, findCatalogModel, type OnnxBuild, type OnnxDtype, type OnnxHubModel } from './catalog.ts';
 
@@ -55,21 +55,25 @@ export function onnxBuildReason(build: OnnxBuild, device: ResolvedDevice): strin
   return device === 'webgpu' ? `${build.dtype} build (the adapter lacks shader-f16)` : `${build.dtype} build for WASM`;
 }
 
-/** The capacity arithmetic's view of one build, with the context window the engine lets it fill. */
+/**
+ * The capacity arithmetic's view of one build, with the context window the engine lets it fill. Its
+ * weights are the ONNX file as it sits in memory: a q4 file keeps its embedding unquantised, so
+ * params × 0.5 B would undercount it threefold.
+ */
 export function onnxModelSpec(model: OnnxHubModel, build: OnnxBuild): ModelSpec {
-  return { name: model.id, params: model.parameters, dtype: build.capacityDtype, kvDtype: build.kvDtype, ...model.shape };
+  return {
+    name: model.id,
+    params: model.parameters,
+    dtype: build.capacityDtype,
+    kvDtype: build.kvDtype,
+    storedWeights: { dtype: build.capacityDtype, bytes: build.fileBytes },
+    ...model.shape,
+  };
 }
 
-/**
- * What a loaded build holds: its ONNX file (the weights as they sit in memory: a q4 file keeps its
- * embedding unquantised, so params × 0.5 B would undercount it threefold), the KV cache at the
- * context window, and the runtime overhead the capacity rules add to any model.
- */
+/** What a loaded build holds: its ONNX file, the KV cache at the context window, the runtime overhead. */
 export function onnxFootprint(model: OnnxHubModel, build: OnnxBuild): Footprint {
-  const weights = build.fileBytes;
-  const kv = kvCacheBytes(onnxModelSpec(model, build), model.shape.contextTokens);
-  const overhead = runtimeOverheadBytes(weights);
-  return { weightsBytes: weights, kvCacheBytes: kv, overheadBytes: overhead, totalBytes: weights + kv + overhead };
+  return modelFootprint(onnxModelSpec(model, build));
 }
 
 /** Before the device is known (a council member's admission): the largest build, so admission never counts on a smaller one. */
@@ -79,8 +83,8 @@ export function onnxFootprintUpperBytes(model: OnnxHubModel): number {
 
 /** The spec the council pre-flight counts for a member before its device is known: the largest build's. */
 export function onnxUpperSpec(model: OnnxHubModel): ModelSpec {
-  const largest = model.builds.reduce((a, b) => (onnxFootprint(model, b).totalBytes > onnxFootprint(model, a).totalBytes ? b : a));
-  return onnxModelSpec(model, largest);
+  const specs = model.builds.map((build) => onnxModelSpec(model, build));
+  return specs.reduce((a, b) => (modelFootprint(b).totalBytes > modelFootprint(a).totalBytes ? b : a));
 }
 
 export function onnxDownloadBytes(model: OnnxHubModel, build: OnnxBuild): number {

@@ -45,6 +45,12 @@ export interface ModelSpec {
   contextTokens: number;
   /** Defaults to fp32 for fp32 weights and fp16 otherwise (q4f32 builds keep an f32 cache: say so). */
   kvDtype?: KvDtype;
+  /**
+   * The weights' real size at one dtype, where params × bytes per param would miscount it (a q4 ONNX
+   * file keeps its embedding unquantised: three times the estimate). Used only while `dtype` is that
+   * dtype, so a suggestion that tries another dtype falls back to the estimate.
+   */
+  storedWeights?: { dtype: Dtype; bytes: number };
 }
 
 export interface Footprint {
@@ -71,8 +77,13 @@ export function runtimeOverheadBytes(weights: number): number {
   return RUNTIME_OVERHEAD.fixedBytes + RUNTIME_OVERHEAD.weightFraction * weights;
 }
 
+/** The spec's weights: their real size where it is known for this dtype, else params × bytes per param. */
+export function specWeightsBytes(model: Pick<ModelSpec, 'params' | 'dtype' | 'storedWeights'>): number {
+  return model.storedWeights?.dtype === model.dtype ? model.storedWeights.bytes : weightsBytes(model.params, model.dtype);
+}
+
 export function modelFootprint(model: ModelSpec): Footprint {
-  const weights = weightsBytes(model.params, model.dtype);
+  const weights = specWeightsBytes(model);
   const kv = kvCacheBytes(model, model.contextTokens);
   const overhead = runtimeOverheadBytes(weights);
   return { weightsBytes: weights, kvCacheBytes: kv, overheadBytes: overhead, totalBytes: weights + kv + overhead };
@@ -185,7 +196,7 @@ export function contentionAlpha(tps1: number, n: number, combinedTps: number): n
 
 /** Decode reads every weight once per token, plus the KV cache up to the current position. */
 export function bytesReadPerToken(model: ModelSpec, position = 0): number {
-  return weightsBytes(model.params, model.dtype) + kvCacheBytes(model, position);
+  return specWeightsBytes(model) + kvCacheBytes(model, position);
 }
 
 /** What the memory system physically allows: no decoder can beat bandwidth ÷ bytes read per token. */
