@@ -23,7 +23,7 @@ import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { measureContention, planBurst, streamTps, type BurstPlan } from '../src/scheduler/contention.ts';
 import { measureSchedulerOverhead, type OverheadReport } from '../src/scheduler/overhead.bench.ts';
-import type { DeliveryFigures } from '../src/app/batch-pacer.ts';
+import type { DeliveryFigures } from '../src/scheduler/batch-pacer.ts';
 import type { TurnOutcome } from '../src/scheduler/protocol.ts';
 
 const MODEL = 'wf-tiny';

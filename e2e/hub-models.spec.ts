@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Route } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { formatBytes } from '../src/app/format.ts';
+import { formatBytes } from '../src/lib/format.ts';
 import { expect, generate, openApp, test } from './fixtures.ts';
 
 /**

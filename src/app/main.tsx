@@ -1,16 +1,16 @@
 import { render } from 'preact';
 import { computed, effect, untracked } from '@preact/signals';
 import { App } from './App.tsx';
-import { HardwareStore } from './hardware.ts';
-import { Session } from './session.ts';
-import { PwaController } from './pwa.ts';
-import { StorageStore } from './storage.ts';
+import { HardwareStore } from './device/hardware.ts';
+import { Session } from './single/session.ts';
+import { PwaController } from './offline/pwa.ts';
+import { StorageStore } from './offline/storage.ts';
 import { frameLoop } from './perf/frame-loop.ts';
 import { environmentFromReport } from '../metrics/environment-from-report.ts';
-import { ENGINE_DTYPE } from './model-spec.ts';
+import { ENGINE_DTYPE } from '../models/model-spec.ts';
 import { createVisuals } from './canvas/visuals.ts';
 import { pageMonitor } from './monitor/page-monitor.ts';
-import { BenchStore } from '../scenarios/bench-store.ts';
+import { BenchStore } from './bench/bench-store.ts';
 import './styles.css';
 
 /** Starts the app: its stores, workers, service worker and frame loop; `compareWith`: a share fragment to show beside this machine. */

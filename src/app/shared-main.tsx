@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { decodeShareFragment } from '../results/share-link.ts';
-import { SharedResultPage } from './components/SharedResultPage.tsx';
+import { SharedResultPage } from './results/SharedResultPage.tsx';
 import './styles.css';
 
 export async function showSharedResult(fragment: string): Promise<void> {

@@ -3,7 +3,7 @@
  * this build, whether a hub model is already stored on this device or needs a download (and about
  * how much). Pure: the page supplies what it found in the manifest and in the hub caches.
  */
-import { formatBytes } from '../app/format.ts';
+import { formatBytes } from '../lib/format.ts';
 import { HUB_LIBRARY_HOST, HUB_WEIGHTS_HOST, type CatalogModel, type HubModel, type OnnxHubModel } from './catalog.ts';
 import { downloadRangeOf } from './hub-figures.ts';
 

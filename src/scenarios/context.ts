@@ -3,7 +3,7 @@ import type { ManifestModel } from '../models/manifest.ts';
 import type { Calibration, HardwareReport } from '../tiers/report.ts';
 import type { BudgetLimits } from '../tiers/capacity.ts';
 import type { TierProfile } from '../tiers/profiles.ts';
-import type { ModelShape } from '../app/model-spec.ts';
+import type { ModelShape } from '../models/model-spec.ts';
 import type { ScenarioPlans } from './plans.ts';
 import type { Criterion, EnvironmentFingerprint, Metric, ScenarioId, ScenarioSetting } from './types.ts';
 

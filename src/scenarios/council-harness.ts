@@ -3,7 +3,7 @@
  * speaks to it (CouncilClient: one token batch per animation frame, acknowledged after it was
  * applied), recording what the page received: every job's text, its end, and the audit events.
  */
-import { CouncilClient } from '../app/council-client.ts';
+import { CouncilClient } from '../scheduler/council-client.ts';
 import type { AuditEvent, JobOutcome, MemberConfig, SchedulerSettings, SchedulerSnapshot, SubmitAnswer, TurnRequest } from '../scheduler/protocol.ts';
 
 export class CouncilHarness {

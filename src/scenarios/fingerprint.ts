@@ -2,7 +2,7 @@
 import type { HardwareReport } from '../tiers/report.ts';
 import type { EnvironmentFingerprint } from './types.ts';
 import type { ScenarioContext } from './context.ts';
-import { ENGINE_DTYPE } from '../app/model-spec.ts';
+import { ENGINE_DTYPE } from '../models/model-spec.ts';
 import type { LoadInfo } from '../workers/engine.ts';
 
 export interface FingerprintInput {

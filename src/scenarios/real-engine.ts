@@ -2,12 +2,12 @@
  * A real model in an engine worker of its own (not the page's session), driven the way the app drives
  * one, timed on the page's clock: what the user would see, worker hop and token port included.
  */
-import { EngineClient } from '../app/engine-client.ts';
+import { EngineClient } from '../workers/engine-client.ts';
 import type { ManifestModel } from '../models/manifest.ts';
 import { bytesReadPerToken, decodeCeilingTps } from '../tiers/capacity.ts';
 import type { Calibration } from '../tiers/report.ts';
 import type { DevicePreference, LoadInfo } from '../workers/engine.ts';
-import type { ModelShape } from '../app/model-spec.ts';
+import type { ModelShape } from '../models/model-spec.ts';
 
 export interface TimedRun {
   ttftMs: number;

@@ -10,7 +10,7 @@ import { SyntheticEngine } from '../workers/synthetic-engine.ts';
 import { FrameBatcher, animationFrames } from './frame-batcher.ts';
 import type { MemberConfig } from './protocol.ts';
 import { Scheduler } from './scheduler.ts';
-import { InProcessTransport } from './transport.ts';
+import { InProcessTransport } from '../workers/transport.ts';
 
 export function syntheticMember(i: number, ttftMs: number, msPerToken: number): MemberConfig {
   return {

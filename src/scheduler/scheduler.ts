@@ -20,7 +20,7 @@ import { fitsTogether } from '../tiers/capacity.ts';
 import { formatBytes } from '../tiers/format.ts';
 import type { TierProfile } from '../tiers/profiles.ts';
 import { ADAPTATION_DEFAULTS, INITIAL_ADAPTATION_STATE, adapt, type AdaptationConfig, type AdaptationState } from './adaptation.ts';
-import { realClock, type Clock, type TimerHandle } from './clock.ts';
+import { realClock, type Clock, type TimerHandle } from '../lib/clock.ts';
 import { estimateAlpha, planBurst, streamTps, type ThroughputSample } from './contention.ts';
 import { LockStepGate } from './fairness.ts';
 import { isEngineLost, isOutOfMemoryError } from '../workers/errors.ts';
@@ -44,7 +44,7 @@ import type {
   TurnRequest,
 } from './protocol.ts';
 import { BoundedQueue, PRIORITY_RANK, ServiceTimes, estimateRetryAfterMs, overloadMessage, type QueueEntry } from './queue.ts';
-import { isTransportError, type MemberTransport } from './transport.ts';
+import { isTransportError, type MemberTransport } from '../workers/transport.ts';
 
 export interface WatchdogSettings {
   /** How often running members are checked. */

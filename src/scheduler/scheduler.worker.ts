@@ -17,7 +17,7 @@ import { FrameBatcher } from './frame-batcher.ts';
 import type { MemberConfig, SchedulerEventMessage, SchedulerSettings, SchedulerWorkerApi, TokenBatch } from './protocol.ts';
 import { AuditLog } from './audit-log.ts';
 import { Scheduler } from './scheduler.ts';
-import { WorkerTransport } from './worker-transport.ts';
+import { WorkerTransport } from '../workers/worker-transport.ts';
 
 function createEngineWorker(member: MemberConfig): { worker: Worker; name: string } {
   const worker = startEngineWorker(member.engine, `engine ${member.id}`, member.synthetic);

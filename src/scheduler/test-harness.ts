@@ -5,10 +5,10 @@
 import { TIER_PROFILES } from '../tiers/profiles.ts';
 import type { Tier } from '../tiers/report.ts';
 import { SyntheticEngine, type SharedLoad, type SyntheticEngineConfig, type SyntheticFault } from '../workers/synthetic-engine.ts';
-import { ManualClock } from './clock.ts';
+import { ManualClock } from '../lib/clock.ts';
 import type { AuditEvent, AuditKind, JobOutcome, MemberConfig, TokenOut, TurnOutcome, TurnRequest } from './protocol.ts';
 import { Scheduler, type SchedulerOptions } from './scheduler.ts';
-import { InProcessTransport } from './transport.ts';
+import { InProcessTransport } from '../workers/transport.ts';
 
 export const GB = 1e9;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../scheduler/clock.ts';
+import { ManualClock } from '../lib/clock.ts';
 import { EngineError } from './errors.ts';
 import { SimulatedCrash, SyntheticEngine, hashString, isSimulatedCrash, mulberry32, syntheticPieces, type SyntheticEngineConfig } from './synthetic-engine.ts';
 import type { GenerationResult, LoadProgress, TokenEvent } from './engine.ts';

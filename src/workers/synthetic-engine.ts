@@ -9,7 +9,7 @@
  */
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { EngineError } from './errors.ts';
-import { realClock, type Clock, type TimerHandle } from '../scheduler/clock.ts';
+import { realClock, type Clock, type TimerHandle } from '../lib/clock.ts';
 
 /**
  * One injected fault. `atToken` is the 0-based index of the token that never arrives: with

@@ -4,7 +4,7 @@
  * comparison run; also a way out on a machine where drawing hurts).
  */
 import { effect, untracked } from '@preact/signals';
-import type { HardwareStore } from '../hardware.ts';
+import type { HardwareStore } from '../device/hardware.ts';
 import { frameLoop } from '../perf/frame-loop.ts';
 import { QualityStore, ruleFromUrl } from '../quality/quality-store.ts';
 import { slowFramesHook } from '../quality/slow-frames.ts';

@@ -10,7 +10,7 @@ import type { AuditEvent, SchedulerSnapshot } from '../../scheduler/protocol.ts'
 import type { TierProfile } from '../../tiers/profiles.ts';
 import type { FrameLoop } from '../perf/frame-loop.ts';
 import type { TokenFeed } from '../perf/token-feed.ts';
-import type { PaneStatus, TurnView } from '../council.ts';
+import type { PaneStatus, TurnView } from '../council/council-store.ts';
 import type { QualityChoice, VisualQuality } from '../quality/quality-rule.ts';
 import {
   FAILURE_RULE,

@@ -6,9 +6,9 @@
  */
 import { computed } from '@preact/signals';
 import { AuditLog } from '../../scheduler/audit-log.ts';
-import { councilStore } from '../council.ts';
-import type { HardwareStore } from '../hardware.ts';
-import type { Session } from '../session.ts';
+import { councilStore } from '../council/council-store.ts';
+import type { HardwareStore } from '../device/hardware.ts';
+import type { Session } from '../single/session.ts';
 import { frameLoop } from '../perf/frame-loop.ts';
 import { tokenFeed } from '../perf/token-feed.ts';
 import { Monitor } from './monitor.ts';

@@ -6,7 +6,7 @@
  */
 import type { MemberConfig } from '../../scheduler/protocol.ts';
 import { runtimeOverheadBytes } from '../../tiers/capacity.ts';
-import { ENGINE_DTYPE } from '../../app/model-spec.ts';
+import { ENGINE_DTYPE } from '../../models/model-spec.ts';
 import { burstCriteria, burstRule, type BurstRound } from '../criteria.ts';
 import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';

@@ -5,7 +5,7 @@
  * (restarted, then removed) without hurting the rest.
  */
 import type { MemberConfig } from '../../scheduler/protocol.ts';
-import { SIMULATED_CHOICES } from '../../app/council.ts';
+import { SIMULATED_CHOICES } from '../../app/council/council-store.ts';
 import { marathonCriteria } from '../criteria.ts';
 import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
 import { PAGE_HEAP_WHAT, pageHeapBytes, type ScenarioContext, type ScenarioDefinition, type ScenarioOutcome } from '../context.ts';

@@ -8,7 +8,7 @@ import { PAGE_HEAP_WHAT, pageHeapBytes, type ScenarioContext, type ScenarioDefin
 import { loadedEngineRun, scenarioFingerprint } from '../fingerprint.ts';
 import { MIN_COUNTED_RUNS, countedRuns, memoryPlateau, metricOf, type MemorySample } from '../measure.ts';
 import { RealEngine, decodeCeilingFor, manifestModel } from '../real-engine.ts';
-import { ENGINE_DTYPE } from '../../app/model-spec.ts';
+import { ENGINE_DTYPE } from '../../models/model-spec.ts';
 
 const PROMPT = 'Once upon a time, in a small village at the edge of a great forest, there lived';
 const AGREEMENT_PROMPTS: Record<string, string> = { 'wf-tiny': 'Hello a', 'wf-stories15m': 'Once upon a time' };

@@ -1,0 +1,644 @@
+/**
+ * The page's council state (signals) and actions: who sits in the council, the shared prompt, every
+ * turn's text per member with its status, and the notices the scheduler gives. It speaks to the
+ * scheduler worker through `CouncilClient`; token batches are applied in the page's frame loop there,
+ * and acknowledged after they were applied.
+ *
+ * Members are "slots": slot i holds a choice (a bundled model or a simulated one); its member id is
+ * `${i + 1}-${choice}`, so changing a slot's model makes a new member and keeping it keeps the loaded
+ * one.
+ */
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
+import type { ManifestModel } from '../../models/manifest.ts';
+import { DEFAULT_QUEUE_CAPACITY } from '../../scheduler/scheduler.ts';
+import type { AuditEvent, JobOutcome, MemberConfig, MemberSnapshot, Priority, SchedulerEventMessage, SchedulerSettings, SchedulerSnapshot, TokenBatch, TurnOutcome } from '../../scheduler/protocol.ts';
+import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../../tiers/capacity.ts';
+import type { SyntheticEngineConfig } from '../../workers/synthetic-engine.ts';
+import type { EngineKind } from '../../workers/engine.ts';
+import { CATALOG, isHubModel } from '../../models/catalog.ts';
+import { footprintUpperBytesOf } from '../../models/hub-figures.ts';
+import { hubChoice } from '../../models/model-choices.ts';
+import { refreshStoredHub, storedHub } from '../offline/stored-hub.ts';
+import type { DeliveryFigures } from '../../scheduler/batch-pacer.ts';
+import { CouncilClient } from '../../scheduler/council-client.ts';
+import { checkCouncil, footprintOnlySpec, hubPreflightSpec, refusalText, type CouncilCheck } from '../../scheduler/council-preflight.ts';
+import { COUNCIL_OVERRIDE_MAX, councilCapOverride } from '../../tiers/preflight.ts';
+import { tokenFeed } from '../perf/token-feed.ts';
+import type { HardwareStore } from '../device/hardware.ts';
+import { ENGINE_DTYPE, type ModelShape } from '../../models/model-spec.ts';
+import { FrameSampler } from './frame-sampler.ts';
+
+export type PaneStatus = 'queued' | 'loading' | 'streaming' | 'done' | 'failed' | 'cancelled';
+
+export interface MemberChoice {
+  key: string;
+  label: string;
+  /** bundled: served by the app; hub: downloaded the first time (web-llm or transformers.js); simulated: the synthetic engine. */
+  kind: 'bundled' | 'hub' | 'simulated';
+  /** Which engine runs it when not the default for its kind (web-llm for hub models). */
+  engine?: EngineKind;
+  /** The model id the engine loads (a manifest id, or a name for a simulated one). */
+  modelId: string;
+  footprintBytes: number;
+  /** The shape the pre-flight counts: a bundled model's config.json, or the shape a simulated one stands in for. */
+  spec: ModelSpec;
+  synthetic?: Partial<Omit<SyntheticEngineConfig, 'clock' | 'sharedLoad' | 'seed'>>;
+}
+
+export interface JobView {
+  jobId: string;
+  memberId: string;
+  label: string;
+  status: PaneStatus;
+  text: string;
+  pieces: number;
+  error: string | null;
+  /** Load progress in words while loading. */
+  progress: string | null;
+  /** Scheduler clock: when its member began loading for it (null: it was loaded already), and when it ended. */
+  loadAtMs: number | null;
+  endedAtMs: number | null;
+}
+
+export interface TurnView {
+  turnId: string;
+  prompt: string;
+  jobs: JobView[];
+}
+
+export interface CouncilNotice {
+  seq: number;
+  kind: AuditEvent['kind'] | 'overload-answer' | 'invalid' | 'preflight';
+  message: string;
+  memberId?: string;
+}
+
+type Settings = Required<Pick<SchedulerSettings, 'tier' | 'budgetBytes' | 'perModelMaxBytes' | 'queueCapacity' | 'allowGrowthOffers' | 'burstMode' | 'concurrencyOverride'>>;
+
+/** What the panel shows of a member between turns: its worker's state, restarts, and why it left. */
+export interface MemberView {
+  state: MemberSnapshot['state'];
+  /** Fresh workers it got within the scheduler's restart window. */
+  recentRestarts: number;
+  /** The scheduler's sentence when it restarted or removed the member (newest). */
+  lastFault: string | null;
+  /**
+   * Removed after repeated faults and kept out of the next Runs until the user adds it back (the
+   * scheduler would take it again in a fresh worker whenever the page sends it).
+   */
+  keptOut: boolean;
+}
+
+/** Options of one run: `only` sends the prompt to these members of the council (default: all). */
+export interface RunOptions {
+  only?: readonly string[];
+}
+
+/**
+ * A simulated member stands in for a model of a given shape: its footprint is that shape's (so the
+ * pre-flight and the scheduler's ledger count the same bytes), its timetable is made up.
+ */
+function simulatedChoice(key: string, label: string, spec: ModelSpec, timetable: NonNullable<MemberChoice['synthetic']>): MemberChoice {
+  const footprintBytes = Math.round(modelFootprint(spec).totalBytes);
+  return { key, label, kind: 'simulated', modelId: spec.name, footprintBytes, spec, synthetic: { ...timetable, footprintBytes } };
+}
+
+const SMALL_SHAPE = { layers: 6, kvHeads: 4, headDim: 64, contextTokens: 2048 } as const;
+
+/** Simulated members: clearly labelled, no download, computed nothing. */
+export const SIMULATED_CHOICES: readonly MemberChoice[] = [
+  simulatedChoice('sim-fast', 'Simulated model (fast)', { name: 'simulated-fast', params: 30e6, dtype: 'q8', ...SMALL_SHAPE }, { ttftMs: 150, msPerToken: 30, jitter: 0.2, loadMs: 300 }),
+  // SmolLM2-135M's shape at fp16.
+  simulatedChoice(
+    'sim-slow',
+    'Simulated model (slow)',
+    { name: 'simulated-slow', params: 135e6, dtype: 'fp16', layers: 30, kvHeads: 3, headDim: 64, contextTokens: 2048 },
+    { ttftMs: 500, msPerToken: 120, jitter: 0.3, loadMs: 800 },
+  ),
+  simulatedChoice('sim-crashy', 'Simulated model (crashes at token 8)', { name: 'simulated-crashy', params: 30e6, dtype: 'q8', ...SMALL_SHAPE }, {
+    ttftMs: 150,
+    msPerToken: 40,
+    jitter: 0.1,
+    loadMs: 300,
+    faults: [{ kind: 'crash', atToken: 8 }],
+  }),
+  // A Mistral-7B-shaped model at q4 (4.2 GB with its KV cache, just under one WASM engine's 4 GiB): a
+  // council of a few meets the memory budget.
+  simulatedChoice(
+    'sim-large',
+    'Simulated model (large: 7B at q4)',
+    { name: 'simulated-large', params: 7e9, dtype: 'q4', layers: 32, kvHeads: 8, headDim: 128, contextTokens: 2048 },
+    { ttftMs: 600, msPerToken: 150, jitter: 0.2, loadMs: 1500 },
+  ),
+];
+
+/** A member's id: its slot (from 1) and its choice, so keeping a slot's model keeps it loaded between turns. */
+export function memberIdFor(slotIndex: number, choiceKey: string): string {
+  return `${slotIndex + 1}-${choiceKey}`;
+}
+
+const TURNS_KEPT = 6;
+const OUTCOMES_KEPT = 16;
+const NOTICES_KEPT = 12;
+/** Used until the hardware is known: Low tier and a modest budget. */
+const FALLBACK_BUDGET_BYTES = 2e9;
+
+/**
+ * The hub models, web-llm's (WebGPU) and transformers.js's, labelled like the model select: stored on
+ * this device, or a download of about this much that needs a connection.
+ */
+function hubChoices(stored: ReadonlySet<string>): MemberChoice[] {
+  return CATALOG.filter(isHubModel).map((m): MemberChoice => {
+    const label = hubChoice(m, stored.has(m.id)).optionLabel;
+    return { key: m.id, label, kind: 'hub', engine: m.engine, modelId: m.id, footprintBytes: footprintUpperBytesOf(m), spec: hubPreflightSpec(m) };
+  });
+}
+
+/** `shape`: from the model's config.json; without it the pre-flight counts the weights and overhead only. */
+export function modelChoice(model: ManifestModel, shape: ModelShape | null = null): MemberChoice {
+  const weights = model.files.reduce((sum, f) => sum + f.bytes, 0);
+  return {
+    key: model.id,
+    label: model.id,
+    kind: 'bundled',
+    modelId: model.id,
+    footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)),
+    spec: shape?.spec ?? footprintOnlySpec(model.id, model.parameters, ENGINE_DTYPE),
+  };
+}
+
+export class CouncilStore {
+  readonly slots = signal<string[]>(['sim-fast', 'sim-slow']);
+  /** Slot i's priority in the queue (what the scheduler serves first when not all run at once). */
+  readonly priorities = signal<Priority[]>(['normal', 'normal']);
+  /** Opt-in: the members' text advances one token at a time, together (needs them all running at once). */
+  readonly lockStep = signal(false);
+  readonly prompt = signal('The council is asked: what makes a good answer?');
+  readonly maxTokens = signal(32);
+  readonly queueCapacity = signal(DEFAULT_QUEUE_CAPACITY);
+  readonly turns = signal<TurnView[]>([]);
+  readonly notices = signal<CouncilNotice[]>([]);
+  /** The last "overloaded" answer, until a prompt is accepted again. */
+  readonly overload = signal<string | null>(null);
+  readonly failure = signal<string | null>(null);
+  readonly configuredTier = signal<string | null>(null);
+  /** Shrink the council when frames run late, defer loads under memory pressure (DESIGN.md's rules). */
+  readonly adapt = signal(true);
+  /** Opt-in: be offered one more member when the machine idles. */
+  readonly growthOptIn = signal(false);
+  /**
+   * The user's override of the tier's council cap (the spec's "hard cap 6 without override"): up to
+   * `capOverrideMembers` members at once. The pre-flight then warns instead of refusing, and still
+   * refuses a council over the memory budget.
+   */
+  readonly capOverride = signal(false);
+  readonly capOverrideMembers = signal<number>(COUNCIL_OVERRIDE_MAX);
+  /** An offer to grow the council, waiting for the user. */
+  readonly growthOffer = signal<string | null>(null);
+  /**
+   * Parallel or back to back for a burst; 'auto' (the default) lets the scheduler choose from the α it
+   * measures. The benchmark pins it to 'parallel' to measure α itself.
+   */
+  readonly burstMode = signal<NonNullable<SchedulerSettings['burstMode']>>('auto');
+  /** Per member id, from the scheduler's member events: state, restarts, the last fault's sentence. */
+  readonly memberViews = signal<ReadonlyMap<string, MemberView>>(new Map());
+  /**
+   * Retimes every simulated member (ms per token, jitter, …) on top of its choice's timetable. For the
+   * benchmark's UI scenario, which needs the fast member at exactly 50 tok/s; the UI never sets it.
+   */
+  readonly simulatedRetime = signal<MemberChoice['synthetic'] | null>(null);
+
+  readonly choices: ReadonlySignal<MemberChoice[]>;
+  /**
+   * The pre-flight of the council as composed now, against the tier and budget the scheduler gets:
+   * recomputed whenever a member, the tier or the budget changes; a refused council is not sent.
+   */
+  readonly preflight: ReadonlySignal<CouncilCheck>;
+  readonly running = computed(() => this.turns.value.some((t) => t.jobs.some((j) => !isFinal(j.status))));
+
+  private readonly client: CouncilClient;
+  private configuredKey: string | null = null;
+  private noticeSeq = 0;
+  private readonly early = new Map<string, ((job: JobView) => JobView)[]>();
+  /** Finished turns' outcomes (engine results included), the newest few, and who waits for one. */
+  private readonly outcomes = new Map<string, TurnOutcome>();
+  private readonly outcomeWaiters = new Map<string, ((outcome: TurnOutcome) => void)[]>();
+  private readonly sampler = new FrameSampler((sample) => {
+    if (!this.adapt.value || this.configuredKey === null) return;
+    // atMs is stamped by the worker on arrival (the page's clock is not the scheduler's).
+    void this.client.api.observe({ atMs: 0, ...sample });
+  });
+
+  constructor(
+    private readonly hardware: HardwareStore,
+    models: ReadonlySignal<ManifestModel[]>,
+  ) {
+    this.choices = computed(() => {
+      const shapes = hardware.shapes.value;
+      return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...hubChoices(storedHub.value), ...SIMULATED_CHOICES];
+    });
+    this.preflight = computed(() => {
+      const settings = this.settings();
+      const choices = new Map(this.choices.value.map((c) => [c.key, c]));
+      const members = this.slots.value.flatMap((key, i) => {
+        const choice = choices.get(key);
+        return choice && !this.isKeptOut(memberIdFor(i, key)) ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
+      });
+      return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes }, settings.concurrencyOverride);
+    });
+    this.client = new CouncilClient({
+      onBatch: (b) => this.applyBatch(b),
+      onEvent: (m) => this.applyEvent(m),
+      onFailure: (message) => (this.failure.value = message),
+    });
+  }
+
+  // ── editing the council ────────────────────────────────────────────────────────────────────────
+
+  setSlot(index: number, key: string): void {
+    const next = [...this.slots.value];
+    next[index] = key;
+    this.slots.value = next;
+  }
+
+  setPriority(index: number, priority: Priority): void {
+    this.priorities.value = this.slots.value.map((_, i) => (i === index ? priority : this.priorityOf(i)));
+  }
+
+  priorityOf(index: number): Priority {
+    return this.priorities.value[index] ?? 'normal';
+  }
+
+  addSlot(key = 'sim-fast'): void {
+    batch(() => {
+      this.priorities.value = [...this.slots.value.map((_, i) => this.priorityOf(i)), 'normal'];
+      this.slots.value = [...this.slots.value, key];
+    });
+  }
+
+  removeSlot(index: number): void {
+    batch(() => {
+      this.priorities.value = this.slots.value.map((_, i) => this.priorityOf(i)).filter((_, i) => i !== index);
+      this.slots.value = this.slots.value.filter((_, i) => i !== index);
+    });
+  }
+
+  /** Each slot's member and its priority. */
+  private slotMembers(): { config: MemberConfig; priority: Priority }[] {
+    const choices = new Map(this.choices.value.map((c) => [c.key, c]));
+    return this.slots.value.flatMap((key, i) => {
+      const choice = choices.get(key);
+      if (!choice) return [];
+      const config: MemberConfig = {
+        id: memberIdFor(i, choice.key),
+        label: `${choice.label} #${i + 1}`,
+        engine: choice.engine ?? (choice.kind === 'simulated' ? 'synthetic' : 'transformers'),
+        modelId: choice.modelId,
+        device: 'auto',
+        footprintBytes: choice.footprintBytes,
+      };
+      if (choice.synthetic) config.synthetic = { ...choice.synthetic, ...this.simulatedRetime.value, seed: i + 1 };
+      return [{ config, priority: this.priorityOf(i) }];
+    });
+  }
+
+  // ── actions ────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Sends the prompt to every member (as one turn), or to those named in `only`. Allowed while earlier
+   * turns run: they queue. Answers the turn's id, or null when it was not sent.
+   */
+  async run(options: RunOptions = {}): Promise<string | null> {
+    const all = this.slotMembers();
+    const slotted = all.filter((m) => !this.isKeptOut(m.config.id));
+    const council = slotted.map((m) => m.config);
+    const only = options.only ? new Set(options.only) : null;
+    const members = only ? council.filter((m) => only.has(m.id)) : council;
+    if (members.length === 0) {
+      const keptOut = all.length > slotted.length;
+      this.addNotice(
+        'invalid',
+        keptOut
+          ? 'Every member asked was removed after repeated faults: add one back first.'
+          : only
+            ? `None of ${[...only].join(', ')} is in the council.`
+            : 'Add at least one member to the council.',
+      );
+      return null;
+    }
+    const refusal = refusalText(this.preflight.value);
+    if (refusal !== null) {
+      this.addNotice('preflight', `Not sent: ${refusal}`);
+      return null;
+    }
+    const prompt = this.prompt.value;
+    const api = this.client.api;
+    try {
+      const settings = this.settings();
+      const key = JSON.stringify(settings);
+      if (this.configuredKey === null || (key !== this.configuredKey && !this.running.value)) {
+        await api.configure(settings);
+        this.configuredKey = key;
+        batch(() => {
+          this.configuredTier.value = settings.tier;
+          this.growthOffer.value = null;
+        });
+        this.sampler.start();
+      }
+      await api.setCouncil(council);
+      const answer = await api.submit({
+        prompt,
+        maxNewTokens: Math.max(1, Math.floor(this.maxTokens.value)),
+        members: members.map((m) => m.id),
+        memberPriorities: Object.fromEntries(slotted.filter((m) => m.priority !== 'normal' && (!only || only.has(m.config.id))).map((m) => [m.config.id, m.priority])),
+        lockStep: this.lockStep.value,
+      });
+      if (!answer.accepted) {
+        if (answer.code === 'overloaded') {
+          this.overload.value = answer.message;
+          this.addNotice('overload-answer', answer.message);
+        } else this.addNotice('invalid', answer.message);
+        return null;
+      }
+      const labels = new Map(members.map((m) => [m.id, m.label]));
+      const turn: TurnView = {
+        turnId: answer.turnId,
+        prompt,
+        jobs: answer.jobs.map((j) => ({
+          jobId: j.jobId,
+          memberId: j.memberId,
+          label: labels.get(j.memberId) ?? j.memberId,
+          status: 'queued',
+          text: '',
+          pieces: 0,
+          error: null,
+          progress: null,
+          loadAtMs: null,
+          endedAtMs: null,
+        })),
+      };
+      batch(() => {
+        this.overload.value = null;
+        this.turns.value = [this.withEarlyChanges(turn), ...this.turns.value].slice(0, TURNS_KEPT);
+      });
+      return answer.turnId;
+    } catch (error) {
+      this.failure.value = `The council could not run: ${error instanceof Error ? error.message : String(error)}`;
+      return null;
+    }
+  }
+
+  /** Resolves with the turn's outcome (every job's, with the engine's results) once it has ended. */
+  whenTurnEnds(turnId: string): Promise<TurnOutcome> {
+    const known = this.outcomes.get(turnId);
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve) => this.outcomeWaiters.set(turnId, [...(this.outcomeWaiters.get(turnId) ?? []), resolve]));
+  }
+
+  /** Figures of the token path on this page (batches per frame, apply time per batch); `reset` starts them over. */
+  deliveryFigures(reset = false): DeliveryFigures {
+    const figures = this.client.delivery.figures();
+    if (reset) this.client.delivery.reset();
+    return figures;
+  }
+
+  /** Stops every turn still running or queued. */
+  stop(): void {
+    if (!this.client.started) return;
+    for (const turn of this.turns.value) {
+      if (turn.jobs.some((j) => !isFinal(j.status))) void this.client.api.cancel(turn.turnId);
+    }
+  }
+
+  /** Debug hook (and end-to-end tests): kills a member's engine worker as the browser would. */
+  crashMember(memberId: string): Promise<boolean> {
+    if (!this.client.started) return Promise.resolve(false);
+    return this.client.api.debugCrashMember(memberId);
+  }
+
+  private ranHubMember(outcome: TurnOutcome): boolean {
+    const hub = new Set(this.choices.value.filter((c) => c.kind === 'hub').map((c) => c.key));
+    const hubMembers = new Set(this.slots.value.flatMap((key, i) => (hub.has(key) ? [memberIdFor(i, key)] : [])));
+    return outcome.jobs.some((job) => hubMembers.has(job.memberId));
+  }
+
+  /** Removed after repeated faults and not yet added back: Runs leave it out, and so does the pre-flight. */
+  private isKeptOut(memberId: string): boolean {
+    return this.memberViews.value.get(memberId)?.keptOut === true;
+  }
+
+  /** The user asks for a member removed after repeated faults again: the next Run sends it, and it gets a fresh worker. */
+  addBack(memberId: string): void {
+    const view = this.memberViews.value.get(memberId);
+    if (!view?.keptOut) return;
+    const next = new Map(this.memberViews.value);
+    next.set(memberId, { ...view, keptOut: false });
+    this.memberViews.value = next;
+  }
+
+  /** The user took the offer of one more member at once. */
+  acceptGrowth(): void {
+    this.growthOffer.value = null;
+    if (this.client.started) void this.client.api.acceptGrowth();
+  }
+
+  /** The scheduler's state now (null before the first run). */
+  snapshot(): Promise<SchedulerSnapshot | null> {
+    if (!this.client.started || this.configuredKey === null) return Promise.resolve(null);
+    return this.client.api.snapshot();
+  }
+
+  dismissNotices(): void {
+    this.notices.value = [];
+  }
+
+  // ── what the scheduler worker says ─────────────────────────────────────────────────────────────
+
+  private settings(): Settings {
+    const decision = this.hardware.decision.value;
+    const budget = this.hardware.budget.value;
+    return {
+      tier: decision?.tier ?? 'low',
+      budgetBytes: budget?.bytes ?? FALLBACK_BUDGET_BYTES,
+      perModelMaxBytes: budget?.perModelMaxBytes ?? null,
+      queueCapacity: Math.max(1, Math.floor(this.queueCapacity.value)),
+      allowGrowthOffers: this.growthOptIn.value,
+      burstMode: this.burstMode.value,
+      concurrencyOverride: this.capOverride.value ? councilCapOverride(this.capOverrideMembers.value) : null,
+    };
+  }
+
+  private knows(jobId: string): boolean {
+    return this.turns.value.some((t) => t.jobs.some((j) => j.jobId === jobId));
+  }
+
+  /**
+   * Changes one job's view. Events travel on their own port, so one can overtake the answer to
+   * `submit` that names its job: such changes wait here until the turn is known.
+   */
+  private updateJob(jobId: string, change: (job: JobView) => JobView): void {
+    if (!this.knows(jobId)) {
+      this.early.set(jobId, [...(this.early.get(jobId) ?? []), change]);
+      return;
+    }
+    this.turns.value = this.turns.value.map((turn) =>
+      turn.jobs.some((j) => j.jobId === jobId) ? { ...turn, jobs: turn.jobs.map((j) => (j.jobId === jobId ? change(j) : j)) } : turn,
+    );
+  }
+
+  private withEarlyChanges(turn: TurnView): TurnView {
+    return {
+      ...turn,
+      jobs: turn.jobs.map((job) => {
+        const changes = this.early.get(job.jobId);
+        if (!changes) return job;
+        this.early.delete(job.jobId);
+        return changes.reduce((j, change) => change(j), job);
+      }),
+    };
+  }
+
+  private applyBatch(tokenBatch: TokenBatch): void {
+    const chunks = new Map(tokenBatch.chunks.map((c) => [c.jobId, c]));
+    const ends = new Map<string, JobOutcome>(tokenBatch.ends.map((e) => [e.jobId, e]));
+    if (chunks.size === 0 && ends.size === 0) return;
+    this.publishToFeed(tokenBatch);
+    const change =
+      (jobId: string) =>
+      (job: JobView): JobView => {
+        const chunk = chunks.get(jobId);
+        const end = ends.get(jobId);
+        let next: JobView = job;
+        if (chunk) next = { ...next, text: next.text + chunk.text, pieces: next.pieces + chunk.pieces, status: 'streaming', progress: null };
+        if (end) next = { ...next, status: end.status, error: end.error?.message ?? null, progress: null, endedAtMs: end.endedAtMs };
+        return next;
+      };
+    const jobIds = new Set([...chunks.keys(), ...ends.keys()]);
+    for (const jobId of jobIds) {
+      if (this.knows(jobId)) continue;
+      this.updateJob(jobId, change(jobId));
+      jobIds.delete(jobId);
+    }
+    if (jobIds.size === 0) return;
+    this.turns.value = this.turns.value.map((turn) =>
+      turn.jobs.some((j) => jobIds.has(j.jobId)) ? { ...turn, jobs: turn.jobs.map((job) => (jobIds.has(job.jobId) ? change(job.jobId)(job) : job)) } : turn,
+    );
+  }
+
+  private publishToFeed(tokenBatch: TokenBatch): void {
+    const at = performance.now();
+    const labelOf = (jobId: string, memberId: string): string => {
+      for (const turn of this.turns.value) for (const job of turn.jobs) if (job.jobId === jobId) return job.label;
+      return memberId;
+    };
+    for (const c of tokenBatch.chunks) {
+      tokenFeed.tokens({ lane: c.memberId, label: labelOf(c.jobId, c.memberId), streamId: c.jobId, text: c.text, position: c.firstIndex, tokens: c.pieces, at });
+    }
+    for (const e of tokenBatch.ends) tokenFeed.stream({ lane: e.memberId, label: labelOf(e.jobId, e.memberId), streamId: e.jobId, kind: 'end', at });
+  }
+
+  private applyEvent(message: Exclude<SchedulerEventMessage, { kind: 'batch' }>): void {
+    switch (message.kind) {
+      case 'audit': {
+        const event = message.event;
+        if (event.jobId) {
+          if (event.kind === 'load') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'loading', loadAtMs: event.atMs }));
+          if (event.kind === 'retry') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'queued', text: '', pieces: 0 }));
+        }
+        if ((event.kind === 'restart' || event.kind === 'remove') && event.memberId) this.memberFault(event.memberId, event.message, event.kind === 'remove');
+        if (event.kind === 'recover' && event.data?.['queued'] !== undefined) this.overload.value = null;
+        if (event.kind === 'scale' && event.data?.['offer'] !== undefined) this.growthOffer.value = event.message;
+        if (event.kind === 'scale' && event.data?.['cause'] === 'frames') this.growthOffer.value = null;
+        if (event.notice && event.kind !== 'fail') this.addNotice(event.kind, event.message, event.memberId);
+        break;
+      }
+      case 'load-progress': {
+        const { memberId, progress } = message;
+        const words =
+          progress.totalBytes > 0 && progress.phase === 'fetch'
+            ? `loading ${Math.round((100 * progress.loadedBytes) / progress.totalBytes)} %`
+            : progress.phase === 'fetch'
+              ? 'loading'
+              : progress.phase;
+        this.turns.value = this.turns.value.map((turn) =>
+          turn.jobs.some((j) => j.memberId === memberId && j.status === 'loading')
+            ? { ...turn, jobs: turn.jobs.map((j) => (j.memberId === memberId && j.status === 'loading' ? { ...j, progress: words } : j)) }
+            : turn,
+        );
+        break;
+      }
+      case 'member':
+        this.applyMember(message.member);
+        break;
+      case 'turn-end':
+        this.turnEnded(message.outcome);
+        void this.publishMeasuredAlpha();
+        // A hub member may have downloaded its model in this turn: the member select then says "stored".
+        if (this.ranHubMember(message.outcome)) void refreshStoredHub();
+        break;
+    }
+  }
+
+  /** The capacity figures on the device card use α as soon as the scheduler has measured one. */
+  private async publishMeasuredAlpha(): Promise<void> {
+    const alpha = (await this.snapshot().catch(() => null))?.alpha ?? null;
+    if (alpha !== null) this.hardware.measuredAlpha.value = alpha;
+  }
+
+  private applyMember(member: MemberSnapshot): void {
+    const previous = this.memberViews.value.get(member.id);
+    const next = new Map(this.memberViews.value);
+    // A member added again (the next run after a removal) starts with a clean slate.
+    const rejoined = previous?.state === 'removed' && member.state !== 'removed';
+    const lastFault = rejoined ? null : (previous?.lastFault ?? null);
+    next.set(member.id, { state: member.state, recentRestarts: member.recentRestarts, lastFault, keptOut: !rejoined && (previous?.keptOut ?? false) });
+    this.memberViews.value = next;
+  }
+
+  /** `removed`: the scheduler took the member out after repeated faults; it stays out until added back. */
+  private memberFault(memberId: string, message: string, removed: boolean): void {
+    const next = new Map(this.memberViews.value);
+    const previous = next.get(memberId);
+    next.set(memberId, {
+      state: removed ? 'removed' : (previous?.state ?? 'unloaded'),
+      recentRestarts: previous?.recentRestarts ?? 0,
+      lastFault: message,
+      keptOut: removed || (previous?.keptOut ?? false),
+    });
+    this.memberViews.value = next;
+  }
+
+  private turnEnded(outcome: TurnOutcome): void {
+    this.outcomes.set(outcome.turnId, outcome);
+    // Keep the newest few: a long session must not hold every turn's token times.
+    for (const turnId of this.outcomes.keys()) {
+      if (this.outcomes.size <= OUTCOMES_KEPT) break;
+      this.outcomes.delete(turnId);
+    }
+    const waiters = this.outcomeWaiters.get(outcome.turnId) ?? [];
+    this.outcomeWaiters.delete(outcome.turnId);
+    for (const resolve of waiters) resolve(outcome);
+  }
+
+  private addNotice(kind: CouncilNotice['kind'], message: string, memberId?: string): void {
+    const notice: CouncilNotice = { seq: ++this.noticeSeq, kind, message };
+    if (memberId !== undefined) notice.memberId = memberId;
+    this.notices.value = [notice, ...this.notices.value].slice(0, NOTICES_KEPT);
+  }
+}
+
+export function isFinal(status: PaneStatus): boolean {
+  return status === 'done' || status === 'failed' || status === 'cancelled';
+}
+
+let shared: CouncilStore | null = null;
+
+/** One council per page; also installs the clearly named debug handle `window.__wirthforge.crashMember`. */
+export function councilStore(hardware: HardwareStore, models: ReadonlySignal<ManifestModel[]>): CouncilStore {
+  if (shared) return shared;
+  const store = new CouncilStore(hardware, models);
+  shared = store;
+  const w = globalThis as { __wirthforge?: Record<string, unknown> };
+  w.__wirthforge = { ...w.__wirthforge, council: store, crashMember: (memberId: string) => store.crashMember(memberId) };
+  return store;
+}

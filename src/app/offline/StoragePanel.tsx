@@ -1,0 +1,120 @@
+import type { StorageStore } from './storage.ts';
+import type { PwaController } from './pwa.ts';
+import { describeRow } from './storage-report.ts';
+import { describeHubRow } from '../../models/hub-storage.ts';
+import { formatBytes, formatPercent } from '../../lib/format.ts';
+import { BUILD_LABEL } from './pwa.ts';
+import './pwa.css';
+
+function confirmed(question: string): boolean {
+  return typeof window.confirm === 'function' ? window.confirm(question) : true;
+}
+
+/** Storage and offline use: space used and allowed, persistence, each model's stored size, deleting. */
+export function StoragePanel({ storage, pwa, version }: { storage: StorageStore; pwa: PwaController; version: string }) {
+  const estimate = storage.estimate.value;
+  const persisted = storage.persisted.value;
+  const rows = storage.rows.value;
+  const hubRows = storage.hubRows.value;
+  const message = storage.message.value;
+  const busy = storage.busy.value;
+  const usage = estimate ? `${formatBytes(estimate.usage)} used of ${formatBytes(estimate.quota)} available` : 'usage unknown';
+
+  const deleteModel = (id: string, bytes: number): void => {
+    if (confirmed(`Delete ${id} (${formatBytes(bytes)}) from this device? It will need a download to run again.`)) void storage.deleteModel(id);
+  };
+  const deleteHubModel = (id: string, label: string, bytes: number): void => {
+    if (confirmed(`Delete ${label} (${formatBytes(bytes)}) from this device? It will need a download from the model hub to run again.`)) void storage.deleteHubModel(id);
+  };
+  const deleteAll = (): void => {
+    const question =
+      'Delete all of Wirthforge\u2019s data on this device: stored models, the offline copy of the app, run history, calibrations and preferences? ' +
+      'The page then reloads and needs the network once to work offline again.';
+    if (confirmed(question)) void storage.deleteAll();
+  };
+
+  return (
+    <details class="panel storage-panel" data-testid="storage-panel" onToggle={(event) => (event.currentTarget as HTMLDetailsElement).open && void storage.refresh()}>
+      <summary>
+        <h2>Storage and offline use</h2>
+        <span class="storage-summary" data-testid="storage-usage">
+          {usage}
+        </span>
+      </summary>
+      {estimate && estimate.quota > 0 && (
+        <progress class="storage-meter" max={estimate.quota} value={estimate.usage} aria-label={`Storage used: ${formatPercent(estimate.usage / estimate.quota)}`} />
+      )}
+      <p class="hint" data-testid="offline-state">
+        {!pwa.supported
+          ? 'This browser has no service workers: the app needs the network every time.'
+          : pwa.controlled.value
+            ? `Works offline: the app${storage.appBytes.value !== null ? ` (${formatBytes(storage.appBytes.value)})` : ''} and the models marked stored below run with the network off.`
+            : 'The offline copy is being prepared (or this build is served without a service worker).'}{' '}
+        Version {version}
+        {BUILD_LABEL ? ` (build ${BUILD_LABEL})` : ''}.
+      </p>
+      <div class="storage-actions">
+        <span data-testid="storage-persisted">
+          {persisted === null ? 'Persistence unknown.' : persisted ? 'Stored files are persistent.' : 'Stored files may be evicted when the disk runs low.'}
+        </span>
+        {persisted === false && (
+          <button type="button" data-testid="storage-persist" onClick={() => void storage.requestPersistence()}>
+            Keep stored files
+          </button>
+        )}
+      </div>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col">On this device</th>
+            <th scope="col">Size</th>
+            <th scope="col">
+              <span class="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} data-testid="storage-row" data-model={row.id} data-status={row.status}>
+              <td>{row.id}</td>
+              <td data-testid="storage-status">{describeRow(row)}</td>
+              <td class="size">{row.storedBytes > 0 ? formatBytes(row.storedBytes) : '—'}</td>
+              <td>
+                {(row.status === 'stored' || row.status === 'partial') && (
+                  <button type="button" data-testid="storage-delete" disabled={busy} aria-label={`Delete ${row.id}`} onClick={() => deleteModel(row.id, row.storedBytes)}>
+                    Delete
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+          {hubRows.map((row) => (
+            <tr key={row.id} data-testid="storage-hub-row" data-model={row.id} data-status={row.status}>
+              <td>{row.label}</td>
+              <td data-testid="storage-status">{describeHubRow(row)}</td>
+              <td class="size" data-testid="storage-size">
+                {formatBytes(row.storedBytes)}
+              </td>
+              <td>
+                <button type="button" data-testid="storage-hub-delete" disabled={busy} aria-label={`Delete ${row.label}`} onClick={() => deleteHubModel(row.id, row.label, row.storedBytes)}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {message && (
+        <p class={`storage-message ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="storage-message">
+          {message.text}
+        </p>
+      )}
+      <div class="storage-actions">
+        <button type="button" class="danger" data-testid="storage-delete-all" disabled={busy} onClick={deleteAll}>
+          Delete all data…
+        </button>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,90 @@
+import type { Session } from './session.ts';
+import { formatBytes, formatMs, formatPercent } from '../../lib/format.ts';
+import type { DevicePreference } from '../../workers/engine.ts';
+
+const PHASE_LABEL = { fetch: 'Fetching model files', init: 'Starting the engine', warmup: 'Warming up', ready: 'Ready' } as const;
+
+export function ModelControls({ session }: { session: Session }) {
+  const load = session.load.value;
+  const busy = load.status === 'loading' || session.generating.value;
+  const onChange = (apply: () => void) => () => {
+    apply();
+    session.savePreferences();
+  };
+  return (
+    <section class="panel" aria-labelledby="model-heading">
+      <h2 id="model-heading">Model</h2>
+      <div class="row">
+        <label>
+          Model
+          <select
+            data-testid="model-select"
+            value={session.modelId.value}
+            disabled={busy}
+            onChange={(e) => onChange(() => (session.modelId.value = e.currentTarget.value))()}
+          >
+            {session.models.value.map((m) => (
+              <option key={m.id} value={m.id} data-availability={m.availability}>
+                {m.optionLabel}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Device
+          <select
+            data-testid="device-select"
+            value={session.device.value}
+            disabled={busy}
+            onChange={(e) => onChange(() => (session.device.value = e.currentTarget.value as DevicePreference))()}
+          >
+            <option value="auto">Auto (WebGPU on a hardware adapter, else WASM)</option>
+            <option value="wasm">WASM (CPU)</option>
+            <option value="webgpu">WebGPU</option>
+          </select>
+        </label>
+        <label>
+          Max new tokens
+          <input
+            data-testid="max-tokens"
+            type="number"
+            min={1}
+            max={4096}
+            value={session.maxNewTokens.value}
+            // Taken as typed: a re-render of the panel (a storage refresh, load progress) writes the
+            // signal's value back into the field, and must not undo what the user typed before leaving it.
+            onInput={(e) => {
+              const value = Math.round(Number(e.currentTarget.value));
+              if (value >= 1 && value <= 4096) session.maxNewTokens.value = value;
+            }}
+            onChange={() => session.savePreferences()}
+          />
+        </label>
+        <button data-testid="load-button" type="button" disabled={busy} onClick={() => void session.loadModel()}>
+          Load
+        </button>
+      </div>
+      <p class="hint" data-testid="model-hint">{session.models.value.find((m) => m.id === session.modelId.value)?.hint}</p>
+      {load.status === 'loading' && (
+        <div class="progress" data-testid="load-progress">
+          <span>
+            {PHASE_LABEL[load.progress.phase]} {load.modelId}
+            {load.progress.totalBytes > 0 && ` — ${formatBytes(load.progress.loadedBytes)} of ${formatBytes(load.progress.totalBytes)}`}
+          </span>
+          <progress
+            max={1}
+            value={load.progress.phase === 'fetch' && load.progress.totalBytes > 0 ? load.progress.loadedBytes / load.progress.totalBytes : undefined}
+            aria-label={`Loading ${load.modelId}: ${formatPercent(load.progress.loadedBytes / load.progress.totalBytes)}`}
+          />
+        </div>
+      )}
+      {load.status === 'ready' && (
+        <p class="status" data-testid="load-status">
+          Loaded <strong>{load.info.modelId}</strong> on <strong data-testid="loaded-device">{load.info.device}</strong>
+          {load.info.device === 'wasm' && ` (${load.info.wasmThreads} thread${load.info.wasmThreads === 1 ? '' : 's'})`} — {load.info.deviceReason}.
+          Load {formatMs(load.info.loadMs)}, warm-up {formatMs(load.info.warmupMs)}, {formatBytes(load.info.footprintBytes)} of weights.
+        </p>
+      )}
+    </section>
+  );
+}

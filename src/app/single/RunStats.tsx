@@ -1,0 +1,42 @@
+import type { Session } from './session.ts';
+import { formatMs, formatTps } from '../../lib/format.ts';
+import { engineTimingsText } from './engine-timings-text.ts';
+
+const FINISH_LABEL = { length: 'length', eos: 'end of text', aborted: 'stopped', context: 'context full' } as const;
+
+export function RunStats({ session }: { session: Session }) {
+  const run = session.lastRun.value;
+  if (!run) return null;
+  const rows: [string, string, string][] = [
+    ['Prompt tokens', String(run.promptTokens), 'prompt-tokens'],
+    ['Output tokens', String(run.outputTokens), 'output-tokens'],
+    ['Finished by', FINISH_LABEL[run.finishReason], 'finish-reason'],
+    ['Time to first token', formatMs(run.ttftMs), 'ttft'],
+    ['Prefill', formatMs(run.prefillMs), 'prefill'],
+    ['Decode', formatTps(run.decodeTps), 'decode-tps'],
+    ['Token gap p50 / p95 / p99', `${formatMs(run.gapP50Ms)} / ${formatMs(run.gapP95Ms)} / ${formatMs(run.gapP99Ms)}`, 'gaps'],
+    ['Seen on the page: TTFT, decode', `${formatMs(run.pageTtftMs)}, ${formatTps(run.pageDecodeTps)}`, 'page-timings'],
+  ];
+  const reported = run.engineTimings ? engineTimingsText(run.engineTimings) : null;
+  if (reported) rows.push(['Reported by the engine (web-llm)', reported, 'engine-timings']);
+  const frames = run.frames;
+  if (frames) {
+    rows.push(
+      ['Frames: FPS, p50 / p95 / p99', `${frames.fps.toFixed(0)} FPS, ${formatMs(frames.frameP50Ms)} / ${formatMs(frames.frameP95Ms)} / ${formatMs(frames.frameP99Ms)}`, 'frames'],
+      ['Late frames, long animation frames', `${(frames.lateFraction * 100).toFixed(1)} %, ${frames.longAnimationFrames ?? 'not reported'}`, 'late-frames'],
+    );
+  }
+  return (
+    <section class="panel" aria-labelledby="stats-heading" data-testid="run-stats">
+      <h2 id="stats-heading">This run</h2>
+      <dl class="stats">
+        {rows.map(([label, value, id]) => (
+          <div key={id}>
+            <dt>{label}</dt>
+            <dd data-testid={`stat-${id}`}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,154 @@
+/**
+ * A `MemberTransport` over one engine worker (one per council member), spoken through comlink with the
+ * engine-worker protocol (`src/workers/protocol.ts`): tokens on a MessagePort of their own ending with
+ * an `end` marker, cancellation through a shared one-slot flag (where the scope is cross-origin
+ * isolated) plus an `abort` call.
+ *
+ * A worker's death never leaves a promise pending: comlink would wait forever for an answer from a
+ * dead worker, so every call is raced against the worker's end. The worker's `error` and
+ * `messageerror` events mean it crashed (`crashed`, exit listeners told); `terminate()` ends it on
+ * purpose (`terminated`, listeners not told). Either way every pending call rejects at once.
+ */
+import * as Comlink from 'comlink';
+import type { GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
+import type { EngineWorkerApi } from './protocol.ts';
+import { openTokenStream, raiseCancelFlag, sharedCancelFlag } from './engine-stream.ts';
+import { toEngineError } from './errors.ts';
+import { TransportError, type MemberTransport, type TransportErrorCode } from './transport.ts';
+
+/** The part of a `Worker` the transport uses (so that tests can hand it a fake). */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
+  terminate(): void;
+}
+
+export class WorkerTransport implements MemberTransport {
+  private readonly api: Comlink.Remote<EngineWorkerApi>;
+  private dead: { code: TransportErrorCode; reason: string } | null = null;
+  private readonly pending = new Set<(error: TransportError) => void>();
+  private readonly exitListeners: ((reason: string) => void)[] = [];
+  private readonly aborts = new Set<() => void>();
+  private nextRequest = 0;
+
+  constructor(
+    private readonly worker: WorkerLike,
+    /** Names the worker in crash messages ("the engine worker of B"). */
+    private readonly name = 'engine worker',
+  ) {
+    this.api = Comlink.wrap<EngineWorkerApi>(worker as unknown as Worker);
+    worker.addEventListener('error', this.onError);
+    worker.addEventListener('messageerror', this.onMessageError);
+  }
+
+  get alive(): boolean {
+    return this.dead === null;
+  }
+
+  load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
+    return this.call(() => this.api.load(options, Comlink.proxy((p: LoadProgress) => this.alive && onProgress(p))));
+  }
+
+  generate(request: GenerateRequest, onToken: (token: TokenEvent) => void, signal: AbortSignal): Promise<GenerationResult> {
+    if (this.dead) return Promise.reject(this.deathError());
+    const requestId = `g${++this.nextRequest}`;
+    const cancelFlag = sharedCancelFlag();
+    const abort = (): void => {
+      raiseCancelFlag(cancelFlag);
+      if (this.alive) void this.api.abort(requestId).catch(() => undefined);
+    };
+    const stream = openTokenStream((token) => {
+      if (this.alive) onToken(token);
+    });
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+    this.aborts.add(abort);
+    return this.call(async () => {
+      const result = await this.api.generate(requestId, request, Comlink.transfer(stream.workerPort, [stream.workerPort]), cancelFlag);
+      await stream.ended;
+      return result;
+    }).finally(() => {
+      signal.removeEventListener('abort', abort);
+      this.aborts.delete(abort);
+      stream.close();
+    });
+  }
+
+  unload(): Promise<void> {
+    return this.call(() => this.api.unload());
+  }
+
+  terminate(reason: string): void {
+    this.die('terminated', reason, false);
+  }
+
+  /**
+   * Ends the worker as the browser would when it kills one (out of memory, a crashed GPU process):
+   * for the app's clearly named debug hook and tests; the scheduler sees a crash.
+   */
+  crash(reason = 'the worker was killed'): void {
+    this.die('crashed', reason, true);
+  }
+
+  onExit(listener: (reason: string) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  private readonly onError = (event: Event): void => {
+    const message = (event as ErrorEvent).message;
+    event.preventDefault?.();
+    this.die('crashed', `the ${this.name} failed: ${message || 'no details given'}`, true);
+  };
+
+  private readonly onMessageError = (): void => {
+    this.die('crashed', `the ${this.name} sent a message that could not be read`, true);
+  };
+
+  private deathError(): TransportError {
+    return new TransportError(this.dead?.code ?? 'terminated', this.dead?.reason ?? 'The worker is gone.');
+  }
+
+  private call<T>(run: () => Promise<T>): Promise<T> {
+    if (this.dead) return Promise.reject(this.deathError());
+    return new Promise<T>((resolve, reject) => {
+      const onDeath = (error: TransportError): void => reject(error);
+      this.pending.add(onDeath);
+      let started: Promise<T>;
+      try {
+        started = run();
+      } catch (error) {
+        started = Promise.reject(error);
+      }
+      started.then(
+        (value) => {
+          this.pending.delete(onDeath);
+          if (!this.dead) resolve(value);
+        },
+        (error: unknown) => {
+          this.pending.delete(onDeath);
+          // Keep the engine's code and sentence (comlink carries only name and message).
+          if (!this.dead) reject(toEngineError(error));
+        },
+      );
+    });
+  }
+
+  private die(code: TransportErrorCode, reason: string, notify: boolean): void {
+    if (this.dead) return;
+    this.dead = { code, reason };
+    this.worker.removeEventListener('error', this.onError);
+    this.worker.removeEventListener('messageerror', this.onMessageError);
+    try {
+      this.api[Comlink.releaseProxy]();
+    } catch {
+      // releasing posts a message; a dead worker may refuse it
+    }
+    this.worker.terminate();
+    this.aborts.clear();
+    const error = new TransportError(code, reason);
+    for (const reject of [...this.pending]) reject(error);
+    this.pending.clear();
+    if (notify) for (const listener of this.exitListeners) listener(reason);
+  }
+}
