@@ -25,6 +25,7 @@ import { measureContention, planBurst, streamTps, type BurstPlan } from '../src/
 import { measureSchedulerOverhead, type OverheadReport } from '../src/scheduler/overhead.bench.ts';
 import type { DeliveryFigures } from '../src/scheduler/batch-pacer.ts';
 import type { TurnOutcome } from '../src/scheduler/protocol.ts';
+import type { DebugWindow } from '../src/app/debug-handle.ts';
 
 const MODEL = 'wf-tiny';
 const PROMPT = 'Hello a';
@@ -58,21 +59,6 @@ interface TurnRun {
   delivery: DeliveryFigures;
 }
 
-interface CouncilHandle {
-  slots: { value: string[] };
-  prompt: { value: string };
-  maxTokens: { value: number };
-  burstMode: { value: string };
-  adapt: { value: boolean };
-  removeSlot(index: number): void;
-  addSlot(key: string): void;
-  run(options?: { only?: readonly string[] }): Promise<string | null>;
-  whenTurnEnds(turnId: string): Promise<TurnOutcome>;
-  deliveryFigures(reset?: boolean): DeliveryFigures;
-  failure: { value: string | null };
-  notices: { value: { message: string }[] };
-}
-
 const memberIds = Array.from({ length: MAX_MEMBERS }, (_, i) => `${i + 1}-${MODEL}`);
 
 async function setUpCouncil(page: Page, maxNewTokens: number): Promise<void> {
@@ -81,7 +67,7 @@ async function setUpCouncil(page: Page, maxNewTokens: number): Promise<void> {
   await page.getByTestId('tier-override').selectOption('high');
   await page.evaluate(
     ({ model, members, prompt, tokens }) => {
-      const c = (window as unknown as { __wirthforge: { council: CouncilHandle } }).__wirthforge.council;
+      const c = (window as unknown as DebugWindow).__wirthforge.council;
       c.adapt.value = false;
       c.burstMode.value = 'parallel';
       while (c.slots.value.length > 0) c.removeSlot(0);
@@ -96,7 +82,7 @@ async function setUpCouncil(page: Page, maxNewTokens: number): Promise<void> {
 /** One turn to `only` (member ids), timed on the page; fails loudly on any job not done or not exact. */
 async function runTurn(page: Page, only: readonly string[], maxNewTokens: number): Promise<TurnRun> {
   const run = await page.evaluate(async (members) => {
-    const c = (window as unknown as { __wirthforge: { council: CouncilHandle } }).__wirthforge.council;
+    const c = (window as unknown as DebugWindow).__wirthforge.council;
     c.deliveryFigures(true);
     const sentAtMs = performance.now();
     const turnId = await c.run({ only: members });

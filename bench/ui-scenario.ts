@@ -5,8 +5,8 @@
  * gap since the previous frame (late frames), and long animation frames.
  */
 import type { Browser, Page } from '@playwright/test';
-import { summarizeFrames } from '../src/app/perf/frame-window.ts';
-import type { RecordedFrames } from '../src/app/quality/frame-recorder.ts';
+import { summarizeFrames } from '../src/metrics/frame-window.ts';
+import type { DebugWindow } from '../src/app/debug-handle.ts';
 
 export interface UiScenarioPlan {
   members: number;
@@ -39,22 +39,6 @@ function plannedTokensPerSecond(plan: UiScenarioPlan): number {
   return (plan.members * 1000) / plan.msPerToken;
 }
 
-interface Hooks {
-  council: {
-    slots: { value: string[] };
-    adapt: { value: boolean };
-    maxTokens: { value: number };
-    running: { value: boolean };
-    turns: { value: { jobs: { status: string }[] }[] };
-    simulatedRetime: { value: Record<string, unknown> | null };
-    run(): Promise<void>;
-    stop(): void;
-  };
-  canvasStats(): { renderer: string; level: string } | null;
-  recordFrames(): void;
-  stopRecordingFrames(): RecordedFrames;
-}
-
 async function openScenarioPage(browser: Browser, baseUrl: string, canvas: 'on' | 'off'): Promise<Page> {
   const context = await browser.newContext();
   // High tier: members generate in parallel and the canvas starts at the tier's quality (Ultra).
@@ -73,7 +57,7 @@ async function measureSide(browser: Browser, baseUrl: string, canvas: 'on' | 'of
   const page = await openScenarioPage(browser, baseUrl, canvas);
   try {
     await page.evaluate((p) => {
-      const w = (window as unknown as { __wirthforge: Hooks }).__wirthforge;
+      const w = (window as unknown as DebugWindow).__wirthforge;
       const council = w.council;
       council.slots.value = Array.from({ length: p.members }, () => 'sim-fast');
       // The frame-rate adaptation would shrink the council mid-measurement; the scenario holds it at four.
@@ -85,17 +69,17 @@ async function measureSide(browser: Browser, baseUrl: string, canvas: 'on' | 'of
     }, plan);
     await page.waitForFunction(
       (n) => {
-        const turns = (window as unknown as { __wirthforge: Hooks }).__wirthforge.council.turns.value;
+        const turns = (window as unknown as DebugWindow).__wirthforge.council.turns.value;
         return (turns[0]?.jobs.filter((j) => j.status === 'streaming').length ?? 0) >= n;
       },
       plan.members,
       { timeout: 60_000 },
     );
-    await page.evaluate(() => (window as unknown as { __wirthforge: Hooks }).__wirthforge.recordFrames());
+    await page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.recordFrames());
     await page.waitForTimeout(plan.durationS * 1000);
-    const recorded = await page.evaluate(() => (window as unknown as { __wirthforge: Hooks }).__wirthforge.stopRecordingFrames());
-    const stats = await page.evaluate(() => (window as unknown as { __wirthforge: Hooks }).__wirthforge.canvasStats());
-    await page.evaluate(() => (window as unknown as { __wirthforge: Hooks }).__wirthforge.council.stop());
+    const recorded = await page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.stopRecordingFrames());
+    const stats = await page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.canvasStats());
+    await page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.council.stop());
     const summary = summarizeFrames(recorded.frames, 60, recorded.longAnimationFrames);
     const tokensPerSecond = (recorded.tokens * 1000) / recorded.durationMs;
     const planned = plannedTokensPerSecond(plan);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { expect, openApp, test } from './fixtures.ts';
+import type { DebugWindow } from '../src/app/debug-handle.ts';
 
 /** The council panel: members scheduled by the scheduler worker, one engine worker each. */
 
@@ -55,8 +56,8 @@ test('a council of two wf-tiny members runs in parallel and each produces its ex
   const [a, b] = [await span('1-wf-tiny'), await span('2-wf-tiny')];
   expect(Math.max(a.load, b.load)).toBeLessThan(Math.min(a.end, b.end));
   const concurrency = await page.evaluate(async () => {
-    const handle = (window as unknown as { __wirthforge: { council: { snapshot(): Promise<{ concurrency: number }> } } }).__wirthforge;
-    return (await handle.council.snapshot()).concurrency;
+    const handle = (window as unknown as DebugWindow).__wirthforge;
+    return (await handle.council.snapshot())?.concurrency ?? 0;
   });
   expect(concurrency).toBeGreaterThanOrEqual(2);
 
@@ -88,7 +89,7 @@ test("killing one member's worker mid-stream leaves the other to finish and show
   const textBefore = await killed.getByTestId('council-pane-text').textContent();
 
   // The browser killing a worker cannot be triggered from a page: the app's debug hook ends it the same way.
-  const crashed = await page.evaluate(() => (window as unknown as { __wirthforge: { crashMember(id: string): Promise<boolean> } }).__wirthforge.crashMember('1-sim-slow'));
+  const crashed = await page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.crashMember('1-sim-slow'));
   expect(crashed).toBe(true);
 
   await expect(killed).toHaveAttribute('data-status', 'failed');
@@ -215,7 +216,7 @@ test('a council over the tier’s cap is refused before it is sent, with the cap
     'Not sent: Mid tier runs at most 3 council members; this council has 4. Remove 1 member.',
   );
   expect(await turnsSent(page)).toBe(0);
-  expect(await page.evaluate(() => (window as unknown as { __wirthforge: { council: { snapshot(): Promise<unknown> } } }).__wirthforge.council.snapshot())).toBeNull();
+  expect(await page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.council.snapshot())).toBeNull();
 
   // Three small ones fit together: allowed, with a note, and they run.
   await panel.getByTestId('council-member-remove-3').click();
@@ -245,8 +246,8 @@ test('the council-cap override lets a council over the tier’s cap run, with th
   await panel.getByTestId('council-run').click();
   await expect(page.locator('[data-testid="council-pane"][data-status="done"]')).toHaveCount(4);
   const concurrency = await page.evaluate(async () => {
-    const handle = (window as unknown as { __wirthforge: { council: { snapshot(): Promise<{ concurrency: number }> } } }).__wirthforge;
-    return (await handle.council.snapshot()).concurrency;
+    const handle = (window as unknown as DebugWindow).__wirthforge;
+    return (await handle.council.snapshot())?.concurrency ?? 0;
   });
   expect(concurrency).toBe(4);
 });
@@ -397,7 +398,7 @@ test('a member killed again and again shows its restarts, then its removal, in i
   const panel = page.getByTestId('council-panel');
   await panel.getByTestId('council-max-tokens').fill('40');
   const state = panel.getByTestId('council-member-state-0');
-  const crash = () => page.evaluate(() => (window as unknown as { __wirthforge: { crashMember(id: string): Promise<boolean> } }).__wirthforge.crashMember('1-sim-slow'));
+  const crash = () => page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.crashMember('1-sim-slow'));
 
   // Each crash comes mid-stream; the scheduler allows 2 restarts within 5 minutes, the third fault removes it.
   const expectations = [

@@ -1,5 +1,6 @@
 import { expect, generate, openApp, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
+import type { DebugWindow } from '../src/app/debug-handle.ts';
 
 /** The number at the start of an overlay cell ("12.3 tok/s" → 12.3; "—" → NaN). */
 async function overlayNumber(page: Page, id: string): Promise<number> {
@@ -125,7 +126,7 @@ test('slow frames raise a quiet alert that names its mitigation and lands in the
   const before = await fpsAlerts();
   const shownBefore = await page.getByTestId('alert-fps-low').count();
   // Test stand-in for a page that cannot keep up: every frame busy-waits 70 ms for 4 s (≤ 14 FPS).
-  await page.evaluate(() => (window as unknown as { __wirthforge: { monitor: { debugSlowFrames(busyMs: number, forMs: number): void } } }).__wirthforge.monitor.debugSlowFrames(70, 4000));
+  await page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.monitor.debugSlowFrames(70, 4000));
   await expect.poll(() => page.getByTestId('alert-fps-low').count()).toBeGreaterThan(shownBefore);
   const alert = page.getByTestId('alert-fps-low').first();
   await expect(alert).toContainText('Frame rate low');

@@ -1,6 +1,7 @@
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { expect, generate, openApp, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
+import type { DebugWindow } from '../src/app/debug-handle.ts';
 
 interface CanvasStats {
   renderer: 'webgl' | '2d' | 'none';
@@ -17,10 +18,10 @@ interface CanvasStats {
 }
 
 const canvasStats = (page: Page): Promise<CanvasStats | null> =>
-  page.evaluate(() => (window as unknown as { __wirthforge: { canvasStats(): CanvasStats | null } }).__wirthforge.canvasStats());
+  page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.canvasStats());
 
 const slowFrames = (page: Page, ms: number): Promise<void> =>
-  page.evaluate((n) => (window as unknown as { __wirthforge: { slowFrames(ms: number): void } }).__wirthforge.slowFrames(n), ms);
+  page.evaluate((n) => (window as unknown as DebugWindow).__wirthforge.slowFrames(n), ms);
 
 /** A council of `count` simulated members (the synthetic engine), all the fast kind. */
 async function seatSimulated(page: Page, count: number): Promise<void> {

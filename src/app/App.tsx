@@ -24,16 +24,31 @@ import type { Monitor } from './monitor/monitor.ts';
 import { StatsOverlay } from './monitor/StatsOverlay.tsx';
 import { AlertsBar } from './monitor/AlertsBar.tsx';
 import { LiveCharts } from './monitor/LiveCharts.tsx';
+import { PagePerfContext, type PagePerf } from './perf/page-perf.ts';
+import type { CouncilStore } from './council/council-store.ts';
 
-/** The service worker's side of the page (src/app/pwa.ts, src/app/storage.ts). */
+/** The service worker's side of the page (src/app/offline/pwa.ts, storage.ts). */
 export interface OfflineParts {
   pwa: PwaController;
   storage: StorageStore;
 }
 
-export function App({ session, hardware, version, offline, visuals, monitor, bench, compareWith }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals; monitor?: Monitor; bench?: BenchStore; compareWith?: string }) {
+export interface AppParts {
+  perf: PagePerf;
+  session: Session;
+  hardware: HardwareStore;
+  council: CouncilStore;
+  version: string;
+  offline?: OfflineParts;
+  visuals?: Visuals;
+  monitor?: Monitor;
+  bench?: BenchStore;
+  compareWith?: string | undefined;
+}
+
+export function App({ perf, session, hardware, council, version, offline, visuals, monitor, bench, compareWith }: AppParts) {
   return (
-    <>
+    <PagePerfContext.Provider value={perf}>
       <header class="app-header">
         <h1>Wirthforge</h1>
         <span class="hint">local language models, measured · v{version}</span>
@@ -50,7 +65,7 @@ export function App({ session, hardware, version, offline, visuals, monitor, ben
         <PromptEstimate session={session} hardware={hardware} />
         <OutputPane session={session} />
         <RunStats session={session} />
-        <CouncilPanel session={session} hardware={hardware} />
+        <CouncilPanel council={council} hardware={hardware} />
         {monitor && <LiveCharts monitor={monitor} />}
         <HistoryList session={session} />
         <ResultsPanel session={session} hardware={hardware} version={version} bench={bench} />
@@ -59,6 +74,6 @@ export function App({ session, hardware, version, offline, visuals, monitor, ben
         {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
       </main>
       {monitor && <StatsOverlay monitor={monitor} />}
-    </>
+    </PagePerfContext.Provider>
   );
 }

@@ -1,3 +1,7 @@
+/**
+ * Starts the app. Every store, the frame loop and the token feed are built here and handed to what
+ * needs them, so the wiring of the page is in one place; `startApp` returns the dispose of it all.
+ */
 import { render } from 'preact';
 import { computed, effect, untracked } from '@preact/signals';
 import { App } from './App.tsx';
@@ -5,51 +9,84 @@ import { HardwareStore } from './device/hardware.ts';
 import { Session } from './single/session.ts';
 import { PwaController } from './offline/pwa.ts';
 import { StorageStore } from './offline/storage.ts';
-import { frameLoop } from './perf/frame-loop.ts';
+import { FrameLoop } from './perf/frame-loop.ts';
+import { TokenFeed } from './perf/token-feed.ts';
+import type { PagePerf } from './perf/page-perf.ts';
 import { environmentFromReport } from '../metrics/environment-from-report.ts';
 import { ENGINE_DTYPE } from '../models/model-spec.ts';
 import { createVisuals } from './canvas/visuals.ts';
-import { pageMonitor } from './monitor/page-monitor.ts';
+import { CouncilStore } from './council/council-store.ts';
+import { Monitor } from './monitor/monitor.ts';
+import { AuditLog } from '../scheduler/audit-log.ts';
 import { BenchStore } from './bench/bench-store.ts';
+import { slowFramesHook } from './quality/slow-frames.ts';
+import { FrameRecorder } from './quality/frame-recorder.ts';
+import { installDebugHandle } from './debug-handle.ts';
 import './styles.css';
 
 /** Starts the app: its stores, workers, service worker and frame loop; `compareWith`: a share fragment to show beside this machine. */
-export function startApp(compareWith?: string): void {
+export function startApp(compareWith?: string): () => void {
+  const perf: PagePerf = { frameLoop: new FrameLoop(), tokenFeed: new TokenFeed() };
+  const { frameLoop, tokenFeed } = perf;
   const hardware = new HardwareStore();
   const pwa = new PwaController();
   const storage = new StorageStore(pwa);
-  const session = new Session(__APP_VERSION__, {
+  const session = new Session(__APP_VERSION__, perf, {
     // Offline, a model that was never stored is refused as "needs a download" before any other check.
     preflight: async (model, modelId) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model, modelId),
     environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
   });
-  const visuals = createVisuals(hardware);
-  // Stats overlay, live charts and alerts (src/app/monitor).
-  const monitor = pageMonitor(hardware, session, visuals);
-  const bench = new BenchStore(hardware, session, __APP_VERSION__);
+  const council = new CouncilStore({ hardware, models: session.available, perf });
+  const visuals = createVisuals(hardware, perf);
+  // Stats overlay, live charts and alerts (src/app/monitor); alerts go to the same IndexedDB log as the scheduler's decisions.
+  const monitor = new Monitor({
+    frameLoop,
+    tokenFeed,
+    session,
+    council,
+    quality: visuals.canvas ? visuals.quality : null,
+    profile: computed(() => hardware.profile.value?.profile ?? null),
+    audit: new AuditLog(`page-${Date.now().toString(36)}`),
+  });
+  const bench = new BenchStore(hardware, session, __APP_VERSION__, frameLoop);
+  const recorder = new FrameRecorder();
+  installDebugHandle({
+    council,
+    crashMember: (memberId) => council.crashMember(memberId),
+    monitor,
+    quality: visuals.quality,
+    canvasStats: () => (visuals.canvas ? { ...visuals.canvas.stats } : null),
+    slowFrames: slowFramesHook(frameLoop),
+    frameSummary: () => frameLoop.summarizeNow(),
+    recordFrames: () => recorder.start(frameLoop, tokenFeed),
+    stopRecordingFrames: () => recorder.stop(),
+  });
+  const root = document.getElementById('app')!;
   render(
-    <App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} compareWith={compareWith} />,
-    document.getElementById('app')!,
+    <App perf={perf} session={session} hardware={hardware} council={council} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} compareWith={compareWith} />,
+    root,
   );
   pwa.start();
   frameLoop.start();
   monitor.start();
-  // Late frames are judged against the tier's frame-rate target (30 FPS on Low, 60 above).
-  effect(() => {
-    frameLoop.targetFps = hardware.profile.value?.profile.frames.targetFps ?? 60;
-  });
-  effect(() => {
-    const models = session.available.value;
-    untracked(() => storage.setModels(models));
-  });
-  // A load that just finished may have stored files (or been refused storage): the storage panel and its alert say so.
-  effect(() => {
-    const load = session.load.value;
-    if (load.status === 'ready') untracked(() => void storage.afterLoad(load.info.modelId));
-  });
+  const stops = [
+    // Late frames are judged against the tier's frame-rate target (30 FPS on Low, 60 above).
+    effect(() => {
+      frameLoop.targetFps = hardware.profile.value?.profile.frames.targetFps ?? 60;
+    }),
+    effect(() => {
+      const models = session.available.value;
+      untracked(() => storage.setModels(models));
+    }),
+    // A load that just finished may have stored files (or been refused storage): the storage panel and its alert say so.
+    effect(() => {
+      const load = session.load.value;
+      if (load.status === 'ready') untracked(() => void storage.afterLoad(load.info.modelId));
+    }),
+    effect(() => void hardware.loadShapes(session.available.value)),
+  ];
   // Detection is quick (a few navigator reads and one adapter request): the card's facts show at once.
   void hardware.detect();
-  effect(() => void hardware.loadShapes(session.available.value));
   void bench.init();
   void session.init().then(() => {
     document.documentElement.setAttribute('data-ready', 'true');
@@ -57,4 +94,18 @@ export function startApp(compareWith?: string): void {
     const busy = computed(() => session.generating.value || session.load.value.status === 'loading' || bench.running.value);
     void hardware.calibrateWhenIdle(busy);
   });
+  return () => {
+    for (const stop of stops) stop();
+    render(null, root);
+    recorder.stop();
+    monitor.dispose();
+    bench.dispose();
+    council.dispose();
+    visuals.dispose();
+    session.dispose();
+    storage.dispose();
+    pwa.dispose();
+    hardware.dispose();
+    frameLoop.stop();
+  };
 }

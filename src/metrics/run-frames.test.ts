@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeFrames } from '../app/perf/frame-window.ts';
+import { summarizeFrames } from './frame-window.ts';
 import { runFrames } from './run-record.ts';
 
 describe('runFrames', () => {

@@ -14,7 +14,7 @@
  * build are copied from web-llm's `prebuiltAppConfig` (a unit test keeps them equal), so the page can
  * show them without loading web-llm's 6 MB bundle.
  */
-import type { EngineKind, ResolvedDevice } from '../workers/engine.ts';
+import type { EngineKind, ResolvedDevice } from './runtime-kinds.ts';
 import type { WebLlmVariant } from '../tiers/profiles.ts';
 import type { Dtype, KvDtype } from '../tiers/capacity.ts';
 

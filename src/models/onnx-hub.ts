@@ -5,7 +5,7 @@
  * Pure: the engine and the storage panel do the fetching and the Cache API reads.
  */
 import { modelFootprint, type Footprint, type ModelSpec } from '../tiers/capacity.ts';
-import type { ResolvedDevice } from '../workers/engine.ts';
+import type { ResolvedDevice } from './runtime-kinds.ts';
 import { CATALOG, HUB_WEIGHTS_HOST, findCatalogModel, type OnnxBuild, type OnnxDtype, type OnnxHubModel } from './catalog.ts';
 
 /** transformers.js's Cache API store (its `env.cacheKey`). */

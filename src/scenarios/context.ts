@@ -7,6 +7,9 @@ import type { ModelShape } from '../models/model-spec.ts';
 import type { ScenarioPlans } from './plans.ts';
 import type { Criterion, EnvironmentFingerprint, Metric, ScenarioId, ScenarioSetting } from './types.ts';
 
+/** Subscribes to the page's frame loop (lower orders run first in a frame); returns the unsubscribe. */
+export type FrameSubscriber = (callback: (tick: { now: number }) => void, order: number) => () => void;
+
 export interface MachineFacts {
   report: HardwareReport | null;
   calibration: Calibration | null;
@@ -22,6 +25,8 @@ export interface ScenarioContext {
   machine: MachineFacts;
   appVersion: string;
   signal: AbortSignal;
+  /** The page's frame loop: council token batches are applied in its frames, as the Council panel's are. */
+  subscribeFrames: FrameSubscriber;
   /** 0..1 and a few words on what runs now. */
   progress(fraction: number, label: string): void;
 }

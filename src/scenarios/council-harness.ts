@@ -4,6 +4,7 @@
  * applied), recording what the page received: every job's text, its end, and the audit events.
  */
 import { CouncilClient } from '../scheduler/council-client.ts';
+import type { FrameSubscriber } from './context.ts';
 import type { AuditEvent, JobOutcome, MemberConfig, SchedulerSettings, SchedulerSnapshot, SubmitAnswer, TurnRequest } from '../scheduler/protocol.ts';
 
 export class CouncilHarness {
@@ -13,7 +14,13 @@ export class CouncilHarness {
   readonly audits: AuditEvent[] = [];
   private failure: string | null = null;
   private waiters: (() => void)[] = [];
-  private readonly client = new CouncilClient({
+  private readonly client: CouncilClient;
+
+  constructor(
+    private readonly signal: AbortSignal,
+    subscribeFrames: FrameSubscriber,
+  ) {
+    this.client = new CouncilClient({
     onBatch: (batch) => {
       for (const c of batch.chunks) {
         this.texts.set(c.jobId, (this.texts.get(c.jobId) ?? '') + c.text);
@@ -30,9 +37,8 @@ export class CouncilHarness {
       this.failure = message;
       this.wake();
     },
-  });
-
-  constructor(private readonly signal: AbortSignal) {}
+    }, subscribeFrames);
+  }
 
   async start(settings: SchedulerSettings, members: MemberConfig[]): Promise<void> {
     await this.client.api.configure(settings);

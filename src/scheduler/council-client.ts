@@ -7,7 +7,6 @@
 import * as Comlink from 'comlink';
 import type { SchedulerEventMessage, SchedulerWorkerApi, TokenBatch } from './protocol.ts';
 import { BatchPacer, type DeliveryStats } from './batch-pacer.ts';
-import { frameLoop, type FrameCallback } from '../app/perf/frame-loop.ts';
 
 /** Text is applied before anything that draws from it (the loop runs lower orders first). */
 const BATCH_FRAME_ORDER = -10;
@@ -19,7 +18,15 @@ export interface CouncilClientHandlers {
   onFailure(message: string): void;
 }
 
-export class CouncilClient {
+/** What the page's council store uses of its connection (a fake in unit tests). */
+export interface CouncilConnection {
+  readonly api: Comlink.Remote<SchedulerWorkerApi>;
+  readonly delivery: DeliveryStats;
+  readonly started: boolean;
+  dispose(): void;
+}
+
+export class CouncilClient implements CouncilConnection {
   private worker: Worker | null = null;
   private apiRef: Comlink.Remote<SchedulerWorkerApi> | null = null;
   private readonly pacer: BatchPacer;
@@ -27,7 +34,8 @@ export class CouncilClient {
 
   constructor(
     private readonly handlers: CouncilClientHandlers,
-    private readonly subscribeFrames: (callback: FrameCallback, order: number) => () => void = (callback, order) => frameLoop.subscribe(callback, order),
+    /** The page's frame loop: batches are applied in its frames (lower orders run first). */
+    private readonly subscribeFrames: (callback: (tick: { now: number }) => void, order: number) => () => void,
   ) {
     this.pacer = new BatchPacer({
       apply: (batch: TokenBatch) => this.handlers.onBatch(batch),

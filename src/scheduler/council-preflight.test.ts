@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { modelFootprint, type ModelSpec } from '../tiers/index.ts';
 import { checkCouncil, footprintOnlySpec, memoryText, refusalText, type PreflightMember } from './council-preflight.ts';
-import { SIMULATED_CHOICES } from '../app/council/council-store.ts';
+import { SIMULATED_CHOICES } from './member-choices.ts';
 
 const sim = (key: string, slot: number): PreflightMember => {
   const choice = SIMULATED_CHOICES.find((c) => c.key === key)!;

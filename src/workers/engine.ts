@@ -3,11 +3,9 @@
  * scheduler worker later) never knows which library is behind one.
  */
 
-export type EngineKind = 'transformers' | 'web-llm' | 'synthetic';
+import type { DevicePreference, EngineKind, ResolvedDevice } from '../models/runtime-kinds.ts';
 
-/** `auto` lets the engine pick; the user (and the e2e suite) can force either path. */
-export type DevicePreference = 'auto' | 'wasm' | 'webgpu';
-export type ResolvedDevice = 'wasm' | 'webgpu';
+export type { DevicePreference, EngineKind, ResolvedDevice };
 
 export interface LoadProgress {
   phase: 'fetch' | 'init' | 'warmup' | 'ready';

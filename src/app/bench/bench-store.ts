@@ -3,6 +3,7 @@
  * results (newest first), run one / run all / cancel. Results are saved as each scenario ends.
  */
 import { batch, signal } from '@preact/signals';
+import type { FrameLoop } from '../perf/frame-loop.ts';
 import type { HardwareStore } from '../device/hardware.ts';
 import type { Session } from '../single/session.ts';
 import { TIER_PROFILES } from '../../tiers/profiles.ts';
@@ -47,6 +48,7 @@ export class BenchStore {
     private readonly hardware: HardwareStore,
     private readonly session: Session,
     private readonly appVersion: string,
+    private readonly frameLoop: FrameLoop,
   ) {
     try {
       const stored = localStorage.getItem(SETTING_KEY);
@@ -83,6 +85,11 @@ export class BenchStore {
 
   cancel(): void {
     this.controller?.abort(new DOMException('Cancelled by the user', 'AbortError'));
+  }
+
+  /** Stops a running suite (its scenarios end their workers). */
+  dispose(): void {
+    this.cancel();
   }
 
   private machine(): MachineFacts {
@@ -127,6 +134,7 @@ export class BenchStore {
             machine: this.machine(),
             appVersion: this.appVersion,
             signal: controller.signal,
+            subscribeFrames: (callback, order) => this.frameLoop.subscribe(callback, order),
             progress: (fraction, label) => this.setRow(definition.id, { progress: Math.max(0, Math.min(1, fraction)), label }),
           });
           this.setRow(definition.id, { state: 'done', progress: 1, label: result.status });

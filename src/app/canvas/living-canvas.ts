@@ -5,8 +5,8 @@
  * hidden or the canvas is off screen.
  */
 import { signal } from '@preact/signals';
-import { frameLoop } from '../perf/frame-loop.ts';
-import { tokenFeed, type TokenEvent } from '../perf/token-feed.ts';
+import type { TokenEvent } from '../perf/token-feed.ts';
+import type { PagePerf } from '../perf/page-perf.ts';
 import { QUALITY_SETTINGS, type QualitySettings } from '../quality/quality-settings.ts';
 import type { VisualQuality } from '../quality/quality-rule.ts';
 import { LaneRate, energyOf } from './energy.ts';
@@ -89,7 +89,10 @@ export class LivingCanvas {
   private unsubscribe: (() => void)[] = [];
   private observers: { disconnect(): void }[] = [];
 
-  constructor(private readonly maxTps: () => number) {
+  constructor(
+    private readonly perf: PagePerf,
+    private readonly maxTps: () => number,
+  ) {
     this.stats = { renderer: 'none', thread: null, workerFramesDrawn: 0, level: 'balanced', fallbackReason: null, tokens: 0, particles: 0, resonances: 0, interferences: 0, framesDrawn: 0, paused: false };
   }
 
@@ -118,8 +121,8 @@ export class LivingCanvas {
     visibility.observe(canvas);
     this.observers = [resizeObserver, visibility];
     this.unsubscribe = [
-      tokenFeed.subscribe({ tokens: (event) => this.pending.push(event) }),
-      frameLoop.subscribe((tick) => this.frame(tick.now), CANVAS_FRAME_ORDER),
+      this.perf.tokenFeed.subscribe({ tokens: (event) => this.pending.push(event) }),
+      this.perf.frameLoop.subscribe((tick) => this.frame(tick.now), CANVAS_FRAME_ORDER),
     ];
   }
 

@@ -5,17 +5,16 @@
  */
 import { effect, untracked } from '@preact/signals';
 import type { HardwareStore } from '../device/hardware.ts';
-import { frameLoop } from '../perf/frame-loop.ts';
+import type { PagePerf } from '../perf/page-perf.ts';
 import { QualityStore, ruleFromUrl } from '../quality/quality-store.ts';
-import { slowFramesHook } from '../quality/slow-frames.ts';
-import { FrameRecorder } from '../quality/frame-recorder.ts';
-import { tokenFeed } from '../perf/token-feed.ts';
 import { LivingCanvas } from './living-canvas.ts';
 
 export interface Visuals {
   quality: QualityStore;
   /** null when the canvas is off. */
   canvas: LivingCanvas | null;
+  /** Stops the quality's adaptation and detaches the canvas. */
+  dispose(): void;
 }
 
 /** Used until the tier is known: Low's normalisation max. */
@@ -25,22 +24,26 @@ export function canvasEnabled(search: string): boolean {
   return new URLSearchParams(search).get('canvas') !== 'off';
 }
 
-export function createVisuals(hardware: HardwareStore): Visuals {
+export function createVisuals(hardware: HardwareStore, perf: PagePerf): Visuals {
   const quality = new QualityStore(ruleFromUrl(location.search));
   const canvas = canvasEnabled(location.search)
-    ? new LivingCanvas(() => hardware.profile.value?.profile.targets.energyMaxTps ?? FALLBACK_ENERGY_MAX_TPS)
+    ? new LivingCanvas(perf, () => hardware.profile.value?.profile.targets.energyMaxTps ?? FALLBACK_ENERGY_MAX_TPS)
     : null;
-  effect(() => {
+  const stopTierLevel = effect(() => {
     const level = hardware.profile.value?.profile.visualQuality;
     if (level) untracked(() => quality.setTierLevel(level));
   });
-  effect(() => {
-    const summary = frameLoop.summary.value;
+  const stopObserving = effect(() => {
+    const summary = perf.frameLoop.summary.value;
     untracked(() => quality.observe(summary, performance.now()));
   });
-  const w = globalThis as { __wirthforge?: Record<string, unknown> };
-  w.__wirthforge = { ...w.__wirthforge, quality, canvasStats: () => (canvas ? { ...canvas.stats } : null), slowFrames: slowFramesHook(frameLoop), frameSummary: () => frameLoop.summarizeNow() };
-  const recorder = new FrameRecorder();
-  w.__wirthforge = { ...w.__wirthforge, recordFrames: () => recorder.start(frameLoop, tokenFeed), stopRecordingFrames: () => recorder.stop() };
-  return { quality, canvas };
+  return {
+    quality,
+    canvas,
+    dispose: () => {
+      stopTierLevel();
+      stopObserving();
+      canvas?.detach();
+    },
+  };
 }

@@ -1,8 +1,7 @@
-import { useMemo } from 'preact/hooks';
 import type { HardwareStore } from '../device/hardware.ts';
-import type { Session } from '../single/session.ts';
 import type { Priority } from '../../scheduler/protocol.ts';
-import { councilStore, isFinal, memberIdFor, type CouncilStore, type JobView, type PaneStatus } from './council-store.ts';
+import { memberIdFor } from '../../scheduler/member-choices.ts';
+import { isFinal, type CouncilStore, type JobView, type PaneStatus } from './council-store.ts';
 import { memberStatusText } from './council-member-status.ts';
 import { memoryText, refusalText } from '../../scheduler/council-preflight.ts';
 import { COUNCIL_OVERRIDE_MAX } from '../../tiers/preflight.ts';
@@ -22,8 +21,7 @@ const STATUS_LABEL: Record<PaneStatus, string> = {
 };
 
 /** The council: several models (bundled or simulated) answer one prompt side by side, scheduled in a worker. */
-export function CouncilPanel({ session, hardware }: { session: Session; hardware: HardwareStore }) {
-  const council = useMemo(() => councilStore(hardware, session.available), [hardware, session]);
+export function CouncilPanel({ council, hardware }: { council: CouncilStore; hardware: HardwareStore }) {
   return (
     <section class="panel council" aria-labelledby="council-heading" data-testid="council-panel">
       <h2 id="council-heading">Council</h2>

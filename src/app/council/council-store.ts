@@ -12,38 +12,18 @@ import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { ManifestModel } from '../../models/manifest.ts';
 import { DEFAULT_QUEUE_CAPACITY } from '../../scheduler/scheduler.ts';
 import type { AuditEvent, JobOutcome, MemberConfig, MemberSnapshot, Priority, SchedulerEventMessage, SchedulerSettings, SchedulerSnapshot, TokenBatch, TurnOutcome } from '../../scheduler/protocol.ts';
-import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../../tiers/capacity.ts';
-import type { SyntheticEngineConfig } from '../../workers/synthetic-engine.ts';
-import type { EngineKind } from '../../workers/engine.ts';
-import { CATALOG, isHubModel } from '../../models/catalog.ts';
-import { footprintUpperBytesOf } from '../../models/hub-figures.ts';
-import { hubChoice } from '../../models/model-choices.ts';
 import { refreshStoredHub, storedHub } from '../offline/stored-hub.ts';
 import type { DeliveryFigures } from '../../scheduler/batch-pacer.ts';
-import { CouncilClient } from '../../scheduler/council-client.ts';
-import { checkCouncil, footprintOnlySpec, hubPreflightSpec, refusalText, type CouncilCheck } from '../../scheduler/council-preflight.ts';
+import { CouncilClient, type CouncilClientHandlers, type CouncilConnection } from '../../scheduler/council-client.ts';
+import { checkCouncil, refusalText, type CouncilCheck } from '../../scheduler/council-preflight.ts';
+import { hubChoices, memberIdFor, modelChoice, SIMULATED_CHOICES, type MemberChoice } from '../../scheduler/member-choices.ts';
 import { COUNCIL_OVERRIDE_MAX, councilCapOverride } from '../../tiers/preflight.ts';
-import { tokenFeed } from '../perf/token-feed.ts';
+import type { PagePerf } from '../perf/page-perf.ts';
 import type { HardwareStore } from '../device/hardware.ts';
-import { ENGINE_DTYPE, type ModelShape } from '../../models/model-spec.ts';
 import { FrameSampler } from './frame-sampler.ts';
 
 export type PaneStatus = 'queued' | 'loading' | 'streaming' | 'done' | 'failed' | 'cancelled';
 
-export interface MemberChoice {
-  key: string;
-  label: string;
-  /** bundled: served by the app; hub: downloaded the first time (web-llm or transformers.js); simulated: the synthetic engine. */
-  kind: 'bundled' | 'hub' | 'simulated';
-  /** Which engine runs it when not the default for its kind (web-llm for hub models). */
-  engine?: EngineKind;
-  /** The model id the engine loads (a manifest id, or a name for a simulated one). */
-  modelId: string;
-  footprintBytes: number;
-  /** The shape the pre-flight counts: a bundled model's config.json, or the shape a simulated one stands in for. */
-  spec: ModelSpec;
-  synthetic?: Partial<Omit<SyntheticEngineConfig, 'clock' | 'sharedLoad' | 'seed'>>;
-}
 
 export interface JobView {
   jobId: string;
@@ -94,77 +74,28 @@ export interface RunOptions {
   only?: readonly string[];
 }
 
-/**
- * A simulated member stands in for a model of a given shape: its footprint is that shape's (so the
- * pre-flight and the scheduler's ledger count the same bytes), its timetable is made up.
- */
-function simulatedChoice(key: string, label: string, spec: ModelSpec, timetable: NonNullable<MemberChoice['synthetic']>): MemberChoice {
-  const footprintBytes = Math.round(modelFootprint(spec).totalBytes);
-  return { key, label, kind: 'simulated', modelId: spec.name, footprintBytes, spec, synthetic: { ...timetable, footprintBytes } };
-}
-
-const SMALL_SHAPE = { layers: 6, kvHeads: 4, headDim: 64, contextTokens: 2048 } as const;
-
-/** Simulated members: clearly labelled, no download, computed nothing. */
-export const SIMULATED_CHOICES: readonly MemberChoice[] = [
-  simulatedChoice('sim-fast', 'Simulated model (fast)', { name: 'simulated-fast', params: 30e6, dtype: 'q8', ...SMALL_SHAPE }, { ttftMs: 150, msPerToken: 30, jitter: 0.2, loadMs: 300 }),
-  // SmolLM2-135M's shape at fp16.
-  simulatedChoice(
-    'sim-slow',
-    'Simulated model (slow)',
-    { name: 'simulated-slow', params: 135e6, dtype: 'fp16', layers: 30, kvHeads: 3, headDim: 64, contextTokens: 2048 },
-    { ttftMs: 500, msPerToken: 120, jitter: 0.3, loadMs: 800 },
-  ),
-  simulatedChoice('sim-crashy', 'Simulated model (crashes at token 8)', { name: 'simulated-crashy', params: 30e6, dtype: 'q8', ...SMALL_SHAPE }, {
-    ttftMs: 150,
-    msPerToken: 40,
-    jitter: 0.1,
-    loadMs: 300,
-    faults: [{ kind: 'crash', atToken: 8 }],
-  }),
-  // A Mistral-7B-shaped model at q4 (4.2 GB with its KV cache, just under one WASM engine's 4 GiB): a
-  // council of a few meets the memory budget.
-  simulatedChoice(
-    'sim-large',
-    'Simulated model (large: 7B at q4)',
-    { name: 'simulated-large', params: 7e9, dtype: 'q4', layers: 32, kvHeads: 8, headDim: 128, contextTokens: 2048 },
-    { ttftMs: 600, msPerToken: 150, jitter: 0.2, loadMs: 1500 },
-  ),
-];
-
-/** A member's id: its slot (from 1) and its choice, so keeping a slot's model keeps it loaded between turns. */
-export function memberIdFor(slotIndex: number, choiceKey: string): string {
-  return `${slotIndex + 1}-${choiceKey}`;
-}
-
 const TURNS_KEPT = 6;
 const OUTCOMES_KEPT = 16;
 const NOTICES_KEPT = 12;
 /** Used until the hardware is known: Low tier and a modest budget. */
 const FALLBACK_BUDGET_BYTES = 2e9;
 
-/**
- * The hub models, web-llm's (WebGPU) and transformers.js's, labelled like the model select: stored on
- * this device, or a download of about this much that needs a connection.
- */
-function hubChoices(stored: ReadonlySet<string>): MemberChoice[] {
-  return CATALOG.filter(isHubModel).map((m): MemberChoice => {
-    const label = hubChoice(m, stored.has(m.id)).optionLabel;
-    return { key: m.id, label, kind: 'hub', engine: m.engine, modelId: m.id, footprintBytes: footprintUpperBytesOf(m), spec: hubPreflightSpec(m) };
-  });
+/** What the council reads of the device: the shapes of the bundled models, the tier and budget, and where it reports α. */
+export type CouncilHardware = Pick<HardwareStore, 'shapes' | 'decision' | 'budget' | 'measuredAlpha'>;
+
+export interface CouncilStoreDeps {
+  hardware: CouncilHardware;
+  models: ReadonlySignal<ManifestModel[]>;
+  perf: PagePerf;
+  /** Opens the connection to the scheduler (its worker starts on first use); tests pass a fake. */
+  connect?: (handlers: CouncilClientHandlers) => CouncilConnection;
 }
 
-/** `shape`: from the model's config.json; without it the pre-flight counts the weights and overhead only. */
-export function modelChoice(model: ManifestModel, shape: ModelShape | null = null): MemberChoice {
-  const weights = model.files.reduce((sum, f) => sum + f.bytes, 0);
-  return {
-    key: model.id,
-    label: model.id,
-    kind: 'bundled',
-    modelId: model.id,
-    footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)),
-    spec: shape?.spec ?? footprintOnlySpec(model.id, model.parameters, ENGINE_DTYPE),
-  };
+/** The sampler runs after everything that draws (the loop runs lower orders first). */
+const SAMPLER_FRAME_ORDER = 100;
+
+function defaultConnection(perf: PagePerf): (handlers: CouncilClientHandlers) => CouncilConnection {
+  return (handlers) => new CouncilClient(handlers, (callback, order) => perf.frameLoop.subscribe(callback, order));
 }
 
 export class CouncilStore {
@@ -216,23 +147,20 @@ export class CouncilStore {
   readonly preflight: ReadonlySignal<CouncilCheck>;
   readonly running = computed(() => this.turns.value.some((t) => t.jobs.some((j) => !isFinal(j.status))));
 
-  private readonly client: CouncilClient;
+  private readonly client: CouncilConnection;
+  private readonly sampler: FrameSampler;
+  private readonly hardware: CouncilHardware;
+  private readonly perf: PagePerf;
   private configuredKey: string | null = null;
   private noticeSeq = 0;
   private readonly early = new Map<string, ((job: JobView) => JobView)[]>();
   /** Finished turns' outcomes (engine results included), the newest few, and who waits for one. */
   private readonly outcomes = new Map<string, TurnOutcome>();
   private readonly outcomeWaiters = new Map<string, ((outcome: TurnOutcome) => void)[]>();
-  private readonly sampler = new FrameSampler((sample) => {
-    if (!this.adapt.value || this.configuredKey === null) return;
-    // atMs is stamped by the worker on arrival (the page's clock is not the scheduler's).
-    void this.client.api.observe({ atMs: 0, ...sample });
-  });
 
-  constructor(
-    private readonly hardware: HardwareStore,
-    models: ReadonlySignal<ManifestModel[]>,
-  ) {
+  constructor({ hardware, models, perf, connect = defaultConnection(perf) }: CouncilStoreDeps) {
+    this.hardware = hardware;
+    this.perf = perf;
     this.choices = computed(() => {
       const shapes = hardware.shapes.value;
       return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...hubChoices(storedHub.value), ...SIMULATED_CHOICES];
@@ -246,11 +174,25 @@ export class CouncilStore {
       });
       return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes }, settings.concurrencyOverride);
     });
-    this.client = new CouncilClient({
+    this.client = connect({
       onBatch: (b) => this.applyBatch(b),
       onEvent: (m) => this.applyEvent(m),
       onFailure: (message) => (this.failure.value = message),
     });
+    this.sampler = new FrameSampler(
+      (sample) => {
+        if (!this.adapt.value || this.configuredKey === null) return;
+        // atMs is stamped by the worker on arrival (the page's clock is not the scheduler's).
+        void this.client.api.observe({ atMs: 0, ...sample });
+      },
+      { subscribeFrames: (callback) => perf.frameLoop.subscribe(callback, SAMPLER_FRAME_ORDER) },
+    );
+  }
+
+  /** Stops sampling frames, ends the scheduler worker (and with it every member's worker). */
+  dispose(): void {
+    this.sampler.stop();
+    this.client.dispose();
   }
 
   // ── editing the council ────────────────────────────────────────────────────────────────────────
@@ -532,9 +474,9 @@ export class CouncilStore {
       return memberId;
     };
     for (const c of tokenBatch.chunks) {
-      tokenFeed.tokens({ lane: c.memberId, label: labelOf(c.jobId, c.memberId), streamId: c.jobId, text: c.text, position: c.firstIndex, tokens: c.pieces, at });
+      this.perf.tokenFeed.tokens({ lane: c.memberId, label: labelOf(c.jobId, c.memberId), streamId: c.jobId, text: c.text, position: c.firstIndex, tokens: c.pieces, at });
     }
-    for (const e of tokenBatch.ends) tokenFeed.stream({ lane: e.memberId, label: labelOf(e.jobId, e.memberId), streamId: e.jobId, kind: 'end', at });
+    for (const e of tokenBatch.ends) this.perf.tokenFeed.stream({ lane: e.memberId, label: labelOf(e.jobId, e.memberId), streamId: e.jobId, kind: 'end', at });
   }
 
   private applyEvent(message: Exclude<SchedulerEventMessage, { kind: 'batch' }>): void {
@@ -629,16 +571,4 @@ export class CouncilStore {
 
 export function isFinal(status: PaneStatus): boolean {
   return status === 'done' || status === 'failed' || status === 'cancelled';
-}
-
-let shared: CouncilStore | null = null;
-
-/** One council per page; also installs the clearly named debug handle `window.__wirthforge.crashMember`. */
-export function councilStore(hardware: HardwareStore, models: ReadonlySignal<ManifestModel[]>): CouncilStore {
-  if (shared) return shared;
-  const store = new CouncilStore(hardware, models);
-  shared = store;
-  const w = globalThis as { __wirthforge?: Record<string, unknown> };
-  w.__wirthforge = { ...w.__wirthforge, council: store, crashMember: (memberId: string) => store.crashMember(memberId) };
-  return store;
 }

@@ -5,7 +5,7 @@
  * why it is the measured heap and not the scheduler's ledger). One sample per period; none while the
  * page draws no frames (a hidden tab).
  */
-import { frameLoop, type FrameCallback } from '../perf/frame-loop.ts';
+import type { FrameCallback } from '../perf/frame-loop.ts';
 import { pageMemoryShare } from './page-memory.ts';
 import type { AdaptationSample } from '../../scheduler/protocol.ts';
 
@@ -39,8 +39,7 @@ function observeLongTasks(onTask: (durationMs: number) => void): (() => void) | 
   }
 }
 
-const browserSources: FrameSamplerSources = {
-  subscribeFrames: (callback) => frameLoop.subscribe(callback, 100),
+const browserSources: Omit<FrameSamplerSources, 'subscribeFrames'> = {
   readMemoryShare: pageMemoryShare,
   now: () => performance.now(),
   observeLongTasks,
@@ -57,7 +56,7 @@ export class FrameSampler {
 
   constructor(
     private readonly report: (sample: PageSample) => void,
-    sources: Partial<FrameSamplerSources> = {},
+    sources: Pick<FrameSamplerSources, 'subscribeFrames'> & Partial<FrameSamplerSources>,
   ) {
     this.sources = { ...browserSources, ...sources };
   }

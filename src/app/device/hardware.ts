@@ -63,6 +63,7 @@ function message(error: unknown): string {
 }
 
 export class HardwareStore {
+  private readonly disposed = signal(false);
   readonly report = signal<HardwareReport | null>(null);
   readonly detectError = signal<string | null>(null);
   readonly calibration = signal<Calibration | null>(null);
@@ -155,8 +156,13 @@ export class HardwareStore {
    */
   async calibrateWhenIdle(busy: ReadonlySignal<boolean>): Promise<void> {
     await pageIdle();
-    await until(() => !busy.value);
-    await this.calibrate();
+    await until(() => this.disposed.value || !busy.value);
+    if (!this.disposed.peek()) await this.calibrate();
+  }
+
+  /** A calibration still waiting for an idle page never starts. */
+  dispose(): void {
+    this.disposed.value = true;
   }
 
   setOverride(tier: Tier | null): void {

@@ -1,5 +1,4 @@
 import { useEffect } from 'preact/hooks';
-import { frameLoop } from '../perf/frame-loop.ts';
 import { formatBytes, formatMs, formatPercent, formatTps } from '../../lib/format.ts';
 import type { LiveStats, Monitor } from './monitor.ts';
 import type { UaMemory } from './memory-probe.ts';
@@ -68,7 +67,7 @@ export function StatsOverlay({ monitor }: { monitor: Monitor }) {
 }
 
 function OverlayPanel({ monitor }: { monitor: Monitor }) {
-  const frames = frameLoop.summary.value;
+  const frames = monitor.frameSummary.value;
   const stats = monitor.stats.value;
   const heap = stats.jsHeap;
   const rows: [string, string, string][] = [

@@ -165,6 +165,7 @@ export class Monitor {
   private councilFirstTokenMs: number | null = null;
   private alertSeq = 0;
   private started = false;
+  private readonly disposers: (() => void)[] = [];
   private readonly now: () => number;
 
   constructor(
@@ -191,8 +192,8 @@ export class Monitor {
     if (this.started) return;
     this.started = true;
     const { frameLoop, tokenFeed, session, council } = this.deps;
-    frameLoop.subscribe(({ now, deltaMs }) => this.onFrame(now, deltaMs), FRAME_ORDER);
-    tokenFeed.subscribe({
+    this.disposers.push(frameLoop.subscribe(({ now, deltaMs }) => this.onFrame(now, deltaMs), FRAME_ORDER));
+    this.disposers.push(tokenFeed.subscribe({
       tokens: (event) => {
         this.eventsThisFrame++;
         this.eventRate.add(event.at, 1);
@@ -208,28 +209,39 @@ export class Monitor {
           this.sessionEnd = null;
         } else this.sessionEnded(event.streamId, event.at);
       },
-    });
+    }));
     let failuresSeen = session.engineFailures.peek();
-    effect(() => {
+    this.disposers.push(effect(() => {
       const failures = session.engineFailures.value;
       for (; failuresSeen < failures; failuresSeen++) this.pendingFailures.push(this.now());
-    });
-    effect(() => this.watchTurns(council.turns.value));
-    effect(() => {
+    }));
+    this.disposers.push(effect(() => this.watchTurns(council.turns.value)));
+    this.disposers.push(effect(() => {
       const run = session.lastRun.value;
       const end = this.sessionEnd;
       this.sessionEnd = null;
       // A stopped run did not complete: its time says nothing about how slow prompts are.
       if (run && end && run.finishReason !== 'aborted') this.promptCompleted('session', end.completionMs, end.ttftMs, end.at);
-    });
-    effect(() => {
+    }));
+    this.disposers.push(effect(() => {
       const preferences: MonitorPreferences = { overlayOpen: this.overlayOpen.value, chartsOpen: this.chartsOpen.value };
       try {
         localStorage.setItem(PREFERENCES_KEY, JSON.stringify(preferences));
       } catch {
         // Private mode or a full quota: the toggles still work, they are just not remembered.
       }
-    });
+    }));
+  }
+
+  /** Stops listening to the frame loop, the token feed and the stores; the monitor is done. */
+  dispose(): void {
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.started = false;
+  }
+
+  /** The frame loop's summary of its last window (what the overlay shows). */
+  get frameSummary(): FrameLoop['summary'] {
+    return this.deps.frameLoop.summary;
   }
 
   toggleOverlay(): void {

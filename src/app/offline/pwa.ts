@@ -35,6 +35,8 @@ export class PwaController {
   private registration: ServiceWorkerRegistration | null = null;
   private reloading = false;
   private readonly listeners = new Set<(message: SwToPageMessage) => void>();
+  private readonly disposed = new AbortController();
+  private updateTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly reload: () => void = () => location.reload()) {}
 
@@ -48,10 +50,15 @@ export class PwaController {
     if (!this.supported || import.meta.env.DEV) return;
     const container = navigator.serviceWorker;
     this.controlled.value = Boolean(container.controller);
-    container.addEventListener('controllerchange', () => this.onControllerChange());
-    container.addEventListener('message', (event: MessageEvent) => {
-      if (isSwToPageMessage(event.data)) for (const listener of this.listeners) listener(event.data);
-    });
+    const listening = { signal: this.disposed.signal };
+    container.addEventListener('controllerchange', () => this.onControllerChange(), listening);
+    container.addEventListener(
+      'message',
+      (event: MessageEvent) => {
+        if (isSwToPageMessage(event.data)) for (const listener of this.listeners) listener(event.data);
+      },
+      listening,
+    );
 
     const base = import.meta.env.BASE_URL;
     const workbox = new Workbox(`${base}sw.js`, { scope: base });
@@ -61,6 +68,7 @@ export class PwaController {
       if (!registration) return;
       this.registration = registration;
       // workbox-window stops watching after the first update it did not start; this keeps watching.
+      if (this.disposed.signal.aborted) return;
       registration.addEventListener('updatefound', () => {
         const installing = registration.installing;
         installing?.addEventListener('statechange', () => {
@@ -68,8 +76,16 @@ export class PwaController {
         });
       });
       if (registration.waiting && container.controller) this.onWaiting();
-      setInterval(() => void registration.update().catch(() => {}), UPDATE_CHECK_MS);
+      this.updateTimer = setInterval(() => void registration.update().catch(() => {}), UPDATE_CHECK_MS);
     });
+  }
+
+  /** Stops listening to the service worker and checking for updates (the registration stays). */
+  dispose(): void {
+    this.disposed.abort();
+    if (this.updateTimer !== null) clearInterval(this.updateTimer);
+    this.updateTimer = null;
+    this.listeners.clear();
   }
 
   /** Checks the server for a new build now (also done hourly). */

@@ -81,8 +81,17 @@ export class StorageStore {
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
 
+  private readonly stopListening: () => void;
+
   constructor(private readonly pwa: PwaController) {
-    pwa.onMessage((message) => this.onWorkerMessage(message));
+    this.stopListening = pwa.onMessage((message) => this.onWorkerMessage(message));
+  }
+
+  /** Stops listening to the service worker; a pending refresh is dropped. */
+  dispose(): void {
+    this.stopListening();
+    if (this.pendingRefresh) clearTimeout(this.pendingRefresh);
+    this.pendingRefresh = null;
   }
 
   setModels(models: ManifestModel[]): void {

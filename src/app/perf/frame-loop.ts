@@ -6,7 +6,7 @@
  * as a signal a few times a second.
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
-import { FrameWindow, summarizeFrames, type FrameSummary } from './frame-window.ts';
+import { FrameWindow, summarizeFrames, type FrameSummary } from '../../metrics/frame-window.ts';
 
 export interface FrameTick {
   now: number;
@@ -146,6 +146,3 @@ export class FrameLoop {
     return this.longFrameTimes.length;
   }
 }
-
-/** The page's single loop; `main.tsx` starts it. */
-export const frameLoop = new FrameLoop();

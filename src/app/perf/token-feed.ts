@@ -53,6 +53,3 @@ export class TokenFeed {
     for (const listener of this.listeners) listener.stream?.(event);
   }
 }
-
-/** The page's one feed. */
-export const tokenFeed = new TokenFeed();

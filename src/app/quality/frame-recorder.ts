@@ -5,7 +5,7 @@
  * loop's own summary only covers its last 5 s; a run or a 30 s scenario needs all of it.
  */
 import type { FrameLoop } from '../perf/frame-loop.ts';
-import type { FrameRecord } from '../perf/frame-window.ts';
+import type { FrameRecord } from '../../metrics/frame-window.ts';
 import type { TokenFeed } from '../perf/token-feed.ts';
 
 export interface RecordedFrames {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { QualityStore, readQualityChoice, ruleFromUrl } from './quality-store.ts';
 import { DEFAULT_QUALITY_RULE } from './quality-rule.ts';
-import type { FrameSummary } from '../perf/frame-window.ts';
+import type { FrameSummary } from '../../metrics/frame-window.ts';
 
 class MapStore {
   readonly map = new Map<string, string>();

@@ -4,7 +4,7 @@
  * region shows it).
  */
 import { computed, signal } from '@preact/signals';
-import type { FrameSummary } from '../perf/frame-window.ts';
+import type { FrameSummary } from '../../metrics/frame-window.ts';
 import {
   DEFAULT_QUALITY_RULE,
   QUALITY_LEVELS,

@@ -1,12 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ManifestModel } from '../../models/manifest.ts';
 import { Session, type PreflightHook } from './session.ts';
+import { FrameLoop } from '../perf/frame-loop.ts';
+import { TokenFeed } from '../perf/token-feed.ts';
+import { ManualFrameClock } from '../perf/manual-frame-clock.ts';
 
 const tiny: ManifestModel = { id: 'wf-tiny', name: 'tiny', architecture: 'LlamaForCausalLM', parameters: 35040, shapeOf: '', files: [] };
 
 /** In Node there is no Worker: a load that gets past the pre-flight fails when it starts the engine. */
 function session(preflight?: PreflightHook): Session {
-  const s = new Session('test', preflight ? { preflight } : {});
+  const s = new Session('test', { frameLoop: new FrameLoop({ clock: new ManualFrameClock() }), tokenFeed: new TokenFeed() }, preflight ? { preflight } : {});
   s.available.value = [tiny];
   return s;
 }

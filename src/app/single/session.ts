@@ -1,8 +1,7 @@
 import { batch, computed, signal } from '@preact/signals';
 import { EngineClient } from '../../workers/engine-client.ts';
 import { FrameRecorder } from '../quality/frame-recorder.ts';
-import { summarizeFrames } from '../perf/frame-window.ts';
-import { tokenFeed } from '../perf/token-feed.ts';
+import { summarizeFrames } from '../../metrics/frame-window.ts';
 import { CATALOG, DEFAULT_MODEL_ID, engineOf } from '../../models/catalog.ts';
 import { refreshStoredHub, storedHub } from '../offline/stored-hub.ts';
 import { modelChoices } from '../../models/model-choices.ts';
@@ -12,7 +11,7 @@ import { pageStoreOptions, RunStore, StorageFullError } from '../../metrics/run-
 import { runSamples } from '../../metrics/run-samples.ts';
 import { BaselineBook } from '../results/baseline-book.ts';
 import type { RunEnvironment } from '../../metrics/run-environment.ts';
-import { frameLoop } from '../perf/frame-loop.ts';
+import type { PagePerf } from '../perf/page-perf.ts';
 import type { DevicePreference, LoadInfo, LoadProgress } from '../../workers/engine.ts';
 import { isEngineLost, toEngineError } from '../../workers/errors.ts';
 
@@ -91,6 +90,7 @@ export class Session {
 
   constructor(
     private readonly appVersion: string,
+    private readonly perf: PagePerf,
     private readonly options: SessionOptions = {},
   ) {
     const preferences = readPreferences();
@@ -205,6 +205,7 @@ export class Session {
       this.abortController = controller;
       // Every frame of this run, however long it is (the loop's own summary keeps only its last 5 s).
       const frameRecorder = new FrameRecorder();
+      const { frameLoop, tokenFeed } = this.perf;
       frameRecorder.start(frameLoop, tokenFeed);
       const stream = { lane: 'session', label: state.info.modelId, streamId: `session-${Date.now()}` };
       let position = 0;
@@ -264,6 +265,13 @@ export class Session {
 
   stop(): void {
     this.abortController?.abort();
+  }
+
+  /** Stops a run, ends the engine's worker and writes what is still batched. */
+  dispose(): void {
+    this.stop();
+    this.engine.dispose();
+    void this.store.flush();
   }
 
   async clearHistory(): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { effect, type ReadonlySignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { frameLoop } from '../perf/frame-loop.ts';
+import { usePagePerf } from '../perf/page-perf.ts';
 import { planTextUpdate, tailOf } from './text-pane-plan.ts';
 import './text-pane.css';
 
@@ -137,6 +137,7 @@ export interface TextPaneProps {
 }
 
 export function TextPane({ text, testId, class: className, label }: TextPaneProps) {
+  const { frameLoop } = usePagePerf();
   const box = useRef<HTMLPreElement>(null);
   const content = useRef<HTMLSpanElement>(null);
   const appender = useRef<TextAppender | null>(null);
@@ -156,7 +157,7 @@ export function TextPane({ text, testId, class: className, label }: TextPaneProp
       for (const type of USER_SCROLL_EVENTS) element.removeEventListener(type, writer.userMayScroll);
       appender.current = null;
     };
-  }, []);
+  }, [frameLoop]);
   useEffect(() => {
     if (typeof text === 'string') return;
     return effect(() => appender.current?.set(text.value));

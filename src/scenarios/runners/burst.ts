@@ -34,7 +34,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     device: 'auto',
     footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)),
   }));
-  const harness = new CouncilHarness(ctx.signal);
+  const harness = new CouncilHarness(ctx.signal, ctx.subscribeFrames);
   const rounds: BurstRound[] = [];
   let concurrency = 0;
   try {

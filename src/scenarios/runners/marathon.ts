@@ -5,7 +5,7 @@
  * (restarted, then removed) without hurting the rest.
  */
 import type { MemberConfig } from '../../scheduler/protocol.ts';
-import { SIMULATED_CHOICES } from '../../app/council/council-store.ts';
+import { SIMULATED_CHOICES } from '../../scheduler/member-choices.ts';
 import { marathonCriteria } from '../criteria.ts';
 import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
 import { PAGE_HEAP_WHAT, pageHeapBytes, type ScenarioContext, type ScenarioDefinition, type ScenarioOutcome } from '../context.ts';
@@ -24,7 +24,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const plan = ctx.plans.marathon;
   const { machine } = ctx;
   const members = [simulated('fast-a', 'sim-fast', 1), simulated('fast-b', 'sim-fast', 2), simulated(FAILING, 'sim-crashy', 3)];
-  const harness = new CouncilHarness(ctx.signal);
+  const harness = new CouncilHarness(ctx.signal, ctx.subscribeFrames);
   const tokensByMember: Record<string, number> = Object.fromEntries(HEALTHY.map((id) => [id, 0]));
   const doneByMember: Record<string, number> = Object.fromEntries(HEALTHY.map((id) => [id, 0]));
   const serviceMsByTurn: number[] = [];

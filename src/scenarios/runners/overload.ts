@@ -28,7 +28,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const latencies: number[] = [];
   for (let r = 0; r < plan.rounds; r++) {
     ctx.progress(r / plan.rounds, `round ${r + 1} of ${plan.rounds}: ${plan.pressure * plan.queueCapacity} requests at once`);
-    const harness = new CouncilHarness(ctx.signal);
+    const harness = new CouncilHarness(ctx.signal, ctx.subscribeFrames);
     try {
       await harness.start(
         { tier: machine.profile.tier, budgetBytes: machine.budget.bytes, perModelMaxBytes: machine.budget.perModelMaxBytes, queueCapacity: plan.queueCapacity },

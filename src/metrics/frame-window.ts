@@ -2,7 +2,7 @@
  * Frame-time statistics over a sliding window of recent frames: pure, so the quality rules, the stats
  * overlay, the alerts and the benchmark all read the same figures computed the same way.
  */
-import { percentile } from '../../metrics/stats.ts';
+import { percentile } from './stats.ts';
 
 export interface FrameRecord {
   /** Frame timestamp (ms, requestAnimationFrame's clock). */
