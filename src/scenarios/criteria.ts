@@ -1,5 +1,5 @@
 /**
- * Each scenario's pass criteria (DESIGN.md "Load scenarios", the tier profiles in src/tiers) as pure
+ * Each scenario's pass criteria (docs/spec.md, Load scenarios; the tier profiles in src/tiers) as pure
  * functions over what its runner measured. A criterion says its target with the number and where the
  * number comes from, and what was measured, so a reader can check the verdict by hand.
  */
@@ -7,9 +7,9 @@ import type { TierProfile } from '../tiers/profiles.ts';
 import { formatMetric, type PlateauVerdict } from './measure.ts';
 import type { Criterion, Metric, ScenarioStatus } from './types.ts';
 
-/** DESIGN.md: a sustained stream holds at least 80 % of the tier's decode target. */
+/** docs/spec.md, Load scenarios: a sustained stream holds at least 80 % of the tier's decode target. */
 export const SUSTAINED_TPS_FRACTION = 0.8;
-/** DESIGN.md: in a burst each request takes at most ~1.5× its solo latency. */
+/** docs/spec.md, Load scenarios: in a burst each request takes at most ~1.5× its solo latency. */
 export const BURST_SOLO_FACTOR = 1.5;
 /** No drift: the last third of a marathon may be at most this much slower than its first third. */
 export const DRIFT_FACTOR = 1.2;
@@ -17,7 +17,7 @@ export const DRIFT_FACTOR = 1.2;
 export const FAIR_SHARE_TOLERANCE = 0.1;
 /** docs/scheduler.md: the scheduler's cost per token event, ≤ 0.5 ms mean and ≤ 2 ms p99. */
 export const OVERHEAD_EVENT_P99_MS = 2;
-/** A peer measured 1–3 ms per council turn step; we aim well under it (DESIGN.md). */
+/** A peer measured 1–3 ms per council turn step; we aim well under it (docs/spec.md, Scheduler overhead and queued requests). */
 export const OVERHEAD_PER_STEP_MS = 1;
 /** A queued request ends within this factor (plus a fixed slack for timers) of the ideal FIFO time. */
 export const QUEUE_LATENCY_FACTOR = 1.5;
@@ -95,13 +95,13 @@ export function sustainedCriteria(input: SustainedInput): Criterion[] {
   const criteria: Criterion[] = [
     {
       name: 'Decode rate held',
-      target: `every run ≥ ${floor.toFixed(0)} tok/s: 80 % of the ${profile.label} tier's ${profile.targets.decodeTps.perModel} tok/s (DESIGN.md); judged on ${decodeTps.n >= 20 ? 'p5' : 'the slowest run'}`,
+      target: `every run ≥ ${floor.toFixed(0)} tok/s: 80 % of the ${profile.label} tier's ${profile.targets.decodeTps.perModel} tok/s (docs/spec.md); judged on ${decodeTps.n >= 20 ? 'p5' : 'the slowest run'}`,
       measured: `${held.toFixed(1)} tok/s; ${formatMetric(decodeTps)}`,
       pass: decodeTps.n > 0 && held >= floor,
     },
     {
       name: 'Time to first token',
-      target: `median ≤ ${ms(profile.targets.ttftMs.limit)} (${profile.label} tier TTFT target, DESIGN.md)`,
+      target: `median ≤ ${ms(profile.targets.ttftMs.limit)} (${profile.label} tier TTFT target, docs/spec.md)`,
       measured: formatMetric(ttftMs, 0),
       pass: ttftMs.n > 0 && ttftMs.median <= profile.targets.ttftMs.limit,
     },
@@ -177,7 +177,7 @@ export function burstCriteria({ profile, concurrency, rounds }: BurstInput, burs
       done,
       {
         name: 'Queued, one at a time',
-        target: `${profile.label} tier: at most 1 generating at once, in arrival order (DESIGN.md: queued on Low)`,
+        target: `${profile.label} tier: at most 1 generating at once, in arrival order (docs/spec.md: queued on Low)`,
         measured: `most at once: ${Math.max(0, ...overlaps)} (concurrency ${concurrency}); ${inOrder ? 'in arrival order' : 'out of arrival order'}`,
         pass: rounds.length > 0 && overlaps.every((o) => o <= 1) && inOrder,
       },
@@ -187,7 +187,7 @@ export function burstCriteria({ profile, concurrency, rounds }: BurstInput, burs
     done,
     {
       name: 'Runs in parallel',
-      target: `${profile.label} tier: requests generate together (DESIGN.md: parallel on Mid/High)`,
+      target: `${profile.label} tier: requests generate together (docs/spec.md: parallel on Mid/High)`,
       measured: `most at once per round: ${overlaps.join(', ')} (concurrency ${concurrency})`,
       pass: rounds.length > 0 && overlaps.every((o) => o >= 2),
     },
@@ -199,7 +199,7 @@ export function burstCriteria({ profile, concurrency, rounds }: BurstInput, burs
     },
     {
       name: 'Each ≤ 1.5× solo',
-      target: `slowest request of a burst ≤ ${BURST_SOLO_FACTOR}× the solo latency (DESIGN.md), median over rounds`,
+      target: `slowest request of a burst ≤ ${BURST_SOLO_FACTOR}× the solo latency (docs/spec.md), median over rounds`,
       measured: formatMetric(worstOverSolo, 2),
       pass: worstOverSolo.n > 0 && worstOverSolo.median <= BURST_SOLO_FACTOR,
     },
@@ -262,7 +262,7 @@ export function marathonCriteria(input: MarathonInput): Criterion[] {
     },
     {
       name: 'A failed member is handled',
-      target: "its jobs end with a clear error, it is restarted or removed, and every healthy member's job is done (DESIGN.md)",
+      target: "its jobs end with a clear error, it is restarted or removed, and every healthy member's job is done (docs/spec.md)",
       measured: f
         ? `${f.id}: ${f.codes.length} failed job(s) (${[...new Set(f.codes)].join(', ') || 'none'}); actions: ${[...new Set(f.actions)].join(', ') || 'none'}; healthy jobs done: ${healthyAllDone ? 'all' : 'not all'}`
         : 'no failing member in the council',
@@ -337,7 +337,7 @@ export function overheadCriteria(levels: readonly OverheadLevel[]): Criterion[] 
     const perStep = l.perTurnMs.median / Math.max(1, l.tokensPerStream);
     return {
       name: `Scheduler cost, ${l.streams} streams`,
-      target: `per council decode step < ${OVERHEAD_PER_STEP_MS} ms (a peer measured 1–3 ms, DESIGN.md); per token event p99 ≤ ${OVERHEAD_EVENT_P99_MS} ms; all text delivered`,
+      target: `per council decode step < ${OVERHEAD_PER_STEP_MS} ms (a peer measured 1–3 ms, docs/spec.md); per token event p99 ≤ ${OVERHEAD_EVENT_P99_MS} ms; all text delivered`,
       measured: `${perStep.toFixed(3)} ms per step (${l.perTurnMs.median.toFixed(2)} ms per turn of ${l.tokensPerStream} tokens); events: mean ${(1000 * l.perEventMs.mean).toFixed(1)} µs, p99 ${(1000 * l.perEventMs.p99).toFixed(1)} µs (n=${l.perEventMs.count})`,
       pass: l.perTurnMs.n > 0 && perStep < OVERHEAD_PER_STEP_MS && l.perEventMs.p99 <= OVERHEAD_EVENT_P99_MS && l.textDelivered,
     };
@@ -384,7 +384,7 @@ export function contextCriteria(profile: TierProfile, levels: readonly ContextLe
   return [
     {
       name: 'TTFT at every prompt length',
-      target: `median ≤ ${ms(profile.targets.ttftMs.limit)} (${profile.label} tier TTFT target, DESIGN.md) up to ${longest?.promptTokens ?? 0} prompt tokens`,
+      target: `median ≤ ${ms(profile.targets.ttftMs.limit)} (${profile.label} tier TTFT target, docs/spec.md) up to ${longest?.promptTokens ?? 0} prompt tokens`,
       measured: levels.map((l) => `${l.promptTokens}: ${ms(l.ttft.median)}`).join(', ') + (Number.isFinite(msPerToken) ? `; +${msPerToken.toFixed(2)} ms per prompt token` : ''),
       pass: levels.length > 0 && levels.every((l) => l.ttft.n > 0 && l.ttft.median <= profile.targets.ttftMs.limit),
     },

@@ -1,6 +1,6 @@
 /**
  * How long and how hard each scenario runs per setting. Quick fits CI on a 2-core machine (each
- * scenario within ~20 s); standard takes minutes; full is the specification's lengths (DESIGN.md:
+ * scenario within ~20 s); standard takes minutes; full is the specification's lengths (docs/spec.md:
  * a sustained stream of 5–10 minutes, 10…500 queued requests, N = 2/4/8/12 streams).
  */
 import type { ScenarioSetting } from './types.ts';

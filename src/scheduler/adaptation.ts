@@ -1,5 +1,5 @@
 /**
- * The adaptation rules of DESIGN.md, as a pure step function over samples:
+ * The adaptation rules (docs/spec.md, Adaptation), as a pure step function over samples:
  *
  * - mean frame time > 20 ms for 5 s with a council > 1 → shrink the council by one;
  * - CPU busy < 50 % for 30 s, with the user's opt-in → offer one more member (never imposed);

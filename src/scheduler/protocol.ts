@@ -197,7 +197,7 @@ export interface SchedulerSnapshot {
   alpha: number | null;
 }
 
-/** What the page reports about itself, for the adaptation rules (DESIGN.md). */
+/** What the page reports about itself, for the adaptation rules (adaptation.ts). */
 export interface AdaptationSample {
   /** Scheduler clock (the scheduler worker stamps what the page sends on arrival). */
   atMs: number;

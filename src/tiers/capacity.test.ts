@@ -20,7 +20,7 @@ import {
 import { appleMSeriesReport, intelIntegratedReport, noWebGpuReport, nvidiaDesktopReport, swiftShaderReport } from './fixtures';
 import { resolveProfile } from './profiles';
 
-/** SmolLM2-135M's shape (DESIGN.md): 30 layers, 3 KV heads of 64 dims (576 hidden / 9 heads). */
+/** SmolLM2-135M's shape: 30 layers, 3 KV heads of 64 dims (576 hidden / 9 heads). */
 const smol: ModelSpec = { name: 'SmolLM2-135M', params: 135e6, dtype: 'fp32', layers: 30, kvHeads: 3, headDim: 64, contextTokens: 2048 };
 
 describe('weights and KV cache', () => {

@@ -17,7 +17,7 @@ import type { Calibration, HardwareReport, Tier, TierDecision, TierReason } from
  */
 export const REFERENCE_BYTES_PER_TOKEN = 0.35e9;
 /**
- * Share of the streamed bandwidth that real decode reaches: measured here at 55–85 % (DESIGN.md), so
+ * Share of the streamed bandwidth that real decode reaches: measured here at 55–85 % (docs/spec.md, Hardware tiers), so
  * the low end, to promise only what most runtimes deliver.
  */
 export const DECODE_EFFICIENCY = 0.6;

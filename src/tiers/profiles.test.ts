@@ -3,7 +3,7 @@ import { effectiveTps } from './capacity';
 import { androidPhoneReport, noWebGpuReport, nvidiaDesktopReport, swiftShaderReport } from './fixtures';
 import { COUNCIL_HARD_CAP, TIER_PROFILES, preferredWebLlmVariant, resolveProfile } from './profiles';
 
-describe('tier profiles (DESIGN.md’s table)', () => {
+describe('tier profiles (docs/spec.md, Tier profiles)', () => {
   it.each([
     ['low', 'serial', 1, 1, 1, 30, 'lite', 30, 1500, 4000],
     ['mid', 'parallel', 2, 2, 3, 60, 'balanced', 80, 1000, 2000],

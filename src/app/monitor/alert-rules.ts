@@ -1,5 +1,5 @@
 /**
- * The alert rules of DESIGN.md as pure functions over samples: FPS below its floor for over a second,
+ * The alert rules (docs/spec.md, Alerts) as pure functions over samples: FPS below its floor for over a second,
  * a prompt slower than 5 s or twice the average of the ones before it, memory above 90 %, repeated
  * engine failures. Each rule keeps its state in a plain value the caller holds, fires once when its
  * condition is met and is re-armed only after the condition has cleared (so a lasting problem gives
@@ -54,7 +54,7 @@ export interface FpsRuleConfig {
   rearmAfterMs: number;
 }
 
-/** DESIGN.md: FPS < 50 for > 1 s. A tier whose floor is lower (Low aims at 30 FPS) alerts at its floor. */
+/** docs/spec.md, Alerts: FPS < 50 for > 1 s. A tier whose floor is lower (Low aims at 30 FPS) alerts at its floor. */
 export function fpsRuleConfig(tierFloorFps: number | null): FpsRuleConfig {
   // Re-armed after 5 s of good frames: a page that stutters on and off gets one alert per bad spell.
   return { belowFps: Math.min(50, tierFloorFps ?? 50), forMs: 1000, rearmAfterMs: 5000 };

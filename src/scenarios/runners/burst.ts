@@ -90,7 +90,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     metrics: { 'solo latency': solo, 'burst wall time': burstWall, 'back-to-back wall time': backToBack, 'burst latency': latency, 'slowest ÷ solo': worstOverSolo },
     note:
       (rule === 'queued'
-        ? `${profile.label} tier: the "queued, one at a time" criterion applied (DESIGN.md: queued on Low); the parallel criteria apply on Mid/High.`
+        ? `${profile.label} tier: the "queued, one at a time" criterion applied (docs/spec.md: queued on Low); the parallel criteria apply on Mid/High.`
         : `${profile.label} tier: the parallel criteria applied (parallel, beats back-to-back, each ≤ 1.5× solo).`) +
       ` ${burstSize} prompts per burst to ${memberCount} member(s) of ${plan.model}, ${plan.maxNewTokens} tokens each; ${plan.warmupRounds} warm-up round(s) excluded; ${loads} model load(s) in all. Latencies on the scheduler's clock, submit to end.`,
   };

@@ -1,5 +1,5 @@
 /**
- * 3. Plugin-heavy (DESIGN.md: plugins sandboxed with a per-frame budget, core TPS/FPS barely move).
+ * 3. Plugin-heavy (docs/spec.md, Specified, not built yet: plugins sandboxed with a per-frame budget, core TPS/FPS barely move).
  * This build has no plugin system, so there is nothing to load: the scenario says so instead of
  * pretending with something that is not a plugin.
  */

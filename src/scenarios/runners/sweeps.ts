@@ -1,7 +1,7 @@
 /**
  * The scheduler's own cost and its queue under load, measured in a worker of their own (lab.ts):
  * - overhead sweep: scheduler time per council turn with N = 2/4/8/12 streams of synthetic engines
- *   with a fixed delay (DESIGN.md: a peer measured 1–3 ms per turn; we aim well under that);
+ *   with a fixed delay (docs/spec.md: a peer measured 1–3 ms per turn; we aim well under that);
  * - concurrency sweep: latency P50/P95/P99 and error rate with 10/50/100/200/500 requests queued at once.
  */
 import * as Comlink from 'comlink';
