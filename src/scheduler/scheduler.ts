@@ -1,9 +1,12 @@
 /**
  * The scheduler's stateful core. It owns the council (one transport per loaded member), the bounded
- * queue and the memory ledger, and drives the pure policies beside it: `admit` (ledger.ts) decides
- * loads and evictions, `BoundedQueue` (queue.ts) overload, `LockStepGate` (fairness.ts) lock-step
- * delivery, `adapt` (adaptation.ts) council size and memory pressure, `estimateAlpha`/`planBurst`
- * (contention.ts) parallel or sequential bursts.
+ * queue and the memory ledger, and drives the pure policies beside it: `resolveTurnMembers`/
+ * `checkTurnFits` (submit-rules.ts) decide which turns are invalid, `admit` (ledger.ts) loads and
+ * evictions, `BoundedQueue` (queue.ts) overload, `LockStepGate` (fairness.ts) lock-step delivery,
+ * `adapt` (adaptation.ts) council size and memory pressure, `tierCap`/`chooseBurst`
+ * (concurrency-rule.ts, with `estimateAlpha` from contention.ts) how many generate at once and whether
+ * bursts run in parallel, `hangVerdict` (watchdog.ts) when a member is hung, `restartOrRemove`/
+ * `faultedJobFate` (restart-rule.ts) what a fault costs the member and its job.
  *
  * Every decision is emitted as an `AuditEvent` (plain data) as it is taken. Tokens leave through
  * `events.token` (the worker shell feeds them to a FrameBatcher), job and turn ends through
@@ -16,12 +19,11 @@
  */
 import type { GenerationResult, LoadInfo, LoadProgress } from '../workers/engine.ts';
 import type { BudgetLimits } from '../tiers/capacity.ts';
-import { fitsTogether } from '../tiers/capacity.ts';
 import { formatBytes } from '../tiers/format.ts';
 import type { TierProfile } from '../tiers/profiles.ts';
 import { ADAPTATION_DEFAULTS, INITIAL_ADAPTATION_STATE, adapt, type AdaptationConfig, type AdaptationState } from './adaptation.ts';
 import { realClock, type Clock, type TimerHandle } from '../lib/clock.ts';
-import { estimateAlpha, planBurst, streamTps, type ThroughputSample } from './contention.ts';
+import { estimateAlpha, streamTps, type ThroughputSample } from './contention.ts';
 import { LockStepGate } from './fairness.ts';
 import { isEngineLost, isOutOfMemoryError } from '../workers/errors.ts';
 import { admit, effectiveBudget, evictionOrder, learnBudgetFromOom, usedBytes, type Ledger, type LedgerEntry, type LedgerState } from './ledger.ts';
@@ -48,6 +50,7 @@ import { isTransportError, type MemberTransport } from '../workers/transport.ts'
 
 import { RESTART_DEFAULTS, faultedJobFate, recentRestarts, repeatedFailure, restartOrRemove, type RestartPolicy } from './restart-rule.ts';
 import { checkTurnFits, resolveTurnMembers } from './submit-rules.ts';
+import { adaptedCap, chooseBurst, residentCap, tierCap } from './concurrency-rule.ts';
 import { WATCHDOG_DEFAULTS, hangVerdict, type WatchdogSettings } from './watchdog.ts';
 
 export { RESTART_DEFAULTS, WATCHDOG_DEFAULTS, type RestartPolicy, type WatchdogSettings };
@@ -894,40 +897,30 @@ export class Scheduler {
 
   /** The tier's cap: 1 when serial; the stretch cap when the whole council fits the budget together; or the user's override. */
   private baseCap(): number {
-    const override = this.options.concurrencyOverride;
-    if (override != null && override >= 1) return Math.floor(override);
-    const council = this.profile.council;
-    if (council.mode === 'serial') return 1;
     const live = [...this.members.values()].filter((m) => m.state !== 'removed');
-    const footprints = live.map((m) => ({ weightsBytes: 0, kvCacheBytes: 0, overheadBytes: 0, totalBytes: m.footprintBytes }));
-    const fits = live.length > 0 && fitsTogether(footprints, this.budgetBytes()).fits;
-    return fits ? council.stretchCap : council.cap;
+    return tierCap({
+      override: this.options.concurrencyOverride ?? null,
+      council: this.profile.council,
+      footprintsBytes: live.map((m) => m.footprintBytes),
+      budgetBytes: this.budgetBytes(),
+    });
   }
 
   /** The cap after adaptation, before the burst plan. */
   private tierConcurrency(): number {
-    return Math.max(1, Math.min(this.baseCap(), this.adaptLimit ?? Number.POSITIVE_INFINITY));
+    return adaptedCap(this.baseCap(), this.adaptLimit);
   }
 
   private residentCap(): number {
-    return Math.max(this.profile.memory.maxResidentModels, this.baseCap());
+    return residentCap(this.profile.memory.maxResidentModels, this.baseCap());
   }
 
   private burstMode(limit: number): 'parallel' | 'sequential' {
-    const setting = this.options.burstMode ?? 'auto';
-    let mode: 'parallel' | 'sequential' = setting === 'sequential' ? 'sequential' : 'parallel';
-    let reason = setting === 'sequential' ? 'Bursts run one prompt at a time (setting).' : '';
-    if (setting === 'auto' && limit > 1) {
-      const { alpha, tps1 } = this.alpha();
-      if (alpha !== null && tps1 !== null) {
-        const plan = planBurst({ n: limit, tokensPerRequest: 64, tps1, ttftMs: 0, alpha });
-        mode = plan.mode;
-        reason = plan.reason;
-      }
-    }
+    const { alpha, tps1 } = this.alpha();
+    const { mode, reason } = chooseBurst({ setting: this.options.burstMode ?? 'auto', limit, alpha, tps1 });
     if (mode !== this.lastBurstMode) {
       this.lastBurstMode = mode;
-      this.audit('scale', `${reason || 'Bursts run in parallel.'}`, true, { data: { burst: mode } });
+      this.audit('scale', reason, true, { data: { burst: mode } });
     }
     return mode;
   }
