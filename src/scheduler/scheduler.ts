@@ -1,9 +1,12 @@
 /**
  * The scheduler's stateful core. It owns the council (one transport per loaded member), the bounded
- * queue and the memory ledger, and drives the pure policies beside it: `admit` (ledger.ts) decides
- * loads and evictions, `BoundedQueue` (queue.ts) overload, `LockStepGate` (fairness.ts) lock-step
- * delivery, `adapt` (adaptation.ts) council size and memory pressure, `estimateAlpha`/`planBurst`
- * (contention.ts) parallel or sequential bursts.
+ * queue and the memory ledger, and drives the pure policies beside it: `resolveTurnMembers`/
+ * `checkTurnFits` (submit-rules.ts) decide which turns are invalid, `admit` (ledger.ts) loads and
+ * evictions, `BoundedQueue` (queue.ts) overload, `LockStepGate` (fairness.ts) lock-step delivery,
+ * `adapt` (adaptation.ts) council size and memory pressure, `tierCap`/`chooseBurst`
+ * (concurrency-rule.ts, with `estimateAlpha` from contention.ts) how many generate at once and whether
+ * bursts run in parallel, `hangVerdict` (watchdog.ts) when a member is hung, `restartOrRemove`/
+ * `faultedJobFate` (restart-rule.ts) what a fault costs the member and its job.
  *
  * Every decision is emitted as an `AuditEvent` (plain data) as it is taken. Tokens leave through
  * `events.token` (the worker shell feeds them to a FrameBatcher), job and turn ends through
@@ -16,12 +19,11 @@
  */
 import type { GenerationResult, LoadInfo, LoadProgress } from '../workers/engine.ts';
 import type { BudgetLimits } from '../tiers/capacity.ts';
-import { fitsTogether } from '../tiers/capacity.ts';
 import { formatBytes } from '../tiers/format.ts';
 import type { TierProfile } from '../tiers/profiles.ts';
 import { ADAPTATION_DEFAULTS, INITIAL_ADAPTATION_STATE, adapt, type AdaptationConfig, type AdaptationState } from './adaptation.ts';
 import { realClock, type Clock, type TimerHandle } from '../lib/clock.ts';
-import { estimateAlpha, planBurst, streamTps, type ThroughputSample } from './contention.ts';
+import { estimateAlpha, streamTps, type ThroughputSample } from './contention.ts';
 import { LockStepGate } from './fairness.ts';
 import { isEngineLost, isOutOfMemoryError } from '../workers/errors.ts';
 import { admit, effectiveBudget, evictionOrder, learnBudgetFromOom, usedBytes, type Ledger, type LedgerEntry, type LedgerState } from './ledger.ts';
@@ -43,42 +45,15 @@ import type {
   TurnOutcome,
   TurnRequest,
 } from './protocol.ts';
-import { BoundedQueue, PRIORITY_RANK, ServiceTimes, estimateRetryAfterMs, overloadMessage, type QueueEntry } from './queue.ts';
+import { BoundedQueue, ServiceTimes, estimateRetryAfterMs, overloadMessage, type QueueEntry } from './queue.ts';
 import { isTransportError, type MemberTransport } from '../workers/transport.ts';
 
-export interface WatchdogSettings {
-  /** How often running members are checked. */
-  checkEveryMs: number;
-  /** No first token within this → the member is hung. */
-  firstTokenTimeoutMs: number;
-  /** No next token within this → the member is hung. */
-  stallTimeoutMs: number;
-  /** No load progress within this → the member is hung. */
-  loadStallTimeoutMs: number;
-  /** An unload that takes longer is cut short by terminating the worker. */
-  unloadTimeoutMs: number;
-  /** A cancelled generation that has not stopped within this → the member is hung. */
-  cancelGraceMs: number;
-}
+import { RESTART_DEFAULTS, faultedJobFate, recentRestarts, repeatedFailure, restartOrRemove, type RestartPolicy } from './restart-rule.ts';
+import { checkTurnFits, resolveTurnMembers } from './submit-rules.ts';
+import { adaptedCap, chooseBurst, residentCap, tierCap } from './concurrency-rule.ts';
+import { WATCHDOG_DEFAULTS, hangVerdict, type WatchdogSettings } from './watchdog.ts';
 
-export const WATCHDOG_DEFAULTS: Readonly<WatchdogSettings> = {
-  checkEveryMs: 1000,
-  firstTokenTimeoutMs: 30_000,
-  stallTimeoutMs: 10_000,
-  loadStallTimeoutMs: 60_000,
-  unloadTimeoutMs: 5000,
-  cancelGraceMs: 2000,
-};
-
-export interface RestartPolicy {
-  /** Fresh workers a member may get within the window; one more fault removes it. */
-  maxRestarts: number;
-  windowMs: number;
-  /** Engine errors in a row (no crash) after which the member gets a fresh worker anyway. */
-  maxConsecutiveFailures: number;
-}
-
-export const RESTART_DEFAULTS: Readonly<RestartPolicy> = { maxRestarts: 2, windowMs: 5 * 60_000, maxConsecutiveFailures: 3 };
+export { RESTART_DEFAULTS, WATCHDOG_DEFAULTS, type RestartPolicy, type WatchdogSettings };
 
 export const DEFAULT_QUEUE_CAPACITY = 64;
 
@@ -254,31 +229,16 @@ export class Scheduler {
   // ── requests ───────────────────────────────────────────────────────────────────────────────────
 
   submit(request: TurnRequest): SubmitAnswer {
-    if (this.closed) return { accepted: false, code: 'invalid', message: 'The scheduler has shut down.' };
-    if (typeof request.prompt !== 'string') return { accepted: false, code: 'invalid', message: 'A prompt is needed.' };
-    if (!(request.maxNewTokens >= 1)) return { accepted: false, code: 'invalid', message: 'maxNewTokens must be at least 1.' };
-    const ids = [...new Set(request.members ?? [...this.members.values()].filter((m) => m.state !== 'removed').map((m) => m.config.id))];
-    if (ids.length === 0) return { accepted: false, code: 'invalid', message: 'No council member can answer: add a model first.' };
-    for (const id of ids) {
-      const member = this.members.get(id);
-      if (!member) return { accepted: false, code: 'invalid', message: `There is no council member called ${id}.` };
-      if (member.state === 'removed') {
-        return { accepted: false, code: 'invalid', message: `${member.config.label} was removed from the council after repeated failures; add it again to use it.` };
-      }
-    }
-    if (request.lockStep && ids.length > this.concurrency()) {
-      return {
-        accepted: false,
-        code: 'invalid',
-        message: `Lock-step needs all ${ids.length} members generating at once; ${this.profile.label} tier runs ${this.concurrency()} at a time now. Use free-running mode.`,
-      };
-    }
-    for (const [id, priority] of Object.entries(request.memberPriorities ?? {})) {
-      if (!(priority in PRIORITY_RANK)) return { accepted: false, code: 'invalid', message: `Priority "${String(priority)}" of ${id} is none of high, normal, low.` };
-    }
-    if (ids.length > this.queue.capacity) {
-      return { accepted: false, code: 'invalid', message: `A turn of ${ids.length} members is larger than the queue (${this.queue.capacity}).` };
-    }
+    const roll = [...this.members.values()].map((m) => ({ id: m.config.id, label: m.config.label, removed: m.state === 'removed' }));
+    const resolved = resolveTurnMembers(request, { closed: this.closed, members: roll });
+    if (!resolved.ok) return resolved.refusal;
+    const ids = resolved.memberIds;
+    const refusal = checkTurnFits(request, ids, {
+      concurrency: request.lockStep ? this.concurrency() : null,
+      tierLabel: this.profile.label,
+      queueCapacity: this.queue.capacity,
+    });
+    if (refusal) return refusal;
 
     const now = this.clock.now();
     const turnId = `t${++this.turnSeq}`;
@@ -635,8 +595,9 @@ export class Scheduler {
     const message = error instanceof Error ? error.message : String(error);
     if (job.phase === 'cancelling') this.settle(job, 'cancelled', null, null);
     else this.settle(job, 'failed', null, { code: 'generation-failed', message: `${label} failed: ${message}` });
-    if (member.consecutiveFailures >= this.restartPolicy.maxConsecutiveFailures) {
-      this.memberLost(member, 'generation-failed', `${label} failed ${member.consecutiveFailures} times in a row`);
+    const repeated = repeatedFailure(label, member.consecutiveFailures, this.restartPolicy);
+    if (repeated !== null) {
+      this.memberLost(member, 'generation-failed', repeated);
       return;
     }
     this.pump();
@@ -773,47 +734,39 @@ export class Scheduler {
     if (job && (job.phase === 'running' || job.phase === 'cancelling')) this.changeGenerating(-1, job);
     this.dropWorker(member, what);
     const now = this.clock.now();
-    member.restartTimes = member.restartTimes.filter((t) => now - t < this.restartPolicy.windowMs);
-    const restart = member.restartTimes.length < this.restartPolicy.maxRestarts;
+    const decision = restartOrRemove({ label: member.config.label, what, restartTimesMs: member.restartTimes, nowMs: now }, this.restartPolicy);
+    member.restartTimes = decision.restartTimesMs;
     const id = member.config.id;
-    let fate: string;
-    if (restart) {
-      member.restartTimes.push(now);
+    if (decision.action === 'restart') {
       member.consecutiveFailures = 0;
       this.setState(member, 'unloaded');
-      fate = 'it was restarted in a fresh worker';
-      this.audit(
-        'restart',
-        `${what}; it gets a fresh worker (restart ${member.restartTimes.length} of ${this.restartPolicy.maxRestarts} within ${Math.round(this.restartPolicy.windowMs / 60_000)} min).`,
-        true,
-        { memberId: id, data: { code } },
-      );
+      this.audit('restart', decision.notice, true, { memberId: id, data: { code } });
     } else {
-      fate = 'it was removed from the council';
       this.setState(member, 'removed');
-      this.audit('remove', `${what} again, after ${this.restartPolicy.maxRestarts} restarts within ${Math.round(this.restartPolicy.windowMs / 60_000)} min: it is removed from the council; the others carry on.`, true, {
-        memberId: id,
-        data: { code },
-      });
+      this.audit('remove', decision.notice, true, { memberId: id, data: { code } });
     }
     if (job && !job.outcome) {
-      if (job.phase === 'cancelling') this.settle(job, 'cancelled', null, null);
-      else if (restart && this.canRetry(job)) this.requeue(job, `${what} before its first token; the prompt runs again on the fresh worker.`);
-      else {
-        const kept = job.tokensDelivered > 0 ? ' The text so far is kept.' : '';
-        this.settle(job, 'failed', null, { code, message: `${what}${job.tokensReceived > 0 ? ` after ${job.tokensReceived} tokens` : ''}; ${fate}.${kept}` });
-      }
+      const jobFate = faultedJobFate(
+        {
+          cancelling: job.phase === 'cancelling',
+          retryAllowed: job.turn.request.retry !== false,
+          attempts: job.attempts,
+          tokensReceived: job.tokensReceived,
+          tokensDelivered: job.tokensDelivered,
+        },
+        what,
+        decision,
+      );
+      if (jobFate.action === 'cancel') this.settle(job, 'cancelled', null, null);
+      else if (jobFate.action === 'retry') this.requeue(job, jobFate.message);
+      else this.settle(job, 'failed', null, { code, message: jobFate.message });
     }
-    if (!restart) {
+    if (decision.action === 'remove') {
       for (const entry of this.queue.removeWhere((j) => j.memberId === id)) {
-        this.settle(entry.item, 'failed', null, { code: 'member-removed', message: `${member.config.label} was removed from the council after repeated failures.` });
+        this.settle(entry.item, 'failed', null, { code: 'member-removed', message: decision.queuedMessage });
       }
     }
     this.pump();
-  }
-
-  private canRetry(job: Job): boolean {
-    return job.turn.request.retry !== false && job.tokensReceived === 0 && job.attempts < 2;
   }
 
   private requeue(job: Job, message: string): void {
@@ -862,26 +815,26 @@ export class Scheduler {
 
   private checkWatchdog(): void {
     const now = this.clock.now();
-    const w = this.watchdogSettings;
     for (const member of [...this.members.values()]) {
       const job = member.job;
       if (!job) continue;
-      const label = member.config.label;
-      const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-      let hung: string | null = null;
-      if (member.state === 'loading' && member.transport && now - member.lastLoadProgressAtMs > w.loadStallTimeoutMs) {
-        hung = `${label} stopped answering while loading (no progress for ${seconds(now - member.lastLoadProgressAtMs)})`;
-      } else if (job.phase === 'cancelling' && job.cancelRequestedAtMs !== null && now - job.cancelRequestedAtMs > w.cancelGraceMs) {
-        hung = `${label} did not stop within ${seconds(w.cancelGraceMs)} of being cancelled`;
-      } else if (job.phase === 'running') {
-        const limit = job.tokensReceived === 0 ? w.firstTokenTimeoutMs : w.stallTimeoutMs;
-        if (now - job.lastProgressAtMs > limit) {
-          hung = `${label} stopped answering (no ${job.tokensReceived === 0 ? 'first token' : 'token'} for ${seconds(now - job.lastProgressAtMs)})`;
-        }
-      }
-      if (hung) {
-        this.audit('watchdog', `${hung}: its worker is ended.`, false, { memberId: member.config.id, jobId: job.id, turnId: job.turn.id });
-        this.memberLost(member, 'member-hung', hung);
+      const verdict = hangVerdict(
+        {
+          label: member.config.label,
+          state: member.state,
+          hasWorker: member.transport !== null,
+          lastLoadProgressAtMs: member.lastLoadProgressAtMs,
+          phase: job.phase,
+          tokensReceived: job.tokensReceived,
+          lastProgressAtMs: job.lastProgressAtMs,
+          cancelRequestedAtMs: job.cancelRequestedAtMs,
+        },
+        now,
+        this.watchdogSettings,
+      );
+      if (verdict) {
+        this.audit('watchdog', `${verdict.message}: its worker is ended.`, false, { memberId: member.config.id, jobId: job.id, turnId: job.turn.id });
+        this.memberLost(member, 'member-hung', verdict.message);
       }
     }
   }
@@ -944,40 +897,30 @@ export class Scheduler {
 
   /** The tier's cap: 1 when serial; the stretch cap when the whole council fits the budget together; or the user's override. */
   private baseCap(): number {
-    const override = this.options.concurrencyOverride;
-    if (override != null && override >= 1) return Math.floor(override);
-    const council = this.profile.council;
-    if (council.mode === 'serial') return 1;
     const live = [...this.members.values()].filter((m) => m.state !== 'removed');
-    const footprints = live.map((m) => ({ weightsBytes: 0, kvCacheBytes: 0, overheadBytes: 0, totalBytes: m.footprintBytes }));
-    const fits = live.length > 0 && fitsTogether(footprints, this.budgetBytes()).fits;
-    return fits ? council.stretchCap : council.cap;
+    return tierCap({
+      override: this.options.concurrencyOverride ?? null,
+      council: this.profile.council,
+      footprintsBytes: live.map((m) => m.footprintBytes),
+      budgetBytes: this.budgetBytes(),
+    });
   }
 
   /** The cap after adaptation, before the burst plan. */
   private tierConcurrency(): number {
-    return Math.max(1, Math.min(this.baseCap(), this.adaptLimit ?? Number.POSITIVE_INFINITY));
+    return adaptedCap(this.baseCap(), this.adaptLimit);
   }
 
   private residentCap(): number {
-    return Math.max(this.profile.memory.maxResidentModels, this.baseCap());
+    return residentCap(this.profile.memory.maxResidentModels, this.baseCap());
   }
 
   private burstMode(limit: number): 'parallel' | 'sequential' {
-    const setting = this.options.burstMode ?? 'auto';
-    let mode: 'parallel' | 'sequential' = setting === 'sequential' ? 'sequential' : 'parallel';
-    let reason = setting === 'sequential' ? 'Bursts run one prompt at a time (setting).' : '';
-    if (setting === 'auto' && limit > 1) {
-      const { alpha, tps1 } = this.alpha();
-      if (alpha !== null && tps1 !== null) {
-        const plan = planBurst({ n: limit, tokensPerRequest: 64, tps1, ttftMs: 0, alpha });
-        mode = plan.mode;
-        reason = plan.reason;
-      }
-    }
+    const { alpha, tps1 } = this.alpha();
+    const { mode, reason } = chooseBurst({ setting: this.options.burstMode ?? 'auto', limit, alpha, tps1 });
     if (mode !== this.lastBurstMode) {
       this.lastBurstMode = mode;
-      this.audit('scale', `${reason || 'Bursts run in parallel.'}`, true, { data: { burst: mode } });
+      this.audit('scale', reason, true, { data: { burst: mode } });
     }
     return mode;
   }
@@ -1045,7 +988,7 @@ export class Scheduler {
       state: m.state,
       footprintBytes: m.footprintBytes,
       lastUsedAtMs: Number.isFinite(m.lastUsedAtMs) ? m.lastUsedAtMs : 0,
-      recentRestarts: m.restartTimes.filter((t) => now - t < this.restartPolicy.windowMs).length,
+      recentRestarts: recentRestarts(m.restartTimes, now, this.restartPolicy.windowMs).length,
       consecutiveFailures: m.consecutiveFailures,
       load: m.loadInfo,
     };
