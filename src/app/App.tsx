@@ -59,7 +59,7 @@ export function App({ perf, session, hardware, council, version, offline, visual
         <Banners session={session} />
         {monitor && <AlertsBar monitor={monitor} />}
         {compareWith && <ComparePanel session={session} fragment={compareWith} />}
-        <DeviceCard session={session} hardware={hardware} version={version} />
+        <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} />
         <ModelControls session={session} />
         <PromptBox session={session} />
         <PromptEstimate session={session} hardware={hardware} />

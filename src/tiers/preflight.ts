@@ -240,3 +240,10 @@ export function preflightPrompt(promptTokens: number, prefillTokensPerSecond: nu
 function percent(part: number, whole: number): string {
   return `${Math.round((100 * part) / whole)} %`;
 }
+
+/** A pre-flight check's answer: `refuse` stops the load, `warn` loads with a notice (the page's load asks for one). */
+export interface PreflightAnswer {
+  verdict: 'ok' | 'warn' | 'refuse';
+  message: string;
+  suggestion: string | null;
+}

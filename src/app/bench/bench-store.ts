@@ -9,7 +9,7 @@ import type { Session } from '../single/session.ts';
 import { TIER_PROFILES } from '../../tiers/profiles.ts';
 import type { MachineFacts, ScenarioDefinition } from '../../scenarios/context.ts';
 import { isScenarioSetting, plansFor } from '../../scenarios/plans.ts';
-import { SCENARIOS } from '../../scenarios/registry.ts';
+import { SCENARIOS } from '../../scenarios/runners/registry.ts';
 import { isAbort, runScenario } from '../../scenarios/run-scenario.ts';
 import { SCENARIO_RESULTS_CAP, ScenarioStore, type StoredScenarioResult } from '../../scenarios/store.ts';
 import type { ScenarioId, ScenarioSetting } from '../../scenarios/types.ts';

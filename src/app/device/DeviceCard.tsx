@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { Session } from '../single/session.ts';
+import type { ReadonlySignal } from '@preact/signals';
+import type { ManifestModel } from '../../models/manifest.ts';
 import type { HardwareStore } from './hardware.ts';
 import { TIER_PROFILES, type Tier } from '../../tiers/index.ts';
 import { formatBytes } from '../../tiers/format.ts';
@@ -9,7 +10,8 @@ import { deviceReportFileName, maxParamsByDtype, perModelLimit, type DeviceRepor
 const OVERRIDE_CHOICES: readonly Tier[] = ['low', 'mid', 'high'];
 
 /** The home view's account of this machine: tier and why, what it measured, what it allows. */
-export function DeviceCard({ session, hardware, version }: { session: Session; hardware: HardwareStore; version: string }) {
+/** `models`: the bundled models; `selectedModelId`: the one the model select holds (its fit is shown first). */
+export function DeviceCard({ models, selectedModelId, hardware, version }: { models: ReadonlySignal<ManifestModel[]>; selectedModelId: ReadonlySignal<string>; hardware: HardwareStore; version: string }) {
   const report = hardware.report.value;
   const decision = hardware.decision.value;
   const resolved = hardware.profile.value;
@@ -28,13 +30,13 @@ export function DeviceCard({ session, hardware, version }: { session: Session; h
   }
 
   const { profile } = resolved;
-  const selected = session.available.value.find((m) => m.id === session.modelId.value);
+  const selected = models.value.find((m) => m.id === selectedModelId.value);
   const threads = selected ? hardware.wasmThreadsFor(selected.parameters) : null;
   const calibration = hardware.calibration.value;
   const calState = hardware.calibrationState.value;
   const overrideValue = hardware.override.value ?? 'auto';
 
-  const exportReport = (): DeviceReport | null => hardware.exportReport(version, session.available.value, selected);
+  const exportReport = (): DeviceReport | null => hardware.exportReport(version, models.value, selected);
   const copy = async () => {
     const data = exportReport();
     if (!data) return;
@@ -212,7 +214,7 @@ export function DeviceCard({ session, hardware, version }: { session: Session; h
       <details data-testid="model-checks">
         <summary>Bundled models against the budget</summary>
         <ul>
-          {session.available.value.map((model) => {
+          {models.value.map((model) => {
             const check = hardware.checkModel(model);
             return (
               <li key={model.id} data-testid="model-check" data-model={model.id} data-verdict={check?.verdict ?? 'unknown'}>

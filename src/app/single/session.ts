@@ -9,9 +9,12 @@ import { parseManifest, type ManifestModel } from '../../models/manifest.ts';
 import { buildRunRecord, runFrames, type RunRecord } from '../../metrics/run-record.ts';
 import { pageStoreOptions, RunStore, StorageFullError } from '../../metrics/run-store.ts';
 import { runSamples } from '../../metrics/run-samples.ts';
-import { BaselineBook } from '../results/baseline-book.ts';
+import { BaselineBook } from './baseline-book.ts';
 import type { RunEnvironment } from '../../metrics/run-environment.ts';
 import type { PagePerf } from '../perf/page-perf.ts';
+import type { PreflightAnswer } from '../../tiers/preflight.ts';
+
+export type { PreflightAnswer };
 import type { DevicePreference, LoadInfo, LoadProgress } from '../../workers/engine.ts';
 import { isEngineLost, toEngineError } from '../../workers/errors.ts';
 
@@ -20,13 +23,6 @@ export type LoadState =
   | { status: 'loading'; modelId: string; progress: LoadProgress }
   | { status: 'ready'; info: LoadInfo; device: DevicePreference }
   | { status: 'failed'; modelId: string };
-
-/** A pre-flight check's answer: `refuse` stops the load, `warn` loads with a notice (see src/tiers/preflight.ts). */
-export interface PreflightAnswer {
-  verdict: 'ok' | 'warn' | 'refuse';
-  message: string;
-  suggestion: string | null;
-}
 
 /** Asked before every load; null means "no opinion" (e.g. the model is not in the manifest). */
 /** `model`: the bundled model's manifest entry, undefined for a hub model (known by `modelId` alone). */
