@@ -15,8 +15,8 @@
  * show them without loading web-llm's 6 MB bundle.
  */
 import type { EngineKind, ResolvedDevice } from './runtime-kinds.ts';
-import type { WebLlmVariant } from '../tiers/profiles.ts';
-import type { Dtype, KvDtype } from '../tiers/capacity.ts';
+import type { WebLlmVariant } from '../tiers/index.ts';
+import type { Dtype, KvDtype } from '../tiers/index.ts';
 
 export interface BundledModel {
   source: 'bundled';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kvCacheBytes, runtimeOverheadBytes } from '../tiers/capacity.ts';
+import { kvCacheBytes, runtimeOverheadBytes } from '../tiers/index.ts';
 import type { OnnxDtype } from './catalog.ts';
 import {
   ONNX_HUB_MODELS,

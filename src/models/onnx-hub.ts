@@ -4,7 +4,7 @@
  * which URLs it stores them, what a loaded build costs in memory, and what the first load downloads.
  * Pure: the engine and the storage panel do the fetching and the Cache API reads.
  */
-import { modelFootprint, type Footprint, type ModelSpec } from '../tiers/capacity.ts';
+import { modelFootprint, type Footprint, type ModelSpec } from '../tiers/index.ts';
 import type { ResolvedDevice } from './runtime-kinds.ts';
 import { CATALOG, HUB_WEIGHTS_HOST, findCatalogModel, type OnnxBuild, type OnnxDtype, type OnnxHubModel } from './catalog.ts';
 

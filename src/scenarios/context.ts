@@ -1,8 +1,8 @@
 /** What a scenario runner is given: the setting, the machine as the app sees it, and ways to report. */
 import type { ManifestModel } from '../models/manifest.ts';
-import type { Calibration, HardwareReport } from '../tiers/report.ts';
-import type { BudgetLimits } from '../tiers/capacity.ts';
-import type { TierProfile } from '../tiers/profiles.ts';
+import type { Calibration, HardwareReport } from '../tiers/index.ts';
+import type { BudgetLimits } from '../tiers/index.ts';
+import type { TierProfile } from '../tiers/index.ts';
 import type { ModelShape } from '../models/model-spec.ts';
 import type { ScenarioPlans } from './plans.ts';
 import type { Criterion, EnvironmentFingerprint, Metric, ScenarioId, ScenarioSetting } from './types.ts';

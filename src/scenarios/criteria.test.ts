@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TIER_PROFILES } from '../tiers/profiles.ts';
+import { TIER_PROFILES } from '../tiers/index.ts';
 import {
   burstCriteria,
   burstRule,

@@ -3,7 +3,7 @@
  * functions over what its runner measured. A criterion says its target with the number and where the
  * number comes from, and what was measured, so a reader can check the verdict by hand.
  */
-import type { TierProfile } from '../tiers/profiles.ts';
+import type { TierProfile } from '../tiers/index.ts';
 import { formatMetric, type PlateauVerdict } from './measure.ts';
 import type { Criterion, Metric, ScenarioStatus } from './types.ts';
 

@@ -1,5 +1,5 @@
 /** Where a result was measured, built from the hardware report and what the engine said it loaded. */
-import type { HardwareReport } from '../tiers/report.ts';
+import type { HardwareReport } from '../tiers/index.ts';
 import type { EnvironmentFingerprint } from './types.ts';
 import type { ScenarioContext } from './context.ts';
 import { ENGINE_DTYPE } from '../models/model-spec.ts';

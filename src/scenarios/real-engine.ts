@@ -4,8 +4,8 @@
  */
 import { EngineClient } from '../workers/engine-client.ts';
 import type { ManifestModel } from '../models/manifest.ts';
-import { bytesReadPerToken, decodeCeilingTps } from '../tiers/capacity.ts';
-import type { Calibration } from '../tiers/report.ts';
+import { bytesReadPerToken, decodeCeilingTps } from '../tiers/index.ts';
+import type { Calibration } from '../tiers/index.ts';
 import type { DevicePreference, LoadInfo } from '../workers/engine.ts';
 import type { ModelShape } from '../models/model-spec.ts';
 

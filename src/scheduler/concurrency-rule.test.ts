@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TIER_PROFILES } from '../tiers/profiles.ts';
+import { TIER_PROFILES } from '../tiers/index.ts';
 import { adaptedCap, chooseBurst, residentCap, tierCap, type TierCapInput } from './concurrency-rule.ts';
 
 const GB = 1e9;

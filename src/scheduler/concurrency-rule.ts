@@ -5,8 +5,8 @@
  * time when that finishes sooner than running it in parallel. Pure: the scheduler hands in its
  * settings, footprints and measurements, and applies the numbers (announcing a change of burst mode).
  */
-import { fitsTogether } from '../tiers/capacity.ts';
-import type { TierProfile } from '../tiers/profiles.ts';
+import { fitsTogether } from '../tiers/index.ts';
+import type { TierProfile } from '../tiers/index.ts';
 import { planBurst } from './contention.ts';
 
 export interface TierCapInput {

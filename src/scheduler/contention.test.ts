@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveTps } from '../tiers/capacity.ts';
+import { effectiveTps } from '../tiers/index.ts';
 import { estimateAlpha, measureContention, planBurst, streamTps } from './contention.ts';
 
 describe('estimateAlpha', () => {

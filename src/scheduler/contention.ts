@@ -10,7 +10,7 @@
  * (α ≥ 1, which happens on small CPUs) running them one after the other is faster, and the first
  * answer arrives far sooner.
  */
-import { contentionAlpha, effectiveTps } from '../tiers/capacity.ts';
+import { contentionAlpha, effectiveTps } from '../tiers/index.ts';
 import { median } from '../metrics/stats.ts';
 
 /** One job's decode throughput, and how many members were generating alongside it (itself included). */

@@ -17,7 +17,7 @@ import {
   type TierProfile,
   type Verdict,
 } from '../tiers/index.ts';
-import { councilCapOverride } from '../tiers/preflight.ts';
+import { councilCapOverride } from '../tiers/index.ts';
 import type { HubModel, OnnxHubModel } from '../models/catalog.ts';
 import { onnxUpperSpec } from '../models/onnx-hub.ts';
 

@@ -12,7 +12,7 @@
  * Members that are loading, unloading or generating are never evicted; memory being loaded or freed
  * counts as used until it is done, so nothing is ever allocated past the budget.
  */
-import { formatBytes } from '../tiers/format.ts';
+import { formatBytes } from '../lib/format.ts';
 
 export type LedgerState = 'loading' | 'idle' | 'busy' | 'unloading';
 

@@ -3,7 +3,7 @@
  * simulated one, each with the footprint the scheduler's ledger counts and the shape the pre-flight
  * counts. Pure data built from the catalog, shared by the Council panel and the load scenarios.
  */
-import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/capacity.ts';
+import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/index.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 import type { EngineKind } from '../workers/engine.ts';
 import type { ManifestModel } from '../models/manifest.ts';

@@ -4,7 +4,7 @@
  * in the engines' own synchronous set-up (to subtract from a submit). Shared by the Node benchmark
  * (overhead.bench.ts) and the Bench view's sweeps (src/scenarios/lab.ts).
  */
-import { TIER_PROFILES } from '../tiers/profiles.ts';
+import { TIER_PROFILES } from '../tiers/index.ts';
 import type { Engine } from '../workers/engine.ts';
 import { SyntheticEngine } from '../workers/synthetic-engine.ts';
 import { FrameBatcher, animationFrames } from './frame-batcher.ts';

@@ -18,9 +18,9 @@
  * A real out-of-memory lowers the learned budget. Other members carry on throughout.
  */
 import type { GenerationResult, LoadInfo, LoadProgress } from '../workers/engine.ts';
-import type { BudgetLimits } from '../tiers/capacity.ts';
-import { formatBytes } from '../tiers/format.ts';
-import type { TierProfile } from '../tiers/profiles.ts';
+import type { BudgetLimits } from '../tiers/index.ts';
+import { formatBytes } from '../lib/format.ts';
+import type { TierProfile } from '../tiers/index.ts';
 import { ADAPTATION_DEFAULTS, INITIAL_ADAPTATION_STATE, adapt, type AdaptationConfig, type AdaptationState } from './adaptation.ts';
 import { realClock, type Clock, type TimerHandle } from '../lib/clock.ts';
 import { estimateAlpha, streamTps, type ThroughputSample } from './contention.ts';

@@ -10,7 +10,7 @@
  * Every audit event also goes to the audit log in IndexedDB (`audit-log.ts`).
  */
 import * as Comlink from 'comlink';
-import { TIER_PROFILES } from '../tiers/profiles.ts';
+import { TIER_PROFILES } from '../tiers/index.ts';
 import { startEngineWorker } from '../workers/engine-workers.ts';
 import { AckFrames } from './ack-frames.ts';
 import { FrameBatcher } from './frame-batcher.ts';

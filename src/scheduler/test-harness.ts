@@ -2,8 +2,8 @@
  * A council of synthetic members on manual time, for the scheduler's tests: everything the scheduler
  * says (audit events, tokens, job ends) is recorded, and every engine it creates can be reached.
  */
-import { TIER_PROFILES } from '../tiers/profiles.ts';
-import type { Tier } from '../tiers/report.ts';
+import { TIER_PROFILES } from '../tiers/index.ts';
+import type { Tier } from '../tiers/index.ts';
 import { SyntheticEngine, type SharedLoad, type SyntheticEngineConfig, type SyntheticFault } from '../workers/synthetic-engine.ts';
 import { ManualClock } from '../lib/clock.ts';
 import type { AuditEvent, AuditKind, JobOutcome, MemberConfig, TokenOut, TurnOutcome, TurnRequest } from './protocol.ts';

@@ -1,7 +1,7 @@
 // Memory bandwidth and f32 throughput of WASM SIMD on this machine: the ceiling every CPU engine
 // (transformers.js/ORT, wllama) decodes under.
 
-import { MiB, formatBinaryBytes } from './format';
+import { MiB, formatBinaryBytes } from '../lib/format.ts';
 import { sampleAdaptive, type SampleOptions } from './measure';
 import { FLOPS_PER_ITERATION, SUM_STEP_BYTES, simdSupported } from './wasm-simd';
 import { createSimdTeam, type HelperFactory, type Job, type SimdTeam } from './wasm-team';

@@ -3,7 +3,7 @@
 // submit to queue.onSubmittedWorkDone(): works on every adapter (timestamp-query is optional and
 // quantised in Chrome), and samples of 25 ms or more make the submit overhead negligible.
 
-import { MiB, formatBinaryBytes } from './format';
+import { MiB, formatBinaryBytes } from '../lib/format.ts';
 import { sampleAdaptive, type SampleOptions } from './measure';
 import type { BackendCalibration } from './report';
 

@@ -1,7 +1,7 @@
 // Capacity arithmetic from the specification: memory budget, model footprint, what fits together,
 // parallel throughput with contention, and the bandwidth-bound decode ceiling. Pure functions.
 
-import { GB, GiB, formatBinaryBytes, formatBytes } from './format';
+import { GB, GiB, formatBinaryBytes, formatBytes } from '../lib/format.ts';
 import { gpuClass } from './gpu-class';
 import type { ResolvedProfile } from './profiles';
 import type { ComputeBackend, HardwareReport } from './report';

@@ -5,7 +5,7 @@
 
 import { bandwidthNeededGBps } from './capacity';
 import { fingerprint } from './fingerprint';
-import { GiB, formatBinaryBytes, formatRate } from './format';
+import { GiB, formatBinaryBytes, formatRate } from '../lib/format.ts';
 import { describeAdapter, gpuClass } from './gpu-class';
 import { TIER_PROFILES } from './profiles';
 import { TIERS } from './report';

@@ -76,6 +76,24 @@ export async function requestGpuAdapter(scope: DetectScope = globalThis as Detec
   }
 }
 
+/** What an engine worker needs of the adapter to choose its device and build. */
+export interface AdapterSummary {
+  webgpuApi: boolean;
+  adapterFound: boolean;
+  isFallbackAdapter: boolean;
+  features: string[];
+}
+
+/** The adapter in a few facts, for the engine workers (which must not touch navigator.gpu themselves). */
+export async function summarizeAdapter(scope: DetectScope = globalThis as DetectScope): Promise<AdapterSummary> {
+  const outcome = await requestGpuAdapter(scope);
+  if (!outcome.adapter) return { webgpuApi: outcome.reason !== 'api-missing' && outcome.reason !== 'no-navigator', adapterFound: false, isFallbackAdapter: false, features: [] };
+  const adapter = outcome.adapter;
+  // adapter.info.isFallbackAdapter arrived in Chrome 136; older adapters had it on the adapter itself.
+  const legacy = adapter as GPUAdapter & { isFallbackAdapter?: boolean };
+  return { webgpuApi: true, adapterFound: true, isFallbackAdapter: Boolean(adapter.info?.isFallbackAdapter ?? legacy.isFallbackAdapter), features: [...adapter.features] };
+}
+
 export async function detectHardware(scope: DetectScope = globalThis as DetectScope): Promise<HardwareReport> {
   const nav = scope.navigator;
   const missing: string[] = [];

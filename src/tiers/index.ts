@@ -2,7 +2,7 @@
 
 export type * from './report';
 export { TIERS } from './report';
-export { detectHardware, requestGpuAdapter, type DetectScope } from './detect';
+export { detectHardware, requestGpuAdapter, summarizeAdapter, type AdapterSummary, type DetectScope } from './detect';
 export { gpuClass, hasHardwareGpu, describeAdapter, type GpuClass } from './gpu-class';
 export { fingerprint } from './fingerprint';
 export { classifyTier, THRESHOLDS, REFERENCE_BYTES_PER_TOKEN, DECODE_EFFICIENCY } from './classify';
@@ -12,6 +12,7 @@ export {
   COUNCIL_HARD_CAP,
   resolveProfile,
   preferredWebLlmVariant,
+  webLlmVariantFor,
   type TierProfile,
   type ResolvedProfile,
   type VisualQuality,
@@ -35,6 +36,7 @@ export {
   decodeCeilingTps,
   percentOfCeiling,
   bandwidthNeededGBps,
+  runtimeOverheadBytes,
   type Dtype,
   type KvDtype,
   type ModelSpec,
@@ -48,6 +50,9 @@ export {
   preflightCouncil,
   preflightPrompt,
   estimateTtft,
+  councilCapOverride,
+  COUNCIL_OVERRIDE_MAX,
+  type PreflightAnswer,
   type Verdict,
   type PreflightResult,
   type CouncilPreflight,
@@ -55,4 +60,4 @@ export {
 export type { CalibrationPhase, CalibrationProgress } from './calibrate-protocol';
 export { getCalibration, runCalibration, type GetCalibrationOptions } from './calibrate-client';
 export { readTierOverride, writeTierOverride } from './tier-override';
-export { formatBytes } from './format';
+export { formatBytes } from '../lib/format.ts';

@@ -11,7 +11,7 @@ import {
   type Footprint,
   type ModelSpec,
 } from './capacity';
-import { formatBinaryBytes, formatBytes, formatParams, formatSeconds } from './format';
+import { formatBinaryBytes, formatBytes, formatParams, formatSeconds } from '../lib/format.ts';
 import { COUNCIL_HARD_CAP, type TierProfile } from './profiles';
 
 export type Verdict = 'ok' | 'warn' | 'refuse';

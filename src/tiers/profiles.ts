@@ -1,7 +1,7 @@
 // What each tier promises and how it is tuned: plain data from the table in docs/spec.md, plus the few
 // choices that depend on the hardware report (backend, web-llm build, thread counts).
 
-import { GB } from './format';
+import { GB } from '../lib/format.ts';
 import { hasHardwareGpu } from './gpu-class';
 import type { ComputeBackend, HardwareReport, Tier } from './report';
 

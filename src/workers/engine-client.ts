@@ -1,9 +1,15 @@
-import * as Comlink from 'comlink';
+/**
+ * The page's handle on its one engine worker (the single-model area), over the same connection the
+ * scheduler uses for its members (`WorkerTransport`): one crash race, one cancel path, one token
+ * stream. What it adds is the page's side of a run: every token stamped with the page's clock on
+ * arrival, when the request was sent and when it ended, and errors in the words the page shows.
+ * A crashed worker fails every pending call with a clear error, and the next load starts a fresh one.
+ */
 import type { EngineKind, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress } from './engine.ts';
-import type { EngineWorkerApi } from './protocol.ts';
-import { openTokenStream, raiseCancelFlag, sharedCancelFlag } from './engine-stream.ts';
 import { EngineError, toEngineError } from './errors.ts';
 import { startEngineWorker } from './engine-workers.ts';
+import { isTransportError } from './lifeline.ts';
+import { WorkerTransport } from './worker-transport.ts';
 
 /** A text piece as it reached the page, stamped with the page's clock. */
 export interface ArrivedToken {
@@ -19,77 +25,65 @@ export interface ClientGeneration {
   endedAtMs: number;
 }
 
-/**
- * The page's handle on one engine worker. A crashed worker fails every pending call with a clear
- * error instead of leaving promises hanging, and the next load starts a fresh worker.
- */
+/** The sentence for a worker that died under a call: what died and what to do. */
+export function crashSentence(reason: string): string {
+  const detail = reason.replace(/^the engine worker failed: /, '');
+  return `The engine worker crashed: ${detail}. Load the model again to restart it.`;
+}
+
 export class EngineClient {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<EngineWorkerApi> | null = null;
-  private crash: Promise<never> | null = null;
-  private nextRequest = 0;
+  private transport: WorkerTransport | null = null;
+  private readonly crashListeners: ((error: EngineError) => void)[] = [];
 
-  private start(engine: EngineKind): Comlink.Remote<EngineWorkerApi> {
-    this.dispose();
-    const worker = startEngineWorker(engine, 'engine');
-    this.crash = new Promise<never>((_, reject) => {
-      worker.addEventListener('error', (event) => {
-        reject(new EngineError('crashed', `The engine worker crashed: ${event.message || 'no details given'}. Load the model again to restart it.`));
-        this.dispose();
-      });
-    });
-    this.crash.catch(() => {});
-    this.worker = worker;
-    this.api = Comlink.wrap<EngineWorkerApi>(worker);
-    return this.api;
-  }
-
-  private async call<T>(work: Promise<T>): Promise<T> {
-    try {
-      return await (this.crash ? Promise.race([work, this.crash]) : work);
-    } catch (error) {
-      throw toEngineError(error);
-    }
+  /** Told once per worker that dies on its own (not one ended by `dispose` or a new load). */
+  onCrash(listener: (error: EngineError) => void): void {
+    this.crashListeners.push(listener);
   }
 
   /** Starts a fresh worker for `engine` (the previous one ends) and loads the model in it. */
   load(options: LoadOptions, onProgress: (progress: LoadProgress) => void, engine: EngineKind = 'transformers'): Promise<LoadInfo> {
-    const api = this.start(engine);
-    return this.call(api.load(options, Comlink.proxy(onProgress)));
+    this.dispose();
+    const transport = new WorkerTransport(startEngineWorker(engine, 'engine'), 'engine worker');
+    transport.onExit((reason) => {
+      if (this.transport === transport) this.transport = null;
+      const error = new EngineError('crashed', crashSentence(reason));
+      for (const listener of this.crashListeners) listener(error);
+    });
+    this.transport = transport;
+    return this.call(transport.load(options, onProgress));
   }
 
   async generate(request: GenerateRequest, onToken: (token: ArrivedToken) => void, signal: AbortSignal): Promise<ClientGeneration> {
-    const api = this.api;
-    if (!api) throw new EngineError('not-loaded', 'No model is loaded; load one first.');
-    const requestId = `r${++this.nextRequest}`;
+    const transport = this.transport;
+    if (!transport) throw new EngineError('not-loaded', 'No model is loaded; load one first.');
     const arrivals: ArrivedToken[] = [];
-    const cancelFlag = sharedCancelFlag();
-    const abort = (): void => {
-      raiseCancelFlag(cancelFlag);
-      void api.abort(requestId);
-    };
-    signal.addEventListener('abort', abort, { once: true });
-    const stream = openTokenStream((token) => {
-      const arrived = { text: token.text, index: token.index, arrivedAtMs: performance.now() };
-      arrivals.push(arrived);
-      onToken(arrived);
-    });
     const sentAtMs = performance.now();
-    try {
-      const result = await this.call(api.generate(requestId, request, Comlink.transfer(stream.workerPort, [stream.workerPort]), cancelFlag));
-      await this.call(stream.ended);
-      return { result, sentAtMs, arrivals, endedAtMs: performance.now() };
-    } finally {
-      signal.removeEventListener('abort', abort);
-      stream.close();
-    }
+    const result = await this.call(
+      transport.generate(
+        request,
+        (token) => {
+          const arrived = { text: token.text, index: token.index, arrivedAtMs: performance.now() };
+          arrivals.push(arrived);
+          onToken(arrived);
+        },
+        signal,
+      ),
+    );
+    return { result, sentAtMs, arrivals, endedAtMs: performance.now() };
   }
 
   dispose(): void {
-    this.api?.[Comlink.releaseProxy]();
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
-    this.crash = null;
+    this.transport?.terminate('the page ended the engine worker');
+    this.transport = null;
+  }
+
+  private async call<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (isTransportError(error, 'crashed')) throw new EngineError('crashed', crashSentence(error.message));
+      if (isTransportError(error, 'terminated')) throw new EngineError('not-loaded', 'The model was unloaded before it answered; load it again.');
+      throw toEngineError(error);
+    }
   }
 }

@@ -51,6 +51,8 @@ export type FailureKind =
   | 'missing-feature'
   | 'context-exceeded'
   | 'integrity'
+  /** A configuration file (config.json, tokenizer.json) that does not parse. */
+  | 'unreadable-config'
   | 'not-found'
   | 'unknown';
 
@@ -79,6 +81,11 @@ const NETWORK = /Failed to fetch|NetworkError when attempting to fetch|^Load fai
 const DEVICE_LOST = /device (?:was |is |has been )?lost/i;
 /** A WASM trap or an Emscripten abort: the module's state is gone. */
 const CRASHED = /^unreachable$|unreachable executed|RuntimeError: unreachable|^Aborted\(|memory access out of bounds/i;
+/** A model file the runtime could not parse: damaged, truncated, or not a model at all. */
+const UNREADABLE_MODEL = /protobuf|Failed to load model|invalid model|can't create a session|onnx/i;
+const UNREADABLE_CONFIG = /JSON|Unexpected token|is not valid/i;
+/** A file the server does not have (transformers.js says "Could not locate file"). */
+const MISSING_FILE = /Could not locate file|\b404\b/i;
 const QUOTA = /QuotaExceeded|quota (?:has been )?exceeded|not enough (?:storage|space)/i;
 
 interface NameAndMessage {
@@ -117,6 +124,10 @@ export function classifyFailure(thrown: unknown): FailureKind {
   if (DEVICE_LOST.test(message)) return 'device-lost';
   if (NETWORK.test(message)) return 'network';
   if (CRASHED.test(message) || (name === 'RuntimeError' && CRASHED.test(`RuntimeError: ${message}`))) return 'crashed';
+  // A missing file's message names the file ("…/onnx/model_q4.onnx"), which the patterns below would take for a damaged one.
+  if (MISSING_FILE.test(message)) return 'not-found';
+  if (UNREADABLE_MODEL.test(message)) return 'integrity';
+  if (UNREADABLE_CONFIG.test(message)) return 'unreadable-config';
   return 'unknown';
 }
 
@@ -159,6 +170,7 @@ function codeFor(kind: FailureKind): EngineErrorCode {
     case 'context-exceeded':
       return 'prompt-too-long';
     case 'integrity':
+    case 'unreadable-config':
       return 'model-corrupt';
     case 'not-found':
       return 'model-missing';
@@ -188,6 +200,7 @@ export function describeFailure(thrown: unknown, context: FailureContext): Engin
     'missing-feature': `${modelId} needs a GPU feature this adapter lacks (${detail}).`,
     'context-exceeded': `The prompt is too long for ${modelId}'s context window (${detail}).`,
     integrity: `A downloaded file of ${modelId} is damaged (${detail}). Delete the model in the storage panel and load it again.`,
+    'unreadable-config': `A configuration file of ${modelId} could not be read (${detail}).`,
     'not-found': `${modelId} is not a model this engine knows (${detail}).`,
     unknown: stage === 'load' ? `${modelId} could not be loaded: ${detail}` : `Generation failed: ${detail}`,
   };

@@ -1,3 +1,4 @@
+import { summarizeAdapter } from '../tiers/index.ts';
 import {
   AutoModelForCausalLM,
   AutoTokenizer,
@@ -36,19 +37,8 @@ const WARMUP_PROMPT = 'Hi';
 
 /** The adapter as the device choice sees it, and whether it has `shader-f16` (a hub model's f16 build needs it). */
 async function probeAdapter(): Promise<{ probe: AdapterProbe; shaderF16: boolean }> {
-  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!gpu) return { probe: { webgpuApi: false, adapterFound: false, isFallbackAdapter: false }, shaderF16: false };
-  try {
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return { probe: { webgpuApi: true, adapterFound: false, isFallbackAdapter: false }, shaderF16: false };
-    const legacy = adapter as GPUAdapter & { isFallbackAdapter?: boolean };
-    return {
-      probe: { webgpuApi: true, adapterFound: true, isFallbackAdapter: Boolean(adapter.info?.isFallbackAdapter ?? legacy.isFallbackAdapter) },
-      shaderF16: adapter.features.has('shader-f16'),
-    };
-  } catch {
-    return { probe: { webgpuApi: true, adapterFound: false, isFallbackAdapter: false }, shaderF16: false };
-  }
+  const { webgpuApi, adapterFound, isFallbackAdapter, features } = await summarizeAdapter();
+  return { probe: { webgpuApi, adapterFound, isFallbackAdapter }, shaderF16: features.includes('shader-f16') };
 }
 
 /** What one load takes its files from, and what the loaded model will cost. */
@@ -79,19 +69,21 @@ function guardedFetch(input: string | URL, init?: RequestInit): Promise<Response
 /** Names what went wrong in words that point at the fix, from the engine's own error text. */
 function describeLoadFailure(modelId: string, error: unknown): EngineError {
   if (error instanceof EngineError) return error;
-  const kind = classifyFailure(error);
-  if (kind === 'out-of-memory' || kind === 'crashed' || kind === 'device-lost') return describeFailure(error, { modelId, stage: 'load' });
   const message = error instanceof Error ? error.message : String(error);
-  if (/protobuf|Failed to load model|invalid model|can't create a session|onnx/i.test(message)) {
-    return new EngineError('model-corrupt', `The model file of ${modelId} is damaged or incomplete and could not be read (${message}). Regenerate it with "npm run models".`);
+  switch (classifyFailure(error)) {
+    case 'out-of-memory':
+    case 'crashed':
+    case 'device-lost':
+      return describeFailure(error, { modelId, stage: 'load' });
+    case 'integrity':
+      return new EngineError('model-corrupt', `The model file of ${modelId} is damaged or incomplete and could not be read (${message}). Regenerate it with "npm run models".`);
+    case 'unreadable-config':
+      return new EngineError('model-corrupt', `A configuration file of ${modelId} is not valid JSON (${message}). Regenerate it with "npm run models".`);
+    case 'not-found':
+      return new EngineError('model-missing', `A file of ${modelId} is missing on this server (${message}).`);
+    default:
+      return new EngineError('generation-failed', `${modelId} could not be loaded: ${message}`);
   }
-  if (/JSON|Unexpected token|is not valid/i.test(message)) {
-    return new EngineError('model-corrupt', `A configuration file of ${modelId} is not valid JSON (${message}). Regenerate it with "npm run models".`);
-  }
-  if (/Could not locate file|404/i.test(message)) {
-    return new EngineError('model-missing', `A file of ${modelId} is missing on this server (${message}).`);
-  }
-  return new EngineError('generation-failed', `${modelId} could not be loaded: ${message}`);
 }
 
 /** Streams generated ids out as text pieces; the first `put` carries the prompt and is skipped. */

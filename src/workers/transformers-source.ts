@@ -31,14 +31,16 @@ export function envFor(origin: ModelOrigin): TransformersEnvSettings {
  */
 export function describeHubLoadFailure(modelId: string, error: unknown): EngineError {
   if (error instanceof EngineError) return error;
-  const kind = classifyFailure(error);
-  if (kind !== 'unknown') return describeFailure(error, { modelId, stage: 'load', host: HUB_WEIGHTS_HOST });
   const { message } = nameAndMessage(error);
-  if (/Could not locate file|404/i.test(message)) {
-    return new EngineError('model-missing', `${HUB_WEIGHTS_HOST} does not have a file ${modelId} needs (${message}).`);
+  switch (classifyFailure(error)) {
+    case 'not-found':
+      return new EngineError('model-missing', `${HUB_WEIGHTS_HOST} does not have a file ${modelId} needs (${message}).`);
+    case 'integrity':
+    case 'unreadable-config':
+      return new EngineError('model-corrupt', `A downloaded file of ${modelId} is damaged or incomplete (${message}). Delete it in the storage panel and load it again.`);
+    case 'unknown':
+      return new EngineError('generation-failed', `${modelId} could not be loaded: ${message}`);
+    default:
+      return describeFailure(error, { modelId, stage: 'load', host: HUB_WEIGHTS_HOST });
   }
-  if (/protobuf|Failed to load model|invalid model|can't create a session|JSON|Unexpected token/i.test(message)) {
-    return new EngineError('model-corrupt', `A downloaded file of ${modelId} is damaged or incomplete (${message}). Delete it in the storage panel and load it again.`);
-  }
-  return new EngineError('generation-failed', `${modelId} could not be loaded: ${message}`);
 }

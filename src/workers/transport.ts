@@ -1,13 +1,15 @@
 /**
- * How the scheduler reaches one member's engine. The same scheduler code drives an engine in this
- * very thread (tests, the overhead benchmark: `InProcessTransport`) or one worker per model over
- * comlink (the app, later), because it only ever sees this interface.
+ * How anything reaches one engine. The same code drives an engine in this very thread (tests, the
+ * overhead benchmark: `InProcessTransport`) or one worker per model over comlink (`WorkerTransport`,
+ * used by the scheduler for its members and by the page's `EngineClient`), because it only ever sees
+ * this interface. Both share one life (`Lifeline`): one crash race, one way of failing pending calls.
  *
  * A transport stands for one worker's life: once it has died or been terminated it stays dead, and a
  * restart is a new transport.
  */
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { isSimulatedCrash } from './synthetic-engine.ts';
+import { Lifeline, TransportError, type TransportErrorCode } from './lifeline.ts';
 
 export interface MemberTransport {
   load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo>;
@@ -20,21 +22,7 @@ export interface MemberTransport {
   readonly alive: boolean;
 }
 
-export type TransportErrorCode = 'crashed' | 'terminated';
-
-export class TransportError extends Error {
-  constructor(
-    readonly code: TransportErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = `TransportError:${code}`;
-  }
-}
-
-export function isTransportError(error: unknown, code?: TransportErrorCode): error is TransportError {
-  return error instanceof TransportError && (code === undefined || error.code === code);
-}
+export { isTransportError, TransportError, type TransportErrorCode } from './lifeline.ts';
 
 /**
  * An engine in this thread, behaving as a worker would: a `SimulatedCrash` thrown by the engine kills
@@ -42,10 +30,8 @@ export function isTransportError(error: unknown, code?: TransportErrorCode): err
  * the engine was doing (a hung call included) and `crash` simulates the browser killing the worker.
  */
 export class InProcessTransport implements MemberTransport {
-  private dead: { code: TransportErrorCode; reason: string } | null = null;
-  private readonly pending = new Set<(error: TransportError) => void>();
+  private readonly life = new Lifeline();
   private readonly controllers = new Set<AbortController>();
-  private readonly exitListeners: ((reason: string) => void)[] = [];
   private engineRef: Engine | null;
 
   constructor(engine: Engine) {
@@ -53,7 +39,7 @@ export class InProcessTransport implements MemberTransport {
   }
 
   get alive(): boolean {
-    return this.dead === null;
+    return this.life.alive;
   }
 
   /** The engine behind it, while the "worker" lives (tests look at it). */
@@ -91,63 +77,36 @@ export class InProcessTransport implements MemberTransport {
   }
 
   terminate(reason: string): void {
-    this.die('terminated', reason, false);
+    this.die('terminated', reason);
   }
 
   /** Simulates the worker dying on its own (out of memory in the browser, a killed process). */
   crash(reason = 'The worker was killed.'): void {
-    this.die('crashed', reason, true);
+    this.die('crashed', reason);
   }
 
   onExit(listener: (reason: string) => void): void {
-    this.exitListeners.push(listener);
+    this.life.onExit(listener);
   }
 
   private call<T>(run: (engine: Engine) => Promise<T>): Promise<T> {
     const engine = this.engineRef;
-    if (this.dead || !engine) return Promise.reject(new TransportError(this.dead?.code ?? 'terminated', this.dead?.reason ?? 'The worker is gone.'));
-    return new Promise<T>((resolve, reject) => {
-      const onDeath = (error: TransportError): void => reject(error);
-      this.pending.add(onDeath);
-      const settle = (): void => {
-        this.pending.delete(onDeath);
-      };
-      let started: Promise<T>;
-      try {
-        started = run(engine);
-      } catch (error) {
-        started = Promise.reject(error);
-      }
-      started.then(
-        (value) => {
-          settle();
-          if (!this.dead) resolve(value);
-        },
-        (error: unknown) => {
-          settle();
-          if (this.dead) return;
-          if (isSimulatedCrash(error)) {
-            const message = error instanceof Error ? error.message : String(error);
-            reject(new TransportError('crashed', message));
-            this.die('crashed', message, true);
-            return;
-          }
-          reject(error);
-        },
-      );
-    });
+    if (!engine) return Promise.reject(this.life.deathError ?? new TransportError('terminated', 'The worker is gone.'));
+    // A SimulatedCrash thrown by the engine kills the "worker", as an uncaught error kills a real one.
+    return this.life.call(
+      () => run(engine),
+      (error) => {
+        if (!isSimulatedCrash(error)) return error;
+        const message = error instanceof Error ? error.message : String(error);
+        this.die('crashed', message);
+        return new TransportError('crashed', message);
+      },
+    );
   }
 
-  private die(code: TransportErrorCode, reason: string, notify: boolean): void {
-    if (this.dead) return;
-    this.dead = { code, reason };
+  private die(code: TransportErrorCode, reason: string): void {
     for (const controller of this.controllers) controller.abort();
     this.controllers.clear();
-    const error = new TransportError(code, reason);
-    for (const reject of [...this.pending]) reject(error);
-    this.pending.clear();
-    this.engineRef = null;
-    if (notify) for (const listener of this.exitListeners) listener(reason);
+    if (this.life.die(code, reason)) this.engineRef = null;
   }
 }
-

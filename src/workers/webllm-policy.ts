@@ -4,7 +4,7 @@
  * become ours, how its finish reasons map, and which host an offline load failed to reach.
  */
 import type { DevicePreference, EngineReportedTimings, FinishReason, LoadProgress } from './engine.ts';
-import { webLlmVariantFor, type WebLlmVariant } from '../tiers/profiles.ts';
+import { webLlmVariantFor, type WebLlmVariant } from '../tiers/index.ts';
 
 export interface WebGpuProbe {
   webgpuApi: boolean;

@@ -5,6 +5,7 @@
  * restarts or removes the member; the page asks for a new load). web-llm itself only logs such a
  * loss outside `reload()`.
  */
+import { summarizeAdapter } from '../tiers/index.ts';
 import { MLCEngine, prebuiltAppConfig } from '@mlc-ai/web-llm';
 import { exposeEngine } from './expose-engine.ts';
 import { EngineError } from './errors.ts';
@@ -24,22 +25,8 @@ function watchDevices(onLost: (info: GPUDeviceLostInfo) => void): void {
   };
 }
 
-async function probeWebGpu(): Promise<WebGpuProbe> {
-  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!gpu) return { webgpuApi: false, adapterFound: false, isFallbackAdapter: false, features: [] };
-  try {
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return { webgpuApi: true, adapterFound: false, isFallbackAdapter: false, features: [] };
-    const legacy = adapter as GPUAdapter & { isFallbackAdapter?: boolean };
-    return {
-      webgpuApi: true,
-      adapterFound: true,
-      isFallbackAdapter: Boolean(adapter.info?.isFallbackAdapter ?? legacy.isFallbackAdapter),
-      features: [...adapter.features],
-    };
-  } catch {
-    return { webgpuApi: true, adapterFound: false, isFallbackAdapter: false, features: [] };
-  }
+function probeWebGpu(): Promise<WebGpuProbe> {
+  return summarizeAdapter();
 }
 
 async function isStored(scope: string, url: string): Promise<boolean> {

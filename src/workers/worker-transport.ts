@@ -14,7 +14,8 @@ import type { GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProg
 import type { EngineWorkerApi } from './protocol.ts';
 import { openTokenStream, raiseCancelFlag, sharedCancelFlag } from './engine-stream.ts';
 import { toEngineError } from './errors.ts';
-import { TransportError, type MemberTransport, type TransportErrorCode } from './transport.ts';
+import type { MemberTransport } from './transport.ts';
+import { Lifeline, type TransportErrorCode } from './lifeline.ts';
 
 /** The part of a `Worker` the transport uses (so that tests can hand it a fake). */
 export interface WorkerLike {
@@ -26,9 +27,7 @@ export interface WorkerLike {
 
 export class WorkerTransport implements MemberTransport {
   private readonly api: Comlink.Remote<EngineWorkerApi>;
-  private dead: { code: TransportErrorCode; reason: string } | null = null;
-  private readonly pending = new Set<(error: TransportError) => void>();
-  private readonly exitListeners: ((reason: string) => void)[] = [];
+  private readonly life = new Lifeline();
   private readonly aborts = new Set<() => void>();
   private nextRequest = 0;
 
@@ -43,7 +42,7 @@ export class WorkerTransport implements MemberTransport {
   }
 
   get alive(): boolean {
-    return this.dead === null;
+    return this.life.alive;
   }
 
   load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
@@ -51,7 +50,8 @@ export class WorkerTransport implements MemberTransport {
   }
 
   generate(request: GenerateRequest, onToken: (token: TokenEvent) => void, signal: AbortSignal): Promise<GenerationResult> {
-    if (this.dead) return Promise.reject(this.deathError());
+    const death = this.life.deathError;
+    if (death) return Promise.reject(death);
     const requestId = `g${++this.nextRequest}`;
     const cancelFlag = sharedCancelFlag();
     const abort = (): void => {
@@ -80,7 +80,7 @@ export class WorkerTransport implements MemberTransport {
   }
 
   terminate(reason: string): void {
-    this.die('terminated', reason, false);
+    this.die('terminated', reason);
   }
 
   /**
@@ -88,55 +88,30 @@ export class WorkerTransport implements MemberTransport {
    * for the app's clearly named debug hook and tests; the scheduler sees a crash.
    */
   crash(reason = 'the worker was killed'): void {
-    this.die('crashed', reason, true);
+    this.die('crashed', reason);
   }
 
   onExit(listener: (reason: string) => void): void {
-    this.exitListeners.push(listener);
+    this.life.onExit(listener);
   }
 
   private readonly onError = (event: Event): void => {
     const message = (event as ErrorEvent).message;
     event.preventDefault?.();
-    this.die('crashed', `the ${this.name} failed: ${message || 'no details given'}`, true);
+    this.die('crashed', `the ${this.name} failed: ${message || 'no details given'}`);
   };
 
   private readonly onMessageError = (): void => {
-    this.die('crashed', `the ${this.name} sent a message that could not be read`, true);
+    this.die('crashed', `the ${this.name} sent a message that could not be read`);
   };
 
-  private deathError(): TransportError {
-    return new TransportError(this.dead?.code ?? 'terminated', this.dead?.reason ?? 'The worker is gone.');
-  }
-
+  /** Keeps the engine's code and sentence (comlink carries only name and message). */
   private call<T>(run: () => Promise<T>): Promise<T> {
-    if (this.dead) return Promise.reject(this.deathError());
-    return new Promise<T>((resolve, reject) => {
-      const onDeath = (error: TransportError): void => reject(error);
-      this.pending.add(onDeath);
-      let started: Promise<T>;
-      try {
-        started = run();
-      } catch (error) {
-        started = Promise.reject(error);
-      }
-      started.then(
-        (value) => {
-          this.pending.delete(onDeath);
-          if (!this.dead) resolve(value);
-        },
-        (error: unknown) => {
-          this.pending.delete(onDeath);
-          // Keep the engine's code and sentence (comlink carries only name and message).
-          if (!this.dead) reject(toEngineError(error));
-        },
-      );
-    });
+    return this.life.call(run, toEngineError);
   }
 
-  private die(code: TransportErrorCode, reason: string, notify: boolean): void {
-    if (this.dead) return;
-    this.dead = { code, reason };
+  private die(code: TransportErrorCode, reason: string): void {
+    if (!this.life.alive) return;
     this.worker.removeEventListener('error', this.onError);
     this.worker.removeEventListener('messageerror', this.onMessageError);
     try {
@@ -146,9 +121,6 @@ export class WorkerTransport implements MemberTransport {
     }
     this.worker.terminate();
     this.aborts.clear();
-    const error = new TransportError(code, reason);
-    for (const reject of [...this.pending]) reject(error);
-    this.pending.clear();
-    if (notify) for (const listener of this.exitListeners) listener(reason);
+    this.life.die(code, reason);
   }
 }

@@ -6,7 +6,7 @@ import { batch, signal } from '@preact/signals';
 import type { FrameLoop } from '../perf/frame-loop.ts';
 import type { HardwareStore } from '../device/hardware.ts';
 import type { Session } from '../single/session.ts';
-import { TIER_PROFILES } from '../../tiers/profiles.ts';
+import { TIER_PROFILES } from '../../tiers/index.ts';
 import type { MachineFacts, ScenarioDefinition } from '../../scenarios/context.ts';
 import { isScenarioSetting, plansFor } from '../../scenarios/plans.ts';
 import { SCENARIOS } from '../../scenarios/runners/registry.ts';

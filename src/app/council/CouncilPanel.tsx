@@ -4,7 +4,7 @@ import { memberIdFor } from '../../scheduler/member-choices.ts';
 import { isFinal, type CouncilStore, type JobView, type PaneStatus } from './council-store.ts';
 import { memberStatusText } from './council-member-status.ts';
 import { memoryText, refusalText } from '../../scheduler/council-preflight.ts';
-import { COUNCIL_OVERRIDE_MAX } from '../../tiers/preflight.ts';
+import { COUNCIL_OVERRIDE_MAX } from '../../tiers/index.ts';
 import { AuditLogView } from './AuditLogView.tsx';
 import { TextPane } from '../ui/TextPane.tsx';
 import './council.css';

@@ -17,7 +17,7 @@ import type { DeliveryFigures } from '../../scheduler/batch-pacer.ts';
 import { CouncilClient, type CouncilClientHandlers, type CouncilConnection } from '../../scheduler/council-client.ts';
 import { checkCouncil, refusalText, type CouncilCheck } from '../../scheduler/council-preflight.ts';
 import { hubChoices, memberIdFor, modelChoice, SIMULATED_CHOICES, type MemberChoice } from '../../scheduler/member-choices.ts';
-import { COUNCIL_OVERRIDE_MAX, councilCapOverride } from '../../tiers/preflight.ts';
+import { COUNCIL_OVERRIDE_MAX, councilCapOverride } from '../../tiers/index.ts';
 import type { PagePerf } from '../perf/page-perf.ts';
 import type { HardwareStore } from '../device/hardware.ts';
 import { FrameSampler } from './frame-sampler.ts';

@@ -3,7 +3,7 @@ import type { ReadonlySignal } from '@preact/signals';
 import type { ManifestModel } from '../../models/manifest.ts';
 import type { HardwareStore } from './hardware.ts';
 import { TIER_PROFILES, type Tier } from '../../tiers/index.ts';
-import { formatBytes } from '../../tiers/format.ts';
+import { formatBytes } from '../../lib/format.ts';
 import { calibrationFigure, councilText, councilThroughputText, hardwareFacts, maxModelText, orderedReasons } from './device-facts.ts';
 import { deviceReportFileName, maxParamsByDtype, perModelLimit, type DeviceReport } from './device-report.ts';
 

@@ -2,7 +2,7 @@
  * The device card's words: what the browser reports, the calibration figures, the council, in short
  * labelled rows. Pure, so the wording is tested without a DOM.
  */
-import { formatBinaryBytes, formatBytes, formatParams, formatRate } from '../../tiers/format.ts';
+import { formatBinaryBytes, formatBytes, formatParams, formatRate } from '../../lib/format.ts';
 import { DEFAULT_CONTENTION_ALPHA, effectiveTps, type BackendCalibration, type Dtype, type HardwareReport, type TierDecision, type TierProfile, type TierReason } from '../../tiers/index.ts';
 
 export interface Fact {

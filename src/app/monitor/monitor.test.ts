@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent, SchedulerSnapshot } from '../../scheduler/protocol.ts';
-import { TIER_PROFILES, type TierProfile } from '../../tiers/profiles.ts';
+import { TIER_PROFILES, type TierProfile } from '../../tiers/index.ts';
 import type { JobView, PaneStatus, TurnView } from '../council/council-store.ts';
 import { FrameLoop } from '../perf/frame-loop.ts';
 import { ManualFrameClock } from '../perf/manual-frame-clock.ts';

@@ -7,7 +7,7 @@
  */
 import { effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { AuditEvent, SchedulerSnapshot } from '../../scheduler/protocol.ts';
-import type { TierProfile } from '../../tiers/profiles.ts';
+import type { TierProfile } from '../../tiers/index.ts';
 import type { FrameLoop } from '../perf/frame-loop.ts';
 import type { TokenFeed } from '../perf/token-feed.ts';
 import type { PaneStatus, TurnView } from '../council/council-store.ts';

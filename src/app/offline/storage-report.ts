@@ -4,7 +4,7 @@
  */
 import type { ManifestModel } from '../../models/manifest.ts';
 import { modelBytes } from '../../models/manifest.ts';
-import type { PreflightAnswer } from '../../tiers/preflight.ts';
+import type { PreflightAnswer } from '../../tiers/index.ts';
 import { formatBytes } from '../../lib/format.ts';
 
 /**

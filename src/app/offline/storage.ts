@@ -12,7 +12,7 @@ import {
 } from '../../pwa/model-cache.ts';
 import type { SwToPageMessage } from '../../pwa/messages.ts';
 import type { PwaController } from './pwa.ts';
-import type { PreflightAnswer } from '../../tiers/preflight.ts';
+import type { PreflightAnswer } from '../../tiers/index.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { CATALOG, findCatalogModel, isHubModel } from '../../models/catalog.ts';
 import { downloadRangeOf } from '../../models/hub-figures.ts';

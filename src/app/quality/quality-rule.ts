@@ -3,7 +3,7 @@
  * user's choice winning) is a table test. The page feeds it the frame loop's summary a few times a
  * second and applies what it returns.
  */
-import type { VisualQuality } from '../../tiers/profiles.ts';
+import type { VisualQuality } from '../../tiers/index.ts';
 
 export type { VisualQuality };
 export const QUALITY_LEVELS: readonly VisualQuality[] = ['lite', 'balanced', 'ultra'];

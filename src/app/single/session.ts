@@ -12,7 +12,7 @@ import { runSamples } from '../../metrics/run-samples.ts';
 import { BaselineBook } from './baseline-book.ts';
 import type { RunEnvironment } from '../../metrics/run-environment.ts';
 import type { PagePerf } from '../perf/page-perf.ts';
-import type { PreflightAnswer } from '../../tiers/preflight.ts';
+import type { PreflightAnswer } from '../../tiers/index.ts';
 
 export type { PreflightAnswer };
 import type { DevicePreference, LoadInfo, LoadProgress } from '../../workers/engine.ts';

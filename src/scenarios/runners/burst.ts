@@ -5,7 +5,7 @@
  * solo, burst and back-to-back; the burst and back-to-back order alternates between rounds.
  */
 import type { MemberConfig } from '../../scheduler/protocol.ts';
-import { runtimeOverheadBytes } from '../../tiers/capacity.ts';
+import { runtimeOverheadBytes } from '../../tiers/index.ts';
 import { ENGINE_DTYPE } from '../../models/model-spec.ts';
 import { burstCriteria, burstRule, type BurstRound } from '../criteria.ts';
 import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
