@@ -1,0 +1,137 @@
+import { describe, expect, it, vi } from 'vitest';
+import { signal } from '@preact/signals';
+import { CouncilStore, type CouncilHardware } from './council-store.ts';
+import { FrameLoop } from '../perf/frame-loop.ts';
+import { ManualFrameClock } from '../perf/manual-frame-clock.ts';
+import { TokenFeed, type TokenEvent } from '../perf/token-feed.ts';
+import { DeliveryStats } from '../../scheduler/batch-pacer.ts';
+import type { CouncilClientHandlers, CouncilConnection } from '../../scheduler/council-client.ts';
+import type { JobOutcome, MemberConfig, TurnRequest } from '../../scheduler/protocol.ts';
+
+/** A stand-in for the scheduler worker: records what the store asks and lets the test speak for the worker. */
+function fakeScheduler(answer: 'accept' | 'overloaded' = 'accept') {
+  let handlers: CouncilClientHandlers | null = null;
+  const submitted: TurnRequest[] = [];
+  const councils: MemberConfig[][] = [];
+  const api = {
+    configure: vi.fn(async () => {}),
+    setCouncil: vi.fn(async (members: MemberConfig[]) => void councils.push(members)),
+    submit: vi.fn(async (request: TurnRequest) => {
+      submitted.push(request);
+      if (answer === 'overloaded') return { accepted: false as const, code: 'overloaded' as const, retryAfterMs: 500, message: 'Overloaded: 8 prompts are waiting.' };
+      return { accepted: true as const, turnId: 't1', jobs: (request.members ?? []).map((memberId, i) => ({ jobId: `j${i}`, memberId })), queuedAhead: 0 };
+    }),
+    cancel: vi.fn(async () => {}),
+    observe: vi.fn(async () => {}),
+    snapshot: vi.fn(async () => null),
+    debugCrashMember: vi.fn(async () => true),
+    acceptGrowth: vi.fn(async () => {}),
+  };
+  const connection = { api, delivery: new DeliveryStats(), started: true, dispose: vi.fn() };
+  return {
+    api,
+    submitted,
+    councils,
+    connection,
+    connect: (h: CouncilClientHandlers) => {
+      handlers = h;
+      return connection as unknown as CouncilConnection;
+    },
+    worker: () => handlers!,
+  };
+}
+
+function outcome(jobId: string, memberId: string, status: JobOutcome['status'] = 'done'): JobOutcome {
+  return { turnId: 't1', jobId, memberId, status, result: null, error: null, attempts: 1, queuedAtMs: 0, startedAtMs: 1, endedAtMs: 9, tokensDelivered: 2 };
+}
+
+function setup(answer: 'accept' | 'overloaded' = 'accept') {
+  const scheduler = fakeScheduler(answer);
+  const hardware: CouncilHardware = { shapes: signal(new Map()), decision: signal(null), budget: signal(null), measuredAlpha: signal(null) } as unknown as CouncilHardware;
+  const tokenFeed = new TokenFeed();
+  const fed: TokenEvent[] = [];
+  tokenFeed.subscribe({ tokens: (event) => fed.push(event) });
+  const store = new CouncilStore({ hardware, models: signal([]), perf: { frameLoop: new FrameLoop({ clock: new ManualFrameClock() }), tokenFeed }, connect: scheduler.connect });
+  return { store, scheduler, hardware, fed };
+}
+
+describe('CouncilStore over a stand-in scheduler', () => {
+  it('configures the scheduler once, sends the council and the prompt, and shows one queued pane per member', async () => {
+    const { store, scheduler } = setup();
+    store.prompt.value = 'Why?';
+    store.maxTokens.value = 5;
+    expect(await store.run()).toBe('t1');
+    expect(scheduler.api.configure).toHaveBeenCalledTimes(1);
+    expect(scheduler.councils[0]!.map((m) => m.id)).toEqual(['1-sim-fast', '2-sim-slow']);
+    expect(scheduler.submitted[0]).toMatchObject({ prompt: 'Why?', maxNewTokens: 5, members: ['1-sim-fast', '2-sim-slow'], lockStep: false });
+    expect(store.turns.value[0]!.jobs.map((j) => [j.memberId, j.status])).toEqual([
+      ['1-sim-fast', 'queued'],
+      ['2-sim-slow', 'queued'],
+    ]);
+    await store.run();
+    expect(scheduler.api.configure).toHaveBeenCalledTimes(1);
+  });
+
+  it('applies token batches to the panes and the token feed, and ends jobs with their status', async () => {
+    const { store, scheduler, fed } = setup();
+    await store.run();
+    const worker = scheduler.worker();
+    worker.onBatch({ seq: 1, chunks: [{ turnId: 't1', jobId: 'j0', memberId: '1-sim-fast', text: 'ab', firstIndex: 0, lastIndex: 1, pieces: 2 }], ends: [] });
+    expect(store.turns.value[0]!.jobs[0]).toMatchObject({ status: 'streaming', text: 'ab', pieces: 2 });
+    expect(store.running.value).toBe(true);
+    worker.onBatch({ seq: 2, chunks: [], ends: [outcome('j0', '1-sim-fast'), outcome('j1', '2-sim-slow', 'cancelled')] });
+    expect(store.turns.value[0]!.jobs.map((j) => j.status)).toEqual(['done', 'cancelled']);
+    expect(store.running.value).toBe(false);
+    expect(fed.map((e) => [e.lane, e.text])).toEqual([['1-sim-fast', 'ab']]);
+  });
+
+  it('keeps an event that overtakes the answer naming its job, and applies it once the turn is known', async () => {
+    const { store, scheduler } = setup();
+    scheduler.api.submit.mockImplementationOnce(async (request: TurnRequest) => {
+      scheduler.worker().onEvent({ kind: 'audit', event: { kind: 'load', atMs: 3, jobId: 'j1', memberId: '2-sim-slow', message: 'loading', notice: false } as never });
+      return { accepted: true as const, turnId: 't1', jobs: (request.members ?? []).map((memberId, i) => ({ jobId: `j${i}`, memberId })), queuedAhead: 0 };
+    });
+    await store.run();
+    expect(store.turns.value[0]!.jobs[1]).toMatchObject({ status: 'loading', loadAtMs: 3 });
+  });
+
+  it('an overloaded answer is a notice and the overload line, and no turn', async () => {
+    const { store } = setup('overloaded');
+    expect(await store.run()).toBeNull();
+    expect(store.overload.value).toBe('Overloaded: 8 prompts are waiting.');
+    expect(store.turns.value).toEqual([]);
+    expect(store.notices.value[0]).toMatchObject({ kind: 'overload-answer' });
+  });
+
+  it('a member removed after repeated faults is kept out of the next run until added back', async () => {
+    const { store, scheduler } = setup();
+    await store.run();
+    scheduler.worker().onEvent({ kind: 'audit', event: { kind: 'remove', atMs: 5, memberId: '2-sim-slow', message: '2-sim-slow was removed after 3 crashes.', notice: true } as never });
+    expect(store.memberViews.value.get('2-sim-slow')).toMatchObject({ state: 'removed', keptOut: true });
+    await store.run();
+    expect(scheduler.submitted[1]!.members).toEqual(['1-sim-fast']);
+    store.addBack('2-sim-slow');
+    await store.run();
+    expect(scheduler.submitted[2]!.members).toEqual(['1-sim-fast', '2-sim-slow']);
+  });
+
+  it('refuses to send an empty council, and says why', async () => {
+    const { store, scheduler } = setup();
+    store.removeSlot(0);
+    store.removeSlot(0);
+    expect(await store.run()).toBeNull();
+    expect(scheduler.api.submit).not.toHaveBeenCalled();
+    expect(store.notices.value[0]!.message).toBe('Add at least one member to the council.');
+  });
+
+  it('the scheduler worker failing shows the failure; stop cancels running turns; dispose ends the connection', async () => {
+    const { store, scheduler } = setup();
+    await store.run();
+    store.stop();
+    expect(scheduler.api.cancel).toHaveBeenCalledWith('t1');
+    scheduler.worker().onFailure('The scheduler worker failed: boom.');
+    expect(store.failure.value).toBe('The scheduler worker failed: boom.');
+    store.dispose();
+    expect(scheduler.connection.dispose).toHaveBeenCalled();
+  });
+});
