@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { decodeShareFragment } from '../results/share-link.ts';
+import { appHref, compareHref } from '../results/app-links.ts';
 import { SharedResultPage } from './results/SharedResultPage.tsx';
 import './styles.css';
 
@@ -14,7 +15,7 @@ export async function showSharedResult(fragment: string): Promise<void> {
         <span class="hint">shared result · v{__APP_VERSION__}</span>
       </header>
       <main>
-        <SharedResultPage validation={validation} source="link" appHref={location.pathname} compareHref={`${location.pathname}?compare#${fragment}`} />
+        <SharedResultPage validation={validation} source="link" appHref={appHref(location)} compareHref={compareHref(location, fragment)} />
       </main>
     </>,
     root,

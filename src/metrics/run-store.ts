@@ -41,31 +41,53 @@ export class StorageFullError extends Error {
   }
 }
 
-interface PendingRun {
+/** A run's per-token samples, waiting for the next batch. */
+interface PendingSamples {
+  runId: number;
+  samples: Omit<RunSamples, 'runId'>;
+}
+
+/** A run whose record is on disk; its samples follow in the next batch. */
+export interface SavedRun {
   record: RunRecord;
-  samples: Omit<RunSamples, 'runId'> | null;
+  /** Resolves once the samples are written (and the retention caps applied with them); rejects if that write fails. */
+  samples: Promise<void>;
+}
+
+/** The run is saved, its samples were not: the figures are intact, the per-token detail is lost. */
+export class SamplesNotSavedError extends Error {
+  override readonly name = 'SamplesNotSavedError';
+  constructor(cause: unknown) {
+    super(
+      isQuotaExceeded(cause)
+        ? 'Storage is full: the run was saved, but not its per-token samples — delete old runs or export them.'
+        : `The run was saved, but not its per-token samples (${cause instanceof Error ? cause.message : String(cause)}).`,
+    );
+  }
 }
 
 type RunsTx = IDBPTransaction<WirthforgeDB, ['runs', 'samples'], 'readwrite'>;
 
 /**
  * Every generation's measurements, its per-token samples and the saved baselines, kept across reloads
- * (schema and migrations: schema.ts). Runs are written in batches, off the token path, and rolled
- * over by the retention caps in the same transaction that adds them.
+ * (schema and migrations: schema.ts). A finished run's record is written at once, in a durable
+ * transaction of its own, so that once the page shows it as saved a crash cannot take it back; its
+ * samples are written in batches, off the token path, and the retention caps are applied in the same
+ * transaction that adds them.
  */
 export class RunStore {
   private db: Promise<IDBPDatabase<WirthforgeDB>> | null = null;
   /** The open connection once there is one, so a write can start without an await. */
   private opened: IDBPDatabase<WirthforgeDB> | null = null;
   private lastId = 0;
-  private readonly writer: BatchWriter<PendingRun, RunRecord>;
+  private readonly writer: BatchWriter<PendingSamples, void>;
   private readonly retention: RetentionCaps;
   private readonly now: () => number;
 
   constructor(private readonly options: RunStoreOptions = {}) {
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.now = options.now ?? Date.now;
-    this.writer = new BatchWriter({ write: (items, urgent) => this.writeRuns(items, urgent) }, options.flushAfterMs ?? DEFAULT_FLUSH_AFTER_MS);
+    this.writer = new BatchWriter({ write: (items, urgent) => this.writeSamples(items, urgent) }, options.flushAfterMs ?? DEFAULT_FLUSH_AFTER_MS);
     if (options.lifecycle) this.writer.attach(options.lifecycle);
   }
 
@@ -108,11 +130,35 @@ export class RunStore {
     return this.lastId;
   }
 
-  /** Queues the run; resolves with its id once its batch is written (at most flushAfterMs later). */
-  add(record: RunRecord, samples: Omit<RunSamples, 'runId'> | null = null): Promise<RunRecord> {
-    return this.writer.enqueue({ record, samples });
+  /**
+   * Writes the run's record in a transaction of its own, committed at once with strict durability:
+   * the promise resolves only when the record is on disk, so a page (or renderer) that dies after
+   * that keeps it. Then queues the samples for the next batch. While the store is open, the request
+   * and the commit are issued in this task, before the first await: whatever happens to the page
+   * after the call returns, the browser already holds the whole write.
+   */
+  async saveRun(record: RunRecord, samples: Omit<RunSamples, 'runId'> | null = null): Promise<SavedRun> {
+    const db = this.opened ?? (await this.open());
+    const { id: _unsaved, ...fresh } = record;
+    const run: RunRecord = { ...fresh, id: this.nextId() };
+    const tx = db.transaction('runs', 'readwrite', { durability: 'strict' });
+    const ignore = () => undefined; // a failed request fails the transaction, reported through tx.done
+    tx.store.add(run).catch(ignore);
+    try {
+      if (this.options.simulateStorageFull) throw new DOMException('Simulated by ?wf-debug-storage-full', 'QuotaExceededError');
+      tx.commit();
+      await tx.done;
+    } catch (error) {
+      const full = await this.abandon(tx, error);
+      if (full) throw new StorageFullError(await this.count().catch(() => null), 1);
+      throw error;
+    }
+    // Queued only once the run exists, so no samples are ever stored for a run that is not.
+    const written = samples ? this.writer.enqueue({ runId: run.id!, samples }) : this.writer.flush();
+    return { record: run, samples: written.catch((error: unknown) => Promise.reject(new SamplesNotSavedError(error))) };
   }
 
+  /** Writes whatever is queued now. */
   flush(): Promise<void> {
     return this.writer.flush();
   }
@@ -122,35 +168,32 @@ export class RunStore {
    * or unloaded is complete in the browser's hands; `urgent` then commits at once and leaves the
    * rollover to the next write.
    */
-  private async writeRuns(items: readonly PendingRun[], urgent: boolean): Promise<RunRecord[]> {
+  private async writeSamples(items: readonly PendingSamples[], urgent: boolean): Promise<void[]> {
     const db = this.opened ?? (await this.open());
     const tx = db.transaction(['runs', 'samples'], 'readwrite');
-    const ignore = () => undefined; // a failed request fails the transaction, reported through tx.done
-    const saved = items.map(({ record, samples }) => {
-      const { id: _unsaved, ...fresh } = record;
-      const run: RunRecord = { ...fresh, id: this.nextId() };
-      tx.objectStore('runs').add(run).catch(ignore);
-      if (samples) tx.objectStore('samples').put({ runId: run.id!, ...samples }).catch(ignore);
-      return run;
-    });
+    for (const { runId, samples } of items) tx.objectStore('samples').put({ runId, ...samples }).catch(() => undefined);
     try {
-      if (this.options.simulateStorageFull) throw new DOMException('Simulated by ?wf-debug-storage-full', 'QuotaExceededError');
       if (urgent) tx.commit();
       else await this.rollOver(tx);
       await tx.done;
-      return saved;
+      return items.map(() => undefined);
     } catch (error) {
-      // A request refused for space aborts the transaction; later requests then fail as AbortError.
-      const full = isQuotaExceeded(error) || isQuotaExceeded(tx.error);
-      try {
-        tx.abort();
-      } catch {
-        // Already aborted by the browser, which is how a real quota failure arrives.
-      }
-      await tx.done.catch(ignore);
-      if (full) throw new StorageFullError(await this.count().catch(() => null), items.length);
+      await this.abandon(tx, error);
       throw error;
     }
+  }
+
+  /** Aborts a failed write as a whole; answers whether it failed for lack of space. */
+  private async abandon(tx: { readonly error: DOMException | null; abort(): void; readonly done: Promise<void> }, error: unknown): Promise<boolean> {
+    // A request refused for space aborts the transaction; later requests then fail as AbortError.
+    const full = isQuotaExceeded(error) || isQuotaExceeded(tx.error);
+    try {
+      tx.abort();
+    } catch {
+      // Already aborted by the browser, which is how a real quota failure arrives.
+    }
+    await tx.done.catch(() => undefined);
+    return full;
   }
 
   /** Deletes what the caps no longer allow, oldest first, with their samples. */

@@ -43,7 +43,11 @@ export function runCalibration(report: HardwareReport, onProgress?: (progress: C
       else if (message.type === 'result') finish(message.calibration);
       else finish(new Error(`calibration failed: ${message.message}`));
     };
-    worker.onerror = (event) => finish(new Error(`calibration worker crashed: ${event.message || 'unknown error'}`));
+    worker.onerror = (event) => {
+      // Handled here, as the calibration's failure: not also an uncaught error of the page.
+      event.preventDefault();
+      finish(new Error(`calibration worker crashed: ${event.message || 'unknown error'}`));
+    };
     const request: CalibrationRequest = { type: 'calibrate', report };
     worker.postMessage(request);
   });

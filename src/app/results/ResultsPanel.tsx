@@ -10,6 +10,7 @@ import type { BenchStore } from '../bench/bench-store.ts';
 import { deviceSummary } from '../../results/device-summary.ts';
 import { encodeShareFragmentWithin, MAX_FRAGMENT_CHARS } from '../../results/share-link.ts';
 import { runsToCsv } from '../../results/csv.ts';
+import { appHref, shareHref } from '../../results/app-links.ts';
 import { validateResultDocument, type Validation } from '../../results/validate.ts';
 import { buildPerfReport } from '../../results/perf-report.ts';
 import { readAuditLog } from '../../scheduler/audit-log.ts';
@@ -55,7 +56,7 @@ export function ResultsPanel({ session, hardware, version, bench }: { session: S
       message.value = `Even one run does not fit in a link of ${MAX_FRAGMENT_CHARS} characters; use Export JSON.`;
       return;
     }
-    link.value = `${location.origin}${location.pathname}#${encoded.fragment}`;
+    link.value = shareHref(location, encoded.fragment);
     message.value = encoded.runs < doc.runs.length ? `The link holds the newest ${encoded.runs} of ${doc.runs.length} runs (links are capped); Export JSON keeps all.` : null;
   };
 
@@ -148,7 +149,7 @@ export function ResultsPanel({ session, hardware, version, bench }: { session: S
           <button type="button" onClick={() => (imported.value = null)}>
             Close imported result
           </button>
-          <SharedResultPage validation={imported.value} source="file" appHref={location.pathname} />
+          <SharedResultPage validation={imported.value} source="file" appHref={appHref(location)} />
         </div>
       )}
     </section>

@@ -246,13 +246,20 @@ export class Session {
     }
   }
 
-  /** Runs after the stream has ended, so storage never holds up a token. */
+  /**
+   * Runs after the stream has ended, so storage never holds up a token. The history shows the run
+   * once its record is on disk (a crash after that keeps it); again once its samples' batch has
+   * applied the retention caps, so the list shows what is kept.
+   */
   private async persist(record: RunRecord, samples: ReturnType<typeof runSamples>): Promise<void> {
     try {
-      const saved = await this.store.add(record, samples);
-      // Retention may have rolled the oldest over in the same write: the list shows what is stored.
-      const kept = await this.store.recent(HISTORY_LIMIT).catch(() => [saved, ...this.history.value].slice(0, HISTORY_LIMIT));
-      this.history.value = kept;
+      const saved = await this.store.saveRun(record, samples);
+      const showStored = async () => {
+        const fallback = [saved.record, ...this.history.value.filter((r) => r.id !== saved.record.id)].slice(0, HISTORY_LIMIT);
+        this.history.value = await this.store.recent(HISTORY_LIMIT).catch(() => fallback);
+      };
+      await showStored();
+      await saved.samples.then(showStored, (error: Error) => void (this.notice.value = error.message));
     } catch (error) {
       if (error instanceof StorageFullError) this.error.value = error.message;
       else this.notice.value = `This run could not be saved (${error instanceof Error ? error.message : String(error)}); earlier history is untouched.`;

@@ -20,8 +20,17 @@ async function withLab<T>(signal: AbortSignal, work: (lab: Comlink.Remote<LabWor
   // Cancelling ends the worker: whatever it was measuring stops with it.
   const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new DOMException('Cancelled', 'AbortError')), { once: true }));
   aborted.catch(() => {});
+  // A crash in the lab fails the scenario, once: comlink alone would wait for an answer forever, and
+  // an error left unhandled here would also surface as an uncaught error of the page.
+  const crashed = new Promise<never>((_, reject) =>
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      reject(new Error(`the scenario lab worker crashed: ${event.message || 'unknown error'}`));
+    }),
+  );
+  crashed.catch(() => {});
   try {
-    return await Promise.race([work(lab), aborted]);
+    return await Promise.race([work(lab), aborted, crashed]);
   } finally {
     lab[Comlink.releaseProxy]();
     worker.terminate();
