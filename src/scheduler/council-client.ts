@@ -7,6 +7,14 @@
 import * as Comlink from 'comlink';
 import type { SchedulerEventMessage, SchedulerWorkerApi, TokenBatch } from './protocol.ts';
 import { BatchPacer, type DeliveryStats } from './batch-pacer.ts';
+import { LIVENESS_RULES } from '../workers/liveness.ts';
+import { LivenessWatch } from '../workers/liveness-watch.ts';
+
+/**
+ * The scheduler's thread only coordinates, so it answers within milliseconds; 3 s leaves room for a
+ * machine under heavy load and still reports a dead worker within 5 s.
+ */
+const SCHEDULER_PING_DEADLINE_MS = 3000;
 
 /** Text is applied before anything that draws from it (the loop runs lower orders first). */
 const BATCH_FRAME_ORDER = -10;
@@ -14,7 +22,10 @@ const BATCH_FRAME_ORDER = -10;
 export interface CouncilClientHandlers {
   onBatch(batch: TokenBatch): void;
   onEvent(message: Exclude<SchedulerEventMessage, { kind: 'batch' }>): void;
-  /** The scheduler worker itself failed (not a member's engine). */
+  /**
+   * The scheduler worker itself failed or stopped answering (not a member's engine). It has been ended
+   * with every member's worker; the next call of `api` starts a fresh one, which must be configured again.
+   */
   onFailure(message: string): void;
 }
 
@@ -31,6 +42,7 @@ export class CouncilClient implements CouncilConnection {
   private apiRef: Comlink.Remote<SchedulerWorkerApi> | null = null;
   private readonly pacer: BatchPacer;
   private unsubscribeFrames: (() => void) | null = null;
+  private watch: LivenessWatch | null = null;
 
   constructor(
     private readonly handlers: CouncilClientHandlers,
@@ -53,9 +65,19 @@ export class CouncilClient implements CouncilConnection {
     if (this.apiRef) return this.apiRef;
     const worker = new Worker(new URL('./scheduler.worker.ts', import.meta.url), { type: 'module', name: 'scheduler' });
     worker.addEventListener('error', (event) => {
-      this.handlers.onFailure(`The scheduler worker failed: ${event.message || 'no details given'}.`);
+      // Handled here, once: not also an uncaught error of the page.
+      event.preventDefault();
+      this.fail(worker, `The scheduler worker failed (${event.message || 'no details given'}); it was restarted without its turns.`);
     });
     const api = Comlink.wrap<SchedulerWorkerApi>(worker);
+    // Silent death (the worker closed, or was killed) shows only as silence: it answers a ping at once whenever alive.
+    this.watch = new LivenessWatch({
+      name: 'the scheduler worker',
+      ping: () => api.ping(),
+      onDead: (reason) => this.fail(worker, `${reason} Its turns were stopped; the next Run starts it again.`),
+      rules: { ...LIVENESS_RULES, pingDeadlineMs: SCHEDULER_PING_DEADLINE_MS },
+    });
+    this.watch.start();
     const channel = new MessageChannel();
     channel.port1.onmessage = (event: MessageEvent<SchedulerEventMessage>) => this.receive(event.data);
     void api.connect(Comlink.transfer(channel.port2, [channel.port2]));
@@ -70,6 +92,8 @@ export class CouncilClient implements CouncilConnection {
   }
 
   dispose(): void {
+    this.watch?.stop();
+    this.watch = null;
     this.apiRef?.[Comlink.releaseProxy]();
     this.worker?.terminate();
     this.unsubscribeFrames?.();
@@ -77,6 +101,13 @@ export class CouncilClient implements CouncilConnection {
     this.worker = null;
     this.apiRef = null;
     this.pacer.clear();
+  }
+
+  /** Ends a failed worker (its members' workers go with it) and says so; `worker` guards against a late report from an old one. */
+  private fail(worker: Worker, message: string): void {
+    if (this.worker !== worker) return;
+    this.dispose();
+    this.handlers.onFailure(message);
   }
 
   private receive(message: SchedulerEventMessage): void {

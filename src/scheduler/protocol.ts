@@ -225,6 +225,8 @@ export interface SchedulerSettings {
 export interface SchedulerWorkerApi {
   configure(settings: SchedulerSettings): void;
   connect(events: MessagePort): void;
+  /** Answers at once: the page's liveness check (the scheduler never blocks its own thread for long). */
+  ping(): true;
   setCouncil(members: MemberConfig[]): void;
   submit(request: TurnRequest): SubmitAnswer;
   cancel(turnId: string, memberId?: string): void;

@@ -88,6 +88,9 @@ const api: SchedulerWorkerApi = {
   connect(events: MessagePort) {
     port = events;
   },
+  ping() {
+    return true;
+  },
   setCouncil(members) {
     requireScheduler().setCouncil(members);
   },

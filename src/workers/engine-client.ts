@@ -25,10 +25,11 @@ export interface ClientGeneration {
   endedAtMs: number;
 }
 
-/** The sentence for a worker that died under a call: what died and what to do. */
+/** The sentence for a worker that died under a call: what died, what was lost, and what happens next. */
 export function crashSentence(reason: string): string {
-  const detail = reason.replace(/^the engine worker failed: /, '');
-  return `The engine worker crashed: ${detail}. Load the model again to restart it.`;
+  const failed = /^the engine worker failed: (.*)$/.exec(reason);
+  const what = failed ? `The engine worker crashed: ${failed[1]}` : reason.charAt(0).toUpperCase() + reason.slice(1);
+  return `${what.replace(/\.$/, '')}. Generate loads the model again in a fresh worker.`;
 }
 
 export class EngineClient {
@@ -43,7 +44,7 @@ export class EngineClient {
   /** Starts a fresh worker for `engine` (the previous one ends) and loads the model in it. */
   load(options: LoadOptions, onProgress: (progress: LoadProgress) => void, engine: EngineKind = 'transformers'): Promise<LoadInfo> {
     this.dispose();
-    const transport = new WorkerTransport(startEngineWorker(engine, 'engine'), 'engine worker');
+    const transport = new WorkerTransport(startEngineWorker(engine, 'engine'), 'engine worker', { name: `the engine worker for ${options.modelId}` });
     transport.onExit((reason) => {
       if (this.transport === transport) this.transport = null;
       const error = new EngineError('crashed', crashSentence(reason));

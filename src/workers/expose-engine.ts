@@ -33,6 +33,7 @@ export function exposeEngine(engine: Engine): void {
       inFlight.get(requestId)?.abort();
     },
     unload: () => engine.unload(),
+    ping: () => true,
   };
   Comlink.expose(api);
 }

@@ -19,6 +19,8 @@ export interface EngineWorkerApi {
   generate(requestId: string, request: GenerateRequest, tokenPort: MessagePort, cancelFlag?: Int32Array): Promise<GenerationResult>;
   abort(requestId: string): void;
   unload(): Promise<void>;
+  /** Answers at once whenever the worker reads its messages: how its owner tells an idle worker from a dead one. */
+  ping(): true;
 }
 
 export type TokenPortMessage = { kind: 'token'; token: TokenEvent } | { kind: 'end' };

@@ -16,6 +16,7 @@ import { openTokenStream, raiseCancelFlag, sharedCancelFlag } from './engine-str
 import { toEngineError } from './errors.ts';
 import type { MemberTransport } from './transport.ts';
 import { Lifeline, type TransportErrorCode } from './lifeline.ts';
+import { LivenessWatch } from './liveness-watch.ts';
 
 /** The part of a `Worker` the transport uses (so that tests can hand it a fake). */
 export interface WorkerLike {
@@ -25,20 +26,39 @@ export interface WorkerLike {
   terminate(): void;
 }
 
+/**
+ * Watching for a silent death (liveness.ts): for a worker nothing else watches (the page's own engine;
+ * the scheduler's members have its watchdog). `abortGraceMs`: how long a generation may take to stop
+ * after its signal aborts before the worker is taken for hung and ended, so that Stop always ends the run.
+ */
+export interface WatchOptions {
+  /** How messages name the worker: "the engine worker for wf-tiny". */
+  name: string;
+  abortGraceMs?: number;
+}
+
 export class WorkerTransport implements MemberTransport {
   private readonly api: Comlink.Remote<EngineWorkerApi>;
   private readonly life = new Lifeline();
   private readonly aborts = new Set<() => void>();
   private nextRequest = 0;
+  private readonly watch: LivenessWatch | null;
+  private readonly abortGraceMs: number;
+  private readonly watchName: string | null;
 
   constructor(
     private readonly worker: WorkerLike,
     /** Names the worker in crash messages ("the engine worker of B"). */
     private readonly name = 'engine worker',
+    watch: WatchOptions | null = null,
   ) {
     this.api = Comlink.wrap<EngineWorkerApi>(worker as unknown as Worker);
     worker.addEventListener('error', this.onError);
     worker.addEventListener('messageerror', this.onMessageError);
+    this.abortGraceMs = watch?.abortGraceMs ?? 2000;
+    this.watchName = watch?.name ?? null;
+    this.watch = watch ? new LivenessWatch({ name: watch.name, ping: () => this.api.ping(), onDead: (reason) => this.die('crashed', reason) }) : null;
+    this.watch?.start();
   }
 
   get alive(): boolean {
@@ -46,7 +66,13 @@ export class WorkerTransport implements MemberTransport {
   }
 
   load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
-    return this.call(() => this.api.load(options, Comlink.proxy((p: LoadProgress) => this.alive && onProgress(p))));
+    this.watch?.loading(options.modelId);
+    const report = (p: LoadProgress): void => {
+      if (!this.alive) return;
+      this.watch?.loadProgress(p);
+      onProgress(p);
+    };
+    return this.call(() => this.api.load(options, Comlink.proxy(report))).finally(() => this.watch?.idle());
   }
 
   generate(request: GenerateRequest, onToken: (token: TokenEvent) => void, signal: AbortSignal): Promise<GenerationResult> {
@@ -54,12 +80,20 @@ export class WorkerTransport implements MemberTransport {
     if (death) return Promise.reject(death);
     const requestId = `g${++this.nextRequest}`;
     const cancelFlag = sharedCancelFlag();
+    let graceTimer: ReturnType<typeof setTimeout> | null = null;
     const abort = (): void => {
       raiseCancelFlag(cancelFlag);
       if (this.alive) void this.api.abort(requestId).catch(() => undefined);
+      if (this.watch && graceTimer === null) {
+        const who = this.watchName ?? this.name;
+        graceTimer = setTimeout(() => this.die('crashed', `${who} did not stop within ${this.abortGraceMs / 1000} s of Stop and was ended; the text so far is kept`), this.abortGraceMs);
+      }
     };
+    this.watch?.generating();
     const stream = openTokenStream((token) => {
-      if (this.alive) onToken(token);
+      if (!this.alive) return;
+      this.watch?.token();
+      onToken(token);
     });
     if (signal.aborted) abort();
     else signal.addEventListener('abort', abort, { once: true });
@@ -69,6 +103,8 @@ export class WorkerTransport implements MemberTransport {
       await stream.ended;
       return result;
     }).finally(() => {
+      if (graceTimer !== null) clearTimeout(graceTimer);
+      this.watch?.idle();
       signal.removeEventListener('abort', abort);
       this.aborts.delete(abort);
       stream.close();
@@ -112,6 +148,7 @@ export class WorkerTransport implements MemberTransport {
 
   private die(code: TransportErrorCode, reason: string): void {
     if (!this.life.alive) return;
+    this.watch?.stop();
     this.worker.removeEventListener('error', this.onError);
     this.worker.removeEventListener('messageerror', this.onMessageError);
     try {

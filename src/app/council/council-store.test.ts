@@ -131,6 +131,13 @@ describe('CouncilStore over a stand-in scheduler', () => {
     expect(scheduler.api.cancel).toHaveBeenCalledWith('t1');
     scheduler.worker().onFailure('The scheduler worker failed: boom.');
     expect(store.failure.value).toBe('The scheduler worker failed: boom.');
+    expect(store.turns.value[0]!.jobs.map((j) => [j.status, j.error])).toEqual([
+      ['failed', 'The scheduler worker failed: boom.'],
+      ['failed', 'The scheduler worker failed: boom.'],
+    ]);
+    await store.run();
+    expect(scheduler.api.configure).toHaveBeenCalledTimes(2);
+    expect(store.failure.value).toBeNull();
     store.dispose();
     expect(scheduler.connection.dispose).toHaveBeenCalled();
   });

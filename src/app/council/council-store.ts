@@ -177,7 +177,7 @@ export class CouncilStore {
     this.client = connect({
       onBatch: (b) => this.applyBatch(b),
       onEvent: (m) => this.applyEvent(m),
-      onFailure: (message) => (this.failure.value = message),
+      onFailure: (message) => this.schedulerLost(message),
     });
     this.sampler = new FrameSampler(
       (sample) => {
@@ -187,6 +187,21 @@ export class CouncilStore {
       },
       { subscribeFrames: (callback) => perf.frameLoop.subscribe(callback, SAMPLER_FRAME_ORDER) },
     );
+  }
+
+  /**
+   * The scheduler worker failed or went silent and has been ended, its members' workers with it: every
+   * pane still waiting or streaming fails with the reason at once, and the next Run configures a fresh one.
+   */
+  private schedulerLost(message: string): void {
+    this.sampler.stop();
+    this.configuredKey = null;
+    const failOpen = (job: JobView): JobView => (isFinal(job.status) ? job : { ...job, status: 'failed', error: message, progress: null });
+    batch(() => {
+      this.failure.value = message;
+      this.turns.value = this.turns.value.map((turn) => (turn.jobs.some((j) => !isFinal(j.status)) ? { ...turn, jobs: turn.jobs.map(failOpen) } : turn));
+      this.memberViews.value = new Map();
+    });
   }
 
   /** Stops sampling frames, ends the scheduler worker (and with it every member's worker). */
@@ -321,6 +336,8 @@ export class CouncilStore {
       };
       batch(() => {
         this.overload.value = null;
+        // A failure line belongs to the past once a run is accepted again.
+        this.failure.value = null;
         this.turns.value = [this.withEarlyChanges(turn), ...this.turns.value].slice(0, TURNS_KEPT);
       });
       return answer.turnId;

@@ -63,6 +63,8 @@ export class Session {
   readonly store = new RunStore(pageStoreOptions());
   readonly baselines = new BaselineBook(this.store);
   private abortController: AbortController | null = null;
+  /** The model whose worker died, until it is loaded again (the next load says why it reloads). */
+  private lostModel: string | null = null;
 
   readonly modelId = signal(DEFAULT_MODEL_ID);
   readonly device = signal<DevicePreference>('auto');
@@ -93,6 +95,18 @@ export class Session {
     this.modelId.value = preferences.modelId;
     this.device.value = preferences.device;
     this.maxNewTokens.value = preferences.maxNewTokens;
+    // A worker that dies between runs: the status stops saying "Loaded" at once, and the next Generate
+    // loads the model again (a death during a run is reported by the run itself).
+    this.engine.onCrash((failure) => {
+      const state = this.load.peek();
+      if (state.status === 'ready') this.lostModel = state.info.modelId;
+      if (this.generating.peek()) return;
+      batch(() => {
+        if (this.load.peek().status === 'ready') this.load.value = { status: 'idle' };
+        this.error.value = failure.message;
+        this.engineFailures.value++;
+      });
+    });
   }
 
   async init(): Promise<void> {
@@ -131,11 +145,15 @@ export class Session {
     return state.status === 'ready' && state.info.modelId === this.modelId.value && state.device === this.device.value;
   }
 
-  async loadModel(): Promise<boolean> {
+  /** `stop`: a Stop while loading ends the load (its worker is ended) without calling it a failure. */
+  async loadModel(stop?: AbortSignal): Promise<boolean> {
     const modelId = this.modelId.value;
     const device = this.device.value;
     this.error.value = null;
     if (!(await this.passesPreflight(modelId))) return false;
+    if (this.lostModel === modelId) this.notice.value = `Loading ${modelId} again in a fresh worker: the previous one stopped.`;
+    const endLoad = (): void => this.engine.dispose();
+    stop?.addEventListener('abort', endLoad, { once: true });
     this.load.value = { status: 'loading', modelId, progress: { phase: 'fetch', loadedBytes: 0, totalBytes: 0 } };
     try {
       let settled = false;
@@ -150,14 +168,24 @@ export class Session {
       settled = true;
       // What the load stored (a hub model's files) is read back by the storage store's afterLoad.
       this.load.value = { status: 'ready', info, device };
+      this.lostModel = null;
       return true;
     } catch (error) {
+      if (stop?.aborted) {
+        batch(() => {
+          this.load.value = { status: 'idle' };
+          this.notice.value = `Stopped while loading ${modelId}; nothing was generated.`;
+        });
+        return false;
+      }
       batch(() => {
         this.load.value = { status: 'failed', modelId };
         this.error.value = toEngineError(error).message;
         this.engineFailures.value++;
       });
       return false;
+    } finally {
+      stop?.removeEventListener('abort', endLoad);
     }
   }
 
@@ -189,16 +217,17 @@ export class Session {
       return;
     }
     this.generating.value = true;
+    // Made before the load, so that Stop ends whatever stage the run is in.
+    const controller = new AbortController();
+    this.abortController = controller;
     try {
-      if (!this.isLoaded() && !(await this.loadModel())) return;
+      if (!this.isLoaded() && !(await this.loadModel(controller.signal))) return;
       const state = this.load.value;
-      if (state.status !== 'ready') return;
+      if (state.status !== 'ready' || controller.signal.aborted) return;
       batch(() => {
         this.error.value = null;
         this.output.value = '';
       });
-      const controller = new AbortController();
-      this.abortController = controller;
       // Every frame of this run, however long it is (the loop's own summary keeps only its last 5 s).
       const frameRecorder = new FrameRecorder();
       const { frameLoop, tokenFeed } = this.perf;
@@ -236,7 +265,9 @@ export class Session {
       void this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)));
     } catch (error) {
       const failure = toEngineError(error);
-      this.error.value = failure.message;
+      // Stopped, and the worker did not answer in time: the run ends here all the same, with the text so far.
+      if (controller.signal.aborted && isEngineLost(failure)) this.notice.value = `Stopped. ${failure.message}`;
+      else this.error.value = failure.message;
       // A busy engine or an over-long prompt is the request's fault, not the engine's.
       if (failure.code !== 'busy' && failure.code !== 'prompt-too-long') this.engineFailures.value++;
       if (this.load.value.status === 'ready' && isEngineLost(failure)) this.load.value = { status: 'idle' };

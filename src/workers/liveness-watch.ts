@@ -1,0 +1,120 @@
+/**
+ * Applies the liveness rule (liveness.ts) to one worker on a timer: it keeps what the worker is doing
+ * (idle, loading, generating), pings it while idle, and calls `onDead` once the rule says dead. The
+ * owner reports the worker's activity as it sees it (a load's progress, each token's arrival); the
+ * verdicts and their sentences are the rule's. Clock and timers are injected, so a test can drive it.
+ */
+import type { LoadProgress } from './engine.ts';
+import { LIVENESS_RULES, liveness, type LivenessRules, type WorkerActivity } from './liveness.ts';
+
+export interface LivenessWatchOptions {
+  /** How the sentence names the worker: "the engine worker for wf-tiny". */
+  name: string;
+  /** Asks the worker to answer (it does whenever it reads its messages). */
+  ping(): Promise<unknown>;
+  onDead(reason: string): void;
+  now?: () => number;
+  rules?: LivenessRules;
+  /** How often the rule is asked, and an idle worker pinged. */
+  checkEveryMs?: number;
+  idlePingEveryMs?: number;
+  setInterval?: (callback: () => void, ms: number) => unknown;
+  clearInterval?: (handle: unknown) => void;
+}
+
+/** The median of the last gaps is the expected gap: one long pause (a GC, a busy page) does not stretch it. */
+const GAPS_KEPT = 32;
+
+export class LivenessWatch {
+  private activity: WorkerActivity = { kind: 'idle', pingSentAt: null };
+  private lastPingAnsweredAt: number;
+  private pingSeq = 0;
+  private gaps: number[] = [];
+  private timer: unknown = null;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: LivenessWatchOptions) {
+    this.now = options.now ?? (() => performance.now());
+    this.lastPingAnsweredAt = this.now();
+  }
+
+  start(): void {
+    if (this.timer !== null) return;
+    const every = this.options.checkEveryMs ?? 250;
+    this.timer = (this.options.setInterval ?? ((callback, ms) => setInterval(callback, ms)))(() => this.check(), every);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer === null) return;
+    (this.options.clearInterval ?? ((handle) => clearInterval(handle as ReturnType<typeof setInterval>)))(this.timer);
+    this.timer = null;
+  }
+
+  idle(): void {
+    this.activity = { kind: 'idle', pingSentAt: null };
+    this.lastPingAnsweredAt = this.now();
+  }
+
+  loading(modelId: string): void {
+    const now = this.now();
+    this.activity = { kind: 'loading', modelId, phase: 'fetch', phaseStartedAt: now, lastProgressAt: now };
+  }
+
+  loadProgress(progress: LoadProgress): void {
+    const activity = this.activity;
+    if (activity.kind !== 'loading' || progress.phase === 'ready') return;
+    const now = this.now();
+    this.activity = { ...activity, phase: progress.phase, phaseStartedAt: progress.phase === activity.phase ? activity.phaseStartedAt : now, lastProgressAt: now };
+  }
+
+  generating(): void {
+    this.gaps = [];
+    this.activity = { kind: 'generating', startedAt: this.now(), lastTokenAt: null, tokens: 0, expectedGapMs: null, expectedFirstTokenMs: null };
+  }
+
+  token(): void {
+    const activity = this.activity;
+    if (activity.kind !== 'generating') return;
+    const now = this.now();
+    if (activity.lastTokenAt !== null) {
+      this.gaps.push(now - activity.lastTokenAt);
+      if (this.gaps.length > GAPS_KEPT) this.gaps.shift();
+    }
+    this.activity = { ...activity, lastTokenAt: now, tokens: activity.tokens + 1, expectedGapMs: median(this.gaps) };
+  }
+
+  /** One look: pings an idle worker when due, and reports death once the rule says so. */
+  check(): void {
+    if (this.stopped) return;
+    const now = this.now();
+    const activity = this.activity;
+    const pingEvery = this.options.idlePingEveryMs ?? 1000;
+    if (activity.kind === 'idle' && activity.pingSentAt === null && now - this.lastPingAnsweredAt >= pingEvery) this.sendPing(now);
+    const verdict = liveness({ name: this.options.name, activity: this.activity }, now, this.options.rules ?? LIVENESS_RULES);
+    if (verdict.state !== 'dead') return;
+    this.stop();
+    this.options.onDead(verdict.reason);
+  }
+
+  private sendPing(now: number): void {
+    const seq = ++this.pingSeq;
+    this.activity = { kind: 'idle', pingSentAt: now };
+    this.options.ping().then(
+      () => {
+        if (seq !== this.pingSeq || this.activity.kind !== 'idle') return;
+        this.activity = { kind: 'idle', pingSentAt: null };
+        this.lastPingAnsweredAt = this.now();
+      },
+      () => undefined,
+    );
+  }
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
