@@ -1,0 +1,108 @@
+import type { Page, Worker } from '@playwright/test';
+import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
+import { expect, generate, openApp, test } from './fixtures.ts';
+
+/**
+ * Workers that die without a word: `self.close()` inside the worker stops it with no `error` event,
+ * as a browser killing a worker does. The page must notice within 5 s, say which worker died and what
+ * was lost, let Stop end the run, and work again on the next try, with no uncaught page error.
+ */
+
+function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+async function workerWhoseUrl(page: Page, part: string): Promise<Worker> {
+  await expect.poll(() => page.workers().some((w) => w.url().includes(part))).toBe(true);
+  return page.workers().find((w) => w.url().includes(part))!;
+}
+
+/** Closes the worker from inside; the evaluation itself may never answer once it has closed. */
+async function closeFromInside(worker: Worker): Promise<void> {
+  await Promise.race([worker.evaluate('self.close()').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500))]);
+}
+
+test('an engine worker that closes mid-generation: a clear error within 5 s, and the next Generate works in a fresh worker', async ({ page }) => {
+  const errors = pageErrors(page);
+  await openApp(page);
+  // wf-tiny on the software WebGPU adapter makes ~15 tokens/s: 2000 tokens would take minutes.
+  await generate(page, { prompt: 'a', maxTokens: 2000, device: 'webgpu' });
+  await expect(page.getByTestId('output')).not.toBeEmpty({ timeout: 60_000 });
+  const closedAt = Date.now();
+  await closeFromInside(await workerWhoseUrl(page, 'transformers.worker'));
+
+  const error = page.getByTestId('error');
+  await expect(error).toContainText('The engine worker for wf-tiny stopped responding', { timeout: 5000 });
+  expect(Date.now() - closedAt).toBeLessThan(5000 + 1000);
+  await expect(error).toContainText(/the generation stopped after \d+ tokens/);
+  await expect(error).toContainText('Generate loads the model again in a fresh worker');
+  await expect(page.getByTestId('generating')).toHaveCount(0);
+  await expect(page.getByTestId('load-status')).toHaveCount(0);
+
+  await page.getByTestId('error').getByRole('button').click();
+  await generate(page, { prompt: 'Hello a', maxTokens: 8, device: 'wasm' });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 8));
+  await expect(page.getByTestId('notice')).toContainText('Loading wf-tiny again in a fresh worker');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('an engine worker that closes while idle: the status stops saying Loaded within 5 s, and the next Generate reloads it', async ({ page }) => {
+  const errors = pageErrors(page);
+  await openApp(page);
+  await generate(page, { prompt: 'q', maxTokens: 4, device: 'wasm' });
+  await expect(page.getByTestId('output')).toHaveText('rstu');
+  await expect(page.getByTestId('load-status')).toContainText('Loaded');
+  await closeFromInside(await workerWhoseUrl(page, 'transformers.worker'));
+
+  await expect(page.getByTestId('error')).toContainText('no answer to a ping', { timeout: 5000 });
+  await expect(page.getByTestId('load-status')).toHaveCount(0);
+
+  await page.getByTestId('error').getByRole('button').click();
+  await generate(page, { prompt: 'q', maxTokens: 4, device: 'wasm' });
+  await expect(page.getByTestId('output')).toHaveText('rstu');
+  await expect(page.getByTestId('load-status')).toContainText('Loaded');
+  expect(errors).toEqual([]);
+});
+
+test('Stop while the model loads ends the load at once and says so', async ({ page }) => {
+  await openApp(page);
+  // wf-stories15m's 61 MB take seconds to start on the software WebGPU adapter: time enough to press Stop.
+  await page.getByTestId('model-select').selectOption('wf-stories15m');
+  await page.getByTestId('prompt').fill('a');
+  await page.getByTestId('device-select').selectOption('webgpu');
+  await page.getByTestId('generate-button').click();
+  await expect(page.getByTestId('load-progress')).toBeVisible();
+  const stoppedAt = Date.now();
+  await page.getByTestId('stop-button').click();
+  await expect(page.getByTestId('generating')).toHaveCount(0, { timeout: 500 });
+  expect(Date.now() - stoppedAt).toBeLessThan(1500);
+  await expect(page.getByTestId('notice')).toContainText('Stopped while loading wf-stories15m');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});
+
+test('a scheduler worker that closes mid-council: its panes fail with the reason within 5 s, and the next Run works', async ({ page }) => {
+  const errors = pageErrors(page);
+  await openApp(page);
+  const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-max-tokens').fill('200');
+  await panel.getByTestId('council-run').click();
+  const turn = page.getByTestId('council-turn').first();
+  await expect(turn.locator('[data-testid="council-pane"][data-status="streaming"]').first()).toBeVisible({ timeout: 60_000 });
+  const closedAt = Date.now();
+  await closeFromInside(await workerWhoseUrl(page, 'scheduler.worker'));
+
+  await expect(panel.getByTestId('council-failure')).toContainText('The scheduler worker stopped responding', { timeout: 5000 });
+  expect(Date.now() - closedAt).toBeLessThan(5000 + 1000);
+  await expect(turn.locator('[data-testid="council-pane"][data-status="failed"]')).toHaveCount(2);
+  await expect(turn.getByTestId('council-pane-error').first()).toContainText('scheduler worker');
+
+  await panel.getByTestId('council-max-tokens').fill('3');
+  await panel.getByTestId('council-run').click();
+  await expect(page.getByTestId('council-turn')).toHaveCount(2);
+  await expect(page.getByTestId('council-turn').first().locator('[data-testid="council-pane"][data-status="done"]')).toHaveCount(2, { timeout: 60_000 });
+  await expect(panel.getByTestId('council-failure')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
