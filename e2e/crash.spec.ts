@@ -1,4 +1,5 @@
 import type { Page, Worker } from '@playwright/test';
+import { sampleRun } from '../src/results/fixtures.ts';
 import { expect, generate, openApp, test } from './fixtures.ts';
 
 /** Errors that reached the page as uncaught (window `error` events), recorded from the start. */
@@ -12,7 +13,9 @@ async function recordPageErrors(page: Page): Promise<() => Promise<string[]>> {
 }
 
 test('a renderer crash the moment a run ends keeps the run', async ({ page, context }) => {
-  await openApp(page);
+  // Batches held for 10 minutes: the run's record must not wait for one (the crash is no pagehide).
+  await page.goto('/?wf-debug-batch-ms=600000');
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   await generate(page, { prompt: 'abc', maxTokens: 8, device: 'wasm' });
   // Watched in the page, every frame: the crash follows the run's end within a frame and a CDP round trip.
   await page.waitForFunction(
@@ -89,22 +92,25 @@ test('a share page opened under a //host path links only to its own origin', asy
 
 test('the exported CSV defuses formulas in text from outside and keeps numbers numeric', async ({ page }) => {
   await openApp(page);
-  await generate(page, { prompt: 'abc', maxTokens: 4, device: 'wasm' });
-  await expect(page.getByTestId('history-row')).toHaveCount(1);
   const payloads = { modelId: 'x;=HYPERLINK("http://evil","x")', adapter: ' @SUM(A1)', browser: '\n=1+1', dtype: '-2+3' };
-  // A run as an imported or hand-made model could leave it: hostile text where names belong.
+  const now = Date.now();
+  const plain = { ...sampleRun, id: now * 1000, at: now - 2000 };
+  // A run as a hand-made hub model or an imported file could leave it: hostile text where names belong.
+  const hostile = {
+    ...sampleRun,
+    id: now * 1000 + 1,
+    at: now - 1000,
+    modelId: payloads.modelId,
+    decodeTps: -1.5,
+    environment: { ...sampleRun.environment, adapter: payloads.adapter, browser: payloads.browser, dtype: payloads.dtype },
+  };
   await page.evaluate(
-    (p) =>
+    (runs) =>
       new Promise<void>((resolve, reject) => {
         const open = indexedDB.open('wirthforge');
         open.onsuccess = () => {
           const tx = open.result.transaction('runs', 'readwrite');
-          const runs = tx.objectStore('runs');
-          const read = runs.getAll();
-          read.onsuccess = () => {
-            const run = read.result[0] as Record<string, unknown> & { id: number; environment: Record<string, unknown> };
-            runs.put({ ...run, id: run.id + 1, at: (run['at'] as number) + 1, modelId: p.modelId, decodeTps: -1.5, environment: { ...run.environment, adapter: p.adapter, browser: p.browser, dtype: p.dtype } });
-          };
+          for (const run of runs) tx.objectStore('runs').put(run);
           tx.oncomplete = () => {
             open.result.close();
             resolve();
@@ -113,21 +119,20 @@ test('the exported CSV defuses formulas in text from outside and keeps numbers n
         };
         open.onerror = () => reject(open.error);
       }),
-    payloads,
+    [plain, hostile],
   );
   const download = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   const csv = Buffer.concat(await (await (await download).createReadStream()).toArray()).toString();
-  const [header, hostile, plain] = csv.split('\r\n');
-  const column = (name: string) => header!.split(',').indexOf(name);
-  expect(column('modelId')).toBeGreaterThan(0);
-  expect(hostile).toContain(`,"'x;=HYPERLINK(""http://evil"",""x"")",`);
-  expect(hostile).toContain(`,"' @SUM(A1)",`);
-  expect(hostile).toContain(`,"'\n=1+1",`);
-  expect(hostile).toContain(`,"'-2+3",`);
+  const [header, hostileRow, plainRow] = csv.split('\r\n');
+  expect(header).toMatch(/^at,appVersion,modelId,/);
+  expect(hostileRow).toContain(`,"'x;=HYPERLINK(""http://evil"",""x"")",`);
+  expect(hostileRow).toContain(`,"' @SUM(A1)",`);
+  expect(hostileRow).toContain(`,"'\n=1+1",`);
+  expect(hostileRow).toContain(`,"'-2+3",`);
   // The app's own numbers stay numbers, a negative one included.
-  expect(hostile).toContain(',-1.5,');
-  expect(plain).toContain(',wf-tiny,');
+  expect(hostileRow).toContain(',-1.5,');
+  expect(plainRow).toContain(',wf-tiny,transformers.js,wasm,1,8,16,length,11.2,');
 });
 
 test('a crashed scenario worker fails its scenario once, without an uncaught page error', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BatchWriter, type BatchSink, type PageLifecycle } from './batch-writer.ts';
+import { BatchWriter, DEFAULT_FLUSH_AFTER_MS, flushAfterMsFromQuery, type BatchSink, type PageLifecycle } from './batch-writer.ts';
 
 /** An in-memory sink that records each write call: the batching is what is under test, not IndexedDB. */
 function recordingSink(): BatchSink<string, number> & { writes: string[][]; urgent: boolean[]; failNext: Error | null } {
@@ -140,5 +140,19 @@ describe('BatchWriter', () => {
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
+  });
+});
+
+describe('flushAfterMsFromQuery', () => {
+  it.each([
+    { search: '', ms: DEFAULT_FLUSH_AFTER_MS },
+    { search: '?wf-debug-batch-ms=600000', ms: 600_000 },
+    { search: '?a=1&wf-debug-batch-ms=0', ms: 0 },
+    { search: '?wf-debug-batch-ms=3600001', ms: DEFAULT_FLUSH_AFTER_MS },
+    { search: '?wf-debug-batch-ms=-5', ms: DEFAULT_FLUSH_AFTER_MS },
+    { search: '?wf-debug-batch-ms=1e6', ms: DEFAULT_FLUSH_AFTER_MS },
+    { search: '?wf-debug-batch-ms=', ms: DEFAULT_FLUSH_AFTER_MS },
+  ])('$search → $ms ms', ({ search, ms }) => {
+    expect(flushAfterMsFromQuery(search)).toBe(ms);
   });
 });

@@ -33,6 +33,17 @@ interface Pending<T, R> {
 
 export const DEFAULT_FLUSH_AFTER_MS = 1000;
 
+/**
+ * `?wf-debug-batch-ms=N` sets the batch interval for one page (a debug hook for tests: with a long
+ * interval, a test can tell a write that waits for the batch from one that does not). Whole
+ * milliseconds up to an hour; anything else keeps the default.
+ */
+export function flushAfterMsFromQuery(search: string): number {
+  const raw = new URLSearchParams(search).get('wf-debug-batch-ms');
+  const value = raw === null || !/^\d+$/.test(raw) ? Number.NaN : Number(raw);
+  return value >= 0 && value <= 3_600_000 ? value : DEFAULT_FLUSH_AFTER_MS;
+}
+
 export class BatchWriter<T, R> {
   private queue: Pending<T, R>[] = [];
   private timer: unknown = null;

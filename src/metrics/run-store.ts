@@ -2,7 +2,7 @@ import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { RunRecord } from './run-record.ts';
 import type { RunSamples } from './run-samples.ts';
 import type { Baseline } from './baseline.ts';
-import { BatchWriter, browserLifecycle, DEFAULT_FLUSH_AFTER_MS, type PageLifecycle } from './batch-writer.ts';
+import { BatchWriter, browserLifecycle, DEFAULT_FLUSH_AFTER_MS, flushAfterMsFromQuery, type PageLifecycle } from './batch-writer.ts';
 import { DEFAULT_RETENTION, planRollover, retentionFromQuery, type RetentionCaps, type StoredKey } from './retention.ts';
 import { isQuotaExceeded, simulateStorageFullFromQuery, storageFullMessage } from './quota.ts';
 import { DB_NAME, DB_VERSION, migrate, type WirthforgeDB } from './schema.ts';
@@ -25,6 +25,7 @@ export function pageStoreOptions(): RunStoreOptions {
   const search = typeof location === 'undefined' ? '' : location.search;
   return {
     retention: retentionFromQuery(search),
+    flushAfterMs: flushAfterMsFromQuery(search),
     simulateStorageFull: simulateStorageFullFromQuery(search),
     lifecycle: typeof document === 'undefined' ? null : browserLifecycle(),
   };
