@@ -15,7 +15,7 @@ import type { AuditEvent, JobOutcome, MemberConfig, MemberSnapshot, Priority, Sc
 import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/capacity.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 import type { EngineKind } from '../workers/engine.ts';
-import { CATALOG, isHubModel } from '../models/catalog.ts';
+import { CATALOG, engineOf, isHubModel } from '../models/catalog.ts';
 import { footprintUpperBytesOf } from '../models/hub-figures.ts';
 import { hubChoice } from '../models/model-choices.ts';
 import { refreshStoredHub, storedHub } from './stored-hub.ts';
@@ -161,6 +161,7 @@ export function modelChoice(model: ManifestModel, shape: ModelShape | null = nul
     key: model.id,
     label: model.id,
     kind: 'bundled',
+    engine: engineOf(model.id),
     modelId: model.id,
     footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)),
     spec: shape?.spec ?? footprintOnlySpec(model.id, model.parameters, ENGINE_DTYPE),

@@ -3,7 +3,7 @@
  * scheduler worker later) never knows which library is behind one.
  */
 
-export type EngineKind = 'transformers' | 'web-llm' | 'synthetic';
+export type EngineKind = 'transformers' | 'web-llm' | 'wllama' | 'synthetic';
 
 /** `auto` lets the engine pick; the user (and the e2e suite) can force either path. */
 export type DevicePreference = 'auto' | 'wasm' | 'webgpu';
@@ -51,11 +51,12 @@ export interface TokenEvent {
 export type FinishReason = 'length' | 'eos' | 'aborted' | 'context';
 
 /**
- * An engine's own account of one request, where the library reports one (web-llm's `usage.extra`),
+ * An engine's own account of one request, where the library reports one (web-llm's `usage.extra`,
+ * llama.cpp's `timings` through wllama),
  * kept beside the timings we derive from token arrivals so the two can be compared. null: not reported.
  */
 export interface EngineReportedTimings {
-  source: 'web-llm usage.extra';
+  source: 'web-llm usage.extra' | 'llama.cpp timings';
   ttftMs: number | null;
   prefillTps: number | null;
   decodeTps: number | null;
