@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModels } from '../../scripts/models/generate.ts';
-import { checkGguf, metadataNumber, metadataString, WLLAMA_MAX_FILE_BYTES, type GgufCheck } from './gguf-header.ts';
+import { parameterCount } from '../../scripts/models/llama-graph.ts';
+import { TINY_SHAPE } from '../../scripts/models/tiny.ts';
+import { checkGguf, metadataNumber, metadataString, parameterCountOf, WLLAMA_MAX_FILE_BYTES, type GgufCheck } from './gguf-header.ts';
+import { checkGgufBlob } from './gguf-file.ts';
 
 let dir: string;
 let q4: Uint8Array;
@@ -108,4 +111,32 @@ describe('checkGguf', () => {
     expect(problem).toBe('too-large');
     expect(message).toMatch(/big\.gguf is 2,147,483,649 bytes; wllama reads at most 2,147,483,648 bytes/);
   });
+
+  it('counts the parameters from the tensor table', () => {
+    const check = checkGguf(q4, q4.length, 'q4');
+    expect(check.ok && parameterCountOf(check.header)).toBe(parameterCount(TINY_SHAPE));
+  });
 });
+
+describe('checkGgufBlob', () => {
+  it('reads only the start of a file, growing the read until the header fits', async () => {
+    const reads: number[] = [];
+    const padded = new Uint8Array(3 << 20);
+    padded.set(q4);
+    const blob = new Blob([padded]);
+    const original = blob.slice.bind(blob);
+    blob.slice = (start?: number, end?: number) => {
+      reads.push((end ?? blob.size) - (start ?? 0));
+      return original(start, end);
+    };
+    const check = await checkGgufBlob(blob, 'padded.gguf');
+    expect(check.ok).toBe(true);
+    expect(reads).toEqual([1 << 20]);
+  });
+
+  it('refuses a cut file read from a Blob with the same message', async () => {
+    const check = await checkGgufBlob(new Blob([q4.subarray(0, 20_000) as Uint8Array<ArrayBuffer>]), 'cut.gguf');
+    expect(check).toMatchObject({ ok: false, problem: 'truncated' });
+  });
+});
+

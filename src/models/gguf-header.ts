@@ -294,3 +294,8 @@ export function metadataString(header: GgufHeader, key: string): string | null {
   const value = header.metadata.get(key);
   return typeof value === 'string' ? value : null;
 }
+
+/** Parameters: every tensor's element count, summed (what the engine's thread rule weighs). */
+export function parameterCountOf(header: GgufHeader): number {
+  return header.tensors.reduce((sum, t) => sum + t.dims.reduce((a, b) => a * b, 1), 0);
+}

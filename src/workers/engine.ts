@@ -20,6 +20,11 @@ export interface LoadProgress {
 export interface LoadOptions {
   modelId: string;
   device: DevicePreference;
+  /**
+   * A model file the user opened from disk (wllama: a GGUF file), run instead of a bundled one;
+   * `modelId` is then only its name. Blobs cross the worker boundary without being copied.
+   */
+  file?: Blob;
 }
 
 export interface LoadInfo {

@@ -137,6 +137,17 @@ describe('WllamaEngine', () => {
     expect(created()).toBe(0);
   });
 
+  it('runs a file the user opened, named by its file name, without the manifest', async () => {
+    const wllama = new ScriptedWllama(successor);
+    const { engine } = engineWith(wllama, (() => Promise.reject(new Error('no network'))) as unknown as typeof fetch);
+    const file = new Blob([readFileSync(join(dir, 'wf-tiny-gguf-q4_0', 'wf-tiny.q4_0.gguf'))]);
+    const info = await engine.load({ modelId: 'my-model.gguf', device: 'auto', file }, () => {});
+    expect(info.modelId).toBe('my-model.gguf');
+    expect(wllama.loads[0]!.bytes).toBe(file.size);
+    const cut = new Blob([readFileSync(join(dir, 'wf-tiny-gguf-q4_0', 'wf-tiny.q4_0.gguf')).subarray(0, 1000)]);
+    await expect(engine.load({ modelId: 'cut.gguf', device: 'auto', file: cut }, () => {})).rejects.toMatchObject({ code: 'model-corrupt', message: expect.stringMatching(/^cut\.gguf is truncated/) });
+  });
+
   it('refuses WebGPU, models it does not have, and calls out of order', async () => {
     const { engine } = engineWith(new ScriptedWllama(successor));
     await expect(engine.load({ modelId: 'wf-tiny-gguf-q4_0', device: 'webgpu' }, () => {})).rejects.toMatchObject({ code: 'backend-unavailable' });

@@ -11,7 +11,7 @@
  */
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { EngineError } from './errors.ts';
-import { checkGguf } from '../models/gguf-header.ts';
+import { checkGguf, parameterCountOf } from '../models/gguf-header.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
 import {
@@ -53,6 +53,27 @@ export interface WllamaEngineConfig {
 }
 
 const WARMUP_PROMPT = 'Hi';
+
+/** A stream's bytes in one buffer, reporting progress per chunk. */
+async function readAll(stream: ReadableStream<Uint8Array>, total: number, file: string, onProgress: (p: LoadProgress) => void): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    loaded += value.length;
+    onProgress({ phase: 'fetch', loadedBytes: loaded, totalBytes: Math.max(total, loaded), file });
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
 const LOG_LINES_KEPT = 6;
 
 export class WllamaEngine implements Engine {
@@ -91,23 +112,20 @@ export class WllamaEngine implements Engine {
     }
     const total = Math.max(expectedBytes, Number(response.headers.get('content-length')) || 0);
     if (!response.body) return new Uint8Array(await response.arrayBuffer());
-    const parts: Uint8Array[] = [];
-    let loaded = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value);
-      loaded += value.length;
-      onProgress({ phase: 'fetch', loadedBytes: loaded, totalBytes: Math.max(total, loaded), file });
+    return readAll(response.body, total, file, onProgress);
+  }
+
+  /** The bundled file named by the manifest, or the user's own file. */
+  private async modelBytes(options: LoadOptions, onProgress: (p: LoadProgress) => void): Promise<{ bytes: Uint8Array; name: string; parameters: number | null }> {
+    if (options.file) {
+      onProgress({ phase: 'fetch', loadedBytes: 0, totalBytes: options.file.size, file: options.modelId });
+      return { bytes: await readAll(options.file.stream(), options.file.size, options.modelId, onProgress), name: options.modelId, parameters: null };
     }
-    const bytes = new Uint8Array(loaded);
-    let at = 0;
-    for (const part of parts) {
-      bytes.set(part, at);
-      at += part.length;
-    }
-    return bytes;
+    const entry = await this.findModel(options.modelId);
+    const file = entry.files[0]!;
+    onProgress({ phase: 'fetch', loadedBytes: 0, totalBytes: file.bytes, file: file.path });
+    const bytes = await this.fetchFile(options.modelId, new URL(`${options.modelId}/${file.path}`, this.config.modelsUrl), file.bytes, onProgress);
+    return { bytes, name: file.path, parameters: entry.parameters };
   }
 
   async load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
@@ -116,16 +134,13 @@ export class WllamaEngine implements Engine {
     const started = this.config.now();
     const device = chooseWllamaDevice(options.device, modelId);
     if (!device.ok) throw new EngineError('backend-unavailable', device.reason);
-    const entry = await this.findModel(modelId);
-    const file = entry.files[0]!;
-    onProgress({ phase: 'fetch', loadedBytes: 0, totalBytes: file.bytes, file: file.path });
-    const bytes = await this.fetchFile(modelId, new URL(`${modelId}/${file.path}`, this.config.modelsUrl), file.bytes, onProgress);
-    const check = checkGguf(bytes, bytes.length, file.path);
+    const { bytes, name, parameters } = await this.modelBytes(options, onProgress);
+    const check = checkGguf(bytes, bytes.length, name);
     if (!check.ok) throw ggufCheckError(check);
     onProgress({ phase: 'init', loadedBytes: bytes.length, totalBytes: bytes.length });
 
     const contextTokens = contextTokensFor(check.header);
-    const threads = wllamaThreads({ ...this.config.runtime(), parameters: entry.parameters });
+    const threads = wllamaThreads({ ...this.config.runtime(), parameters: parameters ?? parameterCountOf(check.header) });
     this.log.length = 0;
     const wllama = this.config.createWllama((line) => {
       this.log.push(line);

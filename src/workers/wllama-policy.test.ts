@@ -6,6 +6,7 @@ import {
   contextTokensFor,
   describeWllamaFailure,
   finishReasonOf,
+  ggufBudgetRefusal,
   ggufCheckError,
   kvCacheBytesOf,
   timingsFromLlamaCpp,
@@ -64,6 +65,14 @@ describe('context and footprint', () => {
     expect(kvCacheBytesOf(STORIES, 256)).toBe(6 * 6 * (48 + 48) * 256 * 2);
     const gqa = header({ 'llama.block_count': 2, 'llama.attention.head_count': 2, 'llama.attention.head_count_kv': 1, 'llama.attention.key_length': 16, 'llama.embedding_length': 32 });
     expect(kvCacheBytesOf(gqa, 2048)).toBe(2 * 1 * 32 * 2048 * 2);
+  });
+
+  it('refuses a model over the budget with the numbers, and accepts one under it', () => {
+    const footprint = wllamaFootprintBytes(61_398_560, STORIES, 256);
+    expect(ggufBudgetRefusal('s.gguf', STORIES, 61_398_560, footprint)).toBeNull();
+    expect(ggufBudgetRefusal('s.gguf', STORIES, 61_398_560, 50e6)).toMatch(
+      /^s\.gguf needs about \d+ MB \(file 61 MB, KV cache 2 MB at 256 tokens, runtime overhead\) but this device's budget for models is 50 MB\./,
+    );
   });
 
   it('adds the file, the KV cache and the runtime’s overhead', () => {

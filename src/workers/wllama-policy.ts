@@ -147,3 +147,17 @@ export function finishReasonOf(reason: string | null | undefined, aborted: boole
   if (reason === 'stop') return 'eos';
   return limitedByContext ? 'context' : 'length';
 }
+
+const MB = 1e6;
+
+/**
+ * Whether a GGUF model fits this device's memory budget for models, before anything is read past
+ * its header: null when it does, else the sentence with the numbers.
+ */
+export function ggufBudgetRefusal(name: string, header: GgufHeader, fileBytes: number, budgetBytes: number): string | null {
+  const context = contextTokensFor(header);
+  const needed = wllamaFootprintBytes(fileBytes, header, context);
+  if (needed <= budgetBytes) return null;
+  const kv = kvCacheBytesOf(header, context);
+  return `${name} needs about ${(needed / MB).toFixed(0)} MB (file ${(fileBytes / MB).toFixed(0)} MB, KV cache ${(kv / MB).toFixed(0)} MB at ${context} tokens, runtime overhead) but this device's budget for models is ${(budgetBytes / MB).toFixed(0)} MB. Choose a smaller model or a smaller quantization.`;
+}
