@@ -21,6 +21,8 @@ for (const dtype of ['f32', 'q8_0', 'q4_0'] as const) {
     await expect(page.getByTestId('stat-finish-reason')).toHaveText('length');
     await expect(page.getByTestId('stat-prompt-tokens')).toHaveText('7');
     await expect(page.getByTestId('stat-decode-tps')).toHaveText(/tok\/s/);
+    // llama.cpp's own timings travel with the run.
+    await expect(page.getByTestId('stat-engine-timings')).toContainText(/TTFT .*decode .*tok\/s/);
     await expect(page.getByTestId('error')).toHaveCount(0);
   });
 }
