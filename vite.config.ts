@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { readFileSync } from 'node:fs';
 import { ortAssetsPlugin, ortVersion } from './scripts/ort-assets-plugin.ts';
 import { modelFilesPlugin } from './scripts/model-files-plugin.ts';
+import { wllamaAssetsPlugin, wllamaVersion } from './scripts/wllama-assets-plugin.ts';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS } from './src/pwa/isolation.ts';
 import { PRECACHE_GLOBS, PRECACHE_MAX_FILE_BYTES, WEB_MANIFEST } from './src/pwa/web-manifest.ts';
@@ -16,11 +17,13 @@ export default defineConfig({
   define: {
     __APP_VERSION__: JSON.stringify(pkg.version),
     __ORT_VERSION__: JSON.stringify(ortVersion),
+    __WLLAMA_VERSION__: JSON.stringify(wllamaVersion),
   },
   // A missing file must be a 404, not index.html: the engine reports it as missing instead of choking on '<'.
   appType: 'mpa',
   plugins: [
     ortAssetsPlugin(),
+    wllamaAssetsPlugin(),
     modelFilesPlugin(),
     // Installable and offline: manifest + a TypeScript service worker (src/pwa/sw.ts, see docs/pwa.md).
     // The page registers it itself (src/app/pwa.ts), only in builds.
@@ -48,7 +51,7 @@ export default defineConfig({
   },
   optimizeDeps: {
     // Imported only from a worker: without this the first dev load re-optimises and reloads mid-run.
-    include: ['@huggingface/transformers', 'comlink', 'idb'],
+    include: ['@huggingface/transformers', '@wllama/wllama/esm/index.js', 'comlink', 'idb'],
   },
   worker: { format: 'es' },
   build: {

@@ -1,5 +1,5 @@
 /**
- * The engine's own per-request timings (web-llm's `usage.extra`) as a run record keeps them. They are
+ * The engine's own per-request timings (web-llm's `usage.extra`, llama.cpp's `timings`) as a run record keeps them. They are
  * stored beside the figures we measure, never instead of them: web-llm's clock starts inside its
  * engine, ours at the request, so the two TTFTs differ by design and both are worth seeing.
  */
@@ -8,7 +8,7 @@ import type { EngineReportedTimings } from '../workers/engine.ts';
 export type StoredEngineTimings = EngineReportedTimings;
 export type EngineTimingKey = Exclude<keyof EngineReportedTimings, 'source'>;
 
-export const ENGINE_TIMING_SOURCES = ['web-llm usage.extra'] as const satisfies readonly EngineReportedTimings['source'][];
+export const ENGINE_TIMING_SOURCES = ['web-llm usage.extra', 'llama.cpp timings'] as const satisfies readonly EngineReportedTimings['source'][];
 
 /**
  * Upper bound of each figure, shared with the result validator so that every record the app stores

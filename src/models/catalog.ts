@@ -1,6 +1,7 @@
 /**
  * The models the app offers. Three kinds:
- * - bundled: generated ONNX models served from the app's own origin, run by transformers.js. Which of
+ * - bundled: generated models served from the app's own origin: ONNX run by transformers.js, and the
+ *   same weights as GGUF (f32, q8_0, q4_0) run by llama.cpp through wllama. Which of
  *   them a build carries is read from the generated manifest; the rest are shown as "not generated"
  *   rather than hidden, so a user learns how to get them.
  * - hub: web-llm's prebuilt MLC models, downloaded from the model hub (huggingface.co) and their
@@ -20,7 +21,8 @@ import type { Dtype, KvDtype } from '../tiers/index.ts';
 
 export interface BundledModel {
   source: 'bundled';
-  engine: 'transformers';
+  /** transformers.js for the ONNX models, wllama (llama.cpp) for their GGUF builds. */
+  engine: 'transformers' | 'wllama';
   id: string;
   label: string;
   description: string;
@@ -110,6 +112,20 @@ const Q4F16_WEBGPU = { dtype: 'q4f16', devices: ['webgpu'], requiredFeatures: ['
 /** 4-bit weights with f32 activations: WASM, and WebGPU adapters without `shader-f16`. */
 const Q4_ANYWHERE = { dtype: 'q4', devices: ['wasm', 'webgpu'], requiredFeatures: [], capacityDtype: 'q4', kvDtype: 'fp32' } as const;
 
+/** A generated model's GGUF build (`npm run models` writes `<id>-gguf-<dtype>`), run by wllama. */
+function ggufBuild(baseId: string, dtype: 'f32' | 'q8_0' | 'q4_0', size: string, description: string): BundledModel {
+  return {
+    source: 'bundled',
+    engine: 'wllama',
+    id: `${baseId}-gguf-${dtype}`,
+    label: `${baseId} GGUF ${dtype} (llama.cpp, ${size})`,
+    description: `${description} GGUF ${dtype}, run by llama.cpp in WASM (wllama).`,
+  };
+}
+
+const TINY_GGUF = 'wf-tiny’s constructed weights: continues any byte sequence ("a" → "bcdef…") in every quantization.';
+const STORIES_GGUF = 'Shape of llama2.c stories15M with seeded random weights.';
+
 export const CATALOG: readonly CatalogModel[] = [
   {
     source: 'bundled',
@@ -125,6 +141,12 @@ export const CATALOG: readonly CatalogModel[] = [
     label: 'wf-stories15m (15M, random weights)',
     description: 'Shape of llama2.c stories15M with seeded random weights: real compute cost, meaningless text.',
   },
+  ggufBuild('wf-tiny', 'f32', '146 KB', TINY_GGUF),
+  ggufBuild('wf-tiny', 'q8_0', '44 KB', TINY_GGUF),
+  ggufBuild('wf-tiny', 'q4_0', '26 KB', TINY_GGUF),
+  ggufBuild('wf-stories15m', 'f32', '61 MB', STORIES_GGUF),
+  ggufBuild('wf-stories15m', 'q8_0', '17 MB', STORIES_GGUF),
+  ggufBuild('wf-stories15m', 'q4_0', '9 MB', STORIES_GGUF),
   {
     source: 'bundled',
     engine: 'transformers',

@@ -38,6 +38,6 @@ export const WEB_MANIFEST = {
  * worker chunk, ORT's `.mjs`/`.wasm`, the benchmark's bare page, the icons, the model manifest and
  * the small test model. Other model files are stored the first time they are used.
  */
-export const PRECACHE_GLOBS = ['**/*.{html,js,mjs,css,wasm,svg,png}', 'models/manifest.json', 'models/wf-tiny/**/*'];
+export const PRECACHE_GLOBS = ['**/*.{html,js,mjs,css,wasm,svg,png}', 'models/manifest.json', 'models/wf-tiny/**/*', 'models/wf-tiny-gguf-*/**/*'];
 /** ORT's `.wasm` is 27 MB; workbox skips anything over its limit (2 MiB by default) and the build fails. */
 export const PRECACHE_MAX_FILE_BYTES = 64 * 1024 * 1024;

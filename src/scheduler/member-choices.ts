@@ -7,7 +7,7 @@ import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/i
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 import type { EngineKind } from '../workers/engine.ts';
 import type { ManifestModel } from '../models/manifest.ts';
-import { CATALOG, isHubModel } from '../models/catalog.ts';
+import { CATALOG, engineOf, isHubModel } from '../models/catalog.ts';
 import { footprintUpperBytesOf } from '../models/hub-figures.ts';
 import { hubChoice } from '../models/model-choices.ts';
 import { ENGINE_DTYPE, type ModelShape } from '../models/model-spec.ts';
@@ -89,6 +89,7 @@ export function modelChoice(model: ManifestModel, shape: ModelShape | null = nul
     key: model.id,
     label: model.id,
     kind: 'bundled',
+    engine: engineOf(model.id),
     modelId: model.id,
     footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)),
     spec: shape?.spec ?? footprintOnlySpec(model.id, model.parameters, ENGINE_DTYPE),

@@ -15,6 +15,8 @@ export function startEngineWorker(engine: EngineKind, name: string, synthetic: S
       return new Worker(new URL('./transformers.worker.ts', import.meta.url), { type: 'module', name });
     case 'web-llm':
       return new Worker(new URL('./webllm.worker.ts', import.meta.url), { type: 'module', name });
+    case 'wllama':
+      return new Worker(new URL('./wllama.worker.ts', import.meta.url), { type: 'module', name });
     case 'synthetic':
       return new Worker(new URL('./synthetic.worker.ts', import.meta.url), { type: 'module', name: SYNTHETIC_WORKER_PREFIX + JSON.stringify(synthetic) });
   }

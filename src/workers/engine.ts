@@ -18,6 +18,11 @@ export interface LoadProgress {
 export interface LoadOptions {
   modelId: string;
   device: DevicePreference;
+  /**
+   * A model file the user opened from disk (wllama: a GGUF file), run instead of a bundled one;
+   * `modelId` is then only its name. Blobs cross the worker boundary without being copied.
+   */
+  file?: Blob;
 }
 
 export interface LoadInfo {
@@ -49,11 +54,12 @@ export interface TokenEvent {
 export type FinishReason = 'length' | 'eos' | 'aborted' | 'context';
 
 /**
- * An engine's own account of one request, where the library reports one (web-llm's `usage.extra`),
+ * An engine's own account of one request, where the library reports one (web-llm's `usage.extra`,
+ * llama.cpp's `timings` through wllama),
  * kept beside the timings we derive from token arrivals so the two can be compared. null: not reported.
  */
 export interface EngineReportedTimings {
-  source: 'web-llm usage.extra';
+  source: 'web-llm usage.extra' | 'llama.cpp timings';
   ttftMs: number | null;
   prefillTps: number | null;
   decodeTps: number | null;

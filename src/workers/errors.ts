@@ -27,6 +27,7 @@ export class EngineError extends Error {
 const KNOWN_CODES: ReadonlySet<string> = new Set<EngineErrorCode>([
   'model-missing',
   'model-corrupt',
+  'model-unsupported',
   'backend-unavailable',
   'not-loaded',
   'busy',

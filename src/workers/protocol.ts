@@ -35,6 +35,8 @@ export const CANCEL_FLAG_SET = 1;
 export type EngineErrorCode =
   | 'model-missing'
   | 'model-corrupt'
+  /** The file is sound but this engine cannot run it (a quantization it lacks, over its file size limit). */
+  | 'model-unsupported'
   | 'backend-unavailable'
   | 'not-loaded'
   | 'busy'

@@ -18,7 +18,8 @@ export function RunStats({ session }: { session: Session }) {
     ['Seen on the page: TTFT, decode', `${formatMs(run.pageTtftMs)}, ${formatTps(run.pageDecodeTps)}`, 'page-timings'],
   ];
   const reported = run.engineTimings ? engineTimingsText(run.engineTimings) : null;
-  if (reported) rows.push(['Reported by the engine (web-llm)', reported, 'engine-timings']);
+  const reporter = run.engineTimings?.source === 'llama.cpp timings' ? 'llama.cpp' : 'web-llm';
+  if (reported) rows.push([`Reported by the engine (${reporter})`, reported, 'engine-timings']);
   const frames = run.frames;
   if (frames) {
     rows.push(

@@ -1,0 +1,174 @@
+/**
+ * The wllama engine over a scripted stand-in for wllama (the real one needs a browser; e2e/gguf.spec.ts
+ * runs it) and a real generated GGUF file served by a stand-in fetch.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateModels } from '../../scripts/models/generate.ts';
+import type { LoadProgress, TokenEvent } from './engine.ts';
+import { EngineError } from './errors.ts';
+import { WllamaEngine, type CompletionChunk, type WllamaLike } from './wllama-engine.ts';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wf-wllama-engine-'));
+  generateModels(dir, ['wf-tiny']);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const BASE = new URL('http://app.test/models/');
+
+/** Serves the generated folder; `cut` shortens one file's body as a broken download would. */
+function serve(cut?: { path: string; bytes: number }): typeof fetch {
+  return (async (input: RequestInfo | URL) => {
+    const url = new URL(String(input));
+    const path = url.pathname.replace('/models/', '');
+    try {
+      let body: Uint8Array = readFileSync(join(dir, path));
+      if (cut && path === cut.path) body = body.subarray(0, cut.bytes);
+      return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': path.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
+    } catch {
+      return new Response('Not Found', { status: 404 });
+    }
+  }) as typeof fetch;
+}
+
+class ScriptedWllama implements WllamaLike {
+  loads: Array<{ bytes: number; params: Record<string, unknown> }> = [];
+  requests: Array<Record<string, unknown>> = [];
+  exited = false;
+  constructor(private readonly pieces: (prompt: string, max: number) => string[]) {}
+  async loadModel(blobs: Blob[], params: Record<string, unknown>): Promise<void> {
+    this.loads.push({ bytes: blobs[0]!.size, params });
+  }
+  async createCompletion(options: Record<string, unknown> & { stream: true; onData: (chunk: CompletionChunk) => void }): Promise<void> {
+    this.requests.push(options);
+    const signal = options['abortSignal'] as AbortSignal;
+    const max = options['max_tokens'] as number;
+    const pieces = this.pieces(String(options['prompt']), max);
+    for (const piece of pieces) {
+      if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      options.onData({ choices: [{ text: piece, finish_reason: null }] });
+    }
+    options.onData({
+      choices: [{ text: '', finish_reason: 'length' }],
+      usage: { prompt_tokens: String(options['prompt']).length, completion_tokens: pieces.length },
+      timings: { prompt_n: 7, prompt_ms: 3, prompt_per_second: 2333, predicted_n: pieces.length, predicted_ms: 8, predicted_per_token_ms: 0.5, predicted_per_second: 2000 },
+    });
+  }
+  getNumThreads(): number {
+    return 1;
+  }
+  isMultithread(): boolean {
+    return false;
+  }
+  async exit(): Promise<void> {
+    this.exited = true;
+  }
+}
+
+function successor(prompt: string, max: number): string[] {
+  let code = prompt.charCodeAt(prompt.length - 1);
+  return Array.from({ length: max }, () => String.fromCharCode(++code));
+}
+
+function engineWith(wllama: ScriptedWllama, fetch = serve()): { engine: WllamaEngine; created: () => number } {
+  let created = 0;
+  let now = 0;
+  const engine = new WllamaEngine({
+    createWllama: () => {
+      created++;
+      return wllama;
+    },
+    modelsUrl: BASE,
+    fetch,
+    now: () => (now += 1),
+    runtime: () => ({ crossOriginIsolated: true, hardwareConcurrency: 2 }),
+  });
+  return { engine, created: () => created };
+}
+
+describe('WllamaEngine', () => {
+  it('fetches, checks and hands the file to wllama, with progress through every phase', async () => {
+    const wllama = new ScriptedWllama(successor);
+    const { engine } = engineWith(wllama);
+    const progress: LoadProgress[] = [];
+    const info = await engine.load({ modelId: 'wf-tiny-gguf-q4_0', device: 'auto' }, (p) => progress.push(p));
+    const size = readFileSync(join(dir, 'wf-tiny-gguf-q4_0', 'wf-tiny.q4_0.gguf')).length;
+    expect(wllama.loads).toEqual([{ bytes: size, params: { n_ctx: 2048, n_threads: 1, n_gpu_layers: 0, n_parallel: 1, warmup: false } }]);
+    expect(progress.map((p) => p.phase)).toEqual(['fetch', 'fetch', 'init', 'warmup', 'ready']);
+    expect(progress.at(-1)).toMatchObject({ loadedBytes: size, totalBytes: size });
+    expect(info).toMatchObject({ engine: 'wllama', device: 'wasm', wasmThreads: 1 });
+    expect(info.deviceReason).toMatch(/llama\.cpp \(wllama\), 1 thread: a small model/);
+    expect(info.footprintBytes).toBeGreaterThan(size);
+    // The warm-up ran a two-token completion.
+    expect(wllama.requests[0]).toMatchObject({ prompt: 'Hi', max_tokens: 2, temperature: 0, cache_prompt: false, stream: true });
+  });
+
+  it('streams each piece as a token on its clock and returns llama.cpp’s timings', async () => {
+    const { engine } = engineWith(new ScriptedWllama(successor));
+    await engine.load({ modelId: 'wf-tiny-gguf-f32', device: 'wasm' }, () => {});
+    const tokens: TokenEvent[] = [];
+    const result = await engine.generate({ prompt: 'Hello a', maxNewTokens: 5 }, (t) => tokens.push(t), new AbortController().signal);
+    expect(tokens.map((t) => t.text).join('')).toBe('bcdef');
+    expect(tokens.map((t) => t.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(result).toMatchObject({ text: 'bcdef', promptTokens: 7, outputTokens: 5, finishReason: 'length' });
+    expect(result.tokenTimesMs).toEqual(tokens.map((t) => t.atMs));
+    expect(result.engineTimings).toEqual({ source: 'llama.cpp timings', ttftMs: 3, prefillTps: 2333, decodeTps: 2000, timePerOutputTokenMs: 0.5, e2eLatencyMs: 11 });
+  });
+
+  it('stops at the token where its signal is aborted and keeps what came', async () => {
+    const { engine } = engineWith(new ScriptedWllama(successor));
+    await engine.load({ modelId: 'wf-tiny-gguf-q8_0', device: 'auto' }, () => {});
+    const controller = new AbortController();
+    const result = await engine.generate({ prompt: 'a', maxNewTokens: 50 }, (t) => t.index === 2 && controller.abort(), controller.signal);
+    expect(result).toMatchObject({ text: 'bcd', outputTokens: 3, finishReason: 'aborted' });
+  });
+
+  it('refuses a truncated file before wllama is even created', async () => {
+    const wllama = new ScriptedWllama(successor);
+    const { engine, created } = engineWith(wllama, serve({ path: 'wf-tiny-gguf-q8_0/wf-tiny.q8_0.gguf', bytes: 30_000 }));
+    const error = await engine.load({ modelId: 'wf-tiny-gguf-q8_0', device: 'auto' }, () => {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).code).toBe('model-corrupt');
+    expect((error as EngineError).message).toMatch(/^wf-tiny\.q8_0\.gguf is truncated: its tensor table needs [\d,]+ bytes but the file has 30,000/);
+    expect(created()).toBe(0);
+  });
+
+  it('runs a file the user opened, named by its file name, without the manifest', async () => {
+    const wllama = new ScriptedWllama(successor);
+    const { engine } = engineWith(wllama, (() => Promise.reject(new Error('no network'))) as unknown as typeof fetch);
+    const file = new Blob([readFileSync(join(dir, 'wf-tiny-gguf-q4_0', 'wf-tiny.q4_0.gguf'))]);
+    const info = await engine.load({ modelId: 'my-model.gguf', device: 'auto', file }, () => {});
+    expect(info.modelId).toBe('my-model.gguf');
+    expect(wllama.loads[0]!.bytes).toBe(file.size);
+    const cut = new Blob([readFileSync(join(dir, 'wf-tiny-gguf-q4_0', 'wf-tiny.q4_0.gguf')).subarray(0, 1000)]);
+    await expect(engine.load({ modelId: 'cut.gguf', device: 'auto', file: cut }, () => {})).rejects.toMatchObject({ code: 'model-corrupt', message: expect.stringMatching(/^cut\.gguf is truncated/) });
+  });
+
+  it('refuses WebGPU, models it does not have, and calls out of order', async () => {
+    const { engine } = engineWith(new ScriptedWllama(successor));
+    await expect(engine.load({ modelId: 'wf-tiny-gguf-q4_0', device: 'webgpu' }, () => {})).rejects.toMatchObject({ code: 'backend-unavailable' });
+    await expect(engine.load({ modelId: 'wf-tiny', device: 'auto' }, () => {})).rejects.toMatchObject({ code: 'model-missing' });
+    await expect(engine.generate({ prompt: 'a', maxNewTokens: 1 }, () => {}, new AbortController().signal)).rejects.toMatchObject({ code: 'not-loaded' });
+  });
+
+  it('maps a failed load to its code and ends the runtime; unload ends it too', async () => {
+    const failing = new ScriptedWllama(successor);
+    failing.loadModel = async () => {
+      throw new Error('Aborted(Cannot enlarge memory arrays to size 4294967296 bytes)');
+    };
+    const { engine } = engineWith(failing);
+    await expect(engine.load({ modelId: 'wf-tiny-gguf-q4_0', device: 'auto' }, () => {})).rejects.toMatchObject({ code: 'out-of-memory' });
+    expect(failing.exited).toBe(true);
+
+    const wllama = new ScriptedWllama(successor);
+    const second = engineWith(wllama).engine;
+    await second.load({ modelId: 'wf-tiny-gguf-q4_0', device: 'auto' }, () => {});
+    await second.unload();
+    expect(wllama.exited).toBe(true);
+    expect(second.footprintBytes()).toBe(0);
+  });
+});

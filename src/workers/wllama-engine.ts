@@ -1,0 +1,264 @@
+/**
+ * GGUF models on llama.cpp compiled to WASM (wllama) behind the Engine contract. wllama runs
+ * llama.cpp in a worker of its own (started from inside this engine's worker), so this class only
+ * fetches the file, checks it, hands it over and relays what comes back.
+ *
+ * Why the file is fetched here rather than by wllama's own downloader: the bundled files come from
+ * the app's origin through the service worker (offline, checksum-keyed), progress is reported in
+ * the same bytes as every other engine, and the header is checked before llama.cpp allocates
+ * anything, so a truncated or foreign file is refused with its numbers instead of a WASM abort.
+ * wllama takes the model as a Blob; its own cache (OPFS) is not used.
+ */
+import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
+import { EngineError } from './errors.ts';
+import { checkGguf, parameterCountOf } from '../models/gguf-header.ts';
+import { parseManifest, type ManifestModel } from '../models/manifest.ts';
+import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
+import {
+  chooseWllamaDevice,
+  contextTokensFor,
+  describeWllamaFailure,
+  finishReasonOf,
+  ggufCheckError,
+  timingsFromLlamaCpp,
+  wllamaFootprintBytes,
+  wllamaThreads,
+  type LlamaCppTimings,
+} from './wllama-policy.ts';
+
+/** The part of wllama's `Wllama` this engine uses (a stand-in can take its place in tests). */
+export interface WllamaLike {
+  loadModel(blobs: Blob[], params: Record<string, unknown>): Promise<void>;
+  createCompletion(options: Record<string, unknown> & { stream: true; onData: (chunk: CompletionChunk) => void }): Promise<void>;
+  getNumThreads(): number;
+  isMultithread(): boolean;
+  exit(): Promise<void>;
+}
+
+/** One streamed piece of llama-server's raw completion, as wllama hands it over. */
+export interface CompletionChunk {
+  choices?: Array<{ text?: string; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  timings?: LlamaCppTimings;
+}
+
+export interface WllamaEngineConfig {
+  /** A fresh wllama per load; `log` receives llama.cpp's warnings and errors. */
+  createWllama: (log: (line: string) => void) => WllamaLike;
+  /** The folder that holds `manifest.json` and one folder per model. */
+  modelsUrl: URL;
+  fetch: typeof fetch;
+  now: () => number;
+  runtime: () => { crossOriginIsolated: boolean; hardwareConcurrency: number };
+}
+
+const WARMUP_PROMPT = 'Hi';
+
+/** A stream's bytes in one buffer, reporting progress per chunk. */
+async function readAll(stream: ReadableStream<Uint8Array>, total: number, file: string, onProgress: (p: LoadProgress) => void): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    loaded += value.length;
+    onProgress({ phase: 'fetch', loadedBytes: loaded, totalBytes: Math.max(total, loaded), file });
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
+const LOG_LINES_KEPT = 6;
+
+export class WllamaEngine implements Engine {
+  readonly kind = 'wllama' as const;
+  private wllama: WllamaLike | null = null;
+  private loaded: { info: LoadInfo; contextTokens: number } | null = null;
+  private busy = false;
+  private readonly log: string[] = [];
+
+  constructor(private readonly config: WllamaEngineConfig) {}
+
+  footprintBytes(): number {
+    return this.loaded?.info.footprintBytes ?? 0;
+  }
+
+  private async findModel(modelId: string): Promise<ManifestModel> {
+    const response = await this.config.fetch(new URL('manifest.json', this.config.modelsUrl));
+    if (!response.ok) throw new EngineError('model-missing', 'This server has no model manifest (models/manifest.json). Run "npm run models" before building.');
+    const entry = parseManifest(await response.json()).models.find((m) => m.id === modelId);
+    if (!entry || entry.files.length !== 1 || !entry.files[0]!.path.endsWith('.gguf')) {
+      throw new EngineError('model-missing', `${modelId} is not among the GGUF models generated for this build. Run "npm run models".`);
+    }
+    return entry;
+  }
+
+  /** The file's bytes, streamed with progress; a short body is caught by the header check after. */
+  private async fetchFile(modelId: string, url: URL, expectedBytes: number, onProgress: (p: LoadProgress) => void): Promise<Uint8Array> {
+    const file = url.pathname.split('/').pop() ?? '';
+    const response = await this.config.fetch(url);
+    if (response.headers.get(NEEDS_DOWNLOAD_HEADER)) {
+      throw new EngineError('model-missing', `${modelId} needs a download: this device is offline and ${file} was never stored. Connect once and load it (${(expectedBytes / 1e6).toFixed(1)} MB).`);
+    }
+    const type = response.headers.get('content-type') ?? '';
+    if (!response.ok || type.includes('text/html')) {
+      throw new EngineError('model-missing', `${modelId} is missing its file ${file} on this server (HTTP ${response.ok ? 404 : response.status}). Run "npm run models".`);
+    }
+    const total = Math.max(expectedBytes, Number(response.headers.get('content-length')) || 0);
+    if (!response.body) return new Uint8Array(await response.arrayBuffer());
+    return readAll(response.body, total, file, onProgress);
+  }
+
+  /** The bundled file named by the manifest, or the user's own file. */
+  private async modelBytes(options: LoadOptions, onProgress: (p: LoadProgress) => void): Promise<{ bytes: Uint8Array; name: string; parameters: number | null }> {
+    if (options.file) {
+      onProgress({ phase: 'fetch', loadedBytes: 0, totalBytes: options.file.size, file: options.modelId });
+      return { bytes: await readAll(options.file.stream(), options.file.size, options.modelId, onProgress), name: options.modelId, parameters: null };
+    }
+    const entry = await this.findModel(options.modelId);
+    const file = entry.files[0]!;
+    onProgress({ phase: 'fetch', loadedBytes: 0, totalBytes: file.bytes, file: file.path });
+    const bytes = await this.fetchFile(options.modelId, new URL(`${options.modelId}/${file.path}`, this.config.modelsUrl), file.bytes, onProgress);
+    return { bytes, name: file.path, parameters: entry.parameters };
+  }
+
+  async load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
+    await this.unload();
+    const { modelId } = options;
+    const started = this.config.now();
+    const device = chooseWllamaDevice(options.device, modelId);
+    if (!device.ok) throw new EngineError('backend-unavailable', device.reason);
+    const { bytes, name, parameters } = await this.modelBytes(options, onProgress);
+    const check = checkGguf(bytes, bytes.length, name);
+    if (!check.ok) throw ggufCheckError(check);
+    onProgress({ phase: 'init', loadedBytes: bytes.length, totalBytes: bytes.length });
+
+    const contextTokens = contextTokensFor(check.header);
+    const threads = wllamaThreads({ ...this.config.runtime(), parameters: parameters ?? parameterCountOf(check.header) });
+    this.log.length = 0;
+    const wllama = this.config.createWllama((line) => {
+      this.log.push(line);
+      if (this.log.length > LOG_LINES_KEPT) this.log.shift();
+    });
+    try {
+      await wllama.loadModel([new Blob([bytes as Uint8Array<ArrayBuffer>])], {
+        n_ctx: contextTokens,
+        n_threads: threads.threads,
+        // CPU only: no WebGPU device is created (see chooseWllamaDevice).
+        n_gpu_layers: 0,
+        n_parallel: 1,
+        warmup: false,
+      });
+    } catch (error) {
+      await wllama.exit().catch(() => undefined);
+      throw describeWllamaFailure(modelId, 'load', this.withLog(error));
+    }
+    this.wllama = wllama;
+    const loadMs = this.config.now() - started;
+    onProgress({ phase: 'warmup', loadedBytes: bytes.length, totalBytes: bytes.length });
+    const warmupStart = this.config.now();
+    this.loaded = {
+      contextTokens,
+      info: {
+        modelId,
+        engine: this.kind,
+        device: 'wasm',
+        deviceReason: `${device.reason}; llama.cpp (wllama), ${wllama.isMultithread() ? `${wllama.getNumThreads()} threads` : threads.threads > 1 ? '1 thread: shared memory was refused' : threads.reason}`,
+        wasmThreads: wllama.isMultithread() ? wllama.getNumThreads() : 1,
+        footprintBytes: wllamaFootprintBytes(bytes.length, check.header, contextTokens),
+        loadMs,
+        warmupMs: 0,
+      },
+    };
+    try {
+      await this.run({ prompt: WARMUP_PROMPT, maxNewTokens: 2 }, () => {}, new AbortController().signal);
+    } catch (error) {
+      await this.unload();
+      throw error;
+    }
+    this.loaded.info.warmupMs = this.config.now() - warmupStart;
+    onProgress({ phase: 'ready', loadedBytes: bytes.length, totalBytes: bytes.length });
+    return { ...this.loaded.info };
+  }
+
+  /** wllama's errors say little; llama.cpp's last log lines say what went wrong. */
+  private withLog(error: unknown): unknown {
+    if (this.log.length === 0) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    const wrapped = new Error(`${message}: ${this.log.join(' | ')}`);
+    const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+    return Object.assign(wrapped, { type });
+  }
+
+  generate(request: GenerateRequest, onToken: (token: TokenEvent) => void, signal: AbortSignal): Promise<GenerationResult> {
+    if (!this.loaded) return Promise.reject(new EngineError('not-loaded', 'No model is loaded; load one first.'));
+    return this.run(request, onToken, signal);
+  }
+
+  private async run(request: GenerateRequest, onToken: (token: TokenEvent) => void, signal: AbortSignal): Promise<GenerationResult> {
+    const wllama = this.wllama;
+    const loaded = this.loaded;
+    if (!wllama || !loaded) throw new EngineError('not-loaded', 'No model is loaded; load one first.');
+    if (this.busy) throw new EngineError('busy', 'This engine is already generating; wait for it or stop it first.');
+    this.busy = true;
+    const modelId = loaded.info.modelId;
+    const maxNewTokens = Math.max(1, Math.min(request.maxNewTokens, loaded.contextTokens - 1));
+    const tokenTimesMs: number[] = [];
+    let text = '';
+    let last: CompletionChunk | null = null;
+    let finish: string | null = null;
+    const startedAtMs = this.config.now();
+    try {
+      await wllama.createCompletion({
+        prompt: request.prompt,
+        stream: true,
+        max_tokens: maxNewTokens,
+        // Greedy, like the other engines; no prompt cache, so every request pays its own prefill.
+        temperature: 0,
+        cache_prompt: false,
+        abortSignal: signal,
+        onData: (chunk) => {
+          last = chunk;
+          const choice = chunk.choices?.[0];
+          if (choice?.finish_reason) finish = choice.finish_reason;
+          const piece = choice?.text ?? '';
+          if (!piece) return;
+          const atMs = this.config.now();
+          const index = tokenTimesMs.length;
+          tokenTimesMs.push(atMs);
+          text += piece;
+          onToken({ text: piece, index, atMs });
+        },
+      });
+    } catch (error) {
+      if (!signal.aborted) throw describeWllamaFailure(modelId, 'generate', this.withLog(error));
+    } finally {
+      this.busy = false;
+    }
+    const final = last as CompletionChunk | null;
+    const timings = final?.timings;
+    return {
+      text,
+      promptTokens: final?.usage?.prompt_tokens ?? (timings?.prompt_n ?? 0) + (timings?.cache_n ?? 0),
+      outputTokens: Math.max(tokenTimesMs.length, final?.usage?.completion_tokens ?? timings?.predicted_n ?? 0),
+      finishReason: finishReasonOf(finish, signal.aborted, maxNewTokens < request.maxNewTokens),
+      startedAtMs,
+      promptReadyAtMs: startedAtMs,
+      tokenTimesMs,
+      engineTimings: timingsFromLlamaCpp(timings),
+    };
+  }
+
+  async unload(): Promise<void> {
+    const wllama = this.wllama;
+    this.wllama = null;
+    this.loaded = null;
+    if (wllama) await wllama.exit();
+  }
+}
