@@ -24,7 +24,8 @@ beforeAll(() => {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = dir;
-});
+  // Four builds of a 15M model: several seconds, more on a busy machine.
+}, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function load(id: string, dtype?: 'fp32' | (typeof QUANTIZED_DTYPES)[number]): Promise<{ tokenizer: PreTrainedTokenizer; model: PreTrainedModel }> {

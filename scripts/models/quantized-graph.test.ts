@@ -17,7 +17,8 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'wf-quantized-'));
   generateModels(dir, ['wf-tiny', 'wf-stories15m']);
-});
+  // Four builds of a 15M model: several seconds, more on a busy machine.
+}, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const T = onnx.TensorProto.DataType;

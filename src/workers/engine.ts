@@ -2,6 +2,7 @@
  * The one contract every engine implements, so that whoever drives engines (the page today, the
  * scheduler worker later) never knows which library is behind one.
  */
+import type { DtypePreference } from '../models/catalog.ts';
 
 export type EngineKind = 'transformers' | 'web-llm' | 'synthetic';
 
@@ -20,6 +21,8 @@ export interface LoadProgress {
 export interface LoadOptions {
   modelId: string;
   device: DevicePreference;
+  /** Which build (precision) of an ONNX model; absent or `auto` lets the engine pick. Other engines ignore it. */
+  dtype?: DtypePreference;
 }
 
 export interface LoadInfo {
@@ -29,6 +32,8 @@ export interface LoadInfo {
   /** Why this device was chosen, in words a user understands. */
   deviceReason: string;
   wasmThreads: number;
+  /** The precision of the build that runs (transformers.js's dtype, e.g. fp32, q8, q4), where the engine knows it. */
+  dtype?: string;
   footprintBytes: number;
   loadMs: number;
   warmupMs: number;
