@@ -58,7 +58,7 @@ test('the precision select lists each build with its size; the footprint is the 
 
   // Auto loads fp32, the build benchmarks compare.
   await generate(page, { prompt: 'a', maxTokens: 4, device: 'wasm' });
-  await expect(page.getByTestId('output')).toHaveText('bcde');
+  await expect(page.getByTestId('output')).toHaveText('bcde', { timeout: 240_000 });
   await expect(page.getByTestId('loaded-dtype')).toHaveText('fp32');
   const fp32Status = await page.getByTestId('load-status').innerText();
 
