@@ -40,6 +40,7 @@ function main(): void {
     console.log(
       `${r.id}: ${r.status} in ${r.seconds.toFixed(2)} s (${params}M params, ${megabytes(r.entry.totalBytes)})`,
     );
+    console.log(`  builds: ${(r.entry.builds ?? []).map((b) => `${b.dtype} ${megabytes(b.bytes)}`).join(', ')}`);
   });
   console.log(`manifest: ${resolve(outDir, MANIFEST_FILE)}`);
 }

@@ -14,7 +14,7 @@ import {
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateModels } from './generate.ts';
+import { generateModels, QUANTIZED_DTYPES } from './generate.ts';
 import { expectedTinyContinuation } from './tiny.ts';
 
 let dir: string;
@@ -24,13 +24,14 @@ beforeAll(() => {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = dir;
-});
+  // Four builds of a 15M model: several seconds, more on a busy machine.
+}, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function load(id: string): Promise<{ tokenizer: PreTrainedTokenizer; model: PreTrainedModel }> {
+async function load(id: string, dtype?: 'fp32' | (typeof QUANTIZED_DTYPES)[number]): Promise<{ tokenizer: PreTrainedTokenizer; model: PreTrainedModel }> {
   const [tokenizer, model] = await Promise.all([
     AutoTokenizer.from_pretrained(id),
-    AutoModelForCausalLM.from_pretrained(id),
+    AutoModelForCausalLM.from_pretrained(id, dtype === undefined ? {} : { dtype }),
   ]);
   return { tokenizer, model };
 }
@@ -69,6 +70,15 @@ describe('wf-tiny in transformers.js', () => {
     }
   });
 
+  it.each(QUANTIZED_DTYPES)('gives the same exact answer from its %s build', async (dtype) => {
+    const { tokenizer, model } = await load('wf-tiny', dtype);
+    for (const [prompt, n] of [['a', 16], ['Hello', 10], ['\u00bf', 66]] as const) {
+      const { text, count } = await greedy(tokenizer, model, prompt, n);
+      expect(count, `${dtype} ${prompt}`).toBe(n);
+      expect(text, `${dtype} ${prompt}`).toBe(expectedTinyContinuation(prompt, n));
+    }
+  });
+
   it('gives the same logits with the KV cache as without it, and the cache matters', async () => {
     const { model } = await load('wf-tiny');
     const ids = [72, 101, 108, 108, 111, 33];
@@ -93,8 +103,8 @@ describe('wf-tiny in transformers.js', () => {
 });
 
 describe('wf-stories15m in transformers.js', () => {
-  it('generates 8 tokens', async () => {
-    const { tokenizer, model } = await load('wf-stories15m');
+  it.each(['fp32', ...QUANTIZED_DTYPES] as const)('generates 8 tokens from its %s build', async (dtype) => {
+    const { tokenizer, model } = await load('wf-stories15m', dtype);
     const { text, count } = await greedy(tokenizer, model, 'Once upon a time', 8);
     expect(count).toBe(8);
     expect(text.length).toBeGreaterThan(0);

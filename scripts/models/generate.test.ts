@@ -28,7 +28,7 @@ describe('generateModels', () => {
     expect(manifest.models.map((m) => m.id)).toEqual(withGguf(IDS));
     expect(readFileSync(join(a, MANIFEST_FILE))).toEqual(readFileSync(join(b, MANIFEST_FILE)));
     for (const model of manifest.models) {
-      for (const file of model.files) {
+      for (const file of [...model.files, ...(model.builds ?? [])]) {
         expect(sha256(join(a, model.id, file.path)), `${model.id}/${file.path}`).toBe(file.sha256);
         expect(sha256(join(b, model.id, file.path)), `${model.id}/${file.path}`).toBe(file.sha256);
       }
@@ -51,6 +51,13 @@ describe('generateModels', () => {
     const manifestPath = join(dir, MANIFEST_FILE);
     writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace(/"specHash": "\w+"/, '"specHash": "old"'));
     expect(generateModels(dir, ['wf-tiny'])[0]!.status).toBe('generated');
+
+    // A quantized build counts like the fp32 file: a damaged one is rewritten.
+    const q4Path = join(dir, 'wf-tiny', 'onnx/model_q4.onnx');
+    const q4 = readFileSync(q4Path);
+    writeFileSync(q4Path, q4.subarray(0, q4.length - 1));
+    expect(generateModels(dir, ['wf-tiny'])[0]!.status).toBe('generated');
+    expect(readFileSync(q4Path)).toEqual(q4);
   });
 
   it('keeps listing current models it was not asked to build', () => {

@@ -13,6 +13,7 @@ import { configJson, generationConfigJson } from './model-config.ts';
 import { GGUF_BUILDS, ggufModelId, writeGgufModel } from './gguf-llama.ts';
 import type { GgufDtype } from './gguf-quant.ts';
 import { writeOnnxModel } from './onnx-file.ts';
+import { DTYPE_FILES, quantizedGraph, type QuantizedDtype } from './quantized-graph.ts';
 import { seedFromString } from './prng.ts';
 import { tinyWeights } from './tiny.ts';
 import { tokenizerConfigJson, tokenizerJson } from './tokenizer.ts';
@@ -24,6 +25,14 @@ export interface ManifestFile extends WrittenFile {
   /** Relative to the model's own directory, `<out>/<id>/`. */
   path: string;
 }
+
+/** One ONNX file of a model: the precision transformers.js loads it as, and where it is. */
+export interface ManifestBuild extends ManifestFile {
+  dtype: 'fp32' | QuantizedDtype;
+}
+
+/** The builds written beside the fp32 one, in the order the app offers them. */
+export const QUANTIZED_DTYPES: readonly QuantizedDtype[] = ['q8', 'q4', 'fp16'];
 
 export interface ManifestEntry {
   id: string;
@@ -42,7 +51,14 @@ export interface ManifestEntry {
   /** Hash of the spec and of the generator's source: a change to either regenerates the model. */
   specHash: string;
   totalBytes: number;
+  /** What the default (fp32) build needs: the side files and `onnx/model.onnx`. */
   files: ManifestFile[];
+  /**
+   * Every ONNX file, fp32 first: a load at dtype d needs `files` without the fp32 ONNX file, plus
+   * d's. Kept apart from `files` so that what counts a model's size (storage, footprints) goes on
+   * counting the build the benchmarks run. A GGUF entry (one file) has none.
+   */
+  builds?: ManifestBuild[];
 }
 
 export interface Manifest {
@@ -105,8 +121,10 @@ function sha256OfFile(path: string): string {
 }
 
 /** True when every listed file is on disk with the recorded size and, if asked, the recorded hash. */
-function filesIntact(modelDir: string, files: readonly ManifestFile[], checkHashes: boolean): boolean {
-  return files.every((f) => {
+function filesIntact(modelDir: string, entry: Pick<ManifestEntry, 'files' | 'builds' | 'format'>, checkHashes: boolean): boolean {
+  // An ONNX entry from before the quantized builds has none: it is out of date. A GGUF entry is one file.
+  if (entry.format !== 'gguf' && !Array.isArray(entry.builds)) return false;
+  return [...entry.files, ...(entry.builds ?? [])].every((f) => {
     const path = join(modelDir, f.path);
     if (!existsSync(path) || statSync(path).size !== f.bytes) return false;
     return !checkHashes || sha256OfFile(path) === f.sha256;
@@ -128,14 +146,19 @@ export function generateModel(spec: ModelSpec, outDir: string): ManifestEntry {
   text('generation_config.json', generationConfigJson());
   text('tokenizer.json', tokenizerJson(spec.shape.vocabSize));
   text('tokenizer_config.json', tokenizerConfigJson(spec.maxPositionEmbeddings));
-  add(
-    ONNX_FILE,
-    writeOnnxModel(join(modelDir, ONNX_FILE), buildLlamaGraph(spec.shape, weightSource(spec)), {
-      producerName: 'wirthforge/scripts/generate-models.ts',
-      producerVersion: specHash(spec).slice(0, 12),
-      docString: `${spec.displayName}. Generated, not trained.`,
-    }),
-  );
+  const header = (dtype: ManifestBuild['dtype']) => ({
+    producerName: 'wirthforge/scripts/generate-models.ts',
+    producerVersion: specHash(spec).slice(0, 12),
+    docString: `${spec.displayName}${dtype === 'fp32' ? '' : `, ${dtype}`}. Generated, not trained.`,
+  });
+  // The graph is rebuilt per file: its tensors are recipes, generated again while each file is written.
+  const graph = () => buildLlamaGraph(spec.shape, weightSource(spec));
+  add(ONNX_FILE, writeOnnxModel(join(modelDir, ONNX_FILE), graph(), header('fp32')));
+  const builds: ManifestBuild[] = [{ dtype: 'fp32', ...files.at(-1)! }];
+  for (const dtype of QUANTIZED_DTYPES) {
+    const path = DTYPE_FILES[dtype];
+    builds.push({ dtype, path, ...writeOnnxModel(join(modelDir, path), quantizedGraph(graph(), dtype), header(dtype)) });
+  }
 
   return {
     id: spec.id,
@@ -150,6 +173,7 @@ export function generateModel(spec: ModelSpec, outDir: string): ManifestEntry {
     specHash: specHash(spec),
     totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
     files,
+    builds,
   };
 }
 
@@ -229,11 +253,11 @@ export function generateModels(outDir: string, ids: readonly string[], onResult?
     const current = old !== undefined && old.specHash === unit.hash;
     const modelDir = join(outDir, unit.id);
     if (!ids.includes(unit.specId)) {
-      if (current && filesIntact(modelDir, old.files, false)) entries.push(old);
+      if (current && filesIntact(modelDir, old, false)) entries.push(old);
       continue;
     }
     const started = performance.now();
-    const upToDate = current && filesIntact(modelDir, old.files, true);
+    const upToDate = current && filesIntact(modelDir, old, true);
     const entry = upToDate ? old : unit.make();
     const result: GenerateResult = {
       id: unit.id,

@@ -60,6 +60,8 @@ function materialize(data: TensorData, count: number): Float32Array {
     }
     case 'int64':
       throw new Error('a weight tensor cannot be int64');
+    case 'encoded':
+      throw new Error('a GGUF build is made from float weights, not from an ONNX build\'s encoded bytes');
   }
 }
 

@@ -23,7 +23,17 @@ export type TensorData =
   /** Seeded noise, uniform in [-scale, scale), generated while writing. */
   | { kind: 'uniform'; seed: number; scale: number }
   /** Every element equal, e.g. RMSNorm gains of 1. */
-  | { kind: 'fill'; value: number };
+  | { kind: 'fill'; value: number }
+  /**
+   * Quantized or half-precision bytes, computed only when the file is written (from a float weight
+   * that is itself generated then), so memory holds one tensor at a time whatever the model size.
+   */
+  | { kind: 'encoded'; dataType: EncodedType; count: number; bytes: () => Uint8Array };
+
+/** Element types of `encoded` tensors, by their ONNX name. */
+export type EncodedType = 'INT8' | 'UINT8' | 'FLOAT16' | 'FLOAT';
+
+const ENCODED_WIDTH: Readonly<Record<EncodedType, number>> = { INT8: 1, UINT8: 1, FLOAT16: 2, FLOAT: 4 };
 
 export interface Initializer {
   name: string;
@@ -33,6 +43,8 @@ export interface Initializer {
 
 export interface Graph {
   name: string;
+  /** Operator sets besides the default domain's, e.g. `com.microsoft` for MatMulNBits. */
+  extraOpsets?: { domain: string; version: number }[];
   nodes: proto.INodeProto[];
   inputs: proto.IValueInfoProto[];
   outputs: proto.IValueInfoProto[];
@@ -58,7 +70,13 @@ export function elementCount(dims: readonly number[]): number {
 }
 
 function bytesPerElement(data: TensorData): number {
+  if (data.kind === 'encoded') return ENCODED_WIDTH[data.dataType];
   return data.kind === 'int64' ? 8 : 4;
+}
+
+function dataTypeOf(data: TensorData): number {
+  if (data.kind === 'encoded') return onnx.TensorProto.DataType[data.dataType];
+  return data.kind === 'int64' ? onnx.TensorProto.DataType.INT64 : onnx.TensorProto.DataType.FLOAT;
 }
 
 function varint(value: number): number[] {
@@ -95,13 +113,12 @@ interface TensorLayout {
 function layoutTensor(init: Initializer): TensorLayout {
   const count = elementCount(init.dims);
   const { data } = init;
-  if ((data.kind === 'float32' || data.kind === 'int64') && data.values.length !== count) {
-    throw new Error(`${init.name}: ${data.values.length} values for dims [${init.dims.join(', ')}]`);
-  }
+  const given = data.kind === 'float32' || data.kind === 'int64' ? data.values.length : data.kind === 'encoded' ? data.count : count;
+  if (given !== count) throw new Error(`${init.name}: ${given} values for dims [${init.dims.join(', ')}]`);
   const header = onnx.TensorProto.encode({
     name: init.name,
     dims: [...init.dims],
-    dataType: data.kind === 'int64' ? onnx.TensorProto.DataType.INT64 : onnx.TensorProto.DataType.FLOAT,
+    dataType: dataTypeOf(data),
   }).finish();
   const rawBytes = count * bytesPerElement(data);
   const rawPrefix = lengthPrefix(TENSOR_RAW_DATA_FIELD, rawBytes);
@@ -124,6 +141,12 @@ function writeRawData(out: HashedFileWriter, layout: TensorLayout): void {
     case 'int64':
       out.write(byteView(data.values));
       return;
+    case 'encoded': {
+      const bytes = data.bytes();
+      if (bytes.length !== layout.rawBytes) throw new Error(`${layout.init.name}: ${bytes.length} bytes, expected ${layout.rawBytes}`);
+      out.write(bytes);
+      return;
+    }
     case 'fill': {
       const chunk = new Float32Array(Math.min(count, CHUNK_ELEMENTS)).fill(data.value);
       for (let done = 0; done < count; done += chunk.length) {
@@ -151,7 +174,7 @@ export function writeOnnxModel(path: string, graph: Graph, header: ModelHeader):
 
   const modelHead = onnx.ModelProto.encode({
     irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: OPSET }, ...(graph.extraOpsets ?? [])],
     producerName: header.producerName,
     producerVersion: header.producerVersion,
     docString: header.docString,

@@ -39,3 +39,17 @@ describe('buildRunRecord: the engine-reported timings', () => {
     expect('engineTimings' in record).toBe(false);
   });
 });
+
+describe('buildRunRecord: the precision that ran', () => {
+  const environment = { browser: 'Chromium 156', adapter: 'none', tier: 'low', hardwareId: 'hw1-x', dtype: 'fp32' };
+
+  it('takes the dtype of the loaded build over the page\'s default', () => {
+    const record = buildRunRecord({ ...input(result), load: { modelId: 'wf-tiny', engine: 'transformers', device: 'wasm', wasmThreads: 1, dtype: 'q4' }, environment });
+    expect(record.environment).toEqual({ ...environment, dtype: 'q4' });
+  });
+
+  it('keeps the page\'s dtype where the engine names none', () => {
+    expect(buildRunRecord({ ...input(result), environment }).environment.dtype).toBe('fp32');
+    expect(buildRunRecord(input(result)).environment.dtype).toBeNull();
+  });
+});

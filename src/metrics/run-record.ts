@@ -70,7 +70,7 @@ export function buildRunRecord(input: {
   at: number;
   appVersion: string;
   prompt: string;
-  load: Pick<LoadInfo, 'modelId' | 'engine' | 'device' | 'wasmThreads'>;
+  load: Pick<LoadInfo, 'modelId' | 'engine' | 'device' | 'wasmThreads' | 'dtype'>;
   result: GenerationResult;
   page: PageClock;
   environment?: RunEnvironment;
@@ -106,7 +106,8 @@ export function buildRunRecord(input: {
     totalMs: engineSide.totalMs,
     pageTtftMs: firstArrival === undefined ? Number.NaN : firstArrival - page.sentAtMs,
     pageDecodeTps: result.outputTokens < 2 || pageSpan <= 0 ? Number.NaN : ((result.outputTokens - 1) * 1000) / pageSpan,
-    environment: input.environment ?? UNKNOWN_ENVIRONMENT,
+    // The build that ran says its precision better than the page's guess does.
+    environment: { ...(input.environment ?? UNKNOWN_ENVIRONMENT), ...(input.load.dtype ? { dtype: input.load.dtype } : {}) },
     ...(engineTimings ? { engineTimings } : {}),
   };
 }

@@ -55,6 +55,13 @@ export interface HubModel {
 
 /** transformers.js's names for an ONNX file's precision (`onnx/model{suffix}.onnx`). */
 export type OnnxDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+export const ONNX_DTYPES: readonly OnnxDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+
+/**
+ * Which build a load asks for. `auto`: fp32 for a bundled model (the build benchmarks compare), the
+ * catalog's order of preference for a hub model.
+ */
+export type DtypePreference = 'auto' | OnnxDtype;
 
 export interface OnnxBuild {
   dtype: OnnxDtype;

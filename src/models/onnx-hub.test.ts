@@ -77,6 +77,13 @@ describe('onnxBuildFor', () => {
   ])('%s on %s (shader-f16: %s) → %s', (id, device, f16, dtype) => {
     expect(onnxBuildFor(onnxHubModel(id)!, device, f16)?.dtype).toBe(dtype);
   });
+
+  it('takes only a build of the asked-for precision, where the device runs it', () => {
+    const qwen = onnxHubModel('onnx-community/Qwen2.5-0.5B-Instruct')!;
+    expect(onnxBuildFor(qwen, 'webgpu', true, 'q4')?.dtype).toBe('q4');
+    expect(onnxBuildFor(qwen, 'wasm', false, 'q4')).toBeNull();
+    expect(onnxBuildFor(qwen, 'webgpu', false, 'q4f16')).toBeNull();
+  });
 });
 
 describe('onnxBuildReason', () => {

@@ -40,11 +40,17 @@ export function onnxBuildFiles(build: Pick<OnnxBuild, 'dtype'>): { path: string;
   return [...SUPPORT_FILES.map((path) => ({ path, required: !OPTIONAL_FILES.has(path) })), { path: onnxFileName(build.dtype), required: true }];
 }
 
-/** The first build (in the catalog's order of preference) this device, and this adapter's features, can run. */
-export function onnxBuildFor(model: OnnxHubModel, device: ResolvedDevice, shaderF16: boolean): OnnxBuild | null {
+/**
+ * The first build (in the catalog's order of preference) this device, and this adapter's features, can
+ * run; with `dtype`, only a build of that precision.
+ */
+export function onnxBuildFor(model: OnnxHubModel, device: ResolvedDevice, shaderF16: boolean, dtype?: OnnxDtype): OnnxBuild | null {
   return (
     model.builds.find(
-      (build) => build.devices.includes(device) && build.requiredFeatures.every((feature) => feature !== 'shader-f16' || (device === 'webgpu' && shaderF16)),
+      (build) =>
+        (dtype === undefined || build.dtype === dtype) &&
+        build.devices.includes(device) &&
+        build.requiredFeatures.every((feature) => feature !== 'shader-f16' || (device === 'webgpu' && shaderF16)),
     ) ?? null
   );
 }

@@ -37,6 +37,28 @@ describe('model cache keys', () => {
     expect(index.get('https://example.test/app/models/wf-a/onnx/model.onnx')).toMatchObject({ modelId: 'wf-a', path: 'onnx/model.onnx', bytes: 1000, sha256: 'bb' });
   });
 
+  it('indexes the quantized builds\' files too, so the service worker stores them like the fp32 one', () => {
+    const withBuilds: ModelManifest = {
+      models: [
+        {
+          ...manifest.models[0]!,
+          builds: [
+            { dtype: 'fp32', path: 'onnx/model.onnx', bytes: 1000, sha256: 'bb' },
+            { dtype: 'q4', path: 'onnx/model_q4.onnx', bytes: 300, sha256: 'cc' },
+          ],
+        },
+      ],
+    };
+    const index = indexModelFiles(withBuilds, BASE);
+    expect([...index.keys()]).toEqual([
+      'https://example.test/app/models/wf-a/config.json',
+      'https://example.test/app/models/wf-a/onnx/model.onnx',
+      'https://example.test/app/models/wf-a/onnx/model_q4.onnx',
+    ]);
+    expect(isCurrentModelKey('https://example.test/app/models/wf-a/onnx/model_q4.onnx?sha256=cc', index)).toBe(true);
+    expect(modelFiles(withBuilds.models[0]!, BASE).map((f) => f.path)).toEqual(['config.json', 'onnx/model.onnx']);
+  });
+
   it('keys a stored file by URL and content hash, so a rebuilt file never matches the old copy', () => {
     const [config] = modelFiles(manifest.models[0]!, BASE);
     expect(modelCacheKey(config!)).toBe('https://example.test/app/models/wf-a/config.json?sha256=aa');

@@ -8,7 +8,7 @@
  * file gets a new key, so a stale copy is never served, and keys no longer in the manifest are pruned
  * when a new version of the app activates.
  */
-import type { ManifestModel, ModelManifest } from '../models/manifest.ts';
+import type { ManifestFile, ManifestModel, ModelManifest } from '../models/manifest.ts';
 
 /** workbox's cache-name prefix: the precache is then `wirthforge-precache-v2-<scope>`. */
 export const CACHE_PREFIX = 'wirthforge';
@@ -35,21 +35,28 @@ export function stripSearch(url: string): string {
   return parsed.origin + parsed.pathname;
 }
 
-/** `modelsBase` is the absolute URL of the `models/` folder, with its trailing slash. */
-export function modelFiles(model: ManifestModel, modelsBase: string): ModelFileRef[] {
-  return model.files.map((file) => ({
+function fileRef(model: ManifestModel, file: ManifestFile, modelsBase: string): ModelFileRef {
+  return {
     modelId: model.id,
     path: file.path,
     url: stripSearch(new URL(`${encodeURIComponent(model.id)}/${file.path}`, modelsBase).href),
     sha256: file.sha256,
     bytes: file.bytes,
-  }));
+  };
 }
 
-/** Every file of every model in the manifest, by URL. */
+/** The files of the model's default (fp32) build. `modelsBase` is the absolute URL of the `models/` folder, with its trailing slash. */
+export function modelFiles(model: ManifestModel, modelsBase: string): ModelFileRef[] {
+  return model.files.map((file) => fileRef(model, file, modelsBase));
+}
+
+/** Every file of every model in the manifest, by URL, the quantized builds' too: each is stored when first fetched. */
 export function indexModelFiles(manifest: ModelManifest, modelsBase: string): Map<string, ModelFileRef> {
   const index = new Map<string, ModelFileRef>();
-  for (const model of manifest.models) for (const ref of modelFiles(model, modelsBase)) index.set(ref.url, ref);
+  for (const model of manifest.models) {
+    for (const ref of modelFiles(model, modelsBase)) index.set(ref.url, ref);
+    for (const build of model.builds ?? []) index.set(fileRef(model, build, modelsBase).url, fileRef(model, build, modelsBase));
+  }
   return index;
 }
 

@@ -2,6 +2,7 @@
  * The one contract every engine implements, so that whoever drives engines (the page today, the
  * scheduler worker later) never knows which library is behind one.
  */
+import type { DtypePreference } from '../models/catalog.ts';
 
 import type { DevicePreference, EngineKind, ResolvedDevice } from '../models/runtime-kinds.ts';
 
@@ -23,6 +24,8 @@ export interface LoadOptions {
    * `modelId` is then only its name. Blobs cross the worker boundary without being copied.
    */
   file?: Blob;
+  /** Which build (precision) of an ONNX model; absent or `auto` lets the engine pick. Other engines ignore it. */
+  dtype?: DtypePreference;
 }
 
 export interface LoadInfo {
@@ -32,6 +35,8 @@ export interface LoadInfo {
   /** Why this device was chosen, in words a user understands. */
   deviceReason: string;
   wasmThreads: number;
+  /** The precision of the build that runs (transformers.js's dtype, e.g. fp32, q8, q4), where the engine knows it. */
+  dtype?: string;
   footprintBytes: number;
   loadMs: number;
   warmupMs: number;

@@ -16,7 +16,8 @@ import { EngineError, classifyFailure, describeFailure } from './errors.ts';
 import { IncrementalDecoder } from './incremental-decoder.ts';
 import { fitToContext } from './context-window.ts';
 import { chooseWasmThreads } from './wasm-threads.ts';
-import { modelBytes, parseManifest, type ManifestModel } from '../models/manifest.ts';
+import { parseManifest, type ManifestFile, type ManifestModel } from '../models/manifest.ts';
+import { bundledBuildFor } from '../models/bundled-builds.ts';
 import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
 import { HUB_WEIGHTS_HOST, type OnnxDtype } from '../models/catalog.ts';
 import { onnxBuildFor, onnxBuildReason, onnxFileName, onnxFootprint, onnxHubModel } from '../models/onnx-hub.ts';
@@ -155,16 +156,21 @@ export class TransformersEngine implements Engine {
     if (!entry) {
       throw new EngineError('model-missing', `${modelId} is not among the models generated for this build. Generate it with "npm run models -- --only ${modelId}".`);
     }
-    for (const file of entry.files) {
+    return entry;
+  }
+
+  /** Every file of the chosen build is on the server, or stored for offline use. */
+  private async checkFiles(modelId: string, files: readonly ManifestFile[]): Promise<void> {
+    const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+    for (const file of files) {
       const head = await guardedFetch(this.modelsUrl(`${modelId}/${file.path}`), { method: 'HEAD' });
       if (head.headers.get(NEEDS_DOWNLOAD_HEADER)) {
-        throw new EngineError('model-missing', `${modelId} needs a download: this device is offline and ${file.path} was never stored. Connect once and load it (${(modelBytes(entry) / 1e6).toFixed(1)} MB).`);
+        throw new EngineError('model-missing', `${modelId} needs a download: this device is offline and ${file.path} was never stored. Connect once and load it (${(bytes / 1e6).toFixed(1)} MB).`);
       }
       if (!head.ok) {
         throw new EngineError('model-missing', `${modelId} is missing its file ${file.path} on this server (HTTP ${head.status}). Generate it with "npm run models -- --only ${modelId}".`);
       }
     }
-    return entry;
   }
 
   async load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
@@ -175,10 +181,14 @@ export class TransformersEngine implements Engine {
     const adapter = await probeAdapter();
     const choice = chooseDevice(options.device, adapter.probe);
     if (!choice.ok) throw new EngineError('backend-unavailable', choice.reason);
+    const preference = options.dtype ?? 'auto';
     let source: LoadSource;
     if (hub) {
-      const build = onnxBuildFor(hub, choice.device, adapter.shaderF16);
-      if (!build) throw new EngineError('backend-unavailable', `${hub.id} has no build that runs on ${choice.device} here.`);
+      const build = onnxBuildFor(hub, choice.device, adapter.shaderF16, preference === 'auto' ? undefined : preference);
+      if (!build) {
+        const which = preference === 'auto' ? 'no build' : `no ${preference} build`;
+        throw new EngineError('backend-unavailable', `${hub.id} has ${which} that runs on ${choice.device} here.`);
+      }
       const onnxFile = onnxFileName(build.dtype);
       source = {
         origin: 'hub',
@@ -190,15 +200,18 @@ export class TransformersEngine implements Engine {
         deviceReason: `${choice.reason}; ${onnxBuildReason(build, choice.device)} from ${HUB_WEIGHTS_HOST}`,
       };
     } else {
-      const bytes = modelBytes(entry!);
+      const build = bundledBuildFor(entry!, preference, choice.device, adapter.shaderF16);
+      if (!build.ok) throw new EngineError(build.problem === 'missing' ? 'model-missing' : 'backend-unavailable', build.reason);
+      await this.checkFiles(options.modelId, build.files);
       source = {
         origin: 'bundled',
-        dtype: 'fp32',
+        dtype: build.dtype,
         parameters: entry!.parameters,
-        expectedFiles: new Map(entry!.files.map((f) => [f.path, f.bytes])),
-        onnxFile: onnxFileName('fp32'),
-        footprintBytes: bytes,
-        deviceReason: choice.reason,
+        expectedFiles: new Map(build.files.map((f) => [f.path, f.bytes])),
+        onnxFile: onnxFileName(build.dtype),
+        // What sits in memory is the build's ONNX file (plus the small side files), at its real size.
+        footprintBytes: build.bytes,
+        deviceReason: `${choice.reason}; ${build.reason}`,
       };
     }
     this.applyEnv(source.origin);
@@ -237,6 +250,7 @@ export class TransformersEngine implements Engine {
       device: choice.device,
       deviceReason: source.deviceReason,
       wasmThreads: choice.device === 'wasm' ? wasmThreads : 0,
+      dtype: source.dtype,
       footprintBytes: source.footprintBytes,
       loadMs,
       warmupMs,

@@ -1,6 +1,7 @@
 import type { Session } from './session.ts';
 import { formatBytes, formatMs, formatPercent } from '../../lib/format.ts';
 import type { DevicePreference } from '../../workers/engine.ts';
+import type { DtypePreference } from '../../models/catalog.ts';
 
 const PHASE_LABEL = { fetch: 'Fetching model files', init: 'Starting the engine', warmup: 'Warming up', ready: 'Ready' } as const;
 
@@ -44,6 +45,21 @@ export function ModelControls({ session }: { session: Session }) {
           </select>
         </label>
         <label>
+          Precision
+          <select
+            data-testid="dtype-select"
+            value={session.dtypeChoice.value}
+            disabled={busy}
+            onChange={(e) => onChange(() => (session.dtype.value = e.currentTarget.value as DtypePreference))()}
+          >
+            {session.dtypeOptions.value.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           Max new tokens
           <input
             data-testid="max-tokens"
@@ -80,7 +96,8 @@ export function ModelControls({ session }: { session: Session }) {
       )}
       {load.status === 'ready' && (
         <p class="status" data-testid="load-status">
-          Loaded <strong>{load.info.modelId}</strong> on <strong data-testid="loaded-device">{load.info.device}</strong>
+          Loaded <strong>{load.info.modelId}</strong>
+          {load.info.dtype && <> (<strong data-testid="loaded-dtype">{load.info.dtype}</strong>)</>} on <strong data-testid="loaded-device">{load.info.device}</strong>
           {load.info.device === 'wasm' && ` (${load.info.wasmThreads} thread${load.info.wasmThreads === 1 ? '' : 's'})`} — {load.info.deviceReason}.
           Load {formatMs(load.info.loadMs)}, warm-up {formatMs(load.info.warmupMs)}, {formatBytes(load.info.footprintBytes)} of weights.
         </p>

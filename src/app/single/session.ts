@@ -2,7 +2,8 @@ import { batch, computed, signal } from '@preact/signals';
 import { EngineClient } from '../../workers/engine-client.ts';
 import { FrameRecorder } from '../quality/frame-recorder.ts';
 import { summarizeFrames } from '../../metrics/frame-window.ts';
-import { CATALOG, DEFAULT_MODEL_ID, engineOf } from '../../models/catalog.ts';
+import { CATALOG, DEFAULT_MODEL_ID, engineOf, ONNX_DTYPES, type DtypePreference } from '../../models/catalog.ts';
+import { dtypeOptions } from '../../models/bundled-builds.ts';
 import { refreshStoredHub, storedHub } from '../offline/stored-hub.ts';
 import { modelChoices } from '../../models/model-choices.ts';
 import { parseManifest, type ManifestModel } from '../../models/manifest.ts';
@@ -21,7 +22,7 @@ import { isEngineLost, toEngineError } from '../../workers/errors.ts';
 export type LoadState =
   | { status: 'idle' }
   | { status: 'loading'; modelId: string; progress: LoadProgress }
-  | { status: 'ready'; info: LoadInfo; device: DevicePreference }
+  | { status: 'ready'; info: LoadInfo; device: DevicePreference; dtype?: DtypePreference }
   | { status: 'failed'; modelId: string };
 
 /** Asked before every load; null means "no opinion" (e.g. the model is not in the manifest). */
@@ -40,6 +41,7 @@ const PREFERENCES_KEY = 'wirthforge.preferences';
 interface Preferences {
   modelId: string;
   device: DevicePreference;
+  dtype?: DtypePreference;
   maxNewTokens: number;
 }
 
@@ -50,6 +52,7 @@ function readPreferences(): Preferences {
     return {
       modelId: typeof stored.modelId === 'string' ? stored.modelId : defaults.modelId,
       device: stored.device === 'wasm' || stored.device === 'webgpu' ? stored.device : defaults.device,
+      dtype: (ONNX_DTYPES as readonly unknown[]).includes(stored.dtype) ? stored.dtype : 'auto',
       maxNewTokens: typeof stored.maxNewTokens === 'number' && stored.maxNewTokens > 0 ? stored.maxNewTokens : defaults.maxNewTokens,
     };
   } catch {
@@ -68,6 +71,8 @@ export class Session {
 
   readonly modelId = signal(DEFAULT_MODEL_ID);
   readonly device = signal<DevicePreference>('auto');
+  /** The precision asked for; a model without that build loads its default (see `dtypeChoice`). */
+  readonly dtype = signal<DtypePreference>('auto');
   readonly maxNewTokens = signal(64);
   readonly prompt = signal('');
   readonly available = signal<ManifestModel[]>([]);
@@ -85,6 +90,8 @@ export class Session {
   readonly storedHub = storedHub;
 
   readonly models = computed(() => modelChoices(CATALOG, new Set(this.available.value.map((m) => m.id)), this.storedHub.value));
+  readonly dtypeOptions = computed(() => dtypeOptions(this.available.value.find((m) => m.id === this.modelId.value)));
+  readonly dtypeChoice = computed(() => (this.dtypeOptions.value.some((o) => o.value === this.dtype.value) ? this.dtype.value : 'auto'));
 
   constructor(
     private readonly appVersion: string,
@@ -94,6 +101,7 @@ export class Session {
     const preferences = readPreferences();
     this.modelId.value = preferences.modelId;
     this.device.value = preferences.device;
+    this.dtype.value = preferences.dtype ?? 'auto';
     this.maxNewTokens.value = preferences.maxNewTokens;
     // A worker that dies between runs: the status stops saying "Loaded" at once, and the next Generate
     // loads the model again (a death during a run is reported by the run itself).
@@ -132,7 +140,7 @@ export class Session {
   }
 
   savePreferences(): void {
-    const preferences: Preferences = { modelId: this.modelId.value, device: this.device.value, maxNewTokens: this.maxNewTokens.value };
+    const preferences: Preferences = { modelId: this.modelId.value, device: this.device.value, dtype: this.dtype.value, maxNewTokens: this.maxNewTokens.value };
     try {
       localStorage.setItem(PREFERENCES_KEY, JSON.stringify(preferences));
     } catch {
@@ -142,13 +150,14 @@ export class Session {
 
   private isLoaded(): boolean {
     const state = this.load.value;
-    return state.status === 'ready' && state.info.modelId === this.modelId.value && state.device === this.device.value;
+    return state.status === 'ready' && state.info.modelId === this.modelId.value && state.device === this.device.value && state.dtype === this.dtypeChoice.value;
   }
 
   /** `stop`: a Stop while loading ends the load (its worker is ended) without calling it a failure. */
   async loadModel(stop?: AbortSignal): Promise<boolean> {
     const modelId = this.modelId.value;
     const device = this.device.value;
+    const dtype = this.dtypeChoice.value;
     this.error.value = null;
     if (!(await this.passesPreflight(modelId))) return false;
     if (this.lostModel === modelId) this.notice.value = `Loading ${modelId} again in a fresh worker: the previous one stopped.`;
@@ -158,7 +167,7 @@ export class Session {
     try {
       let settled = false;
       const info = await this.engine.load(
-        { modelId, device },
+        { modelId, device, dtype },
         (progress) => {
           // Progress and the answer travel apart: a late progress event must not turn 'ready' back into 'loading'.
           if (!settled) this.load.value = { status: 'loading', modelId, progress };
