@@ -37,6 +37,16 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<EngineErrorCode>([
   'out-of-memory',
   'device-lost',
   'crashed',
+  'remote-unreachable',
+  'remote-cors',
+  'remote-mixed-content',
+  'remote-private-network',
+  'remote-unauthorized',
+  'remote-rate-limited',
+  'remote-server-error',
+  'remote-stream-cut',
+  'remote-malformed',
+  'remote-timeout',
 ]);
 
 /** What a raw failure was, independent of which engine or library raised it. */
@@ -123,6 +133,7 @@ export function classifyFailure(thrown: unknown): FailureKind {
 function kindOfCode(code: EngineErrorCode): FailureKind {
   switch (code) {
     case 'model-unreachable':
+    case 'remote-unreachable':
       return 'network';
     case 'out-of-memory':
     case 'device-lost':
