@@ -16,6 +16,8 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 const IDS = ['wf-tiny', 'wf-stories15m'];
+/** Each model's manifest entries: its ONNX model, then its GGUF builds. */
+const withGguf = (ids: readonly string[]): string[] => ids.flatMap((id) => [id, ...['f32', 'q8_0', 'q4_0'].map((dtype) => `${id}-gguf-${dtype}`)]);
 
 describe('generateModels', () => {
   it('writes byte-identical files on every run', () => {
@@ -23,7 +25,7 @@ describe('generateModels', () => {
     generateModels(a, IDS);
     generateModels(b, IDS);
     const manifest = readManifest(a)!;
-    expect(manifest.models.map((m) => m.id)).toEqual(IDS);
+    expect(manifest.models.map((m) => m.id)).toEqual(withGguf(IDS));
     expect(readFileSync(join(a, MANIFEST_FILE))).toEqual(readFileSync(join(b, MANIFEST_FILE)));
     for (const model of manifest.models) {
       for (const file of model.files) {
@@ -55,10 +57,11 @@ describe('generateModels', () => {
     const dir = tempDir();
     generateModels(dir, IDS);
     generateModels(dir, ['wf-tiny']);
-    expect(readManifest(dir)!.models.map((m) => m.id)).toEqual(IDS);
+    expect(readManifest(dir)!.models.map((m) => m.id)).toEqual(withGguf(IDS));
     rmSync(join(dir, 'wf-stories15m'), { recursive: true });
+    rmSync(join(dir, 'wf-stories15m-gguf-q8_0'), { recursive: true });
     generateModels(dir, ['wf-tiny']);
-    expect(readManifest(dir)!.models.map((m) => m.id)).toEqual(['wf-tiny']);
+    expect(readManifest(dir)!.models.map((m) => m.id)).toEqual([...withGguf(['wf-tiny']), 'wf-stories15m-gguf-f32', 'wf-stories15m-gguf-q4_0']);
   });
 
   it('writes a well-formed IR 8 / opset 17 model whose initializers decode to the declared sizes', () => {

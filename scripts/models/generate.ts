@@ -10,6 +10,8 @@ import { CATALOG, type ModelSpec } from './catalog.ts';
 import { writeHashedFile, type WrittenFile } from './hashed-file.ts';
 import { buildLlamaGraph, parameterCount, type WeightSource } from './llama-graph.ts';
 import { configJson, generationConfigJson } from './model-config.ts';
+import { GGUF_BUILDS, ggufModelId, writeGgufModel } from './gguf-llama.ts';
+import type { GgufDtype } from './gguf-quant.ts';
 import { writeOnnxModel } from './onnx-file.ts';
 import { seedFromString } from './prng.ts';
 import { tinyWeights } from './tiny.ts';
@@ -28,7 +30,11 @@ export interface ManifestEntry {
   name: string;
   architecture: 'LlamaForCausalLM';
   modelType: 'llama';
-  dtype: 'fp32';
+  dtype: 'fp32' | GgufDtype;
+  /** Absent: the ONNX model with transformers.js's side files. `gguf`: one GGUF file for llama.cpp. */
+  format?: 'gguf';
+  /** A GGUF build's source model: the same spec and weights as that id's ONNX graph. */
+  builtFrom?: string;
   parameters: number;
   weights: 'constructed' | 'random';
   contextLength: number;
@@ -71,7 +77,7 @@ export function specHash(spec: ModelSpec): string {
   return createHash('sha256').update(JSON.stringify(spec)).update(generatorSourceHash()).digest('hex');
 }
 
-function weightSource(spec: ModelSpec): WeightSource {
+export function weightSource(spec: ModelSpec): WeightSource {
   const recipe = spec.weights;
   if (recipe.kind === 'successor') return tinyWeights(recipe.seed);
   // Uniform on [-a, a] has standard deviation a / sqrt(3).
@@ -147,6 +153,56 @@ export function generateModel(spec: ModelSpec, outDir: string): ManifestEntry {
   };
 }
 
+/** One GGUF build of a spec: its own manifest entry and folder (`<out>/wf-tiny-gguf-q4_0/wf-tiny.q4_0.gguf`). */
+export function generateGgufModel(spec: ModelSpec, dtype: GgufDtype, outDir: string): ManifestEntry {
+  const id = ggufModelId(spec.id, dtype);
+  const modelDir = join(outDir, id);
+  rmSync(modelDir, { recursive: true, force: true });
+  mkdirSync(modelDir, { recursive: true });
+  const hash = ggufSpecHash(spec, dtype);
+  const file = writeGgufModel(spec, weightSource(spec), dtype, modelDir, hash.slice(0, 12));
+  return {
+    id,
+    name: `${spec.displayName}, GGUF ${dtype}`,
+    architecture: 'LlamaForCausalLM',
+    modelType: 'llama',
+    dtype,
+    format: 'gguf',
+    builtFrom: spec.id,
+    parameters: parameterCount(spec.shape),
+    weights: spec.weights.kind === 'successor' ? 'constructed' : 'random',
+    contextLength: spec.maxPositionEmbeddings,
+    copies: spec.copies,
+    specHash: hash,
+    totalBytes: file.bytes,
+    files: [file],
+  };
+}
+
+function ggufSpecHash(spec: ModelSpec, dtype: GgufDtype): string {
+  return createHash('sha256').update(specHash(spec)).update(`gguf ${dtype}`).digest('hex');
+}
+
+/** What one catalog spec yields: its ONNX model, then its GGUF builds; all selected by the spec's id. */
+interface OutputUnit {
+  id: string;
+  specId: string;
+  hash: string;
+  make: () => ManifestEntry;
+}
+
+function outputUnits(spec: ModelSpec, outDir: string): OutputUnit[] {
+  return [
+    { id: spec.id, specId: spec.id, hash: specHash(spec), make: () => generateModel(spec, outDir) },
+    ...(GGUF_BUILDS[spec.id] ?? []).map((dtype) => ({
+      id: ggufModelId(spec.id, dtype),
+      specId: spec.id,
+      hash: ggufSpecHash(spec, dtype),
+      make: () => generateGgufModel(spec, dtype, outDir),
+    })),
+  ];
+}
+
 export function readManifest(outDir: string): Manifest | null {
   const path = join(outDir, MANIFEST_FILE);
   if (!existsSync(path)) return null;
@@ -168,19 +224,19 @@ export function generateModels(outDir: string, ids: readonly string[], onResult?
   const results: GenerateResult[] = [];
   const entries: ManifestEntry[] = [];
 
-  for (const spec of CATALOG) {
-    const old = previous.get(spec.id);
-    const current = old !== undefined && old.specHash === specHash(spec);
-    const modelDir = join(outDir, spec.id);
-    if (!ids.includes(spec.id)) {
+  for (const unit of CATALOG.flatMap((spec) => outputUnits(spec, outDir))) {
+    const old = previous.get(unit.id);
+    const current = old !== undefined && old.specHash === unit.hash;
+    const modelDir = join(outDir, unit.id);
+    if (!ids.includes(unit.specId)) {
       if (current && filesIntact(modelDir, old.files, false)) entries.push(old);
       continue;
     }
     const started = performance.now();
     const upToDate = current && filesIntact(modelDir, old.files, true);
-    const entry = upToDate ? old : generateModel(spec, outDir);
+    const entry = upToDate ? old : unit.make();
     const result: GenerateResult = {
-      id: spec.id,
+      id: unit.id,
       status: upToDate ? 'up-to-date' : 'generated',
       seconds: (performance.now() - started) / 1000,
       entry,
