@@ -24,6 +24,8 @@ import type { Monitor } from './monitor/monitor.ts';
 import { StatsOverlay } from './components/StatsOverlay.tsx';
 import { AlertsBar } from './components/AlertsBar.tsx';
 import { LiveCharts } from './components/LiveCharts.tsx';
+import { RemoteEndpointsPanel } from './remote/RemoteEndpointsPanel.tsx';
+import { remoteStore } from './remote/remote-store.ts';
 
 /** The service worker's side of the page (src/app/pwa.ts, src/app/storage.ts). */
 export interface OfflineParts {
@@ -45,6 +47,7 @@ export function App({ session, hardware, version, offline, visuals, monitor, ben
         {monitor && <AlertsBar monitor={monitor} />}
         {compareWith && <ComparePanel session={session} fragment={compareWith} />}
         <DeviceCard session={session} hardware={hardware} version={version} />
+        <RemoteEndpointsPanel store={remoteStore} />
         <ModelControls session={session} />
         <PromptBox session={session} />
         <PromptEstimate session={session} hardware={hardware} />

@@ -27,6 +27,8 @@ import { tokenFeed } from './perf/token-feed.ts';
 import type { HardwareStore } from './hardware.ts';
 import { ENGINE_DTYPE, type ModelShape } from './model-spec.ts';
 import { FrameSampler } from './frame-sampler.ts';
+import { remoteStore } from './remote/remote-store.ts';
+import { remoteMemberChoices } from './remote/remote-members.ts';
 
 export type PaneStatus = 'queued' | 'loading' | 'streaming' | 'done' | 'failed' | 'cancelled';
 
@@ -34,7 +36,7 @@ export interface MemberChoice {
   key: string;
   label: string;
   /** bundled: served by the app; hub: downloaded the first time (web-llm or transformers.js); simulated: the synthetic engine. */
-  kind: 'bundled' | 'hub' | 'simulated';
+  kind: 'bundled' | 'hub' | 'simulated' | 'remote';
   /** Which engine runs it when not the default for its kind (web-llm for hub models). */
   engine?: EngineKind;
   /** The model id the engine loads (a manifest id, or a name for a simulated one). */
@@ -43,6 +45,8 @@ export interface MemberChoice {
   /** The shape the pre-flight counts: a bundled model's config.json, or the shape a simulated one stands in for. */
   spec: ModelSpec;
   synthetic?: Partial<Omit<SyntheticEngineConfig, 'clock' | 'sharedLoad' | 'seed'>>;
+  /** For a model on an inference server: the endpoint and its slots. */
+  remote?: MemberConfig['remote'];
 }
 
 export interface JobView {
@@ -235,14 +239,15 @@ export class CouncilStore {
   ) {
     this.choices = computed(() => {
       const shapes = hardware.shapes.value;
-      return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...hubChoices(storedHub.value), ...SIMULATED_CHOICES];
+      return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...hubChoices(storedHub.value), ...remoteMemberChoices(remoteStore.choices.value), ...SIMULATED_CHOICES];
     });
     this.preflight = computed(() => {
       const settings = this.settings();
       const choices = new Map(this.choices.value.map((c) => [c.key, c]));
       const members = this.slots.value.flatMap((key, i) => {
         const choice = choices.get(key);
-        return choice && !this.isKeptOut(memberIdFor(i, key)) ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
+        // A remote member uses no memory or cores here: the pre-flight counts local members only.
+        return choice && choice.kind !== 'remote' && !this.isKeptOut(memberIdFor(i, key)) ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
       });
       return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes }, settings.concurrencyOverride);
     });
@@ -298,6 +303,7 @@ export class CouncilStore {
         footprintBytes: choice.footprintBytes,
       };
       if (choice.synthetic) config.synthetic = { ...choice.synthetic, ...this.simulatedRetime.value, seed: i + 1 };
+      if (choice.remote) config.remote = choice.remote;
       return [{ config, priority: this.priorityOf(i) }];
     });
   }

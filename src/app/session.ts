@@ -15,6 +15,7 @@ import type { RunEnvironment } from '../metrics/run-environment.ts';
 import { frameLoop } from './perf/frame-loop.ts';
 import type { DevicePreference, LoadInfo, LoadProgress } from '../workers/engine.ts';
 import { isEngineLost, toEngineError } from '../workers/errors.ts';
+import { remoteStore } from './remote/remote-store.ts';
 
 export type LoadState =
   | { status: 'idle' }
@@ -87,7 +88,10 @@ export class Session {
   /** Hub models stored on this device (they load offline). */
   readonly storedHub = storedHub;
 
-  readonly models = computed(() => modelChoices(CATALOG, new Set(this.available.value.map((m) => m.id)), this.storedHub.value));
+  readonly models = computed(() => [
+    ...modelChoices(CATALOG, new Set(this.available.value.map((m) => m.id)), this.storedHub.value),
+    ...remoteStore.choices.value.map((c) => ({ id: c.id, availability: 'remote' as const, optionLabel: c.label, hint: c.hint })),
+  ]);
 
   constructor(
     private readonly appVersion: string,
@@ -144,7 +148,7 @@ export class Session {
     try {
       let settled = false;
       const info = await this.engine.load(
-        { modelId, device },
+        { modelId, device, ...remoteStore.loadOptionsFor(modelId) },
         (progress) => {
           // Progress and the answer travel apart: a late progress event must not turn 'ready' back into 'loading'.
           if (!settled) this.load.value = { status: 'loading', modelId, progress };

@@ -17,6 +17,7 @@
 import type { EngineKind, ResolvedDevice } from '../workers/engine.ts';
 import type { WebLlmVariant } from '../tiers/profiles.ts';
 import type { Dtype, KvDtype } from '../tiers/capacity.ts';
+import { isRemoteModelId } from './remote-models.ts';
 
 export interface BundledModel {
   source: 'bundled';
@@ -232,6 +233,7 @@ export function isHubModel(model: CatalogModel): model is HubModel | OnnxHubMode
 }
 
 export function engineOf(id: string): EngineKind {
+  if (isRemoteModelId(id)) return 'remote';
   return findCatalogModel(id)?.engine ?? 'transformers';
 }
 
