@@ -48,6 +48,9 @@ const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLev
 const model = await llama.loadModel({ modelPath: values.model });
 const context: LlamaContext = await model.createContext({ contextSize: 512 * slots, sequences: slots, threads: 1 });
 
+/** One sequence per slot, made once and reused (a disposed sequence is freed only later). */
+const freeSequences = Array.from({ length: slots }, () => context.getSequence());
+
 const stats = { requests: 0, completed: 0, rejected: 0, cancelled: 0, inFlight: 0, maxInFlight: 0, unauthorized: 0 };
 
 function corsHeaders(req: IncomingMessage): Record<string, string> {
@@ -90,7 +93,17 @@ async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
   }
   stats.inFlight++;
   stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
-  const sequence = context.getSequence();
+  const sequence = freeSequences.pop()!;
+  let released = false;
+  // The slot is free before the last chunk goes out: a client that sends its next request the moment
+  // it reads [DONE] must find it free, as it would on llama-server.
+  const release = async (): Promise<void> => {
+    if (released) return;
+    released = true;
+    await sequence.clearHistory();
+    freeSequences.push(sequence);
+    stats.inFlight--;
+  };
   let closed = false;
   res.on('close', () => (closed = true));
   try {
@@ -124,6 +137,7 @@ async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
       return;
     }
     const ended = performance.now();
+    await release();
     const promptMs = firstAt - started;
     const predictedMs = ended - firstAt;
     const n = output.length;
@@ -149,8 +163,7 @@ async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.end('data: [DONE]\n\n');
     stats.completed++;
   } finally {
-    sequence.dispose();
-    stats.inFlight--;
+    await release();
   }
 }
 

@@ -74,3 +74,39 @@ describe('remote members', () => {
     expect(outcomes.every((o) => o.jobs[0]!.status === 'done')).toBe(true);
   });
 });
+
+describe('a busy server', () => {
+  it('429s do not wear out a member: it is neither restarted nor removed', async () => {
+    const { Scheduler } = await import('./scheduler.ts');
+    const { InProcessTransport } = await import('./transport.ts');
+    const { TIER_PROFILES } = await import('../tiers/profiles.ts');
+    const { EngineError } = await import('../workers/errors.ts');
+    let creates = 0;
+    const scheduler = new Scheduler({
+      profile: TIER_PROFILES.low,
+      budget: { bytes: 1e9, perModelMaxBytes: null },
+      createTransport: () => {
+        creates++;
+        return new InProcessTransport({
+          kind: 'remote',
+          load: async (o) => ({ modelId: o.modelId, engine: 'remote', device: 'remote', deviceReason: '', wasmThreads: 0, footprintBytes: 0, loadMs: 0, warmupMs: 0 }),
+          generate: async () => {
+            throw new EngineError('remote-rate-limited', 'busy (429 Too Many Requests)');
+          },
+          unload: async () => undefined,
+          footprintBytes: () => 0,
+        });
+      },
+    });
+    scheduler.setCouncil([{ id: 'R', label: 'R', engine: 'remote', modelId: 'remote:h/m', device: 'auto', footprintBytes: 0, remote: { endpointId: 'h', slots: 1, connection: { baseUrl: 'http://127.0.0.1:1/v1', apiKey: '', model: 'm', server: 'other', timeoutMs: 1000 } } }]);
+    for (let i = 0; i < 6; i++) {
+      const answer = scheduler.submit({ prompt: 'a', maxNewTokens: 1 });
+      if (!answer.accepted) throw new Error(answer.message);
+      const outcome = await scheduler.whenDone(answer.turnId);
+      expect(outcome.jobs[0]!.error!.message).toMatch(/429/);
+    }
+    expect(creates).toBe(1);
+    expect(scheduler.snapshot().members[0]!.state).toBe('idle');
+    await scheduler.shutdown();
+  });
+});

@@ -23,7 +23,7 @@ import { ADAPTATION_DEFAULTS, INITIAL_ADAPTATION_STATE, adapt, type AdaptationCo
 import { realClock, type Clock, type TimerHandle } from './clock.ts';
 import { estimateAlpha, planBurst, streamTps, type ThroughputSample } from './contention.ts';
 import { LockStepGate } from './fairness.ts';
-import { isEngineLost, isOutOfMemoryError } from '../workers/errors.ts';
+import { isEngineLost, isOutOfMemoryError, isRateLimited } from '../workers/errors.ts';
 import { admit, effectiveBudget, evictionOrder, learnBudgetFromOom, usedBytes, type Ledger, type LedgerEntry, type LedgerState } from './ledger.ts';
 import type {
   AdaptationSample,
@@ -640,7 +640,8 @@ export class Scheduler {
     }
     this.changeGenerating(-1, job);
     member.job = null;
-    member.consecutiveFailures++;
+    // A server saying it is busy is no fault of the member: it must not wear out its restarts.
+    if (!isRateLimited(error)) member.consecutiveFailures++;
     this.setState(member, 'idle');
     const message = error instanceof Error ? error.message : String(error);
     if (job.phase === 'cancelling') this.settle(job, 'cancelled', null, null);

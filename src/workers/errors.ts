@@ -210,6 +210,11 @@ export function isEngineLost(error: unknown): error is EngineError {
   return error instanceof EngineError && (error.code === 'crashed' || error.code === 'device-lost');
 }
 
+/** A remote server refused for now (429): the request may be retried later; the engine is fine. */
+export function isRateLimited(error: unknown): error is EngineError {
+  return error instanceof EngineError && error.code === 'remote-rate-limited';
+}
+
 export function isOutOfMemoryError(error: unknown): error is EngineError {
   return error instanceof EngineError && error.code === 'out-of-memory';
 }

@@ -18,7 +18,7 @@ export function RunStats({ session }: { session: Session }) {
     ['Seen on the page: TTFT, decode', `${formatMs(run.pageTtftMs)}, ${formatTps(run.pageDecodeTps)}`, 'page-timings'],
   ];
   const reported = run.engineTimings ? engineTimingsText(run.engineTimings) : null;
-  if (reported) rows.push(['Reported by the engine (web-llm)', reported, 'engine-timings']);
+  if (reported) rows.push([`Reported by the engine (${run.engineTimings!.source})`, reported, 'engine-timings']);
   const frames = run.frames;
   if (frames) {
     rows.push(

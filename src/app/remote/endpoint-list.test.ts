@@ -42,6 +42,13 @@ describe('addEndpoint', () => {
 });
 
 describe('consentNotice', () => {
+  it('a server on this machine is named as such', () => {
+    const [e] = added([], 'http://127.0.0.1:8080');
+    expect(consentNotice(e!)).toBe(
+      'Prompts you run on this endpoint leave Wirthforge: they are sent to 127.0.0.1:8080 (http://127.0.0.1:8080/v1), a server on this machine, which generates the answers. Wirthforge keeps the API key in this browser only.',
+    );
+  });
+
   it('says what leaves the device and to where', () => {
     const [e] = added([], 'http://192.168.1.9:8000');
     expect(consentNotice(e!)).toBe(

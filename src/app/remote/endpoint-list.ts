@@ -5,7 +5,7 @@
  * the user has agreed to that notice. The API key is part of an endpoint and nothing else here.
  */
 import type { RemoteConnection, RemoteServerKind } from '../../workers/engine.ts';
-import { checkBaseUrl, guessServerKind } from '../../workers/remote/endpoint.ts';
+import { checkBaseUrl, guessServerKind, isLoopbackHost } from '../../workers/remote/endpoint.ts';
 import { remoteModelId } from '../../models/remote-models.ts';
 import type { RemoteMember } from '../../scheduler/protocol.ts';
 
@@ -83,6 +83,9 @@ export function parseStoredEndpoints(text: string | null): RemoteEndpoint[] {
 /** The once-per-endpoint notice: what leaves the device, and to where. */
 export function consentNotice(endpoint: RemoteEndpoint): string {
   const url = new URL(endpoint.baseUrl);
+  if (isLoopbackHost(url.hostname)) {
+    return `Prompts you run on this endpoint leave Wirthforge: they are sent to ${url.host} (${endpoint.baseUrl}), a server on this machine, which generates the answers. Wirthforge keeps the API key in this browser only.`;
+  }
   const plain = url.protocol === 'http:' ? ' unencrypted (http)' : '';
   return `Prompts you run on this endpoint leave this device: they are sent${plain} to ${url.host} (${endpoint.baseUrl}), which generates the answers. Wirthforge keeps the API key on this device only.`;
 }
