@@ -45,7 +45,7 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`the test server did not start: ${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`the test server did not start: ${stderr}`)), 180_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.includes('"listening"'));
