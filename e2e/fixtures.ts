@@ -8,10 +8,12 @@ import { test as base, expect, type Page } from '@playwright/test';
  * `offlineHosts`: their requests are aborted here as a disconnected network would, so they never
  * leave the machine, and only they are exempt from the check.
  */
-export const test = base.extend<{ foreignRequests: string[]; offlineHosts: string[] }>({
+export const test = base.extend<{ foreignRequests: string[]; offlineHosts: string[]; peerHosts: string[] }>({
   offlineHosts: [[], { option: true }],
+  /** Test peers on this machine that a spec's page may call: `host:port`, or a host name for any of its ports (127.0.0.1). */
+  peerHosts: [[], { option: true }],
   foreignRequests: [
-    async ({ context, baseURL, offlineHosts }, use) => {
+    async ({ context, baseURL, offlineHosts, peerHosts }, use) => {
       const origin = new URL(baseURL!).origin;
       const foreign: string[] = [];
       const offline = (url: URL): boolean => offlineHosts.includes(url.host);
@@ -19,7 +21,7 @@ export const test = base.extend<{ foreignRequests: string[]; offlineHosts: strin
       context.on('request', (request) => {
         const url = request.url();
         if (url.startsWith('data:') || url.startsWith('blob:')) return;
-        if (new URL(url).origin !== origin && !offline(new URL(url))) foreign.push(url);
+        if (new URL(url).origin !== origin && !offline(new URL(url)) && !peerHosts.some((h) => h === new URL(url).host || h === new URL(url).hostname)) foreign.push(url);
       });
       await use(foreign);
       expect(foreign, 'requests that left the app origin').toEqual([]);

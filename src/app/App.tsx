@@ -26,6 +26,8 @@ import { AlertsBar } from './monitor/AlertsBar.tsx';
 import { LiveCharts } from './monitor/LiveCharts.tsx';
 import { PagePerfContext, type PagePerf } from './perf/page-perf.ts';
 import type { CouncilStore } from './council/council-store.ts';
+import { RemoteEndpointsPanel } from './remote/RemoteEndpointsPanel.tsx';
+import { remoteStore } from './remote/remote-store.ts';
 
 /** The service worker's side of the page (src/app/offline/pwa.ts, storage.ts). */
 export interface OfflineParts {
@@ -60,6 +62,7 @@ export function App({ perf, session, hardware, council, version, offline, visual
         {monitor && <AlertsBar monitor={monitor} />}
         {compareWith && <ComparePanel session={session} fragment={compareWith} />}
         <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} />
+        <RemoteEndpointsPanel store={remoteStore} />
         <ModelControls session={session} />
         <PromptBox session={session} />
         <PromptEstimate session={session} hardware={hardware} />

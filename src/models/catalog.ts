@@ -18,6 +18,7 @@
 import type { EngineKind, ResolvedDevice } from './runtime-kinds.ts';
 import type { WebLlmVariant } from '../tiers/index.ts';
 import type { Dtype, KvDtype } from '../tiers/index.ts';
+import { isRemoteModelId } from './remote-models.ts';
 
 export interface BundledModel {
   source: 'bundled';
@@ -261,6 +262,7 @@ export function isHubModel(model: CatalogModel): model is HubModel | OnnxHubMode
 }
 
 export function engineOf(id: string): EngineKind {
+  if (isRemoteModelId(id)) return 'remote';
   return findCatalogModel(id)?.engine ?? 'transformers';
 }
 

@@ -7,7 +7,8 @@ import { formatBytes } from '../lib/format.ts';
 import { HUB_LIBRARY_HOST, HUB_WEIGHTS_HOST, type CatalogModel, type HubModel, type OnnxHubModel } from './catalog.ts';
 import { downloadRangeOf } from './hub-figures.ts';
 
-export type ModelAvailability = 'bundled' | 'not-generated' | 'hub-stored' | 'hub-download';
+/** `remote`: runs on an inference server the user added (src/app/remote). */
+export type ModelAvailability = 'bundled' | 'not-generated' | 'hub-stored' | 'hub-download' | 'remote';
 
 export interface ModelChoice {
   id: string;

@@ -4,7 +4,7 @@
  * (src/workers) read the catalog; the engine contract re-exports them.
  */
 
-export type EngineKind = 'transformers' | 'web-llm' | 'wllama' | 'synthetic';
+export type EngineKind = 'transformers' | 'web-llm' | 'wllama' | 'synthetic' | 'remote';
 
 /** `auto` lets the engine pick; the user (and the e2e suite) can force either path. */
 export type DevicePreference = 'auto' | 'wasm' | 'webgpu';

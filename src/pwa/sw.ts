@@ -10,6 +10,8 @@
  *   answers 504 with a "needs a download" header instead of a bare network error.
  * - Every same-origin response it serves carries COOP/COEP/CORP, so the page is cross-origin
  *   isolated (WASM threads) even on a static host that cannot set headers.
+ * - Requests it does not answer (`swHandles`): other origins, POSTs, anything marked no-store — so
+ *   inference-server traffic (prompts, answers) is never cached.
  * transformers.js has its own Cache API layer switched off (src/workers/transformers-engine.ts):
  * this worker is the one cache.
  */
@@ -32,6 +34,7 @@ import {
   type ModelFileRef,
 } from './model-cache.ts';
 import { SKIP_WAITING, type SwToPageMessage } from './messages.ts';
+import { swHandles } from './sw-scope.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
 
@@ -158,9 +161,7 @@ router.setCatchHandler(async ({ request }) => {
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (new URL(request.url).origin !== self.location.origin) return;
-  if (request.method !== 'GET' && request.method !== 'HEAD') return;
-  if (request.cache === 'only-if-cached' && request.mode !== 'same-origin') return;
+  if (!swHandles(request, self.location.origin)) return;
   const response = router.handleRequest({ request, event });
   if (response) event.respondWith(response.then(withIsolationHeaders));
 });

@@ -28,8 +28,9 @@ describe('validateResultDocument', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['a figure past its cap', { decodeTps: 2e7 }, 'runs[0].engineTimings.decodeTps: 20000000 is outside 0…10000000'],
     ['a negative figure', { ttftMs: -1 }, 'runs[0].engineTimings.ttftMs: -1 is outside 0…3600000'],
-    ['an unknown source', { source: 'elsewhere' }, 'runs[0].engineTimings.source: expected one of web-llm usage.extra, llama.cpp timings'],
+    ['an unknown source', { source: 'elsewhere' }, 'runs[0].engineTimings.source: expected one of web-llm usage.extra, llama.cpp timings, ollama /api/chat, lm-studio stats'],
     ['an unknown field', { tokensPerJoule: 3 }, 'runs[0].engineTimings.tokensPerJoule: unknown field'],
+    ['a negative cached-token count', { source: 'llama.cpp timings', cachedPromptTokens: -2 }, 'runs[0].engineTimings.cachedPromptTokens: -2 is outside 0…1000000000'],
   ])('refuses engine-reported timings with %s', (_, change, error) => {
     const timings = { source: 'web-llm usage.extra', ttftMs: 1, prefillTps: 1, decodeTps: 1, timePerOutputTokenMs: 1, e2eLatencyMs: 1, ...change };
     expect(validateResultDocument(edited((d) => (d.runs[0].engineTimings = timings)))).toEqual({ ok: false, errors: [error] });

@@ -6,7 +6,7 @@
  */
 import { FINISH_REASONS, RESULTS_KIND, RESULTS_SCHEMA_VERSION, type ResultDocument } from './result-document.ts';
 import { SCENARIO_IDS, SCENARIO_SETTINGS, SCENARIO_STATUSES } from '../scenarios/types.ts';
-import { ENGINE_TIMING_CAPS, ENGINE_TIMING_KEYS, ENGINE_TIMING_SOURCES } from '../metrics/engine-timings.ts';
+import { ENGINE_TIMING_CAPS, ENGINE_TIMING_EXTRA_CAPS, ENGINE_TIMING_EXTRA_KEYS, ENGINE_TIMING_KEYS, ENGINE_TIMING_SOURCES } from '../metrics/engine-timings.ts';
 
 type Field =
   | { type: 'string'; max: number; nullable?: boolean; optional?: boolean; oneOf?: readonly string[] }
@@ -31,13 +31,14 @@ const environment: Field = {
   fields: { browser: nullableText(), adapter: nullableText(), tier: nullableText(20), hardwareId: nullableText(), dtype: nullableText(20) },
 };
 
-/** Optional: only engines that report their own timings (web-llm) have it, and older documents never do. */
+/** Optional: only engines that report their own timings (web-llm, remote servers) have it, and older documents never do. */
 const engineTimings: Field = {
   type: 'object',
   optional: true,
   fields: {
     source: { type: 'string', max: 40, oneOf: ENGINE_TIMING_SOURCES },
     ...Object.fromEntries(ENGINE_TIMING_KEYS.map((key) => [key, { type: 'number', min: 0, max: ENGINE_TIMING_CAPS[key], nullable: true } satisfies Field])),
+    ...Object.fromEntries(ENGINE_TIMING_EXTRA_KEYS.map((key) => [key, { type: 'number', min: 0, max: ENGINE_TIMING_EXTRA_CAPS[key], optional: true } satisfies Field])),
   },
 };
 

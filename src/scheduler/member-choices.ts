@@ -7,6 +7,7 @@ import { modelFootprint, runtimeOverheadBytes, type ModelSpec } from '../tiers/i
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 import type { EngineKind } from '../workers/engine.ts';
 import type { ManifestModel } from '../models/manifest.ts';
+import type { MemberConfig } from './protocol.ts';
 import { CATALOG, engineOf, isHubModel } from '../models/catalog.ts';
 import { footprintUpperBytesOf } from '../models/hub-figures.ts';
 import { hubChoice } from '../models/model-choices.ts';
@@ -17,7 +18,7 @@ export interface MemberChoice {
   key: string;
   label: string;
   /** bundled: served by the app; hub: downloaded the first time (web-llm or transformers.js); simulated: the synthetic engine. */
-  kind: 'bundled' | 'hub' | 'simulated';
+  kind: 'bundled' | 'hub' | 'simulated' | 'remote';
   /** Which engine runs it when not the default for its kind (web-llm for hub models). */
   engine?: EngineKind;
   /** The model id the engine loads (a manifest id, or a name for a simulated one). */
@@ -26,6 +27,8 @@ export interface MemberChoice {
   /** The shape the pre-flight counts: a bundled model's config.json, or the shape a simulated one stands in for. */
   spec: ModelSpec;
   synthetic?: Partial<Omit<SyntheticEngineConfig, 'clock' | 'sharedLoad' | 'seed'>>;
+  /** For a model on an inference server: the endpoint and its slots. */
+  remote?: MemberConfig['remote'];
 }
 
 /**

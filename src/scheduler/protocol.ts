@@ -4,7 +4,7 @@
  * (`scheduler.ts`) produces these values, the future worker shell carries them over comlink and a
  * MessagePort, and the page consumes them. Neither side imports the other.
  */
-import type { DevicePreference, EngineKind, GenerationResult, LoadInfo, LoadProgress } from '../workers/engine.ts';
+import type { DevicePreference, EngineKind, GenerationResult, LoadInfo, LoadProgress, RemoteConnection } from '../workers/engine.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
 
 export type Priority = 'high' | 'normal' | 'low';
@@ -25,6 +25,20 @@ export interface MemberConfig {
   footprintBytes: number;
   /** For `engine: 'synthetic'`: its timetable, footprint and faults (the clock stays in the worker). */
   synthetic?: Partial<Omit<SyntheticEngineConfig, 'clock' | 'sharedLoad'>>;
+  /** For `engine: 'remote'`: the server, and how many requests it takes at once. */
+  remote?: RemoteMember;
+}
+
+/**
+ * A member on an inference server. It holds no memory here (the ledger leaves it out) and does not
+ * count against the tier's cap; instead the members of one endpoint together run at most `slots`
+ * requests at once (the server's parallel slots), the rest wait in the queue.
+ */
+export interface RemoteMember {
+  /** Members with the same endpoint id share its slots. */
+  endpointId: string;
+  slots: number;
+  connection: RemoteConnection;
 }
 
 /** One prompt for the council (a "turn"): every named member answers it, each in a job of its own. */

@@ -25,7 +25,7 @@ import { ADAPTATION_DEFAULTS, INITIAL_ADAPTATION_STATE, adapt, type AdaptationCo
 import { realClock, type Clock, type TimerHandle } from '../lib/clock.ts';
 import { estimateAlpha, streamTps, type ThroughputSample } from './contention.ts';
 import { LockStepGate } from './fairness.ts';
-import { isEngineLost, isOutOfMemoryError } from '../workers/errors.ts';
+import { isEngineLost, isOutOfMemoryError, isRateLimited } from '../workers/errors.ts';
 import { admit, effectiveBudget, evictionOrder, learnBudgetFromOom, usedBytes, type Ledger, type LedgerEntry, type LedgerState } from './ledger.ts';
 import type {
   AdaptationSample,
@@ -449,8 +449,9 @@ export class Scheduler {
   }
 
   private dispatch(): void {
-    let active = this.activeCount();
+    let active = this.activeCount('local');
     const limit = this.concurrency();
+    const remoteActive = this.remoteActive();
     // Members a deferred job waits for (so that they fall idle), and members whose earlier job is waiting.
     const reserved = new Set<string>();
     const blocked = new Set<string>();
@@ -462,10 +463,19 @@ export class Scheduler {
         this.settle(job, 'failed', null, { code: 'member-removed', message: `${this.label(job.memberId)} is no longer in the council.` });
         continue;
       }
-      if (active >= limit) break;
+      const remote = member.config.remote;
+      if (remote ? (remoteActive.get(remote.endpointId) ?? 0) >= Math.max(1, remote.slots) : active >= limit) continue;
       if (reserved.has(member.config.id) || blocked.has(member.config.id)) continue;
       if (member.job || (member.state !== 'idle' && member.state !== 'unloaded')) {
         blocked.add(member.config.id);
+        continue;
+      }
+      if (remote) {
+        // Nothing to admit: a remote member takes no memory here, only one of its endpoint's slots.
+        job.entry = this.queue.remove(job);
+        if (member.state === 'idle') this.startJob(member, job);
+        else this.beginLoad(member, job, [], `Connecting ${member.config.label} (${new URL(remote.connection.baseUrl).host}).`);
+        remoteActive.set(remote.endpointId, (remoteActive.get(remote.endpointId) ?? 0) + 1);
         continue;
       }
       if (member.state === 'idle') {
@@ -590,7 +600,8 @@ export class Scheduler {
     }
     this.changeGenerating(-1, job);
     member.job = null;
-    member.consecutiveFailures++;
+    // A server saying it is busy is no fault of the member: it must not wear out its restarts.
+    if (!isRateLimited(error)) member.consecutiveFailures++;
     this.setState(member, 'idle');
     const message = error instanceof Error ? error.message : String(error);
     if (job.phase === 'cancelling') this.settle(job, 'cancelled', null, null);
@@ -631,7 +642,7 @@ export class Scheduler {
         if (member.transport === transport) this.memberLost(member, 'member-crashed', `${member.config.label} crashed (${reason})`);
       });
       transport
-        .load({ modelId: member.config.modelId, device: member.config.device }, (progress) => {
+        .load({ modelId: member.config.modelId, device: member.config.device, ...(member.config.remote ? { remote: member.config.remote.connection } : {}) }, (progress) => {
           if (member.epoch !== epoch) return;
           member.lastLoadProgressAtMs = this.clock.now();
           this.events.loadProgress?.(member.config.id, progress);
@@ -886,7 +897,8 @@ export class Scheduler {
     const entries: LedgerEntry[] = [];
     for (const m of this.members.values()) {
       const state = LEDGER_STATE[m.state];
-      if (state) entries.push({ memberId: m.config.id, label: m.config.label, footprintBytes: m.footprintBytes, lastUsedAtMs: m.lastUsedAtMs, state });
+      // A remote member's model lives on its server: it neither uses this budget nor a resident place.
+      if (state && !m.config.remote) entries.push({ memberId: m.config.id, label: m.config.label, footprintBytes: m.footprintBytes, lastUsedAtMs: m.lastUsedAtMs, state });
     }
     return { entries };
   }
@@ -958,10 +970,21 @@ export class Scheduler {
     this.generating = Math.max(0, this.generating + delta);
   }
 
-  private activeCount(): number {
+  /** Members with a job: all of them, or only those that count against the tier's cap (local ones). */
+  private activeCount(which: 'all' | 'local' = 'all'): number {
     let n = 0;
-    for (const m of this.members.values()) if (m.job && !m.job.outcome) n++;
+    for (const m of this.members.values()) if (m.job && !m.job.outcome && (which === 'all' || !m.config.remote)) n++;
     return n;
+  }
+
+  /** Requests in flight per remote endpoint. */
+  private remoteActive(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const m of this.members.values()) {
+      const remote = m.config.remote;
+      if (remote && m.job && !m.job.outcome) counts.set(remote.endpointId, (counts.get(remote.endpointId) ?? 0) + 1);
+    }
+    return counts;
   }
 
   // ── output ─────────────────────────────────────────────────────────────────────────────────────

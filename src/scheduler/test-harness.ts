@@ -20,6 +20,8 @@ export interface SimMember {
   eosAfterTokens?: number | null;
   /** Faults for the n-th worker made for this member (0 = the first): a restart can cure a fault. */
   faults?: (instance: number) => SyntheticFault[];
+  /** A member on an inference server: a synthetic engine stands in for the server, the scheduler sees a remote member. */
+  remote?: { endpointId: string; slots: number };
 }
 
 export interface HarnessOptions {
@@ -38,7 +40,14 @@ export function memberConfig(m: SimMember): MemberConfig {
     footprintBytes: (m.gb ?? 0.5) * GB,
     eosAfterTokens: m.eosAfterTokens ?? null,
   };
-  return { id: m.id, label: m.id, engine: 'synthetic', modelId: `sim-${m.id}`, device: 'auto', footprintBytes: (m.gb ?? 0.5) * GB, synthetic };
+  const config: MemberConfig = { id: m.id, label: m.id, engine: 'synthetic', modelId: `sim-${m.id}`, device: 'auto', footprintBytes: (m.gb ?? 0.5) * GB, synthetic };
+  if (m.remote) {
+    config.remote = {
+      ...m.remote,
+      connection: { baseUrl: `http://127.0.0.1:8080/${m.remote.endpointId}/v1`, apiKey: '', model: 'stand-in', server: 'llama.cpp', timeoutMs: 5000 },
+    };
+  }
+  return config;
 }
 
 export function harness({ tier = 'high', budgetGb = 8, members, sharedLoad, options = {} }: HarnessOptions) {

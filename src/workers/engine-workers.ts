@@ -19,5 +19,7 @@ export function startEngineWorker(engine: EngineKind, name: string, synthetic: S
       return new Worker(new URL('./wllama.worker.ts', import.meta.url), { type: 'module', name });
     case 'synthetic':
       return new Worker(new URL('./synthetic.worker.ts', import.meta.url), { type: 'module', name: SYNTHETIC_WORKER_PREFIX + JSON.stringify(synthetic) });
+    case 'remote':
+      return new Worker(new URL('./remote.worker.ts', import.meta.url), { type: 'module', name });
   }
 }

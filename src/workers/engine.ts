@@ -26,12 +26,30 @@ export interface LoadOptions {
   file?: Blob;
   /** Which build (precision) of an ONNX model; absent or `auto` lets the engine pick. Other engines ignore it. */
   dtype?: DtypePreference;
+  /** For the `remote` engine: the server to use. Its API key never leaves the engine's worker. */
+  remote?: RemoteConnection;
 }
+
+/** An inference server the `remote` engine speaks to (see src/workers/remote/endpoint.ts). */
+export interface RemoteConnection {
+  /** The endpoint's base URL, up to and including `/v1` (`http://127.0.0.1:8080/v1`). */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer …`; empty when the server needs none. */
+  apiKey: string;
+  /** The server's model name; empty: the first model the server lists. */
+  model: string;
+  server: RemoteServerKind;
+  /** No first byte within this, or no event for this long mid-stream: the server is taken as stalled. */
+  timeoutMs: number;
+}
+
+export type RemoteServerKind = 'llama.cpp' | 'ollama' | 'lm-studio' | 'vllm' | 'other';
 
 export interface LoadInfo {
   modelId: string;
   engine: EngineKind;
-  device: ResolvedDevice;
+  /** `remote`: the model runs on an inference server, not on this device. */
+  device: ResolvedDevice | 'remote';
   /** Why this device was chosen, in words a user understands. */
   deviceReason: string;
   wasmThreads: number;
@@ -40,6 +58,8 @@ export interface LoadInfo {
   footprintBytes: number;
   loadMs: number;
   warmupMs: number;
+  /** For the `remote` engine: the server's host and one small request's round trip, measured at load. */
+  remote?: { host: string; server: RemoteServerKind; roundTripMs: number; models: string[] };
 }
 
 export interface GenerateRequest {
@@ -58,18 +78,25 @@ export interface TokenEvent {
 /** `context`: stopped because prompt and output filled the model's context window. */
 export type FinishReason = 'length' | 'eos' | 'aborted' | 'context';
 
+/** Whose words an engine's own timings were reported in: a library's, or a remote server's dialect. */
+export type EngineTimingSource = 'web-llm usage.extra' | 'llama.cpp timings' | 'ollama /api/chat' | 'lm-studio stats';
+
 /**
- * An engine's own account of one request, where the library reports one (web-llm's `usage.extra`,
- * llama.cpp's `timings` through wllama),
- * kept beside the timings we derive from token arrivals so the two can be compared. null: not reported.
+ * An engine's own account of one request, where the library or server reports one (web-llm's
+ * `usage.extra`, llama-server's `timings`, …), kept beside the timings we derive from token arrivals
+ * so the two can be compared. null: not reported.
  */
 export interface EngineReportedTimings {
-  source: 'web-llm usage.extra' | 'llama.cpp timings';
+  source: EngineTimingSource;
   ttftMs: number | null;
   prefillTps: number | null;
   decodeTps: number | null;
   timePerOutputTokenMs: number | null;
   e2eLatencyMs: number | null;
+  /** Prompt tokens the server took from its cache instead of computing (llama.cpp's `cache_n`). */
+  cachedPromptTokens?: number | null;
+  /** Time the server spent loading the model for this request (Ollama's `load_duration`). */
+  loadMs?: number | null;
 }
 
 /** What the engine measured for one request; timings are on the engine's own clock. */

@@ -38,6 +38,16 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<EngineErrorCode>([
   'out-of-memory',
   'device-lost',
   'crashed',
+  'remote-unreachable',
+  'remote-cors',
+  'remote-mixed-content',
+  'remote-private-network',
+  'remote-unauthorized',
+  'remote-rate-limited',
+  'remote-server-error',
+  'remote-stream-cut',
+  'remote-malformed',
+  'remote-timeout',
 ]);
 
 /** What a raw failure was, independent of which engine or library raised it. */
@@ -135,6 +145,7 @@ export function classifyFailure(thrown: unknown): FailureKind {
 function kindOfCode(code: EngineErrorCode): FailureKind {
   switch (code) {
     case 'model-unreachable':
+    case 'remote-unreachable':
       return 'network';
     case 'out-of-memory':
     case 'device-lost':
@@ -211,6 +222,11 @@ export function describeFailure(thrown: unknown, context: FailureContext): Engin
 /** The codes after which the engine is unusable and its worker must be replaced. */
 export function isEngineLost(error: unknown): error is EngineError {
   return error instanceof EngineError && (error.code === 'crashed' || error.code === 'device-lost');
+}
+
+/** A remote server refused for now (429): the request may be retried later; the engine is fine. */
+export function isRateLimited(error: unknown): error is EngineError {
+  return error instanceof EngineError && error.code === 'remote-rate-limited';
 }
 
 export function isOutOfMemoryError(error: unknown): error is EngineError {

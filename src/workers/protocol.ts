@@ -51,7 +51,28 @@ export type EngineErrorCode =
   /** The WebGPU device was lost (driver reset, GPU process killed, memory pressure): the engine is unusable. */
   | 'device-lost'
   /** The engine or its worker died (a WASM abort, the browser killing the worker): the engine is unusable. */
-  | 'crashed';
+  | 'crashed'
+  // A remote inference server (the `remote` engine); see src/workers/remote/failures.ts.
+  /** Nothing answered that the page may read: the server is down, or it refuses this page's origin (CORS). */
+  | 'remote-unreachable'
+  /** The server answered, but its CORS headers do not allow this page's origin. */
+  | 'remote-cors'
+  /** An https page may not call an http server other than this machine's own. */
+  | 'remote-mixed-content'
+  /** The browser keeps a public page from calling a private or loopback address without permission. */
+  | 'remote-private-network'
+  /** 401/403: the API key is missing or wrong. */
+  | 'remote-unauthorized'
+  /** 429: the server asks us to come back later (its Retry-After in the message). */
+  | 'remote-rate-limited'
+  /** 5xx, or an error the server sent inside the stream. */
+  | 'remote-server-error'
+  /** The stream ended before the server said it was done: the text so far is kept, marked incomplete. */
+  | 'remote-stream-cut'
+  /** The server sent events that are not what the API says. */
+  | 'remote-malformed'
+  /** No first byte, or no next event, within the endpoint's timeout. */
+  | 'remote-timeout';
 
 /**
  * A synthetic ("simulated model") worker is configured through its name: this prefix, then its

@@ -44,6 +44,7 @@ function Members({ council }: { council: CouncilStore }) {
   const real = choices.filter((c) => c.kind === 'bundled');
   const hub = choices.filter((c) => c.kind === 'hub');
   const simulated = choices.filter((c) => c.kind === 'simulated');
+  const remote = choices.filter((c) => c.kind === 'remote');
   return (
     <fieldset class="council-members" data-testid="council-members">
       <legend>Members</legend>
@@ -67,6 +68,15 @@ function Members({ council }: { council: CouncilStore }) {
                     </option>
                   ))}
                 </optgroup>
+                {remote.length > 0 && (
+                  <optgroup label="Inference servers (prompts leave this device)">
+                    {remote.map((c) => (
+                      <option key={c.key} value={c.key}>
+                        {c.label}
+                      </option>
+                    ))}
+                  </optgroup>
+                )}
                 <optgroup label="Simulated (no download)">
                   {simulated.map((c) => (
                     <option key={c.key} value={c.key}>

@@ -21,6 +21,8 @@ import { COUNCIL_OVERRIDE_MAX, councilCapOverride } from '../../tiers/index.ts';
 import type { PagePerf } from '../perf/page-perf.ts';
 import type { HardwareStore } from '../device/hardware.ts';
 import { FrameSampler } from './frame-sampler.ts';
+import { remoteStore } from '../remote/remote-store.ts';
+import { remoteMemberChoices } from '../remote/remote-members.ts';
 
 export type PaneStatus = 'queued' | 'loading' | 'streaming' | 'done' | 'failed' | 'cancelled';
 
@@ -163,14 +165,15 @@ export class CouncilStore {
     this.perf = perf;
     this.choices = computed(() => {
       const shapes = hardware.shapes.value;
-      return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...hubChoices(storedHub.value), ...SIMULATED_CHOICES];
+      return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...hubChoices(storedHub.value), ...remoteMemberChoices(remoteStore.choices.value), ...SIMULATED_CHOICES];
     });
     this.preflight = computed(() => {
       const settings = this.settings();
       const choices = new Map(this.choices.value.map((c) => [c.key, c]));
       const members = this.slots.value.flatMap((key, i) => {
         const choice = choices.get(key);
-        return choice && !this.isKeptOut(memberIdFor(i, key)) ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
+        // A remote member uses no memory or cores here: the pre-flight counts local members only.
+        return choice && choice.kind !== 'remote' && !this.isKeptOut(memberIdFor(i, key)) ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
       });
       return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes }, settings.concurrencyOverride);
     });
@@ -255,6 +258,7 @@ export class CouncilStore {
         footprintBytes: choice.footprintBytes,
       };
       if (choice.synthetic) config.synthetic = { ...choice.synthetic, ...this.simulatedRetime.value, seed: i + 1 };
+      if (choice.remote) config.remote = choice.remote;
       return [{ config, priority: this.priorityOf(i) }];
     });
   }

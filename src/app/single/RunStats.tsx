@@ -18,7 +18,8 @@ export function RunStats({ session }: { session: Session }) {
     ['Seen on the page: TTFT, decode', `${formatMs(run.pageTtftMs)}, ${formatTps(run.pageDecodeTps)}`, 'page-timings'],
   ];
   const reported = run.engineTimings ? engineTimingsText(run.engineTimings) : null;
-  const reporter = run.engineTimings?.source === 'llama.cpp timings' ? 'llama.cpp' : 'web-llm';
+  const source = run.engineTimings?.source;
+  const reporter = source === 'llama.cpp timings' ? 'llama.cpp' : source === 'web-llm usage.extra' ? 'web-llm' : source;
   if (reported) rows.push([`Reported by the engine (${reporter})`, reported, 'engine-timings']);
   const frames = run.frames;
   if (frames) {

@@ -18,6 +18,7 @@ import type { PreflightAnswer } from '../../tiers/index.ts';
 export type { PreflightAnswer };
 import type { DevicePreference, LoadInfo, LoadProgress } from '../../workers/engine.ts';
 import { isEngineLost, toEngineError } from '../../workers/errors.ts';
+import { remoteStore } from '../remote/remote-store.ts';
 
 export type LoadState =
   | { status: 'idle' }
@@ -89,7 +90,10 @@ export class Session {
   /** Hub models stored on this device (they load offline). */
   readonly storedHub = storedHub;
 
-  readonly models = computed(() => modelChoices(CATALOG, new Set(this.available.value.map((m) => m.id)), this.storedHub.value));
+  readonly models = computed(() => [
+    ...modelChoices(CATALOG, new Set(this.available.value.map((m) => m.id)), this.storedHub.value),
+    ...remoteStore.choices.value.map((c) => ({ id: c.id, availability: 'remote' as const, optionLabel: c.label, hint: c.hint })),
+  ]);
   readonly dtypeOptions = computed(() => dtypeOptions(this.available.value.find((m) => m.id === this.modelId.value)));
   readonly dtypeChoice = computed(() => (this.dtypeOptions.value.some((o) => o.value === this.dtype.value) ? this.dtype.value : 'auto'));
 
@@ -167,7 +171,7 @@ export class Session {
     try {
       let settled = false;
       const info = await this.engine.load(
-        { modelId, device, dtype },
+        { modelId, device, dtype, ...remoteStore.loadOptionsFor(modelId) },
         (progress) => {
           // Progress and the answer travel apart: a late progress event must not turn 'ready' back into 'loading'.
           if (!settled) this.load.value = { status: 'loading', modelId, progress };

@@ -1,0 +1,212 @@
+/**
+ * A real inference server for the remote-engine tests: a small HTTP adapter over node-llama-cpp
+ * (llama.cpp's own C++, prebuilt, CPU) that speaks the part of OpenAI's API the remote engine uses,
+ * in llama.cpp's `llama-server` response shape: `GET /v1/models`, `POST /v1/chat/completions`
+ * streamed as SSE with a role chunk, one chunk per token, and a last chunk with `finish_reason`,
+ * `usage` and llama-server's `timings`, then `[DONE]`. llama-server itself is a C++ binary that no
+ * npm package ships; this adapter stands in for it on 127.0.0.1 only.
+ *
+ * The model is a generated GGUF file (wf-tiny), which has no chat template: the user message is
+ * evaluated as plain text, so "a" answers "bcdef…" exactly.
+ *
+ * Knobs for the failure tests: `--no-cors` (no CORS headers: a browser page cannot read it),
+ * `--api-key` (401 without it), `--slots` (requests generating at once; one more is refused with 429
+ * and Retry-After, where llama-server would queue it), `--token-delay-ms` (a slow server),
+ * `--stall-after N` (sends N tokens, then nothing while keeping the connection open).
+ *
+ *   node --import tsx e2e/remote-server.ts --model public/models/wf-tiny-gguf-f32/wf-tiny.f32.gguf --port 4330
+ *
+ * It prints one JSON line `{"listening": url}` when ready, and its counters on `GET /stats`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getLlama, LlamaLogLevel, type LlamaContext, type Token } from 'node-llama-cpp';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    port: { type: 'string', default: '0' },
+    name: { type: 'string' },
+    'no-cors': { type: 'boolean', default: false },
+    'api-key': { type: 'string' },
+    slots: { type: 'string', default: '4' },
+    'token-delay-ms': { type: 'string', default: '0' },
+    'stall-after': { type: 'string' },
+  },
+});
+if (!values.model) throw new Error('--model is required');
+
+const modelName = values.name ?? basename(values.model).replace(/\.gguf$/, '');
+const slots = Math.max(1, Number(values.slots));
+const tokenDelayMs = Number(values['token-delay-ms']);
+const stallAfter = values['stall-after'] === undefined ? null : Number(values['stall-after']);
+const cors = !values['no-cors'];
+const apiKey = values['api-key'] ?? null;
+
+const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
+const model = await llama.loadModel({ modelPath: values.model });
+const context: LlamaContext = await model.createContext({ contextSize: 512 * slots, sequences: slots, threads: 1 });
+
+/** One sequence per slot, made once and reused (a disposed sequence is freed only later). */
+const freeSequences = Array.from({ length: slots }, () => context.getSequence());
+
+const stats = { requests: 0, completed: 0, rejected: 0, cancelled: 0, inFlight: 0, maxInFlight: 0, unauthorized: 0 };
+
+function corsHeaders(req: IncomingMessage): Record<string, string> {
+  if (!cors) return {};
+  return {
+    'Access-Control-Allow-Origin': req.headers.origin ?? '*',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+    Vary: 'Origin',
+  };
+}
+
+function json(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...corsHeaders(req), ...extra });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = JSON.parse(await readBody(req)) as { model?: string; messages?: { role: string; content: string }[]; max_tokens?: number; stream?: boolean };
+  if (body.model && body.model !== modelName) {
+    json(req, res, 404, { error: { code: 404, message: `model '${body.model}' not found`, type: 'not_found_error' } });
+    return;
+  }
+  if (stats.inFlight >= slots) {
+    stats.rejected++;
+    json(req, res, 429, { error: { code: 429, message: `all ${slots} slots are busy`, type: 'unavailable_error' } }, { 'Retry-After': '1' });
+    return;
+  }
+  stats.inFlight++;
+  stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+  const sequence = freeSequences.pop()!;
+  let released = false;
+  // The slot is free before the last chunk goes out: a client that sends its next request the moment
+  // it reads [DONE] must find it free, as it would on llama-server.
+  const release = async (): Promise<void> => {
+    if (released) return;
+    released = true;
+    await sequence.clearHistory();
+    freeSequences.push(sequence);
+    stats.inFlight--;
+  };
+  let closed = false;
+  res.on('close', () => (closed = true));
+  try {
+    const prompt = (body.messages ?? []).filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+    const maxTokens = Math.max(1, Math.min(body.max_tokens ?? 16, 400));
+    const id = `chatcmpl-${stats.requests}`;
+    const created = Math.floor(Date.now() / 1000);
+    const frame = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}): string =>
+      `data: ${JSON.stringify({ choices: [{ index: 0, ...choice }], created, id, model: modelName, system_fingerprint: 'wf-test-server', object: 'chat.completion.chunk', ...extra })}\n\n`;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', ...corsHeaders(req) });
+    res.write(frame({ finish_reason: null, delta: { role: 'assistant', content: null } }));
+    const promptTokens = model.tokenize(prompt);
+    const started = performance.now();
+    let firstAt = started;
+    const output: Token[] = [];
+    for await (const token of sequence.evaluate(promptTokens, { temperature: 0 })) {
+      if (closed) break;
+      if (output.length === 0) firstAt = performance.now();
+      output.push(token);
+      if (stallAfter !== null && output.length > stallAfter) {
+        // A server that stops talking but keeps the connection open.
+        await new Promise<void>((resolve) => res.on('close', () => resolve()));
+        break;
+      }
+      res.write(frame({ finish_reason: null, delta: { content: model.detokenize([token]) } }));
+      if (output.length >= maxTokens) break;
+      if (tokenDelayMs > 0) await sleep(tokenDelayMs);
+    }
+    if (closed) {
+      stats.cancelled++;
+      return;
+    }
+    const ended = performance.now();
+    await release();
+    const promptMs = firstAt - started;
+    const predictedMs = ended - firstAt;
+    const n = output.length;
+    res.write(
+      frame(
+        { finish_reason: n >= maxTokens ? 'length' : 'stop', delta: {} },
+        {
+          usage: { completion_tokens: n, prompt_tokens: promptTokens.length, total_tokens: n + promptTokens.length },
+          timings: {
+            cache_n: 0,
+            prompt_n: promptTokens.length,
+            prompt_ms: promptMs,
+            prompt_per_token_ms: promptMs / Math.max(1, promptTokens.length),
+            prompt_per_second: (promptTokens.length / Math.max(promptMs, 1e-3)) * 1000,
+            predicted_n: n,
+            predicted_ms: predictedMs,
+            predicted_per_token_ms: predictedMs / Math.max(1, n),
+            predicted_per_second: (n / Math.max(predictedMs, 1e-3)) * 1000,
+          },
+        },
+      ),
+    );
+    res.end('data: [DONE]\n\n');
+    stats.completed++;
+  } finally {
+    await release();
+  }
+}
+
+const server = createServer((req, res) => {
+  const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+  if (path === '/stats') {
+    json(req, res, 200, stats);
+    return;
+  }
+  if (req.method === 'OPTIONS') {
+    res.writeHead(cors ? 204 : 404, corsHeaders(req));
+    res.end();
+    return;
+  }
+  if (apiKey !== null && req.headers.authorization !== `Bearer ${apiKey}`) {
+    stats.unauthorized++;
+    json(req, res, 401, { error: { code: 401, message: 'Invalid API Key', type: 'authentication_error' } });
+    return;
+  }
+  if (req.method === 'GET' && path === '/v1/models') {
+    json(req, res, 200, { object: 'list', data: [{ id: modelName, object: 'model', created: 0, owned_by: 'llamacpp' }] });
+    return;
+  }
+  if (req.method === 'POST' && path === '/v1/chat/completions') {
+    stats.requests++;
+    chat(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(req, res, 500, { error: { code: 500, message: String(error), type: 'server_error' } });
+      else res.destroy();
+    });
+    return;
+  }
+  json(req, res, 404, { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } });
+});
+
+server.listen(Number(values.port), '127.0.0.1', () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  console.log(JSON.stringify({ listening: `http://127.0.0.1:${port}`, model: modelName, slots }));
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    server.close();
+    void context.dispose().then(() => model.dispose()).then(() => llama.dispose()).finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,238 @@
+import type { Page } from '@playwright/test';
+import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
+import { expect, generate, openApp, test } from './fixtures.ts';
+import { startPeer, type Peer, type PeerOptions } from './remote-peer.ts';
+import { Scheduler } from '../src/scheduler/scheduler.ts';
+import { InProcessTransport } from '../src/workers/transport.ts';
+import { TIER_PROFILES } from '../src/tiers/profiles.ts';
+import type { MemberConfig } from '../src/scheduler/protocol.ts';
+import { RemoteEngine, type RemoteEngineDeps } from '../src/workers/remote-engine.ts';
+
+/**
+ * Remote inference servers as engines, against a real one: node-llama-cpp running the generated
+ * wf-tiny GGUF behind an OpenAI-compatible adapter in llama-server's shape (e2e/remote-server.ts), a
+ * child process on 127.0.0.1 started and stopped by each test. Nothing leaves the machine: the page
+ * may call only loopback peers.
+ */
+test.use({ peerHosts: ['127.0.0.1'] });
+// Each test starts a server process and loads models on a shared 2-core machine.
+test.describe.configure({ timeout: 360_000 });
+
+let peers: Peer[] = [];
+async function peer(options: PeerOptions = {}): Promise<Peer> {
+  const started = await startPeer(options);
+  peers.push(started);
+  return started;
+}
+test.afterEach(async () => {
+  await Promise.all(peers.map((p) => p.stop()));
+  peers = [];
+});
+
+interface ServerForm {
+  model?: string;
+  slots?: number;
+  apiKey?: string;
+  timeoutS?: number;
+  consent?: boolean;
+}
+
+/** Adds the server in the panel; it is tested at once. Answers its row. */
+async function addServer(page: Page, server: Peer, form: ServerForm = {}) {
+  const panel = page.getByTestId('remote-panel');
+  await panel.getByTestId('remote-url').fill(server.url);
+  if (form.apiKey) await panel.getByTestId('remote-key').fill(form.apiKey);
+  if (form.model) await panel.getByTestId('remote-model').fill(form.model);
+  await panel.getByTestId('remote-slots').fill(String(form.slots ?? 2));
+  // The peer speaks as llama-server does; its port is random, so the guess from the port would be "other".
+  await panel.getByTestId('remote-server').selectOption('llama.cpp');
+  if (form.timeoutS) await panel.getByTestId('remote-timeout').fill(String(form.timeoutS));
+  await panel.getByTestId('remote-add').click();
+  const row = panel.locator(`[data-testid="remote-endpoint"][data-endpoint-id="${server.host}"]`);
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId('remote-test-result')).not.toHaveAttribute('data-status', 'testing');
+  if (form.consent !== false) {
+    await expect(row.getByTestId('remote-consent-notice')).toContainText(`they are sent to ${server.host}`);
+    await row.getByTestId('remote-consent').click();
+    await expect(row).toHaveAttribute('data-consented', 'true');
+  }
+  return row;
+}
+
+const modelId = (server: Peer) => `remote:${server.host}/wf-tiny`;
+
+test('wf-tiny through a remote llama.cpp server: exact answer, server timings, nothing cached', async ({ page }) => {
+  const server = await peer();
+  await openApp(page);
+  const row = await addServer(page, server);
+  await expect(row.getByTestId('remote-test-result')).toHaveAttribute('data-status', 'ok');
+  await expect(row.getByTestId('remote-test-result')).toContainText(/Connected: 1 model \(wf-tiny\), round trip \d+\.\d ms\./);
+  await expect(page.getByTestId('model-select').locator(`option[value="${modelId(server)}"]`)).toHaveText(`wf-tiny on ${server.host} (remote)`);
+
+  await generate(page, { prompt: 'a', maxTokens: 20, model: modelId(server) });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('a', 20));
+  await expect(page.getByTestId('output')).toHaveText('bcdefghijklmnopqrstu');
+  await expect(page.getByTestId('loaded-device')).toHaveText('remote');
+  await expect(page.getByTestId('load-status')).toContainText(`on the server at ${server.host}`);
+  await expect(page.getByTestId('stat-engine-timings')).toContainText(/decode/);
+  expect(await server.stats()).toMatchObject({ completed: 1, rejected: 0 });
+
+  // The service worker answered none of it and stored none of it.
+  const cached = await page.evaluate(async (port) => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+    return urls.filter((u) => u.includes(`:${port}/`));
+  }, new URL(server.url).port);
+  expect(cached).toEqual([]);
+});
+
+test('a council of a remote member and a local member: both exact, side by side on Low', async ({ page }) => {
+  const server = await peer();
+  await openApp(page);
+  await addServer(page, server);
+  const panel = page.getByTestId('council-panel');
+  while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
+  for (const [i, choice] of ['wf-tiny', modelId(server)].entries()) {
+    await panel.getByTestId('council-add-member').click();
+    await panel.getByTestId(`council-member-select-${i}`).selectOption(choice);
+  }
+  await panel.getByTestId('council-prompt').fill('Hello a');
+  await panel.getByTestId('council-max-tokens').fill('16');
+  await panel.getByTestId('council-run').click();
+  const expected = expectedTinyContinuation('Hello a', 16);
+  // The remote member first: it needs no load here, and runs beside the local one even on Low.
+  for (const id of [`2-${modelId(server)}`, '1-wf-tiny']) {
+    const pane = page.getByTestId('council-turn').first().locator(`[data-testid="council-pane"][data-member-id="${id}"]`);
+    await expect(pane).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
+    await expect(pane.getByTestId('council-pane-text')).toHaveText(expected);
+  }
+  expect(await server.stats()).toMatchObject({ completed: 1 });
+});
+
+test('the server killed mid-stream: the text so far is kept and marked incomplete', async ({ page }) => {
+  const server = await peer({ tokenDelayMs: 150 });
+  await openApp(page);
+  await addServer(page, server);
+  await generate(page, { prompt: 'a', maxTokens: 40, model: modelId(server) });
+  await expect(page.getByTestId('output')).toHaveText(/^bcde/);
+  server.kill();
+  await expect(page.getByTestId('error')).toContainText('stopped streaming before the answer was complete');
+  await expect(page.getByTestId('error')).toContainText('marked incomplete');
+  const kept = (await page.getByTestId('output').textContent()) ?? '';
+  expect(kept.length).toBeGreaterThanOrEqual(4);
+  expect(kept.length).toBeLessThan(40);
+  expect(expectedTinyContinuation('a', 40).startsWith(kept)).toBe(true);
+  await expect(page.getByTestId('generate-button')).toBeEnabled();
+});
+
+test('a server that goes silent mid-answer hits the endpoint timeout', async ({ page }) => {
+  const server = await peer({ stallAfter: 3 });
+  await openApp(page);
+  await addServer(page, server, { timeoutS: 1.5 });
+  const started = Date.now();
+  await generate(page, { prompt: 'a', maxTokens: 20, model: modelId(server) });
+  await expect(page.getByTestId('error')).toContainText(/sent nothing for 1\.\d s in the middle of its answer/);
+  expect(Date.now() - started).toBeLessThan(30_000);
+  await expect(page.getByTestId('output')).toHaveText('bcd');
+  // The engine closed the connection, so the server freed its slot.
+  await expect.poll(async () => (await server.stats()).inFlight).toBe(0);
+});
+
+test('a server without CORS headers: the test names both causes and the flag that lets this origin in', async ({ page, baseURL }) => {
+  const server = await peer({ cors: false });
+  await openApp(page);
+  const row = await addServer(page, server, { consent: false });
+  const result = row.getByTestId('remote-test-result');
+  await expect(result).toHaveAttribute('data-status', 'failed');
+  await expect(result).toHaveAttribute('data-code', 'remote-unreachable');
+  await expect(result).toContainText(`refuses this page’s origin (CORS): to allow it, start llama-server with --cors-origins ${new URL(baseURL!).origin}`);
+  // It did reach the server (the browser hid the answer): the peer counted no completion.
+  expect((await server.stats()).completed).toBe(0);
+});
+
+test('a server that needs an API key: 401 without it, the exact answer with it', async ({ page }) => {
+  const key = 'sk-e2e-only-7f3a9c';
+  const server = await peer({ apiKey: key });
+  await openApp(page);
+  const row = await addServer(page, server, { consent: false, model: 'wf-tiny' });
+  await expect(row.getByTestId('remote-test-result')).toHaveAttribute('data-code', 'remote-unauthorized');
+  await expect(row.getByTestId('remote-test-result')).toContainText('401 Unauthorized');
+  await row.getByTestId('remote-remove').click();
+  await addServer(page, server, { apiKey: key, model: 'wf-tiny' });
+  await generate(page, { prompt: 'a', maxTokens: 5, model: modelId(server) });
+  await expect(page.getByTestId('output')).toHaveText('bcdef');
+  // The key is in this device's storage and nowhere in the page's text.
+  expect(await page.locator('body').innerText()).not.toContain(key);
+});
+
+/** The remote engine in Node, speaking to the peer with Node's own fetch (no page involved). */
+function nodeDeps(): RemoteEngineDeps {
+  return {
+    fetch: globalThis.fetch.bind(globalThis),
+    now: () => performance.now(),
+    wallNow: () => Date.now(),
+    pageOrigin: null,
+    setTimeout: (cb, ms) => setTimeout(cb, ms),
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  };
+}
+
+/**
+ * N prompts through the scheduler to 8 remote members of one endpoint whose server runs 4 at once.
+ * Told the truth (4 slots), the scheduler queues the rest: no errors. Told 8, it sends more than the
+ * server takes, and the server's refusals come back as explicit rate-limit errors, nothing hangs.
+ */
+async function sweep(server: Peer, requests: number, clientSlots: number) {
+  const scheduler = new Scheduler({
+    profile: TIER_PROFILES.low,
+    budget: { bytes: 2e9, perModelMaxBytes: null },
+    queueCapacity: requests + 8,
+    createTransport: () => new InProcessTransport(new RemoteEngine(nodeDeps())),
+  });
+  const members: MemberConfig[] = Array.from({ length: 8 }, (_, i) => ({
+    id: `r${i}`,
+    label: `remote ${i}`,
+    engine: 'remote',
+    modelId: modelId(server),
+    device: 'auto',
+    footprintBytes: 0,
+    remote: { endpointId: server.host, slots: clientSlots, connection: { baseUrl: `${server.url}/v1`, apiKey: '', model: 'wf-tiny', server: 'llama.cpp', timeoutMs: 60_000 } },
+  }));
+  scheduler.setCouncil(members);
+  const started = performance.now();
+  const turns = Array.from({ length: requests }, (_, i) => {
+    const answer = scheduler.submit({ prompt: 'a', maxNewTokens: 8, members: [`r${i % 8}`] });
+    if (!answer.accepted) throw new Error(answer.message);
+    return scheduler.whenDone(answer.turnId);
+  });
+  const jobs = (await Promise.all(turns)).map((t) => t.jobs[0]!);
+  const wallMs = performance.now() - started;
+  await scheduler.shutdown();
+  const done = jobs.filter((j) => j.status === 'done');
+  const latencies = done.map((j) => j.endedAtMs - j.queuedAtMs).sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { jobs, done, wallMs, p50: pct(0.5), p95: pct(0.95) };
+}
+
+test('a bounded concurrency sweep, 10 to 100 requests: no errors under the slot limit, explicit refusals over it', async () => {
+  const server = await peer({ slots: 4 });
+  for (const requests of [10, 25, 50, 100]) {
+    const before = await server.stats();
+    const run = await sweep(server, requests, 4);
+    const after = await server.stats();
+    console.log(`remote sweep: ${requests} requests, 4 slots: ${run.done.length} done in ${run.wallMs.toFixed(0)} ms, queue+answer p50 ${run.p50.toFixed(0)} ms, p95 ${run.p95.toFixed(0)} ms, server peak ${after.maxInFlight} in flight`);
+    expect(run.jobs.filter((j) => j.status !== 'done').map((j) => j.error?.message ?? j.status)).toEqual([]);
+    expect(run.jobs.every((j) => j.result!.text === 'bcdefghi')).toBe(true);
+    expect(after.rejected - before.rejected).toBe(0);
+    expect(after.maxInFlight).toBeLessThanOrEqual(4);
+  }
+  const before = await server.stats();
+  const over = await sweep(server, 100, 8);
+  const after = await server.stats();
+  const refused = over.jobs.filter((j) => j.status === 'failed');
+  console.log(`remote sweep over the limit: 100 requests, 8 client slots on a 4-slot server: ${over.done.length} done, ${refused.length} refused (429), ${over.wallMs.toFixed(0)} ms`);
+  expect(refused.length).toBeGreaterThan(0);
+  expect(refused.length).toBe(after.rejected - before.rejected);
+  expect(over.done.length + refused.length).toBe(100);
+  for (const job of refused) expect(job.error!.message).toMatch(/busy \(429 Too Many Requests\); it asks to retry in 1\.0 s/);
+});

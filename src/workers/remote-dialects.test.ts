@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { countsOfChunk, llamaCppTimings, lmStudioTimings, ollamaTimings, timingsOfChunk, usageCounts } from './remote-dialects.ts';
+import { newChatStream, readChatEvent, isComplete, finishReasonOf, type ChatStreamState } from './remote-chat-stream.ts';
+import { SseParser, parseStreamData } from './remote-sse.ts';
+
+/** Recorded answers of servers that cannot run here (see e2e/remote-fixtures/README.md). */
+const fixture = (name: string): string => readFileSync(new URL(`../../../e2e/remote-fixtures/${name}`, import.meta.url), 'utf8');
+
+function readSse(text: string): ChatStreamState {
+  const parser = new SseParser();
+  const state = newChatStream();
+  for (const event of parser.feed(text)) expect(readChatEvent(state, parseStreamData(event.data)).kind).toBe('pieces');
+  expect(parser.end().unfinished).toBe(false);
+  return state;
+}
+
+function readNdjson(text: string): ChatStreamState {
+  const state = newChatStream();
+  for (const line of text.split('\n').filter((l) => l.trim() !== '')) expect(readChatEvent(state, parseStreamData(line)).kind).toBe('pieces');
+  return state;
+}
+
+describe('recorded server answers', () => {
+  it('llama-server: text, usage and its timings (cache_n included)', () => {
+    const state = readSse(fixture('llama-server-v1-chat.sse'));
+    expect(state.text).toBe('bc');
+    expect(isComplete(state)).toBe(true);
+    expect(finishReasonOf(state, false, 2)).toBe('length');
+    expect(state.counts).toEqual({ promptTokens: 9, outputTokens: 2 });
+    expect(state.timings).toEqual({ source: 'llama.cpp timings', ttftMs: 12.5, prefillTps: 480, decodeTps: 500, timePerOutputTokenMs: 2, e2eLatencyMs: 16.5, cachedPromptTokens: 3, loadMs: null });
+  });
+
+  it('Ollama /api/chat: text, counts and its nanosecond durations', () => {
+    const state = readNdjson(fixture('ollama-api-chat.ndjson'));
+    expect(state.text).toBe('The sky is blue.');
+    expect(state.done).toBe(true);
+    expect(finishReasonOf(state, false, 64)).toBe('eos');
+    expect(state.counts).toEqual({ promptTokens: 31, outputTokens: 5 });
+    expect(state.timings!.source).toBe('ollama /api/chat');
+    expect(state.timings!.loadMs).toBeCloseTo(1843.052125, 6);
+    expect(state.timings!.ttftMs).toBeCloseTo(1843.052125 + 214, 6);
+    expect(state.timings!.prefillTps).toBeCloseTo(31 / 0.214, 6);
+    expect(state.timings!.decodeTps).toBeCloseTo(5 / 0.08, 6);
+    expect(state.timings!.timePerOutputTokenMs).toBeCloseTo(16, 6);
+    expect(state.timings!.e2eLatencyMs).toBeCloseTo(2145.31875, 6);
+  });
+
+  it('LM Studio /api/v0: text, usage and its stats', () => {
+    const state = readSse(fixture('lm-studio-api-v0-chat.sse'));
+    expect(state.text).toBe('The sky is blue.');
+    expect(state.counts).toEqual({ promptTokens: 24, outputTokens: 4 });
+    expect(state.timings!.source).toBe('lm-studio stats');
+    expect(state.timings!.ttftMs).toBeCloseTo(112, 6);
+    expect(state.timings!.decodeTps).toBe(57.4);
+    expect(state.timings!.e2eLatencyMs).toBeCloseTo(182, 6);
+    expect(state.timings!.prefillTps).toBeNull();
+  });
+});
+
+describe('dialect mappings', () => {
+  it.each([
+    ['llama.cpp: rates derived when only counts and times are given', llamaCppTimings({ prompt_n: 10, prompt_ms: 20, predicted_n: 4, predicted_ms: 40 }), { ttftMs: 20, prefillTps: 500, decodeTps: 100, timePerOutputTokenMs: 10, e2eLatencyMs: 60 }],
+    ['llama.cpp: nothing reported stays null', llamaCppTimings({}), { ttftMs: null, prefillTps: null, decodeTps: null, timePerOutputTokenMs: null, e2eLatencyMs: null }],
+    ['llama.cpp: negative or non-numbers are not figures', llamaCppTimings({ prompt_ms: -1, predicted_per_second: 'fast' }), { ttftMs: null, decodeTps: null }],
+    ['Ollama: zero eval time gives no rate', ollamaTimings({ done: true, eval_count: 3, eval_duration: 0 }), { decodeTps: null, timePerOutputTokenMs: 0 }],
+    ['LM Studio: no stats figures', lmStudioTimings({ stop_reason: 'eosFound' }), { ttftMs: null, decodeTps: null, e2eLatencyMs: null }],
+  ])('%s', (_name, timings, expected) => {
+    expect(timings).toMatchObject(expected);
+  });
+
+  it.each([
+    ['not an object', llamaCppTimings(null)],
+    ['Ollama before its final chunk', ollamaTimings({ done: false, eval_count: 3 })],
+    ['LM Studio stats missing', lmStudioTimings(undefined)],
+    ['a plain OpenAI chunk', timingsOfChunk({ choices: [], usage: { prompt_tokens: 1 } })],
+  ])('no timings: %s', (_name, timings) => {
+    expect(timings).toBeNull();
+  });
+
+  it('usage counts from any dialect, usage first', () => {
+    expect(usageCounts({ prompt_tokens: 5, completion_tokens: 7 })).toEqual({ promptTokens: 5, outputTokens: 7 });
+    expect(usageCounts(undefined)).toEqual({ promptTokens: null, outputTokens: null });
+    expect(countsOfChunk({ usage: { prompt_tokens: 5, completion_tokens: 7 }, timings: { prompt_n: 1, predicted_n: 1 } })).toEqual({ promptTokens: 5, outputTokens: 7 });
+    expect(countsOfChunk({ timings: { prompt_n: 2, predicted_n: 3 } })).toEqual({ promptTokens: 2, outputTokens: 3 });
+  });
+});
+
+describe('readChatEvent', () => {
+  it.each([
+    ['content that is not text', { choices: [{ delta: { content: 5 } }] }, 'malformed'],
+    ['a choice that is not an object', { choices: ['x'] }, 'malformed'],
+    ['neither choices nor message', { hello: 1 }, 'malformed'],
+    ['a role-only first chunk', { choices: [{ delta: { role: 'assistant', content: null } }] }, 'pieces'],
+    ['an empty choices list with usage', { choices: [], usage: { prompt_tokens: 1, completion_tokens: 2 } }, 'pieces'],
+  ])('%s → %s', (_name, value, kind) => {
+    expect(readChatEvent(newChatStream(), { kind: 'json', value: value as Record<string, unknown> }).kind).toBe(kind);
+  });
+
+  it('a server error event is reported with its words', () => {
+    expect(readChatEvent(newChatStream(), { kind: 'error', message: 'out of slots' })).toEqual({ kind: 'server-error', message: 'out of slots' });
+  });
+
+  it('a stream without [DONE] or finish reason is not complete', () => {
+    const state = newChatStream();
+    readChatEvent(state, { kind: 'json', value: { choices: [{ delta: { content: 'b' } }] } });
+    expect(isComplete(state)).toBe(false);
+    expect(finishReasonOf(state, true, 8)).toBe('aborted');
+  });
+});
