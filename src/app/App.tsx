@@ -24,6 +24,8 @@ import type { Monitor } from './monitor/monitor.ts';
 import { StatsOverlay } from './components/StatsOverlay.tsx';
 import { AlertsBar } from './components/AlertsBar.tsx';
 import { LiveCharts } from './components/LiveCharts.tsx';
+import { PluginsPanel } from './plugins/PluginsPanel.tsx';
+import type { PluginsStore } from './plugins/plugins-store.ts';
 
 /** The service worker's side of the page (src/app/pwa.ts, src/app/storage.ts). */
 export interface OfflineParts {
@@ -31,7 +33,7 @@ export interface OfflineParts {
   storage: StorageStore;
 }
 
-export function App({ session, hardware, version, offline, visuals, monitor, bench, compareWith }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals; monitor?: Monitor; bench?: BenchStore; compareWith?: string }) {
+export function App({ session, hardware, version, offline, visuals, monitor, bench, plugins, compareWith }: { session: Session; hardware: HardwareStore; version: string; offline?: OfflineParts; visuals?: Visuals; monitor?: Monitor; bench?: BenchStore; plugins?: PluginsStore; compareWith?: string }) {
   return (
     <>
       <header class="app-header">
@@ -52,6 +54,7 @@ export function App({ session, hardware, version, offline, visuals, monitor, ben
         <RunStats session={session} />
         <CouncilPanel session={session} hardware={hardware} />
         {monitor && <LiveCharts monitor={monitor} />}
+        {plugins && <PluginsPanel store={plugins} />}
         <HistoryList session={session} />
         <ResultsPanel session={session} hardware={hardware} version={version} bench={bench} />
         <BaselinePanel session={session} />

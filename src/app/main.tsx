@@ -11,6 +11,7 @@ import { ENGINE_DTYPE } from './model-spec.ts';
 import { createVisuals } from './canvas/visuals.ts';
 import { pageMonitor } from './monitor/page-monitor.ts';
 import { BenchStore } from '../scenarios/bench-store.ts';
+import { PluginsStore } from './plugins/plugins-store.ts';
 import './styles.css';
 
 /** Starts the app: its stores, workers, service worker and frame loop; `compareWith`: a share fragment to show beside this machine. */
@@ -27,8 +28,9 @@ export function startApp(compareWith?: string): void {
   // Stats overlay, live charts and alerts (src/app/monitor).
   const monitor = pageMonitor(hardware, session, visuals);
   const bench = new BenchStore(hardware, session, __APP_VERSION__);
+  const plugins = new PluginsStore();
   render(
-    <App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} compareWith={compareWith} />,
+    <App session={session} hardware={hardware} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} plugins={plugins} compareWith={compareWith} />,
     document.getElementById('app')!,
   );
   pwa.start();
@@ -51,6 +53,7 @@ export function startApp(compareWith?: string): void {
   void hardware.detect();
   effect(() => void hardware.loadShapes(session.available.value));
   void bench.init();
+  void plugins.init();
   void session.init().then(() => {
     document.documentElement.setAttribute('data-ready', 'true');
     // Calibration takes seconds of every core: only once the page is up and no model is loading or generating.

@@ -17,6 +17,7 @@
   let annotations = [];
   let layerDirty = false;
   let layerCanvas = null;
+  let layerContext = null;
 
   const send = (message, transfer) => {
     if (port) postTo.call(port, message, transfer || []);
@@ -92,7 +93,9 @@
     let context = null;
     if (layer && manifest.permissions.draw) {
       layerCanvas = new OffscreenCanvas(layer.width, layer.height);
-      context = layerCanvas.getContext('2d');
+      // Read back after every drawn batch: a software canvas makes that a copy, not a GPU round trip.
+      context = layerCanvas.getContext('2d', { willReadFrequently: true });
+      layerContext = context;
     }
     api = Object.freeze({
       manifest,
@@ -114,12 +117,15 @@
     annotations = [];
     await plugin.events(message.events, api);
     const busyMs = now() - began;
-    let bitmap = null;
+    // The layer travels as pixels: an ImageBitmap made here cannot be read by the cross-origin-isolated
+    // page (another agent cluster: the page gets a messageerror), a transferred ArrayBuffer can.
+    let layer = null;
     if (layerDirty && layerCanvas) {
-      bitmap = layerCanvas.transferToImageBitmap();
+      const image = layerContext.getImageData(0, 0, layerCanvas.width, layerCanvas.height);
+      layer = { width: image.width, height: image.height, pixels: image.data.buffer };
       layerDirty = false;
     }
-    send({ kind: 'done', seq: message.seq, busyMs, annotations, layer: bitmap, bigBuffersBytes: bigBytes }, bitmap ? [bitmap] : []);
+    send({ kind: 'done', seq: message.seq, busyMs, annotations, layer, bigBuffersBytes: bigBytes }, layer ? [layer.pixels] : []);
   }
 
   async function onPortMessage(event) {

@@ -10,7 +10,7 @@
  */
 import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, type BudgetDecision, type BudgetLimits, type BudgetState } from './budget.ts';
 import { LAYER_HEIGHT, LAYER_WIDTH, type PluginEventType, type PluginManifest } from './manifest.ts';
-import { readPluginMessage, type Annotation, type HostToPlugin, type PluginEvent, type PluginToHost } from './protocol.ts';
+import { readPluginMessage, type Annotation, type HostToPlugin, type LayerPixels, type PluginEvent, type PluginToHost } from './protocol.ts';
 import type { PluginSandbox } from './sandbox.ts';
 
 export type PluginStatus = 'off' | 'starting' | 'running' | 'throttled' | 'paused' | 'disabled';
@@ -70,7 +70,7 @@ export interface PluginHostDeps {
   kv: PluginKeyValueStore;
   audit(entry: PluginAuditEntry): void;
   /** Draws a plugin's new layer on the page; the host times it and counts it against the plugin. */
-  composite(pluginId: string, bitmap: ImageBitmap): void;
+  composite(pluginId: string, layer: LayerPixels): void;
   limits?: Partial<BudgetLimits>;
   /** tokens/s that count as full energy in rate events (the tier's energy normalisation). */
   energyMaxTps?: number;
@@ -95,7 +95,7 @@ interface Runtime {
   queue: PluginEvent[];
   /** Index in `queue` of the token event still open for merging, per stream. */
   openToken: Map<string, number>;
-  layer: ImageBitmap | null;
+  layer: LayerPixels | null;
   annotations: Map<string, Annotation>;
   crashed: string | null;
   bigBytes: number;
@@ -384,6 +384,10 @@ export class PluginHost {
     record.runtime = runtime;
     record.refused = [];
     channel.port1.onmessage = (event) => this.receive(record, runtime, event.data);
+    // A message the page cannot read (e.g. an object of another agent cluster) is a broken plugin.
+    channel.port1.onmessageerror = () => {
+      runtime.crashed ??= 'sent a message the page cannot read';
+    };
     this.changed();
     const stored = await this.deps.kv.load(id).catch(() => ({}));
     if (record.runtime !== runtime) return;
@@ -416,10 +420,7 @@ export class PluginHost {
         runtime.bigBytes = message.bigBuffersBytes;
         for (const a of message.annotations) runtime.annotations.set(a.target, a);
         if (runtime.annotations.size > 64) runtime.annotations.delete(runtime.annotations.keys().next().value!);
-        if (message.layer) {
-          runtime.layer?.close();
-          runtime.layer = runtime.plugin.manifest.permissions.draw ? message.layer : null;
-        }
+        if (message.layer && runtime.plugin.manifest.permissions.draw) runtime.layer = message.layer;
         return;
       case 'store':
         this.storeWrite(runtime, message.key, message.value);
@@ -491,8 +492,9 @@ export class PluginHost {
     }
     record.lastView = { ...runtime.meter.percentiles(), annotations: [...runtime.annotations.values()] };
     runtime.port.onmessage = null;
+    runtime.port.onmessageerror = null;
     runtime.port.close();
-    runtime.layer?.close();
+    runtime.layer = null;
     this.deps.sandbox.terminate(runtime.plugin.manifest.id);
     for (const resolve of runtime.exports.values()) resolve('');
     record.runtime = null;

@@ -5,7 +5,7 @@
  * arrives from a plugin's side is untrusted: the host checks its shape (`readPluginMessage`) before
  * using any of it.
  */
-import type { PluginManifest } from './manifest.ts';
+import { LAYER_HEIGHT, LAYER_WIDTH, type PluginManifest } from './manifest.ts';
 
 /** What a plugin receives, in frame-paced batches, filtered by its subscriptions. */
 export type PluginEvent =
@@ -32,6 +32,13 @@ export interface Annotation {
   score?: number;
   verdict?: 'ok' | 'warn' | 'fail';
   badge?: string;
+}
+
+/** A plugin's layer as RGBA pixels (an ImageBitmap from the sandbox's worker cannot reach the isolated page). */
+export interface LayerPixels {
+  width: number;
+  height: number;
+  pixels: ArrayBuffer;
 }
 
 // ── page → sandbox frame (window.postMessage) ───────────────────────────────────────────────────
@@ -66,7 +73,7 @@ export type HostToPlugin =
 export type PluginToHost =
   | { kind: 'ready'; canExport: boolean }
   /** A batch handled: its time in the worker, what it says about the streams, its new layer. */
-  | { kind: 'done'; seq: number; busyMs: number; annotations: Annotation[]; layer: ImageBitmap | null; bigBuffersBytes: number }
+  | { kind: 'done'; seq: number; busyMs: number; annotations: Annotation[]; layer: LayerPixels | null; bigBuffersBytes: number }
   | { kind: 'store'; key: string; value: string | null }
   | { kind: 'exported'; seq: number; text: string }
   /** A request the sandbox refused (its Content-Security-Policy). */
@@ -96,6 +103,13 @@ function annotation(value: unknown): Annotation | null {
   return out;
 }
 
+function layerPixels(value: unknown): LayerPixels | null {
+  if (!isRecord(value) || !(value['pixels'] instanceof ArrayBuffer)) return null;
+  const { width, height, pixels } = value as { width: unknown; height: unknown; pixels: ArrayBuffer };
+  if (width !== LAYER_WIDTH || height !== LAYER_HEIGHT || pixels.byteLength !== LAYER_WIDTH * LAYER_HEIGHT * 4) return null;
+  return { width, height, pixels };
+}
+
 /** The message in a shape the host can use, or null for anything else (counted, then dropped). */
 export function readPluginMessage(value: unknown): PluginToHost | null {
   if (!isRecord(value)) return null;
@@ -108,7 +122,7 @@ export function readPluginMessage(value: unknown): PluginToHost | null {
       if (seq === null || busyMs === null || busyMs < 0) return null;
       const raw = Array.isArray(value['annotations']) ? value['annotations'].slice(0, MAX_ANNOTATIONS_PER_BATCH) : [];
       const annotations = raw.map(annotation).filter((a): a is Annotation => a !== null);
-      const layer = typeof ImageBitmap !== 'undefined' && value['layer'] instanceof ImageBitmap ? value['layer'] : null;
+      const layer = layerPixels(value['layer']);
       const big = num(value['bigBuffersBytes']);
       return { kind: 'done', seq, busyMs, annotations, layer, bigBuffersBytes: big !== null && big >= 0 ? big : 0 };
     }
