@@ -79,7 +79,9 @@ export interface PluginHostDeps {
 
 const MAX_QUEUE = 512;
 /** Loading a module (and the sandbox frame starting) may take longer than answering a batch. */
-const LOAD_GRACE_MS = 4000;
+const LOAD_GRACE_MS = 9000;
+/** A gap between page frames longer than this is the page's stall, not a plugin's silence. */
+const STALL_MS = 100;
 const RATE_EVERY_MS = 250;
 
 interface Runtime {
@@ -122,6 +124,7 @@ export class PluginHost {
   private readonly limits: BudgetLimits;
   private readonly laneArrivals = new Map<string, { label: string; at: number[] }>();
   private lastRateAt = 0;
+  private lastFrameAt: number | null = null;
   private listeners: (() => void)[] = [];
 
   constructor(private readonly deps: PluginHostDeps) {
@@ -252,6 +255,15 @@ export class PluginHost {
 
   frame(): void {
     const now = this.deps.now();
+    // While the page itself stalled (a long task, a hidden tab) no answer could be heard: that time
+    // is not the plugin's. Its answer may be queued right behind this frame.
+    const stalledMs = this.lastFrameAt === null ? 0 : now - this.lastFrameAt - STALL_MS;
+    this.lastFrameAt = now;
+    if (stalledMs > 0) {
+      for (const record of this.records.values()) {
+        if (record.runtime?.inFlightSince != null) record.runtime.inFlightSince += stalledMs;
+      }
+    }
     if (now - this.lastRateAt >= RATE_EVERY_MS) {
       this.lastRateAt = now;
       this.pushRates(now);

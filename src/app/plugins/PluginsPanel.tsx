@@ -44,6 +44,7 @@ export function PluginsPanel({ store }: { store: PluginsStore }) {
           Install from a file (or drop it here){' '}
           <input
             type="file"
+            multiple
             accept=".js,.mjs,text/javascript"
             data-testid="plugin-file"
             onChange={(e) => {

@@ -11,6 +11,7 @@ import { PluginHost, type InstalledPlugin, type PluginAuditEntry, type PluginVie
 import { FrameSandbox, type PluginSandbox } from '../../plugins/sandbox.ts';
 import { PluginStore } from '../../plugins/plugin-store.ts';
 import { checkCollision, readPluginSource } from '../../plugins/manifest.ts';
+import type { PluginEvent } from '../../plugins/protocol.ts';
 import { BUILTIN_PLUGINS, originPluginUrl } from '../../plugins/builtins.ts';
 import harness from '../../plugins/harness.js?raw';
 import { frameLoop } from '../perf/frame-loop.ts';
@@ -67,9 +68,17 @@ export class PluginsStore {
       },
     });
     this.host.subscribe(() => this.refresh());
+    // The token path never waits for, nor breaks on, the plugins: a push only appends to queues.
+    const push = (event: PluginEvent) => {
+      try {
+        this.host.push(event);
+      } catch (error) {
+        console.error('plugin host: an event could not be queued', error);
+      }
+    };
     tokenFeed.subscribe({
-      tokens: (e) => this.host.push({ type: 'token', lane: e.lane, label: e.label, streamId: e.streamId, text: e.text, position: e.position, tokens: e.tokens, at: e.at }),
-      stream: (e) => this.host.push({ type: e.kind === 'start' ? 'turn-start' : 'turn-end', lane: e.lane, label: e.label, streamId: e.streamId, at: e.at }),
+      tokens: (e) => push({ type: 'token', lane: e.lane, label: e.label, streamId: e.streamId, text: e.text, position: e.position, tokens: e.tokens, at: e.at }),
+      stream: (e) => push({ type: e.kind === 'start' ? 'turn-start' : 'turn-end', lane: e.lane, label: e.label, streamId: e.streamId, at: e.at }),
     });
     frameLoop.subscribe(() => this.host.frame(), 20);
     setInterval(() => {
