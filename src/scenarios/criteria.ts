@@ -395,7 +395,7 @@ export function contextCriteria(profile: TierProfile, levels: readonly ContextLe
 
 /** The issue's bound: core decode and TTFT with plugins within 10 % of the same run without. */
 export const PLUGIN_CORE_TOLERANCE = 0.1;
-/** DESIGN.md's frame-rate alert: FPS under 50 (or the tier's floor where lower) for more than 1 s. */
+/** The specification's frame-rate alert (docs/monitoring.md): FPS under 50 (or the tier's floor where lower) for more than 1 s. */
 export const PLUGIN_FPS_FLOOR = 50;
 export const PLUGIN_FPS_LOW_MAX_MS = 1000;
 /** The plugin budget's targets (docs/plugins.md): a 20 ms-per-event plugin throttled within 1 s, paused within 6 s. */
@@ -443,7 +443,7 @@ export function pluginHeavyCriteria(input: PluginHeavyInput): Criterion[] {
     },
     {
       name: 'Frame rate held',
-      target: `FPS (per 250 ms) under ${floor} for at most ${PLUGIN_FPS_LOW_MAX_MS / 1000} s at a stretch (DESIGN.md's alert; the ${input.profile.label} tier's floor where lower)`,
+      target: `FPS (per 250 ms) under ${floor} for at most ${PLUGIN_FPS_LOW_MAX_MS / 1000} s at a stretch (the frame-rate alert's rule; the ${input.profile.label} tier's floor where lower)`,
       measured: `longest stretch under ${floor} FPS: ${ms(input.longestLowFpsMs)}`,
       pass: input.longestLowFpsMs <= PLUGIN_FPS_LOW_MAX_MS,
     },

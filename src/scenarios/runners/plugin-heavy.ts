@@ -1,5 +1,5 @@
 /**
- * 3. Plugin-heavy (DESIGN.md: plugins sandboxed with a per-frame budget, core TPS/FPS barely move).
+ * 3. Plugin-heavy (the specification: plugins sandboxed with a per-frame budget, core TPS/FPS barely move).
  * A council of four real `wf-tiny` members (transformers.js, each in its engine worker; the scheduler
  * is set to the High tier so all four stream at once) answers turn after turn in three phases:
  * without plugins, with the built-in plugins plus the synthetic heavy one (20 ms per event), and
