@@ -66,8 +66,7 @@ test('the built-ins on wf-tiny: logger (exported), scorer, JSON validator, rhyth
   expect(exported.entries.some((e) => e.kind === 'turn-start')).toBe(true);
   expect(exported.entries.every((e) => typeof e.at === 'number')).toBe(true);
 
-  const audit = await expect.poll(async () => (await pluginAudit(page)).filter((r) => r.data?.action === 'install').length).toBe(4);
-  void audit;
+  await expect.poll(async () => (await pluginAudit(page)).filter((r) => r.data?.action === 'install').length).toBe(4);
 });
 
 test('hostile plugins are contained and reported; the run is unaffected', async ({ page }) => {
@@ -116,11 +115,17 @@ test('a plugin burning 20 ms per event is throttled within 1 s and paused within
   await openApp(page);
   await installBuiltin(page, 'synthetic-heavy');
   await page.getByTestId('plugin-file').setInputFiles(hostile('loop'));
-  // A continuous stream of a few seconds: one simulated council member (30 ms a token).
+  // A continuous stream of several seconds: four simulated council members (30 ms a token each) at
+  // once, as on a High machine. A stream's tokens merge into one event per batch, so four streams make
+  // four events: 80 ms per batch, over the budget even at one batch in four frames.
+  await page.getByTestId('tier-override').selectOption('high');
   const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-adapt').uncheck();
   while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
-  await panel.getByTestId('council-add-member').click();
-  await panel.getByTestId('council-member-select-0').selectOption('sim-fast');
+  for (let i = 0; i < 4; i++) {
+    await panel.getByTestId('council-add-member').click();
+    await panel.getByTestId(`council-member-select-${i}`).selectOption('sim-fast');
+  }
   await panel.getByTestId('council-prompt').fill('go');
   await panel.getByTestId('council-max-tokens').fill('400');
   await panel.getByTestId('council-run').click();
@@ -133,8 +138,6 @@ test('a plugin burning 20 ms per event is throttled within 1 s and paused within
   const audit = await pluginAudit(page);
   const at = (plugin: string, action: string) => audit.find((r) => r.data?.plugin === plugin && r.data?.action === action) as (AuditRow & { atMs: number }) | undefined;
   const heavyStart = at('synthetic-heavy', 'started')!;
-  const firstToken = await page.evaluate(() => 0);
-  void firstToken;
   const throttled = at('synthetic-heavy', 'throttle')!;
   const paused = at('synthetic-heavy', 'pause')!;
   expect(throttled).toBeDefined();
@@ -144,11 +147,9 @@ test('a plugin burning 20 ms per event is throttled within 1 s and paused within
   console.log(`heavy: started ${heavyStart.atMs.toFixed(0)}, throttled ${throttled.atMs.toFixed(0)}, paused ${paused.atMs.toFixed(0)} (over for ${overFor.toFixed(0)} ms)`);
   expect(overFor).toBeGreaterThanOrEqual(4900);
   expect(overFor).toBeLessThanOrEqual(6000);
-  const loopStart = at('hostile-loop', 'started')!;
   const loopEnd = at('hostile-loop', 'terminate')!;
-  expect(loopEnd.message).toContain('no answer');
-  void loopStart;
-  await expect(panel.getByTestId('council-pane').first()).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  expect(loopEnd.message).toMatch(/no answer for 1\d{3} ms/);
+  for (const p of await panel.getByTestId('council-pane').all()) await expect(p).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
 });
 
 test('install from a file, refuse a hostile manifest and a second copy, disable, survive a reload, remove', async ({ page }) => {
