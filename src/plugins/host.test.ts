@@ -108,6 +108,22 @@ describe('PluginHost', () => {
     expect(host.views()[0]!.annotations).toEqual([{ target: 'm1', badge: '<b>x</b>' }]);
   });
 
+  it('an export asked during a batch does not disturb the batch’s answer', async () => {
+    const { host, ports, tick } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    port.answer({ kind: 'ready', canExport: true });
+    host.push(token('m1', 'x'));
+    tick();
+    const exported = host.export('a');
+    const asked = port.sent.find((m) => m.kind === 'export') as Extract<HostToPlugin, { kind: 'export' }>;
+    port.answer({ kind: 'done', seq: port.batches()[0]!.seq, busyMs: 1, annotations: [], layer: null, bigBuffersBytes: 0 });
+    port.answer({ kind: 'exported', seq: asked.seq, text: '{"entries":[]}' });
+    expect(await exported).toBe('{"entries":[]}');
+    host.push(token('m1', 'y'));
+    tick();
+    expect(port.batches()).toHaveLength(2);
+  });
+
   it('delivers only the subscribed events, filtered by lane', async () => {
     const { host, ports, tick } = await setup([manifest('a', { events: [{ type: 'token', lanes: ['m2'] }] })]);
     host.push(token('m1', 'x'));

@@ -45,6 +45,8 @@ export interface PluginView {
   refused: string[];
   annotations: Annotation[];
   canExport: boolean;
+  /** It may draw: the page shows its layer. */
+  draws: boolean;
   batches: number;
   eventsDelivered: number;
   eventsDropped: number;
@@ -104,6 +106,7 @@ interface Runtime {
   storeBytes: number;
   canExport: boolean;
   exports: Map<number, (text: string) => void>;
+  exportSeq: number;
   batches: number;
   delivered: number;
   dropped: number;
@@ -180,7 +183,8 @@ export class PluginHost {
   export(id: string): Promise<string | null> {
     const runtime = this.records.get(id)?.runtime;
     if (!runtime || !runtime.canExport) return Promise.resolve(null);
-    const seq = ++runtime.seq;
+    // Its own numbering: a batch's answer is matched by the batch sequence alone.
+    const seq = ++runtime.exportSeq;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         runtime.exports.delete(seq);
@@ -227,6 +231,7 @@ export class PluginHost {
         refused: [...record.refused],
         annotations: runtime ? [...runtime.annotations.values()] : (record.lastView?.annotations ?? []),
         canExport: runtime?.canExport ?? false,
+        draws: plugin.manifest.permissions.draw,
         batches: runtime?.batches ?? 0,
         eventsDelivered: runtime?.delivered ?? 0,
         eventsDropped: runtime?.dropped ?? 0,
@@ -238,6 +243,7 @@ export class PluginHost {
 
   /** A token or stream event from the page; cheap: appends to the queues of those subscribed. */
   push(event: PluginEvent): void {
+    if (this.records.size === 0) return;
     if (event.type === 'token') {
       let lane = this.laneArrivals.get(event.lane);
       if (!lane) this.laneArrivals.set(event.lane, (lane = { label: event.label, at: [] }));
@@ -389,6 +395,7 @@ export class PluginHost {
       storeBytes: 0,
       canExport: false,
       exports: new Map(),
+      exportSeq: 0,
       batches: 0,
       delivered: 0,
       dropped: 0,

@@ -59,6 +59,7 @@ export interface PluginSandbox {
 export class FrameSandbox implements PluginSandbox {
   private readonly frame: HTMLIFrameElement;
   private readonly ready: Promise<void>;
+  private readonly listener: (event: MessageEvent) => void;
   onWorkerError: ((pluginId: string, message: string) => void) | null = null;
 
   constructor(doc: Document = document) {
@@ -69,16 +70,24 @@ export class FrameSandbox implements PluginSandbox {
     this.frame.title = 'Plugin sandbox';
     this.frame.style.display = 'none';
     this.frame.srcdoc = sandboxDocument();
+    let resolveReady: () => void = () => undefined;
     this.ready = new Promise((resolve) => {
-      const listener = (event: MessageEvent) => {
-        if (event.source !== this.frame.contentWindow) return;
-        const message = event.data as SandboxEvent;
-        if (message?.kind === 'sandbox-ready') resolve();
-        else if (message?.kind === 'worker-error' && typeof message.pluginId === 'string') this.onWorkerError?.(message.pluginId, String(message.message).slice(0, 500));
-      };
-      window.addEventListener('message', listener);
+      resolveReady = resolve;
     });
+    this.listener = (event: MessageEvent) => {
+      if (event.source !== this.frame.contentWindow) return;
+      const message = event.data as SandboxEvent;
+      if (message?.kind === 'sandbox-ready') resolveReady();
+      else if (message?.kind === 'worker-error' && typeof message.pluginId === 'string') this.onWorkerError?.(message.pluginId, String(message.message).slice(0, 500));
+    };
+    window.addEventListener('message', this.listener);
     doc.body.append(this.frame);
+  }
+
+  /** Removes the frame: every worker in it ends with it. */
+  dispose(): void {
+    window.removeEventListener('message', this.listener);
+    this.frame.remove();
   }
 
   spawn(pluginId: string, harness: string, port: MessagePort): void {

@@ -97,7 +97,7 @@ export function PluginsPanel({ store }: { store: PluginsStore }) {
 const mb = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`);
 
 function PluginRow({ view, store }: { view: PluginView; store: PluginsStore }) {
-  const drawing = view.kind === 'visualizer' && view.status !== 'off' && view.status !== 'disabled';
+  const drawing = view.draws && view.status !== 'off' && view.status !== 'disabled';
   return (
     <li class="plugin" data-testid="plugin" data-plugin={view.id} data-status={view.status} data-enabled={String(view.enabled)}>
       <header>

@@ -144,6 +144,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   } finally {
     cancelAnimationFrame(rafHandle);
     host.dispose();
+    sandbox.dispose();
     await council.dispose();
   }
   const heavy = (action: string) => audit.find((e) => e.pluginId === HEAVY_ID && e.action === action)?.at ?? null;
