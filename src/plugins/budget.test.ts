@@ -97,16 +97,30 @@ describe('CostMeter', () => {
   });
 
   it('forgets what left the window', () => {
-    const meter = new CostMeter(1000);
+    const meter = new CostMeter(1000, 30);
     meter.start(0);
-    meter.frame(0);
     meter.answered(0, 100);
     meter.message(0);
-    meter.frame(1500);
+    for (let t = 0; t <= 1500; t += 16) meter.frame(t);
     const r = meter.read(1500);
     expect(r.msPerFrame).toBe(0);
     expect(r.messagesInWindow).toBe(0);
-    expect(r.frames).toBe(1);
+    expect(r.spanMs).toBe(1000);
+  });
+
+  it('reaches back at least 30 frames when frames are few (a loaded page)', () => {
+    const meter = new CostMeter(1000, 30);
+    meter.start(0);
+    // 4 frames a second: a batch answered every 4 frames (1 s apart), 80 ms each.
+    for (let f = 0; f < 60; f++) {
+      const t = f * 250;
+      meter.frame(t);
+      if (f % 4 === 0) meter.answered(t, 80);
+    }
+    const r = meter.read(59 * 250);
+    expect(r.frames).toBe(30);
+    expect(r.msPerFrame).toBeGreaterThan(5);
+    expect(r.spanMs).toBeCloseTo(29 * 250, 0);
   });
 
   it('keeps percentiles of what it recorded', () => {

@@ -46,7 +46,12 @@ interface Stamped {
   value: number;
 }
 
-/** Sliding-window sums of one plugin's costs. Arrays of small records; trimmed on every read or write. */
+/**
+ * Sliding-window sums of one plugin's costs. Arrays of small records; trimmed on every read or write.
+ * The window is `windowMs` or the last `minFrames` page frames, whichever reaches further back: on a
+ * page drawing few frames (a loaded machine) a second holds one or two, and a throttled plugin's
+ * batch, four frames apart, would fall between windows and read as free.
+ */
 export class CostMeter {
   private work: Stamped[] = [];
   private composite: Stamped[] = [];
@@ -57,7 +62,12 @@ export class CostMeter {
   /** Every busy-per-frame figure judged, for p50/p95 (a ring of the last 600). */
   private readonly perFrameHistory: number[] = [];
 
-  constructor(private readonly windowMs: number) {}
+  private from = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly minFrames = 30,
+  ) {}
 
   start(now: number): void {
     this.since = now;
@@ -90,7 +100,7 @@ export class CostMeter {
   read(now: number): CostReading {
     this.trim(now);
     const sum = (xs: Stamped[]) => xs.reduce((s, x) => s + x.value, 0);
-    const span = this.since === null ? 0 : Math.min(this.windowMs, now - this.since);
+    const span = this.since === null ? 0 : now - Math.max(this.since, this.from);
     const frames = Math.max(1, this.frames.length);
     const workMs = sum(this.work);
     const compositeMs = sum(this.composite);
@@ -121,7 +131,9 @@ export class CostMeter {
   }
 
   private trim(now: number): void {
-    const from = now - this.windowMs;
+    const byFrames = this.frames.length >= this.minFrames ? this.frames[this.frames.length - this.minFrames]! : Number.NEGATIVE_INFINITY;
+    const from = Math.min(now - this.windowMs, byFrames);
+    this.from = from;
     while (this.work.length > 0 && this.work[0]!.at < from) this.work.shift();
     while (this.composite.length > 0 && this.composite[0]!.at < from) this.composite.shift();
     while (this.frames.length > 0 && this.frames[0]! < from) this.frames.shift();
