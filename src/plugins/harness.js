@@ -27,11 +27,13 @@
 
   // Advisory memory accounting: large buffers made through the usual constructors are counted.
   // A plugin can allocate around this; its worker is terminated when it is disabled in any case.
+  const OriginalArrayBuffer = ArrayBuffer;
   const countBig = (Ctor, bytesPerElement) =>
     new Proxy(Ctor, {
       construct(target, args, newTarget) {
         const made = Reflect.construct(target, args, newTarget);
-        const bytes = typeof args[0] === 'number' ? args[0] * bytesPerElement : made.byteLength || 0;
+        // A view over an existing buffer allocates nothing new.
+        const bytes = typeof args[0] === 'number' ? args[0] * bytesPerElement : args[0] instanceof OriginalArrayBuffer ? 0 : made.byteLength || 0;
         if (bytes >= BIG) bigBytes += bytes;
         return made;
       },
