@@ -43,14 +43,8 @@ test('a quick scenario runs from the UI with visible progress and lands in histo
   await expect(scenarioRow(page, 'overhead-sweep')).toHaveAttribute('data-state', 'idle');
 });
 
-test('on this Low-tier machine a prompt burst of real wf-tiny members queues one at a time; plugin-heavy says it is not available', async ({ page }) => {
+test('on this Low-tier machine a prompt burst of real wf-tiny members queues one at a time', async ({ page }) => {
   await openBench(page);
-  await page.getByRole('button', { name: 'Run Plugin-heavy' }).click();
-  const plugin = results(page, 'plugin-heavy');
-  await expect(plugin).toHaveAttribute('data-status', 'not-available');
-  await expect(plugin).toContainText('no plugin system yet');
-  await expect(plugin.getByTestId('bench-criterion')).toHaveCount(0);
-
   await page.getByRole('button', { name: 'Run Prompt burst' }).click();
   const burst = results(page, 'burst');
   await expect(burst).toHaveCount(1, { timeout: 100_000 });

@@ -28,6 +28,8 @@ import { PagePerfContext, type PagePerf } from './perf/page-perf.ts';
 import type { CouncilStore } from './council/council-store.ts';
 import { RemoteEndpointsPanel } from './remote/RemoteEndpointsPanel.tsx';
 import { remoteStore } from './remote/remote-store.ts';
+import { PluginsPanel } from './plugins/PluginsPanel.tsx';
+import type { PluginsStore } from './plugins/plugins-store.ts';
 
 /** The service worker's side of the page (src/app/offline/pwa.ts, storage.ts). */
 export interface OfflineParts {
@@ -45,10 +47,11 @@ export interface AppParts {
   visuals?: Visuals;
   monitor?: Monitor;
   bench?: BenchStore;
+  plugins?: PluginsStore;
   compareWith?: string | undefined;
 }
 
-export function App({ perf, session, hardware, council, version, offline, visuals, monitor, bench, compareWith }: AppParts) {
+export function App({ perf, session, hardware, council, version, offline, visuals, monitor, bench, plugins, compareWith }: AppParts) {
   return (
     <PagePerfContext.Provider value={perf}>
       <header class="app-header">
@@ -70,6 +73,7 @@ export function App({ perf, session, hardware, council, version, offline, visual
         <RunStats session={session} />
         <CouncilPanel council={council} hardware={hardware} />
         {monitor && <LiveCharts monitor={monitor} />}
+        {plugins && <PluginsPanel store={plugins} />}
         <HistoryList session={session} />
         <ResultsPanel session={session} hardware={hardware} version={version} bench={bench} />
         <BaselinePanel session={session} />

@@ -10,6 +10,7 @@ import type { QualityStore } from './quality/quality-store.ts';
 import type { CanvasStats } from './canvas/living-canvas.ts';
 import type { RecordedFrames } from './quality/frame-recorder.ts';
 import type { FrameSummary } from '../metrics/frame-window.ts';
+import type { PluginsStore } from './plugins/plugins-store.ts';
 
 export interface DebugHandle {
   council: CouncilStore;
@@ -25,6 +26,7 @@ export interface DebugHandle {
   /** Records every frame from now until `stopRecordingFrames`. */
   recordFrames(): void;
   stopRecordingFrames(): RecordedFrames;
+  plugins: PluginsStore;
 }
 
 export interface DebugWindow {

@@ -22,6 +22,7 @@ import { BenchStore } from './bench/bench-store.ts';
 import { slowFramesHook } from './quality/slow-frames.ts';
 import { FrameRecorder } from './quality/frame-recorder.ts';
 import { installDebugHandle } from './debug-handle.ts';
+import { PluginsStore } from './plugins/plugins-store.ts';
 import './styles.css';
 
 /** Starts the app: its stores, workers, service worker and frame loop; `compareWith`: a share fragment to show beside this machine. */
@@ -49,6 +50,7 @@ export function startApp(compareWith?: string): () => void {
     audit: new AuditLog(`page-${Date.now().toString(36)}`),
   });
   const bench = new BenchStore(hardware, session, __APP_VERSION__, frameLoop);
+  const plugins = new PluginsStore(perf);
   const recorder = new FrameRecorder();
   installDebugHandle({
     council,
@@ -60,10 +62,11 @@ export function startApp(compareWith?: string): () => void {
     frameSummary: () => frameLoop.summarizeNow(),
     recordFrames: () => recorder.start(frameLoop, tokenFeed),
     stopRecordingFrames: () => recorder.stop(),
+    plugins,
   });
   const root = document.getElementById('app')!;
   render(
-    <App perf={perf} session={session} hardware={hardware} council={council} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} compareWith={compareWith} />,
+    <App perf={perf} session={session} hardware={hardware} council={council} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} plugins={plugins} compareWith={compareWith} />,
     root,
   );
   pwa.start();
@@ -88,6 +91,7 @@ export function startApp(compareWith?: string): () => void {
   // Detection is quick (a few navigator reads and one adapter request): the card's facts show at once.
   void hardware.detect();
   void bench.init();
+  void plugins.init();
   void session.init().then(() => {
     document.documentElement.setAttribute('data-ready', 'true');
     // Calibration takes seconds of every core: only once the page is up and no model is loading or generating.
@@ -100,6 +104,7 @@ export function startApp(compareWith?: string): () => void {
     recorder.stop();
     monitor.dispose();
     bench.dispose();
+    plugins.dispose();
     council.dispose();
     visuals.dispose();
     session.dispose();

@@ -37,7 +37,7 @@ export interface ScenarioOutcome {
   criteria: Criterion[];
   metrics: Record<string, Metric>;
   note?: string;
-  /** Only for scenarios that cannot run in this build (plugin-heavy until plugins exist). */
+  /** Only for a scenario that cannot run in this build (it says why in its note). */
   notAvailable?: boolean;
 }
 

@@ -5,13 +5,17 @@
  */
 import { CouncilClient } from '../scheduler/council-client.ts';
 import type { FrameSubscriber } from './context.ts';
-import type { AuditEvent, JobOutcome, MemberConfig, SchedulerSettings, SchedulerSnapshot, SubmitAnswer, TurnRequest } from '../scheduler/protocol.ts';
+import type { AuditEvent, JobOutcome, MemberConfig, SchedulerSettings, SchedulerSnapshot, SubmitAnswer, TokenBatch, TurnRequest } from '../scheduler/protocol.ts';
 
 export class CouncilHarness {
   readonly texts = new Map<string, string>();
   readonly pieces = new Map<string, number>();
   readonly ends = new Map<string, JobOutcome>();
   readonly audits: AuditEvent[] = [];
+  /** performance.now() when each job's first text reached the page. */
+  readonly firstArrival = new Map<string, number>();
+  /** Called with every batch the page receives (the plugin-heavy scenario feeds its plugins from it). */
+  onBatch: ((batch: TokenBatch) => void) | null = null;
   private failure: string | null = null;
   private waiters: (() => void)[] = [];
   private readonly client: CouncilClient;
@@ -22,11 +26,14 @@ export class CouncilHarness {
   ) {
     this.client = new CouncilClient({
     onBatch: (batch) => {
+      const now = performance.now();
       for (const c of batch.chunks) {
+        if (!this.firstArrival.has(c.jobId)) this.firstArrival.set(c.jobId, now);
         this.texts.set(c.jobId, (this.texts.get(c.jobId) ?? '') + c.text);
         this.pieces.set(c.jobId, (this.pieces.get(c.jobId) ?? 0) + c.pieces);
       }
       for (const e of batch.ends) this.ends.set(e.jobId, e);
+      this.onBatch?.(batch);
       this.wake();
     },
     onEvent: (message) => {

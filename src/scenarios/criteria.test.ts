@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TIER_PROFILES } from '../tiers/index.ts';
 import {
+  longestLowFps,
+  pluginHeavyCriteria,
   burstCriteria,
   burstRule,
   compareTokens,
@@ -203,5 +205,53 @@ describe('sweeps', () => {
     expect(contextCriteria(TIER_PROFILES.low, [level(8, 50), level(200, 400)], 1.7)[0]!.pass).toBe(true);
     expect(contextCriteria(TIER_PROFILES.high, [level(8, 50), level(200, 600)], 2.8)[0]!.pass).toBe(false);
     expect(contextCriteria(TIER_PROFILES.low, [], Number.NaN)[0]!.pass).toBe(false);
+  });
+});
+
+describe('plugin-heavy criteria', () => {
+  const base = {
+    profile: TIER_PROFILES.mid,
+    decodeWithout: metricOf([100, 100, 100, 100, 100], 'tok/s'),
+    decodeWith: metricOf([95, 95, 95, 95, 95], 'tok/s'),
+    ttftWithout: metricOf([200, 200, 200, 200, 200], 'ms'),
+    ttftWith: metricOf([210, 210, 210, 210, 210], 'ms'),
+    longestLowFpsMs: 250,
+    heavyThrottledAfterMs: 300,
+    heavyPausedAfterMs: 5400,
+    hostFrameP95Ms: 0.8,
+    jobs: 20,
+    exactJobs: 20,
+    failures: [],
+  };
+  const failing = (patch: Partial<typeof base>) => pluginHeavyCriteria({ ...base, ...patch }).filter((c) => !c.pass).map((c) => c.name);
+
+  it('passes a run within every bound', () => {
+    expect(failing({})).toEqual([]);
+  });
+
+  it.each([
+    ['decode exactly 90 %', { decodeWith: metricOf([90, 90, 90, 90, 90], 'tok/s') }, []],
+    ['decode under 90 %', { decodeWith: metricOf([89, 89, 89, 89, 89], 'tok/s') }, ['Core decode rate held']],
+    ['TTFT exactly 110 %', { ttftWith: metricOf([220, 220, 220, 220, 220], 'ms') }, []],
+    ['TTFT over 110 %', { ttftWith: metricOf([221, 221, 221, 221, 221], 'ms') }, ['Core time to first token held']],
+    ['low FPS for 1 s exactly', { longestLowFpsMs: 1000 }, []],
+    ['low FPS for 1.25 s', { longestLowFpsMs: 1250 }, ['Frame rate held']],
+    ['never throttled', { heavyThrottledAfterMs: null }, ['A misbehaving plugin is throttled, then paused']],
+    ['paused too late', { heavyPausedAfterMs: 6001 }, ['A misbehaving plugin is throttled, then paused']],
+    ['host too costly', { hostFrameP95Ms: 4.1 }, ["The plugins' cost on the page"]],
+    ['a job failed', { failures: ['member-1: out-of-memory'] }, ['Exact text, no out-of-memory']],
+    ['a text differs', { exactJobs: 19 }, ['Exact text, no out-of-memory']],
+    ['nothing measured', { decodeWith: metricOf([], 'tok/s') }, ['Core decode rate held']],
+  ])('%s', (_name, patch, names) => {
+    expect(failing(patch as Partial<typeof base>)).toEqual(names);
+  });
+
+  it('longestLowFps: stretches of 250 ms intervals under the floor', () => {
+    const frames = (fromMs: number, toMs: number, everyMs: number) => Array.from({ length: Math.floor((toMs - fromMs) / everyMs) }, (_, i) => fromMs + i * everyMs);
+    // 1 s at 60 FPS, 1 s at 20 FPS, 1 s at 60 FPS.
+    const times = [...frames(0, 1000, 1000 / 60), ...frames(1000, 2000, 50), ...frames(2000, 3000, 1000 / 60)];
+    expect(longestLowFps(times, 50)).toBe(1000);
+    expect(longestLowFps(frames(0, 3000, 1000 / 60), 50)).toBe(0);
+    expect(longestLowFps([], 50)).toBe(0);
   });
 });

@@ -390,3 +390,103 @@ export function contextCriteria(profile: TierProfile, levels: readonly ContextLe
     },
   ];
 }
+
+// ── 3. plugin-heavy ──────────────────────────────────────────────────────────────────────────────
+
+/** The issue's bound: core decode and TTFT with plugins within 10 % of the same run without. */
+export const PLUGIN_CORE_TOLERANCE = 0.1;
+/** The specification's frame-rate alert (docs/monitoring.md): FPS under 50 (or the tier's floor where lower) for more than 1 s. */
+export const PLUGIN_FPS_FLOOR = 50;
+export const PLUGIN_FPS_LOW_MAX_MS = 1000;
+/** The plugin budget's targets (docs/plugins.md): a 20 ms-per-event plugin throttled within 1 s, paused within 6 s. */
+export const HEAVY_THROTTLE_WITHIN_MS = 1000;
+export const HEAVY_PAUSE_WITHIN_MS = 6000;
+export const PLUGIN_PAGE_BUSY_P95_MS = 4;
+
+export interface PluginHeavyInput {
+  profile: TierProfile;
+  decodeWithout: Metric;
+  decodeWith: Metric;
+  ttftWithout: Metric;
+  ttftWith: Metric;
+  /** Longest continuous stretch with FPS (over 250 ms intervals) under the floor, while plugins ran. */
+  longestLowFpsMs: number;
+  /** The heavy plugin: from the first events it was sent to its throttle and its pause (null: never). */
+  heavyThrottledAfterMs: number | null;
+  heavyPausedAfterMs: number | null;
+  /** The plugin host's own time per page frame, p95 (ms). */
+  hostFrameP95Ms: number;
+  /** Jobs that ended done with every token, and the page's text equal to the engine's. */
+  jobs: number;
+  exactJobs: number;
+  /** Codes of jobs that failed (out-of-memory, member-crashed, …). */
+  failures: string[];
+}
+
+export function pluginHeavyCriteria(input: PluginHeavyInput): Criterion[] {
+  const floor = Math.min(PLUGIN_FPS_FLOOR, input.profile.frames.floorFps);
+  const within = (withP: Metric, without: Metric, higherIsBetter: boolean) =>
+    withP.n > 0 && without.n > 0 && (higherIsBetter ? withP.median >= (1 - PLUGIN_CORE_TOLERANCE) * without.median : withP.median <= (1 + PLUGIN_CORE_TOLERANCE) * without.median);
+  const ratio = (a: Metric, b: Metric) => (b.median > 0 ? `${(a.median / b.median).toFixed(2)}×` : 'n/a');
+  return [
+    {
+      name: 'Core decode rate held',
+      target: `median with plugins ≥ ${100 - 100 * PLUGIN_CORE_TOLERANCE} % of the same council without (the issue's bound)`,
+      measured: `${formatMetric(input.decodeWith)} vs ${formatMetric(input.decodeWithout)} (${ratio(input.decodeWith, input.decodeWithout)})`,
+      pass: within(input.decodeWith, input.decodeWithout, true),
+    },
+    {
+      name: 'Core time to first token held',
+      target: `median with plugins ≤ ${100 + 100 * PLUGIN_CORE_TOLERANCE} % of the same council without`,
+      measured: `${formatMetric(input.ttftWith, 0)} vs ${formatMetric(input.ttftWithout, 0)} (${ratio(input.ttftWith, input.ttftWithout)})`,
+      pass: within(input.ttftWith, input.ttftWithout, false),
+    },
+    {
+      name: 'Frame rate held',
+      target: `FPS (per 250 ms) under ${floor} for at most ${PLUGIN_FPS_LOW_MAX_MS / 1000} s at a stretch (the frame-rate alert's rule; the ${input.profile.label} tier's floor where lower)`,
+      measured: `longest stretch under ${floor} FPS: ${ms(input.longestLowFpsMs)}`,
+      pass: input.longestLowFpsMs <= PLUGIN_FPS_LOW_MAX_MS,
+    },
+    {
+      name: 'A misbehaving plugin is throttled, then paused',
+      target: `the 20 ms-per-event plugin throttled within ${HEAVY_THROTTLE_WITHIN_MS / 1000} s of its first events and paused within ${HEAVY_PAUSE_WITHIN_MS / 1000} s`,
+      measured: `throttled ${input.heavyThrottledAfterMs === null ? 'never' : `after ${ms(input.heavyThrottledAfterMs)}`}, paused ${input.heavyPausedAfterMs === null ? 'never' : `after ${ms(input.heavyPausedAfterMs)}`}`,
+      pass:
+        input.heavyThrottledAfterMs !== null &&
+        input.heavyThrottledAfterMs <= HEAVY_THROTTLE_WITHIN_MS &&
+        input.heavyPausedAfterMs !== null &&
+        input.heavyPausedAfterMs <= HEAVY_PAUSE_WITHIN_MS,
+    },
+    {
+      name: "The plugins' cost on the page",
+      target: `the plugin host's work per page frame p95 ≤ ${PLUGIN_PAGE_BUSY_P95_MS} ms (the page's frame-work goal)`,
+      measured: `p95 ${input.hostFrameP95Ms.toFixed(2)} ms`,
+      pass: input.hostFrameP95Ms <= PLUGIN_PAGE_BUSY_P95_MS,
+    },
+    {
+      name: 'Exact text, no out-of-memory',
+      target: 'every job done with all its tokens, the text the page received equal to the engine’s, no job failed (out-of-memory, crash)',
+      measured: `${input.exactJobs} of ${input.jobs} exact${input.failures.length > 0 ? `; failed: ${input.failures.join(', ')}` : ''}`,
+      pass: input.jobs > 0 && input.exactJobs === input.jobs && input.failures.length === 0,
+    },
+  ];
+}
+
+/** The longest run of consecutive 250 ms intervals whose frame rate was under `floor`, in ms. */
+export function longestLowFps(frameTimes: readonly number[], floor: number, intervalMs = 250): number {
+  if (frameTimes.length < 2) return 0;
+  const start = frameTimes[0]!;
+  const end = frameTimes[frameTimes.length - 1]!;
+  const buckets = new Array<number>(Math.max(1, Math.floor((end - start) / intervalMs))).fill(0);
+  for (const t of frameTimes) {
+    const i = Math.floor((t - start) / intervalMs);
+    if (i < buckets.length) buckets[i]!++;
+  }
+  let longest = 0;
+  let run = 0;
+  for (const frames of buckets) {
+    run = (frames * 1000) / intervalMs < floor ? run + intervalMs : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}

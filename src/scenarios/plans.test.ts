@@ -7,6 +7,8 @@ describe('scenario plans', () => {
     const p = plansFor(setting);
     expect(p.burst.rounds).toBeGreaterThanOrEqual(MIN_COUNTED_RUNS);
     expect(p.marathon.turns).toBeGreaterThanOrEqual(MIN_COUNTED_RUNS);
+    expect(p.pluginHeavy.minTurns).toBeGreaterThanOrEqual(MIN_COUNTED_RUNS);
+    expect(p.pluginHeavy.pluginPhaseMs).toBeGreaterThan(6000);
     expect(p.overhead.turns).toBeGreaterThanOrEqual(MIN_COUNTED_RUNS);
     expect(p.context.runsPerLength).toBeGreaterThanOrEqual(MIN_COUNTED_RUNS);
     expect(p.overload.queueCapacity * (p.overload.pressure - 1)).toBeGreaterThanOrEqual(MIN_COUNTED_RUNS);

@@ -58,9 +58,21 @@ export interface ContextPlan {
   warmupRuns: number;
 }
 
+/** Three phases of council turns: without plugins, with them, without again. */
+export interface PluginHeavyPlan {
+  maxNewTokens: number;
+  warmupTurns: number;
+  /** Each phase runs at least this many turns and at least its duration. */
+  minTurns: number;
+  phaseMs: number;
+  /** Long enough for the heavy plugin's 5 s over budget, and its pause, to happen inside it. */
+  pluginPhaseMs: number;
+}
+
 export interface ScenarioPlans {
   sustained: SustainedPlan;
   burst: BurstPlan;
+  pluginHeavy: PluginHeavyPlan;
   marathon: MarathonPlan;
   overload: OverloadPlan;
   overhead: OverheadPlan;
@@ -77,6 +89,7 @@ export function plansFor(setting: ScenarioSetting): ScenarioPlans {
       return {
         sustained: { model: STORIES, durationMs: 15_000, maxNewTokens: 48, warmupRuns: 1, agreementModels: [{ model: TINY, maxNewTokens: 16 }] },
         burst: { model: TINY, maxNewTokens: 24, rounds: 5, warmupRounds: 1 },
+        pluginHeavy: { maxNewTokens: 32, warmupTurns: 1, minTurns: 5, phaseMs: 4000, pluginPhaseMs: 8000 },
         marathon: { turns: 7, warmupTurns: 1, maxNewTokens: 10 },
         overload: { queueCapacity: 8, pressure: 3, rounds: 1, maxNewTokens: 4 },
         overhead: { streams: [2, 4, 8, 12], turns: 5, warmupTurns: 1, tokensPerStream: 10, msPerToken: 20 },
@@ -96,6 +109,7 @@ export function plansFor(setting: ScenarioSetting): ScenarioPlans {
           ],
         },
         burst: { model: STORIES, maxNewTokens: 32, rounds: 7, warmupRounds: 1 },
+        pluginHeavy: { maxNewTokens: 48, warmupTurns: 1, minTurns: 7, phaseMs: 15_000, pluginPhaseMs: 30_000 },
         marathon: { turns: 41, warmupTurns: 1, maxNewTokens: 16 },
         overload: { queueCapacity: 16, pressure: 3, rounds: 3, maxNewTokens: 4 },
         overhead: { streams: [2, 4, 8, 12], turns: 10, warmupTurns: 1, tokensPerStream: 40, msPerToken: 50 },
@@ -115,6 +129,7 @@ export function plansFor(setting: ScenarioSetting): ScenarioPlans {
           ],
         },
         burst: { model: STORIES, maxNewTokens: 64, rounds: 10, warmupRounds: 1 },
+        pluginHeavy: { maxNewTokens: 64, warmupTurns: 2, minTurns: 10, phaseMs: 60_000, pluginPhaseMs: 120_000 },
         marathon: { turns: 151, warmupTurns: 1, maxNewTokens: 24 },
         overload: { queueCapacity: 64, pressure: 3, rounds: 3, maxNewTokens: 4 },
         overhead: { streams: [2, 4, 8, 12], turns: 20, warmupTurns: 2, tokensPerStream: 40, msPerToken: 50 },

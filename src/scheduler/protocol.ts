@@ -162,7 +162,9 @@ export type AuditKind =
   | 'fail'
   | 'cancel'
   /** Written by the page's monitor (src/app/monitor), not the scheduler: an alert and its mitigation. */
-  | 'alert';
+  | 'alert'
+  /** Written by the page's plugin host (src/plugins): install, enable, throttle, pause, terminate, refused requests. */
+  | 'plugin';
 
 /** Every decision the scheduler takes, as it takes it: for the audit log and, where `notice`, the user. */
 export interface AuditEvent {

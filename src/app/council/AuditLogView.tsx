@@ -22,6 +22,7 @@ const KIND_LABELS = {
   fail: 'fail',
   cancel: 'cancel',
   alert: 'alert (page health)',
+  plugin: 'plugin (sandbox and budget)',
 } satisfies Record<AuditKind, string>;
 
 const KINDS = Object.keys(KIND_LABELS) as AuditKind[];

@@ -1,25 +1,190 @@
 /**
- * 3. Plugin-heavy (docs/spec.md, Specified, not built yet: plugins sandboxed with a per-frame budget, core TPS/FPS barely move).
- * This build has no plugin system, so there is nothing to load: the scenario says so instead of
- * pretending with something that is not a plugin.
+ * 3. Plugin-heavy (the specification: plugins sandboxed with a per-frame budget, core TPS/FPS barely move).
+ * A council of four real `wf-tiny` members (transformers.js, each in its engine worker; the scheduler
+ * is set to the High tier so all four stream at once) answers turn after turn in three phases:
+ * without plugins, with the built-in plugins plus the synthetic heavy one (20 ms per event), and
+ * without again. The plugins run in the real sandbox under the real budget, fed from the batches the
+ * page receives, driven by a requestAnimationFrame loop of the runner's own that also records every
+ * frame. Core decode and TTFT with plugins are compared with the two phases without them.
  */
+import type { MemberConfig, TokenBatch } from '../../scheduler/protocol.ts';
+import { runtimeOverheadBytes } from '../../tiers/capacity.ts';
+import { PluginHost, type InstalledPlugin, type PluginAuditEntry } from '../../plugins/host.ts';
+import { FrameSandbox } from '../../plugins/sandbox.ts';
+import { BUILTIN_PLUGINS } from '../../plugins/builtins.ts';
+import { readPluginSource } from '../../plugins/manifest.ts';
+import harness from '../../plugins/harness.js?raw';
+import { longestLowFps, pluginHeavyCriteria, PLUGIN_FPS_FLOOR } from '../criteria.ts';
+import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';
 import { scenarioFingerprint } from '../fingerprint.ts';
+import { percentile } from '../../metrics/stats.ts';
+import { metricOf } from '../measure.ts';
+import { manifestModel } from '../real-engine.ts';
 
-function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
-  ctx.progress(1, 'not available');
-  return Promise.resolve({
-    fingerprint: scenarioFingerprint(ctx, { engine: 'none', model: 'none', dtype: 'n/a', threads: null }),
-    criteria: [],
-    metrics: {},
-    notAvailable: true,
-    note: 'Not available: this build has no plugin system yet. The scenario runs once plugins exist (sandboxed, with a per-frame budget; criterion: core TPS and FPS barely move).',
-  });
+const MODEL = 'wf-tiny';
+const MEMBERS = 4;
+const HEAVY_ID = 'synthetic-heavy';
+
+interface PhaseFigures {
+  decodeTps: number[];
+  ttftMs: number[];
+}
+
+async function loadPlugins(): Promise<InstalledPlugin[]> {
+  const plugins: InstalledPlugin[] = [];
+  for (const builtin of BUILTIN_PLUGINS) {
+    const response = await fetch(new URL(builtin.path, document.baseURI));
+    if (!response.ok) throw new Error(`Built-in plugin ${builtin.path} could not be fetched: ${response.status}`);
+    const source = await response.text();
+    const read = readPluginSource(source);
+    if (!read.ok) throw new Error(`Built-in plugin ${builtin.path}: ${read.reason}`);
+    plugins.push({ manifest: read.manifest, source, enabled: true, from: 'built-in', installedAt: Date.now() });
+  }
+  return plugins;
+}
+
+/** Feeds the page's batches to the plugins as the app's token feed does. */
+function feed(host: PluginHost, batch: TokenBatch, positions: Map<string, number>): void {
+  const at = performance.now();
+  for (const chunk of batch.chunks) {
+    if (!positions.has(chunk.jobId)) host.push({ type: 'turn-start', lane: chunk.memberId, label: chunk.memberId, streamId: chunk.jobId, at });
+    const position = positions.get(chunk.jobId) ?? 0;
+    positions.set(chunk.jobId, position + chunk.pieces);
+    host.push({ type: 'token', lane: chunk.memberId, label: chunk.memberId, streamId: chunk.jobId, text: chunk.text, position, tokens: chunk.pieces, at });
+  }
+  for (const end of batch.ends) host.push({ type: 'turn-end', lane: end.memberId, label: end.memberId, streamId: end.jobId, at });
+}
+
+async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
+  const plan = ctx.plans.pluginHeavy;
+  const { machine } = ctx;
+  const model = manifestModel(machine.models, MODEL);
+  const weights = model.files.reduce((s, f) => s + f.bytes, 0);
+  const members: MemberConfig[] = Array.from({ length: MEMBERS }, (_, i) => ({
+    id: `member-${i + 1}`,
+    label: `${MODEL} #${i + 1}`,
+    engine: 'transformers',
+    modelId: MODEL,
+    device: 'wasm',
+    footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)),
+  }));
+  const council = new CouncilHarness(ctx.signal, ctx.subscribeFrames);
+  const audit: (PluginAuditEntry & { at: number })[] = [];
+  const sandbox = new FrameSandbox();
+  const host = new PluginHost({ sandbox, harness, now: () => performance.now(), kv: { load: async () => ({}), save: () => undefined }, audit: (e) => audit.push({ ...e, at: performance.now() }), composite: () => undefined, energyMaxTps: machine.profile.targets.energyMaxTps });
+  const positions = new Map<string, number>();
+  let pluginsOn = false;
+  council.onBatch = (batch) => {
+    if (pluginsOn) feed(host, batch, positions);
+  };
+  // The runner's own frame loop: every frame's time, and the host's work in it.
+  const frameTimes: number[] = [];
+  const hostFrameMs: number[] = [];
+  let recording = false;
+  let rafHandle = 0;
+  const onFrame = (t: number) => {
+    rafHandle = requestAnimationFrame(onFrame);
+    if (!recording) return;
+    frameTimes.push(t);
+    const began = performance.now();
+    host.frame();
+    hostFrameMs.push(performance.now() - began);
+  };
+  rafHandle = requestAnimationFrame(onFrame);
+
+  const phases: Record<'without' | 'with', PhaseFigures> = { without: { decodeTps: [], ttftMs: [] }, with: { decodeTps: [], ttftMs: [] } };
+  let jobs = 0;
+  let exactJobs = 0;
+  const failures: string[] = [];
+  let firstEventsAt: number | null = null;
+  let turn = 0;
+  const runPhase = async (name: 'without' | 'with' | 'warm-up', durationMs: number, minTurns: number, progressFrom: number) => {
+    const began = performance.now();
+    for (let n = 0; n < minTurns || performance.now() - began < durationMs; n++) {
+      ctx.progress(progressFrom + 0.3 * Math.min(1, (performance.now() - began) / durationMs), `${name === 'with' ? 'with plugins' : name === 'without' ? 'without plugins' : 'warm-up (loads, excluded)'}: turn ${n + 1}`);
+      const submittedAt = performance.now();
+      const answer = await submitOrThrow(council, { prompt: `Turn ${turn++} A`, maxNewTokens: plan.maxNewTokens, retry: false });
+      const ends = await council.jobsEnded(answer.jobs.map((j) => j.jobId));
+      if (name === 'with' && firstEventsAt === null) firstEventsAt = Math.min(...answer.jobs.map((j) => council.firstArrival.get(j.jobId) ?? Infinity));
+      for (const end of ends) {
+        if (name !== 'warm-up') jobs++;
+        if (end.status !== 'done' || !end.result) {
+          failures.push(`${end.memberId}: ${end.error?.code ?? end.status}`);
+          continue;
+        }
+        if (name === 'warm-up') continue;
+        const result = end.result;
+        if (council.texts.get(end.jobId) === result.text && result.outputTokens === plan.maxNewTokens) exactJobs++;
+        const times = result.tokenTimesMs;
+        if (times.length >= 2) phases[name].decodeTps.push(((times.length - 1) * 1000) / (times[times.length - 1]! - times[0]!));
+        const first = council.firstArrival.get(end.jobId);
+        if (first !== undefined) phases[name].ttftMs.push(first - submittedAt);
+      }
+    }
+  };
+
+  let plugins: InstalledPlugin[] = [];
+  try {
+    ctx.progress(0, `loading ${MEMBERS} × ${MODEL} and the plugins`);
+    plugins = await loadPlugins();
+    // All four stream at once: the scheduler is told High, whatever this machine's tier.
+    await council.start({ tier: 'high', budgetBytes: machine.budget.bytes, perModelMaxBytes: machine.budget.perModelMaxBytes }, members);
+    await runPhase('warm-up', 0, plan.warmupTurns, 0);
+    await runPhase('without', plan.phaseMs, plan.minTurns, 0.05);
+    for (const plugin of plugins) host.add(plugin);
+    await council.until(() => host.views().every((v) => v.status === 'running'), 15_000, 'the plugins to start');
+    recording = true;
+    pluginsOn = true;
+    await runPhase('with', plan.pluginPhaseMs, plan.minTurns, 0.35);
+    pluginsOn = false;
+    recording = false;
+    host.dispose();
+    await runPhase('without', plan.phaseMs, plan.minTurns, 0.65);
+  } finally {
+    cancelAnimationFrame(rafHandle);
+    host.dispose();
+    sandbox.dispose();
+    await council.dispose();
+  }
+  const heavy = (action: string) => audit.find((e) => e.pluginId === HEAVY_ID && e.action === action)?.at ?? null;
+  const after = (at: number | null) => (at === null || firstEventsAt === null ? null : at - firstEventsAt);
+  const hostSorted = [...hostFrameMs].sort((a, b) => a - b);
+  const decodeWith = metricOf(phases.with.decodeTps, 'tok/s');
+  const decodeWithout = metricOf(phases.without.decodeTps, 'tok/s');
+  const ttftWith = metricOf(phases.with.ttftMs, 'ms');
+  const ttftWithout = metricOf(phases.without.ttftMs, 'ms');
+  const decisions = audit.filter((e) => !['install', 'started'].includes(e.action)).map((e) => `${e.pluginId} ${e.action}`);
+  return {
+    fingerprint: scenarioFingerprint(ctx, { engine: 'transformers.js (wasm), 4 members', model: `${MODEL} ×${MEMBERS}`, dtype: 'fp32', threads: null }),
+    criteria: pluginHeavyCriteria({
+      profile: machine.profile,
+      decodeWith,
+      decodeWithout,
+      ttftWith,
+      ttftWithout,
+      longestLowFpsMs: longestLowFps(frameTimes, Math.min(PLUGIN_FPS_FLOOR, machine.profile.frames.floorFps)),
+      heavyThrottledAfterMs: after(heavy('throttle')),
+      heavyPausedAfterMs: after(heavy('pause')),
+      hostFrameP95Ms: percentile(hostSorted, 95),
+      jobs,
+      exactJobs,
+      failures,
+    }),
+    metrics: {
+      'decode without plugins (per member)': decodeWithout,
+      'decode with plugins (per member)': decodeWith,
+      'TTFT without plugins (page)': ttftWithout,
+      'TTFT with plugins (page)': ttftWith,
+      'plugin host per frame': metricOf(hostFrameMs, 'ms'),
+    },
+    note: `${plugins.length} plugins (${plugins.map((p) => p.manifest.id).join(', ')}); ${MEMBERS} × ${MODEL} on WASM, scheduler at High so all stream at once; phases: without ${plan.phaseMs / 1000} s, with ${plan.pluginPhaseMs / 1000} s, without ${plan.phaseMs / 1000} s (each at least ${plan.minTurns} turns), ${plan.warmupTurns} warm-up turn(s) excluded. Plugin decisions: ${decisions.join('; ') || 'none'}. ${frameTimes.length} frames recorded with plugins.`,
+  };
 }
 
 export const pluginHeavyScenario: ScenarioDefinition = {
   id: 'plugin-heavy',
   title: 'Plugin-heavy',
-  summary: 'Plugins with a per-frame budget beside a stream (runs once plugins exist).',
+  summary: 'A four-member council with the built-in plugins and a 20 ms-per-event plugin: core rates, frames and the budget.',
   run,
 };

@@ -1,0 +1,216 @@
+import { readFile } from 'node:fs/promises';
+import type { Locator, Page } from '@playwright/test';
+import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
+import { expect, generate, openApp, test } from './fixtures.ts';
+
+/** Plugins: sandboxed workers under a per-frame budget (src/plugins, docs/plugins.md). */
+
+const hostile = (name: string) => new URL(`./plugins/${name}.js`, import.meta.url).pathname;
+const builtinFile = (name: string) => new URL(`../public/plugins/${name}.js`, import.meta.url).pathname;
+
+function plugin(page: Page, id: string): Locator {
+  return page.locator(`[data-testid="plugin"][data-plugin="${id}"]`);
+}
+
+async function installBuiltin(page: Page, id: string): Promise<void> {
+  await page.locator(`[data-testid="plugin-install-builtin"][data-plugin="${id}"]`).click();
+  await expect(plugin(page, id)).toHaveAttribute('data-status', 'running');
+}
+
+interface AuditRow {
+  kind: string;
+  message: string;
+  data?: { plugin?: string; action?: string };
+}
+
+/** The plugin entries of the audit log, once the log has written them (it batches every 500 ms). */
+async function pluginAudit(page: Page): Promise<AuditRow[]> {
+  return page.evaluate(
+    () =>
+      new Promise<AuditRow[]>((resolve, reject) => {
+        const open = indexedDB.open('wirthforge-audit');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('events').objectStore('events').getAll();
+          all.onsuccess = () => {
+            resolve((all.result as AuditRow[]).filter((r) => r.kind === 'plugin'));
+            open.result.close();
+          };
+        };
+      }),
+  );
+}
+
+test('the built-ins on wf-tiny: logger (exported), scorer, JSON validator, rhythm strip', async ({ page }) => {
+  await openApp(page);
+  for (const id of ['token-logger', 'repetition-scorer', 'json-validator', 'rhythm-strip']) await installBuiltin(page, id);
+  // 'A' continues B…i, printable bytes only: no loop, and a '[' that never closes.
+  await generate(page, { prompt: 'A', maxTokens: 40, device: 'wasm' });
+  const expected = expectedTinyContinuation('A', 40);
+  await expect(page.getByTestId('output')).toHaveText(expected);
+
+  await expect(plugin(page, 'token-logger').getByTestId('plugin-annotation')).toContainText('session: (40) 40 tokens logged');
+  await expect(plugin(page, 'repetition-scorer').locator('[data-testid="plugin-annotation"][data-target="session"]')).toHaveAttribute('data-verdict', 'ok');
+  const json = plugin(page, 'json-validator').locator('[data-testid="plugin-annotation"][data-target="session"]');
+  await expect(json).toHaveAttribute('data-verdict', 'fail');
+  await expect(json).toContainText('JSON breaks at line 1');
+  await expect(plugin(page, 'rhythm-strip').getByTestId('plugin-layer')).toBeVisible();
+  await expect.poll(async () => Number((await plugin(page, 'rhythm-strip').getByTestId('plugin-cost').textContent())!.match(/(\d+) batches/)![1])).toBeGreaterThan(0);
+  for (const id of ['token-logger', 'repetition-scorer', 'json-validator', 'rhythm-strip']) await expect(plugin(page, id)).toHaveAttribute('data-status', 'running');
+
+  const download = page.waitForEvent('download');
+  await plugin(page, 'token-logger').getByTestId('plugin-export').click();
+  const file = await (await download).path();
+  const exported = JSON.parse(await readFile(file, 'utf8')) as { entries: { kind: string; text?: string; at: number }[] };
+  expect(exported.entries.filter((e) => e.kind === 'token').map((e) => e.text).join('')).toBe(expected);
+  expect(exported.entries.some((e) => e.kind === 'turn-start')).toBe(true);
+  expect(exported.entries.every((e) => typeof e.at === 'number')).toBe(true);
+
+  await expect.poll(async () => (await pluginAudit(page)).filter((r) => r.data?.action === 'install').length).toBe(4);
+});
+
+test('hostile plugins are contained and reported; the run is unaffected', async ({ page }) => {
+  const leaked: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('plugin-exfiltrate') || r.url().includes('127.0.0.1:1/')) leaked.push(r.url());
+  });
+  await openApp(page);
+  await page.getByTestId('plugin-file').setInputFiles(['fetch', 'dom', 'storage', 'loop', 'alloc', 'flood'].map(hostile));
+  for (const id of ['hostile-fetch', 'hostile-dom', 'hostile-storage', 'hostile-loop', 'hostile-alloc', 'hostile-flood']) await expect(plugin(page, id)).toBeVisible();
+
+  await generate(page, { prompt: 'Hello a', maxTokens: 32, device: 'wasm' });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 32));
+
+  // Network: every way out refused by the sandbox's policy and reported; the plugin itself keeps running.
+  await expect(plugin(page, 'hostile-fetch').getByTestId('plugin-refused')).toContainText('connect-src');
+  await expect(plugin(page, 'hostile-fetch').locator('[data-target="network"]')).toContainText('fetch: TypeError');
+  await expect(plugin(page, 'hostile-fetch').locator('[data-target="network"]')).not.toContainText('went through');
+  // Its markup is shown as text.
+  await expect(plugin(page, 'hostile-fetch').locator('[data-target="markup"]')).toContainText('<img src=x onerror=');
+  await expect(page.getByTestId('plugins-panel').locator('img, b')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pluginPwned?: number }).__pluginPwned)).toBeUndefined();
+
+  await expect(plugin(page, 'hostile-dom')).toHaveAttribute('data-status', 'disabled');
+  await expect(plugin(page, 'hostile-dom').getByTestId('plugin-error')).toContainText('document is not defined');
+  await expect(plugin(page, 'hostile-storage')).toHaveAttribute('data-status', 'disabled');
+  await expect(plugin(page, 'hostile-storage').getByTestId('plugin-error')).toContainText('Indexed Database');
+  await expect(plugin(page, 'hostile-loop')).toHaveAttribute('data-status', 'disabled');
+  await expect(plugin(page, 'hostile-loop').getByTestId('plugin-error')).toContainText('no answer');
+  await expect(plugin(page, 'hostile-alloc')).toHaveAttribute('data-status', 'disabled');
+  await expect(plugin(page, 'hostile-alloc').getByTestId('plugin-error')).toContainText(/MiB|memory|Array buffer allocation failed|RangeError/);
+  await expect(plugin(page, 'hostile-flood')).toHaveAttribute('data-status', 'disabled');
+  await expect(plugin(page, 'hostile-flood').getByTestId('plugin-error')).toContainText('messages/s');
+
+  // The app's own data was never touched: its audit database still opens and holds the decisions.
+  await expect
+    .poll(async () => new Set((await pluginAudit(page)).filter((r) => ['terminate', 'disable'].includes(r.data?.action ?? '')).map((r) => r.data!.plugin)).size)
+    .toBe(5);
+  expect(leaked).toEqual([]);
+  // A second run is unaffected too.
+  await generate(page, { prompt: 'q', maxTokens: 4, device: 'wasm' });
+  await expect(page.getByTestId('output')).toHaveText('rstu');
+});
+
+test('a plugin burning 20 ms per event is throttled within 1 s and paused within 6 s; an endless loop is terminated within 2 s', async ({ page }) => {
+  await openApp(page);
+  await installBuiltin(page, 'synthetic-heavy');
+  await page.getByTestId('plugin-file').setInputFiles(hostile('loop'));
+  // A continuous stream of several seconds: four simulated council members (30 ms a token each) at
+  // once, as on a High machine. A stream's tokens merge into one event per batch, so four streams make
+  // four events: 80 ms per batch, over the budget even at one batch in four frames.
+  await page.getByTestId('tier-override').selectOption('high');
+  const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-adapt').uncheck();
+  while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
+  for (let i = 0; i < 4; i++) {
+    await panel.getByTestId('council-add-member').click();
+    await panel.getByTestId(`council-member-select-${i}`).selectOption('sim-fast');
+  }
+  await panel.getByTestId('council-prompt').fill('go');
+  await panel.getByTestId('council-max-tokens').fill('400');
+  await panel.getByTestId('council-run').click();
+
+  await expect(plugin(page, 'synthetic-heavy')).toHaveAttribute('data-status', 'paused', { timeout: 30_000 });
+  await expect(plugin(page, 'hostile-loop')).toHaveAttribute('data-status', 'disabled');
+  await expect(page.getByTestId('plugins-notice')).toContainText(/paused|terminated/);
+  await expect(plugin(page, 'synthetic-heavy').getByTestId('plugin-error')).toContainText('ms per frame');
+
+  const audit = await pluginAudit(page);
+  const at = (plugin: string, action: string) => audit.find((r) => r.data?.plugin === plugin && r.data?.action === action) as (AuditRow & { atMs: number }) | undefined;
+  const heavyStart = at('synthetic-heavy', 'started')!;
+  const throttled = at('synthetic-heavy', 'throttle')!;
+  const paused = at('synthetic-heavy', 'pause')!;
+  expect(throttled).toBeDefined();
+  expect(paused).toBeDefined();
+  // Throttled as soon as it is judged (its first batches take its 20 ms per event); paused 5 s later.
+  const overFor = paused.atMs - throttled.atMs;
+  console.log(`heavy: started ${heavyStart.atMs.toFixed(0)}, throttled ${throttled.atMs.toFixed(0)}, paused ${paused.atMs.toFixed(0)} (over for ${overFor.toFixed(0)} ms)`);
+  expect(overFor).toBeGreaterThanOrEqual(4900);
+  expect(overFor).toBeLessThanOrEqual(6000);
+  const loopEnd = at('hostile-loop', 'terminate')!;
+  expect(loopEnd.message).toMatch(/no answer for 1\d{3} ms/);
+  for (const p of await panel.getByTestId('council-pane').all()) await expect(p).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+});
+
+test('install from a file, refuse a hostile manifest and a second copy, disable, survive a reload, remove', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('plugin-file').setInputFiles(hostile('bad-manifest'));
+  await expect(page.getByTestId('plugins-notice')).toContainText('Invalid plugin manifest: "id"');
+  await expect(page.getByTestId('plugin')).toHaveCount(0);
+
+  await page.getByTestId('plugin-file').setInputFiles(builtinFile('token-logger'));
+  await expect(plugin(page, 'token-logger')).toHaveAttribute('data-status', 'running');
+  await expect(plugin(page, 'token-logger')).toContainText('file token-logger.js');
+  await page.getByTestId('plugin-file').setInputFiles(builtinFile('token-logger'));
+  await expect(page.getByTestId('plugins-notice')).toContainText('already installed');
+  await expect(page.getByTestId('plugin')).toHaveCount(1);
+
+  // Drag and drop takes the same path as the picker.
+  const drop = await page.evaluateHandle(async (text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'json-validator.js', { type: 'text/javascript' }));
+    return data;
+  }, await readFile(builtinFile('json-validator'), 'utf8'));
+  await page.getByTestId('plugins-drop').dispatchEvent('drop', { dataTransfer: drop });
+  await expect(plugin(page, 'json-validator')).toHaveAttribute('data-status', 'running');
+
+  await plugin(page, 'token-logger').getByTestId('plugin-disable').click();
+  await expect(plugin(page, 'token-logger')).toHaveAttribute('data-status', 'off');
+
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await expect(plugin(page, 'token-logger')).toHaveAttribute('data-enabled', 'false');
+  await expect(plugin(page, 'token-logger')).toHaveAttribute('data-status', 'off');
+  await expect(plugin(page, 'json-validator')).toHaveAttribute('data-status', 'running');
+  await plugin(page, 'token-logger').getByTestId('plugin-enable').click();
+  await expect(plugin(page, 'token-logger')).toHaveAttribute('data-status', 'running');
+  await plugin(page, 'token-logger').getByTestId('plugin-remove').click();
+  await expect(plugin(page, 'token-logger')).toHaveCount(0);
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await expect(plugin(page, 'json-validator')).toHaveAttribute('data-status', 'running');
+  await expect(plugin(page, 'token-logger')).toHaveCount(0);
+});
+
+test('scenario 3 (plugin-heavy) runs from the Bench view with its six criteria', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  await page.getByTestId('bench-view').scrollIntoViewIfNeeded();
+  await page.getByTestId('bench-setting').selectOption('quick');
+  await page.getByRole('button', { name: 'Run Plugin-heavy' }).click();
+  const result = page.locator('[data-testid="bench-result"][data-scenario="plugin-heavy"]');
+  await expect(result).toHaveCount(1, { timeout: 240_000 });
+  await expect(result).toHaveAttribute('data-status', /^(pass|fail)$/);
+  await expect(result.getByTestId('bench-criterion')).toHaveText([
+    /Core decode rate held/,
+    /Core time to first token held/,
+    /Frame rate held/,
+    /A misbehaving plugin is throttled, then paused/,
+    /The plugins' cost on the page/,
+    /Exact text, no out-of-memory/,
+  ]);
+  console.log(`plugin-heavy: ${await result.innerText()}`);
+  // Whatever the shared machine's load does to the rates, the budget and the text are not negotiable.
+  await expect(result.locator('[data-testid="bench-criterion"]').nth(3)).toHaveAttribute('data-pass', 'true');
+  await expect(result.locator('[data-testid="bench-criterion"]').nth(5)).toHaveAttribute('data-pass', 'true');
+});

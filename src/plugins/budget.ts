@@ -1,0 +1,235 @@
+/**
+ * A plugin's budget: what it cost (accounting over a sliding window) and what the host does about it
+ * (the rule). Both are pure over plain data and a clock the caller passes in, so the rule is tested
+ * with tables and a hand-driven clock, and the host only carries out what it returns.
+ *
+ * The rule, per plugin:
+ * - over `frameMs` of cost per frame (its worker's time on the batches it answered in the window,
+ *   plus the page's time compositing its layer, divided by the frames in the window) → throttled:
+ *   it gets a batch every `throttleStride` frames instead of every frame (fewer, larger batches);
+ * - over it continuously for `pauseAfterMs` → paused, with a notice naming it and its cost;
+ * - a batch unanswered for `answerTimeoutMs` → its worker is terminated and it is disabled;
+ * - more messages from it than `messagesPerSecond`, or more memory than `memoryBytes` → disabled;
+ * - it crashed → disabled with its error;
+ * - back under `frameMs / 2` for `recoverAfterMs` → a throttled plugin runs every frame again.
+ */
+
+export interface BudgetLimits {
+  frameMs: number;
+  pauseAfterMs: number;
+  answerTimeoutMs: number;
+  recoverAfterMs: number;
+  throttleStride: number;
+  windowMs: number;
+  /** The window must hold at least this much history before cost per frame is judged. */
+  minJudgedMs: number;
+  messagesPerSecond: number;
+  memoryBytes: number;
+}
+
+export const DEFAULT_LIMITS: BudgetLimits = {
+  frameMs: 5,
+  pauseAfterMs: 5000,
+  answerTimeoutMs: 1000,
+  recoverAfterMs: 2000,
+  throttleStride: 4,
+  windowMs: 1000,
+  minJudgedMs: 200,
+  messagesPerSecond: 240,
+  memoryBytes: 256 * 1024 * 1024,
+};
+
+// ── accounting ───────────────────────────────────────────────────────────────────────────────────
+
+interface Stamped {
+  at: number;
+  value: number;
+}
+
+/**
+ * Sliding-window sums of one plugin's costs. Arrays of small records; trimmed on every read or write.
+ * The window is `windowMs` or the last `minFrames` page frames, whichever reaches further back: on a
+ * page drawing few frames (a loaded machine) a second holds one or two, and a throttled plugin's
+ * batch, four frames apart, would fall between windows and read as free.
+ */
+export class CostMeter {
+  private work: Stamped[] = [];
+  private composite: Stamped[] = [];
+  private frames: number[] = [];
+  private events: Stamped[] = [];
+  private messages: number[] = [];
+  private since: number | null = null;
+  /** Every busy-per-frame figure judged, for p50/p95 (a ring of the last 600). */
+  private readonly perFrameHistory: number[] = [];
+
+  private from = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly minFrames = 30,
+  ) {}
+
+  start(now: number): void {
+    this.since = now;
+  }
+
+  frame(now: number): void {
+    this.frames.push(now);
+    this.trim(now);
+  }
+
+  /** The worker answered a batch: `busyMs` of its own time. */
+  answered(now: number, busyMs: number): void {
+    this.work.push({ at: now, value: Math.max(0, busyMs) });
+    this.trim(now);
+  }
+
+  composited(now: number, ms: number): void {
+    this.composite.push({ at: now, value: Math.max(0, ms) });
+  }
+
+  delivered(now: number, count: number): void {
+    this.events.push({ at: now, value: count });
+  }
+
+  message(now: number): void {
+    this.messages.push(now);
+  }
+
+  /** The window's figures now. */
+  read(now: number): CostReading {
+    this.trim(now);
+    const sum = (xs: Stamped[]) => xs.reduce((s, x) => s + x.value, 0);
+    const span = this.since === null ? 0 : now - Math.max(this.since, this.from);
+    const frames = Math.max(1, this.frames.length);
+    const workMs = sum(this.work);
+    const compositeMs = sum(this.composite);
+    const perSecond = (n: number) => (span > 0 ? (n * 1000) / span : 0);
+    return {
+      spanMs: span,
+      frames: this.frames.length,
+      msPerFrame: (workMs + compositeMs) / frames,
+      workerMsPerFrame: workMs / frames,
+      compositeMsPerFrame: compositeMs / frames,
+      eventsPerSecond: perSecond(sum(this.events)),
+      messagesPerSecond: perSecond(this.messages.length),
+      messagesInWindow: this.messages.length,
+    };
+  }
+
+  /** Keeps a per-frame figure for the live p50/p95 the panel shows. */
+  record(msPerFrame: number): void {
+    this.perFrameHistory.push(msPerFrame);
+    if (this.perFrameHistory.length > 600) this.perFrameHistory.shift();
+  }
+
+  percentiles(): { p50: number; p95: number } {
+    if (this.perFrameHistory.length === 0) return { p50: 0, p95: 0 };
+    const sorted = [...this.perFrameHistory].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+    return { p50: at(0.5), p95: at(0.95) };
+  }
+
+  private trim(now: number): void {
+    const byFrames = this.frames.length >= this.minFrames ? this.frames[this.frames.length - this.minFrames]! : Number.NEGATIVE_INFINITY;
+    const from = Math.min(now - this.windowMs, byFrames);
+    this.from = from;
+    while (this.work.length > 0 && this.work[0]!.at < from) this.work.shift();
+    while (this.composite.length > 0 && this.composite[0]!.at < from) this.composite.shift();
+    while (this.frames.length > 0 && this.frames[0]! < from) this.frames.shift();
+    while (this.events.length > 0 && this.events[0]!.at < from) this.events.shift();
+    while (this.messages.length > 0 && this.messages[0]! < from) this.messages.shift();
+  }
+}
+
+export interface CostReading {
+  /** How much history the window holds (less than the window just after a start). */
+  spanMs: number;
+  frames: number;
+  msPerFrame: number;
+  workerMsPerFrame: number;
+  compositeMsPerFrame: number;
+  eventsPerSecond: number;
+  messagesPerSecond: number;
+  messagesInWindow: number;
+}
+
+// ── the rule ─────────────────────────────────────────────────────────────────────────────────────
+
+export type PluginRunState = 'running' | 'throttled' | 'paused' | 'disabled';
+
+export interface BudgetState {
+  state: PluginRunState;
+  /** When its cost first went over the budget in the current run of over-budget readings. */
+  overSince: number | null;
+  /** When its cost first went under half the budget while throttled. */
+  underSince: number | null;
+}
+
+export const INITIAL_BUDGET_STATE: BudgetState = { state: 'running', overSince: null, underSince: null };
+
+export interface BudgetSample {
+  now: number;
+  cost: CostReading;
+  /** When the batch still unanswered was sent; null when none is in flight. */
+  inFlightSince: number | null;
+  /** Memory the plugin is known to hold (store, layer, large buffers its worker reported); null when unknown. */
+  memoryBytes: number | null;
+  /** The plugin's error when its worker crashed (uncaught error, failed load); null otherwise. */
+  crashed: string | null;
+}
+
+export type BudgetAction = 'throttle' | 'unthrottle' | 'pause' | 'terminate' | 'disable';
+
+export interface BudgetDecision {
+  action: BudgetAction;
+  /** Why, in words, with the figures (for the audit log and the notice). */
+  reason: string;
+  cause: 'frame-cost' | 'recovered' | 'unresponsive' | 'crash' | 'flood' | 'memory';
+}
+
+export interface BudgetStep {
+  state: BudgetState;
+  decision: BudgetDecision | null;
+}
+
+const f1 = (x: number) => x.toFixed(1);
+
+/** One step of the rule: the state after this sample and what the host must do, if anything. */
+export function applyBudget(prev: BudgetState, sample: BudgetSample, limits: BudgetLimits = DEFAULT_LIMITS): BudgetStep {
+  if (prev.state === 'disabled' || prev.state === 'paused') return { state: prev, decision: null };
+  const off = (action: BudgetAction, cause: BudgetDecision['cause'], reason: string): BudgetStep => ({
+    state: { state: action === 'pause' ? 'paused' : 'disabled', overSince: null, underSince: null },
+    decision: { action, cause, reason },
+  });
+  if (sample.crashed !== null) return off('disable', 'crash', `crashed: ${sample.crashed}`);
+  if (sample.inFlightSince !== null && sample.now - sample.inFlightSince >= limits.answerTimeoutMs) {
+    return off('terminate', 'unresponsive', `no answer for ${Math.round(sample.now - sample.inFlightSince)} ms (limit ${limits.answerTimeoutMs} ms)`);
+  }
+  const { cost } = sample;
+  if (cost.messagesPerSecond > limits.messagesPerSecond && cost.messagesInWindow > limits.messagesPerSecond * (limits.windowMs / 1000) * 0.25) {
+    return off('terminate', 'flood', `sent ${Math.round(cost.messagesPerSecond)} messages/s (limit ${limits.messagesPerSecond})`);
+  }
+  if (sample.memoryBytes !== null && sample.memoryBytes > limits.memoryBytes) {
+    return off('terminate', 'memory', `holds ${Math.round(sample.memoryBytes / 1048576)} MiB (limit ${Math.round(limits.memoryBytes / 1048576)} MiB)`);
+  }
+  if (cost.spanMs < limits.minJudgedMs) return { state: prev, decision: null };
+  const over = cost.msPerFrame > limits.frameMs;
+  const overSince = over ? (prev.overSince ?? sample.now) : null;
+  const costWords = `${f1(cost.msPerFrame)} ms per frame (worker ${f1(cost.workerMsPerFrame)}, compositing ${f1(cost.compositeMsPerFrame)}; budget ${limits.frameMs} ms)`;
+  if (over && sample.now - overSince! >= limits.pauseAfterMs) {
+    return off('pause', 'frame-cost', `over budget for ${((sample.now - overSince!) / 1000).toFixed(1)} s: ${costWords}`);
+  }
+  if (over && prev.state === 'running') {
+    return { state: { state: 'throttled', overSince, underSince: null }, decision: { action: 'throttle', cause: 'frame-cost', reason: `${costWords}; batches every ${limits.throttleStride} frames` } };
+  }
+  if (prev.state === 'throttled' && !over) {
+    const calm = cost.msPerFrame <= limits.frameMs / 2;
+    const underSince = calm ? (prev.underSince ?? sample.now) : null;
+    if (calm && sample.now - underSince! >= limits.recoverAfterMs) {
+      return { state: { state: 'running', overSince: null, underSince: null }, decision: { action: 'unthrottle', cause: 'recovered', reason: `under ${f1(limits.frameMs / 2)} ms per frame for ${limits.recoverAfterMs / 1000} s: ${costWords}` } };
+    }
+    return { state: { state: 'throttled', overSince: null, underSince }, decision: null };
+  }
+  return { state: { ...prev, overSince, underSince: null }, decision: null };
+}

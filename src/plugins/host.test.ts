@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { PluginHost, type InstalledPlugin, type PluginAuditEntry } from './host.ts';
+import type { PluginManifest } from './manifest.ts';
+import type { HostToPlugin, PluginEvent } from './protocol.ts';
+import type { PluginSandbox } from './sandbox.ts';
+
+/** The plugin's end of its port, driven by hand: what the host sent, and answers on demand. */
+class FakePort {
+  sent: HostToPlugin[] = [];
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onmessageerror: (() => void) | null = null;
+  closed = false;
+  postMessage(message: HostToPlugin): void {
+    this.sent.push(message);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  answer(data: unknown): void {
+    this.onmessage?.({ data });
+  }
+  batches(): Extract<HostToPlugin, { kind: 'batch' }>[] {
+    return this.sent.filter((m): m is Extract<HostToPlugin, { kind: 'batch' }> => m.kind === 'batch');
+  }
+}
+
+function manifest(id: string, patch: Partial<PluginManifest> = {}): PluginManifest {
+  return {
+    id,
+    name: id,
+    version: '1.0.0',
+    kind: 'analyzer',
+    weight: 'light',
+    description: '',
+    events: [{ type: 'token' }, { type: 'turn-end' }],
+    permissions: { annotate: true, draw: false, storeBytes: 64 },
+    config: {},
+    ...patch,
+  };
+}
+
+async function setup(manifests: PluginManifest[]) {
+  let now = 0;
+  const ports = new Map<string, FakePort>();
+  const spawned: string[] = [];
+  const terminated: string[] = [];
+  const audit: PluginAuditEntry[] = [];
+  const saved: [string, string, string | null][] = [];
+  const sandbox: PluginSandbox = {
+    spawn: (id) => spawned.push(id),
+    terminate: (id) => terminated.push(id),
+    onWorkerError: null,
+  };
+  let next: FakePort | null = null;
+  const host = new PluginHost({
+    sandbox,
+    harness: '',
+    now: () => now,
+    kv: { load: async () => ({}), save: (id, key, value) => saved.push([id, key, value]) },
+    audit: (e) => audit.push(e),
+    composite: () => undefined,
+    makeChannel: () => {
+      next = new FakePort();
+      return { port1: next as unknown as MessagePort, port2: {} as MessagePort } as MessageChannel;
+    },
+  });
+  for (const m of manifests) {
+    const plugin: InstalledPlugin = { manifest: m, source: '', enabled: true, from: 'test', installedAt: 0 };
+    host.add(plugin);
+    ports.set(m.id, next!);
+  }
+  await new Promise((r) => setTimeout(r, 0)); // the stores load
+  for (const port of ports.values()) port.answer({ kind: 'ready', canExport: false });
+  const tick = (ms = 16) => {
+    now += ms;
+    host.frame();
+  };
+  return { host, ports, spawned, terminated, audit, saved, tick, advance: (ms: number) => (now += ms) };
+}
+
+const token = (lane: string, text: string, streamId = `s-${lane}`): PluginEvent => ({ type: 'token', lane, label: lane, streamId, text, position: 0, tokens: text.length, at: 0 });
+
+describe('PluginHost', () => {
+  it('starts each plugin in the sandbox with its manifest and source', async () => {
+    const { ports, spawned } = await setup([manifest('a'), manifest('b')]);
+    expect(spawned).toEqual(['a', 'b']);
+    expect(ports.get('a')!.sent[0]).toMatchObject({ kind: 'load', manifest: { id: 'a' }, layer: null });
+  });
+
+  it('merges a stream’s tokens into one event per batch and sends one batch per frame, never a second before the answer', async () => {
+    const { host, ports, tick } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    for (const t of ['x', 'y', 'z']) host.push(token('m1', t));
+    host.push(token('m2', 'q'));
+    tick();
+    expect(port.batches()).toHaveLength(1);
+    expect(port.batches()[0]!.events).toEqual([
+      { ...token('m1', 'xyz'), tokens: 3 },
+      token('m2', 'q'),
+    ]);
+    host.push(token('m1', 'w'));
+    tick();
+    tick();
+    expect(port.batches()).toHaveLength(1);
+    port.answer({ kind: 'done', seq: port.batches()[0]!.seq, busyMs: 1, annotations: [{ target: 'm1', badge: '<b>x</b>' }], layer: null, bigBuffersBytes: 0 });
+    tick();
+    expect(port.batches()).toHaveLength(2);
+    expect(host.views()[0]!.annotations).toEqual([{ target: 'm1', badge: '<b>x</b>' }]);
+  });
+
+  it('an export asked during a batch does not disturb the batch’s answer', async () => {
+    const { host, ports, tick } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    port.answer({ kind: 'ready', canExport: true });
+    host.push(token('m1', 'x'));
+    tick();
+    const exported = host.export('a');
+    const asked = port.sent.find((m) => m.kind === 'export') as Extract<HostToPlugin, { kind: 'export' }>;
+    port.answer({ kind: 'done', seq: port.batches()[0]!.seq, busyMs: 1, annotations: [], layer: null, bigBuffersBytes: 0 });
+    port.answer({ kind: 'exported', seq: asked.seq, text: '{"entries":[]}' });
+    expect(await exported).toBe('{"entries":[]}');
+    host.push(token('m1', 'y'));
+    tick();
+    expect(port.batches()).toHaveLength(2);
+  });
+
+  it('delivers only the subscribed events, filtered by lane', async () => {
+    const { host, ports, tick } = await setup([manifest('a', { events: [{ type: 'token', lanes: ['m2'] }] })]);
+    host.push(token('m1', 'x'));
+    host.push({ type: 'turn-end', lane: 'm2', label: 'm2', streamId: 's', at: 0 });
+    host.push(token('m2', 'y'));
+    tick();
+    expect(ports.get('a')!.batches()[0]!.events).toEqual([token('m2', 'y')]);
+  });
+
+  it('terminates and disables a plugin that does not answer within 1 s, and says so', async () => {
+    const { host, ports, tick, terminated, audit } = await setup([manifest('a')]);
+    host.push(token('m1', 'x'));
+    tick();
+    for (let i = 0; i < 70; i++) tick(16);
+    expect(terminated).toEqual(['a']);
+    expect(ports.get('a')!.closed).toBe(true);
+    expect(host.views()[0]).toMatchObject({ status: 'disabled', enabled: false });
+    expect(host.views()[0]!.lastError).toContain('no answer');
+    expect(audit.find((e) => e.action === 'terminate')).toMatchObject({ pluginId: 'a', notice: true });
+  });
+
+  it('does not count a page stall as the plugin’s silence', async () => {
+    const { host, tick, terminated } = await setup([manifest('a')]);
+    host.push(token('m1', 'x'));
+    tick();
+    tick(1500); // the page itself was blocked for 1.5 s
+    expect(terminated).toEqual([]);
+  });
+
+  it('throttles a plugin over 5 ms per frame to a batch every 4 frames, then pauses it after 5 s', async () => {
+    const { host, ports, tick, audit } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    const sentAt: number[] = [];
+    for (let frame = 0; frame < 420 && host.views()[0]!.status !== 'paused'; frame++) {
+      host.push(token('m1', 'x'));
+      const before = port.batches().length;
+      tick();
+      if (port.batches().length > before) {
+        sentAt.push(frame);
+        // Each batch costs 40 ms of the worker's time: over budget even one batch in 4 frames.
+        port.answer({ kind: 'done', seq: port.batches().at(-1)!.seq, busyMs: 40, annotations: [], layer: null, bigBuffersBytes: 0 });
+      }
+    }
+    const throttleAt = audit.findIndex((e) => e.action === 'throttle');
+    expect(throttleAt).toBeGreaterThanOrEqual(0);
+    expect(audit.some((e) => e.action === 'pause' && e.message.includes('ms per frame'))).toBe(true);
+    expect(host.views()[0]!.status).toBe('paused');
+    // After the throttle, batches are 4 frames apart.
+    const gaps = sentAt.slice(-5).map((f, i, xs) => (i === 0 ? 4 : f - xs[i - 1]!));
+    expect(gaps.every((g) => g >= 4)).toBe(true);
+  });
+
+  it('disables a plugin that crashed, with its error', async () => {
+    const { host, ports, tick } = await setup([manifest('a')]);
+    ports.get('a')!.answer({ kind: 'crash', error: 'ReferenceError: document is not defined' });
+    tick();
+    expect(host.views()[0]).toMatchObject({ status: 'disabled', lastError: 'crashed: ReferenceError: document is not defined' });
+  });
+
+  it('keeps store writes within the quota and drops malformed messages', async () => {
+    const { host, ports, tick, saved } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    port.answer({ kind: 'store', key: 'k', value: 'v' });
+    port.answer({ kind: 'store', key: 'k', value: 42 });
+    port.answer({ nonsense: true });
+    expect(saved).toEqual([['a', 'k', 'v']]);
+    port.answer({ kind: 'store', key: 'big', value: 'x'.repeat(100) });
+    tick();
+    expect(host.views()[0]!.lastError).toContain('store quota exceeded');
+  });
+
+  it('terminates a plugin that floods the page with messages', async () => {
+    const { host, ports, tick } = await setup([manifest('a')]);
+    tick();
+    for (let i = 0; i < 2000; i++) ports.get('a')!.answer({ kind: 'ready', canExport: false });
+    tick(250);
+    expect(host.views()[0]!.lastError).toContain('messages/s');
+  });
+
+  it('disable, resume and remove', async () => {
+    const { host, terminated, audit } = await setup([manifest('a'), manifest('b')]);
+    host.disable('a');
+    expect(host.views().find((v) => v.id === 'a')).toMatchObject({ status: 'off', enabled: false });
+    host.remove('b');
+    expect(host.ids).toEqual(['a']);
+    expect(terminated).toEqual(['a', 'b']);
+    expect(audit.map((e) => e.action)).toEqual(['install', 'install', 'started', 'started', 'disable', 'remove']);
+  });
+});
