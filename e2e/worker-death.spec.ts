@@ -75,10 +75,8 @@ test('Stop while the model loads ends the load at once and says so', async ({ pa
   await page.getByTestId('device-select').selectOption('webgpu');
   await page.getByTestId('generate-button').click();
   await expect(page.getByTestId('load-progress')).toBeVisible();
-  const stoppedAt = Date.now();
   await page.getByTestId('stop-button').click();
   await expect(page.getByTestId('generating')).toHaveCount(0, { timeout: 500 });
-  expect(Date.now() - stoppedAt).toBeLessThan(1500);
   await expect(page.getByTestId('notice')).toContainText('Stopped while loading wf-stories15m');
   await expect(page.getByTestId('error')).toHaveCount(0);
 });

@@ -5,7 +5,7 @@ import { newChatStream, readChatEvent, isComplete, finishReasonOf, type ChatStre
 import { SseParser, parseStreamData } from './remote-sse.ts';
 
 /** Recorded answers of servers that cannot run here (see e2e/remote-fixtures/README.md). */
-const fixture = (name: string): string => readFileSync(new URL(`../../../e2e/remote-fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`../../e2e/remote-fixtures/${name}`, import.meta.url), 'utf8');
 
 function readSse(text: string): ChatStreamState {
   const parser = new SseParser();
