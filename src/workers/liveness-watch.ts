@@ -85,6 +85,11 @@ export class LivenessWatch {
     this.activity = { ...activity, lastTokenAt: now, tokens: activity.tokens + 1, expectedGapMs: median(this.gaps) };
   }
 
+  /** The median gap between this generation's tokens so far (null before two tokens). */
+  get expectedGapMs(): number | null {
+    return this.activity.kind === 'generating' ? this.activity.expectedGapMs : null;
+  }
+
   /** One look: pings an idle worker when due, and reports death once the rule says so. */
   check(): void {
     if (this.stopped) return;

@@ -55,7 +55,7 @@ export class WorkerTransport implements MemberTransport {
     this.api = Comlink.wrap<EngineWorkerApi>(worker as unknown as Worker);
     worker.addEventListener('error', this.onError);
     worker.addEventListener('messageerror', this.onMessageError);
-    this.abortGraceMs = watch?.abortGraceMs ?? 2000;
+    this.abortGraceMs = watch?.abortGraceMs ?? 5000;
     this.watchName = watch?.name ?? null;
     this.watch = watch ? new LivenessWatch({ name: watch.name, ping: () => this.api.ping(), onDead: (reason) => this.die('crashed', reason) }) : null;
     this.watch?.start();
@@ -86,7 +86,9 @@ export class WorkerTransport implements MemberTransport {
       if (this.alive) void this.api.abort(requestId).catch(() => undefined);
       if (this.watch && graceTimer === null) {
         const who = this.watchName ?? this.name;
-        graceTimer = setTimeout(() => this.die('crashed', `${who} did not stop within ${this.abortGraceMs / 1000} s of Stop and was ended; the text so far is kept`), this.abortGraceMs);
+        // A slow engine checks for Stop only between tokens: it gets ten of its own gaps at least.
+        const graceMs = Math.max(this.abortGraceMs, 10 * (this.watch.expectedGapMs ?? 0));
+        graceTimer = setTimeout(() => this.die('crashed', `${who} did not stop within ${(graceMs / 1000).toFixed(1)} s of Stop and was ended; the text so far is kept`), graceMs);
       }
     };
     this.watch?.generating();
