@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import type { ModelSpec } from './catalog.ts';
 import type { WrittenFile } from './hashed-file.ts';
 import { EMBEDDING, FINAL_NORM, LM_HEAD, llamaWeights, type LlamaShape, type WeightSource, type WeightTensor } from './llama-graph.ts';
-import { elementCount, type TensorData } from './onnx-file.ts';
-import { UniformStream } from './prng.ts';
+import { elementCount } from './onnx-file.ts';
+import { materialize } from './quantize.ts';
 import { quantize, type GgufDtype } from './gguf-quant.ts';
 import { writeGguf, type GgufTensor, type MetadataValue } from './gguf-writer.ts';
 import { END_OF_TEXT_ID, tokenizerJson } from './tokenizer.ts';
@@ -45,24 +45,6 @@ export function ggufModelId(baseId: string, dtype: GgufDtype): string {
 /** The file inside that model's folder: `wf-tiny.q4_0.gguf`. */
 export function ggufFileName(baseId: string, dtype: GgufDtype): string {
   return `${baseId}.${dtype}.gguf`;
-}
-
-function materialize(data: TensorData, count: number): Float32Array {
-  switch (data.kind) {
-    case 'float32':
-      return data.values;
-    case 'fill':
-      return new Float32Array(count).fill(data.value);
-    case 'uniform': {
-      const values = new Float32Array(count);
-      new UniformStream(data.seed).fill(values, data.scale);
-      return values;
-    }
-    case 'int64':
-      throw new Error('a weight tensor cannot be int64');
-    case 'encoded':
-      throw new Error('a GGUF build is made from float weights, not from an ONNX build\'s encoded bytes');
-  }
 }
 
 /** [rows, cols] row-major → [cols, rows] row-major. */
