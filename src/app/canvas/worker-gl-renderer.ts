@@ -13,21 +13,43 @@ export function canDrawInWorker(canvas: HTMLCanvasElement): boolean {
   return typeof OffscreenCanvas !== 'undefined' && typeof canvas.transferControlToOffscreen === 'function' && typeof Worker !== 'undefined';
 }
 
+/**
+ * A canvas worker that closed or was killed says nothing: the page sees only that its "drawn" reports
+ * (one per 60 worker frames) stop while it goes on sending frames. 10 s and 600 sent frames leave room
+ * for a worker drawing at 6 FPS on a loaded machine; then the page draws on its own thread instead.
+ * Returns the sentence to fail with, or null while the worker is taken to be alive.
+ */
+export function canvasWorkerSilence(sinceReportMs: number, framesSentSinceReport: number): string | null {
+  if (sinceReportMs < 10_000 || framesSentSinceReport < 600) return null;
+  return `the canvas worker stopped drawing: no frame reported for ${(sinceReportMs / 1000).toFixed(1)} s while the page sent ${framesSentSinceReport}`;
+}
+
 export class WorkerGlRenderer implements ParticleRenderer {
   readonly kind = 'webgl' as const;
   private readonly worker: Worker;
   private pool: ParticlePool | null = null;
+  private lastReportAt = performance.now();
+  private framesSinceReport = 0;
+  private failed = false;
 
   /**
    * `onFailure`: WebGL did not start in the worker, or a draw failed there. `onDrawn`: the frames the
    * worker has drawn, reported now and then (not every frame).
    */
-  constructor(canvas: HTMLCanvasElement, onFailure: (reason: string) => void, onDrawn: (frames: number) => void) {
+  constructor(
+    canvas: HTMLCanvasElement,
+    private readonly onFailure: (reason: string) => void,
+    onDrawn: (frames: number) => void,
+  ) {
     this.worker = new Worker(new URL('./canvas.worker.ts', import.meta.url), { type: 'module', name: 'wirthforge-canvas' });
     this.worker.onmessage = (event: MessageEvent<CanvasWorkerEvent>) => {
       const message = event.data;
       if (message.kind === 'failed') onFailure(message.reason);
-      else if (message.kind === 'drawn') onDrawn(message.frames);
+      else if (message.kind === 'drawn') {
+        this.lastReportAt = performance.now();
+        this.framesSinceReport = 0;
+        onDrawn(message.frames);
+      }
     };
     this.worker.onerror = (event) => {
       event.preventDefault();
@@ -49,7 +71,14 @@ export class WorkerGlRenderer implements ParticleRenderer {
 
   draw(timeS: number, pointScale: number): void {
     const pool = this.pool;
-    if (!pool) return;
+    if (!pool || this.failed) return;
+    const silence = canvasWorkerSilence(performance.now() - this.lastReportAt, ++this.framesSinceReport);
+    if (silence !== null) {
+      this.failed = true;
+      this.worker.terminate();
+      this.onFailure(silence);
+      return;
+    }
     const updates: SlotUpdate[] = pool.takeWrittenRanges().map(({ start, end }) => ({
       start,
       motion: pool.motion.slice(start * MOTION_STRIDE, end * MOTION_STRIDE),
