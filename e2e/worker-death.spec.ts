@@ -50,6 +50,37 @@ test('an engine worker that closes mid-generation: a clear error within 5 s, and
   expect(errors).toEqual([]);
 });
 
+/**
+ * Interrupts whatever the engine worker is running, through the page's DevTools session, as a debugger
+ * or a watchdog would: the generation's JavaScript stops, and the worker lives on, idle and silent.
+ */
+async function terminateEngineExecution(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const sessionId = await new Promise<string>((resolve) => {
+    cdp.on('Target.attachedToTarget', (event: { sessionId: string; targetInfo: { type: string; url: string } }) => {
+      if (event.targetInfo.type === 'worker' && event.targetInfo.url.includes('transformers.worker')) resolve(event.sessionId);
+    });
+    void cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  });
+  await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.terminateExecution' }) });
+}
+
+test('an engine worker whose execution is terminated mid-generation: the same clear error, and the next Generate works', async ({ page }) => {
+  const errors = pageErrors(page);
+  await openApp(page);
+  await generate(page, { prompt: 'a', maxTokens: 2000, device: 'webgpu' });
+  await expect(page.getByTestId('output')).not.toBeEmpty({ timeout: 60_000 });
+  await terminateEngineExecution(page);
+
+  const error = page.getByTestId('error');
+  await expect(error).toContainText('The engine worker for wf-tiny stopped responding', { timeout: 10_000 });
+  await expect(page.getByTestId('generating')).toHaveCount(0);
+  await page.getByTestId('error').getByRole('button').click();
+  await generate(page, { prompt: 'Hello a', maxTokens: 8, device: 'wasm' });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 8));
+  expect(errors).toEqual([]);
+});
+
 test('an engine worker that closes while idle: the status stops saying Loaded within 5 s, and the next Generate reloads it', async ({ page }) => {
   const errors = pageErrors(page);
   await openApp(page);

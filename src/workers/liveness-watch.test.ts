@@ -70,6 +70,21 @@ describe('LivenessWatch', () => {
     expect(deaths).toHaveLength(1);
   });
 
+  it('after a Stop request the silence of a winding-down generation is not taken for death', async () => {
+    const { watch, deaths, at } = watched(() => false);
+    watch.generating();
+    for (let t = 0; t <= 500; t += 50) {
+      await at(t);
+      watch.token();
+    }
+    watch.stopRequested();
+    await at(30_000);
+    expect(deaths).toEqual([]);
+    watch.generating();
+    await at(30_000 + 15_001);
+    expect(deaths).toHaveLength(1);
+  });
+
   it('stopped, it reports nothing', async () => {
     const { watch, deaths, at } = watched(() => false);
     watch.stop();

@@ -32,6 +32,8 @@ export class LivenessWatch {
   private gaps: number[] = [];
   private timer: unknown = null;
   private stopped = false;
+  /** Asked to stop a generation: silence is expected until it ends, and the owner's own grace decides. */
+  private stopping = false;
   private readonly now: () => number;
 
   constructor(private readonly options: LivenessWatchOptions) {
@@ -52,7 +54,13 @@ export class LivenessWatch {
     this.timer = null;
   }
 
+  /** A Stop was sent: the generation may wind down in silence (its owner gives it a grace period of its own). */
+  stopRequested(): void {
+    this.stopping = true;
+  }
+
   idle(): void {
+    this.stopping = false;
     this.activity = { kind: 'idle', pingSentAt: null };
     this.lastPingAnsweredAt = this.now();
   }
@@ -70,6 +78,7 @@ export class LivenessWatch {
   }
 
   generating(): void {
+    this.stopping = false;
     this.gaps = [];
     this.activity = { kind: 'generating', startedAt: this.now(), lastTokenAt: null, tokens: 0, expectedGapMs: null, expectedFirstTokenMs: null };
   }
@@ -92,7 +101,7 @@ export class LivenessWatch {
 
   /** One look: pings an idle worker when due, and reports death once the rule says so. */
   check(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.stopping) return;
     const now = this.now();
     const activity = this.activity;
     const pingEvery = this.options.idlePingEveryMs ?? 1000;

@@ -85,6 +85,7 @@ export class WorkerTransport implements MemberTransport {
       raiseCancelFlag(cancelFlag);
       if (this.alive) void this.api.abort(requestId).catch(() => undefined);
       if (this.watch && graceTimer === null) {
+        this.watch.stopRequested();
         const who = this.watchName ?? this.name;
         // A slow engine checks for Stop only between tokens: it gets ten of its own gaps at least.
         const graceMs = Math.max(this.abortGraceMs, 10 * (this.watch.expectedGapMs ?? 0));
