@@ -17,6 +17,7 @@ import { toEngineError } from './errors.ts';
 import type { MemberTransport } from './transport.ts';
 import { Lifeline, type TransportErrorCode } from './lifeline.ts';
 import { LivenessWatch } from './liveness-watch.ts';
+import { LIVENESS_RULES } from './liveness.ts';
 
 /** The part of a `Worker` the transport uses (so that tests can hand it a fake). */
 export interface WorkerLike {
@@ -57,7 +58,8 @@ export class WorkerTransport implements MemberTransport {
     worker.addEventListener('messageerror', this.onMessageError);
     this.abortGraceMs = watch?.abortGraceMs ?? 5000;
     this.watchName = watch?.name ?? null;
-    this.watch = watch ? new LivenessWatch({ name: watch.name, ping: () => this.api.ping(), onDead: (reason) => this.die('crashed', reason) }) : null;
+    // An engine worker may still be busy for a moment after a run ends (freeing tensors, GPU buffers): 3 s, not 1 s, for a ping.
+    this.watch = watch ? new LivenessWatch({ name: watch.name, ping: () => this.api.ping(), onDead: (reason) => this.die('crashed', reason), rules: { ...LIVENESS_RULES, pingDeadlineMs: 3000 } }) : null;
     this.watch?.start();
   }
 
