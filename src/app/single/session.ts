@@ -180,7 +180,7 @@ export class Session {
       );
       settled = true;
       // What the load stored (a hub model's files) is read back by the storage store's afterLoad.
-      this.load.value = { status: 'ready', info, device };
+      this.load.value = { status: 'ready', info, device, dtype };
       this.lostModel = null;
       return true;
     } catch (error) {
