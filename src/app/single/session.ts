@@ -168,8 +168,10 @@ export class Session {
     const endLoad = (): void => this.engine.dispose();
     stop?.addEventListener('abort', endLoad, { once: true });
     this.load.value = { status: 'loading', modelId, progress: { phase: 'fetch', loadedBytes: 0, totalBytes: 0 } };
+    // Progress comes on a channel of its own: one that arrives after the load has failed or finished must not
+    // turn the status back into 'loading'.
+    let settled = false;
     try {
-      let settled = false;
       const info = await this.engine.load(
         { modelId, device, dtype, ...remoteStore.loadOptionsFor(modelId) },
         (progress) => {
@@ -198,6 +200,7 @@ export class Session {
       });
       return false;
     } finally {
+      settled = true;
       stop?.removeEventListener('abort', endLoad);
     }
   }
