@@ -68,7 +68,7 @@ test('the precision select lists each build with its size; the footprint is the 
   await expect(page.getByTestId('loaded-dtype')).toHaveText('q8', { timeout: 240_000 });
   await expect(page.getByTestId('output')).toHaveText('bcde');
   const q8Status = await page.getByTestId('load-status').innerText();
-  const weights = (text: string): number => Number(/([\d.]+) KB of weights/.exec(text)?.[1]);
+  const weights = (text: string): number => Number(/([\d.]+) kB of weights/.exec(text)?.[1]);
   expect(weights(q8Status)).toBeLessThan(weights(fp32Status) / 2);
 
   await page.reload();

@@ -44,7 +44,9 @@ export class EngineClient {
   /** Starts a fresh worker for `engine` (the previous one ends) and loads the model in it. */
   load(options: LoadOptions, onProgress: (progress: LoadProgress) => void, engine: EngineKind = 'transformers'): Promise<LoadInfo> {
     this.dispose();
-    const transport = new WorkerTransport(startEngineWorker(engine, 'engine'), 'engine worker', { name: `the engine worker for ${options.modelId}` });
+    // A remote engine's worker waits on the network: a silent server is its own endpoint timeout's to report, in its words.
+    const watch = engine === 'remote' ? null : { name: `the engine worker for ${options.modelId}` };
+    const transport = new WorkerTransport(startEngineWorker(engine, 'engine'), 'engine worker', watch);
     transport.onExit((reason) => {
       if (this.transport === transport) this.transport = null;
       const error = new EngineError('crashed', crashSentence(reason));
