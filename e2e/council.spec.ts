@@ -1,20 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, openApp, test } from './fixtures.ts';
+import { expect, openApp, setMembers, test } from './fixtures.ts';
 import type { DebugWindow } from '../src/app/debug-handle.ts';
 
 /** The council panel: members scheduled by the scheduler worker, one engine worker each. */
 
-async function setMembers(page: Page, choices: string[]): Promise<void> {
-  const panel = page.getByTestId('council-panel');
-  // Start from an empty council, then add one slot per choice.
-  while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
-  for (let i = 0; i < choices.length; i++) {
-    await panel.getByTestId('council-add-member').click();
-    await panel.getByTestId(`council-member-select-${i}`).selectOption(choices[i]!);
-  }
-}
 
 /** This machine is Low tier (council of 1); Mid runs two members at once. */
 async function overrideTier(page: Page, tier: 'mid' | 'high'): Promise<void> {

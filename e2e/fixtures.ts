@@ -45,3 +45,14 @@ export async function generate(page: Page, options: { prompt: string; maxTokens?
   await page.getByTestId('prompt').fill(options.prompt);
   await page.getByTestId('generate-button').click();
 }
+
+/** Makes the council exactly these members, in order (starting from an empty council). */
+export async function setMembers(page: Page, choices: string[]): Promise<void> {
+  const panel = page.getByTestId('council-panel');
+  // Start from an empty council, then add one slot per choice.
+  while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
+  for (let i = 0; i < choices.length; i++) {
+    await panel.getByTestId('council-add-member').click();
+    await panel.getByTestId(`council-member-select-${i}`).selectOption(choices[i]!);
+  }
+}

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, setMembers, test } from './fixtures.ts';
 
 /** GGUF models through the wllama engine: llama.cpp compiled to WASM, in its own worker. */
 
@@ -27,14 +26,6 @@ for (const dtype of ['f32', 'q8_0', 'q4_0'] as const) {
   });
 }
 
-async function setMembers(page: Page, choices: string[]): Promise<void> {
-  const panel = page.getByTestId('council-panel');
-  while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
-  for (let i = 0; i < choices.length; i++) {
-    await panel.getByTestId('council-add-member').click();
-    await panel.getByTestId(`council-member-select-${i}`).selectOption(choices[i]!);
-  }
-}
 
 test('a wllama council member beside a transformers.js member: both answer exactly', async ({ page }) => {
   await openApp(page);
