@@ -71,7 +71,7 @@ test('a hub model downloads with progress, runs, is stored, loads offline, and i
   await page.getByTestId('load-button').click();
   // The tokenizer has arrived; the ONNX file still counts with the catalog's 200 MB.
   await expect(page.getByTestId('load-progress')).toContainText(new RegExp(`Fetching model files ${MODEL} — [\\d.]+ kB of 200 MB`));
-  await expect(page.getByTestId('load-status')).toContainText(`Loaded ${MODEL} on wasm`);
+  await expect(page.getByTestId('load-status')).toContainText(`Loaded ${MODEL} (q4) on wasm`);
   await expect(page.getByTestId('load-status')).toContainText('q4 build for WASM from huggingface.co');
   expect(hub.served).toContain('onnx/model_q4.onnx');
 

@@ -90,7 +90,8 @@ test('a run is kept through a reload straight after it ends, with its samples an
   await openApp(page);
   await generate(page, { prompt: 'abc', maxTokens: 8, device: 'wasm' });
   await expect(page.getByTestId('output')).toHaveText('defghijk');
-  // No waiting for the history: the batch is flushed on pagehide.
+  // The run has ended once its figures show; no waiting for the history: the batch is flushed on pagehide.
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('8');
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   await waitForNewestRow(page, 'abc', 1);

@@ -97,7 +97,7 @@ test('an oversized model is refused with its numbers and nothing is loaded', asy
   expect(modelRequests.filter((url) => !url.endsWith('/config.json'))).toEqual([]);
 
   await page.getByTestId('model-checks').locator('summary').click();
-  await expect(page.getByTestId('model-check').filter({ hasText: 'wf-stories15m' })).toHaveAttribute('data-verdict', 'refuse');
+  await expect(page.locator('[data-testid="model-check"][data-model="wf-stories15m"]')).toHaveAttribute('data-verdict', 'refuse');
 });
 
 test('the whole report can be copied and downloaded as JSON', async ({ page, context }) => {

@@ -43,7 +43,7 @@ describe('LivenessWatch', () => {
     expect(deaths[0]).toMatch(/^The engine worker for wf-tiny stopped responding and is treated as dead: no answer to a ping/);
   });
 
-  it('while generating, the deadline is 10 × the median gap with a 2 s floor, counted from the last token', async () => {
+  it('while generating, the deadline is 10 × the median gap with a 3 s floor, counted from the last token', async () => {
     const { watch, deaths, at } = watched(() => false);
     await at(0);
     watch.generating();
@@ -51,10 +51,10 @@ describe('LivenessWatch', () => {
       await at(t);
       watch.token();
     }
-    await at(2900);
+    await at(3900);
     expect(deaths).toEqual([]);
-    await at(3001);
-    expect(deaths[0]).toMatch(/no token for 2\.0 s while generating.*the generation stopped after 91 tokens/);
+    await at(4001);
+    expect(deaths[0]).toMatch(/no token for 3\.0 s while generating.*the generation stopped after 91 tokens/);
   });
 
   it('a slow engine gets a longer deadline from its own gaps', async () => {
@@ -81,7 +81,30 @@ describe('LivenessWatch', () => {
     await at(30_000);
     expect(deaths).toEqual([]);
     watch.generating();
+    await at(30_000 + 14_900);
+    expect(deaths).toEqual([]);
     await at(30_000 + 15_001);
+    expect(deaths).toHaveLength(1);
+  });
+
+  it('a look that comes late (the page was blocked) judges nothing; the next look, after the queued tokens, does', async () => {
+    const { watch, deaths, at } = watched(() => false);
+    await at(0);
+    watch.generating();
+    for (let t = 250; t <= 1000; t += 250) {
+      await at(t);
+      watch.token();
+    }
+    // The page's thread was busy for 3 s; the worker's tokens of that time wait behind this look.
+    await at(4000);
+    expect(deaths).toEqual([]);
+    watch.token();
+    await at(4250);
+    expect(deaths).toEqual([]);
+    // Silence after that is the worker's own.
+    for (let t = 4500; t <= 6750; t += 250) await at(t);
+    expect(deaths).toEqual([]);
+    await at(7000);
     expect(deaths).toHaveLength(1);
   });
 

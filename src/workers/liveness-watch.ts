@@ -17,6 +17,8 @@ export interface LivenessWatchOptions {
   rules?: LivenessRules;
   /** How often the rule is asked, and an idle worker pinged. */
   checkEveryMs?: number;
+  /** A look this much later than due means the page itself was blocked (see `check`). */
+  lateLookMs?: number;
   idlePingEveryMs?: number;
   setInterval?: (callback: () => void, ms: number) => unknown;
   clearInterval?: (handle: unknown) => void;
@@ -34,11 +36,13 @@ export class LivenessWatch {
   private stopped = false;
   /** Asked to stop a generation: silence is expected until it ends, and the owner's own grace decides. */
   private stopping = false;
+  private lastCheckAt: number;
   private readonly now: () => number;
 
   constructor(private readonly options: LivenessWatchOptions) {
     this.now = options.now ?? (() => performance.now());
     this.lastPingAnsweredAt = this.now();
+    this.lastCheckAt = this.lastPingAnsweredAt;
   }
 
   start(): void {
@@ -103,6 +107,11 @@ export class LivenessWatch {
   check(): void {
     if (this.stopped || this.stopping) return;
     const now = this.now();
+    const late = now - this.lastCheckAt > (this.options.checkEveryMs ?? 250) + (this.options.lateLookMs ?? 1000);
+    this.lastCheckAt = now;
+    // A look that comes late means the page's own thread was blocked: the worker's messages of that
+    // time are still queued behind this timer, so its silence is judged at the next look, after them.
+    if (late) return;
     const activity = this.activity;
     const pingEvery = this.options.idlePingEveryMs ?? 1000;
     if (activity.kind === 'idle' && activity.pingSentAt === null && now - this.lastPingAnsweredAt >= pingEvery) this.sendPing(now);

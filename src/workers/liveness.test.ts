@@ -24,10 +24,10 @@ describe('liveness', () => {
     { case: 'idle, ping 999 ms old', activity: { kind: 'idle', pingSentAt: 100 }, now: 1099, state: 'suspect', deadlineMs: 1000, nextCheckAt: 1100 },
     { case: 'idle, ping 1 s old', activity: { kind: 'idle', pingSentAt: 100 }, now: 1100, state: 'dead', deadlineMs: 1000, nextCheckAt: null },
     { case: 'idle, ping sent "after" now (clock skew)', activity: { kind: 'idle', pingSentAt: 5000 }, now: 4000, state: 'alive', nextCheckAt: 5500 },
-    // Generating, fast engine: the 2 s floor rules (10 × 4 ms = 40 ms would be jitter).
-    { case: 'fast engine, 1.9 s silent', activity: generating({}), now: 2900, state: 'suspect', deadlineMs: 2000, nextCheckAt: 3000 },
-    { case: 'fast engine, 0.9 s silent', activity: generating({}), now: 1900, state: 'alive', nextCheckAt: 2000 },
-    { case: 'fast engine, 2 s silent', activity: generating({}), now: 3000, state: 'dead', deadlineMs: 2000, nextCheckAt: null },
+    // Generating, fast engine: the 3 s floor rules (10 × 4 ms = 40 ms would be jitter).
+    { case: 'fast engine, 1.9 s silent', activity: generating({}), now: 2900, state: 'suspect', deadlineMs: 3000, nextCheckAt: 4000 },
+    { case: 'fast engine, 1.4 s silent', activity: generating({}), now: 2400, state: 'alive', nextCheckAt: 2500 },
+    { case: 'fast engine, 3 s silent', activity: generating({}), now: 4000, state: 'dead', deadlineMs: 3000, nextCheckAt: null },
     // Slow engine: 10 × the gap rules.
     { case: 'slow engine (gap 400 ms), 3.9 s silent', activity: generating({ expectedGapMs: 400 }), now: 4900, state: 'suspect', deadlineMs: 4000, nextCheckAt: 5000 },
     { case: 'slow engine (gap 400 ms), 4 s silent', activity: generating({ expectedGapMs: 400 }), now: 5000, state: 'dead', deadlineMs: 4000, nextCheckAt: null },
@@ -72,8 +72,8 @@ describe('liveness', () => {
     },
     {
       activity: generating({}),
-      now: 3500,
-      reason: 'The engine worker for wf-tiny stopped responding and is treated as dead: no token for 2.5 s while generating (the limit is 2.0 s; a token usually comes every 4 ms); the generation stopped after 12 tokens; the rest of it is lost.',
+      now: 4500,
+      reason: 'The engine worker for wf-tiny stopped responding and is treated as dead: no token for 3.5 s while generating (the limit is 3.0 s; a token usually comes every 4 ms); the generation stopped after 12 tokens; the rest of it is lost.',
     },
     {
       activity: generating({ expectedGapMs: 400, tokens: 1 }),
@@ -127,6 +127,6 @@ describe('liveness', () => {
     check();
     const took = await clock.runUntil(() => verdict?.state === 'dead', 60_000);
     expect(took).toBeLessThanOrEqual(5000);
-    expect(took).toBe(Math.max(10 * gapMs, 2000));
+    expect(took).toBe(Math.max(10 * gapMs, 3000));
   });
 });
