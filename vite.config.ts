@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { readFileSync } from 'node:fs';
 import { ortAssetsPlugin, ortVersion } from './scripts/ort-assets-plugin.ts';
 import { modelFilesPlugin } from './scripts/model-files-plugin.ts';
+import { compressedPreviewPlugin } from './scripts/compressed-preview-plugin.ts';
 import { wllamaAssetsPlugin, wllamaVersion } from './scripts/wllama-assets-plugin.ts';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS } from './src/pwa/isolation.ts';
@@ -25,6 +26,7 @@ export default defineConfig({
     ortAssetsPlugin(),
     wllamaAssetsPlugin(),
     modelFilesPlugin(),
+    compressedPreviewPlugin(),
     // Installable and offline: manifest + a TypeScript service worker (src/pwa/sw.ts, see docs/pwa.md).
     // The page registers it itself (src/app/pwa.ts), only in builds.
     VitePWA({

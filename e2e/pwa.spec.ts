@@ -91,11 +91,33 @@ test('the manifest is valid and installable, the service worker takes control an
   await expect(page.getByTestId('isolation-notice')).toHaveCount(0);
 });
 
-test('after one visit, the app, wf-tiny, the benchmark page and the history work offline', async ({ page }) => {
+test('a first visit stores what wf-tiny needs, in at most 10 MB; other engines and the bench harness wait until used', async ({ page }) => {
+  await openApp(page);
+  await waitForOfflineCopy(page);
+  // The model select reads other models' small config.json (their footprint), never their weights.
+  const fetched = host.log.filter((line) => line.startsWith('GET ')).map((line) => line.slice(4));
+  expect(fetched).toContain('/models/wf-tiny/onnx/model.onnx');
+  expect(fetched.some((path) => path.endsWith('.asyncify.wasm'))).toBe(true);
+  for (const pattern of [/webllm\.worker/, /wllama/, /lab\.worker/, /\/assets\/bare-/, /bench\/bare\.html/, /remote\.worker/, /^\/plugins\//, /\.gguf$/, /wf-stories15m\/onnx\//]) {
+    expect(fetched.filter((path) => pattern.test(path)), String(pattern)).toEqual([]);
+  }
+  console.log(`first visit: ${(host.bytesSent / 1e6).toFixed(2)} MB over the wire, ${fetched.length} files`);
+  expect(host.bytesSent).toBeLessThanOrEqual(10_000_000);
+  // The storage panel's figure for the app is what was stored.
+  await page.getByTestId('storage-panel').locator('summary').click();
+  await expect(page.getByTestId('storage-panel')).toContainText(/Works offline: the app \(2\d(\.\d)? MB\)/);
+});
+
+test('after one visit, the app, wf-tiny, the benchmark page once used, and the history work offline', async ({ page }) => {
   await openApp(page);
   await waitForOfflineCopy(page);
   // Nothing but visiting: the app never loaded the model while online (only the worker's precache read it).
   await expect(page.getByTestId('history-row')).toHaveCount(0);
+  // The bench's bare page is stored when first opened.
+  await page.goto('/bench/bare.html');
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
 
   await goOffline(page);
   await reloadApp(page);
@@ -110,7 +132,7 @@ test('after one visit, the app, wf-tiny, the benchmark page and the history work
   await expect(page.getByTestId('history-row')).toHaveCount(1);
   await expect(page.getByTestId('history-row').first()).toContainText('Hello a');
 
-  // The benchmark's bare reference page: its own bundle, ORT and the model, all from the offline copy.
+  // The benchmark's bare reference page: its own bundle (stored when it was opened), ORT and the model.
   await page.goto('/bench/bare.html');
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   const run = await page.evaluate(() =>

@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 /**
- * A plain static host for the PWA tests: files with a content type and a length, and nothing else:
- * no COOP/COEP headers (the service worker must add them), no ranges, no fallback to index.html.
+ * A plain static host for the PWA tests: files with a content type and a length, code and markup
+ * gzipped for clients that accept it (as any CDN does), and nothing else: no COOP/COEP headers (the
+ * service worker must add them), no ranges, no fallback to index.html. It counts the bytes it sends.
  * It can switch the folder it serves (a new deploy) and go away entirely (the network is off).
  */
 const TYPES: Record<string, string> = {
@@ -21,11 +23,16 @@ const TYPES: Record<string, string> = {
   '.onnx': 'application/octet-stream',
 };
 
+/** Model files stay as they are: their length is checked against the manifest. */
+const COMPRESSED = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.svg', '.webmanifest']);
+
 export class StaticHost {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   /** Every path asked for since the last `clearLog()`, with its method. */
   readonly log: string[] = [];
+  /** Bytes of response bodies sent since the last `clearLog()`, as they went over the wire. */
+  bytesSent = 0;
 
   constructor(
     private root: string,
@@ -43,6 +50,7 @@ export class StaticHost {
 
   clearLog(): void {
     this.log.length = 0;
+    this.bytesSent = 0;
   }
 
   async start(): Promise<void> {
@@ -62,9 +70,23 @@ export class StaticHost {
         res.writeHead(size < 0 ? 404 : 405, { 'Content-Type': 'text/plain' }).end('Not Found');
         return;
       }
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': String(size), 'Cache-Control': 'no-cache' });
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      if (COMPRESSED.has(extname(file)) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        const body = gzipSync(readFileSync(file));
+        res.writeHead(200, { 'Content-Type': type, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Content-Length': String(body.length), 'Cache-Control': 'no-cache' });
+        if (req.method === 'HEAD') res.end();
+        else {
+          this.bytesSent += body.length;
+          res.end(body);
+        }
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': String(size), 'Cache-Control': 'no-cache' });
       if (req.method === 'HEAD') res.end();
-      else createReadStream(file).pipe(res);
+      else {
+        this.bytesSent += size;
+        createReadStream(file).pipe(res);
+      }
     });
     server.on('connection', (socket) => {
       this.sockets.add(socket);

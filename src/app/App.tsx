@@ -54,11 +54,14 @@ export interface AppParts {
 export function App({ perf, session, hardware, council, version, offline, visuals, monitor, bench, plugins, compareWith }: AppParts) {
   return (
     <PagePerfContext.Provider value={perf}>
+      <a class="skip-link" href="#main-content" data-testid="skip-link">
+        Skip to the main content
+      </a>
       <header class="app-header">
         <h1>Wirthforge</h1>
         <span class="hint">local language models, measured · v{version}</span>
       </header>
-      <main>
+      <main id="main-content" tabIndex={-1}>
         {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
         {visuals && <CanvasPanel visuals={visuals} />}
         <Banners session={session} />

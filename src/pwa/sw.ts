@@ -2,9 +2,12 @@
 /**
  * Wirthforge's service worker (built by vite-plugin-pwa's injectManifest into `sw.js`).
  *
- * - Precache (workbox, versioned by the build): the app shell, every worker chunk, ORT's `.mjs` and
- *   `.wasm`, the benchmark's bare page, `models/manifest.json` and the small test model. A new build
- *   installs beside the old one and waits until the page asks it to take over (see src/app/pwa.ts).
+ * - Precache (workbox, versioned by the build): what running wf-tiny needs — the app shell, its
+ *   workers, ORT's `.mjs` and `.wasm`, `models/manifest.json` and wf-tiny. A new build installs
+ *   beside the old one and waits until the page asks it to take over (see src/app/offline/pwa.ts).
+ * - The rest of the build (web-llm's and llama.cpp's engines, the bench harness, the built-in
+ *   plugins; precache-split.ts) is stored the first time it is fetched, keyed by the build's
+ *   revision, and pruned when a build no longer ships it.
  * - Model files: cache first, stored once under a key that carries the file's sha256 (see
  *   model-cache.ts); byte ranges are cut from the stored file. An unstored file with no network
  *   answers 504 with a "needs a download" header instead of a bare network error.
@@ -35,6 +38,7 @@ import {
 } from './model-cache.ts';
 import { SKIP_WAITING, type SwToPageMessage } from './messages.ts';
 import { swHandles } from './sw-scope.ts';
+import { ON_DEMAND_CACHE, onDemandKey, splitBuild } from './precache-split.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
 
@@ -44,7 +48,27 @@ const manifestUrl = new URL('manifest.json', modelsBase).href;
 
 setCacheNameDetails({ prefix: CACHE_PREFIX });
 const precache = new PrecacheController({ plugins: [new RangeRequestsPlugin()] });
-precache.precache(self.__WB_MANIFEST);
+const build = splitBuild(self.__WB_MANIFEST);
+precache.precache(build.precached);
+
+// ---- files stored when first used -------------------------------------------------------------
+
+/** Absolute URL (no query) → the key its stored copy is kept under. */
+const onDemand = new Map(build.onDemand.map((entry) => {
+  const url = stripSearch(new URL(entry.url, scope).href);
+  return [url, onDemandKey(url, entry.revision)] as const;
+}));
+
+/** Cache first; the first full answer is stored. Offline and never used, the fetch fails as it would without us. */
+async function onDemandFile({ request, event }: RouteHandlerCallbackOptions): Promise<Response> {
+  const key = onDemand.get(stripSearch(request.url))!;
+  const cache = await caches.open(ON_DEMAND_CACHE);
+  const stored = await cache.match(key);
+  if (stored) return stored;
+  const response = await fetch(request);
+  if (response.status === 200 && response.type === 'basic') event.waitUntil(cache.put(key, response.clone()));
+  return response;
+}
 
 // ---- model files ------------------------------------------------------------------------------
 
@@ -124,6 +148,8 @@ async function modelFile({ request, event }: RouteHandlerCallbackOptions): Promi
 async function storedCopy(url: string): Promise<Response | undefined> {
   const precached = await precache.matchPrecache(url);
   if (precached) return precached;
+  const onDemandKeyOfUrl = onDemand.get(url);
+  if (onDemandKeyOfUrl) return (await caches.open(ON_DEMAND_CACHE)).match(onDemandKeyOfUrl);
   const ref = (await models()).get(url);
   return ref ? (await caches.open(MODELS_CACHE)).match(modelCacheKey(ref)) : undefined;
 }
@@ -147,6 +173,7 @@ async function head({ request }: RouteHandlerCallbackOptions): Promise<Response>
 const router = new Router();
 // Hashed file names and no query strings of our own: any query (e.g. a shared link's) still finds the page.
 router.registerRoute(new PrecacheRoute(precache, { ignoreURLParametersMatching: [/.*/] }));
+router.registerRoute(new Route(({ url }) => onDemand.has(stripSearch(url.href)), onDemandFile, 'GET'));
 router.registerRoute(new Route(({ url }) => url.href.startsWith(modelsBase), modelFile, 'GET'));
 router.registerRoute(new Route(() => true, head, 'HEAD'));
 router.setDefaultHandler(({ request }) => fetch(request));
@@ -181,10 +208,20 @@ async function pruneModels(): Promise<void> {
   }
 }
 
+/** Drops files stored on demand that this build no longer ships (or ships with other content). */
+async function pruneOnDemand(): Promise<void> {
+  const current = new Set(onDemand.values());
+  const cache = await caches.open(ON_DEMAND_CACHE);
+  for (const request of await cache.keys()) {
+    if (!current.has(request.url)) await cache.delete(request);
+  }
+}
+
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       await pruneModels();
+      await pruneOnDemand();
       // The first install takes the open page at once, so what it fetches from now on is stored.
       await self.clients.claim();
     })(),

@@ -34,10 +34,11 @@ export const WEB_MANIFEST = {
 };
 
 /**
- * What the service worker precaches (paths relative to the build's output): the app shell, every
- * worker chunk, ORT's `.mjs`/`.wasm`, the benchmark's bare page, the icons, the model manifest and
- * the small test model. Other model files are stored the first time they are used.
+ * The build's files the service worker knows by revision (paths relative to the build's output): the
+ * app's code, ORT's and llama.cpp's `.mjs`/`.wasm`, the bench's bare page, the icons, the model
+ * manifest and wf-tiny. precache-split.ts decides which of them are stored at install and which when
+ * first used; other model files are stored the first time they are used (model-cache.ts).
  */
-export const PRECACHE_GLOBS = ['**/*.{html,js,mjs,css,wasm,svg,png}', 'models/manifest.json', 'models/wf-tiny/**/*', 'models/wf-tiny-gguf-*/**/*'];
+export const PRECACHE_GLOBS = ['**/*.{html,js,mjs,css,wasm,svg,png}', 'models/manifest.json', 'models/wf-tiny/**/*'];
 /** ORT's `.wasm` is 27 MB; workbox skips anything over its limit (2 MiB by default) and the build fails. */
 export const PRECACHE_MAX_FILE_BYTES = 64 * 1024 * 1024;

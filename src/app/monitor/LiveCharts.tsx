@@ -75,7 +75,7 @@ export function LiveCharts({ monitor }: { monitor: Monitor }) {
     <section class="panel live-charts" aria-labelledby="live-charts-heading">
       <div class="live-charts-head">
         <h2 id="live-charts-heading">Live charts</h2>
-        <button type="button" aria-expanded={open} aria-controls="live-charts-body" data-testid="charts-toggle" onClick={() => monitor.toggleCharts()}>
+        <button type="button" aria-expanded={open} aria-controls={open ? 'live-charts-body' : undefined} data-testid="charts-toggle" onClick={() => monitor.toggleCharts()}>
           {open ? 'Hide charts' : 'Show charts'}
         </button>
       </div>

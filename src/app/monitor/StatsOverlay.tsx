@@ -53,7 +53,7 @@ export function StatsOverlay({ monitor }: { monitor: Monitor }) {
         type="button"
         class="stats-overlay-toggle"
         aria-pressed={open}
-        aria-controls="stats-overlay"
+        aria-controls={open ? 'stats-overlay' : undefined}
         aria-keyshortcuts={OVERLAY_KEY}
         title={`Stats overlay (${OVERLAY_KEY})`}
         data-testid="stats-overlay-toggle"

@@ -14,6 +14,7 @@ import type { SwToPageMessage } from '../../pwa/messages.ts';
 import type { PwaController } from './pwa.ts';
 import type { PreflightAnswer } from '../../tiers/index.ts';
 import { formatBytes } from '../../lib/format.ts';
+import { ON_DEMAND_CACHE } from '../../pwa/precache-split.ts';
 import { CATALOG, findCatalogModel, isHubModel } from '../../models/catalog.ts';
 import { downloadRangeOf } from '../../models/hub-figures.ts';
 import { storedHubModels } from '../../models/hub-cache.ts';
@@ -52,6 +53,21 @@ function deleteDatabase(name: string): Promise<void> {
   });
 }
 
+/** Bytes in a cache; a cache whose name and entry count are unchanged since `known` is not read again. */
+async function cacheBytes(cacheName: string, known?: { key: string; bytes: number } | null): Promise<{ key: string; bytes: number }> {
+  if (!(await caches.has(cacheName))) return { key: `${cacheName}:0`, bytes: 0 };
+  const cache = await caches.open(cacheName);
+  const requests = await cache.keys();
+  const key = `${cacheName}:${requests.length}`;
+  if (known?.key === key) return known;
+  let bytes = 0;
+  for (const request of requests) {
+    const response = await cache.match(request);
+    if (response) bytes += await responseBytes(response);
+  }
+  return { key, bytes };
+}
+
 /** The stored size of a response: its announced length, else its body's. */
 async function responseBytes(response: Response): Promise<number> {
   const length = response.headers.get('Content-Length');
@@ -72,6 +88,8 @@ export class StorageStore {
   readonly hubRows = signal<HubStorageRow[]>([]);
   /** The app's own offline copy (shell, workers, ORT, test model), in bytes. */
   readonly appBytes = signal<number | null>(null);
+  private precacheBytes: { key: string; bytes: number } | null = null;
+  private onDemandBytes: { key: string; bytes: number } | null = null;
   readonly message = signal<{ kind: 'error' | 'notice'; text: string } | null>(null);
   /** A model that could not be stored (storage full): shown at the top of the page, wherever the user is. */
   readonly alert = signal<string | null>(null);
@@ -188,18 +206,15 @@ export class StorageStore {
     });
   }
 
+  /** The app's offline copy: what was stored at install, and the parts stored since on first use. */
   private async readAppBytes(): Promise<number | null> {
     if (!this.available) return null;
-    if (this.appBytes.peek() !== null) return this.appBytes.peek(); // the precache changes only with a new version, which reloads
     const name = await precacheName();
     if (!name) return null;
-    const cache = await caches.open(name);
-    let total = 0;
-    for (const request of await cache.keys()) {
-      const response = await cache.match(request);
-      if (response) total += await responseBytes(response);
-    }
-    return total;
+    // Counted while the worker installs, the precache is still filling: its entry count tells.
+    this.precacheBytes = await cacheBytes(name, this.precacheBytes);
+    this.onDemandBytes = await cacheBytes(ON_DEMAND_CACHE, this.onDemandBytes);
+    return this.precacheBytes.bytes + this.onDemandBytes.bytes;
   }
 
   /** Asks the browser not to evict what is stored when space runs low. */

@@ -44,7 +44,7 @@ export function HistoryList({ session }: { session: Session }) {
                     <button
                       type="button"
                       data-testid="save-baseline"
-                      aria-label={`Save the run of ${new Date(run.at).toLocaleTimeString()} (${run.modelId}) as a baseline`}
+                      aria-label={`Save as baseline: the run of ${new Date(run.at).toLocaleTimeString()} (${run.modelId})`}
                       onClick={() => void session.baselines.saveFromRun(run)}
                     >
                       Save as baseline

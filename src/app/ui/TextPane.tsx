@@ -167,7 +167,7 @@ export function TextPane({ text, testId, class: className, label }: TextPaneProp
   }, [text]);
   return (
     <div class="text-pane">
-      <pre ref={box} class={`text-pane-text ${className ?? ''}`} data-testid={testId} aria-label={label} tabIndex={0}>
+      <pre ref={box} class={`text-pane-text ${className ?? ''}`} data-testid={testId} role="region" aria-label={label} tabIndex={0}>
         <span ref={content} class="text-pane-content" />
       </pre>
       {away && (
