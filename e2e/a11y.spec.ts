@@ -43,6 +43,10 @@ test('axe finds no violations on the main screen: first load, after a run, overl
   await generate(page, { prompt: 'a'.repeat(2100) });
   await expect(page.getByTestId('error')).toContainText('reads at most 2048 tokens');
   expect(await violations(page), 'an error shown').toEqual([]);
+
+  // The check itself can fail: an image without a text alternative is reported.
+  await page.evaluate(() => document.querySelector('main')!.append(Object.assign(document.createElement('img'), { id: 'axe-control', src: 'favicon.svg' })));
+  expect((await violations(page)).some((v) => v.startsWith('image-alt') && v.includes('#axe-control'))).toBe(true);
 });
 
 test('the first Tab reaches a skip link that moves focus to the main content', async ({ page }) => {
@@ -52,4 +56,19 @@ test('the first Tab reaches a skip link that moves focus to the main content', a
   await expect(page.getByTestId('skip-link')).toBeInViewport();
   await page.keyboard.press('Enter');
   await expect(page.locator('#main-content')).toBeFocused();
+});
+
+test('keyboard only: Enter on Generate hands focus to Stop, Enter on Stop hands it back to Generate', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('device-select').selectOption('wasm');
+  await page.getByTestId('max-tokens').fill('1500');
+  await page.getByTestId('max-tokens').dispatchEvent('change');
+  await page.getByTestId('prompt').fill('a');
+  await page.getByTestId('generate-button').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('stop-button')).toBeFocused();
+  await expect(page.getByTestId('output')).not.toHaveText('');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('generating')).toHaveCount(0);
+  await expect(page.getByTestId('generate-button')).toBeFocused();
 });
