@@ -63,17 +63,18 @@ export function App({ perf, session, hardware, council, version, offline, visual
       </header>
       <main id="main-content" tabIndex={-1}>
         {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
-        {visuals && <CanvasPanel visuals={visuals} />}
-        <Banners session={session} />
         {monitor && <AlertsBar monitor={monitor} />}
         {compareWith && <ComparePanel session={session} fragment={compareWith} />}
-        <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} />
-        <RemoteEndpointsPanel store={remoteStore} />
+        {/* The task first: model, prompt, Generate/Stop, then what went wrong right under them, the run. */}
         <ModelControls session={session} />
         <PromptBox session={session} />
+        <Banners session={session} />
         <PromptEstimate session={session} hardware={hardware} />
+        {visuals && <CanvasPanel visuals={visuals} />}
         <OutputPane session={session} />
         <RunStats session={session} />
+        <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} />
+        <RemoteEndpointsPanel store={remoteStore} />
         <CouncilPanel council={council} hardware={hardware} />
         {monitor && <LiveCharts monitor={monitor} />}
         {plugins && <PluginsPanel store={plugins} />}

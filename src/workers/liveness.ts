@@ -61,10 +61,10 @@ export interface LivenessRules {
 
 /**
  * The gap rule: tokens come every few ms to a few hundred ms, and a pause of 10 gaps is not jitter.
- * The 3 s floor keeps GC pauses, a busy page and bursty delivery from killing a fast engine (in
- * headless Chromium on two cores, a steady worker's tokens reached the page with gaps of up to
- * 2.1 s, every 128 tokens), and still reports a silent death within 5 s of the last token however
- * fast the engine was. Loading deadlines are
+ * The 3 s floor keeps GC pauses and a busy page from killing a fast engine (on a loaded two-core
+ * machine, page-side gaps of over a second were seen in healthy runs), and still reports a silent
+ * death within 5 s of the last token however fast the engine was. Engines announce every token,
+ * even one that completes no character yet, so a long multi-byte stretch is not a silence. Loading deadlines are
  * generous on purpose: a false "dead" during a slow shader compile costs a whole reload.
  */
 export const LIVENESS_RULES: LivenessRules = {

@@ -107,8 +107,10 @@ class TokenStreamer extends BaseStreamer {
       const atMs = performance.now();
       const index = this.tokenTimesMs.length;
       this.tokenTimesMs.push(atMs);
-      const text = this.decoder.push(Number(id));
-      if (text) this.onToken({ text, index, atMs });
+      // Every token is announced, with '' while a character is still incomplete: a run of such tokens
+      // (wf-tiny walks through 128 bytes that are never whole UTF-8 characters) would otherwise be a
+      // silence the page cannot tell from a dead worker.
+      this.onToken({ text: this.decoder.push(Number(id)), index, atMs });
     }
   }
 
