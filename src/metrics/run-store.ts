@@ -134,7 +134,7 @@ export class RunStore {
   /**
    * Writes the run's record in a transaction of its own, committed at once with strict durability:
    * the promise resolves only when the record is on disk, so a page (or renderer) that dies after
-   * that keeps it. Then queues the samples for the next batch. While the store is open, the request
+   * that keeps it. The samples go to the next batch. While the store is open, the request
    * and the commit are issued in this task, before the first await: whatever happens to the page
    * after the call returns, the browser already holds the whole write.
    */
@@ -145,17 +145,21 @@ export class RunStore {
     const tx = db.transaction('runs', 'readwrite', { durability: 'strict' });
     const ignore = () => undefined; // a failed request fails the transaction, reported through tx.done
     tx.store.add(run).catch(ignore);
+    // Queued at once, so a page left right after the run still flushes them (pagehide). Their write
+    // is a later transaction over 'runs' too, which IndexedDB runs after this one.
+    const queued = samples ? this.writer.enqueue({ runId: run.id!, samples }) : null;
     try {
       if (this.options.simulateStorageFull) throw new DOMException('Simulated by ?wf-debug-storage-full', 'QuotaExceededError');
       tx.commit();
       await tx.done;
     } catch (error) {
+      // No samples are kept for a run that is not: once their batch has landed, they go again.
+      queued?.then(() => db.delete('samples', run.id!), ignore).catch(ignore);
       const full = await this.abandon(tx, error);
       if (full) throw new StorageFullError(await this.count().catch(() => null), 1);
       throw error;
     }
-    // Queued only once the run exists, so no samples are ever stored for a run that is not.
-    const written = samples ? this.writer.enqueue({ runId: run.id!, samples }) : this.writer.flush();
+    const written = queued ?? this.writer.flush();
     return { record: run, samples: written.catch((error: unknown) => Promise.reject(new SamplesNotSavedError(error))) };
   }
 
