@@ -4,8 +4,11 @@ import {
   AutoTokenizer,
   BaseStreamer,
   InterruptableStoppingCriteria,
+  LogitsProcessor,
   type TextStreamer,
+  type Tensor,
   env,
+  random,
   type PreTrainedModel,
   type PreTrainedTokenizer,
   type ProgressInfo,
@@ -22,6 +25,8 @@ import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
 import { HUB_WEIGHTS_HOST, type OnnxDtype } from '../models/catalog.ts';
 import { onnxBuildFor, onnxBuildReason, onnxFileName, onnxFootprint, onnxHubModel } from '../models/onnx-hub.ts';
 import { DownloadProgress } from './download-progress.ts';
+import { StopScanner } from './stop-sequences.ts';
+import { filterLogits, toTransformersSampling, type LogitsFilter } from './transformers-sampling.ts';
 import { describeHubLoadFailure, envFor, type ModelOrigin } from './transformers-source.ts';
 
 export interface TransformersEngineConfig {
@@ -115,6 +120,20 @@ class TokenStreamer extends BaseStreamer {
   override end(): void {
     const text = this.decoder.flush();
     if (text) this.onToken({ text, index: this.tokenTimesMs.length - 1, atMs: performance.now() });
+  }
+}
+
+/** Top-k, top-p and min-p on each row of the (temperature-scaled) scores; see transformers-sampling.ts. */
+class FilterLogitsProcessor extends LogitsProcessor {
+  constructor(private readonly filter: LogitsFilter) {
+    super();
+  }
+
+  override _call(_inputIds: bigint[][], logits: Tensor): Tensor {
+    const data = logits.data as Float32Array;
+    const vocab = Number(logits.dims.at(-1) ?? data.length);
+    for (let at = 0; at + vocab <= data.length; at += vocab) filterLogits(data.subarray(at, at + vocab), this.filter);
+    return logits;
   }
 }
 
@@ -283,23 +302,54 @@ export class TransformersEngine implements Engine {
       const onAbort = (): void => stopper.interrupt();
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) stopper.interrupt();
-      const streamer = new TokenStreamer(tokenizer, onToken);
+      const sampling = toTransformersSampling(request.sampling);
+      // Our own stop sequences: text that may begin one is held back, and a match ends the generation.
+      const scanner = new StopScanner(sampling.stop);
+      let shown = '';
+      let lastIndex = 0;
+      const show = (token: TokenEvent): void => {
+        lastIndex = token.index;
+        const step = scanner.push(token.text);
+        if (step.emit) {
+          shown += step.emit;
+          onToken({ ...token, text: step.emit });
+        }
+        if (step.stopped) stopper.interrupt();
+      };
+      const streamer = new TokenStreamer(tokenizer, sampling.stop.length > 0 ? show : onToken);
       try {
+        // The sampler draws from transformers.js's one module-level generator; no other generation
+        // runs in this worker meanwhile (the busy flag), so seeding it here makes the run repeatable.
+        random.seed(sampling.seed ?? undefined);
         const output = (await model.generate({
           ...inputs,
           max_new_tokens: fit.maxNewTokens,
-          do_sample: false,
+          ...sampling.options,
           // The typings demand a TextStreamer although generate() only calls put() and end().
           streamer: streamer as unknown as TextStreamer,
           stopping_criteria: [stopper],
+          ...(sampling.filter ? { logits_processor: [new FilterLogitsProcessor(sampling.filter)] as never } : {}),
         })) as { tolist(): bigint[][] };
+        const rest = scanner.flush();
+        if (rest) {
+          shown += rest;
+          onToken({ text: rest, index: lastIndex, atMs: performance.now() });
+        }
         const ids = output.tolist()[0]?.slice(promptTokens).map(Number) ?? [];
         const outputTokens = streamer.tokenTimesMs.length;
         return {
-          text: tokenizer.decode(ids, { skip_special_tokens: true }),
+          text: sampling.stop.length > 0 ? shown : tokenizer.decode(ids, { skip_special_tokens: true }),
           promptTokens,
           outputTokens,
-          finishReason: signal.aborted ? 'aborted' : outputTokens < fit.maxNewTokens ? 'eos' : fit.limitedByContext ? 'context' : 'length',
+          finishReason: scanner.stopped
+            ? 'stop'
+            : signal.aborted
+              ? 'aborted'
+              : outputTokens < fit.maxNewTokens
+                ? 'eos'
+                : fit.limitedByContext
+                  ? 'context'
+                  : 'length',
           startedAtMs,
           promptReadyAtMs,
           tokenTimesMs: streamer.tokenTimesMs,

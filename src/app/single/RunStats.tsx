@@ -2,7 +2,7 @@ import type { Session } from './session.ts';
 import { formatMs, formatTps } from '../../lib/format.ts';
 import { engineTimingsText } from './engine-timings-text.ts';
 
-const FINISH_LABEL = { length: 'length', eos: 'end of text', aborted: 'stopped', context: 'context full' } as const;
+const FINISH_LABEL = { length: 'length', eos: 'end of text', aborted: 'stopped', context: 'context full', stop: 'stop sequence' } as const;
 
 export function RunStats({ session }: { session: Session }) {
   const run = session.lastRun.value;
