@@ -47,6 +47,7 @@ export function resultRunOf(record: RunRecord): ResultRun {
     promptTokens: record.promptTokens,
     outputTokens: record.outputTokens,
     finishReason: record.finishReason,
+    ...(record.sampling ? { sampling: record.sampling } : {}),
     ttftMs: record.ttftMs,
     prefillMs: record.prefillMs,
     decodeTps: record.decodeTps,

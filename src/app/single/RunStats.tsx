@@ -11,6 +11,7 @@ export function RunStats({ session }: { session: Session }) {
     ['Prompt tokens', String(run.promptTokens), 'prompt-tokens'],
     ['Output tokens', String(run.outputTokens), 'output-tokens'],
     ['Finished by', FINISH_LABEL[run.finishReason], 'finish-reason'],
+    ['Sampling', run.sampling ?? 'greedy', 'run-sampling'],
     ['Time to first token', formatMs(run.ttftMs), 'ttft'],
     ['Prefill', formatMs(run.prefillMs), 'prefill'],
     ['Decode', formatTps(run.decodeTps), 'decode-tps'],
