@@ -4,9 +4,7 @@ import {
   AutoTokenizer,
   BaseStreamer,
   InterruptableStoppingCriteria,
-  LogitsProcessor,
   type TextStreamer,
-  type Tensor,
   env,
   random,
   type PreTrainedModel,
@@ -26,7 +24,8 @@ import { HUB_WEIGHTS_HOST, type OnnxDtype } from '../models/catalog.ts';
 import { onnxBuildFor, onnxBuildReason, onnxFileName, onnxFootprint, onnxHubModel } from '../models/onnx-hub.ts';
 import { DownloadProgress } from './download-progress.ts';
 import { StopScanner } from './stop-sequences.ts';
-import { filterLogits, toTransformersSampling, type LogitsFilter } from './transformers-sampling.ts';
+import { toTransformersSampling } from './transformers-sampling.ts';
+import { FilterLogitsProcessor } from './transformers-filter.ts';
 import { describeHubLoadFailure, envFor, type ModelOrigin } from './transformers-source.ts';
 
 export interface TransformersEngineConfig {
@@ -120,20 +119,6 @@ class TokenStreamer extends BaseStreamer {
   override end(): void {
     const text = this.decoder.flush();
     if (text) this.onToken({ text, index: this.tokenTimesMs.length - 1, atMs: performance.now() });
-  }
-}
-
-/** Top-k, top-p and min-p on each row of the (temperature-scaled) scores; see transformers-sampling.ts. */
-class FilterLogitsProcessor extends LogitsProcessor {
-  constructor(private readonly filter: LogitsFilter) {
-    super();
-  }
-
-  override _call(_inputIds: bigint[][], logits: Tensor): Tensor {
-    const data = logits.data as Float32Array;
-    const vocab = Number(logits.dims.at(-1) ?? data.length);
-    for (let at = 0; at + vocab <= data.length; at += vocab) filterLogits(data.subarray(at, at + vocab), this.filter);
-    return logits;
   }
 }
 
