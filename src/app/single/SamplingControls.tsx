@@ -3,6 +3,7 @@
  * it when it is not valid, a reset to greedy, and a plain word on what the chosen engine does not
  * apply and whether runs will repeat. Greedy is the default because benchmarks need it.
  */
+import { useState } from 'preact/hooks';
 import { describeSampling, ignoredSettings, isDeterministic, isGreedy, type SamplingField } from '../../models/sampling.ts';
 import type { EngineKind } from '../../models/runtime-kinds.ts';
 import { samplingStore } from './sampling-store.ts';
@@ -37,8 +38,11 @@ export function SamplingControls({ engine, disabled }: { engine: EngineKind; dis
   const settings = samplingStore.settings.value;
   const summary = !settings ? 'a setting needs fixing' : isGreedy(settings) && describeSampling(settings) === 'greedy' ? 'Greedy (for benchmarks)' : describeSampling(settings);
   const ignored = settings ? ignoredSettings(engine, settings) : [];
+  // Open at first where the stored settings sample; after that the user alone opens and closes it
+  // (following the settings would fold the group away mid-edit when a field passes through 0).
+  const [initiallyOpen] = useState(() => !settings || !isGreedy(settings));
   return (
-    <details class="sampling" data-testid="sampling" open={!settings || !isGreedy(settings)}>
+    <details class="sampling" data-testid="sampling" open={initiallyOpen}>
       <summary>
         Sampling: <span data-testid="sampling-summary">{summary}</span>
       </summary>
