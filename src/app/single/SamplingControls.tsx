@@ -50,35 +50,39 @@ export function SamplingControls({ engine, disabled }: { engine: EngineKind; dis
         {FIELDS.map(({ field, label, hint }) => {
           const invalid = samplingStore.errorOf(field) !== null;
           return (
-            <label key={field}>
-              {label} <span class="sampling-hint">({hint})</span>
-              <input
-                data-testid={`sampling-${field}`}
-                type="text"
-                inputMode={field === 'topK' || field === 'seed' ? 'numeric' : 'decimal'}
-                value={input[field]}
-                disabled={disabled}
-                aria-invalid={invalid}
-                aria-describedby={invalid ? `sampling-${field}-error` : undefined}
-                onInput={(e) => samplingStore.set(field, e.currentTarget.value)}
-              />
+            <div class="sampling-field" key={field}>
+              <label>
+                {label} <span class="sampling-hint">({hint})</span>
+                <input
+                  data-testid={`sampling-${field}`}
+                  type="text"
+                  inputMode={field === 'topK' || field === 'seed' ? 'numeric' : 'decimal'}
+                  value={input[field]}
+                  disabled={disabled}
+                  aria-invalid={invalid}
+                  aria-describedby={invalid ? `sampling-${field}-error` : undefined}
+                  onInput={(e) => samplingStore.set(field, e.currentTarget.value)}
+                />
+              </label>
               <Message field={field} />
-            </label>
+            </div>
           );
         })}
-        <label class="sampling-stop">
-          Stop sequences <span class="sampling-hint">(one per line, at most 4; \n for a line break)</span>
-          <textarea
-            data-testid="sampling-stop"
-            rows={2}
-            value={input.stop}
-            disabled={disabled}
-            aria-invalid={samplingStore.errorOf('stop') !== null}
-            aria-describedby={samplingStore.errorOf('stop') ? 'sampling-stop-error' : undefined}
-            onInput={(e) => samplingStore.set('stop', e.currentTarget.value)}
-          />
+        <div class="sampling-field sampling-stop">
+          <label>
+            Stop sequences <span class="sampling-hint">(one per line, at most 4; \n for a line break)</span>
+            <textarea
+              data-testid="sampling-stop"
+              rows={2}
+              value={input.stop}
+              disabled={disabled}
+              aria-invalid={samplingStore.errorOf('stop') !== null}
+              aria-describedby={samplingStore.errorOf('stop') ? 'sampling-stop-error' : undefined}
+              onInput={(e) => samplingStore.set('stop', e.currentTarget.value)}
+            />
+          </label>
           <Message field="stop" />
-        </label>
+        </div>
       </div>
       <div class="row">
         <button type="button" data-testid="sampling-reset" disabled={disabled} onClick={() => samplingStore.reset()}>
