@@ -131,4 +131,13 @@ describe('ignoredSettings', () => {
   ] as const)('%s', (engine, settings, expected) => {
     expect(ignoredSettings(engine, settings)).toEqual(expected);
   });
+
+  it.each([
+    ['llama.cpp', []],
+    ['vllm', []],
+    ['ollama', ['top-k', 'min-p', 'repetition penalty']],
+    ['other', ['top-k', 'min-p', 'repetition penalty']],
+  ])('a remote %s server', (server, expected) => {
+    expect(ignoredSettings('remote', sampled, server)).toEqual(expected);
+  });
 });

@@ -167,8 +167,9 @@ export function describeSampling(settings: SamplingSettings): string {
 type Setting = 'top-k' | 'top-p' | 'min-p' | 'repetition penalty' | 'seed' | 'stop sequences';
 
 /**
- * What each engine does not apply (so the page can say so rather than pretend). A remote server's
- * support depends on the server: what this app sends is listed in docs/engines.md.
+ * What each engine does not apply (so the page can say so rather than pretend). A remote server is
+ * sent top-k, min-p and the penalty only where it reads them (llama-server, vLLM: see
+ * `openAiSamplingOf`); whether it honours the seed is up to the server.
  */
 const NOT_APPLIED: Record<EngineKind, readonly Setting[]> = {
   transformers: [],
@@ -178,8 +179,13 @@ const NOT_APPLIED: Record<EngineKind, readonly Setting[]> = {
   remote: [],
 };
 
-/** The settings in use that this engine ignores; temperature is applied everywhere but the synthetic engine. */
-export function ignoredSettings(engine: EngineKind, settings: SamplingSettings): string[] {
+const REMOTE_EXTRAS_READ_BY: readonly string[] = ['llama.cpp', 'vllm'];
+
+/**
+ * The settings in use that this engine ignores; temperature is applied everywhere but the synthetic
+ * engine. `remoteServer`: the kind of server a remote model runs on.
+ */
+export function ignoredSettings(engine: EngineKind, settings: SamplingSettings, remoteServer?: string): string[] {
   const inUse: Setting[] = [];
   const sampling = !isGreedy(settings);
   if (sampling && settings.topK > 0) inUse.push('top-k');
@@ -188,7 +194,9 @@ export function ignoredSettings(engine: EngineKind, settings: SamplingSettings):
   if (settings.repetitionPenalty !== 1) inUse.push('repetition penalty');
   if (sampling && settings.seed !== null) inUse.push('seed');
   if (settings.stop.length > 0) inUse.push('stop sequences');
-  const ignored: string[] = inUse.filter((s) => NOT_APPLIED[engine].includes(s));
+  const notApplied: readonly Setting[] =
+    engine === 'remote' && !REMOTE_EXTRAS_READ_BY.includes(remoteServer ?? '') ? ['top-k', 'min-p', 'repetition penalty'] : NOT_APPLIED[engine];
+  const ignored: string[] = inUse.filter((s) => notApplied.includes(s));
   if (engine === 'synthetic' && sampling) ignored.unshift('temperature');
   return ignored;
 }

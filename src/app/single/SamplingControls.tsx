@@ -5,7 +5,8 @@
  */
 import { useState } from 'preact/hooks';
 import { describeSampling, ignoredSettings, isDeterministic, isGreedy, type SamplingField } from '../../models/sampling.ts';
-import type { EngineKind } from '../../models/runtime-kinds.ts';
+import { engineOf } from '../../models/catalog.ts';
+import { remoteStore } from '../remote/remote-store.ts';
 import { samplingStore } from './sampling-store.ts';
 import './sampling.css';
 
@@ -33,11 +34,13 @@ function Message({ field }: { field: SamplingField }) {
   ) : null;
 }
 
-export function SamplingControls({ engine, disabled }: { engine: EngineKind; disabled: boolean }) {
+export function SamplingControls({ modelId, disabled }: { modelId: string; disabled: boolean }) {
+  const engine = engineOf(modelId);
+  const server = engine === 'remote' ? remoteStore.choices.value.find((c) => c.id === modelId)?.endpoint.server : undefined;
   const input = samplingStore.input.value;
   const settings = samplingStore.settings.value;
   const summary = !settings ? 'a setting needs fixing' : isGreedy(settings) && describeSampling(settings) === 'greedy' ? 'Greedy (for benchmarks)' : describeSampling(settings);
-  const ignored = settings ? ignoredSettings(engine, settings) : [];
+  const ignored = settings ? ignoredSettings(engine, settings, server) : [];
   // Open at first where the stored settings sample; after that the user alone opens and closes it
   // (following the settings would fold the group away mid-edit when a field passes through 0).
   const [initiallyOpen] = useState(() => !settings || !isGreedy(settings));
@@ -100,7 +103,7 @@ export function SamplingControls({ engine, disabled }: { engine: EngineKind; dis
       </div>
       {ignored.length > 0 && (
         <p class="hint" data-testid="sampling-ignored">
-          Not applied by this model’s engine ({engine}): {ignored.join(', ')}.
+          Not applied by this model’s engine ({server ? `${engine}, ${server}` : engine}): {ignored.join(', ')}.
         </p>
       )}
     </details>
