@@ -89,7 +89,8 @@ describe('settingsFromStored', () => {
     ['an out-of-range temperature', { ...GREEDY, temperature: 9 }, GREEDY],
     ['a stop list with a non-string', { ...GREEDY, stop: [1] }, GREEDY],
     ['valid settings', { ...GREEDY, temperature: 0.7, seed: 3, stop: ['###'] }, { ...GREEDY, temperature: 0.7, seed: 3, stop: ['###'] }],
-    ['a stored stop with a newline', { ...GREEDY, stop: ['\n'] }, GREEDY],
+    ['stored stops with a newline and a backslash', { ...GREEDY, stop: ['\n', 'a\\nb'] }, { ...GREEDY, stop: ['\n', 'a\\nb'] }],
+    ['an empty stored stop', { ...GREEDY, stop: [''] }, GREEDY],
   ])('%s', (_, stored, expected) => {
     expect(settingsFromStored(stored)).toEqual(expected);
   });

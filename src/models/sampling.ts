@@ -130,7 +130,7 @@ export function settingsFromStored(stored: unknown): SamplingSettings {
     minP: text(s.minP, '0'),
     repetitionPenalty: text(s.repetitionPenalty, '1'),
     seed: typeof s.seed === 'number' ? String(s.seed) : '',
-    stop: Array.isArray(s.stop) && s.stop.every((x) => typeof x === 'string' && !x.includes('\n') && x !== '') ? (s.stop as string[]).join('\n') : '',
+    stop: Array.isArray(s.stop) && s.stop.every((x) => typeof x === 'string' && x !== '') ? (s.stop as string[]).map(escapeStop).join('\n') : '',
   });
   return checked.ok ? checked.settings : GREEDY;
 }
