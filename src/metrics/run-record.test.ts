@@ -53,3 +53,13 @@ describe('buildRunRecord: the precision that ran', () => {
     expect(buildRunRecord(input(result)).environment.dtype).toBeNull();
   });
 });
+
+describe('buildRunRecord: the sampling used', () => {
+  it.each([
+    ['a request without settings is greedy', undefined, 'greedy'],
+    ['a seeded sampled run says so', { temperature: 0.7, topK: 0, topP: 0.9, minP: 0, repetitionPenalty: 1, seed: 42, stop: [] }, 'temperature 0.7, top-p 0.9, seed 42'],
+    ['an unseeded one too', { temperature: 1, topK: 0, topP: 1, minP: 0, repetitionPenalty: 1, seed: null, stop: [] }, 'temperature 1, random seed'],
+  ])('%s', (_, sampling, expected) => {
+    expect(buildRunRecord({ ...input({ ...result, finishReason: 'stop' }), sampling }).sampling).toBe(expected);
+  });
+});

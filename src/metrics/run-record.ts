@@ -2,6 +2,7 @@ import { storedEngineTimings, type StoredEngineTimings } from './engine-timings.
 import { generationTimings } from './generation-metrics.ts';
 import { UNKNOWN_ENVIRONMENT, type RunEnvironment } from './run-environment.ts';
 import type { FinishReason, GenerationResult, LoadInfo } from '../workers/engine.ts';
+import { describeSampling, GREEDY, type SamplingSettings } from '../models/sampling.ts';
 
 /** One generation as stored in IndexedDB and shown in the history list. */
 export interface RunRecord {
@@ -16,6 +17,11 @@ export interface RunRecord {
   promptTokens: number;
   outputTokens: number;
   finishReason: FinishReason;
+  /**
+   * How tokens were chosen, in one line ("greedy", "temperature 0.7, top-p 0.9, seed 42"); runs
+   * stored before it was kept were all greedy.
+   */
+  sampling?: string;
   /** Measured in the engine's worker. */
   ttftMs: number;
   prefillMs: number;
@@ -74,6 +80,8 @@ export function buildRunRecord(input: {
   result: GenerationResult;
   page: PageClock;
   environment?: RunEnvironment;
+  /** Absent: greedy, as every engine decodes unless told otherwise. */
+  sampling?: SamplingSettings;
 }): RunRecord {
   const { result, page } = input;
   const engineSide = generationTimings({
@@ -97,6 +105,7 @@ export function buildRunRecord(input: {
     promptTokens: result.promptTokens,
     outputTokens: result.outputTokens,
     finishReason: result.finishReason,
+    sampling: describeSampling(input.sampling ?? GREEDY),
     ttftMs: engineSide.ttftMs,
     prefillMs: engineSide.prefillMs,
     decodeTps: engineSide.decodeTps,

@@ -9,7 +9,7 @@ import type { FinishReason } from '../workers/engine.ts';
 export const RESULTS_KIND = 'wirthforge-results';
 export const RESULTS_SCHEMA_VERSION = 1;
 
-export const FINISH_REASONS = ['length', 'eos', 'aborted', 'context'] as const satisfies readonly FinishReason[];
+export const FINISH_REASONS = ['length', 'eos', 'aborted', 'context', 'stop'] as const satisfies readonly FinishReason[];
 
 /** A run as results carry it: the stored record without its key, its prompt or its frame summary. */
 export type ResultRun = Omit<RunRecord, 'id' | 'promptPreview' | 'frames'>;
@@ -47,6 +47,7 @@ export function resultRunOf(record: RunRecord): ResultRun {
     promptTokens: record.promptTokens,
     outputTokens: record.outputTokens,
     finishReason: record.finishReason,
+    ...(record.sampling ? { sampling: record.sampling } : {}),
     ttftMs: record.ttftMs,
     prefillMs: record.prefillMs,
     decodeTps: record.decodeTps,

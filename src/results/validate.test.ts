@@ -43,6 +43,12 @@ describe('validateResultDocument', () => {
     });
   });
 
+  it('keeps a run\'s sampling line, and refuses one past its cap', () => {
+    const kept = validateResultDocument(edited((d) => (d.runs[0].sampling = 'temperature 0.7, top-p 0.9, seed 42')));
+    expect(kept.ok && kept.document.runs[0]!.sampling).toBe('temperature 0.7, top-p 0.9, seed 42');
+    expect(validateResultDocument(edited((d) => (d.runs[0].sampling = 'x'.repeat(1001))))).toEqual({ ok: false, errors: ['runs[0].sampling: text of 1001 characters, at most 1000 allowed'] });
+  });
+
   it('accepts markup in text as text: rendering never interprets it', () => {
     const result = validateResultDocument(edited((d) => (d.runs[0].modelId = '<img src=x onerror="window.__pwned=1">')));
     expect(result.ok && result.document.runs[0]!.modelId).toBe('<img src=x onerror="window.__pwned=1">');
@@ -58,7 +64,7 @@ describe('validateResultDocument', () => {
     { name: 'a fractional thread count', input: edited((d) => (d.runs[0].wasmThreads = 1.5)), error: 'runs[0].wasmThreads: expected a whole number, found 1.5' },
     { name: 'an unknown field', input: edited((d) => (d.runs[0].script = 'alert(1)')), error: 'runs[0].script: unknown field' },
     { name: 'a missing field', input: edited((d) => delete d.runs[0].ttftMs), error: 'runs[0].ttftMs: missing' },
-    { name: 'an unknown finish reason', input: edited((d) => (d.runs[0].finishReason = 'boom')), error: 'runs[0].finishReason: expected one of length, eos, aborted, context' },
+    { name: 'an unknown finish reason', input: edited((d) => (d.runs[0].finishReason = 'boom')), error: 'runs[0].finishReason: expected one of length, eos, aborted, context, stop' },
     { name: 'an oversized text', input: edited((d) => (d.runs[0].modelId = 'x'.repeat(5000))), error: 'runs[0].modelId: text of 5000 characters, at most 200 allowed' },
     { name: 'too many runs', input: edited((d) => (d.runs = Array.from({ length: LIMITS.runs + 1 }, () => d.runs[0]))), error: `runs: ${LIMITS.runs + 1} entries, at most ${LIMITS.runs} allowed` },
     { name: 'deep nesting where a figure belongs', input: edited((d) => (d.runs[0].environment.tier = [[[[[[['low']]]]]]])), error: 'runs[0].environment.tier: expected text, found a list' },

@@ -54,6 +54,8 @@ const run: Field = {
     promptTokens: count(),
     outputTokens: count(),
     finishReason: { type: 'string', max: 20, oneOf: FINISH_REASONS },
+    /** Optional: documents from before it was kept (all greedy). Four escaped stop sequences fit. */
+    sampling: { type: 'string', max: 1000, optional: true },
     ttftMs: figure(),
     prefillMs: figure(),
     decodeTps: figure(1e7),

@@ -5,6 +5,7 @@
 import type { DtypePreference } from '../models/catalog.ts';
 
 import type { DevicePreference, EngineKind, ResolvedDevice } from '../models/runtime-kinds.ts';
+import type { SamplingSettings } from '../models/sampling.ts';
 
 export type { DevicePreference, EngineKind, ResolvedDevice };
 
@@ -65,6 +66,8 @@ export interface LoadInfo {
 export interface GenerateRequest {
   prompt: string;
   maxNewTokens: number;
+  /** How the next token is chosen (see src/models/sampling.ts); absent: greedy. */
+  sampling?: SamplingSettings;
 }
 
 /**
@@ -78,8 +81,11 @@ export interface TokenEvent {
   atMs: number;
 }
 
-/** `context`: stopped because prompt and output filled the model's context window. */
-export type FinishReason = 'length' | 'eos' | 'aborted' | 'context';
+/**
+ * `context`: stopped because prompt and output filled the model's context window. `stop`: the
+ * output reached one of the request's stop sequences (which is not part of the text).
+ */
+export type FinishReason = 'length' | 'eos' | 'aborted' | 'context' | 'stop';
 
 /** Whose words an engine's own timings were reported in: a library's, or a remote server's dialect. */
 export type EngineTimingSource = 'web-llm usage.extra' | 'llama.cpp timings' | 'ollama /api/chat' | 'lm-studio stats';

@@ -91,10 +91,11 @@ export function finishReasonOf(state: ChatStreamState, aborted: boolean, maxNewT
   switch (state.finish) {
     case 'length':
       return 'length';
+    case 'stopStringFound':
+      return 'stop';
     case 'stop':
     case 'eos':
     case 'eosFound':
-    case 'stopStringFound':
       return 'eos';
     default:
       return (state.counts.outputTokens ?? state.pieces) >= maxNewTokens ? 'length' : 'eos';

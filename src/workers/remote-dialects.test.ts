@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countsOfChunk, llamaCppTimings, lmStudioTimings, ollamaTimings, timingsOfChunk, usageCounts } from './remote-dialects.ts';
+import { countsOfChunk, llamaCppTimings, lmStudioTimings, ollamaTimings, openAiSamplingOf, timingsOfChunk, usageCounts } from './remote-dialects.ts';
+import { GREEDY } from '../models/sampling.ts';
 import { newChatStream, readChatEvent, isComplete, finishReasonOf, type ChatStreamState } from './remote-chat-stream.ts';
 import { SseParser, parseStreamData } from './remote-sse.ts';
 
@@ -106,5 +107,25 @@ describe('readChatEvent', () => {
     readChatEvent(state, { kind: 'json', value: { choices: [{ delta: { content: 'b' } }] } });
     expect(isComplete(state)).toBe(false);
     expect(finishReasonOf(state, true, 8)).toBe('aborted');
+  });
+});
+
+describe('openAiSamplingOf', () => {
+  const sampled = { temperature: 0.7, topK: 40, topP: 0.9, minP: 0.05, repetitionPenalty: 1.1, seed: 42, stop: ['###'] };
+  it.each([
+    ['absent: greedy', undefined, 'other', { temperature: 0 }],
+    ['greedy keeps stop sequences, drops top-p and the seed', { ...GREEDY, topP: 0.5, seed: 1, stop: ['\n'] }, 'ollama', { temperature: 0, stop: ['\n'] }],
+    ['an OpenAI-only server gets the OpenAI fields', sampled, 'lm-studio', { temperature: 0.7, top_p: 0.9, seed: 42, stop: ['###'] }],
+    ['llama-server also gets top-k, min-p and repeat_penalty', sampled, 'llama.cpp', { temperature: 0.7, top_p: 0.9, seed: 42, stop: ['###'], top_k: 40, min_p: 0.05, repeat_penalty: 1.1 }],
+    ['vLLM reads repetition_penalty', sampled, 'vllm', { temperature: 0.7, top_p: 0.9, seed: 42, stop: ['###'], top_k: 40, min_p: 0.05, repetition_penalty: 1.1 }],
+    ['filters that are off are not sent', { ...GREEDY, temperature: 1 }, 'llama.cpp', { temperature: 1 }],
+  ] as const)('%s', (_, settings, server, expected) => {
+    expect(openAiSamplingOf(settings as never, server)).toEqual(expected);
+  });
+
+  it('an LM Studio stop string is a stop, not the end of text', () => {
+    const state = newChatStream();
+    state.finish = 'stopStringFound';
+    expect(finishReasonOf(state, false, 64)).toBe('stop');
   });
 });

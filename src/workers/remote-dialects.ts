@@ -10,7 +10,8 @@
  * - LM Studio's `/api/v0` `stats`: tokens_per_second, time_to_first_token and generation_time (seconds).
  * - OpenAI's `usage` (every server, with `stream_options.include_usage`): token counts only.
  */
-import type { EngineReportedTimings } from './engine.ts';
+import type { EngineReportedTimings, RemoteServerKind } from './engine.ts';
+import { GREEDY, isGreedy, type SamplingSettings } from '../models/sampling.ts';
 
 export interface TokenCounts {
   promptTokens: number | null;
@@ -131,4 +132,25 @@ export function countsOfChunk(chunk: Record<string, unknown>): TokenCounts {
   if (object(chunk['timings'])) return llamaCppCounts(chunk['timings']);
   if (chunk['done'] === true) return ollamaCounts(chunk);
   return { promptTokens: null, outputTokens: null };
+}
+
+/**
+ * The sampling fields of an OpenAI-style chat request. Every server takes `temperature`, `top_p`,
+ * `seed` and `stop`; llama-server and vLLM also read top-k, min-p and a repetition penalty (under
+ * their own names), which OpenAI's API has not, so only they are sent them. Whether a server
+ * honours the seed is its own affair.
+ */
+export function openAiSamplingOf(requested: SamplingSettings | undefined, server: RemoteServerKind): Record<string, number | string[]> {
+  const settings = requested ?? GREEDY;
+  const body: Record<string, number | string[]> = { temperature: isGreedy(settings) ? 0 : settings.temperature };
+  const sampling = !isGreedy(settings);
+  if (sampling && settings.topP < 1) body.top_p = settings.topP;
+  if (sampling && settings.seed !== null) body.seed = settings.seed;
+  if (settings.stop.length > 0) body.stop = [...settings.stop];
+  if (server === 'llama.cpp' || server === 'vllm') {
+    if (sampling && settings.topK > 0) body.top_k = settings.topK;
+    if (sampling && settings.minP > 0) body.min_p = settings.minP;
+    if (settings.repetitionPenalty !== 1) body[server === 'vllm' ? 'repetition_penalty' : 'repeat_penalty'] = settings.repetitionPenalty;
+  }
+  return body;
 }

@@ -113,6 +113,16 @@ describe('RemoteEngine', () => {
     expect(body).toMatchObject({ model: 'wf-tiny', stream: true, stream_options: { include_usage: true }, max_tokens: 3, messages: [{ role: 'user', content: 'a' }] });
   });
 
+  it('asks greedy by default, and sends a request\'s sampling settings in the server\'s words', async () => {
+    const h = await loaded((_call, signal) => new Response(sse([chunk('b'), final])(signal), { headers: { 'Content-Type': 'text/event-stream' } }));
+    await h.engine.generate({ prompt: 'a', maxNewTokens: 3 }, () => undefined, new AbortController().signal);
+    await h.engine.generate({ prompt: 'a', maxNewTokens: 3, sampling: { temperature: 0.7, topK: 40, topP: 0.9, minP: 0, repetitionPenalty: 1, seed: 42, stop: ['###'] } }, () => undefined, new AbortController().signal);
+    const [greedy, sampled] = h.calls.slice(2).map((c) => JSON.parse(String(c.init.body)) as Record<string, unknown>);
+    expect(greedy).toMatchObject({ temperature: 0 });
+    expect(greedy).not.toHaveProperty('seed');
+    expect(sampled).toMatchObject({ temperature: 0.7, top_p: 0.9, seed: 42, stop: ['###'], top_k: 40 });
+  });
+
   it('stops the fetch itself when aborted, keeping the text so far', async () => {
     let fetchSignal: AbortSignal | null = null;
     const h = await loaded((_call, signal) => {

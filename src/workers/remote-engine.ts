@@ -5,8 +5,8 @@
  *
  * - load: checks the address, lists `/v1/models` (the model must be there; none named: the first),
  *   and measures one small request's round trip; nothing is downloaded, the footprint is 0.
- * - generate: one streamed chat completion (`stream_options.include_usage`, greedy like the bundled
- *   engine), each content piece a token event stamped on this worker's clock as it arrives; the
+ * - generate: one streamed chat completion (`stream_options.include_usage`, greedy unless the request
+ *   samples: see `openAiSamplingOf`), each content piece a token event stamped on this worker's clock as it arrives; the
  *   server's own timings, in its dialect, travel in `engineTimings`.
  * - cancellation aborts the fetch itself, so the server sees the connection close and frees its slot.
  * - a silent server is cut off after the endpoint's timeout (first byte, then between events).
@@ -20,6 +20,7 @@ import { checkBaseUrl } from './remote-endpoint.ts';
 import { describeRemoteFailure, type RemoteFailure } from './remote-failures.ts';
 import { SseParser, parseStreamData } from './remote-sse.ts';
 import { finishReasonOf, isComplete, newChatStream, readChatEvent } from './remote-chat-stream.ts';
+import { openAiSamplingOf } from './remote-dialects.ts';
 
 export interface RemoteEngineDeps {
   fetch: typeof fetch;
@@ -137,7 +138,7 @@ export class RemoteEngine implements Engine {
             stream: true,
             stream_options: { include_usage: true },
             max_tokens: request.maxNewTokens,
-            temperature: 0,
+            ...openAiSamplingOf(request.sampling, connection.server),
           }),
           signal: controller.signal,
           ...FETCH_OPTIONS,

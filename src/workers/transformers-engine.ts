@@ -6,6 +6,7 @@ import {
   InterruptableStoppingCriteria,
   type TextStreamer,
   env,
+  random,
   type PreTrainedModel,
   type PreTrainedTokenizer,
   type ProgressInfo,
@@ -22,6 +23,9 @@ import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
 import { HUB_WEIGHTS_HOST, type OnnxDtype } from '../models/catalog.ts';
 import { onnxBuildFor, onnxBuildReason, onnxFileName, onnxFootprint, onnxHubModel } from '../models/onnx-hub.ts';
 import { DownloadProgress } from './download-progress.ts';
+import { StopScanner } from './stop-sequences.ts';
+import { toTransformersSampling } from './transformers-sampling.ts';
+import { FilterLogitsProcessor } from './transformers-filter.ts';
 import { describeHubLoadFailure, envFor, type ModelOrigin } from './transformers-source.ts';
 
 export interface TransformersEngineConfig {
@@ -285,23 +289,54 @@ export class TransformersEngine implements Engine {
       const onAbort = (): void => stopper.interrupt();
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) stopper.interrupt();
-      const streamer = new TokenStreamer(tokenizer, onToken);
+      const sampling = toTransformersSampling(request.sampling);
+      // Our own stop sequences: text that may begin one is held back, and a match ends the generation.
+      const scanner = new StopScanner(sampling.stop);
+      let shown = '';
+      let lastIndex = 0;
+      const show = (token: TokenEvent): void => {
+        lastIndex = token.index;
+        const step = scanner.push(token.text);
+        if (step.emit) {
+          shown += step.emit;
+          onToken({ ...token, text: step.emit });
+        }
+        if (step.stopped) stopper.interrupt();
+      };
+      const streamer = new TokenStreamer(tokenizer, sampling.stop.length > 0 ? show : onToken);
       try {
+        // The sampler draws from transformers.js's one module-level generator; no other generation
+        // runs in this worker meanwhile (the busy flag), so seeding it here makes the run repeatable.
+        random.seed(sampling.seed ?? undefined);
         const output = (await model.generate({
           ...inputs,
           max_new_tokens: fit.maxNewTokens,
-          do_sample: false,
+          ...sampling.options,
           // The typings demand a TextStreamer although generate() only calls put() and end().
           streamer: streamer as unknown as TextStreamer,
           stopping_criteria: [stopper],
+          ...(sampling.filter ? { logits_processor: [new FilterLogitsProcessor(sampling.filter)] as never } : {}),
         })) as { tolist(): bigint[][] };
+        const rest = scanner.flush();
+        if (rest) {
+          shown += rest;
+          onToken({ text: rest, index: lastIndex, atMs: performance.now() });
+        }
         const ids = output.tolist()[0]?.slice(promptTokens).map(Number) ?? [];
         const outputTokens = streamer.tokenTimesMs.length;
         return {
-          text: tokenizer.decode(ids, { skip_special_tokens: true }),
+          text: sampling.stop.length > 0 ? shown : tokenizer.decode(ids, { skip_special_tokens: true }),
           promptTokens,
           outputTokens,
-          finishReason: signal.aborted ? 'aborted' : outputTokens < fit.maxNewTokens ? 'eos' : fit.limitedByContext ? 'context' : 'length',
+          finishReason: scanner.stopped
+            ? 'stop'
+            : signal.aborted
+              ? 'aborted'
+              : outputTokens < fit.maxNewTokens
+                ? 'eos'
+                : fit.limitedByContext
+                  ? 'context'
+                  : 'length',
           startedAtMs,
           promptReadyAtMs,
           tokenTimesMs: streamer.tokenTimesMs,

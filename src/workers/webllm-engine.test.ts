@@ -27,6 +27,7 @@ class ScriptedMlc implements MlcEngineLike {
   unloads = 0;
   private interrupted = false;
 
+  readonly requests: unknown[] = [];
   constructor(private readonly script: Script) {}
 
   setAppConfig(config: unknown): void {
@@ -51,6 +52,7 @@ class ScriptedMlc implements MlcEngineLike {
   chat = {
     completions: {
       create: async (request: { max_tokens: number }): Promise<AsyncIterable<ChatCompletionChunk>> => {
+        this.requests.push(request);
         this.interrupted = false;
         const pieces = (this.script.pieces ?? ['Hel', 'lo', '!']).slice(0, request.max_tokens);
         const self = this;
@@ -185,6 +187,16 @@ describe('WebLlmEngine generate', () => {
     ]);
     expect(result).toMatchObject({ text: 'Hello!', promptTokens: 7, outputTokens: 3, finishReason: 'eos', tokenTimesMs: tokens.map((t) => t.atMs) });
     expect(result.engineTimings).toMatchObject({ decodeTps: 40, prefillTps: 700, ttftMs: 10 });
+  });
+
+  it('asks greedy by default, and passes a request\'s sampling settings in web-llm\'s words', async () => {
+    const { engine, mlc } = setup();
+    await engine.load({ modelId: 'SmolLM2-360M-Instruct', device: 'auto' }, () => {});
+    await engine.generate({ prompt: 'Hi', maxNewTokens: 4 }, () => {}, new AbortController().signal);
+    await engine.generate({ prompt: 'Hi', maxNewTokens: 4, sampling: { temperature: 0.7, topK: 40, topP: 0.9, minP: 0, repetitionPenalty: 1.1, seed: 42, stop: ['\n'] } }, () => {}, new AbortController().signal);
+    expect(mlc.requests.at(-2)).toMatchObject({ temperature: 0 });
+    expect(mlc.requests.at(-2)).not.toHaveProperty('seed');
+    expect(mlc.requests.at(-1)).toMatchObject({ temperature: 0.7, top_p: 0.9, repetition_penalty: 1.1, seed: 42, stop: ['\n'] });
   });
 
   it('stops at max tokens with finish reason length', async () => {

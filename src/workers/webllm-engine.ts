@@ -14,7 +14,7 @@
 import type { AppConfig, ChatCompletionChunk, InitProgressReport, ModelRecord } from '@mlc-ai/web-llm';
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { EngineError, describeFailure } from './errors.ts';
-import { chooseWebLlmBuild, finishReasonOf, hubArtifacts, progressFromReport, timingsFromUsage, unreachableHost, type UsageLike, type WebGpuProbe } from './webllm-policy.ts';
+import { chooseWebLlmBuild, finishReasonOf, hubArtifacts, progressFromReport, timingsFromUsage, unreachableHost, webLlmSamplingOf, type UsageLike, type WebGpuProbe, type WebLlmSampling } from './webllm-policy.ts';
 import { hubBuild, hubDownloadBytes, hubFootprintBytes, type HubBuild } from '../models/catalog.ts';
 
 /** The part of web-llm's MLCEngine this engine uses. */
@@ -27,13 +27,14 @@ export interface MlcEngineLike {
   resetChat(): Promise<void>;
   chat: {
     completions: {
-      create(request: {
-        messages: { role: 'user'; content: string }[];
-        stream: true;
-        stream_options: { include_usage: true };
-        max_tokens: number;
-        temperature: number;
-      }): Promise<AsyncIterable<ChatCompletionChunk>>;
+      create(
+        request: {
+          messages: { role: 'user'; content: string }[];
+          stream: true;
+          stream_options: { include_usage: true };
+          max_tokens: number;
+        } & WebLlmSampling,
+      ): Promise<AsyncIterable<ChatCompletionChunk>>;
     };
   };
 }
@@ -174,8 +175,8 @@ export class WebLlmEngine implements Engine {
           stream: true,
           stream_options: { include_usage: true },
           max_tokens: request.maxNewTokens,
-          // Greedy, as the bundled engine decodes: the same prompt gives the same answer.
-          temperature: 0,
+          // Greedy unless the request says otherwise, as every engine decodes.
+          ...webLlmSamplingOf(request.sampling),
         });
         if (signal.aborted) mlc.interruptGenerate();
         for await (const chunk of chunks) {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import type { DevicePreference, LoadProgress } from './engine.ts';
+import { GREEDY } from '../models/sampling.ts';
 import {
   chooseWebLlmBuild,
   finishReasonOf,
   hubArtifacts,
   progressFromReport,
+  webLlmSamplingOf,
   timingsFromUsage,
   unreachableHost,
   type UsageLike,
@@ -148,5 +150,16 @@ describe('where an offline load stopped', () => {
     [{ config: false, library: true }, 'huggingface.co'],
   ])('stored %j → %s', (stored, host) => {
     expect(unreachableHost(artifacts, stored)).toBe(host);
+  });
+});
+
+describe('webLlmSamplingOf', () => {
+  it.each([
+    ['absent: greedy', undefined, { temperature: 0 }],
+    ['greedy with a penalty and a stop', { ...GREEDY, repetitionPenalty: 1.2, seed: 3, stop: ['\n'] }, { temperature: 0, repetition_penalty: 1.2, stop: ['\n'] }],
+    ['sampling: top-p and seed; top-k and min-p have no field', { ...GREEDY, temperature: 0.7, topK: 40, topP: 0.9, minP: 0.1, seed: 42 }, { temperature: 0.7, top_p: 0.9, seed: 42 }],
+    ['no seed: none sent', { ...GREEDY, temperature: 1.5 }, { temperature: 1.5 }],
+  ] as const)('%s', (_, settings, expected) => {
+    expect(webLlmSamplingOf(settings as never)).toEqual(expected);
   });
 });

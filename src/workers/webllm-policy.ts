@@ -4,6 +4,7 @@
  * become ours, how its finish reasons map, and which host an offline load failed to reach.
  */
 import type { DevicePreference, EngineReportedTimings, FinishReason, LoadProgress } from './engine.ts';
+import { GREEDY, isGreedy, type SamplingSettings } from '../models/sampling.ts';
 import { webLlmVariantFor, type WebLlmVariant } from '../tiers/index.ts';
 
 export interface WebGpuProbe {
@@ -167,4 +168,29 @@ export function hubArtifacts(record: { model: string; model_lib: string }): HubA
 export function unreachableHost(artifacts: HubArtifacts, stored: { config: boolean; library: boolean }): string {
   if (stored.config && !stored.library) return artifacts.libraryHost;
   return artifacts.weightsHost;
+}
+
+/** The sampling fields of a web-llm chat completion request. */
+export interface WebLlmSampling {
+  temperature: number;
+  top_p?: number;
+  repetition_penalty?: number;
+  seed?: number;
+  stop?: string[];
+}
+
+/**
+ * Our settings in web-llm's chat completion words. web-llm has no top-k or min-p in its requests
+ * (the page says so: see `ignoredSettings`); its stop strings are its own, and it reports an end by
+ * one as "stop", the same word as for the end of text.
+ */
+export function webLlmSamplingOf(settings: SamplingSettings = GREEDY): WebLlmSampling {
+  const sampling: WebLlmSampling = { temperature: isGreedy(settings) ? 0 : settings.temperature };
+  if (!isGreedy(settings)) {
+    if (settings.topP < 1) sampling.top_p = settings.topP;
+    if (settings.seed !== null) sampling.seed = settings.seed;
+  }
+  if (settings.repetitionPenalty !== 1) sampling.repetition_penalty = settings.repetitionPenalty;
+  if (settings.stop.length > 0) sampling.stop = [...settings.stop];
+  return sampling;
 }

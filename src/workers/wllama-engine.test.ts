@@ -127,6 +127,28 @@ describe('WllamaEngine', () => {
     expect(result).toMatchObject({ text: 'bcd', outputTokens: 3, finishReason: 'aborted' });
   });
 
+  it('sends the sampling settings in llama.cpp’s words and ends at a stop sequence without showing it', async () => {
+    const wllama = new ScriptedWllama(successor);
+    const { engine } = engineWith(wllama);
+    await engine.load({ modelId: 'wf-tiny-gguf-f32', device: 'wasm' }, () => {});
+    const tokens: TokenEvent[] = [];
+    const sampling = { temperature: 0.7, topK: 40, topP: 0.9, minP: 0.05, repetitionPenalty: 1.1, seed: 42, stop: ['ef'] };
+    const result = await engine.generate({ prompt: 'a', maxNewTokens: 20, sampling }, (t) => tokens.push(t), new AbortController().signal);
+    expect(wllama.requests.at(-1)).toMatchObject({ temperature: 0.7, top_k: 40, top_p: 0.9, min_p: 0.05, repeat_penalty: 1.1, seed: 42 });
+    expect(wllama.requests.at(-1)).not.toHaveProperty('stop');
+    expect(tokens.map((t) => t.text).join('')).toBe('bcd');
+    expect(result).toMatchObject({ text: 'bcd', outputTokens: 5, finishReason: 'stop' });
+  });
+
+  it('shows text held back for a stop sequence that never came', async () => {
+    const { engine } = engineWith(new ScriptedWllama(successor));
+    await engine.load({ modelId: 'wf-tiny-gguf-f32', device: 'wasm' }, () => {});
+    const tokens: TokenEvent[] = [];
+    const result = await engine.generate({ prompt: 'a', maxNewTokens: 4, sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, repetitionPenalty: 1, seed: null, stop: ['ex'] } }, (t) => tokens.push(t), new AbortController().signal);
+    expect(tokens.map((t) => t.text)).toEqual(['b', 'c', 'd', 'e']);
+    expect(result).toMatchObject({ text: 'bcde', finishReason: 'length' });
+  });
+
   it('refuses a truncated file before wllama is even created', async () => {
     const wllama = new ScriptedWllama(successor);
     const { engine, created } = engineWith(wllama, serve({ path: 'wf-tiny-gguf-q8_0/wf-tiny.q8_0.gguf', bytes: 30_000 }));

@@ -11,6 +11,7 @@
  */
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { EngineError } from './errors.ts';
+import { StopScanner } from './stop-sequences.ts';
 import { checkGguf, parameterCountOf } from '../models/gguf-header.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
@@ -20,6 +21,7 @@ import {
   describeWllamaFailure,
   finishReasonOf,
   ggufCheckError,
+  llamaCppSamplingOf,
   timingsFromLlamaCpp,
   wllamaFootprintBytes,
   wllamaThreads,
@@ -214,32 +216,52 @@ export class WllamaEngine implements Engine {
     let last: CompletionChunk | null = null;
     let finish: string | null = null;
     const startedAtMs = this.config.now();
+    // A stop sequence ends the completion the way Stop does: through wllama's abort signal.
+    const scanner = new StopScanner(request.sampling?.stop ?? []);
+    const ending = new AbortController();
+    const onAbort = (): void => ending.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) ending.abort();
+    let lastIndex = 0;
+    const show = (piece: string, index: number, atMs: number): void => {
+      const step = scanner.push(piece);
+      if (step.emit) {
+        text += step.emit;
+        onToken({ text: step.emit, index, atMs });
+      }
+      if (step.stopped) ending.abort();
+    };
     try {
       await wllama.createCompletion({
         prompt: request.prompt,
         stream: true,
         max_tokens: maxNewTokens,
-        // Greedy, like the other engines; no prompt cache, so every request pays its own prefill.
-        temperature: 0,
+        ...llamaCppSamplingOf(request.sampling),
+        // No prompt cache, so every request pays its own prefill.
         cache_prompt: false,
-        abortSignal: signal,
+        abortSignal: ending.signal,
         onData: (chunk) => {
           last = chunk;
           const choice = chunk.choices?.[0];
           if (choice?.finish_reason) finish = choice.finish_reason;
           const piece = choice?.text ?? '';
-          if (!piece) return;
+          if (!piece || scanner.stopped) return;
           const atMs = this.config.now();
-          const index = tokenTimesMs.length;
+          lastIndex = tokenTimesMs.length;
           tokenTimesMs.push(atMs);
-          text += piece;
-          onToken({ text: piece, index, atMs });
+          show(piece, lastIndex, atMs);
         },
       });
     } catch (error) {
-      if (!signal.aborted) throw describeWllamaFailure(modelId, 'generate', this.withLog(error));
+      if (!ending.signal.aborted) throw describeWllamaFailure(modelId, 'generate', this.withLog(error));
     } finally {
+      signal.removeEventListener('abort', onAbort);
       this.busy = false;
+    }
+    const rest = scanner.flush();
+    if (rest) {
+      text += rest;
+      onToken({ text: rest, index: lastIndex, atMs: this.config.now() });
     }
     const final = last as CompletionChunk | null;
     const timings = final?.timings;
@@ -247,7 +269,7 @@ export class WllamaEngine implements Engine {
       text,
       promptTokens: final?.usage?.prompt_tokens ?? (timings?.prompt_n ?? 0) + (timings?.cache_n ?? 0),
       outputTokens: Math.max(tokenTimesMs.length, final?.usage?.completion_tokens ?? timings?.predicted_n ?? 0),
-      finishReason: finishReasonOf(finish, signal.aborted, maxNewTokens < request.maxNewTokens),
+      finishReason: scanner.stopped ? 'stop' : finishReasonOf(finish, signal.aborted, maxNewTokens < request.maxNewTokens),
       startedAtMs,
       promptReadyAtMs: startedAtMs,
       tokenTimesMs,

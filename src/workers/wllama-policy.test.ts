@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GREEDY } from '../models/sampling.ts';
 import type { GgufHeader } from '../models/gguf-header.ts';
 import { EngineError } from './errors.ts';
 import {
@@ -9,6 +10,7 @@ import {
   ggufBudgetRefusal,
   ggufCheckError,
   kvCacheBytesOf,
+  llamaCppSamplingOf,
   timingsFromLlamaCpp,
   wllamaFootprintBytes,
   wllamaThreads,
@@ -136,5 +138,16 @@ describe('timingsFromLlamaCpp', () => {
     [null, true, false, 'aborted'],
   ] as const)('finish %s (aborted %s, cut %s) → %s', (reason, aborted, cut, expected) => {
     expect(finishReasonOf(reason, aborted, cut)).toBe(expected);
+  });
+});
+
+describe('llamaCppSamplingOf', () => {
+  it.each([
+    ['absent settings: greedy', undefined, { temperature: 0, repeat_penalty: 1 }],
+    ['greedy keeps a repetition penalty, drops the rest', { ...GREEDY, repetitionPenalty: 1.3, seed: 5, topK: 3 }, { temperature: 0, repeat_penalty: 1.3 }],
+    ['sampling sends every filter, off included (llama.cpp’s defaults are not off)', { ...GREEDY, temperature: 0.8 }, { temperature: 0.8, repeat_penalty: 1, top_k: 0, top_p: 1, min_p: 0 }],
+    ['a seed', { ...GREEDY, temperature: 1, topK: 40, topP: 0.9, minP: 0.05, seed: 0 }, { temperature: 1, repeat_penalty: 1, top_k: 40, top_p: 0.9, min_p: 0.05, seed: 0 }],
+  ] as const)('%s', (_, settings, expected) => {
+    expect(llamaCppSamplingOf(settings as never)).toEqual(expected);
   });
 });

@@ -9,6 +9,7 @@ import { EngineError, classifyFailure, describeFailure, nameAndMessage } from '.
 import { chooseWasmThreads } from './wasm-threads.ts';
 import { metadataNumber, metadataString, type GgufCheck, type GgufHeader } from '../models/gguf-header.ts';
 import { runtimeOverheadBytes } from '../tiers/capacity.ts';
+import { GREEDY, isGreedy, type SamplingSettings } from '../models/sampling.ts';
 
 export type WllamaDeviceChoice = { ok: true; reason: string } | { ok: false; reason: string };
 
@@ -160,4 +161,33 @@ export function ggufBudgetRefusal(name: string, header: GgufHeader, fileBytes: n
   if (needed <= budgetBytes) return null;
   const kv = kvCacheBytesOf(header, context);
   return `${name} needs about ${(needed / MB).toFixed(0)} MB (file ${(fileBytes / MB).toFixed(0)} MB, KV cache ${(kv / MB).toFixed(0)} MB at ${context} tokens, runtime overhead) but this device's budget for models is ${(budgetBytes / MB).toFixed(0)} MB. Choose a smaller model or a smaller quantization.`;
+}
+
+/** The sampling fields of a llama-server completion request, as llama.cpp reads them. */
+export interface LlamaCppSampling {
+  temperature: number;
+  repeat_penalty: number;
+  top_k?: number;
+  top_p?: number;
+  min_p?: number;
+  seed?: number;
+}
+
+/**
+ * Our settings in llama-server's words. Every filter is sent, "off" included, because llama.cpp's
+ * own defaults are not off (top-k 40, top-p 0.95, min-p 0.05). Temperature 0 is its greedy path,
+ * where the filters and the seed do nothing. No seed: llama.cpp draws a random one per request.
+ * Stop sequences are not sent: the engine applies them itself (src/workers/stop-sequences.ts), so
+ * that the finish reason can say a stop sequence ended the output.
+ */
+export function llamaCppSamplingOf(settings: SamplingSettings = GREEDY): LlamaCppSampling {
+  if (isGreedy(settings)) return { temperature: 0, repeat_penalty: settings.repetitionPenalty };
+  return {
+    temperature: settings.temperature,
+    repeat_penalty: settings.repetitionPenalty,
+    top_k: settings.topK,
+    top_p: settings.topP,
+    min_p: settings.minP,
+    ...(settings.seed === null ? {} : { seed: settings.seed }),
+  };
 }

@@ -2,6 +2,7 @@ import type { Session } from './session.ts';
 import { formatBytes, formatMs, formatPercent } from '../../lib/format.ts';
 import type { DevicePreference } from '../../workers/engine.ts';
 import type { DtypePreference } from '../../models/catalog.ts';
+import { SamplingControls } from './SamplingControls.tsx';
 
 const PHASE_LABEL = { fetch: 'Fetching model files', init: 'Starting the engine', warmup: 'Warming up', ready: 'Ready' } as const;
 
@@ -80,6 +81,7 @@ export function ModelControls({ session }: { session: Session }) {
           Load
         </button>
       </div>
+      <SamplingControls modelId={session.modelId.value} disabled={busy} />
       <p class="hint" data-testid="model-hint">{session.models.value.find((m) => m.id === session.modelId.value)?.hint}</p>
       {load.status === 'loading' && (
         <div class="progress" data-testid="load-progress">

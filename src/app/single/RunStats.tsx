@@ -2,7 +2,7 @@ import type { Session } from './session.ts';
 import { formatMs, formatTps } from '../../lib/format.ts';
 import { engineTimingsText } from './engine-timings-text.ts';
 
-const FINISH_LABEL = { length: 'length', eos: 'end of text', aborted: 'stopped', context: 'context full' } as const;
+const FINISH_LABEL = { length: 'length', eos: 'end of text', aborted: 'stopped', context: 'context full', stop: 'stop sequence' } as const;
 
 export function RunStats({ session }: { session: Session }) {
   const run = session.lastRun.value;
@@ -11,6 +11,7 @@ export function RunStats({ session }: { session: Session }) {
     ['Prompt tokens', String(run.promptTokens), 'prompt-tokens'],
     ['Output tokens', String(run.outputTokens), 'output-tokens'],
     ['Finished by', FINISH_LABEL[run.finishReason], 'finish-reason'],
+    ['Sampling', run.sampling ?? 'greedy', 'run-sampling'],
     ['Time to first token', formatMs(run.ttftMs), 'ttft'],
     ['Prefill', formatMs(run.prefillMs), 'prefill'],
     ['Decode', formatTps(run.decodeTps), 'decode-tps'],

@@ -19,6 +19,7 @@ export type { PreflightAnswer };
 import type { DevicePreference, LoadInfo, LoadProgress } from '../../workers/engine.ts';
 import { isEngineLost, toEngineError } from '../../workers/errors.ts';
 import { remoteStore } from '../remote/remote-store.ts';
+import { samplingStore } from './sampling-store.ts';
 
 export type LoadState =
   | { status: 'idle' }
@@ -232,6 +233,11 @@ export class Session {
       this.error.value = 'Type a prompt first.';
       return;
     }
+    const sampling = samplingStore.settings.value;
+    if (!sampling) {
+      this.error.value = 'A sampling setting is not valid: see the message beside it.';
+      return;
+    }
     this.generating.value = true;
     // Made before the load, so that Stop ends whatever stage the run is in.
     const controller = new AbortController();
@@ -252,7 +258,7 @@ export class Session {
       let position = 0;
       tokenFeed.stream({ ...stream, kind: 'start', at: performance.now() });
       const generation = await this.engine.generate(
-        { prompt, maxNewTokens: this.maxNewTokens.value },
+        { prompt, maxNewTokens: this.maxNewTokens.value, sampling },
         (token) => {
           // The output pane reads the signal without re-rendering and writes the text once per frame.
           this.output.value += token.text;
@@ -274,6 +280,7 @@ export class Session {
         result: generation.result,
         page: { sentAtMs: generation.sentAtMs, arrivalTimesMs: generation.arrivals.map((a) => a.arrivedAtMs), endedAtMs: generation.endedAtMs },
         environment: this.options.environment?.(),
+        sampling,
       });
       const frames = summarizeFrames(recorded.frames, frameLoop.targetFps, recorded.longAnimationFrames);
       if (frames.frames > 0) record.frames = runFrames(frames);
