@@ -297,10 +297,9 @@ export class TransformersEngine implements Engine {
       const show = (token: TokenEvent): void => {
         lastIndex = token.index;
         const step = scanner.push(token.text);
-        if (step.emit) {
-          shown += step.emit;
-          onToken({ ...token, text: step.emit });
-        }
+        shown += step.emit;
+        // Announced even with nothing to show yet (see TokenStreamer), but not once the stop is met.
+        if (step.emit || !step.stopped) onToken({ ...token, text: step.emit });
         if (step.stopped) stopper.interrupt();
       };
       const streamer = new TokenStreamer(tokenizer, sampling.stop.length > 0 ? show : onToken);
