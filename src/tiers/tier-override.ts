@@ -2,23 +2,13 @@
 // localStorage: tiny, synchronous (the tier is needed before the first frame), and per origin.
 
 import { TIERS, type Tier } from './report';
+import { pageStorage as defaultStore, type PreferenceStorage } from '../lib/page-storage.ts';
 
 const STORAGE_KEY = 'wirthforge.tier-override';
 
 /** The part of Storage used here, so tests can pass a Map-backed fake. */
-export interface OverrideStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
+export interface OverrideStore extends PreferenceStorage {
   removeItem(key: string): void;
-}
-
-/** Workers have no localStorage, and touching it can throw SecurityError (blocked storage, file://). */
-function defaultStore(): OverrideStore | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
 }
 
 export function readTierOverride(store: OverrideStore | null = defaultStore()): Tier | null {

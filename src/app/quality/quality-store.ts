@@ -17,21 +17,11 @@ import {
   type QualityStep,
   type VisualQuality,
 } from './quality-rule.ts';
+import { pageStorage as defaultStore, type PreferenceStorage } from '../../lib/page-storage.ts';
 
 const STORAGE_KEY = 'wirthforge.visual-quality';
 
-export interface ChoiceStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
-
-function defaultStore(): ChoiceStore | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
+export type ChoiceStore = PreferenceStorage;
 
 export function readQualityChoice(store: ChoiceStore | null): QualityChoice {
   try {

@@ -4,22 +4,12 @@
  * this device like the other preferences. Greedy until the user asks otherwise, and after Reset.
  */
 import { computed, signal } from '@preact/signals';
+import { pageStorage, type PreferenceStorage } from '../../lib/page-storage.ts';
 import { GREEDY, inputOf, settingsFromStored, validateSampling, type SamplingField, type SamplingInput, type SamplingSettings } from '../../models/sampling.ts';
 
 const STORAGE_KEY = 'wirthforge.sampling';
 
-export interface SettingsStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
-
-function pageStorage(): SettingsStorage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
+export type SettingsStorage = PreferenceStorage;
 
 export function readStoredSampling(storage: SettingsStorage | null): SamplingSettings {
   try {
