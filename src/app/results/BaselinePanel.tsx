@@ -63,9 +63,11 @@ function ComparisonRow({ row }: { row: MetricRow }) {
 export function BaselinePanel({ session }: { session: Session }) {
   const book = session.baselines;
   const newestRun = session.history.value[0];
+  // The history is read again once the run's samples have landed (a new object for the same run):
+  // its figures are then read again, with their spread, instead of the record's single figure.
   useEffect(() => {
     void book.showNewest(newestRun);
-  }, [newestRun?.id]);
+  }, [newestRun]);
 
   const baselines = book.list.value;
   const rows = book.rows.value;
