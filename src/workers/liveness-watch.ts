@@ -37,7 +37,6 @@ export class LivenessWatch {
   /** Asked to stop a generation: silence is expected until it ends, and the owner's own grace decides. */
   private stopping = false;
   private lastCheckAt: number;
-  private skippedLastLook = false;
   private readonly now: () => number;
 
   constructor(private readonly options: LivenessWatchOptions) {
@@ -112,10 +111,7 @@ export class LivenessWatch {
     this.lastCheckAt = now;
     // A look that comes late means the page's own thread was blocked: the worker's messages of that
     // time are still queued behind this timer, so its silence is judged at the next look, after them.
-    // Only one look in a row is let off: on a page that is always late, every look would be.
-    const skip = late && !this.skippedLastLook;
-    this.skippedLastLook = skip;
-    if (skip) return;
+    if (late) return;
     const activity = this.activity;
     const pingEvery = this.options.idlePingEveryMs ?? 1000;
     if (activity.kind === 'idle' && activity.pingSentAt === null && now - this.lastPingAnsweredAt >= pingEvery) this.sendPing(now);
