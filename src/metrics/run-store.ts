@@ -175,11 +175,24 @@ export class RunStore {
    */
   private async writeSamples(items: readonly PendingSamples[], urgent: boolean): Promise<void[]> {
     const db = this.opened ?? (await this.open());
+    if (urgent) {
+      // The page is going: a transaction over 'samples' alone starts at once, beside a run's record
+      // still being written, where one over 'runs' too would wait behind it and die with the page.
+      const tx = db.transaction('samples', 'readwrite');
+      for (const { runId, samples } of items) tx.store.put({ runId, ...samples }).catch(() => undefined);
+      try {
+        tx.commit();
+        await tx.done;
+        return items.map(() => undefined);
+      } catch (error) {
+        await this.abandon(tx, error);
+        throw error;
+      }
+    }
     const tx = db.transaction(['runs', 'samples'], 'readwrite');
     for (const { runId, samples } of items) tx.objectStore('samples').put({ runId, ...samples }).catch(() => undefined);
     try {
-      if (urgent) tx.commit();
-      else await this.rollOver(tx);
+      await this.rollOver(tx);
       await tx.done;
       return items.map(() => undefined);
     } catch (error) {

@@ -70,10 +70,7 @@ export interface GenerateRequest {
   sampling?: SamplingSettings;
 }
 
-/**
- * One decoded piece of text, stamped with the engine's clock (performance.now() in its worker). The
- * text is '' for a token that completes no character yet (a byte of a multi-byte character).
- */
+/** One decoded piece of text, stamped with the engine's clock (performance.now() in its worker). */
 export interface TokenEvent {
   text: string;
   /** 0-based index of the generated token this text completes. */

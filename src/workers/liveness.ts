@@ -63,8 +63,9 @@ export interface LivenessRules {
  * The gap rule: tokens come every few ms to a few hundred ms, and a pause of 10 gaps is not jitter.
  * The 3 s floor keeps GC pauses and a busy page from killing a fast engine (on a loaded two-core
  * machine, page-side gaps of over a second were seen in healthy runs), and still reports a silent
- * death within 5 s of the last token however fast the engine was. Engines announce every token,
- * even one that completes no character yet, so a long multi-byte stretch is not a silence. Loading deadlines are
+ * death within 5 s of the last token however fast the engine was. A token that completes no
+ * character is not posted, so wf-tiny's 128-byte stretches that form no UTF-8 character are silences
+ * of 128 gaps (about 1-1.5 s on a quiet two-core machine) that this floor must outlast. Loading deadlines are
  * generous on purpose: a false "dead" during a slow shader compile costs a whole reload.
  */
 export const LIVENESS_RULES: LivenessRules = {

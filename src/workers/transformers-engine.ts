@@ -111,10 +111,8 @@ class TokenStreamer extends BaseStreamer {
       const atMs = performance.now();
       const index = this.tokenTimesMs.length;
       this.tokenTimesMs.push(atMs);
-      // Every token is announced, with '' while a character is still incomplete: a run of such tokens
-      // (wf-tiny walks through 128 bytes that are never whole UTF-8 characters) would otherwise be a
-      // silence the page cannot tell from a dead worker.
-      this.onToken({ text: this.decoder.push(Number(id)), index, atMs });
+      const text = this.decoder.push(Number(id));
+      if (text) this.onToken({ text, index, atMs });
     }
   }
 
@@ -297,9 +295,10 @@ export class TransformersEngine implements Engine {
       const show = (token: TokenEvent): void => {
         lastIndex = token.index;
         const step = scanner.push(token.text);
-        shown += step.emit;
-        // Announced even with nothing to show yet (see TokenStreamer), but not once the stop is met.
-        if (step.emit || !step.stopped) onToken({ ...token, text: step.emit });
+        if (step.emit) {
+          shown += step.emit;
+          onToken({ ...token, text: step.emit });
+        }
         if (step.stopped) stopper.interrupt();
       };
       const streamer = new TokenStreamer(tokenizer, sampling.stop.length > 0 ? show : onToken);
