@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { COMPRESSED_TYPES } from '../scripts/compressed-preview-plugin.ts';
 
 /**
  * A plain static host for the PWA tests: files with a content type and a length, code and markup
@@ -23,8 +24,6 @@ const TYPES: Record<string, string> = {
   '.onnx': 'application/octet-stream',
 };
 
-/** Model files stay as they are: their length is checked against the manifest. */
-const COMPRESSED = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.svg', '.webmanifest']);
 
 export class StaticHost {
   private server: Server | null = null;
@@ -71,7 +70,7 @@ export class StaticHost {
         return;
       }
       const type = TYPES[extname(file)] ?? 'application/octet-stream';
-      if (COMPRESSED.has(extname(file)) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      if (extname(file) in COMPRESSED_TYPES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
         const body = gzipSync(readFileSync(file));
         res.writeHead(200, { 'Content-Type': type, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', 'Content-Length': String(body.length), 'Cache-Control': 'no-cache' });
         if (req.method === 'HEAD') res.end();

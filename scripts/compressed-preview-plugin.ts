@@ -10,7 +10,8 @@ import { ISOLATION_HEADERS } from '../src/pwa/isolation.ts';
  * as docs/hosting.md asks of a real host. Each file is compressed once and kept while it is unchanged.
  * Model files are left alone: their length is checked against the manifest, and ranges are cut from them.
  */
-const TYPES: Record<string, string> = {
+/** What is gzipped (by extension), with its content type: code and markup, never model files. */
+export const COMPRESSED_TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript',
   '.mjs': 'text/javascript',
   '.wasm': 'application/wasm',
@@ -35,7 +36,7 @@ export function compressedPreviewPlugin(): Plugin {
       const base = server.config.base.replace(/\/$/, '');
       server.middlewares.use((req, res, next) => {
         const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
-        const type = TYPES[extname(path)];
+        const type = COMPRESSED_TYPES[extname(path)];
         const accepts = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
         if (req.method !== 'GET' || !type || !accepts || !path.startsWith(`${base}/`)) return next();
         const file = normalize(join(root, path.slice(base.length)));
