@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { benchMetrics, compareBenchReports, formatBenchComparison, machineType, parseBenchReport, planMismatch, spreadFromBench, type BenchReport } from './compare.ts';
 import { DEFAULT_POLICY } from '../src/metrics/regression.ts';
+import type { CpuDescription } from './cpu.ts';
+
+const EPYC: CpuDescription = { model: 'AMD EPYC', vectors: 'avx2' };
 
 const s = (median: number, min: number, max: number, n = 5) => ({ median, min, max, n });
 
-function report(over: { appTps?: ReturnType<typeof s>; appTtft?: ReturnType<typeof s>; tinyTtft?: ReturnType<typeof s>; mode?: string; cpus?: number } = {}): BenchReport {
+function report(over: { appTps?: ReturnType<typeof s>; appTtft?: ReturnType<typeof s>; tinyTtft?: ReturnType<typeof s>; wasmOverNative?: ReturnType<typeof s>; mode?: string; cpus?: number; cpu?: CpuDescription | null } = {}): BenchReport {
   return {
     schema: 'wirthforge-bench/1',
     plan: { mode: over.mode ?? 'quick', model: 'wf-stories15m', maxNewTokens: 64, runs: 5, webgpu: { model: 'wf-tiny', maxNewTokens: 16 } },
-    environment: { node: 'v20', platform: 'linux-x64', cpus: over.cpus ?? 2 },
+    environment: { node: 'v20', platform: 'linux-x64', cpus: over.cpus ?? 2, ...(over.cpu === null ? {} : { cpu: over.cpu ?? EPYC }) },
     figures: {
       app: { decodeTps: over.appTps ?? s(80, 72, 88), ttftMs: over.appTtft ?? s(80, 76, 90) },
       appEngine: { decodeTps: s(81, 73, 89), ttftMs: s(78, 74, 88) },
@@ -17,7 +20,7 @@ function report(over: { appTps?: ReturnType<typeof s>; appTtft?: ReturnType<type
     },
     ratios: {
       appOverBare: { decode: s(0.84, 0.75, 0.95), ttft: s(0.8, 0.6, 1) },
-      browserWasmOverNative: { decode: s(0.72, 0.65, 0.8), ttft: s(0.35, 0.3, 0.4) },
+      browserWasmOverNative: { decode: over.wasmOverNative ?? s(0.72, 0.65, 0.8), ttft: s(0.35, 0.3, 0.4) },
     },
     webgpu: { model: 'wf-tiny', figures: { webgpu: { decodeTps: s(17, 16, 19), ttftMs: s(190, 170, 220) }, wasm: { decodeTps: s(300, 200, 400), ttftMs: over.tinyTtft ?? s(12, 10, 14) } } },
   };
@@ -67,6 +70,20 @@ describe('compareBenchReports', () => {
     expect(full.mismatch).toContain('mode quick vs full');
     expect(full.rows).toEqual([]);
     expect(compareBenchReports(report(), report({ cpus: 8 })).machineWarning).toContain('linux-x64-2cpu, this run on linux-x64-8cpu');
+  });
+
+  it.each<[string, CpuDescription | null, CpuDescription | null, boolean]>([
+    ['the same processor: gated', EPYC, EPYC, true],
+    ['the same model name, AVX-512 on one side only: shown, not gated', EPYC, { ...EPYC, vectors: 'avx512' }, false],
+    ['another processor: shown, not gated', EPYC, { model: 'Intel Xeon', vectors: 'avx2' }, false],
+    ['a baseline that never recorded its processor: shown, not gated', null, EPYC, false],
+  ])('browser WASM ÷ native down 66 %%, %s', (_name, baseCpu, currentCpu, fails) => {
+    const result = compareBenchReports(report({ cpu: baseCpu }), report({ cpu: currentCpu, wasmOverNative: s(0.25, 0.22, 0.31) }), DEFAULT_POLICY, 'ratios');
+    const row = result.rows.find((r) => r.key === 'browser WASM ÷ native decode ratio')!;
+    expect(row.comparison.verdict).toBe('regression');
+    expect(result.regressions.includes(row)).toBe(fails);
+    expect(result.cpuWarning === null).toBe(fails);
+    if (!fails) expect(formatBenchComparison(result, DEFAULT_POLICY, 'base.json')).toContain('browser WASM ÷ native is shown for information only');
   });
 
   it('prints one line per metric and the outcome', () => {

@@ -5,6 +5,7 @@
  */
 import { compareMetric, DEFAULT_POLICY, type Direction, type MetricComparison, type MetricSpread, type RegressionPolicy } from '../src/metrics/regression.ts';
 import type { Spread } from './ratios.ts';
+import { sameCpu, type CpuDescription } from './cpu.ts';
 
 export const BENCH_SCHEMA = 'wirthforge-bench/1';
 
@@ -27,7 +28,7 @@ export interface BenchReport {
   schema: string;
   startedAt?: string;
   plan: { mode: string; model: string; maxNewTokens: number; runs: number; webgpu: { model: string; maxNewTokens: number } };
-  environment: { node?: string; platform: string; cpus: number };
+  environment: { node?: string; platform: string; cpus: number; cpu?: CpuDescription };
   threads?: number;
   figures: Partial<Record<'app' | 'appEngine' | 'bare' | 'native', SideFigures>>;
   ratios: Partial<Record<'appOverBare' | 'browserWasmOverNative', RatioPair>>;
@@ -66,8 +67,12 @@ const SIDES = [
  */
 export type BenchGate = 'all' | 'ratios';
 
-/** Every figure a comparison looks at; ratios are "above 1 = first is faster", so higher is better. */
-export function benchMetrics(report: BenchReport, gate: BenchGate = 'all'): BenchMetric[] {
+/**
+ * Every figure a comparison looks at; ratios are "above 1 = first is faster", so higher is better.
+ * The browser ÷ native ratio is gated only when `sameProcessor`: native kernels use the CPU's widest
+ * vectors and WASM cannot, so another processor moves it with no change to the code (bench/cpu.ts).
+ */
+export function benchMetrics(report: BenchReport, gate: BenchGate = 'all', sameProcessor = true): BenchMetric[] {
   const out: BenchMetric[] = [];
   const absoluteGated = gate === 'all';
   for (const [side, label] of SIDES) {
@@ -75,12 +80,12 @@ export function benchMetrics(report: BenchReport, gate: BenchGate = 'all'): Benc
     out.push({ key: `${label} decode tok/s`, direction: 'higher-is-better', spread: spreadFromBench(figures?.decodeTps), gated: absoluteGated });
     out.push({ key: `${label} TTFT ms`, direction: 'lower-is-better', spread: spreadFromBench(figures?.ttftMs), gated: absoluteGated });
   }
-  for (const [ratio, label] of [
-    ['appOverBare', 'app ÷ bare'],
-    ['browserWasmOverNative', 'browser WASM ÷ native'],
+  for (const [ratio, label, gated] of [
+    ['appOverBare', 'app ÷ bare', true],
+    ['browserWasmOverNative', 'browser WASM ÷ native', sameProcessor],
   ] as const) {
-    out.push({ key: `${label} decode ratio`, direction: 'higher-is-better', spread: spreadFromBench(report.ratios[ratio]?.decode), gated: true });
-    out.push({ key: `${label} TTFT ratio`, direction: 'higher-is-better', spread: spreadFromBench(report.ratios[ratio]?.ttft), gated: true });
+    out.push({ key: `${label} decode ratio`, direction: 'higher-is-better', spread: spreadFromBench(report.ratios[ratio]?.decode), gated });
+    out.push({ key: `${label} TTFT ratio`, direction: 'higher-is-better', spread: spreadFromBench(report.ratios[ratio]?.ttft), gated });
   }
   const gpu = report.webgpu;
   if (gpu) {
@@ -137,14 +142,21 @@ export interface BenchComparison {
   mismatch: string | null;
   /** Different machine types: compared anyway, with this warning. */
   machineWarning: string | null;
+  /** Different or unknown processors: the browser ÷ native ratio is shown, not gated, for this reason. */
+  cpuWarning: string | null;
+}
+
+function cpuName(cpu: CpuDescription | undefined): string {
+  return cpu ? `${cpu.model} (${cpu.vectors})` : 'an unrecorded processor';
 }
 
 export function compareBenchReports(baseline: BenchReport, current: BenchReport, policy: RegressionPolicy = DEFAULT_POLICY, gate: BenchGate = 'all'): BenchComparison {
   const mismatch = planMismatch(baseline, current);
+  const sameProcessor = sameCpu(baseline.environment.cpu, current.environment.cpu);
   const baseMetrics = new Map(benchMetrics(baseline).map((m) => [m.key, m]));
   const rows = mismatch
     ? []
-    : benchMetrics(current, gate).map((metric) => ({
+    : benchMetrics(current, gate, sameProcessor).map((metric) => ({
         key: metric.key,
         direction: metric.direction,
         gated: metric.gated,
@@ -159,6 +171,9 @@ export function compareBenchReports(baseline: BenchReport, current: BenchReport,
     regressions: rows.filter((row) => row.gated && row.comparison.verdict === 'regression'),
     mismatch,
     machineWarning: baseType === currentType ? null : `The baseline was taken on ${baseType}, this run on ${currentType}: figures may differ for that reason alone.`,
+    cpuWarning: sameProcessor
+      ? null
+      : `The baseline ran on ${cpuName(baseline.environment.cpu)}, this run on ${cpuName(current.environment.cpu)}: native kernels use each processor's widest vectors and browser WASM cannot, so browser WASM ÷ native is shown for information only.`,
   };
 }
 
@@ -181,6 +196,7 @@ export function formatBenchComparison(result: BenchComparison, policy: Regressio
   if (result.mismatch) return `Compared with ${baselineName}: ${result.mismatch}`;
   const lines = [`Compared with ${baselineName} (tolerance ${(policy.tolerance * 100).toFixed(0)} % beyond the measured noise; median (min–max)):`];
   if (result.machineWarning) lines.push(`  Note: ${result.machineWarning}`);
+  if (result.cpuWarning) lines.push(`  Note: ${result.cpuWarning}`);
   for (const row of result.rows) {
     const change = Number.isFinite(row.comparison.change) ? `${row.comparison.change >= 0 ? '+' : ''}${(row.comparison.change * 100).toFixed(1)} %` : '';
     const verdict = `${WORDS[row.comparison.verdict]}${row.gated ? '' : ' (information only)'}`;

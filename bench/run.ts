@@ -25,6 +25,7 @@ import { readBenchReport, toleranceArg } from './compare-files.ts';
 import { DEFAULT_POLICY } from '../src/metrics/regression.ts';
 import { printUiScenario, runUiScenario } from './ui-scenario.ts';
 import { runScenarioBench, scenarioSettingArg } from './scenarios.ts';
+import { describeCpu } from './cpu.ts';
 
 /** The parts of the bench; --only runs one. */
 const BENCH_PARTS = ['models', 'council', 'ui'] as const;
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
       startedAt: started.toISOString(),
       durationS: (Date.now() - started.getTime()) / 1000,
       plan,
-      environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: (await import('node:os')).cpus().length },
+      environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: (await import('node:os')).cpus().length, cpu: describeCpu() },
       ...result,
       council: council ? { plan: councilPlan, ...council } : null,
       ui,
