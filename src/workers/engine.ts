@@ -6,6 +6,7 @@ import type { DtypePreference } from '../models/catalog.ts';
 
 import type { DevicePreference, EngineKind, ResolvedDevice } from '../models/runtime-kinds.ts';
 import type { SamplingSettings } from '../models/sampling.ts';
+import type { ChatMessage } from '../models/chat.ts';
 
 export type { DevicePreference, EngineKind, ResolvedDevice };
 
@@ -64,7 +65,13 @@ export interface LoadInfo {
 }
 
 export interface GenerateRequest {
+  /** Raw text, fed to the model as it is (benchmarks, the bare prompt box). Ignored when `messages` is given. */
   prompt: string;
+  /**
+   * A conversation: the engine formats it with the model's chat template and answers as the
+   * assistant. Its KV cache of the previous request is reused when this one extends it.
+   */
+  messages?: readonly ChatMessage[];
   maxNewTokens: number;
   /** How the next token is chosen (see src/models/sampling.ts); absent: greedy. */
   sampling?: SamplingSettings;
@@ -117,6 +124,8 @@ export interface GenerationResult {
   /** Arrival time of each generated token. */
   tokenTimesMs: number[];
   engineTimings?: EngineReportedTimings | null;
+  /** Prompt tokens taken from the engine's KV cache of an earlier request instead of prefilled again (0: none). */
+  reusedPromptTokens?: number;
 }
 
 export interface Engine {
