@@ -126,6 +126,11 @@ export interface GenerationResult {
   engineTimings?: EngineReportedTimings | null;
   /** Prompt tokens taken from the engine's KV cache of an earlier request instead of prefilled again (0: none). */
   reusedPromptTokens?: number;
+  /**
+   * Messages left out because the conversation outgrew the model's context (the oldest turns go
+   * first; the system prompt stays). 0 or absent: the whole conversation was read.
+   */
+  droppedMessages?: number;
 }
 
 export interface Engine {
