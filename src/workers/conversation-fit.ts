@@ -1,0 +1,77 @@
+/**
+ * What of a conversation the model reads when it has grown past the context window. Nothing is cut
+ * silently: the system prompt stays, whole turns go from the oldest (a user message with the
+ * replies that follow it), and the engine reports how many messages it left out. The latest user
+ * message is never shortened; if it cannot fit on its own the request is refused with the numbers.
+ *
+ * Token counts come from the caller (`countTokens` formats the messages with the model's template
+ * and tokenizes them), so the policy sees exactly what the model would read.
+ */
+import type { ChatMessage } from '../models/chat.ts';
+
+export type ConversationFit =
+  | {
+      ok: true;
+      messages: ChatMessage[];
+      droppedMessages: number;
+      promptTokens: number;
+      maxNewTokens: number;
+      /** The output was cut to what fits beside the shortest prompt (finish reason `context`). */
+      limitedByContext: boolean;
+    }
+  | { ok: false; code: 'prompt-too-long' | 'generation-failed'; message: string };
+
+export interface ConversationFitInput {
+  modelId: string;
+  messages: readonly ChatMessage[];
+  maxNewTokens: number;
+  /** Absent: the model has no known limit and reads everything. */
+  contextLength: number | undefined;
+  countTokens: (messages: readonly ChatMessage[]) => number;
+}
+
+/** Leading system messages, earlier turns (each a user message and what follows it), the latest message. */
+function splitConversation(messages: readonly ChatMessage[]): { system: ChatMessage[]; turns: ChatMessage[][]; latest: ChatMessage } {
+  let start = 0;
+  while (start < messages.length && messages[start]!.role === 'system') start++;
+  const system = messages.slice(0, start);
+  const turns: ChatMessage[][] = [];
+  for (const message of messages.slice(start, -1)) {
+    if (message.role === 'user' || turns.length === 0) turns.push([message]);
+    else turns.at(-1)!.push(message);
+  }
+  return { system, turns, latest: messages.at(-1)! };
+}
+
+export function fitConversation(input: ConversationFitInput): ConversationFit {
+  const { modelId, messages, maxNewTokens, contextLength, countTokens } = input;
+  const last = messages.at(-1);
+  if (!last || last.role !== 'user') {
+    return { ok: false, code: 'generation-failed', message: 'A conversation must end with a user message for the model to answer.' };
+  }
+  const whole = countTokens(messages);
+  if (!contextLength || contextLength <= 0) {
+    return { ok: true, messages: [...messages], droppedMessages: 0, promptTokens: whole, maxNewTokens, limitedByContext: false };
+  }
+  const { system, turns, latest } = splitConversation(messages);
+  let candidate: ChatMessage[] = [...messages];
+  let promptTokens = whole;
+  for (let dropped = 0; ; dropped++) {
+    if (promptTokens + maxNewTokens <= contextLength) {
+      return { ok: true, messages: candidate, droppedMessages: messages.length - candidate.length, promptTokens, maxNewTokens, limitedByContext: false };
+    }
+    if (dropped === turns.length) break;
+    candidate = [...system, ...turns.slice(dropped + 1).flat(), latest];
+    promptTokens = countTokens(candidate);
+  }
+  const room = contextLength - promptTokens;
+  if (room >= 1) {
+    return { ok: true, messages: candidate, droppedMessages: messages.length - candidate.length, promptTokens, maxNewTokens: room, limitedByContext: true };
+  }
+  const withSystem = system.length > 0 ? ` (${countTokens([latest])} of them the message itself, the rest the system prompt and the chat format)` : '';
+  return {
+    ok: false,
+    code: 'prompt-too-long',
+    message: `The latest message needs ${promptTokens} tokens${withSystem}, and ${modelId} reads at most ${contextLength} tokens in all, so there is no room to answer even with every earlier turn left out. Shorten it to fewer than ${contextLength} tokens.`,
+  };
+}
