@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitConversation } from './conversation-fit.ts';
+import { fitConversation, withoutOldestTurn } from './conversation-fit.ts';
 import type { ChatMessage } from '../models/chat.ts';
 
 const sys = (content: string): ChatMessage => ({ role: 'system', content });
@@ -58,5 +58,17 @@ describe('fitConversation', () => {
     let calls = 0;
     fitConversation({ modelId: 'm', messages: conversation, maxNewTokens: 1, contextLength: 100, countTokens: (m) => (calls++, count(m)) });
     expect(calls).toBe(1);
+  });
+});
+
+describe('withoutOldestTurn', () => {
+  it.each<[string, ChatMessage[], string[] | null]>([
+    ['the oldest pair after the system prompt', conversation, ['ssss', 'ccc', 'ddd', 'eee']],
+    ['then the next', [sys('ssss'), user('ccc'), bot('ddd'), user('eee')], ['ssss', 'eee']],
+    ['nothing left to drop', [sys('ssss'), user('eee')], null],
+    ['a lone message', [user('eee')], null],
+    ['an empty conversation', [], null],
+  ])('%s', (_name, messages, expected) => {
+    expect(withoutOldestTurn(messages)?.map((m) => m.content) ?? null).toEqual(expected);
   });
 });

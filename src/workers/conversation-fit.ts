@@ -75,3 +75,15 @@ export function fitConversation(input: ConversationFitInput): ConversationFit {
     message: `The latest message needs ${promptTokens} tokens${withSystem}, and ${modelId} reads at most ${contextLength} tokens in all, so there is no room to answer even with every earlier turn left out. Shorten it to fewer than ${contextLength} tokens.`,
   };
 }
+
+/**
+ * The conversation less its oldest turn (the system prompt stays), or null when only the system
+ * prompt and the latest message are left: for engines that learn a prompt's size only by sending
+ * it (wllama: llama.cpp counts and refuses, nothing in its API tokenizes).
+ */
+export function withoutOldestTurn(messages: readonly ChatMessage[]): ChatMessage[] | null {
+  if (messages.length === 0) return null;
+  const { system, turns, latest } = splitConversation(messages);
+  if (turns.length === 0) return null;
+  return [...system, ...turns.slice(1).flat(), latest];
+}
