@@ -8,6 +8,7 @@
  * and tokenizes them), so the policy sees exactly what the model would read.
  */
 import type { ChatMessage } from '../models/chat.ts';
+import { EngineError } from './errors.ts';
 
 export type ConversationFit =
   | {
@@ -86,4 +87,39 @@ export function withoutOldestTurn(messages: readonly ChatMessage[]): ChatMessage
   const { system, turns, latest } = splitConversation(messages);
   if (turns.length === 0) return null;
   return [...system, ...turns.slice(1).flat(), latest];
+}
+
+export interface ContextOverflow {
+  promptTokens: number;
+  contextTokens: number;
+}
+
+/**
+ * Sends a conversation to an engine that counts its prompt itself and refuses one that does not fit
+ * before computing anything (llama.cpp, web-llm): on each refusal the oldest turn goes and the
+ * request is sent again. A latest message that cannot fit on its own is refused with the numbers.
+ */
+export async function sendDroppingOldestTurns<T>(
+  modelId: string,
+  messages: readonly ChatMessage[],
+  send: (messages: ChatMessage[]) => Promise<T>,
+  overflowOf: (thrown: unknown) => ContextOverflow | null,
+): Promise<{ result: T; droppedMessages: number }> {
+  let candidate = [...messages];
+  for (;;) {
+    try {
+      return { result: await send(candidate), droppedMessages: messages.length - candidate.length };
+    } catch (error) {
+      const overflow = overflowOf(error);
+      if (!overflow) throw error;
+      const shorter = withoutOldestTurn(candidate);
+      if (!shorter) {
+        throw new EngineError(
+          'prompt-too-long',
+          `The latest message needs ${overflow.promptTokens} tokens, and ${modelId} reads at most ${overflow.contextTokens} tokens in all, so there is no room to answer even with every earlier turn left out. Shorten it to fewer than ${overflow.contextTokens} tokens.`,
+        );
+      }
+      candidate = shorter;
+    }
+  }
 }

@@ -12,7 +12,7 @@
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { EngineError } from './errors.ts';
 import { StopScanner } from './stop-sequences.ts';
-import { withoutOldestTurn } from './conversation-fit.ts';
+import { sendDroppingOldestTurns } from './conversation-fit.ts';
 import { formatPlainChat } from './plain-chat-format.ts';
 import type { ChatMessage } from '../models/chat.ts';
 import { checkGguf, parameterCountOf } from '../models/gguf-header.ts';
@@ -262,28 +262,13 @@ export class WllamaEngine implements Engine {
         : wllama.getChatTemplate()
           ? wllama.createChatCompletion({ ...common, messages, cache_prompt: true })
           : wllama.createCompletion({ ...common, prompt: formatPlainChat(messages), cache_prompt: true });
-    let messages = request.messages ? [...request.messages] : null;
     let droppedMessages = 0;
     try {
-      for (;;) {
-        try {
-          await complete(messages);
-          break;
-        } catch (error) {
-          // llama.cpp counts the prompt and refuses it whole before computing anything: the oldest
-          // turn goes and the request is sent again, until only the system prompt and the latest message are left.
-          const overflow = messages ? contextOverflowOf(error) : null;
-          if (!overflow || !messages) throw error;
-          const shorter = withoutOldestTurn(messages);
-          if (!shorter) {
-            throw new EngineError(
-              'prompt-too-long',
-              `The latest message needs ${overflow.promptTokens} tokens, and ${modelId} reads at most ${overflow.contextTokens} tokens in all, so there is no room to answer even with every earlier turn left out. Shorten it to fewer than ${overflow.contextTokens} tokens.`,
-            );
-          }
-          droppedMessages += messages.length - shorter.length;
-          messages = shorter;
-        }
+      if (request.messages) {
+        // llama.cpp counts the prompt and refuses it whole before computing anything.
+        ({ droppedMessages } = await sendDroppingOldestTurns(modelId, request.messages, complete, contextOverflowOf));
+      } else {
+        await complete(null);
       }
     } catch (error) {
       if (!ending.signal.aborted) throw describeWllamaFailure(modelId, 'generate', this.withLog(error));
