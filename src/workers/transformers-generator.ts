@@ -131,16 +131,27 @@ export class TransformersGenerator {
   prepare(request: GenerateRequest): PreparedPrompt {
     const contextLength = this.contextLength();
     if (request.messages) {
+      // The policy counts each candidate it considers; the one it keeps is tokenized only once.
+      const counted = new Map<string, number[]>();
+      const idsOf = (messages: readonly ChatMessage[]): number[] => {
+        const text = renderConversation(this.tokenizer, messages);
+        let ids = counted.get(text);
+        if (!ids) {
+          ids = tokenIdsOf(this.tokenizer, text, !this.tokenizer.chat_template);
+          counted.set(text, ids);
+        }
+        return ids;
+      };
       const fit = fitConversation({
         modelId: this.modelId,
         messages: request.messages,
         maxNewTokens: request.maxNewTokens,
         contextLength,
-        countTokens: (messages) => conversationTokenIds(this.tokenizer, messages).length,
+        countTokens: (messages) => idsOf(messages).length,
       });
       if (!fit.ok) throw new EngineError(fit.code, fit.message);
       return {
-        tokenIds: conversationTokenIds(this.tokenizer, fit.messages),
+        tokenIds: idsOf(fit.messages),
         maxNewTokens: fit.maxNewTokens,
         limitedByContext: fit.limitedByContext,
         droppedMessages: fit.droppedMessages,
@@ -245,7 +256,7 @@ export class TransformersGenerator {
       };
     } catch (error) {
       // A failed generation may have left the cache half-updated: it cannot be trusted again.
-      await pastKeyValues?.dispose();
+      if (pastKeyValues && pastKeyValues !== this.kept?.cache) await pastKeyValues.dispose();
       await this.dropCache();
       throw error;
     } finally {
