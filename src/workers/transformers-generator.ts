@@ -163,18 +163,27 @@ export class TransformersGenerator {
     return { tokenIds, maxNewTokens: fit.maxNewTokens, limitedByContext: fit.limitedByContext, droppedMessages: 0 };
   }
 
-  /** The cache to start from (trimmed as the plan says), or none; a cache not taken is freed. */
-  private async takeCache(plan: KvReusePlan): Promise<DynamicCache | undefined> {
+  /**
+   * The cache to start from (trimmed as the plan says) and how many tokens it covers, or none; a
+   * cache not taken is freed. Only attention caches can be cut at a position: a recurrent state
+   * (Mamba's `past_ssm`, LFM2's `past_conv`, …) sums up every token it saw, so such a cache serves
+   * an exact extension only.
+   */
+  private async takeCache(plan: KvReusePlan): Promise<{ cache: DynamicCache; tokens: number } | null> {
     const kept = this.kept;
     this.kept = null;
     if (!kept || plan.action !== 'reuse') {
       await kept?.cache.dispose();
-      return undefined;
+      return null;
     }
-    if (plan.trimTo === null) return kept.cache;
+    if (plan.trimTo === null) return { cache: kept.cache, tokens: plan.tokens };
+    if (Object.keys(kept.cache).some((name) => !name.startsWith('past_key_values.'))) {
+      await kept.cache.dispose();
+      return null;
+    }
     const trimmed = await trimCache(kept.cache, plan.trimTo);
     await kept.cache.dispose();
-    return trimmed;
+    return { cache: trimmed, tokens: plan.tokens };
   }
 
   async generate(request: GenerateRequest, onToken: (token: TokenEvent) => void, signal: AbortSignal): Promise<GenerationResult> {
@@ -184,8 +193,9 @@ export class TransformersGenerator {
     const conversation = request.messages !== undefined;
     const promptTokens = prepared.tokenIds.length;
     const plan = planKvReuse(this.kept, { modelKey: this.modelKey, tokenIds: prepared.tokenIds, conversation });
-    const pastKeyValues = await this.takeCache(plan);
-    const reusedPromptTokens = plan.action === 'reuse' ? plan.tokens : 0;
+    const taken = await this.takeCache(plan);
+    const pastKeyValues = taken?.cache;
+    const reusedPromptTokens = taken?.tokens ?? 0;
     const promptReadyAtMs = performance.now();
     const stopper = new InterruptableStoppingCriteria();
     const onAbort = (): void => stopper.interrupt();
