@@ -261,8 +261,8 @@ export class TransformersGenerator {
         startedAtMs,
         promptReadyAtMs,
         tokenTimesMs: streamer.tokenTimesMs,
-        reusedPromptTokens,
-        droppedMessages: prepared.droppedMessages,
+        // Raw prompts never reuse a cache and have no messages to drop: the fields say nothing there.
+        ...(conversation ? { reusedPromptTokens, droppedMessages: prepared.droppedMessages } : {}),
       };
     } catch (error) {
       // A failed generation may have left the cache half-updated: it cannot be trusted again.
