@@ -5,7 +5,8 @@
  *   app ÷ bare transformers.js page · browser WASM ÷ native Node · WebGPU ÷ WASM.
  * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
  * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run),
- * --only models|council|ui (one part: the model figures, bench/council-bench.ts, or bench/ui-scenario.ts).
+ * --only models|council|ui|conversation (one part: the model figures, bench/council-bench.ts, bench/ui-scenario.ts,
+ * or bench/conversation-bench.ts: an 8-turn conversation with and without KV reuse, TTFT per turn).
  * --compare FILE [--tolerance 40%] [--gate ratios] (compare with a baseline result; exit 1 on a regression
  * in a gated figure: all of them, or with --gate ratios only the side-by-side ratios: compare.ts).
  * --scenarios [quick|standard|full] runs the load scenarios from the app's Bench view instead
@@ -26,9 +27,10 @@ import { DEFAULT_POLICY } from '../src/metrics/regression.ts';
 import { printUiScenario, runUiScenario } from './ui-scenario.ts';
 import { runScenarioBench, scenarioSettingArg } from './scenarios.ts';
 import { describeCpu } from './cpu.ts';
+import { conversationPlanFor, measureConversation, printConversation } from './conversation-bench.ts';
 
 /** The parts of the bench; --only runs one. */
-const BENCH_PARTS = ['models', 'council', 'ui'] as const;
+const BENCH_PARTS = ['models', 'council', 'ui', 'conversation'] as const;
 type BenchPart = (typeof BENCH_PARTS)[number];
 
 interface Series {
@@ -186,6 +188,9 @@ async function main(): Promise<void> {
     const result = runs('models') ? await measure(plan, baseUrl, modelsDir) : null;
     const council = runs('council') ? await measureCouncil(councilPlan, baseUrl) : null;
     const ui = runs('ui') ? await measureUi(baseUrl) : null;
+    const conversationPlan = conversationPlanFor(plan.mode, result?.threads ?? 1);
+    if (runs('conversation') && !existsSync(join(modelsDir, conversationPlan.model, 'config.json'))) generateModels(modelsDir, [conversationPlan.model]);
+    const conversation = runs('conversation') ? await measureConversation(modelsDir, conversationPlan) : null;
     const report = {
       schema: 'wirthforge-bench/1',
       startedAt: started.toISOString(),
@@ -195,12 +200,14 @@ async function main(): Promise<void> {
       ...result,
       council: council ? { plan: councilPlan, ...council } : null,
       ui,
+      conversation,
     };
     const out = args.out ?? join('bench-results', `bench-${plan.mode}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
     writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
     if (council) printCouncil(council, councilPlan);
     if (ui) printUiScenario(ui);
+    if (conversation) printConversation(conversation);
     if (!result) {
       console.log(`\nWrote ${out}`);
       if (args.compare) throw new Error('--compare needs the model figures: leave out --only, or use --only models');

@@ -24,7 +24,7 @@ import { elementCount } from './onnx-file.ts';
 import { materialize } from './quantize.ts';
 import { quantize, type GgufDtype } from './gguf-quant.ts';
 import { writeGguf, type GgufTensor, type MetadataValue } from './gguf-writer.ts';
-import { END_OF_TEXT_ID, tokenizerJson } from './tokenizer.ts';
+import { END_OF_TEXT_ID, GENERATED_CHAT_TEMPLATE, tokenizerJson } from './tokenizer.ts';
 
 export const GGUF_DTYPES: readonly GgufDtype[] = ['f32', 'q8_0', 'q4_0'];
 
@@ -167,6 +167,7 @@ export function ggufMetadata(spec: ModelSpec, dtype: GgufDtype, producerVersion:
     ['tokenizer.ggml.padding_token_id', u32(END_OF_TEXT_ID)],
     ['tokenizer.ggml.add_bos_token', { type: 'bool', value: false }],
     ['tokenizer.ggml.add_eos_token', { type: 'bool', value: false }],
+    ['tokenizer.chat_template', { type: 'string', value: GENERATED_CHAT_TEMPLATE }],
   ];
 }
 

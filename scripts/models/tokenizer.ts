@@ -89,6 +89,20 @@ export function tokenizerJson(vocabSize: number): object {
   };
 }
 
+/**
+ * The chat template of every generated model (tokenizer_config.json's `chat_template`, the GGUF's
+ * `tokenizer.chat_template`): the messages' contents, each message other than an answer on a new
+ * line, no role markers and no generation prompt. The models are not chat-trained, so no format
+ * means anything to them; this one keeps wf-tiny's rule checkable in a conversation (its answer
+ * continues the last byte of the latest user message, and a one-turn chat is exactly the raw
+ * prompt), and an answer follows its prompt with nothing between, so a conversation renders as
+ * the very tokens the model read and wrote and the next turn reuses all of its KV cache. The
+ * newline is a string expression, not template text, so that engines rendering with `trim_blocks`
+ * keep it.
+ */
+export const GENERATED_CHAT_TEMPLATE =
+  "{% for message in messages %}{% if message['role'] != 'assistant' and not loop.first %}{{ '\\n' }}{% endif %}{{ message['content'] }}{% endfor %}";
+
 export function tokenizerConfigJson(modelMaxLength: number): object {
   return {
     tokenizer_class: 'GPT2Tokenizer',
@@ -101,5 +115,6 @@ export function tokenizerConfigJson(modelMaxLength: number): object {
     // The default (true) rewrites " ." to "." on decode, which would break exact-output checks.
     clean_up_tokenization_spaces: false,
     model_max_length: modelMaxLength,
+    chat_template: GENERATED_CHAT_TEMPLATE,
   };
 }

@@ -63,3 +63,15 @@ describe('buildRunRecord: the sampling used', () => {
     expect(buildRunRecord({ ...input({ ...result, finishReason: 'stop' }), sampling }).sampling).toBe(expected);
   });
 });
+
+describe('buildRunRecord: a conversation turn', () => {
+  it.each<[string, Partial<GenerationResult>, { reusedPromptTokens?: number; droppedMessages?: number }]>([
+    ['reused tokens and dropped messages as the engine reported them', { reusedPromptTokens: 120, droppedMessages: 2 }, { reusedPromptTokens: 120, droppedMessages: 2 }],
+    ['zeros kept: the engine could reuse and did not', { reusedPromptTokens: 0, droppedMessages: 0 }, { reusedPromptTokens: 0, droppedMessages: 0 }],
+    ['nothing reported: the fields stay out, as in older records', {}, {}],
+  ])('stores %s', (_, extra, expected) => {
+    const record = buildRunRecord(input({ ...result, ...extra }));
+    expect({ reusedPromptTokens: record.reusedPromptTokens, droppedMessages: record.droppedMessages }).toEqual({ reusedPromptTokens: undefined, droppedMessages: undefined, ...expected });
+    expect('reusedPromptTokens' in record).toBe('reusedPromptTokens' in expected);
+  });
+});

@@ -39,6 +39,10 @@ export interface RunRecord {
   frames?: RunFrames;
   /** The engine's own timings where it reports them (web-llm's `usage.extra`); absent otherwise and in older records. */
   engineTimings?: StoredEngineTimings;
+  /** Prompt tokens the engine took from its KV cache of the conversation's earlier turn (absent: not reported, and in older records). */
+  reusedPromptTokens?: number;
+  /** Messages of a conversation left out because it outgrew the context (absent: not reported, and in older records). */
+  droppedMessages?: number;
 }
 
 /** Frame-time summary of a run, from the page's frame loop (its last 5 s on longer runs). */
@@ -118,5 +122,7 @@ export function buildRunRecord(input: {
     // The build that ran says its precision better than the page's guess does.
     environment: { ...(input.environment ?? UNKNOWN_ENVIRONMENT), ...(input.load.dtype ? { dtype: input.load.dtype } : {}) },
     ...(engineTimings ? { engineTimings } : {}),
+    ...(result.reusedPromptTokens !== undefined ? { reusedPromptTokens: result.reusedPromptTokens } : {}),
+    ...(result.droppedMessages !== undefined ? { droppedMessages: result.droppedMessages } : {}),
   };
 }

@@ -113,6 +113,15 @@ describe('RemoteEngine', () => {
     expect(body).toMatchObject({ model: 'wf-tiny', stream: true, stream_options: { include_usage: true }, max_tokens: 3, messages: [{ role: 'user', content: 'a' }] });
   });
 
+  it('sends a conversation as its messages and reports llama.cpp’s cache_n as reused prompt tokens', async () => {
+    const cachedFinal = final.replace('"cache_n":0', '"cache_n":42');
+    const h = await loaded((_call, signal) => new Response(sse([chunk('b'), cachedFinal])(signal), { headers: { 'Content-Type': 'text/event-stream' } }));
+    const messages = [{ role: 'system' as const, content: 's' }, { role: 'user' as const, content: 'a' }, { role: 'assistant' as const, content: 'b' }, { role: 'user' as const, content: 'c' }];
+    const result = await h.engine.generate({ prompt: 'ignored', messages, maxNewTokens: 3 }, () => undefined, new AbortController().signal);
+    expect(JSON.parse(String(h.calls[2]!.init.body))).toMatchObject({ messages });
+    expect(result.reusedPromptTokens).toBe(42);
+  });
+
   it('asks greedy by default, and sends a request\'s sampling settings in the server\'s words', async () => {
     const h = await loaded((_call, signal) => new Response(sse([chunk('b'), final])(signal), { headers: { 'Content-Type': 'text/event-stream' } }));
     await h.engine.generate({ prompt: 'a', maxNewTokens: 3 }, () => undefined, new AbortController().signal);

@@ -134,7 +134,8 @@ export class RemoteEngine implements Engine {
           headers: headersFor(connection, true),
           body: JSON.stringify({
             model: this.modelName,
-            messages: [{ role: 'user', content: request.prompt }],
+            // A conversation goes as it is: the server formats it with its model's chat template.
+            messages: request.messages ? request.messages.map((m) => ({ role: m.role, content: m.content })) : [{ role: 'user', content: request.prompt }],
             stream: true,
             stream_options: { include_usage: true },
             max_tokens: request.maxNewTokens,
@@ -224,6 +225,7 @@ export class RemoteEngine implements Engine {
     aborted: boolean,
   ): GenerationResult {
     const pieces = tokenTimesMs.length;
+    const cached = state.timings?.cachedPromptTokens;
     return {
       text: state.text,
       promptTokens: state.counts.promptTokens ?? 0,
@@ -234,6 +236,8 @@ export class RemoteEngine implements Engine {
       promptReadyAtMs,
       tokenTimesMs,
       engineTimings: state.timings,
+      // llama-server says how much of the prompt its slot's cache already held (`cache_n`).
+      ...(typeof cached === 'number' ? { reusedPromptTokens: cached } : {}),
     };
   }
 }

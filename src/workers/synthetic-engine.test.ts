@@ -48,6 +48,16 @@ describe('SyntheticEngine timing', () => {
     expect(engine.stats().activeTimers).toBe(0);
   });
 
+  it('reads a conversation in the plain format: its text follows the messages, not the ignored prompt', async () => {
+    const { clock, engine } = await loaded();
+    const messages = [{ role: 'user' as const, content: 'hello' }];
+    const run = track(engine.generate({ prompt: 'ignored', messages, maxNewTokens: 4 }, () => {}, new AbortController().signal));
+    await clock.advance(1000);
+    const result = run.value as GenerationResult;
+    expect(result.text).toBe(syntheticPieces(1, 'User: hello\n\nAssistant:', 4).join(''));
+    expect(result.text).not.toBe(syntheticPieces(1, 'ignored', 4).join(''));
+  });
+
   it('stops with eos after eosAfterTokens', async () => {
     const { clock, engine } = await loaded({ eosAfterTokens: 3 });
     const run = track(engine.generate({ prompt: 'x', maxNewTokens: 10 }, () => {}, new AbortController().signal));

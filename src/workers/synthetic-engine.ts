@@ -9,6 +9,7 @@
  */
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { EngineError } from './errors.ts';
+import { formatPlainChat } from './plain-chat-format.ts';
 import { realClock, type Clock, type TimerHandle } from '../lib/clock.ts';
 
 /**
@@ -210,10 +211,12 @@ export class SyntheticEngine implements Engine {
     const { clock, seed, script, eosAfterTokens } = this.config;
     const modelId = this.loadedModel;
     const limit = Math.max(0, Math.min(request.maxNewTokens, eosAfterTokens ?? Number.POSITIVE_INFINITY));
-    const pieces = syntheticPieces(seed, request.prompt, limit, script);
+    // A simulated model has no template: a conversation is read in the documented plain format.
+    const prompt = request.messages ? formatPlainChat(request.messages) : request.prompt;
+    const pieces = syntheticPieces(seed, prompt, limit, script);
     const fault = this.generationFault(limit);
     const startedAtMs = clock.now();
-    const promptTokens = Math.max(1, Math.ceil(request.prompt.length / 4));
+    const promptTokens = Math.max(1, Math.ceil(prompt.length / 4));
     const tokenTimesMs: number[] = [];
     let text = '';
 

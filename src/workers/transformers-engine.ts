@@ -1,21 +1,8 @@
 import { summarizeAdapter } from '../tiers/index.ts';
-import {
-  AutoModelForCausalLM,
-  AutoTokenizer,
-  BaseStreamer,
-  InterruptableStoppingCriteria,
-  type TextStreamer,
-  env,
-  random,
-  type PreTrainedModel,
-  type PreTrainedTokenizer,
-  type ProgressInfo,
-} from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type ProgressInfo } from '@huggingface/transformers';
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { chooseDevice, type AdapterProbe } from './device-choice.ts';
 import { EngineError, classifyFailure, describeFailure } from './errors.ts';
-import { IncrementalDecoder } from './incremental-decoder.ts';
-import { fitToContext } from './context-window.ts';
 import { chooseWasmThreads } from './wasm-threads.ts';
 import { parseManifest, type ManifestFile, type ManifestModel } from '../models/manifest.ts';
 import { bundledBuildFor } from '../models/bundled-builds.ts';
@@ -23,9 +10,7 @@ import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
 import { HUB_WEIGHTS_HOST, type OnnxDtype } from '../models/catalog.ts';
 import { onnxBuildFor, onnxBuildReason, onnxFileName, onnxFootprint, onnxHubModel } from '../models/onnx-hub.ts';
 import { DownloadProgress } from './download-progress.ts';
-import { StopScanner } from './stop-sequences.ts';
-import { toTransformersSampling } from './transformers-sampling.ts';
-import { FilterLogitsProcessor } from './transformers-filter.ts';
+import { TransformersGenerator } from './transformers-generator.ts';
 import { describeHubLoadFailure, envFor, type ModelOrigin } from './transformers-source.ts';
 
 export interface TransformersEngineConfig {
@@ -91,41 +76,10 @@ function describeLoadFailure(modelId: string, error: unknown): EngineError {
   }
 }
 
-/** Streams generated ids out as text pieces; the first `put` carries the prompt and is skipped. */
-class TokenStreamer extends BaseStreamer {
-  private promptSeen = false;
-  private readonly decoder: IncrementalDecoder;
-  readonly tokenTimesMs: number[] = [];
-
-  constructor(tokenizer: PreTrainedTokenizer, private readonly onToken: (token: TokenEvent) => void) {
-    super();
-    this.decoder = new IncrementalDecoder((ids) => tokenizer.decode([...ids], { skip_special_tokens: true }));
-  }
-
-  override put(value: bigint[][]): void {
-    if (!this.promptSeen) {
-      this.promptSeen = true;
-      return;
-    }
-    for (const id of value[0] ?? []) {
-      const atMs = performance.now();
-      const index = this.tokenTimesMs.length;
-      this.tokenTimesMs.push(atMs);
-      const text = this.decoder.push(Number(id));
-      if (text) this.onToken({ text, index, atMs });
-    }
-  }
-
-  override end(): void {
-    const text = this.decoder.flush();
-    if (text) this.onToken({ text, index: this.tokenTimesMs.length - 1, atMs: performance.now() });
-  }
-}
-
 export class TransformersEngine implements Engine {
   readonly kind = 'transformers' as const;
   private model: PreTrainedModel | null = null;
-  private tokenizer: PreTrainedTokenizer | null = null;
+  private generator: TransformersGenerator | null = null;
   private loaded: { info: LoadInfo } | null = null;
   private busy = false;
 
@@ -233,14 +187,15 @@ export class TransformersEngine implements Engine {
       if (info.status === 'progress') onProgress({ phase: 'fetch', ...download.update(info.file, info.loaded, info.total), file: info.file });
       else if (info.status === 'done' && info.file === source.onnxFile) onProgress({ phase: 'init', ...download.totals() });
     };
+    let tokenizer: PreTrainedTokenizer;
     try {
-      this.tokenizer = await AutoTokenizer.from_pretrained(options.modelId, { progress_callback });
+      tokenizer = await AutoTokenizer.from_pretrained(options.modelId, { progress_callback });
       this.model = await AutoModelForCausalLM.from_pretrained(options.modelId, { device: choice.device, dtype: source.dtype, progress_callback });
     } catch (error) {
       this.model = null;
-      this.tokenizer = null;
       throw source.origin === 'hub' ? describeHubLoadFailure(options.modelId, error) : describeLoadFailure(options.modelId, error);
     }
+    this.generator = new TransformersGenerator(this.model, tokenizer, options.modelId, `${options.modelId}/${source.dtype}/${choice.device}`);
     const loadMs = performance.now() - started;
     const { totalBytes } = download.totals();
     onProgress({ phase: 'warmup', loadedBytes: totalBytes, totalBytes });
@@ -270,78 +225,12 @@ export class TransformersEngine implements Engine {
   }
 
   private async run(request: GenerateRequest, onToken: (token: TokenEvent) => void, signal: AbortSignal): Promise<GenerationResult> {
-    const model = this.model;
-    const tokenizer = this.tokenizer;
-    if (!model || !tokenizer) throw new EngineError('not-loaded', 'No model is loaded; load one first.');
+    const generator = this.generator;
+    if (!generator) throw new EngineError('not-loaded', 'No model is loaded; load one first.');
     if (this.busy) throw new EngineError('busy', 'This engine is already generating; wait for it or stop it first.');
     this.busy = true;
     try {
-      const startedAtMs = performance.now();
-      const inputs = tokenizer(request.prompt);
-      const promptTokens = Number(inputs.input_ids.dims.at(-1) ?? 0);
-      const contextLength = (model.config as { max_position_embeddings?: number }).max_position_embeddings;
-      const fit = fitToContext(this.loaded?.info.modelId ?? 'this model', promptTokens, request.maxNewTokens, contextLength);
-      if (!fit.ok) throw new EngineError('prompt-too-long', fit.message);
-      const promptReadyAtMs = performance.now();
-      const stopper = new InterruptableStoppingCriteria();
-      const onAbort = (): void => stopper.interrupt();
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (signal.aborted) stopper.interrupt();
-      const sampling = toTransformersSampling(request.sampling);
-      // Our own stop sequences: text that may begin one is held back, and a match ends the generation.
-      const scanner = new StopScanner(sampling.stop);
-      let shown = '';
-      let lastIndex = 0;
-      const show = (token: TokenEvent): void => {
-        lastIndex = token.index;
-        const step = scanner.push(token.text);
-        if (step.emit) {
-          shown += step.emit;
-          onToken({ ...token, text: step.emit });
-        }
-        if (step.stopped) stopper.interrupt();
-      };
-      const streamer = new TokenStreamer(tokenizer, sampling.stop.length > 0 ? show : onToken);
-      try {
-        // The sampler draws from transformers.js's one module-level generator; no other generation
-        // runs in this worker meanwhile (the busy flag), so seeding it here makes the run repeatable.
-        random.seed(sampling.seed ?? undefined);
-        const output = (await model.generate({
-          ...inputs,
-          max_new_tokens: fit.maxNewTokens,
-          ...sampling.options,
-          // The typings demand a TextStreamer although generate() only calls put() and end().
-          streamer: streamer as unknown as TextStreamer,
-          stopping_criteria: [stopper],
-          ...(sampling.filter ? { logits_processor: [new FilterLogitsProcessor(sampling.filter)] as never } : {}),
-        })) as { tolist(): bigint[][] };
-        const rest = scanner.flush();
-        if (rest) {
-          shown += rest;
-          onToken({ text: rest, index: lastIndex, atMs: performance.now() });
-        }
-        const ids = output.tolist()[0]?.slice(promptTokens).map(Number) ?? [];
-        const outputTokens = streamer.tokenTimesMs.length;
-        return {
-          text: sampling.stop.length > 0 ? shown : tokenizer.decode(ids, { skip_special_tokens: true }),
-          promptTokens,
-          outputTokens,
-          finishReason: scanner.stopped
-            ? 'stop'
-            : signal.aborted
-              ? 'aborted'
-              : outputTokens < fit.maxNewTokens
-                ? 'eos'
-                : fit.limitedByContext
-                  ? 'context'
-                  : 'length',
-          startedAtMs,
-          promptReadyAtMs,
-          tokenTimesMs: streamer.tokenTimesMs,
-        };
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-      }
+      return await generator.generate(request, onToken, signal);
     } catch (error) {
       throw describeFailure(error, { modelId: this.loaded?.info.modelId ?? 'this model', stage: 'generate' });
     } finally {
@@ -351,9 +240,12 @@ export class TransformersEngine implements Engine {
 
   async unload(): Promise<void> {
     const model = this.model;
+    const generator = this.generator;
     this.model = null;
-    this.tokenizer = null;
+    this.generator = null;
     this.loaded = null;
+    // The kept KV cache's tensors belong to the model's session: freed before it.
+    await generator?.dropCache();
     if (model) await model.dispose();
   }
 }

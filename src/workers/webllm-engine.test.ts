@@ -17,6 +17,8 @@ interface Script {
   /** Keys "scope url" that the cache holds after a failed reload. */
   stored?: string[];
   pieces?: string[];
+  /** Prompt characters beyond which prefill throws web-llm's ContextWindowSizeExceededError. */
+  contextChars?: number;
 }
 
 class ScriptedMlc implements MlcEngineLike {
@@ -51,12 +53,16 @@ class ScriptedMlc implements MlcEngineLike {
   async resetChat(): Promise<void> {}
   chat = {
     completions: {
-      create: async (request: { max_tokens: number }): Promise<AsyncIterable<ChatCompletionChunk>> => {
+      create: async (request: { max_tokens: number; messages: { content: string }[] }): Promise<AsyncIterable<ChatCompletionChunk>> => {
         this.requests.push(request);
         this.interrupted = false;
         const pieces = (this.script.pieces ?? ['Hel', 'lo', '!']).slice(0, request.max_tokens);
         const self = this;
+        const chars = request.messages.reduce((n, m) => n + m.content.length, 0);
         return (async function* () {
+          if (chars > (self.script.contextChars ?? Infinity)) {
+            throw Object.assign(new Error(`Prompt tokens exceed context window size: number of prompt tokens: ${chars}; context window size: ${self.script.contextChars}\nConsider shortening the prompt.`), { name: 'ContextWindowSizeExceededError' });
+          }
           let sent = 0;
           for (const piece of pieces) {
             if (self.interrupted) break;
@@ -237,5 +243,37 @@ describe('WebLlmEngine generate', () => {
     expect(engine.footprintBytes()).toBe(0);
     expect(mlc.unloads).toBeGreaterThan(0);
     await expect(engine.generate({ prompt: 'Hi', maxNewTokens: 2 }, () => {}, new AbortController().signal)).rejects.toMatchObject({ code: 'not-loaded' });
+  });
+});
+
+describe('WebLlmEngine conversations', () => {
+  const conversation = [
+    { role: 'system' as const, content: 'sys' },
+    { role: 'user' as const, content: 'aaaa' },
+    { role: 'assistant' as const, content: 'bbbb' },
+    { role: 'user' as const, content: 'cc' },
+  ];
+
+  it('hands web-llm the messages, for its own template and multi-round KV reuse', async () => {
+    const { engine, mlc } = setup();
+    await engine.load({ modelId: 'SmolLM2-360M-Instruct', device: 'auto' }, () => {});
+    const result = await engine.generate({ prompt: 'ignored', messages: conversation, maxNewTokens: 10 }, () => {}, new AbortController().signal);
+    expect(mlc.requests.at(-1)).toMatchObject({ messages: conversation });
+    expect(result).toMatchObject({ text: 'Hello!', droppedMessages: 0 });
+    const raw = await engine.generate({ prompt: 'Hi', maxNewTokens: 10 }, () => {}, new AbortController().signal);
+    expect(mlc.requests.at(-1)).toMatchObject({ messages: [{ role: 'user', content: 'Hi' }] });
+    expect(raw).not.toHaveProperty('droppedMessages');
+  });
+
+  it('drops the oldest turn when web-llm refuses the prompt for its context window, and refuses a latest message that cannot fit', async () => {
+    const { engine, mlc } = setup({ contextChars: 6 });
+    await engine.load({ modelId: 'SmolLM2-360M-Instruct', device: 'auto' }, () => {});
+    const tokens: TokenEvent[] = [];
+    const result = await engine.generate({ prompt: '', messages: conversation, maxNewTokens: 10 }, (t) => tokens.push(t), new AbortController().signal);
+    expect(mlc.requests.at(-1)).toMatchObject({ messages: [conversation[0], conversation[3]] });
+    expect(result).toMatchObject({ text: 'Hello!', droppedMessages: 2 });
+    expect(tokens.map((t) => t.index)).toEqual([0, 1, 2]);
+    const error = await engine.generate({ prompt: '', messages: [{ role: 'user', content: 'much too long' }], maxNewTokens: 10 }, () => {}, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'prompt-too-long', message: expect.stringMatching(/needs 13 tokens, and .* reads at most 6 tokens/) });
   });
 });

@@ -14,7 +14,9 @@
 import type { AppConfig, ChatCompletionChunk, InitProgressReport, ModelRecord } from '@mlc-ai/web-llm';
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { EngineError, describeFailure } from './errors.ts';
-import { chooseWebLlmBuild, finishReasonOf, hubArtifacts, progressFromReport, timingsFromUsage, unreachableHost, webLlmSamplingOf, type UsageLike, type WebGpuProbe, type WebLlmSampling } from './webllm-policy.ts';
+import { chooseWebLlmBuild, contextOverflowOf, finishReasonOf, hubArtifacts, progressFromReport, timingsFromUsage, unreachableHost, webLlmSamplingOf, type UsageLike, type WebGpuProbe, type WebLlmSampling } from './webllm-policy.ts';
+import { sendDroppingOldestTurns } from './conversation-fit.ts';
+import type { ChatMessage, ChatRole } from '../models/chat.ts';
 import { hubBuild, hubDownloadBytes, hubFootprintBytes, type HubBuild } from '../models/catalog.ts';
 
 /** The part of web-llm's MLCEngine this engine uses. */
@@ -29,7 +31,7 @@ export interface MlcEngineLike {
     completions: {
       create(
         request: {
-          messages: { role: 'user'; content: string }[];
+          messages: { role: ChatRole; content: string }[];
           stream: true;
           stream_options: { include_usage: true };
           max_tokens: number;
@@ -169,9 +171,9 @@ export class WebLlmEngine implements Engine {
       let text = '';
       let usage: UsageLike | null = null;
       let reason: string | null = null;
-      if (!signal.aborted) {
+      const stream = async (messages: ChatMessage[]): Promise<void> => {
         const chunks = await mlc.chat.completions.create({
-          messages: [{ role: 'user', content: request.prompt }],
+          messages: messages.map((m) => ({ role: m.role, content: m.content })),
           stream: true,
           stream_options: { include_usage: true },
           max_tokens: request.maxNewTokens,
@@ -191,6 +193,17 @@ export class WebLlmEngine implements Engine {
           if (choice?.finish_reason) reason = choice.finish_reason;
           if (chunk.usage) usage = chunk.usage;
         }
+      };
+      let droppedMessages = 0;
+      if (!signal.aborted) {
+        // web-llm formats the messages with the model's own conversation template and, when they
+        // extend the conversation it served last (its reply included), prefills only the new turn.
+        // A raw prompt is one user message: a different conversation, so web-llm starts afresh.
+        if (request.messages) {
+          ({ droppedMessages } = await sendDroppingOldestTurns(loaded.build.mlcModelId, request.messages, stream, contextOverflowOf));
+        } else {
+          await stream([{ role: 'user', content: request.prompt }]);
+        }
       }
       const timings = timingsFromUsage(usage, { startedAtMs, tokenTimesMs });
       return {
@@ -202,6 +215,7 @@ export class WebLlmEngine implements Engine {
         promptReadyAtMs: timings.promptReadyAtMs,
         tokenTimesMs,
         engineTimings: timings.engineTimings,
+        ...(request.messages ? { droppedMessages } : {}),
       };
     } catch (error) {
       throw describeFailure(error, { modelId: loaded.build.mlcModelId, stage: 'generate' });

@@ -3,6 +3,7 @@ import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import type { DevicePreference, LoadProgress } from './engine.ts';
 import { GREEDY } from '../models/sampling.ts';
 import {
+  contextOverflowOf,
   chooseWebLlmBuild,
   finishReasonOf,
   hubArtifacts,
@@ -161,5 +162,14 @@ describe('webLlmSamplingOf', () => {
     ['no seed: none sent', { ...GREEDY, temperature: 1.5 }, { temperature: 1.5 }],
   ] as const)('%s', (_, settings, expected) => {
     expect(webLlmSamplingOf(settings as never)).toEqual(expected);
+  });
+});
+
+describe('contextOverflowOf', () => {
+  it.each<[string, unknown, { promptTokens: number; contextTokens: number } | null]>([
+    ['web-llm’s ContextWindowSizeExceededError', new Error('Prompt tokens exceed context window size: number of prompt tokens: 5000; context window size: 4096\nConsider shortening the prompt, or increase `context_window_size`.'), { promptTokens: 5000, contextTokens: 4096 }],
+    ['another error', new Error('Device lost'), null],
+  ])('%s', (_name, thrown, expected) => {
+    expect(contextOverflowOf(thrown)).toEqual(expected);
   });
 });

@@ -132,6 +132,16 @@ export function timingsFromUsage(usage: UsageLike | null, observed: ObservedStre
   };
 }
 
+/**
+ * web-llm's ContextWindowSizeExceededError, thrown at prefill before anything is computed: "number
+ * of prompt tokens: N; context window size: M". The numbers, or null for any other failure.
+ */
+export function contextOverflowOf(thrown: unknown): { promptTokens: number; contextTokens: number } | null {
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  const match = /number of prompt tokens: (\d+); context window size: (\d+)/.exec(message);
+  return match ? { promptTokens: Number(match[1]), contextTokens: Number(match[2]) } : null;
+}
+
 /** web-llm's finish reasons ('stop', 'length', 'abort', 'tool_calls') in ours. */
 export function finishReasonOf(reason: string | null | undefined, aborted: boolean): FinishReason {
   if (aborted || reason === 'abort') return 'aborted';

@@ -39,7 +39,27 @@ class ScriptedWllama implements WllamaLike {
   loads: Array<{ bytes: number; params: Record<string, unknown> }> = [];
   requests: Array<Record<string, unknown>> = [];
   exited = false;
+  chatTemplate: string | null = '{{ messages }}';
+  /** Prompt characters beyond which the scripted server refuses a request, as llama-server does past its context. */
+  contextChars = Infinity;
+  cacheN = 0;
   constructor(private readonly pieces: (prompt: string, max: number) => string[]) {}
+  getChatTemplate(): string | null {
+    return this.chatTemplate;
+  }
+  async createChatCompletion(options: Record<string, unknown> & { stream: true; onData: (chunk: CompletionChunk) => void }): Promise<void> {
+    this.requests.push(options);
+    const messages = options['messages'] as Array<{ content: string }>;
+    const chars = messages.reduce((n, m) => n + m.content.length, 0);
+    if (chars > this.contextChars) throw new Error(`request (${chars} tokens) exceeds the available context size (${this.contextChars} tokens), try increasing it`);
+    const pieces = this.pieces(messages.at(-1)!.content, options['max_tokens'] as number);
+    for (const piece of pieces) options.onData({ choices: [{ delta: { content: piece }, finish_reason: null }] });
+    options.onData({
+      choices: [{ delta: {}, finish_reason: 'length' }],
+      usage: { prompt_tokens: chars, completion_tokens: pieces.length },
+      timings: { cache_n: this.cacheN, prompt_n: chars - this.cacheN, prompt_ms: 3, predicted_n: pieces.length, predicted_ms: 8 },
+    });
+  }
   async loadModel(blobs: Blob[], params: Record<string, unknown>): Promise<void> {
     this.loads.push({ bytes: blobs[0]!.size, params });
   }
@@ -97,7 +117,7 @@ describe('WllamaEngine', () => {
     const progress: LoadProgress[] = [];
     const info = await engine.load({ modelId: 'wf-tiny-gguf-q4_0', device: 'auto' }, (p) => progress.push(p));
     const size = readFileSync(join(dir, 'wf-tiny-gguf-q4_0', 'wf-tiny.q4_0.gguf')).length;
-    expect(wllama.loads).toEqual([{ bytes: size, params: { n_ctx: 2048, n_threads: 1, n_gpu_layers: 0, n_parallel: 1, warmup: false } }]);
+    expect(wllama.loads).toEqual([{ bytes: size, params: { n_ctx: 2048, n_threads: 1, n_gpu_layers: 0, n_parallel: 1, warmup: false, jinja: true } }]);
     expect(progress.map((p) => p.phase)).toEqual(['fetch', 'fetch', 'init', 'warmup', 'ready']);
     expect(progress.at(-1)).toMatchObject({ loadedBytes: size, totalBytes: size });
     expect(info).toMatchObject({ engine: 'wllama', device: 'wasm', wasmThreads: 1 });
@@ -192,5 +212,53 @@ describe('WllamaEngine', () => {
     await second.unload();
     expect(wllama.exited).toBe(true);
     expect(second.footprintBytes()).toBe(0);
+  });
+
+  it('sends a conversation to llama.cpp’s chat endpoint with its prompt cache, and reports the cached tokens as reused', async () => {
+    const wllama = new ScriptedWllama(successor);
+    const { engine } = engineWith(wllama);
+    await engine.load({ modelId: 'wf-tiny-gguf-f32', device: 'wasm' }, () => {});
+    wllama.cacheN = 5;
+    const messages = [{ role: 'user' as const, content: 'a' }, { role: 'assistant' as const, content: 'bcd' }, { role: 'user' as const, content: 'x' }];
+    const result = await engine.generate({ prompt: 'ignored', messages, maxNewTokens: 3 }, () => {}, new AbortController().signal);
+    expect(wllama.requests.at(-1)).toMatchObject({ messages, cache_prompt: true, max_tokens: 3, stream: true });
+    expect(wllama.requests.at(-1)).not.toHaveProperty('prompt');
+    expect(result).toMatchObject({ text: 'yz{', promptTokens: 5, reusedPromptTokens: 5, droppedMessages: 0 });
+    // A raw prompt stays uncached and reports no reuse.
+    const raw = await engine.generate({ prompt: 'a', maxNewTokens: 2 }, () => {}, new AbortController().signal);
+    expect(wllama.requests.at(-1)).toMatchObject({ prompt: 'a', cache_prompt: false });
+    expect(raw).not.toHaveProperty('reusedPromptTokens');
+  });
+
+  it('formats a conversation in the plain format when the GGUF has no chat template', async () => {
+    const wllama = new ScriptedWllama(successor);
+    wllama.chatTemplate = null;
+    const { engine } = engineWith(wllama);
+    await engine.load({ modelId: 'wf-tiny-gguf-f32', device: 'wasm' }, () => {});
+    await engine.generate({ prompt: '', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }], maxNewTokens: 2 }, () => {}, new AbortController().signal);
+    expect(wllama.requests.at(-1)).toMatchObject({ prompt: 'System: Be brief.\n\nUser: Hi\n\nAssistant:', cache_prompt: true });
+  });
+
+  it('drops the oldest turns when llama.cpp refuses the prompt for the context, keeping the system prompt', async () => {
+    const wllama = new ScriptedWllama(successor);
+    const { engine } = engineWith(wllama);
+    await engine.load({ modelId: 'wf-tiny-gguf-f32', device: 'wasm' }, () => {});
+    wllama.contextChars = 12;
+    const messages = [
+      { role: 'system' as const, content: 'sys' },
+      { role: 'user' as const, content: 'aaaa' },
+      { role: 'assistant' as const, content: 'bbbb' },
+      { role: 'user' as const, content: 'cc' },
+      { role: 'assistant' as const, content: 'dd' },
+      { role: 'user' as const, content: 'e' },
+    ];
+    const result = await engine.generate({ prompt: '', messages, maxNewTokens: 2 }, () => {}, new AbortController().signal);
+    expect(result.droppedMessages).toBe(2);
+    expect((wllama.requests.at(-1)!['messages'] as Array<{ content: string }>).map((m) => m.content)).toEqual(['sys', 'cc', 'dd', 'e']);
+    expect(result.text).toBe('fg');
+
+    wllama.contextChars = 4;
+    const error = await engine.generate({ prompt: '', messages: [{ role: 'user', content: 'too long' }], maxNewTokens: 2 }, () => {}, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'prompt-too-long', message: expect.stringMatching(/needs 8 tokens, and wf-tiny-gguf-f32 reads at most 4 tokens/) });
   });
 });

@@ -12,11 +12,15 @@
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { EngineError } from './errors.ts';
 import { StopScanner } from './stop-sequences.ts';
+import { sendDroppingOldestTurns } from './conversation-fit.ts';
+import { formatPlainChat } from './plain-chat-format.ts';
+import type { ChatMessage } from '../models/chat.ts';
 import { checkGguf, parameterCountOf } from '../models/gguf-header.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
 import {
   chooseWllamaDevice,
+  contextOverflowOf,
   contextTokensFor,
   describeWllamaFailure,
   finishReasonOf,
@@ -32,14 +36,18 @@ import {
 export interface WllamaLike {
   loadModel(blobs: Blob[], params: Record<string, unknown>): Promise<void>;
   createCompletion(options: Record<string, unknown> & { stream: true; onData: (chunk: CompletionChunk) => void }): Promise<void>;
+  /** llama-server's chat endpoint: the GGUF's own template formats the messages. */
+  createChatCompletion(options: Record<string, unknown> & { stream: true; onData: (chunk: CompletionChunk) => void }): Promise<void>;
+  /** The GGUF's `tokenizer.chat_template`, or null. */
+  getChatTemplate(): string | null;
   getNumThreads(): number;
   isMultithread(): boolean;
   exit(): Promise<void>;
 }
 
-/** One streamed piece of llama-server's raw completion, as wllama hands it over. */
+/** One streamed piece of llama-server's raw (`text`) or chat (`delta.content`) completion, as wllama hands it over. */
 export interface CompletionChunk {
-  choices?: Array<{ text?: string; finish_reason?: string | null }>;
+  choices?: Array<{ text?: string; delta?: { content?: string | null }; finish_reason?: string | null }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   timings?: LlamaCppTimings;
 }
@@ -156,6 +164,8 @@ export class WllamaEngine implements Engine {
         n_gpu_layers: 0,
         n_parallel: 1,
         warmup: false,
+        // The GGUF's chat template is Jinja; without this llama.cpp only knows templates it can guess by name.
+        jinja: true,
       });
     } catch (error) {
       await wllama.exit().catch(() => undefined);
@@ -231,27 +241,35 @@ export class WllamaEngine implements Engine {
       }
       if (step.stopped) ending.abort();
     };
+    const onData = (chunk: CompletionChunk): void => {
+      last = chunk;
+      const choice = chunk.choices?.[0];
+      if (choice?.finish_reason) finish = choice.finish_reason;
+      const piece = choice?.text ?? choice?.delta?.content ?? '';
+      if (!piece || scanner.stopped) return;
+      const atMs = this.config.now();
+      lastIndex = tokenTimesMs.length;
+      tokenTimesMs.push(atMs);
+      show(piece, lastIndex, atMs);
+    };
+    const common = { stream: true as const, max_tokens: maxNewTokens, ...llamaCppSamplingOf(request.sampling), abortSignal: ending.signal, onData };
+    // A conversation keeps llama.cpp's prompt cache: the next turn recomputes only what it adds
+    // (llama-server compares the tokens itself). A raw prompt pays its own prefill, so that
+    // benchmarks stay comparable.
+    const complete = (messages: ChatMessage[] | null): Promise<void> =>
+      messages === null
+        ? wllama.createCompletion({ ...common, prompt: request.prompt, cache_prompt: false })
+        : wllama.getChatTemplate()
+          ? wllama.createChatCompletion({ ...common, messages, cache_prompt: true })
+          : wllama.createCompletion({ ...common, prompt: formatPlainChat(messages), cache_prompt: true });
+    let droppedMessages = 0;
     try {
-      await wllama.createCompletion({
-        prompt: request.prompt,
-        stream: true,
-        max_tokens: maxNewTokens,
-        ...llamaCppSamplingOf(request.sampling),
-        // No prompt cache, so every request pays its own prefill.
-        cache_prompt: false,
-        abortSignal: ending.signal,
-        onData: (chunk) => {
-          last = chunk;
-          const choice = chunk.choices?.[0];
-          if (choice?.finish_reason) finish = choice.finish_reason;
-          const piece = choice?.text ?? '';
-          if (!piece || scanner.stopped) return;
-          const atMs = this.config.now();
-          lastIndex = tokenTimesMs.length;
-          tokenTimesMs.push(atMs);
-          show(piece, lastIndex, atMs);
-        },
-      });
+      if (request.messages) {
+        // llama.cpp counts the prompt and refuses it whole before computing anything.
+        ({ droppedMessages } = await sendDroppingOldestTurns(modelId, request.messages, complete, contextOverflowOf));
+      } else {
+        await complete(null);
+      }
     } catch (error) {
       if (!ending.signal.aborted) throw describeWllamaFailure(modelId, 'generate', this.withLog(error));
     } finally {
@@ -274,6 +292,7 @@ export class WllamaEngine implements Engine {
       promptReadyAtMs: startedAtMs,
       tokenTimesMs,
       engineTimings: timingsFromLlamaCpp(timings),
+      ...(request.messages ? { droppedMessages, ...(typeof timings?.cache_n === 'number' ? { reusedPromptTokens: timings.cache_n } : {}) } : {}),
     };
   }
 

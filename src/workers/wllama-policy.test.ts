@@ -3,6 +3,7 @@ import { GREEDY } from '../models/sampling.ts';
 import type { GgufHeader } from '../models/gguf-header.ts';
 import { EngineError } from './errors.ts';
 import {
+  contextOverflowOf,
   chooseWllamaDevice,
   contextTokensFor,
   describeWllamaFailure,
@@ -149,5 +150,16 @@ describe('llamaCppSamplingOf', () => {
     ['a seed', { ...GREEDY, temperature: 1, topK: 40, topP: 0.9, minP: 0.05, seed: 0 }, { temperature: 1, repeat_penalty: 1, top_k: 40, top_p: 0.9, min_p: 0.05, seed: 0 }],
   ] as const)('%s', (_, settings, expected) => {
     expect(llamaCppSamplingOf(settings as never)).toEqual(expected);
+  });
+});
+
+describe('contextOverflowOf', () => {
+  it.each<[string, unknown, { promptTokens: number; contextTokens: number } | null]>([
+    ['llama-server’s refusal', new Error('request (3000 tokens) exceeds the available context size (2048 tokens), try increasing it'), { promptTokens: 3000, contextTokens: 2048 }],
+    ['the same as a plain string', 'request (12 tokens) exceeds the available context size (4 tokens)', { promptTokens: 12, contextTokens: 4 }],
+    ['a KV cache that filled mid-generation', new Error('kv_cache_full'), null],
+    ['anything else', new Error('Aborted()'), null],
+  ])('%s', (_name, thrown, expected) => {
+    expect(contextOverflowOf(thrown)).toEqual(expected);
   });
 });

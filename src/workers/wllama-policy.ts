@@ -105,6 +105,16 @@ export function describeWllamaFailure(modelId: string, stage: 'load' | 'generate
     : new EngineError('generation-failed', `Generation failed: ${detail}`);
 }
 
+/**
+ * llama-server refuses a prompt longer than its context before computing anything:
+ * "request (N tokens) exceeds the available context size (M tokens), try increasing it".
+ * The numbers, or null for any other failure.
+ */
+export function contextOverflowOf(thrown: unknown): { promptTokens: number; contextTokens: number } | null {
+  const match = /request \((\d+) tokens\) exceeds the available context size \((\d+) tokens\)/.exec(nameAndMessage(thrown).message);
+  return match ? { promptTokens: Number(match[1]), contextTokens: Number(match[2]) } : null;
+}
+
 /** llama.cpp's (llama-server's) per-request `timings`, as wllama hands them over. */
 export interface LlamaCppTimings {
   cache_n?: number;

@@ -18,6 +18,11 @@ export function RunStats({ session }: { session: Session }) {
     ['Token gap p50 / p95 / p99', `${formatMs(run.gapP50Ms)} / ${formatMs(run.gapP95Ms)} / ${formatMs(run.gapP99Ms)}`, 'gaps'],
     ['Seen on the page: TTFT, decode', `${formatMs(run.pageTtftMs)}, ${formatTps(run.pageDecodeTps)}`, 'page-timings'],
   ];
+  if (run.reusedPromptTokens) rows.push(['KV cache', `${run.reusedPromptTokens} prompt tokens reused from the KV cache`, 'reused-prompt-tokens']);
+  if (run.droppedMessages) {
+    const count = run.droppedMessages === 1 ? '1 earlier message' : `${run.droppedMessages} earlier messages`;
+    rows.push(['Context', `${count} left out: the conversation outgrew the model's context`, 'dropped-messages']);
+  }
   const reported = run.engineTimings ? engineTimingsText(run.engineTimings) : null;
   const source = run.engineTimings?.source;
   const reporter = source === 'llama.cpp timings' ? 'llama.cpp' : source === 'web-llm usage.extra' ? 'web-llm' : source;
