@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalRequest, responseCacheKey, type CacheKeyInput } from './cache-key.ts';
+import { canonicalRequest, modelBuildOf, responseCacheKey, type CacheKeyInput } from './cache-key.ts';
 import { GREEDY } from '../models/sampling.ts';
 
 const BASE: CacheKeyInput = {
@@ -64,5 +64,20 @@ describe('responseCacheKey', () => {
     const text = canonicalRequest(BASE)!;
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
     expect(await responseCacheKey(BASE)).toBe(Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''));
+  });
+});
+
+describe('modelBuildOf', () => {
+  const file = (path: string, sha256: string) => ({ path, bytes: 1, sha256 });
+  it.each<[string, Parameters<typeof modelBuildOf>[1], Parameters<typeof modelBuildOf>[1], boolean]>([
+    ['the same files in another order', { files: [file('a', '1'), file('b', '2')] }, { files: [file('b', '2'), file('a', '1')] }, true],
+    ['a rebuilt weight file', { files: [file('a', '1')] }, { files: [file('a', '9')] }, false],
+    ['a new quantized build', { files: [file('a', '1')] }, { files: [file('a', '1')], builds: [{ ...file('q', '3'), dtype: 'q8' }] }, false],
+  ])('%s: same build %s', (_name, a, b, same) => {
+    expect(modelBuildOf('m', a) === modelBuildOf('m', b)).toBe(same);
+  });
+
+  it('names a model outside the manifest by its id', () => {
+    expect(modelBuildOf('onnx-community/x', undefined)).toBe('hub:onnx-community/x');
   });
 });

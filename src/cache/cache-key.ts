@@ -9,6 +9,7 @@
  */
 import { isDeterministic, type SamplingSettings } from '../models/sampling.ts';
 import type { ChatMessage } from '../models/chat.ts';
+import type { ManifestModel } from '../models/manifest.ts';
 
 export interface CacheKeyInput {
   appVersion: string;
@@ -62,4 +63,15 @@ export async function responseCacheKey(input: CacheKeyInput): Promise<string | n
   const text = canonicalRequest(input);
   if (text === null) return null;
   return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+}
+
+/**
+ * The weights a bundled model loads, named by the checksums its manifest lists (a rebuilt model has
+ * new ones, so its old answers are never replayed); a hub model by its id, as its revision is fixed
+ * by the catalog.
+ */
+export function modelBuildOf(modelId: string, model: Pick<ManifestModel, 'files' | 'builds'> | undefined): string {
+  if (!model) return `hub:${modelId}`;
+  const sums = [...model.files, ...(model.builds ?? [])].map((f) => `${f.path}=${f.sha256}`);
+  return `bundled:${[...new Set(sums)].sort().join(',')}`;
 }

@@ -23,7 +23,7 @@ interface ResponseCacheDB extends DBSchema {
 export class ResponseCacheFullError extends Error {
   override readonly name = 'ResponseCacheFullError';
   constructor(readonly keptEntries: number | null) {
-    const kept = keptEntries === null ? 'the answers stored before are kept' : `the ${keptEntries} answer${keptEntries === 1 ? '' : 's'} stored before are kept`;
+    const kept = keptEntries === null ? 'the answers stored before are kept' : keptEntries === 1 ? 'the 1 answer stored before is kept' : `the ${keptEntries} answers stored before are kept`;
     super(`Storage is full: this answer was not added to the response cache; ${kept}. Clear the cache or delete stored models to make room.`);
   }
 }
