@@ -1,4 +1,5 @@
-import { expect, generate, openApp, test, type Page } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { expect, generate, openApp, test } from './fixtures.ts';
 
 // These tests are about the cache itself: the app's default (on), not the "off" the other specs start with.
 test.use({ responseCache: 'app-default' });

@@ -9,7 +9,7 @@ import { simulateStorageFullFromQuery } from '../../metrics/quota.ts';
 import { CACHE_CHANNEL_NAME } from '../../cache/cache-channel.ts';
 import { modelBuildOf, responseCacheKey, type CacheKeyInput } from '../../cache/cache-key.ts';
 import { isCacheableFinish, timingShape, type CachedAnswer, type CacheableFinish } from '../../cache/cached-answer.ts';
-import { CACHE_TIERS, type CacheTier, type TierStats } from '../../cache/cache-stats.ts';
+import { CACHE_TIERS, type CacheTier, type LookupOutcome, type TierStats } from '../../cache/cache-stats.ts';
 import { DiskStore, ResponseCacheFullError } from '../../cache/disk-store.ts';
 import { replaySchedule, type ReplayPace } from '../../cache/replay-pacing.ts';
 import { ResponseCache, type ChannelPort } from '../../cache/response-cache.ts';
@@ -61,6 +61,12 @@ export class ResponseCacheStore implements SessionResponseCache {
   private readonly cache: ResponseCache;
   private readonly pace: ReplayPace;
   private readonly stopWatching: () => void;
+  /**
+   * The last lookup's time on the page's clock, for the benchmark (never shown, never stored): a miss
+   * from the start of the lookup to its answer, a hit to the moment its last piece was handed to the
+   * page. With `?wf-cache-replay=instant` a hit's time is the cache's own cost, not a chosen pace.
+   */
+  lastLookup: { outcome: LookupOutcome; ms: number } | null = null;
 
   constructor(
     private readonly appVersion: string,
@@ -103,23 +109,28 @@ export class ResponseCacheStore implements SessionResponseCache {
   /** Shows a cached answer piece by piece at the replay pace; null when there is none (or the cache is off). */
   async replay(run: CacheableRun, show: (text: string) => void, stop: AbortSignal): Promise<CachedReplay | null> {
     if (!this.enabled.peek()) return null;
+    const started = performance.now();
     const key = await this.keyOf(run);
     if (key === null) return null;
     const hit = await this.cache.lookup(key);
-    if (!hit) return null;
+    if (!hit) {
+      this.lastLookup = { outcome: 'miss', ms: performance.now() - started };
+      return null;
+    }
     const { answer } = hit;
     const schedule = replaySchedule(answer.offsetsMs, this.pace);
-    const started = performance.now();
+    const replayStart = performance.now();
     let shown = 0;
     while (shown < answer.pieces.length && !stop.aborted) {
-      await wait(schedule[shown]! - (performance.now() - started), stop);
+      await wait(schedule[shown]! - (performance.now() - replayStart), stop);
       if (stop.aborted) break;
       // Every piece already due goes in one write: a frame shows them together anyway.
       let text = '';
-      const now = performance.now() - started;
+      const now = performance.now() - replayStart;
       while (shown < answer.pieces.length && schedule[shown]! <= now + 1) text += answer.pieces[shown++]!;
       show(text);
     }
+    this.lastLookup = { outcome: hit.tier, ms: performance.now() - started };
     return { tier: hit.tier, modelId: answer.modelId, outputTokens: answer.outputTokens, finishReason: answer.finishReason, complete: shown === answer.pieces.length };
   }
 
