@@ -76,7 +76,7 @@ export function App({ perf, session, hardware, council, version, offline, visual
         <PromptEstimate session={session} hardware={hardware} />
         {visuals && <CanvasPanel visuals={visuals} />}
         <OutputPane session={session} />
-        <CachedAnswerNote session={session} />
+        <CachedAnswerNote replay={session.cachedRun} />
         <RunStats session={session} />
         <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} />
         <RemoteEndpointsPanel store={remoteStore} />

@@ -1,10 +1,11 @@
-import type { Session } from '../single/session.ts';
+import type { ReadonlySignal } from '@preact/signals';
+import type { CachedReplay } from './response-cache-store.ts';
 
 const TIER_WORDS = { memory: 'this tab’s memory', shared: 'another tab', disk: 'the disk cache' } as const;
 
 /** Says that the output above came from the response cache, and that it is not a measurement. */
-export function CachedAnswerNote({ session }: { session: Session }) {
-  const replay = session.cachedRun.value;
+export function CachedAnswerNote({ replay: last }: { replay: ReadonlySignal<CachedReplay | null> }) {
+  const replay = last.value;
   if (!replay) return null;
   return (
     <section class="panel cached-answer" aria-labelledby="cached-heading" data-testid="cached-answer" data-tier={replay.tier}>

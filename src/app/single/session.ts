@@ -255,17 +255,20 @@ export class Session {
       batch(() => {
         this.error.value = null;
         this.output.value = '';
+        this.cachedRun.value = null;
       });
       const request = { prompt, maxNewTokens: this.maxNewTokens.value, sampling };
       const cacheable = { request, load: state.info, model: this.available.value.find((m) => m.id === state.info.modelId) };
       const cache = options.cache === false ? undefined : this.options.responseCache;
       // A replay writes no run record and nothing on the token feed: it is not a measurement.
       const replayed = await cache?.replay(cacheable, (text) => (this.output.value += text), controller.signal);
-      batch(() => {
-        this.cachedRun.value = replayed ?? null;
-        if (replayed) this.lastRun.value = null;
-      });
-      if (replayed) return;
+      if (replayed) {
+        batch(() => {
+          this.cachedRun.value = replayed;
+          this.lastRun.value = null;
+        });
+        return;
+      }
       // Every frame of this run, however long it is (the loop's own summary keeps only its last 5 s).
       const frameRecorder = new FrameRecorder();
       const { frameLoop, tokenFeed } = this.perf;
