@@ -5,6 +5,8 @@ import { expect, generate, openApp, test } from './fixtures.ts';
 test.use({ responseCache: 'app-default' });
 // Each test loads wf-tiny two or three times (a reload, a second tab): on a loaded machine a load takes tens of seconds.
 test.setTimeout(300_000);
+/** The first run of a page includes loading the model. */
+const LOAD_MS = 180_000;
 
 const tier = (page: Page, name: 'memory' | 'shared' | 'disk') => page.getByTestId(`cache-tier-${name}`);
 
@@ -15,7 +17,7 @@ async function finished(page: Page): Promise<void> {
 test('a second identical greedy run is answered from the cache, marked cached, with the exact text and no measurement', async ({ page }) => {
   await openApp(page);
   await generate(page, { prompt: 'abc', maxTokens: 8, device: 'wasm' });
-  await expect(page.getByTestId('output')).toHaveText('defghijk');
+  await expect(page.getByTestId('output')).toHaveText('defghijk', { timeout: LOAD_MS });
   await expect(page.getByTestId('history-row')).toHaveCount(1);
   await expect(page.getByTestId('run-stats')).toBeVisible();
   await expect(page.getByTestId('cached-answer')).toHaveCount(0);
@@ -54,11 +56,11 @@ test('an answer stored in one tab answers the same request in another, and both 
   await openApp(first);
   await openApp(second);
   await generate(first, { prompt: 'Hello a', maxTokens: 12, device: 'wasm' });
-  await expect(first.getByTestId('output')).toHaveText('bcdefghijklm');
+  await expect(first.getByTestId('output')).toHaveText('bcdefghijklm', { timeout: LOAD_MS });
   await expect(second.getByTestId('cache-tier-shared')).toHaveAttribute('data-entries', '1');
 
   await generate(second, { prompt: 'Hello a', maxTokens: 12, device: 'wasm' });
-  await expect(second.getByTestId('cached-answer')).toHaveAttribute('data-tier', 'shared');
+  await expect(second.getByTestId('cached-answer')).toHaveAttribute('data-tier', 'shared', { timeout: LOAD_MS });
   await expect(second.getByTestId('output')).toHaveText('bcdefghijklm');
   await expect(second.getByTestId('run-stats')).toHaveCount(0);
   await expect(tier(first, 'shared')).toHaveAttribute('data-hits', '1');
@@ -68,14 +70,14 @@ test('an answer stored in one tab answers the same request in another, and both 
 test('the disk tier keeps answers across a reload', async ({ page }) => {
   await openApp(page);
   await generate(page, { prompt: 'xyz', maxTokens: 3, device: 'wasm' });
-  await expect(page.getByTestId('output')).toHaveText('{|}');
+  await expect(page.getByTestId('output')).toHaveText('{|}', { timeout: LOAD_MS });
   await expect(tier(page, 'disk')).toHaveAttribute('data-entries', '1');
 
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   await expect(tier(page, 'memory')).toHaveAttribute('data-entries', '0');
   await generate(page, { prompt: 'xyz', maxTokens: 3 });
-  await expect(page.getByTestId('cached-answer')).toHaveAttribute('data-tier', 'disk');
+  await expect(page.getByTestId('cached-answer')).toHaveAttribute('data-tier', 'disk', { timeout: LOAD_MS });
   await expect(page.getByTestId('output')).toHaveText('{|}');
   await expect(tier(page, 'disk')).toHaveAttribute('data-hits', '1');
 
@@ -86,20 +88,20 @@ test('the disk tier keeps answers across a reload', async ({ page }) => {
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   await generate(page, { prompt: 'xyz', maxTokens: 3 });
-  await expect(page.getByTestId('history-row')).toHaveCount(2);
+  await expect(page.getByTestId('history-row')).toHaveCount(2, { timeout: LOAD_MS });
   await expect(page.getByTestId('cached-answer')).toHaveCount(0);
 });
 
 test('a full disk refuses a new answer with a clear message and keeps what was stored', async ({ page }) => {
   await openApp(page);
   await generate(page, { prompt: 'abc', maxTokens: 4, device: 'wasm' });
-  await expect(page.getByTestId('output')).toHaveText('defg');
+  await expect(page.getByTestId('output')).toHaveText('defg', { timeout: LOAD_MS });
   await expect(tier(page, 'disk')).toHaveAttribute('data-entries', '1');
 
   await page.goto('/?wf-debug-storage-full');
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   await generate(page, { prompt: 'xyz', maxTokens: 4 });
-  await expect(page.getByTestId('output')).toHaveText('{|}~');
+  await expect(page.getByTestId('output')).toHaveText('{|}~', { timeout: LOAD_MS });
   await expect(page.getByTestId('response-cache-message')).toHaveText(
     'Storage is full: this answer was not added to the response cache; the 1 answer stored before is kept. Clear the cache or delete stored models to make room.',
   );
