@@ -39,6 +39,13 @@ function latestRecord(page: Page): Promise<RunRecord | null> {
   );
 }
 
+/** The app's URL with the response cache off for this page load (`?wf-cache=off`, see docs/response-cache.md). */
+export function withCacheOff(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  url.searchParams.set('wf-cache', 'off');
+  return url.href;
+}
+
 /** Drives the real UI: the figures include the worker hop, comlink and the page's rendering. */
 export class AppDriver {
   constructor(readonly page: Page) {}
@@ -46,7 +53,8 @@ export class AppDriver {
   static async open(browser: Browser, baseUrl: string): Promise<AppDriver> {
     const page = await openVisiblePage(browser);
     page.on('pageerror', (error) => console.error(`[app] ${error.message}`));
-    await page.goto(baseUrl);
+    // Every run must reach the engine: the response cache would answer a repeated prompt without it.
+    await page.goto(withCacheOff(baseUrl));
     await waitReady(page);
     // The app calibrates the machine once after start-up (seconds of every core): let it finish first.
     await page.locator('[data-testid="calibration"][data-state="done"]').waitFor({ timeout: 120_000 });

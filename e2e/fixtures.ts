@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { CACHE_PREFERENCE_KEY } from '../src/app/cache/cache-mode.ts';
 
 /**
  * Every test records each request the page (and its workers) makes; a request to any other origin
@@ -8,8 +9,30 @@ import { test as base, expect, type Page } from '@playwright/test';
  * `offlineHosts`: their requests are aborted here as a disconnected network would, so they never
  * leave the machine, and only they are exempt from the check.
  */
-export const test = base.extend<{ foreignRequests: string[]; offlineHosts: string[]; peerHosts: string[] }>({
+export const test = base.extend<{ foreignRequests: string[]; offlineHosts: string[]; peerHosts: string[]; responseCache: 'off' | 'app-default'; responseCacheSetting: void }>({
   offlineHosts: [[], { option: true }],
+  /**
+   * The response cache answers a repeated greedy prompt without the model; most specs run one prompt
+   * twice and mean two real runs. So every page starts with the cache switched off (as a stored
+   * preference the page may change), unless a spec asks for the app's default (on) with
+   * `test.use({ responseCache: 'app-default' })`.
+   */
+  responseCache: ['off', { option: true }],
+  responseCacheSetting: [
+    async ({ context, responseCache }, use) => {
+      if (responseCache === 'off') {
+        await context.addInitScript((key) => {
+          try {
+            if (localStorage.getItem(key) === null) localStorage.setItem(key, 'off');
+          } catch {
+            // A page without storage (about:blank) has no cache either.
+          }
+        }, CACHE_PREFERENCE_KEY);
+      }
+      await use();
+    },
+    { auto: true },
+  ],
   /** Test peers on this machine that a spec's page may call: `host:port`, or a host name for any of its ports (127.0.0.1). */
   peerHosts: [[], { option: true }],
   foreignRequests: [

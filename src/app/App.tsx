@@ -12,6 +12,9 @@ import { BaselinePanel } from './results/BaselinePanel.tsx';
 import { CouncilPanel } from './council/CouncilPanel.tsx';
 import { UpdateNotice } from './offline/UpdateNotice.tsx';
 import { StoragePanel } from './offline/StoragePanel.tsx';
+import { ResponseCachePanel } from './cache/ResponseCachePanel.tsx';
+import { CachedAnswerNote } from './cache/CachedAnswerNote.tsx';
+import type { ResponseCacheStore } from './cache/response-cache-store.ts';
 import { ResultsPanel } from './results/ResultsPanel.tsx';
 import { ComparePanel } from './results/ComparePanel.tsx';
 import { BenchView } from './bench/BenchView.tsx';
@@ -48,10 +51,11 @@ export interface AppParts {
   monitor?: Monitor;
   bench?: BenchStore;
   plugins?: PluginsStore;
+  responseCache?: ResponseCacheStore;
   compareWith?: string | undefined;
 }
 
-export function App({ perf, session, hardware, council, version, offline, visuals, monitor, bench, plugins, compareWith }: AppParts) {
+export function App({ perf, session, hardware, council, version, offline, visuals, monitor, bench, plugins, responseCache, compareWith }: AppParts) {
   return (
     <PagePerfContext.Provider value={perf}>
       <a class="skip-link" href="#main-content" data-testid="skip-link">
@@ -72,6 +76,7 @@ export function App({ perf, session, hardware, council, version, offline, visual
         <PromptEstimate session={session} hardware={hardware} />
         {visuals && <CanvasPanel visuals={visuals} />}
         <OutputPane session={session} />
+        <CachedAnswerNote replay={session.cachedRun} />
         <RunStats session={session} />
         <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} />
         <RemoteEndpointsPanel store={remoteStore} />
@@ -82,6 +87,7 @@ export function App({ perf, session, hardware, council, version, offline, visual
         <ResultsPanel session={session} hardware={hardware} version={version} bench={bench} />
         <BaselinePanel session={session} />
         {bench && <BenchView bench={bench} />}
+        {responseCache && <ResponseCachePanel cache={responseCache} />}
         {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
       </main>
       {monitor && <StatsOverlay monitor={monitor} />}

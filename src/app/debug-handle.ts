@@ -11,6 +11,7 @@ import type { CanvasStats } from './canvas/living-canvas.ts';
 import type { RecordedFrames } from './quality/frame-recorder.ts';
 import type { FrameSummary } from '../metrics/frame-window.ts';
 import type { PluginsStore } from './plugins/plugins-store.ts';
+import type { ResponseCacheStore } from './cache/response-cache-store.ts';
 
 export interface DebugHandle {
   council: CouncilStore;
@@ -27,6 +28,7 @@ export interface DebugHandle {
   recordFrames(): void;
   stopRecordingFrames(): RecordedFrames;
   plugins: PluginsStore;
+  responseCache: ResponseCacheStore;
 }
 
 export interface DebugWindow {

@@ -23,6 +23,7 @@ import { slowFramesHook } from './quality/slow-frames.ts';
 import { FrameRecorder } from './quality/frame-recorder.ts';
 import { installDebugHandle } from './debug-handle.ts';
 import { PluginsStore } from './plugins/plugins-store.ts';
+import { ResponseCacheStore } from './cache/response-cache-store.ts';
 import './styles.css';
 
 /** Starts the app: its stores, workers, service worker and frame loop; `compareWith`: a share fragment to show beside this machine. */
@@ -32,10 +33,12 @@ export function startApp(compareWith?: string): () => void {
   const hardware = new HardwareStore();
   const pwa = new PwaController();
   const storage = new StorageStore(pwa);
+  const responseCache = new ResponseCacheStore(__APP_VERSION__);
   const session = new Session(__APP_VERSION__, perf, {
     // Offline, a model that was never stored is refused as "needs a download" before any other check.
     preflight: async (model, modelId) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model, modelId),
     environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
+    responseCache,
   });
   const council = new CouncilStore({ hardware, models: session.available, perf });
   const visuals = createVisuals(hardware, perf);
@@ -63,10 +66,11 @@ export function startApp(compareWith?: string): () => void {
     recordFrames: () => recorder.start(frameLoop, tokenFeed),
     stopRecordingFrames: () => recorder.stop(),
     plugins,
+    responseCache,
   });
   const root = document.getElementById('app')!;
   render(
-    <App perf={perf} session={session} hardware={hardware} council={council} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} plugins={plugins} compareWith={compareWith} />,
+    <App perf={perf} session={session} hardware={hardware} council={council} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} plugins={plugins} responseCache={responseCache} compareWith={compareWith} />,
     root,
   );
   pwa.start();
@@ -108,6 +112,7 @@ export function startApp(compareWith?: string): () => void {
     council.dispose();
     visuals.dispose();
     session.dispose();
+    responseCache.dispose();
     storage.dispose();
     pwa.dispose();
     hardware.dispose();

@@ -20,6 +20,7 @@ import { downloadRangeOf } from '../../models/hub-figures.ts';
 import { storedHubModels } from '../../models/hub-cache.ts';
 import { HUB_CACHES, belongsTo, hubStorageRows, ownerOf, type CachedEntry, type HubStorageRow } from '../../models/hub-storage.ts';
 import { setStoredHub, storedHub } from './stored-hub.ts';
+import { RESPONSE_CACHE_DB_NAME } from '../../cache/disk-store.ts';
 import {
   classifyModel,
   describeQuotaFailure,
@@ -29,7 +30,7 @@ import {
 } from './storage-report.ts';
 
 /** IndexedDB databases the app writes, for browsers without `indexedDB.databases()`. */
-const KNOWN_DATABASES = ['wirthforge', 'wirthforge-tiers'];
+const KNOWN_DATABASES = ['wirthforge', 'wirthforge-tiers', 'wirthforge-scenarios', RESPONSE_CACHE_DB_NAME];
 
 function modelsBase(): string {
   return new URL(`${import.meta.env.BASE_URL}models/`, location.origin).href;

@@ -43,7 +43,8 @@ export function ComparePanel({ session, fragment }: { session: Session; fragment
       session.modelId.value = modelId;
       session.prompt.value = COMPARE_PROMPT;
       session.maxNewTokens.value = COMPARE_TOKENS;
-      await session.generate();
+      // A comparison measures: a cached answer would give it nothing to compare.
+      await session.generate({ cache: false });
     }
     running.value = null;
   };

@@ -20,6 +20,7 @@ import type { DevicePreference, LoadInfo, LoadProgress } from '../../workers/eng
 import { isEngineLost, toEngineError } from '../../workers/errors.ts';
 import { remoteStore } from '../remote/remote-store.ts';
 import { samplingStore } from './sampling-store.ts';
+import type { CachedReplay, SessionResponseCache } from '../cache/response-cache-store.ts';
 
 export type LoadState =
   | { status: 'idle' }
@@ -35,6 +36,8 @@ export interface SessionOptions {
   preflight?: PreflightHook;
   /** The environment fingerprint stamped on each run (browser, adapter, tier, dtype). */
   environment?: () => RunEnvironment;
+  /** Answers a repeated deterministic request without the engine (src/app/cache); absent: every run is real. */
+  responseCache?: SessionResponseCache;
 }
 
 const HISTORY_LIMIT = 50;
@@ -82,6 +85,8 @@ export class Session {
   readonly output = signal('');
   readonly generating = signal(false);
   readonly lastRun = signal<RunRecord | null>(null);
+  /** The last run was answered from the response cache: shown as such, never as a measurement (lastRun is then null). */
+  readonly cachedRun = signal<CachedReplay | null>(null);
   readonly history = signal<RunRecord[]>([]);
   readonly error = signal<string | null>(null);
   readonly notice = signal<string | null>(null);
@@ -226,7 +231,8 @@ export class Session {
     return true;
   }
 
-  async generate(): Promise<void> {
+  /** `cache: false`: a real run even when the response cache holds the answer (a comparison measures). */
+  async generate(options: { cache?: boolean } = {}): Promise<void> {
     if (this.generating.value) return;
     const prompt = this.prompt.value;
     if (!prompt.trim()) {
@@ -249,7 +255,20 @@ export class Session {
       batch(() => {
         this.error.value = null;
         this.output.value = '';
+        this.cachedRun.value = null;
       });
+      const request = { prompt, maxNewTokens: this.maxNewTokens.value, sampling };
+      const cacheable = { request, load: state.info, model: this.available.value.find((m) => m.id === state.info.modelId) };
+      const cache = options.cache === false ? undefined : this.options.responseCache;
+      // A replay writes no run record and nothing on the token feed: it is not a measurement.
+      const replayed = await cache?.replay(cacheable, (text) => (this.output.value += text), controller.signal);
+      if (replayed) {
+        batch(() => {
+          this.cachedRun.value = replayed;
+          this.lastRun.value = null;
+        });
+        return;
+      }
       // Every frame of this run, however long it is (the loop's own summary keeps only its last 5 s).
       const frameRecorder = new FrameRecorder();
       const { frameLoop, tokenFeed } = this.perf;
@@ -258,7 +277,7 @@ export class Session {
       let position = 0;
       tokenFeed.stream({ ...stream, kind: 'start', at: performance.now() });
       const generation = await this.engine.generate(
-        { prompt, maxNewTokens: this.maxNewTokens.value, sampling },
+        request,
         (token) => {
           // The output pane reads the signal without re-rendering and writes the text once per frame.
           this.output.value += token.text;
@@ -285,6 +304,7 @@ export class Session {
       const frames = summarizeFrames(recorded.frames, frameLoop.targetFps, recorded.longAnimationFrames);
       if (frames.frames > 0) record.frames = runFrames(frames);
       this.lastRun.value = record;
+      cache?.remember(cacheable, generation);
       void this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)));
     } catch (error) {
       const failure = toEngineError(error);
