@@ -39,6 +39,9 @@ export interface RunRecord {
   frames?: RunFrames;
   /** The engine's own timings where it reports them (web-llm's `usage.extra`); absent otherwise and in older records. */
   engineTimings?: StoredEngineTimings;
+  /** Set when the run answered a conversation's turn (src/conversations): which conversation, and which turn (0-based). */
+  conversationId?: string;
+  turn?: number;
 }
 
 /** Frame-time summary of a run, from the page's frame loop (its last 5 s on longer runs). */
