@@ -1,5 +1,19 @@
+import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
 import { expect, openApp, test } from './fixtures.ts';
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's WCAG 2.x A and AA violations, one line per element (as e2e/a11y.spec.ts checks the main screen). */
+async function violations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async () => {
+    type Violation = { id: string; help: string; nodes: Array<{ target: string[] }> };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${v.help} — ${n.target.join(' ')}`));
+  });
+}
 
 /** The conversation view on wf-tiny (WASM), answers cut to a few tokens. */
 async function openChat(page: Page, path = '/'): Promise<void> {
@@ -183,4 +197,17 @@ test('a full disk keeps the saved conversation and says why the new answer was n
   await expect(users(page)).toHaveText(['kept', 'lost']);
   await reopen(page);
   await expect(users(page)).toHaveText(['kept']);
+});
+
+test('at 360 px the conversation view does not scroll sideways, and axe finds nothing in it', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await openChat(page);
+  await say(page, `a${'x'.repeat(200)}`);
+  // The edit form opens from the keyboard, and is part of what must fit.
+  await page.getByTestId('chat-edit-button').first().press('Enter');
+  await expect(page.getByTestId('chat-edit-input')).toBeVisible();
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+  const size = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth }));
+  expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
+  expect(await violations(page)).toEqual([]);
 });
