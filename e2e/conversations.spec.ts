@@ -192,7 +192,7 @@ test('a full disk keeps the saved conversation and says why the new answer was n
   await reopen(page, '/?wf-debug-storage-full');
   await expect(users(page)).toHaveText(['kept']);
   await say(page, 'lost');
-  await expect(page.getByTestId('chat-error')).toContainText('Storage is full: the newest answer could not be saved; the 1 conversation saved before is kept as they were.');
+  await expect(page.getByTestId('chat-error')).toContainText('Storage is full: the newest answer could not be saved; the 1 conversation saved before is kept as it was.');
   // Still on screen, so nothing typed is lost before the user makes room.
   await expect(users(page)).toHaveText(['kept', 'lost']);
   await reopen(page);

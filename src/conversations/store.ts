@@ -32,7 +32,8 @@ export function pageConversationStoreOptions(): ConversationStoreOptions {
 export class ConversationsFullError extends Error {
   override readonly name = 'ConversationsFullError';
   constructor(what: string, kept: number | null) {
-    const keptText = kept === null ? 'the conversations saved before are kept' : `the ${kept} conversation${kept === 1 ? '' : 's'} saved before ${kept === 1 ? 'is' : 'are'} kept as they were`;
+    const keptText =
+      kept === null ? 'the conversations saved before are kept' : kept === 1 ? 'the 1 conversation saved before is kept as it was' : `the ${kept} conversations saved before are kept as they were`;
     super(`Storage is full: ${what} could not be saved; ${keptText}. Delete old conversations or runs (or export them) to make room.`);
   }
 }
