@@ -61,8 +61,9 @@ test('a three-turn chat: every answer is a stored run, and the conversation surv
   // The last answer is the run the output pane and the stats show.
   await expect(answers.nth(2).locator('.chat-text')).toHaveText((await page.getByTestId('output').textContent())!);
   await expect(page.getByTestId('stat-output-tokens')).toHaveText('6');
-  // Each answer names its own stored run, and History holds all three.
+  // Each answer names its own stored run (the link follows once the run's record is on disk), and History holds all three.
   await expect(page.getByTestId('history-row')).toHaveCount(3);
+  for (let i = 0; i < 3; i++) await expect(answers.nth(i)).toHaveAttribute('data-run-id', /^\d+$/);
   const runIds = await answers.evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
   expect(runIds.every((id) => /^\d+$/.test(id ?? ''))).toBe(true);
   expect(new Set(runIds).size).toBe(3);
@@ -73,6 +74,7 @@ test('a three-turn chat: every answer is a stored run, and the conversation surv
   await expect(page.getByTestId('history-row')).toHaveCount(4);
   await expect(page.getByTestId('chat-pending')).toHaveCount(0);
   await expect(page.getByTestId('chat-turn')).toHaveCount(3);
+  await expect(answers.nth(2)).toHaveAttribute('data-run-id', /^\d+$/);
   await expect(answers.nth(2)).not.toHaveAttribute('data-run-id', runIds[2]!);
 
   await page.reload();

@@ -11,6 +11,7 @@ import {
   renamed,
   titleFrom,
   withAnswer,
+  withRunId,
   withSystemPrompt,
   type PlanOutcome,
   type TurnFinish,
@@ -141,5 +142,19 @@ describe('small rules', () => {
       { id: 'b', updatedAt: 3 },
     ]);
     expect(list.map((c) => c.id)).toEqual(['c', 'b', 'a']);
+  });
+});
+
+describe('withRunId', () => {
+  const answered = sampleConversation({ turns: [sampleTurn('q1', 'a1'), sampleTurn('q2', 'a2', { runId: null, at: 5 })] });
+  it.each<[string, number, number, number | null]>([
+    ['the answer the run measured gets its id', 1, 5, 77],
+    ['an answer replaced since (another time) is left alone', 1, 6, null],
+    ['a turn that already has a run is left alone', 0, 1_700_000_001_000, 42],
+    ['a turn that no longer exists is left alone', 2, 5, undefined as unknown as null],
+  ])('%s', (_, index, at, expected) => {
+    const next = withRunId(answered, index, at, 77);
+    expect(next.turns[index]?.runId).toBe(expected);
+    if (expected !== 77) expect(next).toBe(answered);
   });
 });

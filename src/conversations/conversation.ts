@@ -110,6 +110,19 @@ export function withAnswer(conversation: Conversation, kept: readonly Turn[], tu
   };
 }
 
+/**
+ * The conversation with turn `index` pointing at its stored run, once that run's record is on disk.
+ * Unchanged (the same object) when that turn has since been replaced (regenerated, edited away) or
+ * already has a run: `at` identifies the answer the run measured.
+ */
+export function withRunId(conversation: Conversation, index: number, at: number, runId: number): Conversation {
+  const turn = conversation.turns[index];
+  if (!turn || turn.at !== at || turn.runId !== null) return conversation;
+  const turns = [...conversation.turns];
+  turns[index] = { ...turn, runId };
+  return { ...conversation, turns };
+}
+
 export type RenameOutcome = { ok: true; conversation: Conversation } | { ok: false; reason: string };
 
 export function renamed(conversation: Conversation, title: string, now: number): RenameOutcome {

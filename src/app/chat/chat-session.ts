@@ -4,7 +4,7 @@
  * which messages, and what the conversation becomes, is decided by the pure rules of
  * src/conversations/conversation.ts. Conversations are kept in their own database (store.ts).
  */
-import { batch, computed, signal, type Signal } from '@preact/signals';
+import { batch, signal, type Signal } from '@preact/signals';
 import type { Session } from '../single/session.ts';
 import {
   droppedNotice,
@@ -15,6 +15,7 @@ import {
   planRegenerate,
   renamed,
   withAnswer,
+  withRunId,
   withSystemPrompt,
   type Conversation,
   type PlanOutcome,
@@ -60,7 +61,6 @@ export class ChatSession {
   readonly dropped = signal<string | null>(null);
   /** What the last import refused, reason by reason. */
   readonly importErrors = signal<string[]>([]);
-  readonly isStored = computed(() => this.conversations.value.some((c) => c.id === this.current.value.id));
 
   constructor(
     private readonly session: Session,
@@ -126,13 +126,12 @@ export class ChatSession {
         notSent?.();
         return;
       }
-      const record = await answer.saved;
       const turn: Turn = {
         user: plan.question,
         assistant: answer.text,
         at: this.now(),
         modelId: answer.modelId,
-        runId: record?.id ?? null,
+        runId: null,
         finish: answer.finish,
         droppedMessages: answer.droppedMessages,
         reusedPromptTokens: answer.reusedPromptTokens,
@@ -140,6 +139,11 @@ export class ChatSession {
       this.dropped.value = droppedNotice(answer.droppedMessages, this.options.contextTokensOf?.(answer.modelId) ?? null);
       // The user may have opened another conversation meanwhile: the answer belongs to the one it was asked in.
       const base = this.current.peek().id === conversation.id ? this.current.peek() : conversation;
+      // The answer is kept at once; the run's id follows once its record is on disk, so a slow run
+      // store never holds the conversation back.
+      void answer.saved.then(async (record) => {
+        if (record?.id !== undefined) await this.attachRun(conversation.id, plan.kept.length, turn.at, record.id);
+      });
       await this.keep(withAnswer(base, plan.kept, turn), 'the newest answer');
     } finally {
       this.pending.value = null;
@@ -158,6 +162,13 @@ export class ChatSession {
     } catch (error) {
       this.message.value = { kind: 'error', text: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  private async attachRun(conversationId: string, index: number, at: number, runId: number): Promise<void> {
+    const latest = this.current.peek().id === conversationId ? this.current.peek() : this.conversations.peek().find((c) => c.id === conversationId);
+    if (!latest) return;
+    const next = withRunId(latest, index, at, runId);
+    if (next !== latest) await this.keep(next, 'the link from the answer to its run');
   }
 
   startNew(): void {
