@@ -33,12 +33,15 @@ async function reopen(page: Page, path = '/'): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
 }
 
-/** Sends a message with Enter and waits for its answer to be part of the conversation. */
+// Every test here runs the model several times and reloads: on a shared, loaded machine that takes minutes.
+test.describe.configure({ timeout: 240_000 });
+
+/** Sends a message with Enter and waits for its answer to be part of the conversation (the first also loads the model). */
 async function say(page: Page, text: string): Promise<void> {
   const before = await page.getByTestId('chat-turn').count();
   await page.getByTestId('chat-input').fill(text);
   await page.getByTestId('chat-input').press('Enter');
-  await expect(page.getByTestId('chat-turn')).toHaveCount(before + 1);
+  await expect(page.getByTestId('chat-turn')).toHaveCount(before + 1, { timeout: 120_000 });
   await expect(page.getByTestId('chat-pending')).toHaveCount(0);
 }
 
@@ -224,4 +227,23 @@ test('at 360 px the conversation view does not scroll sideways, and axe finds no
   expect(tooWide).toEqual([]);
   expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(360);
   expect(await violations(page)).toEqual([]);
+});
+
+test('"Delete all data" deletes the conversations too', async ({ page }) => {
+  await openChat(page);
+  await say(page, 'gone');
+  await expect(page.getByTestId('conversation-row')).toHaveCount(1);
+  await page.getByTestId('storage-panel').locator('summary').click();
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('run history, conversations,');
+    void dialog.accept();
+  });
+  await page.getByTestId('storage-delete-all').click();
+  await page.waitForEvent('load');
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  // The preference went with the rest: the area is back on the raw prompt.
+  await expect(page.getByTestId('single-mode-raw')).toBeChecked();
+  await page.getByTestId('single-mode-chat').check();
+  await expect(page.getByTestId('conversation-row')).toHaveCount(0);
+  await expect(page.getByTestId('chat-turn')).toHaveCount(0);
 });
