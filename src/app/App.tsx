@@ -3,7 +3,10 @@ import type { HardwareStore } from './device/hardware.ts';
 import { Banners } from './single/Banners.tsx';
 import { DeviceCard } from './device/DeviceCard.tsx';
 import { ModelControls } from './single/ModelControls.tsx';
-import { PromptBox } from './single/PromptBox.tsx';
+import { SingleArea } from './chat/SingleArea.tsx';
+import { ConversationList } from './chat/ConversationList.tsx';
+import { singleMode } from './chat/chat-mode.ts';
+import type { ChatSession } from './chat/chat-session.ts';
 import { PromptEstimate } from './single/PromptEstimate.tsx';
 import { OutputPane } from './single/OutputPane.tsx';
 import { RunStats } from './single/RunStats.tsx';
@@ -43,6 +46,7 @@ export interface OfflineParts {
 export interface AppParts {
   perf: PagePerf;
   session: Session;
+  chat: ChatSession;
   hardware: HardwareStore;
   council: CouncilStore;
   version: string;
@@ -55,7 +59,7 @@ export interface AppParts {
   compareWith?: string | undefined;
 }
 
-export function App({ perf, session, hardware, council, version, offline, visuals, monitor, bench, plugins, responseCache, compareWith }: AppParts) {
+export function App({ perf, session, chat, hardware, council, version, offline, visuals, monitor, bench, plugins, responseCache, compareWith }: AppParts) {
   return (
     <PagePerfContext.Provider value={perf}>
       <a class="skip-link" href="#main-content" data-testid="skip-link">
@@ -69,15 +73,16 @@ export function App({ perf, session, hardware, council, version, offline, visual
         {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
         {monitor && <AlertsBar monitor={monitor} />}
         {compareWith && <ComparePanel session={session} fragment={compareWith} />}
-        {/* The task first: model, prompt, Generate/Stop, then what went wrong right under them, the run. */}
+        {/* The task first: model, prompt or conversation, Generate/Stop, then what went wrong right under them, the run. */}
         <ModelControls session={session} />
-        <PromptBox session={session} />
+        <SingleArea session={session} chat={chat} />
         <Banners session={session} />
         <PromptEstimate session={session} hardware={hardware} />
         {visuals && <CanvasPanel visuals={visuals} />}
         <OutputPane session={session} />
         <CachedAnswerNote replay={session.cachedRun} />
         <RunStats session={session} />
+        {singleMode.value === 'chat' && <ConversationList chat={chat} busy={session.generating.value} />}
         <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} />
         <RemoteEndpointsPanel store={remoteStore} />
         <CouncilPanel council={council} hardware={hardware} />

@@ -7,6 +7,7 @@ import { computed, effect, untracked } from '@preact/signals';
 import { App } from './App.tsx';
 import { HardwareStore } from './device/hardware.ts';
 import { Session } from './single/session.ts';
+import { ChatSession } from './chat/chat-session.ts';
 import { PwaController } from './offline/pwa.ts';
 import { StorageStore } from './offline/storage.ts';
 import { FrameLoop } from './perf/frame-loop.ts';
@@ -40,6 +41,10 @@ export function startApp(compareWith?: string): () => void {
     environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
     responseCache,
   });
+  const chat = new ChatSession(session, {
+    appVersion: __APP_VERSION__,
+    contextTokensOf: (modelId) => hardware.shapes.peek().get(modelId)?.spec.contextTokens ?? null,
+  });
   const council = new CouncilStore({ hardware, models: session.available, perf });
   const visuals = createVisuals(hardware, perf);
   // Stats overlay, live charts and alerts (src/app/monitor); alerts go to the same IndexedDB log as the scheduler's decisions.
@@ -70,7 +75,7 @@ export function startApp(compareWith?: string): () => void {
   });
   const root = document.getElementById('app')!;
   render(
-    <App perf={perf} session={session} hardware={hardware} council={council} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} plugins={plugins} responseCache={responseCache} compareWith={compareWith} />,
+    <App perf={perf} session={session} chat={chat} hardware={hardware} council={council} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} plugins={plugins} responseCache={responseCache} compareWith={compareWith} />,
     root,
   );
   pwa.start();
@@ -96,7 +101,7 @@ export function startApp(compareWith?: string): () => void {
   void hardware.detect();
   void bench.init();
   void plugins.init();
-  void session.init().then(() => {
+  void session.init().then(() => chat.init()).then(() => {
     document.documentElement.setAttribute('data-ready', 'true');
     // Calibration takes seconds of every core: only once the page is up and no model is loading or generating.
     const busy = computed(() => session.generating.value || session.load.value.status === 'loading' || bench.running.value);

@@ -43,6 +43,9 @@ export interface RunRecord {
   reusedPromptTokens?: number;
   /** Messages of a conversation left out because it outgrew the context (absent: not reported, and in older records). */
   droppedMessages?: number;
+  /** Set when the run answered a conversation's turn (src/conversations): which conversation, and which turn (0-based). */
+  conversationId?: string;
+  turn?: number;
 }
 
 /** Frame-time summary of a run, from the page's frame loop (its last 5 s on longer runs). */

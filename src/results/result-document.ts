@@ -11,8 +11,8 @@ export const RESULTS_SCHEMA_VERSION = 1;
 
 export const FINISH_REASONS = ['length', 'eos', 'aborted', 'context', 'stop'] as const satisfies readonly FinishReason[];
 
-/** A run as results carry it: the stored record without its key, its prompt or its frame summary. */
-export type ResultRun = Omit<RunRecord, 'id' | 'promptPreview' | 'frames'>;
+/** A run as results carry it: the stored record without its key, its prompt, its frame summary or the conversation it answered. */
+export type ResultRun = Omit<RunRecord, 'id' | 'promptPreview' | 'frames' | 'conversationId' | 'turn'>;
 
 /** Scenario results travel as the Bench view produces them. */
 export type { ScenarioResult } from '../scenarios/types.ts';

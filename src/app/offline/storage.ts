@@ -18,6 +18,7 @@ import { ON_DEMAND_CACHE } from '../../pwa/precache-split.ts';
 import { CATALOG, findCatalogModel, isHubModel } from '../../models/catalog.ts';
 import { downloadRangeOf } from '../../models/hub-figures.ts';
 import { storedHubModels } from '../../models/hub-cache.ts';
+import { CONVERSATIONS_DB_NAME } from '../../conversations/store.ts';
 import { HUB_CACHES, belongsTo, hubStorageRows, ownerOf, type CachedEntry, type HubStorageRow } from '../../models/hub-storage.ts';
 import { setStoredHub, storedHub } from './stored-hub.ts';
 import { RESPONSE_CACHE_DB_NAME } from '../../cache/disk-store.ts';
@@ -30,7 +31,7 @@ import {
 } from './storage-report.ts';
 
 /** IndexedDB databases the app writes, for browsers without `indexedDB.databases()`. */
-const KNOWN_DATABASES = ['wirthforge', 'wirthforge-tiers', 'wirthforge-scenarios', RESPONSE_CACHE_DB_NAME];
+const KNOWN_DATABASES = ['wirthforge', 'wirthforge-tiers', 'wirthforge-scenarios', CONVERSATIONS_DB_NAME, RESPONSE_CACHE_DB_NAME];
 
 function modelsBase(): string {
   return new URL(`${import.meta.env.BASE_URL}models/`, location.origin).href;

@@ -16,7 +16,8 @@ import type { PagePerf } from '../perf/page-perf.ts';
 import type { PreflightAnswer } from '../../tiers/index.ts';
 
 export type { PreflightAnswer };
-import type { DevicePreference, LoadInfo, LoadProgress } from '../../workers/engine.ts';
+import type { DevicePreference, FinishReason, LoadInfo, LoadProgress } from '../../workers/engine.ts';
+import type { ChatMessage } from '../../models/chat.ts';
 import { isEngineLost, toEngineError } from '../../workers/errors.ts';
 import { remoteStore } from '../remote/remote-store.ts';
 import { samplingStore } from './sampling-store.ts';
@@ -38,6 +39,25 @@ export interface SessionOptions {
   environment?: () => RunEnvironment;
   /** Answers a repeated deterministic request without the engine (src/app/cache); absent: every run is real. */
   responseCache?: SessionResponseCache;
+}
+
+/** One turn of a conversation: the engine gets `messages`, and the run record says which conversation and turn it measured. */
+export interface ConversationTurnRequest {
+  messages: readonly ChatMessage[];
+  conversationId: string;
+  turn: number;
+}
+
+/** What a turn's run gave: its text (what arrived, when it failed), and its record once that is on disk (null: not stored). */
+export interface TurnOutcome {
+  modelId: string;
+  text: string;
+  finish: FinishReason | 'failed';
+  droppedMessages: number;
+  reusedPromptTokens: number;
+  /** The response cache answered: no engine ran, so no run is stored. */
+  cached: boolean;
+  saved: Promise<RunRecord | null>;
 }
 
 const HISTORY_LIMIT = 50;
@@ -231,33 +251,41 @@ export class Session {
     return true;
   }
 
-  /** `cache: false`: a real run even when the response cache holds the answer (a comparison measures). */
-  async generate(options: { cache?: boolean } = {}): Promise<void> {
-    if (this.generating.value) return;
-    const prompt = this.prompt.value;
+  /**
+   * One run: the prompt box's raw prompt, or a conversation's turn (`chat`). Answers null when nothing
+   * was generated (busy, invalid settings, the load failed or was stopped). `cache: false`: a real run
+   * even when the response cache holds the answer (a comparison measures).
+   */
+  async generate(options: { chat?: ConversationTurnRequest; cache?: boolean } = {}): Promise<TurnOutcome | null> {
+    if (this.generating.value) return null;
+    const { chat } = options;
+    // An engine that does not read `messages` yet answers the question itself, as a raw prompt.
+    const prompt = chat ? (chat.messages.at(-1)?.content ?? '') : this.prompt.value;
     if (!prompt.trim()) {
       this.error.value = 'Type a prompt first.';
-      return;
+      return null;
     }
     const sampling = samplingStore.settings.value;
     if (!sampling) {
       this.error.value = 'A sampling setting is not valid: see the message beside it.';
-      return;
+      return null;
     }
     this.generating.value = true;
+    let modelId = this.modelId.value;
     // Made before the load, so that Stop ends whatever stage the run is in.
     const controller = new AbortController();
     this.abortController = controller;
     try {
-      if (!this.isLoaded() && !(await this.loadModel(controller.signal))) return;
+      if (!this.isLoaded() && !(await this.loadModel(controller.signal))) return null;
       const state = this.load.value;
-      if (state.status !== 'ready' || controller.signal.aborted) return;
+      if (state.status !== 'ready' || controller.signal.aborted) return null;
+      modelId = state.info.modelId;
       batch(() => {
         this.error.value = null;
         this.output.value = '';
         this.cachedRun.value = null;
       });
-      const request = { prompt, maxNewTokens: this.maxNewTokens.value, sampling };
+      const request = { prompt, ...(chat ? { messages: chat.messages } : {}), maxNewTokens: this.maxNewTokens.value, sampling };
       const cacheable = { request, load: state.info, model: this.available.value.find((m) => m.id === state.info.modelId) };
       const cache = options.cache === false ? undefined : this.options.responseCache;
       // A replay writes no run record and nothing on the token feed: it is not a measurement.
@@ -267,7 +295,8 @@ export class Session {
           this.cachedRun.value = replayed;
           this.lastRun.value = null;
         });
-        return;
+        const finish = replayed.complete ? replayed.finishReason : 'aborted';
+        return { modelId, text: this.output.value, finish, droppedMessages: 0, reusedPromptTokens: 0, cached: true, saved: Promise.resolve(null) };
       }
       // Every frame of this run, however long it is (the loop's own summary keeps only its last 5 s).
       const frameRecorder = new FrameRecorder();
@@ -303,9 +332,14 @@ export class Session {
       });
       const frames = summarizeFrames(recorded.frames, frameLoop.targetFps, recorded.longAnimationFrames);
       if (frames.frames > 0) record.frames = runFrames(frames);
+      if (chat) Object.assign(record, { conversationId: chat.conversationId, turn: chat.turn });
       this.lastRun.value = record;
       cache?.remember(cacheable, generation);
-      void this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)));
+      let onSaved: (saved: RunRecord | null) => void = () => undefined;
+      const saved = new Promise<RunRecord | null>((resolve) => (onSaved = resolve));
+      void this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)), onSaved);
+      const { text, finishReason, droppedMessages = 0, reusedPromptTokens = 0 } = generation.result;
+      return { modelId, text, finish: finishReason, droppedMessages, reusedPromptTokens, cached: false, saved };
     } catch (error) {
       const failure = toEngineError(error);
       // Stopped, and the worker did not answer in time: the run ends here all the same, with the text so far.
@@ -314,6 +348,7 @@ export class Session {
       // A busy engine or an over-long prompt is the request's fault, not the engine's.
       if (failure.code !== 'busy' && failure.code !== 'prompt-too-long') this.engineFailures.value++;
       if (this.load.value.status === 'ready' && isEngineLost(failure)) this.load.value = { status: 'idle' };
+      return { modelId, text: this.output.value, finish: 'failed', droppedMessages: 0, reusedPromptTokens: 0, cached: false, saved: Promise.resolve(null) };
     } finally {
       this.abortController = null;
       this.generating.value = false;
@@ -325,9 +360,10 @@ export class Session {
    * once its record is on disk (a crash after that keeps it); again once its samples' batch has
    * applied the retention caps, so the list shows what is kept.
    */
-  private async persist(record: RunRecord, samples: ReturnType<typeof runSamples>): Promise<void> {
+  private async persist(record: RunRecord, samples: ReturnType<typeof runSamples>, onSaved: (saved: RunRecord | null) => void): Promise<void> {
     try {
       const saved = await this.store.saveRun(record, samples);
+      onSaved(saved.record);
       const showStored = async () => {
         const fallback = [saved.record, ...this.history.value.filter((r) => r.id !== saved.record.id)].slice(0, HISTORY_LIMIT);
         this.history.value = await this.store.recent(HISTORY_LIMIT).catch(() => fallback);
@@ -335,6 +371,7 @@ export class Session {
       await showStored();
       await saved.samples.then(showStored, (error: Error) => void (this.notice.value = error.message));
     } catch (error) {
+      onSaved(null);
       if (error instanceof StorageFullError) this.error.value = error.message;
       else this.notice.value = `This run could not be saved (${error instanceof Error ? error.message : String(error)}); earlier history is untouched.`;
     }

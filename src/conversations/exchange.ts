@@ -1,0 +1,209 @@
+/**
+ * Conversations out and in as JSON files. Export writes a versioned document; import treats the
+ * file as hostile: its size, schema and version, the type and length of every field are checked, any
+ * unknown or prototype-reaching key is refused, and the conversations are rebuilt from known fields
+ * only. Text stays text: it is never parsed as markup, and the page only ever renders it as text.
+ */
+import { TITLE_MAX, TURN_FINISHES, type Conversation, type Turn } from './conversation.ts';
+
+export const CONVERSATIONS_KIND = 'wirthforge-conversations';
+export const CONVERSATIONS_SCHEMA_VERSION = 1;
+
+export const IMPORT_LIMITS = {
+  /** Characters of the file's text (checked before it is parsed). */
+  fileChars: 8 * 1024 * 1024,
+  conversations: 500,
+  turns: 500,
+  messageChars: 100_000,
+  systemPromptChars: 20_000,
+  modelIdChars: 200,
+  appVersionChars: 40,
+  errors: 12,
+} as const;
+
+export interface ConversationsDocument {
+  kind: typeof CONVERSATIONS_KIND;
+  schemaVersion: typeof CONVERSATIONS_SCHEMA_VERSION;
+  exportedAt: number;
+  appVersion: string;
+  conversations: Conversation[];
+}
+
+export function exportDocument(conversations: readonly Conversation[], appVersion: string, now: number): ConversationsDocument {
+  return { kind: CONVERSATIONS_KIND, schemaVersion: CONVERSATIONS_SCHEMA_VERSION, exportedAt: now, appVersion, conversations: [...conversations] };
+}
+
+/** `wirthforge-conversation-<title>-<date>.json`, or `wirthforge-conversations-<date>.json` for several. */
+export function exportFileName(conversations: readonly Pick<Conversation, 'title'>[], now: number): string {
+  const date = new Date(now).toISOString().slice(0, 10);
+  const only = conversations.length === 1 ? conversations[0]!.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) : '';
+  return only ? `wirthforge-conversation-${only}-${date}.json` : `wirthforge-conversations-${date}.json`;
+}
+
+export type ImportOutcome = { ok: true; document: ConversationsDocument } | { ok: false; errors: string[] };
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Control characters other than tab and line breaks: no conversation typed in the page contains them. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Up to the year 2200. */
+const MAX_TIMESTAMP = 7.3e12;
+
+type Check = (value: unknown, path: string, errors: string[]) => unknown;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `a text of ${value.length} characters`;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : String(value);
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+function at(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  const safe = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : JSON.stringify(key.slice(0, 40));
+  return path ? `${path}.${safe}` : safe;
+}
+
+const text =
+  (max: number, options: { nonEmpty?: boolean; pattern?: RegExp; oneOf?: readonly string[] } = {}): Check =>
+  (value, path, errors) => {
+    if (typeof value !== 'string') return void errors.push(`${path}: expected text, found ${describe(value)}`);
+    if (value.length > max) return void errors.push(`${path}: text of ${value.length} characters, at most ${max} allowed`);
+    if (options.nonEmpty && !value.trim()) return void errors.push(`${path}: must not be empty`);
+    if (CONTROL_CHARACTERS.test(value)) return void errors.push(`${path}: contains control characters; only plain text is allowed`);
+    if (options.pattern && !options.pattern.test(value)) return void errors.push(`${path}: not a valid identifier (letters, digits, - and _, at most 64)`);
+    if (options.oneOf && !options.oneOf.includes(value)) return void errors.push(`${path}: expected one of ${options.oneOf.join(', ')}`);
+    return value;
+  };
+
+const whole =
+  (min: number, max: number, nullable = false): Check =>
+  (value, path, errors) => {
+    if (value === null && nullable) return null;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return void errors.push(`${path}: expected a finite number, found ${describe(value)}`);
+    if (!Number.isInteger(value)) return void errors.push(`${path}: expected a whole number, found ${value}`);
+    if (value < min || value > max) return void errors.push(`${path}: ${value} is outside ${min}…${max}`);
+    return value;
+  };
+
+const flag: Check = (value, path, errors) => {
+  if (typeof value !== 'boolean') return void errors.push(`${path}: expected true or false, found ${describe(value)}`);
+  return value;
+};
+
+const list =
+  (max: number, of: Check): Check =>
+  (value, path, errors) => {
+    if (!Array.isArray(value)) return void errors.push(`${path}: expected a list, found ${describe(value)}`);
+    if (value.length > max) return void errors.push(`${path}: ${value.length} entries, at most ${max} allowed`);
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length && errors.length < IMPORT_LIMITS.errors; i++) out.push(of(value[i], at(path, i), errors));
+    return out;
+  };
+
+/** Exactly these keys, each checked; the copy is a fresh plain object holding nothing else. */
+const object =
+  (fields: Readonly<Record<string, Check>>): Check =>
+  (value, path, errors) => {
+    const where = path || 'the file';
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return void errors.push(`${where}: expected an object, found ${describe(value)}`);
+    const source = value as Record<string, unknown>;
+    for (const key of Object.keys(source)) {
+      if (FORBIDDEN_KEYS.has(key)) errors.push(`${at(path, key)}: this key is not allowed`);
+      else if (!Object.prototype.hasOwnProperty.call(fields, key)) errors.push(`${at(path, key)}: unknown field`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, check] of Object.entries(fields)) {
+      if (errors.length >= IMPORT_LIMITS.errors) break;
+      if (!Object.prototype.hasOwnProperty.call(source, key)) errors.push(`${at(path, key)}: missing`);
+      else out[key] = check(source[key], at(path, key), errors);
+    }
+    return out;
+  };
+
+const timestamp = whole(0, MAX_TIMESTAMP);
+
+const turn = object({
+  user: text(IMPORT_LIMITS.messageChars),
+  assistant: text(IMPORT_LIMITS.messageChars),
+  at: timestamp,
+  modelId: text(IMPORT_LIMITS.modelIdChars, { nonEmpty: true }),
+  runId: whole(1, Number.MAX_SAFE_INTEGER, true),
+  finish: text(20, { oneOf: TURN_FINISHES }),
+  droppedMessages: whole(0, 2 * IMPORT_LIMITS.turns + 1),
+  reusedPromptTokens: whole(0, 1e9),
+  cached: flag,
+});
+
+const conversation = object({
+  id: text(64, { pattern: ID_PATTERN }),
+  title: text(TITLE_MAX, { nonEmpty: true }),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  modelId: text(IMPORT_LIMITS.modelIdChars, { nonEmpty: true }),
+  systemPrompt: text(IMPORT_LIMITS.systemPromptChars),
+  turns: list(IMPORT_LIMITS.turns, turn),
+});
+
+const documentCheck = object({
+  kind: text(40, { oneOf: [CONVERSATIONS_KIND] }),
+  schemaVersion: whole(CONVERSATIONS_SCHEMA_VERSION, CONVERSATIONS_SCHEMA_VERSION),
+  exportedAt: timestamp,
+  appVersion: text(IMPORT_LIMITS.appVersionChars),
+  conversations: list(IMPORT_LIMITS.conversations, conversation),
+});
+
+/** Checks a parsed document; reasons name the JSON path, at most `IMPORT_LIMITS.errors` of them. */
+export function validateConversationsDocument(value: unknown): ImportOutcome {
+  const errors: string[] = [];
+  // The kind and version first: a file of another kind is named as such, not as a hundred wrong fields.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const head = value as Record<string, unknown>;
+    if (head['kind'] !== CONVERSATIONS_KIND) return { ok: false, errors: [`kind: expected ${CONVERSATIONS_KIND}, found ${describe(head['kind'])}: this is not a conversations file`] };
+    if (head['schemaVersion'] !== CONVERSATIONS_SCHEMA_VERSION)
+      return { ok: false, errors: [`schemaVersion: this app reads version ${CONVERSATIONS_SCHEMA_VERSION}, the file is ${describe(head['schemaVersion'])}`] };
+  }
+  const document = documentCheck(value, '', errors) as ConversationsDocument | undefined;
+  if (errors.length === 0 && document) {
+    document.conversations.forEach((c, i) => {
+      if (c.updatedAt < c.createdAt) errors.push(`conversations[${i}].updatedAt: earlier than its createdAt`);
+    });
+    const ids = new Set<string>();
+    document.conversations.forEach((c, i) => {
+      if (ids.has(c.id)) errors.push(`conversations[${i}].id: "${c.id}" appears twice in the file`);
+      ids.add(c.id);
+    });
+  }
+  if (errors.length > 0 || !document) return { ok: false, errors: errors.slice(0, IMPORT_LIMITS.errors) };
+  return { ok: true, document };
+}
+
+/** The whole import of a file's text: its length, then JSON, then the document. */
+export function parseConversationsFile(fileText: string): ImportOutcome {
+  if (fileText.length > IMPORT_LIMITS.fileChars) {
+    return { ok: false, errors: [`the file has ${fileText.length.toLocaleString('en-US')} characters; a conversations file has at most ${IMPORT_LIMITS.fileChars.toLocaleString('en-US')}`] };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fileText);
+  } catch (error) {
+    return { ok: false, errors: [`the file is not JSON (${error instanceof Error ? error.message.slice(0, 120) : 'unreadable'})`] };
+  }
+  return validateConversationsDocument(parsed);
+}
+
+/**
+ * Imported conversations as they are stored here: never over one already kept (a clashing id gets a
+ * fresh one), and without run ids, which name runs on the device that measured them, not this one.
+ */
+export function asImported(conversations: readonly Conversation[], existingIds: ReadonlySet<string>, freshId: () => string): Conversation[] {
+  const taken = new Set(existingIds);
+  return conversations.map((c) => {
+    let id = c.id;
+    while (taken.has(id)) id = freshId();
+    taken.add(id);
+    const turns: Turn[] = c.turns.map((t) => ({ ...t, runId: null }));
+    return { ...c, id, turns };
+  });
+}

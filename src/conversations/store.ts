@@ -1,0 +1,116 @@
+/**
+ * Conversations in IndexedDB, kept across reloads. A database of its own ('wirthforge-conversations'),
+ * so it never meets the migrations of the main 'wirthforge' database. Like a run's record, every
+ * change is written at once in a durable transaction of its own (writes happen once per answer,
+ * rename or delete, never per token), queued so they land in the order they were made; the
+ * retention cap is applied in the same transaction.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { isQuotaExceeded, simulateStorageFullFromQuery } from '../metrics/quota.ts';
+import { newestFirst, type Conversation } from './conversation.ts';
+import { CONVERSATIONS_CAP, conversationsCapFromQuery, planConversationRetention } from './retention.ts';
+
+interface ConversationsDB extends DBSchema {
+  conversations: { key: string; value: Conversation; indexes: { 'by-updated': number } };
+}
+
+export const CONVERSATIONS_DB_NAME = 'wirthforge-conversations';
+const DB_VERSION = 1;
+
+export interface ConversationStoreOptions {
+  cap?: number;
+  /** The debug stand-in for a full disk (`?wf-debug-storage-full`): every write fails as a full quota would. */
+  simulateStorageFull?: boolean;
+}
+
+export function pageConversationStoreOptions(): ConversationStoreOptions {
+  const search = typeof location === 'undefined' ? '' : location.search;
+  return { cap: conversationsCapFromQuery(search), simulateStorageFull: simulateStorageFullFromQuery(search) };
+}
+
+/** A write refused for lack of space; what was stored before it is intact. */
+export class ConversationsFullError extends Error {
+  override readonly name = 'ConversationsFullError';
+  constructor(what: string, kept: number | null) {
+    const keptText =
+      kept === null ? 'the conversations saved before are kept' : kept === 1 ? 'the 1 conversation saved before is kept as it was' : `the ${kept} conversations saved before are kept as they were`;
+    super(`Storage is full: ${what} could not be saved; ${keptText}. Delete old conversations or runs (or export them) to make room.`);
+  }
+}
+
+export class ConversationStore {
+  private db: Promise<IDBPDatabase<ConversationsDB>> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly cap: number;
+
+  constructor(private readonly options: ConversationStoreOptions = {}) {
+    this.cap = options.cap ?? CONVERSATIONS_CAP;
+  }
+
+  private open(): Promise<IDBPDatabase<ConversationsDB>> {
+    this.db ??= openDB<ConversationsDB>(CONVERSATIONS_DB_NAME, DB_VERSION, {
+      upgrade(db) {
+        db.createObjectStore('conversations', { keyPath: 'id' }).createIndex('by-updated', 'updatedAt');
+      },
+      // "Delete all data" (or another tab upgrading): let go, and open again on the next call.
+      blocking: () => {
+        void this.db?.then((db) => db.close());
+        this.db = null;
+      },
+    }).catch((error: unknown) => {
+      this.db = null;
+      throw error;
+    });
+    return this.db;
+  }
+
+  /** Runs writes one after another, in the order they were asked for. */
+  private serial<T>(write: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(write, write);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Most recently used first. */
+  async list(): Promise<Conversation[]> {
+    const db = await this.open();
+    return newestFirst(await db.getAll('conversations'));
+  }
+
+  /** Stores the conversations (new or changed) and applies the cap; answers the ids the cap deleted. */
+  save(conversations: readonly Conversation[], what: string): Promise<string[]> {
+    return this.serial(async () => {
+      const db = await this.open();
+      const tx = db.transaction('conversations', 'readwrite', { durability: 'strict' });
+      const ignore = () => undefined; // a failed request fails the transaction, reported through tx.done
+      for (const conversation of conversations) tx.store.put(conversation).catch(ignore);
+      try {
+        if (this.options.simulateStorageFull) throw new DOMException('Simulated by ?wf-debug-storage-full', 'QuotaExceededError');
+        const keys: { id: string; updatedAt: number }[] = [];
+        for (let cursor = await tx.store.index('by-updated').openKeyCursor(); cursor; cursor = await cursor.continue()) keys.push({ id: cursor.primaryKey, updatedAt: cursor.key });
+        const doomed = planConversationRetention(keys, this.cap, conversations.at(-1)?.id ?? null);
+        for (const id of doomed) tx.store.delete(id).catch(ignore);
+        tx.commit();
+        await tx.done;
+        return doomed;
+      } catch (error) {
+        const full = isQuotaExceeded(error) || isQuotaExceeded(tx.error);
+        try {
+          tx.abort();
+        } catch {
+          // Already aborted by the browser, which is how a real quota failure arrives.
+        }
+        await tx.done.catch(() => undefined);
+        if (full) throw new ConversationsFullError(what, await db.count('conversations').catch(() => null));
+        throw error;
+      }
+    });
+  }
+
+  delete(id: string): Promise<void> {
+    return this.serial(async () => {
+      const db = await this.open();
+      await db.delete('conversations', id);
+    });
+  }
+}
