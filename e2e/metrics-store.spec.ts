@@ -86,9 +86,7 @@ test('a schema v1 database is migrated to v2 and its runs survive', async ({ pag
   await expect(page.getByTestId('compare-decodeTps')).toHaveAttribute('data-verdict', 'unchanged');
 });
 
-// Open: the run's record survives, but its samples (flushed on pagehide) were lost in 2 of the last 4
-// runs here, whichever transaction scope the urgent flush used; the cause is not found yet.
-test.fixme('a run is kept through a reload straight after it ends, with its samples and fingerprint', async ({ page }) => {
+test('a run is kept through a reload straight after it ends, with its samples and fingerprint', async ({ page }) => {
   await openApp(page);
   await generate(page, { prompt: 'abc', maxTokens: 8, device: 'wasm' });
   await expect(page.getByTestId('output')).toHaveText('defghijk');

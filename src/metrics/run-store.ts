@@ -73,8 +73,8 @@ type RunsTx = IDBPTransaction<WirthforgeDB, ['runs', 'samples'], 'readwrite'>;
  * Every generation's measurements, its per-token samples and the saved baselines, kept across reloads
  * (schema and migrations: schema.ts). A finished run's record is written at once, in a durable
  * transaction of its own, so that once the page shows it as saved a crash cannot take it back; its
- * samples are written in batches, off the token path, and the retention caps are applied in the same
- * transaction that adds them.
+ * samples are written in batches, off the token path, and the retention caps are applied in a
+ * transaction right after each batch.
  */
 export class RunStore {
   private db: Promise<IDBPDatabase<WirthforgeDB>> | null = null;
@@ -169,36 +169,25 @@ export class RunStore {
   }
 
   /**
-   * Every request is issued before the first await, so a write started while the page is being hidden
-   * or unloaded is complete in the browser's hands; `urgent` then commits at once and leaves the
-   * rollover to the next write.
+   * The samples are put and committed in this task, before the first await, in a transaction over
+   * 'samples' alone, whether or not the page is going: a write whose requests wait on an await can be
+   * aborted by a reload that lands meanwhile, and then the urgent flush finds nothing left to write
+   * (this batch was already taken). Over 'samples' alone it also starts beside a run's record still
+   * being written. The rollover follows in a transaction of its own, except when the page is going.
    */
   private async writeSamples(items: readonly PendingSamples[], urgent: boolean): Promise<void[]> {
     const db = this.opened ?? (await this.open());
-    if (urgent) {
-      // The page is going: a transaction over 'samples' alone starts at once, beside a run's record
-      // still being written, where one over 'runs' too would wait behind it and die with the page.
-      const tx = db.transaction('samples', 'readwrite');
-      for (const { runId, samples } of items) tx.store.put({ runId, ...samples }).catch(() => undefined);
-      try {
-        tx.commit();
-        await tx.done;
-        return items.map(() => undefined);
-      } catch (error) {
-        await this.abandon(tx, error);
-        throw error;
-      }
-    }
-    const tx = db.transaction(['runs', 'samples'], 'readwrite');
-    for (const { runId, samples } of items) tx.objectStore('samples').put({ runId, ...samples }).catch(() => undefined);
+    const tx = db.transaction('samples', 'readwrite');
+    for (const { runId, samples } of items) tx.store.put({ runId, ...samples }).catch(() => undefined);
     try {
-      await this.rollOver(tx);
+      tx.commit();
       await tx.done;
-      return items.map(() => undefined);
     } catch (error) {
       await this.abandon(tx, error);
       throw error;
     }
+    if (!urgent) await this.rollOver(db);
+    return items.map(() => undefined);
   }
 
   /** Aborts a failed write as a whole; answers whether it failed for lack of space. */
@@ -214,19 +203,30 @@ export class RunStore {
     return full;
   }
 
-  /** Deletes what the caps no longer allow, oldest first, with their samples. */
-  private async rollOver(tx: RunsTx): Promise<void> {
-    const runs = tx.objectStore('runs');
-    const index = runs.index('by-at');
-    const count = await runs.count();
-    const oldest = await index.openKeyCursor();
-    const cutoff = this.now() - this.retention.maxAgeMs;
-    if (count <= this.retention.maxRuns && (!oldest || oldest.key >= cutoff)) return;
-    const keys: StoredKey[] = [];
-    for (let cursor = oldest; cursor; cursor = await cursor.continue()) keys.push({ id: cursor.primaryKey, at: cursor.key });
-    for (const id of planRollover(keys, this.retention, this.now())) {
-      await runs.delete(id);
-      await tx.objectStore('samples').delete(id);
+  /**
+   * Deletes what the caps no longer allow, oldest first, with their samples. A rollover that fails
+   * (the page went, another tab holds the database) deletes nothing and is tried again at the next
+   * batch; the samples it followed are already stored, so it does not fail their write.
+   */
+  private async rollOver(db: IDBPDatabase<WirthforgeDB>): Promise<void> {
+    const tx: RunsTx = db.transaction(['runs', 'samples'], 'readwrite');
+    try {
+      const runs = tx.objectStore('runs');
+      const index = runs.index('by-at');
+      const count = await runs.count();
+      const oldest = await index.openKeyCursor();
+      const cutoff = this.now() - this.retention.maxAgeMs;
+      if (count > this.retention.maxRuns || (oldest && oldest.key < cutoff)) {
+        const keys: StoredKey[] = [];
+        for (let cursor = oldest; cursor; cursor = await cursor.continue()) keys.push({ id: cursor.primaryKey, at: cursor.key });
+        for (const id of planRollover(keys, this.retention, this.now())) {
+          await runs.delete(id);
+          await tx.objectStore('samples').delete(id);
+        }
+      }
+      await tx.done;
+    } catch (error) {
+      await this.abandon(tx, error);
     }
   }
 
