@@ -137,7 +137,15 @@ test('a plugin burning 20 ms per event is throttled within 1 s and paused within
   await expect(page.getByTestId('plugins-notice')).toContainText(/paused|terminated/);
   await expect(plugin(page, 'synthetic-heavy').getByTestId('plugin-error')).toContainText('ms per frame');
 
-  const audit = await pluginAudit(page);
+  // The status changes before the audit row is committed to IndexedDB: wait for the rows themselves.
+  let audit: AuditRow[] = [];
+  const logged = (plugin: string, action: string) => audit.some((r) => r.data?.plugin === plugin && r.data?.action === action);
+  await expect
+    .poll(async () => {
+      audit = await pluginAudit(page);
+      return logged('synthetic-heavy', 'pause') && logged('hostile-loop', 'terminate');
+    })
+    .toBe(true);
   const at = (plugin: string, action: string) => audit.find((r) => r.data?.plugin === plugin && r.data?.action === action) as (AuditRow & { atMs: number }) | undefined;
   const heavyStart = at('synthetic-heavy', 'started')!;
   const throttled = at('synthetic-heavy', 'throttle')!;

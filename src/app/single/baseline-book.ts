@@ -60,7 +60,13 @@ export class BaselineBook {
     }
   }
 
+  /**
+   * A run's samples are written in a batch after its record: without waiting for it, a baseline saved
+   * straight after a run would take the record's single decode rate while the same run, compared a
+   * moment later, has its per-token spread, and the run would differ from itself.
+   */
   private async metricsOf(record: RunRecord): Promise<RunMetrics> {
+    await this.store.flush().catch(() => undefined);
     const samples = record.id === undefined ? null : await this.store.samplesOf(record.id);
     return runMetrics(record, samples);
   }
