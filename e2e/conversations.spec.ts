@@ -88,6 +88,59 @@ test('a three-turn chat: every answer is a stored run, and the conversation surv
   await expect(page.getByTestId('conversation-title')).toHaveText('abc');
 });
 
+/** Each stored run of a conversation, in turn order: the reused prompt tokens its record states. */
+async function conversationRuns(page: Page): Promise<Array<{ turn: number; reusedPromptTokens?: number; droppedMessages?: number }>> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('wirthforge');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('runs').objectStore('runs').getAll();
+          all.onsuccess = () => {
+            type Run = { id: number; turn?: number; conversationId?: string; reusedPromptTokens?: number; droppedMessages?: number };
+            const runs = (all.result as Run[]).filter((r) => r.conversationId !== undefined).sort((a, b) => a.id - b.id);
+            resolve(runs.map(({ turn, reusedPromptTokens, droppedMessages }) => ({ turn: turn!, reusedPromptTokens, droppedMessages })));
+            open.result.close();
+          };
+        };
+      }),
+  );
+}
+
+test('turns 2 and 3 reuse the KV cache of the turn before, and answer exactly as a fresh engine without it', async ({ page }) => {
+  await openChat(page);
+  await say(page, 'abc');
+  await say(page, 'hello');
+  await say(page, 'xyz');
+  const answers = page.getByTestId('chat-assistant');
+  const texts = await answers.locator('.chat-text').allTextContents();
+  // A one-turn chat through wf-tiny's chat template still gives its exact answer.
+  expect(texts[0]).toBe('defghi');
+  const reused = await answers.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-reused-prompt-tokens'))));
+  expect(reused[0]).toBe(0);
+  expect(reused[1]).toBeGreaterThan(0);
+  expect(reused[2]).toBeGreaterThan(reused[1]!);
+  await expect(page.getByTestId('chat-turn-facts').nth(2)).toContainText(`${reused[2]} prompt tokens reused from the previous turn`);
+  // The run records say the same, turn by turn.
+  await expect.poll(async () => (await conversationRuns(page)).length).toBe(3);
+  expect((await conversationRuns(page)).map((r) => [r.turn, r.reusedPromptTokens ?? 0, r.droppedMessages ?? 0])).toEqual([
+    [0, 0, 0],
+    [1, reused[1], 0],
+    [2, reused[2], 0],
+  ]);
+
+  // After a reload the engine is new and holds no cache: the last answer, asked again after the same
+  // two turns, is prefilled in full, and its text is the one the reused cache gave.
+  await openChat(page, '/');
+  await expect(users(page)).toHaveText(['abc', 'hello', 'xyz']);
+  await page.getByTestId('chat-regenerate').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(4, { timeout: 120_000 });
+  await expect(page.getByTestId('chat-pending')).toHaveCount(0);
+  await expect(answers.nth(2)).toHaveAttribute('data-reused-prompt-tokens', '0');
+  await expect(answers.locator('.chat-text')).toHaveText(texts);
+});
+
 test('edit and resend drops the turns after the edited message', async ({ page }) => {
   await openChat(page);
   await say(page, 'one');

@@ -60,7 +60,7 @@ function UserMessage({ chat, turn, index, editable }: { chat: ChatSession; turn:
 
 function AnswerMessage({ turn }: { turn: Turn }) {
   return (
-    <div class="chat-msg assistant" data-testid="chat-assistant" data-finish={turn.finish} data-run-id={turn.runId ?? ''}>
+    <div class="chat-msg assistant" data-testid="chat-assistant" data-finish={turn.finish} data-run-id={turn.runId ?? ''} data-reused-prompt-tokens={turn.reusedPromptTokens} data-cached={String(turn.cached)}>
       <span class="chat-role">Model</span>
       <p class="chat-text">{turn.assistant || '(no text)'}</p>
       <p class="chat-facts hint" data-testid="chat-turn-facts">
