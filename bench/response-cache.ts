@@ -1,8 +1,8 @@
 /**
- * The response cache measured in the built app: the same request answered by the model (a miss), from
- * memory and from disk, and a mix of 50 requests with 30 % repeats over two tabs with a reload.
- *
- *   npx vite build --outDir dist && npx tsx bench/response-cache.ts [--dist dist] [--runs 5] [--tokens 64]
+ * The response-cache part of `npm run bench` (alone: `npm run bench -- --only cache`): in the built
+ * app, the same request answered by the model (a miss), from memory and from disk, and a mix of 50
+ * requests with 30 % repeats over two tabs with a reload (bench/response-cache-figures.ts for the plan,
+ * the arithmetic and the targets).
  *
  * Both sides are timed on the page's clock with the same boundaries: from the start of the cache
  * lookup to the moment the last piece of the answer is handed to the page (the output pane paints it
@@ -10,22 +10,22 @@
  * page, from the run record); a hit is the lookup plus the replay with `?wf-cache-replay=instant`, so
  * no chosen replay pace is mistaken for the cache's speed.
  */
-import { preview } from 'vite';
 import type { Page } from '@playwright/test';
 import { AppDriver, launchChromium } from './browser.ts';
 import type { DebugWindow } from '../src/app/debug-handle.ts';
-import type { CacheTier, TierStats } from '../src/cache/cache-stats.ts';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
+import { CACHE_TIERS, type CacheTier, type TierStats } from '../src/cache/cache-stats.ts';
+import type { Spread } from './ratios.ts';
+import {
+  mixedPrompts,
+  mixHitRates,
+  responseCacheVerdicts,
+  summarizeHitVsMiss,
+  type HitMissSummary,
+  type HitMissTimes,
+  type MixHitRates,
+  type ResponseCachePlan,
+  type ResponseCacheVerdicts,
+} from './response-cache-figures.ts';
 
 type Lookup = { outcome: string; ms: number };
 
@@ -79,8 +79,8 @@ async function openApp(page: Page, baseUrl: string): Promise<AppDriver> {
   return new AppDriver(page);
 }
 
-async function hitVsMiss(app: AppDriver, runs: number) {
-  const rows: { missMs: number; memoryMs: number; diskMs: number }[] = [];
+async function hitVsMiss(app: AppDriver, runs: number): Promise<HitMissTimes[]> {
+  const rows: HitMissTimes[] = [];
   for (let r = 0; r < runs; r++) {
     const prompt = `Hit or miss, run ${r}: a`;
     const miss = await ask(app, prompt);
@@ -95,73 +95,74 @@ async function hitVsMiss(app: AppDriver, runs: number) {
   return rows;
 }
 
-/** 50 requests, 15 of them repeats of an earlier one, alternating between two tabs; the first tab reloads halfway. */
-function mixedPlan(): string[] {
-  let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const plan: string[] = [];
-  const repeatAt = new Set<number>();
-  while (repeatAt.size < 15) repeatAt.add(5 + Math.floor(random() * 45));
-  let unique = 0;
-  for (let i = 0; i < 50; i++) plan.push(repeatAt.has(i) ? plan[Math.floor(random() * plan.length)]! : `Mixed request ${unique++}: a`);
-  return plan;
-}
-
-async function mixed(first: AppDriver, second: AppDriver, baseUrl: string) {
-  const plan = mixedPlan();
+/** Requests alternate between two tabs of one context (so they share the channel and the disk); the first tab reloads halfway. */
+async function mixed(first: AppDriver, second: AppDriver, baseUrl: string, plan: ResponseCachePlan): Promise<Record<CacheTier, TierStats>> {
+  const prompts = mixedPrompts(plan.mixRequests, plan.mixRepeats);
   const tabs = [first, second];
-  for (let i = 0; i < plan.length; i++) {
-    if (i === 25) {
+  const reloadAt = Math.floor(prompts.length / 2);
+  for (let i = 0; i < prompts.length; i++) {
+    if (i === reloadAt) {
       tabs[0] = await openApp(first.page, baseUrl);
-      await tabs[0].load('wf-tiny', 'wasm', 8);
+      await tabs[0].load(plan.model, 'wasm', plan.mixTokens);
     }
-    await ask(tabs[i % 2]!, plan[i]!);
+    await ask(tabs[i % 2]!, prompts[i]!);
   }
+  // The second tab never reloaded, so its counts hold every tab's lookups since the start.
   return second.page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.responseCache.stats.value!) as Promise<Record<CacheTier, TierStats>>;
 }
 
-async function main(): Promise<void> {
-  const dist = arg('dist', 'dist');
-  const runs = Number(arg('runs', '5'));
-  const tokens = Number(arg('tokens', '64'));
-  const server = await preview({ build: { outDir: dist }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const baseUrl = server.resolvedUrls?.local[0];
-  if (!baseUrl) throw new Error('vite preview did not report a URL');
+export interface ResponseCacheBench extends HitMissSummary {
+  plan: ResponseCachePlan;
+  mix: MixHitRates;
+  targets: ResponseCacheVerdicts;
+}
+
+export async function measureResponseCache(baseUrl: string, plan: ResponseCachePlan): Promise<ResponseCacheBench> {
   const browser = await launchChromium();
   try {
     const context = await browser.newContext();
     const app = await openApp(await context.newPage(), baseUrl);
-    await app.load('wf-tiny', 'wasm', tokens);
-    const rows = await hitVsMiss(app, runs);
-    const miss = median(rows.map((r) => r.missMs));
-    const memory = median(rows.map((r) => r.memoryMs));
-    const disk = median(rows.map((r) => r.diskMs));
-    console.log(`Hit vs miss, wf-tiny on WASM, ${tokens} tokens, ${runs} runs (time to last token, lookup included; medians):`);
-    for (const r of rows) console.log(`  miss ${r.missMs.toFixed(1)} ms · memory ${r.memoryMs.toFixed(2)} ms (${(r.missMs / r.memoryMs).toFixed(0)}×) · disk ${r.diskMs.toFixed(2)} ms (${(r.missMs / r.diskMs).toFixed(0)}×)`);
-    // As in the main benchmark: the median of per-run ratios, so a drift of the machine cancels inside each run.
-    const memoryRatio = median(rows.map((r) => r.missMs / r.memoryMs));
-    const diskRatio = median(rows.map((r) => r.missMs / r.diskMs));
-    console.log(`  medians: miss ${miss.toFixed(1)} ms, memory ${memory.toFixed(2)} ms, disk ${disk.toFixed(2)} ms`);
-    console.log(`  miss ÷ hit, median of per-run ratios: memory ${memoryRatio.toFixed(0)}× (target ≥ 40×), disk ${diskRatio.toFixed(0)}× (target ≥ 10×)`);
+    await app.load(plan.model, 'wasm', plan.tokens);
+    console.log(`[bench] response cache: ${plan.runs} hit-vs-miss run(s), ${plan.tokens} tokens…`);
+    const hitMiss = summarizeHitVsMiss(await hitVsMiss(app, plan.runs));
+    await context.close();
 
-    await app.page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.responseCache.clearAll());
+    console.log(`[bench] response cache: a mix of ${plan.mixRequests} requests over two tabs…`);
+    // A fresh context has its own empty storage, so only the mix's own repeats can hit.
     const mixContext = await browser.newContext();
     const first = await openApp(await mixContext.newPage(), baseUrl);
     const second = await openApp(await mixContext.newPage(), baseUrl);
-    await first.load('wf-tiny', 'wasm', 8);
-    await second.load('wf-tiny', 'wasm', 8);
-    const stats = await mixed(first, second, baseUrl);
-    const hits = stats.memory.hits + stats.shared.hits + stats.disk.hits;
-    console.log('50 requests, 15 repeats, two tabs, the first reloaded after 25 (8 tokens each):');
-    for (const tier of ['memory', 'shared', 'disk'] as const) {
-      const s = stats[tier];
-      console.log(`  ${tier}: ${s.hits} hits of ${s.lookups} lookups (${((s.hits / s.lookups) * 100).toFixed(1)} %), ${s.entries} entries, ${s.bytes} B, ${s.evictions} evictions`);
-    }
-    console.log(`  overall: ${hits} of ${stats.memory.lookups} answered from the cache (${((hits / stats.memory.lookups) * 100).toFixed(0)} %)`);
+    await first.load(plan.model, 'wasm', plan.mixTokens);
+    await second.load(plan.model, 'wasm', plan.mixTokens);
+    const mix = mixHitRates(await mixed(first, second, baseUrl, plan));
+    return {
+      plan,
+      ...hitMiss,
+      mix,
+      targets: responseCacheVerdicts({ memorySpeedup: hitMiss.speedup.memory.median, diskSpeedup: hitMiss.speedup.disk.median, hitRate: mix.hitRate }),
+    };
   } finally {
     await browser.close();
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
   }
 }
 
-await main();
+const ms = (s: Spread, digits: number): string => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const times = (s: Spread): string => `${s.median.toFixed(0)}× (${s.min.toFixed(0)}–${s.max.toFixed(0)}×)`;
+const percent = (x: number): string => `${(x * 100).toFixed(1)} %`;
+const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
+
+export function printResponseCache(r: ResponseCacheBench): void {
+  const { plan, targets } = r;
+  console.log(`\nResponse cache (${plan.model} on WASM, ${plan.tokens} tokens, ${plan.runs} run(s); time to last token, lookup included):`);
+  for (const run of r.runs) {
+    console.log(`  miss ${run.missMs.toFixed(1)} ms · memory ${run.memoryMs.toFixed(2)} ms (${run.memorySpeedup.toFixed(0)}×) · disk ${run.diskMs.toFixed(2)} ms (${run.diskSpeedup.toFixed(0)}×)`);
+  }
+  console.log(`  ms median (min–max): miss ${ms(r.timesMs.miss, 1)}, memory ${ms(r.timesMs.memory, 2)}, disk ${ms(r.timesMs.disk, 2)}`);
+  console.log(`  miss ÷ hit, median of per-run ratios: memory ${times(r.speedup.memory)} (target ≥ ${targets.memorySpeedup.target}×: ${verdict(targets.memorySpeedup.met)}), disk ${times(r.speedup.disk)} (target ≥ ${targets.diskSpeedup.target}×: ${verdict(targets.diskSpeedup.met)})`);
+  console.log(`  mix: ${r.mix.requests} requests of ${plan.mixTokens} tokens, ${plan.mixRepeats} repeats, two tabs, the first reloaded halfway:`);
+  for (const tier of CACHE_TIERS) {
+    const s = r.mix.tiers[tier];
+    console.log(`    ${tier}: ${s.hits} hits of ${s.lookups} lookups (${percent(s.hitRate)}), ${s.entries} entries, ${s.bytes} B, ${s.evictions} evictions`);
+  }
+  console.log(`    overall: ${percent(r.mix.hitRate)} answered from the cache (target ≥ ${percent(targets.hitRate.target)}: ${verdict(targets.hitRate.met)})`);
+}

@@ -5,8 +5,10 @@
  *   app ÷ bare transformers.js page · browser WASM ÷ native Node · WebGPU ÷ WASM.
  * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
  * of the app to serve instead of dist/, so a rebuild meanwhile cannot pull files from under a run),
- * --only models|council|ui|conversation (one part: the model figures, bench/council-bench.ts, bench/ui-scenario.ts,
- * or bench/conversation-bench.ts: an 8-turn conversation with and without KV reuse, TTFT per turn).
+ * --only models|council|ui|conversation|cache (one part: the model figures, bench/council-bench.ts, bench/ui-scenario.ts,
+ * bench/conversation-bench.ts: an 8-turn conversation with and without KV reuse, TTFT per turn, or
+ * bench/response-cache.ts: miss ÷ hit time to the last token from memory and from disk against the
+ * targets, and the hit rate per tier of a 50-request mix with 30 % repeats over two tabs).
  * --compare FILE [--tolerance 40%] [--gate ratios] (compare with a baseline result; exit 1 on a regression
  * in a gated figure: all of them, or with --gate ratios only the side-by-side ratios: compare.ts).
  * --scenarios [quick|standard|full] runs the load scenarios from the app's Bench view instead
@@ -28,9 +30,11 @@ import { printUiScenario, runUiScenario } from './ui-scenario.ts';
 import { runScenarioBench, scenarioSettingArg } from './scenarios.ts';
 import { describeCpu } from './cpu.ts';
 import { conversationPlanFor, measureConversation, printConversation } from './conversation-bench.ts';
+import { measureResponseCache, printResponseCache } from './response-cache.ts';
+import { responseCachePlanFor } from './response-cache-figures.ts';
 
 /** The parts of the bench; --only runs one. */
-const BENCH_PARTS = ['models', 'council', 'ui', 'conversation'] as const;
+const BENCH_PARTS = ['models', 'council', 'ui', 'conversation', 'cache'] as const;
 type BenchPart = (typeof BENCH_PARTS)[number];
 
 interface Series {
@@ -172,7 +176,7 @@ async function main(): Promise<void> {
   const distDir = resolve(args.dist);
   const modelsDir = join(distDir, 'models');
   if (!existsSync(join(distDir, 'index.html'))) throw new Error(`${args.dist}/ holds no build: run "npm run build" first.`);
-  if (!scenarios && !existsSync(join(modelsDir, plan.model, 'config.json'))) {
+  if (!scenarios && (args.only === undefined || args.only === 'models') && !existsSync(join(modelsDir, plan.model, 'config.json'))) {
     // Straight into dist/: the big model stays out of public/, so ordinary builds stay small.
     console.log(`[bench] generating ${plan.model} into dist/models…`);
     generateModels(modelsDir, [plan.model]);
@@ -191,6 +195,12 @@ async function main(): Promise<void> {
     const conversationPlan = conversationPlanFor(plan.mode, result?.threads ?? 1);
     if (runs('conversation') && !existsSync(join(modelsDir, conversationPlan.model, 'config.json'))) generateModels(modelsDir, [conversationPlan.model]);
     const conversation = runs('conversation') ? await measureConversation(modelsDir, conversationPlan) : null;
+    const cachePlan = responseCachePlanFor(plan.mode, args.runs);
+    if (runs('cache') && !existsSync(join(modelsDir, cachePlan.model, 'config.json'))) {
+      console.log(`[bench] generating ${cachePlan.model} into ${args.dist}/models…`);
+      generateModels(modelsDir, [cachePlan.model]);
+    }
+    const responseCache = runs('cache') ? await measureResponseCache(baseUrl, cachePlan) : null;
     const report = {
       schema: 'wirthforge-bench/1',
       startedAt: started.toISOString(),
@@ -201,6 +211,7 @@ async function main(): Promise<void> {
       council: council ? { plan: councilPlan, ...council } : null,
       ui,
       conversation,
+      responseCache,
     };
     const out = args.out ?? join('bench-results', `bench-${plan.mode}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
@@ -208,6 +219,7 @@ async function main(): Promise<void> {
     if (council) printCouncil(council, councilPlan);
     if (ui) printUiScenario(ui);
     if (conversation) printConversation(conversation);
+    if (responseCache) printResponseCache(responseCache);
     if (!result) {
       console.log(`\nWrote ${out}`);
       if (args.compare) throw new Error('--compare needs the model figures: leave out --only, or use --only models');
