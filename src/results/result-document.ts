@@ -5,7 +5,7 @@
 import type { RunRecord } from '../metrics/run-record.ts';
 import type { ScenarioResult } from '../scenarios/types.ts';
 import type { FinishReason } from '../workers/engine.ts';
-import { CACHE_TIERS, hitRate, type CacheTier, type TierStats } from '../cache/cache-stats.ts';
+import { CACHE_TIERS, hitRate, type CacheTier, type TierFigures } from '../cache/cache-stats.ts';
 
 export const RESULTS_KIND = 'wirthforge-results';
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -61,8 +61,8 @@ export interface ResultDocument {
   responseCache?: ResultResponseCache;
 }
 
-export function resultCacheOf(enabled: boolean, stats: Readonly<Record<CacheTier, Pick<TierStats, 'lookups' | 'hits' | 'evictions' | 'bytes' | 'entries'>>>): ResultResponseCache {
-  const tierOf = (s: Pick<TierStats, 'lookups' | 'hits' | 'evictions' | 'bytes' | 'entries'>): ResultCacheTier => {
+export function resultCacheOf(enabled: boolean, stats: Readonly<Record<CacheTier, TierFigures>>): ResultResponseCache {
+  const tierOf = (s: TierFigures): ResultCacheTier => {
     const rate = hitRate(s);
     return { lookups: s.lookups, hits: s.hits, hitRate: Number.isFinite(rate) ? rate : null, entries: s.entries, bytes: s.bytes, evictions: s.evictions };
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cacheStatsLine, cacheTierText, type TierFigures } from './cache-stats-line.ts';
-import type { CacheTier } from '../../cache/cache-stats.ts';
+import { cacheStatsLine, cacheTierText } from './cache-stats-line.ts';
+import type { CacheTier, TierFigures } from '../../cache/cache-stats.ts';
 
 const tier = (lookups: number, hits: number, entries: number, bytes: number, evictions: number): TierFigures => ({ lookups, hits, entries, bytes, evictions });
 

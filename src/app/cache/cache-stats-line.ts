@@ -4,11 +4,8 @@
  * reads the same in each.
  */
 import type { ReadonlySignal } from '@preact/signals';
-import { CACHE_TIERS, hitRate, type CacheTier, type TierStats } from '../../cache/cache-stats.ts';
+import { CACHE_TIERS, hitRate, type CacheTier, type TierFigures } from '../../cache/cache-stats.ts';
 import { formatBytes, formatPercent } from '../../lib/format.ts';
-
-/** What the line needs of a tier; the page's live stats and a result document's section both have it. */
-export type TierFigures = Pick<TierStats, 'lookups' | 'hits' | 'evictions' | 'bytes' | 'entries'>;
 
 /** The live figures as a view reads them (the store's `stats`), without the rest of the store. */
 export type CacheStatsSignal = ReadonlySignal<Readonly<Record<CacheTier, TierFigures>> | null>;
