@@ -14,7 +14,7 @@ async function finished(page: Page): Promise<void> {
   await expect(page.getByTestId('generate-button')).toBeEnabled();
 }
 
-test('a second identical greedy run is answered from the cache, marked cached, with the exact text and no measurement', async ({ page }) => {
+test('a second identical greedy run is answered from the cache, marked cached, with the exact text and no measurement', async ({ page, context }) => {
   await openApp(page);
   await generate(page, { prompt: 'abc', maxTokens: 8, device: 'wasm' });
   await expect(page.getByTestId('output')).toHaveText('defghijk', { timeout: LOAD_MS });
@@ -34,6 +34,18 @@ test('a second identical greedy run is answered from the cache, marked cached, w
   await expect(tier(page, 'memory')).toHaveAttribute('data-hits', '1');
   await expect(tier(page, 'memory')).toHaveAttribute('data-lookups', '2');
   await expect(page.getByTestId('history-row')).toHaveCount(1);
+  // The cache's figures, never its speed: the history and the stats overlay show the tiers' line.
+  await expect(page.getByTestId('history-cache-line')).toContainText('memory 50 % hits (1 of 2), 1 answer,');
+  await page.getByTestId('stats-overlay-toggle').click();
+  await expect(page.getByTestId('overlay-response-cache')).toContainText('memory 50 % hits (1 of 2), 1 answer,');
+  await page.getByTestId('stats-overlay-toggle').click();
+  // A share link carries them as cache figures, beside the one real run only.
+  await page.getByTestId('share-create').click();
+  const shared = await context.newPage();
+  await shared.goto(await page.getByTestId('share-link').inputValue());
+  await expect(shared.getByTestId('shared-run')).toHaveCount(1);
+  await expect(shared.getByTestId('shared-cache-line')).toContainText('On when this was made: memory 50 % hits (1 of 2)');
+  await shared.close();
 
   // One more token is another request: the model runs.
   await generate(page, { prompt: 'abc', maxTokens: 9 });

@@ -88,14 +88,14 @@ export function App({ perf, session, chat, hardware, council, version, offline, 
         <CouncilPanel council={council} hardware={hardware} />
         {monitor && <LiveCharts monitor={monitor} />}
         {plugins && <PluginsPanel store={plugins} />}
-        <HistoryList session={session} />
-        <ResultsPanel session={session} hardware={hardware} version={version} bench={bench} />
+        <HistoryList session={session} cacheStats={responseCache?.stats} />
+        <ResultsPanel session={session} hardware={hardware} version={version} bench={bench} responseCache={responseCache} />
         <BaselinePanel session={session} />
         {bench && <BenchView bench={bench} />}
         {responseCache && <ResponseCachePanel cache={responseCache} />}
         {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
       </main>
-      {monitor && <StatsOverlay monitor={monitor} />}
+      {monitor && <StatsOverlay monitor={monitor} cacheStats={responseCache?.stats} />}
     </PagePerfContext.Provider>
   );
 }

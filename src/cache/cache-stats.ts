@@ -27,6 +27,9 @@ export interface TierStats extends TierCounts {
   entries: number;
 }
 
+/** A tier's figures without the derived hit rate: what a line of text or a result document starts from. */
+export type TierFigures = Pick<TierStats, 'lookups' | 'hits' | 'evictions' | 'bytes' | 'entries'>;
+
 export const ZERO_COUNTS: CacheCounts = Object.freeze({
   memory: Object.freeze({ lookups: 0, hits: 0, evictions: 0 }),
   shared: Object.freeze({ lookups: 0, hits: 0, evictions: 0 }),

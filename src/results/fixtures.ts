@@ -1,4 +1,4 @@
-import { buildResultDocument, type ResultDocument } from './result-document.ts';
+import { buildResultDocument, resultCacheOf, type ResultDocument, type ResultResponseCache } from './result-document.ts';
 import type { RunRecord } from '../metrics/run-record.ts';
 
 /** A run as the store keeps it (the figures of a real wf-tiny run on this machine). */
@@ -47,3 +47,10 @@ export function sampleDocument(runs: RunRecord[] = [sampleRun]): ResultDocument 
     ],
   });
 }
+
+/** The cache's figures after a prompt asked three times in one tab: a miss (stored), then two memory hits. */
+export const sampleCache: ResultResponseCache = resultCacheOf(true, {
+  memory: { lookups: 3, hits: 2, evictions: 0, bytes: 1840, entries: 1 },
+  shared: { lookups: 1, hits: 0, evictions: 0, bytes: 0, entries: 0 },
+  disk: { lookups: 1, hits: 0, evictions: 0, bytes: 1840, entries: 1 },
+});

@@ -5,6 +5,7 @@
 import type { RunRecord } from '../metrics/run-record.ts';
 import type { ScenarioResult } from '../scenarios/types.ts';
 import type { FinishReason } from '../workers/engine.ts';
+import { CACHE_TIERS, hitRate, type CacheTier, type TierFigures } from '../cache/cache-stats.ts';
 
 export const RESULTS_KIND = 'wirthforge-results';
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -26,6 +27,28 @@ export interface ResultDevice {
   deviceMemoryGB: number | null;
 }
 
+/** One cache tier's counts and sizes when the document was made. */
+export interface ResultCacheTier {
+  lookups: number;
+  hits: number;
+  /** hits ÷ lookups; null before the first lookup. */
+  hitRate: number | null;
+  entries: number;
+  bytes: number;
+  evictions: number;
+}
+
+/**
+ * The response cache's statistics at export time. Not a measurement: counts and sizes only, never a
+ * time or a rate of a cached replay (replays are not runs, so none is in `runs` either). `measurement`
+ * is always false, so a reader of the file sees it without the documentation.
+ */
+export interface ResultResponseCache {
+  measurement: false;
+  enabled: boolean;
+  tiers: Record<CacheTier, ResultCacheTier>;
+}
+
 export interface ResultDocument {
   kind: typeof RESULTS_KIND;
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
@@ -34,6 +57,16 @@ export interface ResultDocument {
   device: ResultDevice;
   runs: ResultRun[];
   scenarios: ScenarioResult[];
+  /** Optional: pages without a cache, and documents from before it, have none. */
+  responseCache?: ResultResponseCache;
+}
+
+export function resultCacheOf(enabled: boolean, stats: Readonly<Record<CacheTier, TierFigures>>): ResultResponseCache {
+  const tierOf = (s: TierFigures): ResultCacheTier => {
+    const rate = hitRate(s);
+    return { lookups: s.lookups, hits: s.hits, hitRate: Number.isFinite(rate) ? rate : null, entries: s.entries, bytes: s.bytes, evictions: s.evictions };
+  };
+  return { measurement: false, enabled, tiers: Object.fromEntries(CACHE_TIERS.map((tier) => [tier, tierOf(stats[tier])])) as Record<CacheTier, ResultCacheTier> };
 }
 
 export function resultRunOf(record: RunRecord): ResultRun {
@@ -63,7 +96,14 @@ export function resultRunOf(record: RunRecord): ResultRun {
 }
 
 /** Prompts stay out: a shared result says how fast, not what was asked. */
-export function buildResultDocument(input: { appVersion: string; now: number; device: ResultDevice; runs: readonly RunRecord[]; scenarios?: readonly ScenarioResult[] }): ResultDocument {
+export function buildResultDocument(input: {
+  appVersion: string;
+  now: number;
+  device: ResultDevice;
+  runs: readonly RunRecord[];
+  scenarios?: readonly ScenarioResult[];
+  responseCache?: ResultResponseCache | undefined;
+}): ResultDocument {
   return {
     kind: RESULTS_KIND,
     schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -72,6 +112,7 @@ export function buildResultDocument(input: { appVersion: string; now: number; de
     device: input.device,
     runs: input.runs.map(resultRunOf),
     scenarios: [...(input.scenarios ?? [])],
+    ...(input.responseCache ? { responseCache: input.responseCache } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeShareFragment, encodeShareFragment, encodeShareFragmentWithin, MAX_FRAGMENT_CHARS, shareFragmentOf } from './share-link.ts';
-import { sampleDocument, sampleRun } from './fixtures.ts';
+import { sampleCache, sampleDocument, sampleRun } from './fixtures.ts';
 
 async function gzipBase64Url(text: string | Uint8Array): Promise<string> {
   const stream = new Blob([text as BlobPart]).stream().pipeThrough(new CompressionStream('gzip'));
@@ -20,6 +20,13 @@ describe('share links', () => {
     const doc = sampleDocument([{ ...sampleRun, engine: 'web-llm', engineTimings }]);
     const decoded = await decodeShareFragment(await encodeShareFragment(doc));
     expect(decoded.ok && decoded.document.runs[0]!.engineTimings).toEqual(engineTimings);
+  });
+
+  it('carry the response cache section, marked as not a measurement', async () => {
+    const doc = { ...sampleDocument(), responseCache: sampleCache };
+    const decoded = await decodeShareFragment(await encodeShareFragment(doc));
+    expect(decoded).toEqual({ ok: true, document: doc });
+    expect(decoded.ok && decoded.document.responseCache?.measurement).toBe(false);
   });
 
   it('finds the fragment in a location hash', () => {

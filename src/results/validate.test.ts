@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateResultDocument, LIMITS } from './validate.ts';
 import { latestPerScenario } from './result-document.ts';
-import { sampleDocument, sampleRun } from './fixtures.ts';
+import { sampleCache, sampleDocument, sampleRun } from './fixtures.ts';
 
 /** A valid document, changed by `edit` (which mutates a deep copy). */
 function edited(edit: (doc: Record<string, any>) => void): unknown {
@@ -86,6 +86,49 @@ describe('validateResultDocument', () => {
   it('stops after a dozen errors however broken the input', () => {
     const result = validateResultDocument({ runs: Array.from({ length: 100 }, () => ({ ...sampleRun, ttftMs: 'x' })) });
     expect(!result.ok && result.errors.length).toBeLessThanOrEqual(LIMITS.errors);
+  });
+});
+
+describe('validateResultDocument: the response cache section', () => {
+  const withCache = (edit: (cache: Record<string, any>) => void = () => undefined): unknown =>
+    edited((d) => {
+      d.responseCache = JSON.parse(JSON.stringify(sampleCache));
+      edit(d.responseCache);
+    });
+
+  it.each<[string, unknown]>([
+    ['a document without it (older documents, pages without a cache)', edited(() => undefined)],
+    ['a document with it', withCache()],
+    ['a tier before its first lookup (hit rate null)', withCache((c) => (c.tiers.shared = { lookups: 0, hits: 0, hitRate: null, entries: 0, bytes: 0, evictions: 0 }))],
+    ['the cache switched off', withCache((c) => (c.enabled = false))],
+  ])('accepts %s', (_, input) => {
+    const result = validateResultDocument(input);
+    expect(result).toEqual({ ok: true, document: input });
+  });
+
+  it.each<[string, (cache: Record<string, any>) => void, string]>([
+    ['marked as a measurement', (c) => (c.measurement = true), 'responseCache.measurement: must be false'],
+    ['without the marker', (c) => delete c.measurement, 'responseCache.measurement: missing'],
+    ['a speed figure smuggled in', (c) => (c.decodeTps = 900), 'responseCache.decodeTps: unknown field'],
+    ['a time in a tier', (c) => (c.tiers.memory.replayMs = 12), 'responseCache.tiers.memory.replayMs: unknown field'],
+    ['an unknown tier', (c) => (c.tiers.cloud = c.tiers.memory), 'responseCache.tiers.cloud: unknown field'],
+    ['a missing tier', (c) => delete c.tiers.disk, 'responseCache.tiers.disk: missing'],
+    ['a negative count', (c) => (c.tiers.memory.evictions = -1), 'responseCache.tiers.memory.evictions: -1 is outside 0…1000000000'],
+    ['a fractional count', (c) => (c.tiers.disk.entries = 1.5), 'responseCache.tiers.disk.entries: expected a whole number, found 1.5'],
+    ['a size past its cap', (c) => (c.tiers.disk.bytes = 2e12), 'responseCache.tiers.disk.bytes: 2000000000000 is outside 0…1000000000000'],
+    ['a hit rate over one', (c) => (c.tiers.memory.hitRate = 1.5), 'responseCache.tiers.memory.hitRate: 1.5 is outside 0…1'],
+    ['a hit rate as text', (c) => (c.tiers.memory.hitRate = '67 %'), 'responseCache.tiers.memory.hitRate: expected a finite number, found a text of 4 characters'],
+    ['more hits than lookups', (c) => Object.assign(c.tiers.memory, { hits: 4, hitRate: 1 }), 'responseCache.tiers.memory.hits: 4 hits of 3 lookups'],
+    ['a hit rate that is not hits ÷ lookups', (c) => (c.tiers.memory.hitRate = 0.9), 'responseCache.tiers.memory.hitRate: expected 2 ÷ 3, found 0.9'],
+    ['a hit rate with no lookups', (c) => (c.tiers.shared = { lookups: 0, hits: 0, hitRate: 0, entries: 0, bytes: 0, evictions: 0 }), 'responseCache.tiers.shared.hitRate: expected null with no lookups, found 0'],
+    ['no hit rate with lookups', (c) => (c.tiers.disk.hitRate = null), 'responseCache.tiers.disk.hitRate: expected 0 ÷ 1, found null'],
+    ['a switch that is not a boolean', (c) => (c.enabled = 'yes'), 'responseCache.enabled: expected true or false, found a text of 3 characters'],
+  ])('refuses a section %s', (_, edit, error) => {
+    expect(validateResultDocument(withCache(edit))).toEqual({ ok: false, errors: [error] });
+  });
+
+  it('refuses a section that is not an object', () => {
+    expect(validateResultDocument(edited((d) => (d.responseCache = [1])))).toEqual({ ok: false, errors: ['responseCache: expected an object, found a list'] });
   });
 });
 

@@ -4,14 +4,15 @@
  * finite or out of its range, a string or list over its cap is an error naming its JSON path, so a
  * hostile document is refused rather than half-used. Strings are only ever rendered as text.
  */
-import { FINISH_REASONS, RESULTS_KIND, RESULTS_SCHEMA_VERSION, type ResultDocument } from './result-document.ts';
+import { FINISH_REASONS, RESULTS_KIND, RESULTS_SCHEMA_VERSION, type ResultCacheTier, type ResultDocument } from './result-document.ts';
+import { CACHE_TIERS } from '../cache/cache-stats.ts';
 import { SCENARIO_IDS, SCENARIO_SETTINGS, SCENARIO_STATUSES } from '../scenarios/types.ts';
 import { ENGINE_TIMING_CAPS, ENGINE_TIMING_EXTRA_CAPS, ENGINE_TIMING_EXTRA_KEYS, ENGINE_TIMING_KEYS, ENGINE_TIMING_SOURCES } from '../metrics/engine-timings.ts';
 
 type Field =
   | { type: 'string'; max: number; nullable?: boolean; optional?: boolean; oneOf?: readonly string[] }
   | { type: 'number'; min: number; max: number; integer?: boolean; nullable?: boolean; optional?: boolean }
-  | { type: 'boolean'; optional?: boolean }
+  | { type: 'boolean'; optional?: boolean; only?: boolean }
   | { type: 'array'; of: Field; max: number; optional?: boolean }
   | { type: 'object'; fields: Readonly<Record<string, Field>>; optional?: boolean }
   | { type: 'record'; of: Field; maxKeys: number; keyMax: number; optional?: boolean };
@@ -120,6 +121,30 @@ const scenario: Field = {
   },
 };
 
+const cacheTier: Field = {
+  type: 'object',
+  fields: {
+    lookups: count(),
+    hits: count(),
+    hitRate: { type: 'number', min: 0, max: 1, nullable: true },
+    entries: count(1e7),
+    /** A terabyte: far beyond what a browser lets one origin keep for this. */
+    bytes: count(1e12),
+    evictions: count(),
+  },
+};
+
+/** Optional: documents from before it, and pages without a cache, have none. Counts and sizes only. */
+const responseCache: Field = {
+  type: 'object',
+  optional: true,
+  fields: {
+    measurement: { type: 'boolean', only: false },
+    enabled: { type: 'boolean' },
+    tiers: { type: 'object', fields: Object.fromEntries(CACHE_TIERS.map((tier) => [tier, cacheTier])) },
+  },
+};
+
 const documentSchema: Field = {
   type: 'object',
   fields: {
@@ -140,6 +165,7 @@ const documentSchema: Field = {
     },
     runs: { type: 'array', max: LIMITS.runs, of: run },
     scenarios: { type: 'array', max: LIMITS.scenarios, of: scenario },
+    responseCache,
   },
 };
 
@@ -182,6 +208,7 @@ function check(value: unknown, field: Field, path: string, errors: string[]): un
     }
     case 'boolean':
       if (typeof value !== 'boolean') return void errors.push(`${where}: expected true or false, found ${describe(value)}`);
+      if (field.only !== undefined && value !== field.only) return void errors.push(`${where}: must be ${field.only}`);
       return value;
     case 'array': {
       if (!Array.isArray(value)) return void errors.push(`${where}: expected a list, found ${describe(value)}`);
@@ -222,8 +249,20 @@ function check(value: unknown, field: Field, path: string, errors: string[]): un
   }
 }
 
+/** What the schema cannot say of a cache tier: its hits are among its lookups, and its hit rate is their ratio. */
+function cacheTierErrors(tier: ResultCacheTier, path: string): string[] {
+  if (tier.hits > tier.lookups) return [`${path}.hits: ${tier.hits} hits of ${tier.lookups} lookups`];
+  const rate = tier.lookups === 0 ? null : tier.hits / tier.lookups;
+  if (rate === null ? tier.hitRate !== null : tier.hitRate === null || Math.abs(tier.hitRate - rate) > 1e-9) {
+    return [`${path}.hitRate: expected ${rate === null ? 'null with no lookups' : `${tier.hits} ÷ ${tier.lookups}`}, found ${tier.hitRate}`];
+  }
+  return [];
+}
+
 export function validateResultDocument(value: unknown): Validation {
   const errors: string[] = [];
   const document = check(value, documentSchema, '', errors);
+  const cache = errors.length === 0 ? (document as ResultDocument).responseCache : undefined;
+  if (cache) errors.push(...CACHE_TIERS.flatMap((tier) => cacheTierErrors(cache.tiers[tier], `responseCache.tiers.${tier}`)));
   return errors.length === 0 ? { ok: true, document: document as ResultDocument } : { ok: false, errors: errors.slice(0, LIMITS.errors) };
 }

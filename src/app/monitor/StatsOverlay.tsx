@@ -2,6 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { formatBytes, formatMs, formatPercent, formatTps } from '../../lib/format.ts';
 import type { LiveStats, Monitor } from './monitor.ts';
 import type { UaMemory } from './memory-probe.ts';
+import { cacheStatsLine, type CacheStatsSignal } from '../cache/cache-stats-line.ts';
 import './monitor.css';
 
 /** The overlay's key: F2 types nothing in the prompt and no browser binds it. */
@@ -36,7 +37,7 @@ function ledgerText(scheduler: LiveStats['scheduler']): string {
 }
 
 /** The overlay's button, always visible; F2 toggles it too. The state survives a reload. */
-export function StatsOverlay({ monitor }: { monitor: Monitor }) {
+export function StatsOverlay({ monitor, cacheStats }: { monitor: Monitor; cacheStats?: CacheStatsSignal | undefined }) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
       if (event.key !== OVERLAY_KEY || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
@@ -61,12 +62,12 @@ export function StatsOverlay({ monitor }: { monitor: Monitor }) {
       >
         Stats ({OVERLAY_KEY})
       </button>
-      {open && <OverlayPanel monitor={monitor} />}
+      {open && <OverlayPanel monitor={monitor} cacheStats={cacheStats} />}
     </div>
   );
 }
 
-function OverlayPanel({ monitor }: { monitor: Monitor }) {
+function OverlayPanel({ monitor, cacheStats }: { monitor: Monitor; cacheStats: CacheStatsSignal | undefined }) {
   const frames = monitor.frameSummary.value;
   const stats = monitor.stats.value;
   const heap = stats.jsHeap;
@@ -94,6 +95,13 @@ function OverlayPanel({ monitor }: { monitor: Monitor }) {
             <dd data-testid={`overlay-${id}`}>{value}</dd>
           </div>
         ))}
+        {cacheStats && (
+          // Lookups and sizes, not speeds: a cached answer is never among the figures above.
+          <div class="stats-overlay-stacked">
+            <dt>Response cache (hit rate, answers, size, evictions)</dt>
+            <dd data-testid="overlay-response-cache">{cacheStatsLine(cacheStats.value)}</dd>
+          </div>
+        )}
       </dl>
       {stats.lanes.length > 0 && (
         <table class="stats-overlay-lanes">

@@ -5,7 +5,8 @@
 import { useSignal } from '@preact/signals';
 import type { Session } from '../single/session.ts';
 import type { HardwareStore } from '../device/hardware.ts';
-import { buildResultDocument, latestPerScenario, type ResultDocument } from '../../results/result-document.ts';
+import { buildResultDocument, latestPerScenario, resultCacheOf, type ResultDocument } from '../../results/result-document.ts';
+import type { ResponseCacheStore } from '../cache/response-cache-store.ts';
 import type { BenchStore } from '../bench/bench-store.ts';
 import { deviceSummary } from '../../results/device-summary.ts';
 import { encodeShareFragmentWithin, MAX_FRAGMENT_CHARS } from '../../results/share-link.ts';
@@ -24,20 +25,36 @@ const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
 const stamp = (now: Date): string => now.toISOString().replace(/[:.]/g, '-');
 
-export function ResultsPanel({ session, hardware, version, bench }: { session: Session; hardware: HardwareStore; version: string; bench?: BenchStore }) {
+export function ResultsPanel({
+  session,
+  hardware,
+  version,
+  bench,
+  responseCache,
+}: {
+  session: Session;
+  hardware: HardwareStore;
+  version: string;
+  bench?: BenchStore;
+  responseCache?: ResponseCacheStore | undefined;
+}) {
   const link = useSignal<string | null>(null);
   const message = useSignal<string | null>(null);
   const imported = useSignal<Validation | null>(null);
   const report = useSignal<string | null>(null);
 
-  const buildDocument = async (): Promise<ResultDocument> =>
-    buildResultDocument({
+  const buildDocument = async (): Promise<ResultDocument> => {
+    const cacheStats = responseCache?.stats.peek();
+    return buildResultDocument({
       appVersion: version,
       now: Date.now(),
       device: deviceSummary(hardware.report.value, hardware.decision.value),
       runs: await session.store.recent(RUNS_EXPORTED),
       scenarios: latestPerScenario((bench?.results.value ?? []).map((s) => s.result)),
+      // Counts and sizes only; replays never became runs, so none of their timings can be in `runs`.
+      responseCache: responseCache && cacheStats ? resultCacheOf(responseCache.enabled.peek() === true, cacheStats) : undefined,
     });
+  };
 
   const share = async (): Promise<void> => {
     const doc = await buildDocument();

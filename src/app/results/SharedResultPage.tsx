@@ -5,6 +5,7 @@
  */
 import type { ResultDocument, ResultRun } from '../../results/result-document.ts';
 import type { Validation } from '../../results/validate.ts';
+import { cacheStatsLine } from '../cache/cache-stats-line.ts';
 
 const fixed = (value: number, digits = 1): string => value.toFixed(digits);
 
@@ -150,6 +151,14 @@ export function SharedResultPage({ validation, source, appHref, compareHref }: {
         <RunsTable runs={doc.runs} />
       </section>
       <Scenarios doc={doc} />
+      {doc.responseCache && (
+        <section aria-labelledby="shared-cache">
+          <h2 id="shared-cache">Response cache (not measurements)</h2>
+          <p data-testid="shared-cache-line">
+            {doc.responseCache.enabled ? 'On' : 'Off'} when this was made: {cacheStatsLine(doc.responseCache.tiers)}. Answers the cache replayed are not among the runs above.
+          </p>
+        </section>
+      )}
       <section aria-labelledby="shared-here">
         <h2 id="shared-here">On this machine</h2>
         {compareHref ? (

@@ -1,7 +1,9 @@
 import type { Session } from './session.ts';
 import { formatMs, formatTps } from '../../lib/format.ts';
+import { cacheStatsLine, type CacheStatsSignal } from '../cache/cache-stats-line.ts';
 
-export function HistoryList({ session }: { session: Session }) {
+/** `cacheStats`: the response cache's figures, shown under the runs because its answers are never among them. */
+export function HistoryList({ session, cacheStats }: { session: Session; cacheStats?: CacheStatsSignal | undefined }) {
   const runs = session.history.value;
   return (
     <section class="panel" aria-labelledby="history-heading">
@@ -63,6 +65,11 @@ export function HistoryList({ session }: { session: Session }) {
             Clear history
           </button>
         </>
+      )}
+      {cacheStats && (
+        <p class="hint" data-testid="history-cache-line">
+          Answered from the response cache (replays, not runs, so never listed here): {cacheStatsLine(cacheStats.value)}
+        </p>
       )}
     </section>
   );
