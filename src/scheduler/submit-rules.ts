@@ -58,7 +58,12 @@ export function resolveTurnMembers(request: TurnRequest, roll: CouncilRoll): Tur
  * these is a page that forgot to trim it, not one a model could use (engines drop the oldest turns
  * that do not fit their context on their own: `droppedMessages`).
  */
-export const TURN_MESSAGE_LIMITS = { messagesPerMember: 256, charsPerMember: 200_000 } as const;
+export interface TurnMessageLimits {
+  readonly messagesPerMember: number;
+  readonly charsPerMember: number;
+}
+
+export const TURN_MESSAGE_LIMITS: TurnMessageLimits = { messagesPerMember: 256, charsPerMember: 200_000 };
 
 const CHAT_ROLES: readonly ChatRole[] = ['system', 'user', 'assistant'];
 
