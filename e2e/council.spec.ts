@@ -63,6 +63,81 @@ test('a council of two wf-tiny members runs in parallel and each produces its ex
   }
 });
 
+/**
+ * What wf-tiny reads for a conversation: its generated chat template renders the contents in order,
+ * each message other than an answer after the first on a new line (scripts/models/tokenizer.ts).
+ */
+function tinyChat(messages: { role: 'user' | 'assistant'; content: string }[]): string {
+  return messages.map((m, i) => (m.role !== 'assistant' && i > 0 ? `\n${m.content}` : m.content)).join('');
+}
+
+test('with Conversation on, two wf-tiny members answer turn 2 after reading turn 1 and their own answers; New conversation starts over', async ({ page }) => {
+  await openApp(page);
+  await overrideTier(page, 'mid');
+  await setMembers(page, ['wf-tiny', 'wf-tiny']);
+  const panel = page.getByTestId('council-panel');
+  const counter = panel.getByTestId('council-conversation-turn');
+  await panel.getByTestId('council-conversation').focus();
+  await page.keyboard.press('Space');
+  await expect(panel.getByTestId('council-conversation')).toBeChecked();
+  await expect(counter).toHaveText('Next: turn 1 of this conversation');
+  await expect(panel.getByTestId('council-new-conversation')).toBeDisabled();
+
+  await panel.getByTestId('council-prompt').fill('abc');
+  await panel.getByTestId('council-max-tokens').fill('4');
+  await panel.getByTestId('council-run').click();
+  const first = expectedTinyContinuation('abc', 4);
+  expect(first).toBe('defg');
+  for (const id of ['1-wf-tiny', '2-wf-tiny']) {
+    await expect(pane(page, id)).toHaveAttribute('data-status', 'done');
+    await expect(pane(page, id).getByTestId('council-pane-text')).toHaveText(first);
+    await expect(pane(page, id)).toHaveAttribute('data-prompt-tokens', String(tinyChat([{ role: 'user', content: 'abc' }]).length));
+  }
+  await expect(counter).toHaveText('Next: turn 2 of this conversation');
+
+  // Turn 2: each member reads "abc", its own answer and "x" (byte tokens: one per character here).
+  const conversation = tinyChat([
+    { role: 'user', content: 'abc' },
+    { role: 'assistant', content: first },
+    { role: 'user', content: 'x' },
+  ]);
+  expect(conversation).toBe('abcdefg\nx');
+  await panel.getByTestId('council-prompt').fill('x');
+  await panel.getByTestId('council-max-tokens').fill('3');
+  await panel.getByTestId('council-run').click();
+  await expect(page.getByTestId('council-turn')).toHaveCount(2);
+  await expect(page.getByTestId('council-turn').first().getByTestId('council-turn-place')).toHaveText('· turn 2 of this conversation');
+  for (const id of ['1-wf-tiny', '2-wf-tiny']) {
+    await expect(pane(page, id)).toHaveAttribute('data-status', 'done');
+    await expect(pane(page, id).getByTestId('council-pane-text')).toHaveText(expectedTinyContinuation(conversation, 3));
+    await expect(pane(page, id)).toHaveAttribute('data-prompt-tokens', String(conversation.length));
+    // The member's engine kept turn 1 in its KV cache and prefilled only what followed.
+    const reused = Number(await pane(page, id).getAttribute('data-reused-prompt-tokens'));
+    expect(reused).toBeGreaterThan(0);
+    expect(reused).toBeLessThan(conversation.length);
+    await expect(pane(page, id).getByTestId('council-pane-prompt')).toHaveText(`Read ${conversation.length} prompt tokens, ${reused} of them reused from the previous turn`);
+  }
+  await expect(counter).toHaveText('Next: turn 3 of this conversation');
+
+  // New conversation: the members read the prompt alone again.
+  await panel.getByTestId('council-new-conversation').focus();
+  await page.keyboard.press('Enter');
+  await expect(counter).toHaveText('Next: turn 1 of this conversation');
+  await panel.getByTestId('council-run').click();
+  await expect(page.getByTestId('council-turn')).toHaveCount(3);
+  for (const id of ['1-wf-tiny', '2-wf-tiny']) {
+    await expect(pane(page, id)).toHaveAttribute('data-status', 'done');
+    await expect(pane(page, id).getByTestId('council-pane-text')).toHaveText('yz{');
+    await expect(pane(page, id)).toHaveAttribute('data-prompt-tokens', '1');
+  }
+
+  // On a phone the switch, the counter, the button and the panes' facts fit without sideways scrolling.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await expect(counter).toBeVisible();
+  const width = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, inner: innerWidth }));
+  expect(width.scroll).toBeLessThanOrEqual(width.inner);
+});
+
 test("killing one member's worker mid-stream leaves the other to finish and shows an error for the killed one", async ({ page }) => {
   await openApp(page);
   await overrideTier(page, 'mid');

@@ -6,6 +6,7 @@
  */
 import type { DevicePreference, EngineKind, GenerationResult, LoadInfo, LoadProgress, RemoteConnection } from '../workers/engine.ts';
 import type { SyntheticEngineConfig } from '../workers/synthetic-engine.ts';
+import type { ChatMessage } from '../models/chat.ts';
 
 export type Priority = 'high' | 'normal' | 'low';
 
@@ -43,7 +44,15 @@ export interface RemoteMember {
 
 /** One prompt for the council (a "turn"): every named member answers it, each in a job of its own. */
 export interface TurnRequest {
+  /** The raw prompt; for a member given `messages`, its last (user) message's content is sent instead. */
   prompt: string;
+  /**
+   * A conversation per member of this turn, by id: the member's own history ending with the new user
+   * message. Its engine formats it with the model's chat template and reuses its KV cache where the
+   * conversation extends its previous request. Members not named get `prompt` as raw text.
+   * Checked by `checkTurnMessages` (submit-rules.ts).
+   */
+  messages?: Record<string, ChatMessage[]>;
   maxNewTokens: number;
   /** Members that answer, by id; default: every member of the council not removed. */
   members?: string[];

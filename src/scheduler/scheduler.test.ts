@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticPieces } from '../workers/synthetic-engine.ts';
+import { formatPlainChat } from '../workers/plain-chat-format.ts';
+import type { ChatMessage } from '../models/chat.ts';
+import { generateRequestFor } from './scheduler.ts';
 import { FrameBatcher, ManualFrames } from './frame-batcher.ts';
 import type { TokenBatch } from './protocol.ts';
 import { GB, harness, memberConfig } from './test-harness.ts';
@@ -19,6 +22,26 @@ describe('a council answers', () => {
     }
     expect(h.auditsOf('load', 'loaded').map((a) => `${a.kind}:${a.memberId}`)).toEqual(['load:A', 'load:B', 'loaded:A', 'loaded:B']);
     expect(h.scheduler.snapshot()).toMatchObject({ queued: 0, running: 0, usedBytes: 1 * GB });
+  });
+
+  it('a member given its conversation answers it; a member without one answers the raw prompt', async () => {
+    const h = harness({ tier: 'mid', budgetGb: 4, members: [{ id: 'A' }, { id: 'B' }] });
+    const conversation: ChatMessage[] = [
+      { role: 'user', content: 'first' },
+      { role: 'assistant', content: 'answer' },
+      { role: 'user', content: 'second' },
+    ];
+    const outcome = await h.finish(h.submit({ prompt: 'second', maxNewTokens: 5, messages: { A: conversation } }));
+    // The synthetic engine reads a conversation in the plain chat format: A's text depends on all three messages.
+    expect(h.job(outcome, 'A').result!.text).toBe(syntheticPieces(1, formatPlainChat(conversation), 5).join(''));
+    expect(h.job(outcome, 'B').result!.text).toBe(syntheticPieces(1, 'second', 5).join(''));
+  });
+
+  it('refuses a conversation that ends with an answer, before queueing anything', () => {
+    const h = harness({ members: [{ id: 'A' }] });
+    const answer = h.scheduler.submit({ prompt: 'x', maxNewTokens: 3, messages: { A: [{ role: 'assistant', content: 'x' }] } });
+    expect(answer).toEqual({ accepted: false, code: 'invalid', message: "A's conversation must end with the new user message; its last message is of role assistant." });
+    expect(h.scheduler.snapshot().queued).toBe(0);
   });
 
   it('streams tokens as they come, tagged with turn, job and member', async () => {
@@ -591,5 +614,20 @@ describe('audit', () => {
     expect(structuredClone(h.audits)).toEqual(h.audits);
     expect(new Set(h.audits.map((a) => a.kind))).toEqual(new Set(['load', 'loaded', 'evict', 'restart', 'fail']));
     expect(structuredClone(h.scheduler.snapshot())).toEqual(h.scheduler.snapshot());
+  });
+});
+
+describe('generateRequestFor: what a member\'s engine is asked', () => {
+  const history: ChatMessage[] = [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'new question' },
+  ];
+  it.each([
+    ['no conversations: the raw prompt', { prompt: 'p', maxNewTokens: 3 }, 'A', { prompt: 'p', maxNewTokens: 3 }],
+    ['its conversation, the prompt being its last message', { prompt: 'p', maxNewTokens: 3, messages: { A: history } }, 'A', { prompt: 'new question', maxNewTokens: 3, messages: history }],
+    ['another member\'s conversation is not its own', { prompt: 'p', maxNewTokens: 3, messages: { B: history } }, 'A', { prompt: 'p', maxNewTokens: 3 }],
+    ['a member named after an object property gets no prototype value', { prompt: 'p', maxNewTokens: 3, messages: {} }, 'constructor', { prompt: 'p', maxNewTokens: 3 }],
+  ] as const)('%s', (_name, request, memberId, expected) => {
+    expect(generateRequestFor(request as never, memberId)).toEqual(expected);
   });
 });

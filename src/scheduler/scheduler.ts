@@ -17,7 +17,7 @@
  * its job fails with a sentence saying so, or runs once more where that is safe (no token arrived yet).
  * A real out-of-memory lowers the learned budget. Other members carry on throughout.
  */
-import type { GenerationResult, LoadInfo, LoadProgress } from '../workers/engine.ts';
+import type { GenerateRequest, GenerationResult, LoadInfo, LoadProgress } from '../workers/engine.ts';
 import type { BudgetLimits } from '../tiers/index.ts';
 import { formatBytes } from '../lib/format.ts';
 import type { TierProfile } from '../tiers/index.ts';
@@ -544,10 +544,9 @@ export class Scheduler {
     const controller = new AbortController();
     job.controller = controller;
     const epoch = member.epoch;
-    const { prompt, maxNewTokens } = job.turn.request;
     transport
       .generate(
-        { prompt, maxNewTokens },
+        generateRequestFor(job.turn.request, job.memberId),
         (token) => {
           if (member.epoch !== epoch || (job.phase !== 'running' && job.phase !== 'cancelling')) return;
           const at = this.clock.now();
@@ -1051,6 +1050,18 @@ const LEDGER_STATE: Readonly<Record<MemberState, LedgerState | null>> = {
   unloading: 'unloading',
   removed: null,
 };
+
+/**
+ * A member's engine request: its conversation where the turn gives one, with the prompt set to the new
+ * user message for engines that read no conversation; otherwise the raw prompt.
+ */
+export function generateRequestFor(request: TurnRequest, memberId: string): GenerateRequest {
+  const { prompt, maxNewTokens } = request;
+  // Own keys only: a member called "constructor" must not find the object prototype's.
+  const messages = request.messages && Object.prototype.hasOwnProperty.call(request.messages, memberId) ? request.messages[memberId] : undefined;
+  if (!messages) return { prompt, maxNewTokens };
+  return { prompt: messages[messages.length - 1]!.content, maxNewTokens, messages };
+}
 
 function finiteOrNull(n: number): number | null {
   return Number.isFinite(n) ? n : null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TurnRequest } from './protocol.ts';
-import { checkTurnFits, resolveTurnMembers, type CouncilRoll, type TurnLimits } from './submit-rules.ts';
+import { TURN_MESSAGE_LIMITS, checkTurnFits, resolveTurnMembers, type CouncilRoll, type TurnLimits } from './submit-rules.ts';
 
 const member = (id: string, removed = false) => ({ id, label: `Model ${id}`, removed });
 const roll = (...members: ReturnType<typeof member>[]): CouncilRoll => ({ closed: false, members });
@@ -90,5 +90,60 @@ describe('checkTurnFits: can the turn run here', () => {
     ['a queue of none', request(), ['A'], limits({ queueCapacity: 0 }), 'A turn of 1 members is larger than the queue (0).'],
   ] as const)('refuses: %s', (_name, req, ids, lim, message) => {
     expect(checkTurnFits(req, ids, lim)).toEqual({ accepted: false, code: 'invalid', message });
+  });
+});
+
+describe('resolveTurnMembers: each member\'s conversation', () => {
+  const user = (content: string) => ({ role: 'user' as const, content });
+  const assistant = (content: string) => ({ role: 'assistant' as const, content });
+  const two = roll(member('A'), member('B'));
+  const conversation = (messages: unknown) => request({ messages: { A: messages } as never });
+
+  it.each([
+    ['no messages at all', request(), ['A', 'B']],
+    ['one member with a one-message conversation, the other without', conversation([user('hi')]), ['A', 'B']],
+    ['a system prompt and two exchanges', conversation([{ role: 'system', content: 'Be brief.' }, user('a'), assistant('b'), user('c')]), ['A', 'B']],
+    ['every member its own', request({ messages: { A: [user('x')], B: [user('y'), assistant('z'), user('w')] } }), ['A', 'B']],
+    ['empty contents are text', conversation([user(''), assistant(''), user('')]), ['A', 'B']],
+    ['exactly the message bound', conversation([...Array.from({ length: TURN_MESSAGE_LIMITS.messagesPerMember - 1 }, () => assistant('')), user('q')]), ['A', 'B']],
+    ['exactly the size bound', conversation([user('x'.repeat(TURN_MESSAGE_LIMITS.charsPerMember))]), ['A', 'B']],
+    ['an empty map', request({ messages: {} }), ['A', 'B']],
+  ] as const)('accepts: %s', (_name, req, ids) => {
+    expect(resolveTurnMembers(req, two)).toEqual({ ok: true, memberIds: ids });
+  });
+
+  it.each([
+    ['messages that are a list', request({ messages: [[user('x')]] as never }), two, 'messages must map member ids to their conversations.'],
+    ['messages that are text', request({ messages: 'hi' as never }), two, 'messages must map member ids to their conversations.'],
+    ['messages that are null', request({ messages: null as never }), two, 'messages must map member ids to their conversations.'],
+    ['a conversation for an unknown member', request({ messages: { Z: [user('x')] } }), two, 'Messages were given for Z, which is no council member.'],
+    ['a conversation for a member not in the turn', request({ members: ['A'], messages: { B: [user('x')] } }), two, "Messages were given for Model B, which does not answer this turn."],
+    ['a conversation that is not a list', conversation('hi'), two, "Model A's conversation is not a list of messages."],
+    ['an empty conversation', conversation([]), two, "Model A's conversation is empty: it needs at least the new user message."],
+    [
+      'one message over the bound',
+      conversation(Array.from({ length: TURN_MESSAGE_LIMITS.messagesPerMember + 1 }, () => user(''))),
+      two,
+      `Model A's conversation has ${TURN_MESSAGE_LIMITS.messagesPerMember + 1} messages; at most ${TURN_MESSAGE_LIMITS.messagesPerMember} are taken.`,
+    ],
+    [
+      'one character over the bound, across messages',
+      conversation([user('x'.repeat(TURN_MESSAGE_LIMITS.charsPerMember)), assistant('y'), user('')]),
+      two,
+      `Model A's conversation is ${TURN_MESSAGE_LIMITS.charsPerMember + 1} characters long; at most ${TURN_MESSAGE_LIMITS.charsPerMember} are taken.`,
+    ],
+    ['an unknown role', conversation([{ role: 'tool', content: 'x' }]), two, 'Message 1 of Model A\'s conversation has role "tool", none of system, user, assistant.'],
+    ['roles are case-sensitive', conversation([user('a'), { role: 'User', content: 'x' }]), two, 'Message 2 of Model A\'s conversation has role "User", none of system, user, assistant.'],
+    ['a message with no role', conversation([{ content: 'x' }]), two, 'Message 1 of Model A\'s conversation has role "undefined", none of system, user, assistant.'],
+    ['a message that is text', conversation(['hello']), two, "Message 1 of Model A's conversation is not a message with a role and a content."],
+    ['a message that is null', conversation([user('a'), null]), two, "Message 2 of Model A's conversation is not a message with a role and a content."],
+    ['content that is a number', conversation([{ role: 'user', content: 42 }]), two, "Message 1 of Model A's conversation has no text content."],
+    ['content that is missing', conversation([user('a'), { role: 'assistant' }]), two, "Message 2 of Model A's conversation has no text content."],
+    ['a conversation ending with an answer', conversation([user('a'), assistant('b')]), two, "Model A's conversation must end with the new user message; its last message is of role assistant."],
+    ['a conversation of a system prompt only', conversation([{ role: 'system', content: 's' }]), two, "Model A's conversation must end with the new user message; its last message is of role system."],
+    ['an unknown member wins over the messages', request({ members: ['Z'], messages: { A: 'bad' as never } }), two, 'There is no council member called Z.'],
+    ['the first bad conversation is named', request({ messages: { A: [user('ok')], B: [] } }), two, "Model B's conversation is empty: it needs at least the new user message."],
+  ] as const)('refuses: %s', (_name, req, council, message) => {
+    expect(resolveTurnMembers(req, council)).toEqual({ ok: false, refusal: { accepted: false, code: 'invalid', message } });
   });
 });

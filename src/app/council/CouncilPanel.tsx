@@ -1,7 +1,7 @@
 import type { HardwareStore } from '../device/hardware.ts';
 import type { Priority } from '../../scheduler/protocol.ts';
 import { memberIdFor } from '../../scheduler/member-choices.ts';
-import { isFinal, type CouncilStore, type JobView, type PaneStatus } from './council-store.ts';
+import { isFinal, type CouncilStore, type JobView, type PaneStatus, type PromptFigures } from './council-store.ts';
 import { memberStatusText } from './council-member-status.ts';
 import { memoryText, refusalText } from '../../scheduler/council-preflight.ts';
 import { COUNCIL_OVERRIDE_MAX } from '../../tiers/index.ts';
@@ -31,6 +31,7 @@ export function CouncilPanel({ council, hardware }: { council: CouncilStore; har
       </p>
       <Members council={council} />
       <Preflight council={council} />
+      <ConversationControls council={council} />
       <PromptRow council={council} />
       <Notices council={council} />
       <Turns council={council} />
@@ -162,6 +163,30 @@ function Preflight({ council }: { council: CouncilStore }) {
         {check.message}
       </p>
       {check.suggestion && <p data-testid="council-preflight-suggestion">{check.suggestion}</p>}
+    </div>
+  );
+}
+
+/** The conversation switch: off, every turn is a fresh prompt; on, each member reads its own earlier exchanges. */
+function ConversationControls({ council }: { council: CouncilStore }) {
+  const on = council.conversation.value;
+  const sent = council.conversationTurns.value;
+  return (
+    <div class="council-conversation">
+      <label title="Each member reads the earlier prompts and its own answers to them before the new prompt">
+        <input type="checkbox" data-testid="council-conversation" checked={on} onChange={(e) => council.setConversation(e.currentTarget.checked)} /> Conversation
+      </label>
+      {on && (
+        <>
+          {' '}
+          <span class="council-conversation-turn" data-testid="council-conversation-turn" data-turns={sent} role="status">
+            Next: turn {sent + 1} of this conversation
+          </span>{' '}
+          <button type="button" data-testid="council-new-conversation" onClick={() => council.newConversation()} disabled={sent === 0}>
+            New conversation
+          </button>
+        </>
+      )}
     </div>
   );
 }
@@ -324,10 +349,16 @@ function Turns({ council }: { council: CouncilStore }) {
         <article key={turn.turnId} class="council-turn" data-testid="council-turn" data-turn-id={turn.turnId}>
           <h3>
             Turn {turn.turnId.slice(1)}: <q>{turn.prompt}</q>
+            {turn.conversationTurn !== undefined && (
+              <span class="council-turn-place" data-testid="council-turn-place" data-conversation-turn={turn.conversationTurn}>
+                {' '}
+                · turn {turn.conversationTurn} of this conversation
+              </span>
+            )}
           </h3>
           <div class="council-panes">
             {turn.jobs.map((job) => (
-              <Pane key={job.jobId} job={job} />
+              <Pane key={job.jobId} job={job} inConversation={turn.conversationTurn !== undefined} />
             ))}
           </div>
         </article>
@@ -336,7 +367,7 @@ function Turns({ council }: { council: CouncilStore }) {
   );
 }
 
-function Pane({ job }: { job: JobView }) {
+function Pane({ job, inConversation }: { job: JobView; inConversation: boolean }) {
   return (
     <section
       class={`council-pane status-${job.status}`}
@@ -346,6 +377,9 @@ function Pane({ job }: { job: JobView }) {
       data-pieces={job.pieces}
       data-load-at={job.loadAtMs ?? undefined}
       data-ended-at={job.endedAtMs ?? undefined}
+      data-prompt-tokens={job.prompt?.promptTokens}
+      data-reused-prompt-tokens={job.prompt?.reusedPromptTokens}
+      data-dropped-messages={job.prompt?.droppedMessages}
       aria-label={job.label}
     >
       <header>
@@ -357,11 +391,23 @@ function Pane({ job }: { job: JobView }) {
         </span>
       </header>
       <TextPane text={job.text} class="council-text" testId="council-pane-text" label={`${job.label} answer`} />
+      {inConversation && job.prompt && <PromptFacts prompt={job.prompt} />}
       {job.error && (
         <p class="council-error" role="alert" data-testid="council-pane-error">
           {job.error}
         </p>
       )}
     </section>
+  );
+}
+
+/** What the member's engine read: its prompt, the part its KV cache already held, and turns left out for its context. */
+function PromptFacts({ prompt }: { prompt: PromptFigures }) {
+  return (
+    <p class="council-prompt-facts" data-testid="council-pane-prompt">
+      Read {prompt.promptTokens} prompt tokens
+      {prompt.reusedPromptTokens > 0 ? `, ${prompt.reusedPromptTokens} of them reused from the previous turn` : ''}
+      {prompt.droppedMessages > 0 ? `; ${prompt.droppedMessages} oldest messages left out to fit the context` : ''}
+    </p>
   );
 }

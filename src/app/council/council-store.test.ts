@@ -41,8 +41,26 @@ function fakeScheduler(answer: 'accept' | 'overloaded' = 'accept') {
   };
 }
 
-function outcome(jobId: string, memberId: string, status: JobOutcome['status'] = 'done'): JobOutcome {
-  return { turnId: 't1', jobId, memberId, status, result: null, error: null, attempts: 1, queuedAtMs: 0, startedAtMs: 1, endedAtMs: 9, tokensDelivered: 2 };
+function outcome(jobId: string, memberId: string, status: JobOutcome['status'] = 'done', turnId = 't1', text: string | null = null): JobOutcome {
+  const result = text === null ? null : { text, promptTokens: 7, outputTokens: 2, finishReason: 'length' as const, startedAtMs: 1, promptReadyAtMs: 2, tokenTimesMs: [3, 4], reusedPromptTokens: 5 };
+  return { turnId, jobId, memberId, status, result, error: null, attempts: 1, queuedAtMs: 0, startedAtMs: 1, endedAtMs: 9, tokensDelivered: 2 };
+}
+
+/** The stand-in answers turns t1, t2, … with jobs `${turnId}:${memberId}`, as the scheduler names them. */
+function numberTurns(scheduler: ReturnType<typeof fakeScheduler>): void {
+  let n = 0;
+  scheduler.api.submit.mockImplementation(async (request: TurnRequest) => {
+    scheduler.submitted.push(request);
+    const turnId = `t${++n}`;
+    return { accepted: true as const, turnId, jobs: (request.members ?? []).map((memberId) => ({ jobId: `${turnId}:${memberId}`, memberId })), queuedAhead: 0 };
+  });
+}
+
+/** The worker ends a turn as the scheduler does: the turn's end first, then the batch that ends its panes. */
+function endTurn(scheduler: ReturnType<typeof fakeScheduler>, turnId: string, jobs: [memberId: string, status: JobOutcome['status'], text: string][]): void {
+  const outcomes = jobs.map(([memberId, status, text]) => outcome(`${turnId}:${memberId}`, memberId, status, turnId, text));
+  scheduler.worker().onEvent({ kind: 'turn-end', outcome: { turnId, jobs: outcomes } });
+  scheduler.worker().onBatch({ seq: 1, chunks: [], ends: outcomes });
 }
 
 function setup(answer: 'accept' | 'overloaded' = 'accept') {
@@ -140,5 +158,134 @@ describe('CouncilStore over a stand-in scheduler', () => {
     expect(store.failure.value).toBeNull();
     store.dispose();
     expect(scheduler.connection.dispose).toHaveBeenCalled();
+  });
+
+  it('without the conversation switch a turn carries no messages', async () => {
+    const { store, scheduler } = setup();
+    numberTurns(scheduler);
+    await store.run();
+    endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'a'], ['2-sim-slow', 'done', 'b']]);
+    await store.run();
+    expect(scheduler.submitted.map((r) => 'messages' in r)).toEqual([false, false]);
+    expect(store.turns.value[0]!.conversationTurn).toBeUndefined();
+  });
+
+  it('in a conversation, turn 2 sends each member turn 1\'s prompt, its own answer and the new prompt', async () => {
+    const { store, scheduler } = setup();
+    numberTurns(scheduler);
+    store.setConversation(true);
+    store.prompt.value = 'abc';
+    await store.run();
+    expect(scheduler.submitted[0]!.messages).toEqual({ '1-sim-fast': [{ role: 'user', content: 'abc' }], '2-sim-slow': [{ role: 'user', content: 'abc' }] });
+    expect(store.turns.value[0]!.conversationTurn).toBe(1);
+    endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'fast one'], ['2-sim-slow', 'done', 'slow one']]);
+    expect(store.turns.value[0]!.jobs[0]!.prompt).toEqual({ promptTokens: 7, reusedPromptTokens: 5, droppedMessages: 0 });
+
+    store.prompt.value = 'x';
+    expect(await store.run()).toBe('t2');
+    expect(scheduler.submitted[1]).toMatchObject({ prompt: 'x' });
+    expect(scheduler.submitted[1]!.messages).toEqual({
+      '1-sim-fast': [
+        { role: 'user', content: 'abc' },
+        { role: 'assistant', content: 'fast one' },
+        { role: 'user', content: 'x' },
+      ],
+      '2-sim-slow': [
+        { role: 'user', content: 'abc' },
+        { role: 'assistant', content: 'slow one' },
+        { role: 'user', content: 'x' },
+      ],
+    });
+    expect(store.conversationTurns.value).toBe(2);
+    expect(store.turns.value[0]!.conversationTurn).toBe(2);
+  });
+
+  it('a failed or stopped answer is not part of its member\'s history; the others\' are', async () => {
+    const { store, scheduler } = setup();
+    numberTurns(scheduler);
+    store.setConversation(true);
+    store.prompt.value = 'one';
+    await store.run();
+    endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'A1'], ['2-sim-slow', 'failed', 'half']]);
+    store.prompt.value = 'two';
+    await store.run();
+    endTurn(scheduler, 't2', [['1-sim-fast', 'cancelled', 'cut'], ['2-sim-slow', 'done', 'B2']]);
+    store.prompt.value = 'three';
+    await store.run();
+    expect(scheduler.submitted[2]!.messages).toEqual({
+      '1-sim-fast': [
+        { role: 'user', content: 'one' },
+        { role: 'assistant', content: 'A1' },
+        { role: 'user', content: 'three' },
+      ],
+      '2-sim-slow': [
+        { role: 'user', content: 'two' },
+        { role: 'assistant', content: 'B2' },
+        { role: 'user', content: 'three' },
+      ],
+    });
+  });
+
+  it('a new turn waits for the conversation\'s running one, and says so', async () => {
+    const { store, scheduler } = setup();
+    numberTurns(scheduler);
+    store.setConversation(true);
+    await store.run();
+    expect(await store.run()).toBeNull();
+    expect(scheduler.api.submit).toHaveBeenCalledTimes(1);
+    expect(store.notices.value[0]!.message).toBe(
+      "Not sent: turn 1 of this conversation is still running. Wait for its answers, or stop it, so that each member's next message follows its answer.",
+    );
+    endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'a'], ['2-sim-slow', 'done', 'b']]);
+    expect(await store.run()).toBe('t2');
+  });
+
+  it('New conversation forgets every history and restarts the count; a turn still running then stays out of the new one', async () => {
+    const { store, scheduler } = setup();
+    numberTurns(scheduler);
+    store.setConversation(true);
+    store.prompt.value = 'p';
+    await store.run();
+    endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'a'], ['2-sim-slow', 'done', 'b']]);
+    await store.run();
+    store.newConversation();
+    expect(store.conversationTurns.value).toBe(0);
+    expect(store.histories.value.size).toBe(0);
+    endTurn(scheduler, 't2', [['1-sim-fast', 'done', 'late'], ['2-sim-slow', 'done', 'late']]);
+    expect(store.histories.value.size).toBe(0);
+    await store.run();
+    expect(scheduler.submitted[2]!.messages).toEqual({ '1-sim-fast': [{ role: 'user', content: 'p' }], '2-sim-slow': [{ role: 'user', content: 'p' }] });
+    expect(store.turns.value[0]!.conversationTurn).toBe(1);
+  });
+
+  it('a member removed and added again, or whose model changes, starts afresh; the others keep theirs', async () => {
+    const { store, scheduler } = setup();
+    numberTurns(scheduler);
+    store.addSlot('sim-fast');
+    store.setConversation(true);
+    store.prompt.value = 'p';
+    await store.run();
+    endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'a'], ['2-sim-slow', 'done', 'b'], ['3-sim-fast', 'done', 'c']]);
+    store.removeSlot(2);
+    store.addSlot('sim-fast');
+    store.setSlot(1, 'sim-fast');
+    await store.run();
+    const sent = scheduler.submitted[1]!.messages!;
+    expect(Object.keys(sent)).toEqual(['1-sim-fast', '2-sim-fast', '3-sim-fast']);
+    expect(sent['1-sim-fast']).toHaveLength(3);
+    expect(sent['2-sim-fast']).toEqual([{ role: 'user', content: 'p' }]);
+    expect(sent['3-sim-fast']).toEqual([{ role: 'user', content: 'p' }]);
+  });
+
+  it('switching the conversation off and on again starts a new one', async () => {
+    const { store, scheduler } = setup();
+    numberTurns(scheduler);
+    store.setConversation(true);
+    await store.run();
+    endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'a'], ['2-sim-slow', 'done', 'b']]);
+    store.setConversation(false);
+    store.setConversation(true);
+    await store.run();
+    expect(Object.values(scheduler.submitted[1]!.messages!).map((m) => m.length)).toEqual([1, 1]);
   });
 });

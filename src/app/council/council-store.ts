@@ -7,6 +7,10 @@
  * Members are "slots": slot i holds a choice (a bundled model or a simulated one); its member id is
  * `${i + 1}-${choice}`, so changing a slot's model makes a new member and keeping it keeps the loaded
  * one.
+ *
+ * With "Conversation" on, each member keeps its own history (src/scheduler/council-conversation.ts)
+ * and every turn sends each member its history and the new prompt. A history belongs to a member id,
+ * so a slot whose model changes, or that moves up when a slot above it is removed, starts afresh.
  */
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { ManifestModel } from '../../models/manifest.ts';
@@ -17,6 +21,7 @@ import type { DeliveryFigures } from '../../scheduler/batch-pacer.ts';
 import { CouncilClient, type CouncilClientHandlers, type CouncilConnection } from '../../scheduler/council-client.ts';
 import { checkCouncil, refusalText, type CouncilCheck } from '../../scheduler/council-preflight.ts';
 import { hubChoices, memberIdFor, modelChoice, SIMULATED_CHOICES, type MemberChoice } from '../../scheduler/member-choices.ts';
+import { NO_HISTORIES, keepMembers, turnMessages, withAnswer, type CouncilHistories } from '../../scheduler/council-conversation.ts';
 import { COUNCIL_OVERRIDE_MAX, councilCapOverride } from '../../tiers/index.ts';
 import type { PagePerf } from '../perf/page-perf.ts';
 import type { HardwareStore } from '../device/hardware.ts';
@@ -40,12 +45,22 @@ export interface JobView {
   /** Scheduler clock: when its member began loading for it (null: it was loaded already), and when it ended. */
   loadAtMs: number | null;
   endedAtMs: number | null;
+  /** From the engine's result once the job ended with one: what it read, and what it took from its KV cache. */
+  prompt?: PromptFigures;
+}
+
+export interface PromptFigures {
+  promptTokens: number;
+  reusedPromptTokens: number;
+  droppedMessages: number;
 }
 
 export interface TurnView {
   turnId: string;
   prompt: string;
   jobs: JobView[];
+  /** Its place in the conversation (1 = the first turn after "New conversation"); absent when sent without one. */
+  conversationTurn?: number;
 }
 
 export interface CouncilNotice {
@@ -106,6 +121,15 @@ export class CouncilStore {
   readonly priorities = signal<Priority[]>(['normal', 'normal']);
   /** Opt-in: the members' text advances one token at a time, together (needs them all running at once). */
   readonly lockStep = signal(false);
+  /**
+   * Opt-in (`setConversation`): each member reads its own earlier exchanges before the prompt. Off, every
+   * turn is a raw prompt, as the benchmarks and the scheduler's tests expect.
+   */
+  readonly conversation = signal(false);
+  /** Per member id, the exchanges of this conversation it completed. */
+  readonly histories = signal<CouncilHistories>(NO_HISTORIES);
+  /** Turns sent in this conversation; the next one is number `conversationTurns + 1`. */
+  readonly conversationTurns = signal(0);
   readonly prompt = signal('The council is asked: what makes a good answer?');
   readonly maxTokens = signal(32);
   readonly queueCapacity = signal(DEFAULT_QUEUE_CAPACITY);
@@ -159,6 +183,8 @@ export class CouncilStore {
   /** Finished turns' outcomes (engine results included), the newest few, and who waits for one. */
   private readonly outcomes = new Map<string, TurnOutcome>();
   private readonly outcomeWaiters = new Map<string, ((outcome: TurnOutcome) => void)[]>();
+  /** Turns of the current conversation not yet in its histories, by turn id: their prompt. */
+  private readonly conversationPending = new Map<string, string>();
 
   constructor({ hardware, models, perf, connect = defaultConnection(perf) }: CouncilStoreDeps) {
     this.hardware = hardware;
@@ -199,6 +225,9 @@ export class CouncilStore {
   private schedulerLost(message: string): void {
     this.sampler.stop();
     this.configuredKey = null;
+    // A fresh scheduler numbers its turns from t1 again: an old turn's end must not pass for a new one's.
+    this.conversationPending.clear();
+    this.outcomes.clear();
     const failOpen = (job: JobView): JobView => (isFinal(job.status) ? job : { ...job, status: 'failed', error: message, progress: null });
     batch(() => {
       this.failure.value = message;
@@ -218,7 +247,10 @@ export class CouncilStore {
   setSlot(index: number, key: string): void {
     const next = [...this.slots.value];
     next[index] = key;
-    this.slots.value = next;
+    batch(() => {
+      this.slots.value = next;
+      this.forgetLeftMembers();
+    });
   }
 
   setPriority(index: number, priority: Priority): void {
@@ -233,6 +265,7 @@ export class CouncilStore {
     batch(() => {
       this.priorities.value = [...this.slots.value.map((_, i) => this.priorityOf(i)), 'normal'];
       this.slots.value = [...this.slots.value, key];
+      this.forgetLeftMembers();
     });
   }
 
@@ -240,7 +273,51 @@ export class CouncilStore {
     batch(() => {
       this.priorities.value = this.slots.value.map((_, i) => this.priorityOf(i)).filter((_, i) => i !== index);
       this.slots.value = this.slots.value.filter((_, i) => i !== index);
+      this.forgetLeftMembers();
     });
+  }
+
+  /**
+   * A member that left the council takes its history with it, so a member added later under the same
+   * id (the same model in the same slot) starts afresh.
+   */
+  private forgetLeftMembers(): void {
+    this.histories.value = keepMembers(this.histories.value, this.slots.value.map((key, i) => memberIdFor(i, key)));
+  }
+
+  // ── conversation ───────────────────────────────────────────────────────────────────────────────
+
+  /** Switching the conversation on or off starts a new one: a history from before would not match what the members were sent since. */
+  setConversation(on: boolean): void {
+    batch(() => {
+      this.conversation.value = on;
+      this.newConversation();
+    });
+  }
+
+  /** Forgets every member's history; a turn still running finishes, outside the new conversation. */
+  newConversation(): void {
+    this.conversationPending.clear();
+    batch(() => {
+      this.histories.value = NO_HISTORIES;
+      this.conversationTurns.value = 0;
+    });
+  }
+
+  /** A turn of this conversation still running: its answers are not in the histories yet. */
+  private conversationTurnRunning(): TurnView | null {
+    return this.turns.value.find((t) => this.conversationPending.has(t.turnId) && t.jobs.some((j) => !isFinal(j.status))) ?? null;
+  }
+
+  /** The turn's completed answers join their members' histories (failed and stopped ones do not: see council-conversation.ts). */
+  private recordConversationTurn(outcome: TurnOutcome): void {
+    const prompt = this.conversationPending.get(outcome.turnId);
+    if (prompt === undefined) return;
+    this.conversationPending.delete(outcome.turnId);
+    this.histories.value = outcome.jobs.reduce(
+      (histories, job) => withAnswer(histories, job.memberId, prompt, { status: job.status, text: job.result?.text ?? '' }),
+      this.histories.value,
+    );
   }
 
   /** Each slot's member and its priority. */
@@ -293,6 +370,14 @@ export class CouncilStore {
       return null;
     }
     const prompt = this.prompt.value;
+    const conversation = this.conversation.value;
+    if (conversation) {
+      const running = this.conversationTurnRunning();
+      if (running) {
+        this.addNotice('invalid', `Not sent: turn ${running.conversationTurn} of this conversation is still running. Wait for its answers, or stop it, so that each member's next message follows its answer.`);
+        return null;
+      }
+    }
     const api = this.client.api;
     try {
       const settings = this.settings();
@@ -313,6 +398,7 @@ export class CouncilStore {
         members: members.map((m) => m.id),
         memberPriorities: Object.fromEntries(slotted.filter((m) => m.priority !== 'normal' && (!only || only.has(m.config.id))).map((m) => [m.config.id, m.priority])),
         lockStep: this.lockStep.value,
+        ...(conversation ? { messages: turnMessages(this.histories.value, members.map((m) => m.id), prompt) } : {}),
       });
       if (!answer.accepted) {
         if (answer.code === 'overloaded') {
@@ -338,11 +424,19 @@ export class CouncilStore {
           endedAtMs: null,
         })),
       };
+      if (conversation) {
+        turn.conversationTurn = this.conversationTurns.value + 1;
+        this.conversationPending.set(answer.turnId, prompt);
+      }
       batch(() => {
+        if (conversation) this.conversationTurns.value = turn.conversationTurn!;
         this.overload.value = null;
         // A failure line belongs to the past once a run is accepted again.
         this.failure.value = null;
         this.turns.value = [this.withEarlyChanges(turn), ...this.turns.value].slice(0, TURNS_KEPT);
+        // Its end can overtake the answer naming it, as other events can.
+        const ended = this.outcomes.get(answer.turnId);
+        if (ended) this.recordConversationTurn(ended);
       });
       return answer.turnId;
     } catch (error) {
@@ -473,7 +567,7 @@ export class CouncilStore {
         const end = ends.get(jobId);
         let next: JobView = job;
         if (chunk) next = { ...next, text: next.text + chunk.text, pieces: next.pieces + chunk.pieces, status: 'streaming', progress: null };
-        if (end) next = { ...next, status: end.status, error: end.error?.message ?? null, progress: null, endedAtMs: end.endedAtMs };
+        if (end) next = { ...next, status: end.status, error: end.error?.message ?? null, progress: null, endedAtMs: end.endedAtMs, ...promptFigures(end) };
         return next;
       };
     const jobIds = new Set([...chunks.keys(), ...ends.keys()]);
@@ -573,6 +667,7 @@ export class CouncilStore {
 
   private turnEnded(outcome: TurnOutcome): void {
     this.outcomes.set(outcome.turnId, outcome);
+    this.recordConversationTurn(outcome);
     // Keep the newest few: a long session must not hold every turn's token times.
     for (const turnId of this.outcomes.keys()) {
       if (this.outcomes.size <= OUTCOMES_KEPT) break;
@@ -588,6 +683,12 @@ export class CouncilStore {
     if (memberId !== undefined) notice.memberId = memberId;
     this.notices.value = [notice, ...this.notices.value].slice(0, NOTICES_KEPT);
   }
+}
+
+function promptFigures(end: JobOutcome): { prompt?: PromptFigures } {
+  const result = end.result;
+  if (!result) return {};
+  return { prompt: { promptTokens: result.promptTokens, reusedPromptTokens: result.reusedPromptTokens ?? 0, droppedMessages: result.droppedMessages ?? 0 } };
 }
 
 export function isFinal(status: PaneStatus): boolean {
