@@ -2,8 +2,8 @@
  * An 8-turn conversation on the quick model with and without KV reuse, through the engine's own
  * generation code (TransformersGenerator) on onnxruntime-node: TTFT per turn on the engine's clock
  * (request start, with template, tokenization and cache trimming, to the first token). Without
- * reuse every turn gets a generator with no cache, as a fresh engine would. No page sends a
- * conversation yet, so this runs in Node; the figures are not gated.
+ * reuse every turn gets a generator with no cache, as a fresh engine would. It runs in Node, so the
+ * figures are the engine's alone (the app's chat view is checked for reuse by e2e); they are not gated.
  */
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import { TransformersGenerator } from '../src/workers/transformers-generator.ts';
