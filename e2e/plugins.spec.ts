@@ -69,7 +69,8 @@ test('the built-ins on wf-tiny: logger (exported), scorer, JSON validator, rhyth
   await expect.poll(async () => (await pluginAudit(page)).filter((r) => r.data?.action === 'install').length).toBe(4);
 });
 
-// Quarantined: never confirmed to pass here (the machine it was written on was overloaded); see issue 17's closing note.
+// Quarantined: 1 pass in 2 on a quiet machine. Each hostile plugin is ended, but the reason depends on
+// timing: the flood's 200 000-message loop can outlast the 1 s answer limit before its rate is judged.
 test.fixme('hostile plugins are contained and reported; the run is unaffected', async ({ page }) => {
   const leaked: string[] = [];
   page.on('request', (r) => {
@@ -98,7 +99,9 @@ test.fixme('hostile plugins are contained and reported; the run is unaffected', 
   await expect(plugin(page, 'hostile-loop')).toHaveAttribute('data-status', 'disabled');
   await expect(plugin(page, 'hostile-loop').getByTestId('plugin-error')).toContainText('no answer');
   await expect(plugin(page, 'hostile-alloc')).toHaveAttribute('data-status', 'disabled');
-  await expect(plugin(page, 'hostile-alloc').getByTestId('plugin-error')).toContainText(/MiB|memory|Array buffer allocation failed|RangeError/);
+  // Filling a gigabyte takes longer than the 1 s answer limit on some machines, so the no-answer rule may
+  // end it before its memory is reported: either way it is ended, and the reason is named.
+  await expect(plugin(page, 'hostile-alloc').getByTestId('plugin-error')).toContainText(/MiB|memory|Array buffer allocation failed|RangeError|no answer for \d+ ms/);
   await expect(plugin(page, 'hostile-flood')).toHaveAttribute('data-status', 'disabled');
   await expect(plugin(page, 'hostile-flood').getByTestId('plugin-error')).toContainText('messages/s');
 
@@ -201,7 +204,8 @@ test('install from a file, refuse a hostile manifest and a second copy, disable,
   await expect(plugin(page, 'token-logger')).toHaveCount(0);
 });
 
-// Quarantined: never confirmed to pass here (the machine it was written on was overloaded); see issue 17's closing note.
+// Quarantined: 2 passes in 3 on a quiet machine; the heavy plugin's pause came 5.1, 6.1 and 5.4 s after
+// its first events, against the criterion's 6 s (its rule pauses 5 s after the throttle).
 test.fixme('scenario 3 (plugin-heavy) runs from the Bench view with its six criteria', async ({ page }) => {
   test.setTimeout(300_000);
   await openApp(page);

@@ -195,6 +195,19 @@ describe('PluginHost', () => {
     expect(host.views()[0]!.lastError).toContain('store quota exceeded');
   });
 
+  it.each<[string, Array<[string, string | null]>, boolean]>([
+    // The quota is 64 bytes; an entry counts 2 × (key + value) characters.
+    ['one key written again and again', Array.from({ length: 100 }, (_, i) => ['k', String(i % 10)] as [string, string]), false],
+    ['a key deleted frees its share', [['a', 'x'.repeat(20)], ['a', null], ['b', 'y'.repeat(20)]], false],
+    ['distinct keys past the quota', [['a', 'x'.repeat(16)], ['b', 'y'.repeat(16)]], true],
+    ['one value past the quota', [['k', 'x'.repeat(40)]], true],
+  ])('store quota: %s', async (_, writes, exceeded) => {
+    const { host, ports, tick } = await setup([manifest('a')]);
+    for (const [key, value] of writes) ports.get('a')!.answer({ kind: 'store', key, value });
+    tick();
+    expect(host.views()[0]!.lastError?.includes('store quota exceeded') ?? false).toBe(exceeded);
+  });
+
   it('terminates a plugin that floods the page with messages', async () => {
     const { host, ports, tick } = await setup([manifest('a')]);
     tick();

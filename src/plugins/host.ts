@@ -86,6 +86,9 @@ const LOAD_GRACE_MS = 9000;
 const STALL_MS = 100;
 const RATE_EVERY_MS = 250;
 
+/** A stored entry's share of the quota: UTF-16 bytes of its key and value, as the worker counts it. */
+const storedSize = (key: string, value: string): number => 2 * (key.length + value.length);
+
 interface Runtime {
   plugin: InstalledPlugin;
   port: MessagePort;
@@ -104,6 +107,8 @@ interface Runtime {
   crashed: string | null;
   bigBytes: number;
   storeBytes: number;
+  /** Bytes of each stored key, so that writing a key again replaces its share of the quota. */
+  storeSizes: Map<string, number>;
   canExport: boolean;
   exports: Map<number, (text: string) => void>;
   exportSeq: number;
@@ -393,6 +398,7 @@ export class PluginHost {
       crashed: null,
       bigBytes: 0,
       storeBytes: 0,
+      storeSizes: new Map(),
       canExport: false,
       exports: new Map(),
       exportSeq: 0,
@@ -410,7 +416,8 @@ export class PluginHost {
     this.changed();
     const stored = await this.deps.kv.load(id).catch(() => ({}));
     if (record.runtime !== runtime) return;
-    runtime.storeBytes = Object.entries(stored).reduce((n, [k, v]) => n + 2 * (k.length + v.length), 0);
+    runtime.storeSizes = new Map(Object.entries(stored).map(([k, v]) => [k, storedSize(k, v)]));
+    runtime.storeBytes = [...runtime.storeSizes.values()].reduce((n, size) => n + size, 0);
     this.deps.sandbox.spawn(id, this.deps.harness, channel.port2);
     // Loading gets the answer limit too, with a grace: a module that hangs while loading is stopped.
     runtime.inFlightSince = this.deps.now() + LOAD_GRACE_MS;
@@ -461,13 +468,16 @@ export class PluginHost {
 
   private storeWrite(runtime: Runtime, key: string, value: string | null): void {
     const quota = runtime.plugin.manifest.permissions.storeBytes;
-    const pending = runtime.storeBytes + (value === null ? 0 : 2 * (key.length + value.length));
+    const size = value === null ? 0 : storedSize(key, value);
+    const pending = runtime.storeBytes - (runtime.storeSizes.get(key) ?? 0) + size;
     // The worker keeps its own count; this one is the page's, against a plugin that bypasses it.
     if (value !== null && pending > quota) {
       runtime.crashed ??= `store quota exceeded (${quota} bytes)`;
       return;
     }
-    runtime.storeBytes = Math.max(0, pending);
+    if (value === null) runtime.storeSizes.delete(key);
+    else runtime.storeSizes.set(key, size);
+    runtime.storeBytes = pending;
     this.deps.kv.save(runtime.plugin.manifest.id, key, value);
   }
 
