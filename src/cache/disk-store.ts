@@ -4,7 +4,8 @@
  * the evictions that make room for it are one transaction: if the disk is full it aborts as a whole,
  * and every answer stored before stays as it was.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
+import { ReopeningDatabase } from '../lib/reopening-database.ts';
 import { answerBytes, parseCachedAnswer, type CachedAnswer } from './cached-answer.ts';
 import { DEFAULT_DISK_CAPS, planDiskEviction, type DiskCaps, type StoredEntryFacts } from './disk-eviction.ts';
 import { isQuotaExceeded } from '../metrics/quota.ts';
@@ -40,7 +41,10 @@ export interface DiskPut {
 }
 
 export class DiskStore {
-  private db: Promise<IDBPDatabase<ResponseCacheDB>> | null = null;
+  private readonly database = new ReopeningDatabase<ResponseCacheDB>(RESPONSE_CACHE_DB_NAME, DB_VERSION, (db) => {
+      db.createObjectStore('answers', { keyPath: 'key' });
+      db.createObjectStore('facts', { keyPath: 'key' });
+    });
   readonly caps: DiskCaps;
 
   constructor(private readonly options: DiskStoreOptions = {}) {
@@ -48,21 +52,7 @@ export class DiskStore {
   }
 
   private open(): Promise<IDBPDatabase<ResponseCacheDB>> {
-    this.db ??= openDB<ResponseCacheDB>(RESPONSE_CACHE_DB_NAME, DB_VERSION, {
-      upgrade(db) {
-        db.createObjectStore('answers', { keyPath: 'key' });
-        db.createObjectStore('facts', { keyPath: 'key' });
-      },
-      // "Delete all data" in any tab: let go, and open again on the next call.
-      blocking: () => {
-        void this.db?.then((db) => db.close());
-        this.db = null;
-      },
-    }).catch((error: unknown) => {
-      this.db = null;
-      throw error;
-    });
-    return this.db;
+    return this.database.open();
   }
 
   /** A stored answer that no longer reads as one is a miss (and is dropped). */

@@ -5,7 +5,8 @@
  * rename or delete, never per token), queued so they land in the order they were made; the
  * retention cap is applied in the same transaction.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
+import { ReopeningDatabase } from '../lib/reopening-database.ts';
 import { isQuotaExceeded, simulateStorageFullFromQuery } from '../metrics/quota.ts';
 import { newestFirst, type Conversation } from './conversation.ts';
 import { CONVERSATIONS_CAP, conversationsCapFromQuery, planConversationRetention } from './retention.ts';
@@ -39,7 +40,9 @@ export class ConversationsFullError extends Error {
 }
 
 export class ConversationStore {
-  private db: Promise<IDBPDatabase<ConversationsDB>> | null = null;
+  private readonly database = new ReopeningDatabase<ConversationsDB>(CONVERSATIONS_DB_NAME, DB_VERSION, (db) => {
+      db.createObjectStore('conversations', { keyPath: 'id' }).createIndex('by-updated', 'updatedAt');
+    });
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cap: number;
 
@@ -48,20 +51,7 @@ export class ConversationStore {
   }
 
   private open(): Promise<IDBPDatabase<ConversationsDB>> {
-    this.db ??= openDB<ConversationsDB>(CONVERSATIONS_DB_NAME, DB_VERSION, {
-      upgrade(db) {
-        db.createObjectStore('conversations', { keyPath: 'id' }).createIndex('by-updated', 'updatedAt');
-      },
-      // "Delete all data" (or another tab upgrading): let go, and open again on the next call.
-      blocking: () => {
-        void this.db?.then((db) => db.close());
-        this.db = null;
-      },
-    }).catch((error: unknown) => {
-      this.db = null;
-      throw error;
-    });
-    return this.db;
+    return this.database.open();
   }
 
   /** Runs writes one after another, in the order they were asked for. */
