@@ -335,9 +335,7 @@ export class Session {
       if (chat) Object.assign(record, { conversationId: chat.conversationId, turn: chat.turn });
       this.lastRun.value = record;
       cache?.remember(cacheable, generation);
-      let onSaved: (saved: RunRecord | null) => void = () => undefined;
-      const saved = new Promise<RunRecord | null>((resolve) => (onSaved = resolve));
-      void this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)), onSaved);
+      const saved = this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)));
       const { text, finishReason, droppedMessages = 0, reusedPromptTokens = 0 } = generation.result;
       return { modelId, text, finish: finishReason, droppedMessages, reusedPromptTokens, cached: false, saved };
     } catch (error) {
@@ -358,23 +356,29 @@ export class Session {
   /**
    * Runs after the stream has ended, so storage never holds up a token. The history shows the run
    * once its record is on disk (a crash after that keeps it); again once its samples' batch has
-   * applied the retention caps, so the list shows what is kept.
+   * applied the retention caps, so the list shows what is kept. Answers the stored record as soon as
+   * it is on disk (null when it could not be stored).
    */
-  private async persist(record: RunRecord, samples: ReturnType<typeof runSamples>, onSaved: (saved: RunRecord | null) => void): Promise<void> {
-    try {
-      const saved = await this.store.saveRun(record, samples);
-      onSaved(saved.record);
-      const showStored = async () => {
-        const fallback = [saved.record, ...this.history.value.filter((r) => r.id !== saved.record.id)].slice(0, HISTORY_LIMIT);
-        this.history.value = await this.store.recent(HISTORY_LIMIT).catch(() => fallback);
-      };
-      await showStored();
-      await saved.samples.then(showStored, (error: Error) => void (this.notice.value = error.message));
-    } catch (error) {
-      onSaved(null);
-      if (error instanceof StorageFullError) this.error.value = error.message;
-      else this.notice.value = `This run could not be saved (${error instanceof Error ? error.message : String(error)}); earlier history is untouched.`;
-    }
+  private persist(record: RunRecord, samples: ReturnType<typeof runSamples>): Promise<RunRecord | null> {
+    const stored = this.store.saveRun(record, samples);
+    void stored.then(
+      async (saved) => {
+        const showStored = async () => {
+          const fallback = [saved.record, ...this.history.value.filter((r) => r.id !== saved.record.id)].slice(0, HISTORY_LIMIT);
+          this.history.value = await this.store.recent(HISTORY_LIMIT).catch(() => fallback);
+        };
+        await showStored();
+        await saved.samples.then(showStored, (error: Error) => void (this.notice.value = error.message));
+      },
+      (error: unknown) => {
+        if (error instanceof StorageFullError) this.error.value = error.message;
+        else this.notice.value = `This run could not be saved (${error instanceof Error ? error.message : String(error)}); earlier history is untouched.`;
+      },
+    );
+    return stored.then(
+      (saved) => saved.record,
+      () => null,
+    );
   }
 
   stop(): void {
