@@ -60,7 +60,18 @@ export async function openApp(page: Page): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
 }
 
+/** The app's views (src/app/views/views.ts), each behind a link in the header. */
+export type ViewName = 'run' | 'council' | 'bench' | 'history' | 'device' | 'storage' | 'plugins' | 'remote';
+
+/** Shows a view by its link in the header, as a user would; already showing, it does nothing. */
+export async function openView(page: Page, view: ViewName): Promise<void> {
+  const link = page.getByTestId(`nav-${view}`);
+  if ((await link.getAttribute('aria-current')) !== 'page') await link.click();
+  await expect(page.getByTestId(`view-${view}`)).toBeVisible();
+}
+
 export async function generate(page: Page, options: { prompt: string; maxTokens?: number; device?: 'auto' | 'wasm' | 'webgpu'; model?: string }): Promise<void> {
+  await openView(page, 'run');
   if (options.model) await page.getByTestId('model-select').selectOption(options.model);
   if (options.device) await page.getByTestId('device-select').selectOption(options.device);
   if (options.maxTokens) await page.getByTestId('max-tokens').fill(String(options.maxTokens));
@@ -71,6 +82,7 @@ export async function generate(page: Page, options: { prompt: string; maxTokens?
 
 /** Makes the council exactly these members, in order (starting from an empty council). */
 export async function setMembers(page: Page, choices: string[]): Promise<void> {
+  await openView(page, 'council');
   const panel = page.getByTestId('council-panel');
   // Start from an empty council, then add one slot per choice.
   while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();

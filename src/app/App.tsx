@@ -35,6 +35,9 @@ import type { CouncilStore } from './council/council-store.ts';
 import { RemoteEndpointsPanel } from './remote/RemoteEndpointsPanel.tsx';
 import { remoteStore } from './remote/remote-store.ts';
 import { PluginsPanel } from './plugins/PluginsPanel.tsx';
+import type { ViewStore } from './views/view-store.ts';
+import { ViewNav, ViewSection } from './views/ViewNav.tsx';
+import { TierBadge } from './device/TierBadge.tsx';
 import type { PluginsStore } from './plugins/plugins-store.ts';
 
 /** The service worker's side of the page (src/app/offline/pwa.ts, storage.ts). */
@@ -57,9 +60,11 @@ export interface AppParts {
   plugins?: PluginsStore;
   responseCache?: ResponseCacheStore;
   compareWith?: string | undefined;
+  views: ViewStore;
 }
 
-export function App({ perf, session, chat, hardware, council, version, offline, visuals, monitor, bench, plugins, responseCache, compareWith }: AppParts) {
+export function App({ perf, session, chat, hardware, council, version, offline, visuals, monitor, bench, plugins, responseCache, compareWith, views }: AppParts) {
+  const view = views.current.value;
   return (
     <PagePerfContext.Provider value={perf}>
       <a class="skip-link" href="#main-content" data-testid="skip-link">
@@ -67,33 +72,54 @@ export function App({ perf, session, chat, hardware, council, version, offline, 
       </a>
       <header class="app-header">
         <h1>Wirthforge</h1>
-        <span class="hint">local language models, measured · v{version}</span>
+        <span class="hint app-tagline">local language models, measured · v{version}</span>
+        <TierBadge hardware={hardware} views={views} />
+        <ViewNav views={views} busy={{ run: session.generating.value, council: council.running.value, bench: bench?.running.value ?? false }} />
       </header>
       <main id="main-content" tabIndex={-1}>
         {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
         {monitor && <AlertsBar monitor={monitor} />}
-        {compareWith && <ComparePanel session={session} fragment={compareWith} />}
-        {/* The task first: model, prompt or conversation, Generate/Stop, then what went wrong right under them, the run. */}
-        <ModelControls session={session} />
-        <SingleArea session={session} chat={chat} />
-        <Banners session={session} />
-        <PromptEstimate session={session} hardware={hardware} />
-        {visuals && <CanvasPanel visuals={visuals} />}
-        <OutputPane session={session} />
-        <CachedAnswerNote replay={session.cachedRun} />
-        <RunStats session={session} />
-        {singleMode.value === 'chat' && <ConversationList chat={chat} busy={session.generating.value} />}
-        <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} />
-        <RemoteEndpointsPanel store={remoteStore} />
-        <CouncilPanel council={council} hardware={hardware} />
-        {monitor && <LiveCharts monitor={monitor} />}
-        {plugins && <PluginsPanel store={plugins} />}
-        <HistoryList session={session} cacheStats={responseCache?.stats} />
-        <ResultsPanel session={session} hardware={hardware} version={version} bench={bench} responseCache={responseCache} />
-        <BaselinePanel session={session} />
-        {bench && <BenchView bench={bench} />}
-        {responseCache && <ResponseCachePanel cache={responseCache} />}
-        {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
+        {/* The first screen: model, prompt or conversation, Generate/Stop, what went wrong right under them, the run. */}
+        <ViewSection views={views} id="run">
+          {compareWith && <ComparePanel session={session} fragment={compareWith} />}
+          <ModelControls session={session} />
+          <SingleArea session={session} chat={chat} />
+          <Banners session={session} />
+          <PromptEstimate session={session} hardware={hardware} />
+          <OutputPane session={session} />
+          <CachedAnswerNote replay={session.cachedRun} />
+          <RunStats session={session} />
+          {singleMode.value === 'chat' && <ConversationList chat={chat} busy={session.generating.value} />}
+        </ViewSection>
+        <ViewSection views={views} id="council">
+          <CouncilPanel council={council} hardware={hardware} />
+        </ViewSection>
+        {/* One canvas, drawn under whichever of the two views it illustrates; off screen it stops drawing. */}
+        <div class="view" hidden={view !== 'run' && view !== 'council'}>
+          {visuals && <CanvasPanel visuals={visuals} />}
+          {monitor && <LiveCharts monitor={monitor} />}
+        </div>
+        <ViewSection views={views} id="bench">
+          {bench && <BenchView bench={bench} />}
+        </ViewSection>
+        <ViewSection views={views} id="history">
+          <HistoryList session={session} cacheStats={responseCache?.stats} />
+          <ResultsPanel session={session} hardware={hardware} version={version} bench={bench} responseCache={responseCache} />
+          <BaselinePanel session={session} />
+        </ViewSection>
+        <ViewSection views={views} id="device">
+          <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} />
+        </ViewSection>
+        <ViewSection views={views} id="storage">
+          {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
+          {responseCache && <ResponseCachePanel cache={responseCache} />}
+        </ViewSection>
+        <ViewSection views={views} id="plugins">
+          {plugins && <PluginsPanel store={plugins} />}
+        </ViewSection>
+        <ViewSection views={views} id="remote">
+          <RemoteEndpointsPanel store={remoteStore} />
+        </ViewSection>
       </main>
       {monitor && <StatsOverlay monitor={monitor} cacheStats={responseCache?.stats} />}
     </PagePerfContext.Provider>

@@ -25,6 +25,7 @@ import { FrameRecorder } from './quality/frame-recorder.ts';
 import { installDebugHandle } from './debug-handle.ts';
 import { PluginsStore } from './plugins/plugins-store.ts';
 import { ResponseCacheStore } from './cache/response-cache-store.ts';
+import { ViewStore } from './views/view-store.ts';
 import './styles.css';
 
 /** Starts the app: its stores, workers, service worker and frame loop; `compareWith`: a share fragment to show beside this machine. */
@@ -60,6 +61,7 @@ export function startApp(compareWith?: string): () => void {
   const bench = new BenchStore(hardware, session, __APP_VERSION__, frameLoop);
   const plugins = new PluginsStore(perf);
   const recorder = new FrameRecorder();
+  const views = new ViewStore();
   installDebugHandle({
     council,
     crashMember: (memberId) => council.crashMember(memberId),
@@ -75,7 +77,7 @@ export function startApp(compareWith?: string): () => void {
   });
   const root = document.getElementById('app')!;
   render(
-    <App perf={perf} session={session} chat={chat} hardware={hardware} council={council} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} plugins={plugins} responseCache={responseCache} compareWith={compareWith} />,
+    <App perf={perf} session={session} chat={chat} hardware={hardware} council={council} version={__APP_VERSION__} offline={{ pwa, storage }} visuals={visuals} monitor={monitor} bench={bench} plugins={plugins} responseCache={responseCache} compareWith={compareWith} views={views} />,
     root,
   );
   pwa.start();
@@ -111,6 +113,7 @@ export function startApp(compareWith?: string): () => void {
     for (const stop of stops) stop();
     render(null, root);
     recorder.stop();
+    views.dispose();
     monitor.dispose();
     bench.dispose();
     plugins.dispose();
