@@ -1,4 +1,4 @@
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 test('every run lands in the history, which survives a reload', async ({ page }) => {
   await openApp(page);
@@ -10,6 +10,7 @@ test('every run lands in the history, which survives a reload', async ({ page })
 
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await openView(page, 'history');
   const rows = page.getByTestId('history-row');
   await expect(rows).toHaveCount(2);
   // Newest first, with the model, device and token counts of each run.

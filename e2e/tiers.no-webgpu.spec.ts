@@ -1,9 +1,10 @@
-import { expect, openApp, test } from './fixtures.ts';
+import { expect, openApp, openView, test } from './fixtures.ts';
 
 /** Runs without --enable-unsafe-webgpu: navigator.gpu exists, but requestAdapter() gives null. */
 
 test('without WebGPU the device card says Low because there is no adapter, and calibrates WASM only', async ({ page }) => {
   await openApp(page);
+  await openView(page, 'device');
   const card = page.getByTestId('device-card');
   await expect(card.getByTestId('tier')).toHaveText('Low');
   const reason = card.getByTestId('tier-reason').first();

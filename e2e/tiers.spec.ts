@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 /** Runs with --enable-unsafe-webgpu: Chromium's only adapter here is SwiftShader, a CPU fallback. */
 
@@ -14,7 +14,13 @@ async function figure(page: Page, testId: string, attribute: 'data-gbps' | 'data
 
 test('the device card says Low because the WebGPU adapter is a software fallback', async ({ page }) => {
   await openApp(page);
+  // The header's tier badge says the tier and opens the full card.
+  await expect(page.getByTestId('tier-badge')).toHaveAttribute('data-tier', 'low');
+  await expect(page.getByTestId('tier-badge')).toContainText('Low tier');
+  await page.getByTestId('tier-badge').click();
+  await expect(page).toHaveURL(/\?view=device$/);
   const card = page.getByTestId('device-card');
+  await expect(card).toBeVisible();
   await expect(card.getByTestId('tier')).toHaveText('Low');
   await expect(card.getByTestId('tier-overridden')).toHaveCount(0);
   const first = card.getByTestId('tier-reason').first();
@@ -45,6 +51,7 @@ test('calibration runs after start-up and gives positive WASM and WebGPU figures
   await expect(page.getByTestId('calib-wasm')).toContainText('GB/s');
 
   // Re-running measures again and shows progress meanwhile.
+  await openView(page, 'device');
   await page.getByTestId('recalibrate').click();
   await expect(page.getByTestId('calibration-progress')).toBeVisible();
   await waitForCalibration(page);
@@ -54,13 +61,17 @@ test('calibration runs after start-up and gives positive WASM and WebGPU figures
 test('a tier override to High survives a reload and is shown as an override', async ({ page }) => {
   await openApp(page);
   await expect(page.getByTestId('tier')).toHaveText('Low');
+  await openView(page, 'device');
   await page.getByTestId('tier-override').selectOption('high');
   await expect(page.getByTestId('tier')).toHaveText('High');
+  await expect(page.getByTestId('tier-badge')).toContainText('High tier (yours)');
   await expect(page.getByTestId('tier-overridden')).toHaveText('(overridden)');
   await expect(page.getByTestId('tier-notice')).toContainText('High tier (your choice; detected Low: software WebGPU adapter)');
 
+  // The reload keeps the view: its address is ?view=device.
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('view-device')).toBeVisible();
   await expect(page.getByTestId('tier')).toHaveText('High');
   await expect(page.getByTestId('tier-overridden')).toHaveText('(overridden)');
   await expect(page.getByTestId('tier-override')).toHaveValue('high');
@@ -81,6 +92,7 @@ test('an oversized model is refused with its numbers and nothing is loaded', asy
     if (/\/models\/wf-stories15m\//.test(request.url())) modelRequests.push(request.url());
   });
   await openApp(page);
+  await openView(page, 'device');
   await page.getByTestId('device-facts').locator('summary').click();
   await expect(page.getByTestId('fact-device-memory')).toHaveText('0.25 GB');
   // 0.25 GB of RAM minus the 1 GB reserve leaves nothing.
@@ -96,6 +108,7 @@ test('an oversized model is refused with its numbers and nothing is loaded', asy
   // Only the config.json the footprint needs was read, never the weights.
   expect(modelRequests.filter((url) => !url.endsWith('/config.json'))).toEqual([]);
 
+  await openView(page, 'device');
   await page.getByTestId('model-checks').locator('summary').click();
   await expect(page.locator('[data-testid="model-check"][data-model="wf-stories15m"]')).toHaveAttribute('data-verdict', 'refuse');
 });
@@ -105,6 +118,7 @@ test('the whole report can be copied and downloaded as JSON', async ({ page, con
   await openApp(page);
   await waitForCalibration(page);
 
+  await openView(page, 'device');
   await page.getByTestId('copy-report').click();
   await expect(page.getByTestId('report-status')).toContainText('Copied the report');
   const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as Record<string, unknown>;

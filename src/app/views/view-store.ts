@@ -10,7 +10,10 @@ export class ViewStore {
   /** Counts navigations the user made here, so the page moves focus only then, not on the first load. */
   readonly navigations = signal(0);
   private readonly onPopState = (): void => {
-    this.current.value = viewFromSearch(location.search);
+    // A same-page anchor (the skip link) fires popstate too, without changing the view.
+    const view = viewFromSearch(location.search);
+    if (view === this.current.peek()) return;
+    this.current.value = view;
     this.navigations.value++;
   };
 
