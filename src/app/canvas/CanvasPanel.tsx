@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Visuals } from './visuals.ts';
 import { QUALITY_LABEL, QUALITY_LEVELS, type QualityChoice } from '../quality/quality-rule.ts';
+import { RATE_WINDOW_MS } from './energy.ts';
 import './canvas.css';
 
 /** The living canvas, kept in view at the top of the page, with its quality control and lane legend. */
@@ -28,11 +29,11 @@ export function CanvasPanel({ visuals }: { visuals: Visuals }) {
         </p>
       )}
       <div class="living-canvas-bar">
-        <ul class="living-canvas-lanes" data-testid="canvas-lanes">
+        <ul class="living-canvas-lanes" data-testid="canvas-lanes" aria-label={`Lanes, tokens per second over the last ${RATE_WINDOW_MS / 1000} s`}>
           {lanes.map((lane) => (
             <li key={lane.id} data-testid="canvas-lane" data-lane={lane.id} data-energy={lane.energy.toFixed(2)}>
               <span class="swatch" style={{ background: lane.color, opacity: 0.35 + 0.65 * lane.energy }} aria-hidden="true" />
-              {lane.label} <span class="hint">{lane.tokensPerSecond.toFixed(0)} tok/s</span>
+              {lane.label} <span class="hint">{lane.tokensPerSecond.toFixed(0)} tok/s (last {RATE_WINDOW_MS / 1000} s)</span>
             </li>
           ))}
         </ul>

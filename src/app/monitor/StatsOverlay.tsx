@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { formatBytes, formatMs, formatPercent, formatTps } from '../../lib/format.ts';
 import type { LiveStats, Monitor } from './monitor.ts';
+import { RECENT_RATE_WINDOW_MS } from './rate-estimator.ts';
 import type { UaMemory } from './memory-probe.ts';
 import { cacheStatsLine, type CacheStatsSignal } from '../cache/cache-stats-line.ts';
 import './monitor.css';
@@ -105,7 +106,7 @@ function OverlayPanel({ monitor, cacheStats }: { monitor: Monitor; cacheStats: C
       </dl>
       {stats.lanes.length > 0 && (
         <table class="stats-overlay-lanes">
-          <caption>Tokens/s per stream</caption>
+          <caption>Tokens/s per stream, over the last {RECENT_RATE_WINDOW_MS / 1000} s</caption>
           <tbody>
             {stats.lanes.map((lane) => (
               <tr key={lane.lane}>

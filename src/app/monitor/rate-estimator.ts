@@ -7,6 +7,9 @@
  * of r tokens/s reads r from its second token on instead of ramping up over the whole window.
  */
 
+/** The overlay's and the charts' rates look back this far: the overlay says so next to them. */
+export const RECENT_RATE_WINDOW_MS = 2000;
+
 /** Below this span a rate is mostly noise (two tokens 1 ms apart are not 1000 tokens/s). */
 export const MIN_RATE_SPAN_MS = 250;
 
@@ -17,7 +20,7 @@ export class RateEstimator {
   private burstStart: number | null = null;
   private burstFirstCount = 0;
 
-  constructor(readonly windowMs = 2000) {}
+  constructor(readonly windowMs = RECENT_RATE_WINDOW_MS) {}
 
   add(at: number, count: number): void {
     const last = this.times.length > this.head ? this.times[this.times.length - 1]! : null;
@@ -72,7 +75,7 @@ export class LaneRates {
   private readonly lanes = new Map<string, { label: string; estimator: RateEstimator }>();
 
   constructor(
-    private readonly windowMs = 2000,
+    private readonly windowMs = RECENT_RATE_WINDOW_MS,
     private readonly forgetAfterMs = 30_000,
   ) {}
 
