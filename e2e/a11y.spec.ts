@@ -27,7 +27,7 @@ async function violations(page: Page): Promise<string[]> {
   return found.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} — ${n.target.join(' ')}`));
 }
 
-test('axe finds no violations on the main screen: first load, after a run, overlay and charts open, an error shown', async ({ page }) => {
+test('axe finds no violations on the Run view (first load, after a run, overlay and charts open, an error shown), the history and the shared page', async ({ page }) => {
   await openApp(page);
   expect(await violations(page), 'first load').toEqual([]);
 
@@ -37,6 +37,12 @@ test('axe finds no violations on the main screen: first load, after a run, overl
   expect(await violations(page), 'after a run').toEqual([]);
   await openView(page, 'history');
   expect(await violations(page), 'the history after a run').toEqual([]);
+  await page.getByTestId('share-create').click();
+  const shared = await page.context().newPage();
+  await shared.goto(await page.getByTestId('share-link').inputValue());
+  await expect(shared.getByTestId('shared-run')).toHaveCount(1);
+  expect(await violations(shared), 'the shared-result page').toEqual([]);
+  await shared.close();
   await openView(page, 'run');
 
   await page.getByTestId('stats-overlay-toggle').click();

@@ -31,6 +31,7 @@ export {
   memoryBudget,
   fitsTogether,
   effectiveTps,
+  ASSUMED_RAM_GIB_WHEN_UNKNOWN,
   contentionAlpha,
   bytesReadPerToken,
   decodeCeilingTps,

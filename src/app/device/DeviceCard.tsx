@@ -4,7 +4,7 @@ import type { ManifestModel } from '../../models/manifest.ts';
 import type { HardwareStore } from './hardware.ts';
 import { TIER_PROFILES, type Tier } from '../../tiers/index.ts';
 import { formatBytes } from '../../lib/format.ts';
-import { calibrationFigure, councilText, councilThroughputText, hardwareFacts, maxModelText, orderedReasons } from './device-facts.ts';
+import { calibrationFigure, councilText, councilThroughputText, hardwareFacts, maxModelText, orderedReasons, unreportedText } from './device-facts.ts';
 import { deviceReportFileName, maxParamsByDtype, perModelLimit, type DeviceReport } from './device-report.ts';
 
 const OVERRIDE_CHOICES: readonly Tier[] = ['low', 'mid', 'high'];
@@ -57,6 +57,7 @@ export function DeviceCard({ models, selectedModelId, hardware, version }: { mod
     setReportStatus(`Downloaded ${link.download}.`);
   };
 
+  const unreported = unreportedText(report);
   return (
     <section class="panel device-card" aria-labelledby="device-heading" data-testid="device-card">
       <h2 id="device-heading">This device</h2>
@@ -71,6 +72,11 @@ export function DeviceCard({ models, selectedModelId, hardware, version }: { mod
         )}
         <span data-testid="tier-notice">{hardware.notice.value}</span>
       </p>
+      {unreported && (
+        <p class="hint" data-testid="device-unreported">
+          {unreported}
+        </p>
+      )}
       <ul class="reasons" data-testid="tier-reasons">
         {orderedReasons(decision).map((reason) => (
           <li key={reason.rule} data-testid="tier-reason" data-rule={reason.rule} data-decisive={String(reason.decisive)} class={reason.decisive ? 'decisive' : ''}>

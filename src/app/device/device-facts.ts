@@ -3,7 +3,7 @@
  * labelled rows. Pure, so the wording is tested without a DOM.
  */
 import { formatBinaryBytes, formatBytes, formatParams, formatRate } from '../../lib/format.ts';
-import { DEFAULT_CONTENTION_ALPHA, effectiveTps, type BackendCalibration, type Dtype, type HardwareReport, type TierDecision, type TierProfile, type TierReason } from '../../tiers/index.ts';
+import { ASSUMED_RAM_GIB_WHEN_UNKNOWN, DEFAULT_CONTENTION_ALPHA, effectiveTps, type BackendCalibration, type Dtype, type HardwareReport, type TierDecision, type TierProfile, type TierReason } from '../../tiers/index.ts';
 
 export interface Fact {
   /** Stable, for data-testid. */
@@ -40,7 +40,7 @@ export function hardwareFacts(report: HardwareReport): Fact[] {
     {
       id: 'device-memory',
       label: 'RAM (navigator.deviceMemory)',
-      value: report.deviceMemoryGiB === null ? 'not reported' : `${report.deviceMemoryGiB} GB`,
+      value: report.deviceMemoryGiB === null ? `not reported; the budget assumes ${ASSUMED_RAM_GIB_WHEN_UNKNOWN} GB` : `${report.deviceMemoryGiB} GB`,
     },
     { id: 'cores', label: 'Logical cores', value: report.hardwareConcurrency === null ? 'not reported' : String(report.hardwareConcurrency) },
     { id: 'cross-origin-isolated', label: 'Cross-origin isolated (WASM threads)', value: yesNo(report.crossOriginIsolated) },
@@ -61,6 +61,21 @@ export function hardwareFacts(report: HardwareReport): Fact[] {
 }
 
 /** Decisive reasons first (they decided the tier), each group in the rules' own order. */
+/**
+ * What this browser keeps to itself that the tier and the budget would use, and what the app does
+ * instead, in one sentence under the tier; null when it reports everything.
+ */
+export function unreportedText(report: HardwareReport): string | null {
+  const gaps: string[] = [];
+  if (report.deviceMemoryGiB === null) gaps.push(`its RAM (the budget assumes ${ASSUMED_RAM_GIB_WHEN_UNKNOWN} GB)`);
+  if (report.hardwareConcurrency === null) gaps.push('its core count (one WASM thread is used)');
+  if (!report.webgpu.available) gaps.push('a WebGPU adapter (models run on WASM)');
+  if (report.storage === null) gaps.push('its storage quota');
+  if (gaps.length === 0) return null;
+  const list = gaps.length === 1 ? gaps[0]! : `${gaps.slice(0, -1).join(', ')} and ${gaps[gaps.length - 1]!}`;
+  return `This browser does not report ${list}.`;
+}
+
 export function orderedReasons(decision: TierDecision): TierReason[] {
   return [...decision.reasons.filter((r) => r.decisive), ...decision.reasons.filter((r) => !r.decisive)];
 }

@@ -5,7 +5,8 @@ import { calibrationFor, nvidiaDesktopReport, swiftShaderReport } from '../../ti
 import type { ManifestModel } from '../../models/manifest.ts';
 import { HardwareStore, until, type HardwareDeps } from './hardware.ts';
 
-const stories: ManifestModel = { id: 'wf-stories15m', name: 'stories', architecture: 'LlamaForCausalLM', parameters: 15_191_712, shapeOf: '', files: [] };
+const stories: ManifestModel = { id: 'wf-stories15m', name: 'stories', architecture: 'LlamaForCausalLM', parameters: 15_191_712, shapeOf: '', files: [{ path: 'config.json', bytes: 300, sha256: '' }] };
+const storiesGguf: ManifestModel = { ...stories, id: 'wf-stories15m-gguf-q8_0', files: [{ path: 'wf-stories15m.q8_0.gguf', bytes: 16_800_000, sha256: '' }] };
 const storiesConfig = { hidden_size: 288, num_hidden_layers: 6, num_attention_heads: 6, num_key_value_heads: 6, head_dim: 48, vocab_size: 32000, max_position_embeddings: 256 };
 
 function fakeDeps(options: { report?: HardwareReport; calibration?: Calibration | Error; stored?: Tier | null; persist?: boolean } = {}) {
@@ -145,6 +146,14 @@ describe('HardwareStore', () => {
     await store.preflight(stories, stories.id);
     expect(deps.fetchModelJson).toHaveBeenCalledTimes(1);
     expect(store.shapes.value.get('wf-stories15m')?.spec.layers).toBe(6);
+  });
+
+  it('asks nothing for a GGUF build, which has no config.json: it loads without a pre-flight', async () => {
+    const { deps } = fakeDeps();
+    const store = new HardwareStore(deps);
+    expect(await store.preflight(storiesGguf, storiesGguf.id)).toBeNull();
+    expect(deps.fetchModelJson).not.toHaveBeenCalled();
+    expect(store.shapes.value.get(storiesGguf.id)).toBeNull();
   });
 
   it('pre-flights a hub model from its catalog entry, as the council counts it', async () => {

@@ -29,6 +29,9 @@ import { hubPreflightSpec } from '../../scheduler/council-preflight.ts';
 import { buildDeviceReport, type DeviceReport } from './device-report.ts';
 import { modelShapeFromConfig, tokenizationFromTokenizerJson, type ModelShape, type Tokenization } from '../../models/model-spec.ts';
 
+
+/** A transformers.js model's shape; GGUF builds carry theirs in the file instead. */
+const CONFIG_FILE = 'config.json';
 export interface HardwareDeps {
   detect(): Promise<HardwareReport>;
   calibrate(report: HardwareReport, options: GetCalibrationOptions): Promise<Calibration>;
@@ -173,8 +176,11 @@ export class HardwareStore {
   }
 
   /** Reads the model's config.json once per model. */
-  shapeOf(model: Pick<ManifestModel, 'id' | 'parameters'>): Promise<ModelShape | null> {
-    return this.readOnce(this.shapeRequests, this.shapes, model.id, 'config.json', (json) => modelShapeFromConfig(model, json));
+  shapeOf(model: Pick<ManifestModel, 'id' | 'parameters' | 'files'>): Promise<ModelShape | null> {
+    // A GGUF build carries its shape inside the file and has no config.json: asking for one only
+    // earns a 404 online and a failed fetch offline.
+    const file = model.files.some((f) => f.path === CONFIG_FILE) ? CONFIG_FILE : null;
+    return this.readOnce(this.shapeRequests, this.shapes, model.id, file, (json) => modelShapeFromConfig(model, json));
   }
 
   /** Reads the model's tokenizer.json once per model, when a prompt first gets long enough to need it. */
@@ -186,14 +192,13 @@ export class HardwareStore {
     requests: Map<string, Promise<T | null>>,
     target: { value: ReadonlyMap<string, T | null> },
     modelId: string,
-    file: string,
+    /** null: the model has no such file, so there is nothing to read. */
+    file: string | null,
     parse: (json: unknown) => T | null,
   ): Promise<T | null> {
     let request = requests.get(modelId);
     if (!request) {
-      request = this.deps
-        .fetchModelJson(modelId, file)
-        .then(parse, () => null)
+      request = (file === null ? Promise.resolve(null) : this.deps.fetchModelJson(modelId, file).then(parse, () => null))
         .then((value) => {
           const next = new Map(target.value);
           next.set(modelId, value);
