@@ -3,7 +3,7 @@
  * needs them, so the wiring of the page is in one place; `startApp` returns the dispose of it all.
  */
 import { render } from 'preact';
-import { computed, effect, untracked } from '@preact/signals';
+import { computed, effect, signal, untracked } from '@preact/signals';
 import { App } from './App.tsx';
 import { HardwareStore } from './device/hardware.ts';
 import { Session } from './single/session.ts';
@@ -48,8 +48,10 @@ export function startApp(compareWith?: string): () => void {
   });
   const council = new CouncilStore({ hardware, models: session.available, perf });
   const visuals = createVisuals(hardware, perf);
+  const started = signal(false);
   // Stats overlay, live charts and alerts (src/app/monitor); alerts go to the same IndexedDB log as the scheduler's decisions.
   const monitor = new Monitor({
+    startingUp: computed(() => !started.value || hardware.calibrationState.value.status === 'running'),
     frameLoop,
     tokenFeed,
     session,
@@ -105,6 +107,7 @@ export function startApp(compareWith?: string): () => void {
   void plugins.init();
   void session.init().then(() => chat.init()).then(() => {
     document.documentElement.setAttribute('data-ready', 'true');
+    started.value = true;
     // Calibration takes seconds of every core: only once the page is up and no model is loading or generating.
     const busy = computed(() => session.generating.value || session.load.value.status === 'loading' || bench.running.value);
     void hardware.calibrateWhenIdle(busy);

@@ -29,6 +29,12 @@ describe('modelChoices', () => {
     expect(byId.get('onnx-community/Qwen2.5-0.5B-Instruct')!.hint).toMatch(/Stored on this device: it loads offline\./);
   });
 
+  it('while the manifest is being read, calls no bundled model "not generated"', () => {
+    const early = modelChoices(CATALOG, null, new Set());
+    expect(early.filter((c) => c.availability === 'not-generated')).toEqual([]);
+    expect(early.find((c) => c.id === 'wf-stories15m')).toMatchObject({ availability: 'bundled', optionLabel: 'wf-stories15m (15M, random weights)' });
+  });
+
   it('keeps the catalog order, one choice per entry', () => {
     expect(choices.map((c) => c.id)).toEqual(CATALOG.map((m) => m.id));
   });

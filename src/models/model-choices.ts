@@ -23,10 +23,11 @@ function sizeRange(min: number, max: number): string {
   return min === max ? formatBytes(min) : `${formatBytes(min)}–${formatBytes(max)}`;
 }
 
-export function modelChoices(catalog: readonly CatalogModel[], generated: ReadonlySet<string>, storedHub: ReadonlySet<string>): ModelChoice[] {
+/** `generated`: the manifest's models; null while it is being read, when every bundled model is taken as present (the page must not first say "not generated" and then change its mind, moving the layout). */
+export function modelChoices(catalog: readonly CatalogModel[], generated: ReadonlySet<string> | null, storedHub: ReadonlySet<string>): ModelChoice[] {
   return catalog.map((model): ModelChoice => {
     if (model.source === 'bundled') {
-      const present = generated.has(model.id);
+      const present = generated === null || generated.has(model.id);
       return {
         id: model.id,
         availability: present ? 'bundled' : 'not-generated',

@@ -8,6 +8,7 @@ import {
   judgePrompt,
   stepFailureRule,
   stepFpsRule,
+  fpsSampleToJudge,
   stepMemoryRule,
   type FpsMitigationContext,
   type FpsRuleState,
@@ -16,12 +17,12 @@ import {
 } from './alert-rules.ts';
 
 /** Feeds 250 ms FPS samples (null: no frames) and returns the times (ends of intervals) at which the rule fired. */
-function runFps(fpsPerQuarter: (number | null)[], floor: number | null = 60): number[] {
+function runFps(fpsPerQuarter: (number | null)[], floor: number | null = 60, startingUpUntil = 0): number[] {
   const config = fpsRuleConfig(floor);
   let state: FpsRuleState = FPS_RULE_START;
   const fired: number[] = [];
   fpsPerQuarter.forEach((fps, i) => {
-    const step = stepFpsRule(state, { from: i * 250, to: (i + 1) * 250, fps }, config);
+    const step = stepFpsRule(state, fpsSampleToJudge({ from: i * 250, to: (i + 1) * 250, fps }, (i + 1) * 250 <= startingUpUntil), config);
     state = step.state;
     if (step.fired) fired.push((i + 1) * 250);
   });
@@ -31,7 +32,7 @@ function runFps(fpsPerQuarter: (number | null)[], floor: number | null = 60): nu
 const repeat = <T,>(value: T, n: number): T[] => Array.from({ length: n }, () => value);
 
 describe('FPS below its floor for over a second', () => {
-  const cases: { name: string; samples: (number | null)[]; floor?: number | null; fired: number[] }[] = [
+  const cases: { name: string; samples: (number | null)[]; floor?: number | null; startingUpUntil?: number; fired: number[] }[] = [
     { name: 'steady 60 FPS never fires', samples: repeat(60, 40), fired: [] },
     { name: 'exactly at the threshold (50) is not below it', samples: repeat(50, 40), fired: [] },
     { name: 'below for exactly 1 s is not over 1 s', samples: [...repeat(60, 4), ...repeat(40, 4), ...repeat(60, 8)], fired: [] },
@@ -52,9 +53,12 @@ describe('FPS below its floor for over a second', () => {
     { name: 'on Low (floor 30) 40 FPS is fine', samples: repeat(40, 40), floor: 30, fired: [] },
     { name: 'on Low (floor 30) 20 FPS fires', samples: repeat(20, 8), floor: 30, fired: [1250] },
     { name: 'an unknown tier alerts below 50', samples: repeat(45, 8), floor: null, fired: [1250] },
+    { name: 'slow frames while the app starts up (calibrating) are not judged', samples: repeat(10, 20), startingUpUntil: 5000, fired: [] },
+    { name: 'a slump that outlasts the start-up is judged from its end', samples: repeat(10, 30), startingUpUntil: 5000, fired: [6250] },
+    { name: 'after the start-up the rule is as before', samples: [...repeat(10, 8), ...repeat(60, 4), ...repeat(30, 8)], startingUpUntil: 2000, fired: [4250] },
   ];
-  for (const { name, samples, floor, fired } of cases) {
-    it(name, () => expect(runFps(samples, floor === undefined ? 60 : floor)).toEqual(fired));
+  for (const { name, samples, floor, startingUpUntil, fired } of cases) {
+    it(name, () => expect(runFps(samples, floor === undefined ? 60 : floor, startingUpUntil)).toEqual(fired));
   }
 
   const mitigationCases: { name: string; context: FpsMitigationContext; expected: Mitigation[] }[] = [

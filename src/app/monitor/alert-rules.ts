@@ -68,6 +68,15 @@ export interface FpsRuleState {
 
 export const FPS_RULE_START: FpsRuleState = { belowSince: null, okSince: null, firing: false };
 
+/**
+ * The sample the rule judges: none while the app's own start-up work (reading its lists, calibrating
+ * every core) holds the frames back. Those late frames are expected and have no fix to offer; an
+ * alert then only pushed the task down the page.
+ */
+export function fpsSampleToJudge(sample: FpsSample, appStartingUp: boolean): FpsSample {
+  return appStartingUp ? { ...sample, fps: null } : sample;
+}
+
 export function stepFpsRule(state: FpsRuleState, sample: FpsSample, config: FpsRuleConfig): { state: FpsRuleState; fired: boolean } {
   if (sample.fps === null) return { state: { ...state, belowSince: null, okSince: null }, fired: false };
   if (sample.fps < config.belowFps) {

@@ -24,6 +24,7 @@ import {
   judgePrompt,
   stepFailureRule,
   stepFpsRule,
+  fpsSampleToJudge,
   stepMemoryRule,
   type Alert,
   type AlertRule,
@@ -177,6 +178,8 @@ export class Monitor {
       quality: MonitoredQuality | null;
       /** The tier's profile once known (null before detection). */
       profile: ReadonlySignal<TierProfile | null>;
+      /** The app's own start-up work (its lists, the calibration) is holding the frames back: not judged. */
+      startingUp?: ReadonlySignal<boolean>;
       audit: AuditSink;
       /** The page's clock (performance.now()); the frame loop's timestamps are on the same one. */
       now?: () => number;
@@ -301,7 +304,7 @@ export class Monitor {
   private checkFps(now: number): void {
     const profile = this.deps.profile.value;
     const config = fpsRuleConfig(profile?.frames.floorFps ?? null);
-    const sample = this.frames.takeFps(now);
+    const sample = fpsSampleToJudge(this.frames.takeFps(now), this.deps.startingUp?.peek() ?? false);
     const step = stepFpsRule(this.fpsRule, sample, config);
     this.fpsRule = step.state;
     if (!step.fired) return;

@@ -16,7 +16,7 @@ export function ModelControls({ session }: { session: Session }) {
   return (
     <section class="panel" aria-labelledby="model-heading">
       <h2 id="model-heading">Model</h2>
-      <div class="row">
+      <div class="row model-row">
         <label>
           Model
           <select

@@ -101,6 +101,8 @@ export class Session {
   readonly maxNewTokens = signal(64);
   readonly prompt = signal('');
   readonly available = signal<ManifestModel[]>([]);
+  /** The manifest was read (or failed): until then no bundled model is called "not generated". */
+  readonly manifestRead = signal(false);
   readonly load = signal<LoadState>({ status: 'idle' });
   readonly output = signal('');
   readonly generating = signal(false);
@@ -117,7 +119,7 @@ export class Session {
   readonly storedHub = storedHub;
 
   readonly models = computed(() => [
-    ...modelChoices(CATALOG, new Set(this.available.value.map((m) => m.id)), this.storedHub.value),
+    ...modelChoices(CATALOG, this.manifestRead.value ? new Set(this.available.value.map((m) => m.id)) : null, this.storedHub.value),
     ...remoteStore.choices.value.map((c) => ({ id: c.id, availability: 'remote' as const, optionLabel: c.label, hint: c.hint })),
   ]);
   readonly dtypeOptions = computed(() => dtypeOptions(this.available.value.find((m) => m.id === this.modelId.value)));
@@ -158,6 +160,8 @@ export class Session {
       this.available.value = parseManifest(await response.json()).models;
     } catch (error) {
       this.error.value = `The list of bundled models could not be read (${error instanceof Error ? error.message : String(error)}).`;
+    } finally {
+      this.manifestRead.value = true;
     }
   }
 
