@@ -105,7 +105,7 @@ export function startApp(compareWith?: string): () => void {
   void hardware.detect();
   void bench.init();
   void plugins.init();
-  void session.init().then(() => chat.init()).then(() => {
+  void Promise.all([session.init().then(() => chat.init()), views.allMounted()]).then(() => {
     document.documentElement.setAttribute('data-ready', 'true');
     started.value = true;
     // Calibration takes seconds of every core: only once the page is up and no model is loading or generating.

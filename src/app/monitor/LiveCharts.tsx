@@ -1,6 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import type uPlot from 'uplot';
 import { CHART_SERIES, type Monitor } from './monitor.ts';
 import type { RingSeries } from './series.ts';
 import './monitor.css';
@@ -47,19 +46,33 @@ function options(spec: ChartSpec, width: number): uPlot.Options {
   };
 }
 
+/** uPlot and its styles, fetched the first time the charts open: most visits never open them. */
+function loadChartLibrary(): Promise<typeof uPlot> {
+  return Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([module]) => module.default);
+}
+
 function Chart({ spec, ring, version }: { spec: ChartSpec; ring: RingSeries; version: number }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   useEffect(() => {
     const element = host.current!;
-    const chart = new uPlot(options(spec, Math.max(240, element.clientWidth)), ring.columns() as uPlot.AlignedData, element);
-    plot.current = chart;
-    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(240, element.clientWidth), height: 160 }));
-    resize.observe(element);
+    let disposed = false;
+    let dispose = (): void => {};
+    void loadChartLibrary().then((UPlot) => {
+      if (disposed) return;
+      const chart = new UPlot(options(spec, Math.max(240, element.clientWidth)), ring.columns() as uPlot.AlignedData, element);
+      plot.current = chart;
+      const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(240, element.clientWidth), height: 160 }));
+      resize.observe(element);
+      dispose = () => {
+        resize.disconnect();
+        chart.destroy();
+        plot.current = null;
+      };
+    });
     return () => {
-      resize.disconnect();
-      chart.destroy();
-      plot.current = null;
+      disposed = true;
+      dispose();
     };
   }, [spec, ring]);
   useEffect(() => {

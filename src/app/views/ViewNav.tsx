@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ViewStore } from './view-store.ts';
 import { VIEWS, viewLabel, type ViewId } from './views.ts';
 import { ViewLink } from './ViewLink.tsx';
@@ -30,21 +30,30 @@ export function ViewNav({ views, busy }: { views: ViewStore; busy?: Partial<Reco
 }
 
 /**
- * One view's content. Hidden views stay mounted, so a half-typed prompt, a running bench or an open
- * panel are as they were when the user comes back; the canvas inside a hidden view stops drawing
- * because it is off screen.
+ * One view's content. A hidden view is built in an idle moment after the first screen (or at once when
+ * opened) and then stays mounted, so a half-typed prompt, a running bench or an open panel are as they
+ * were when the user comes back; the canvas inside a hidden view stops drawing because it is off screen.
  */
 export function ViewSection({ views, id, children }: { views: ViewStore; id: ViewId; children: ComponentChildren }) {
   const active = views.current.value === id;
+  const [built, setBuilt] = useState(active);
+  const show = built || active;
   const navigations = views.navigations.value;
   const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (show) {
+      views.markMounted(id);
+      return;
+    }
+    return views.mountLater(() => setBuilt(true));
+  }, [show]);
   // Focus follows a navigation to the new view, so keyboard and screen-reader users land at its top.
   useEffect(() => {
     if (active && navigations > 0) ref.current?.focus({ preventScroll: false });
   }, [active, navigations]);
   return (
     <section ref={ref} class="view" id={`view-${id}`} data-testid={`view-${id}`} aria-label={viewLabel(id)} hidden={!active} tabIndex={-1}>
-      {children}
+      {show && children}
     </section>
   );
 }
