@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { expect, openApp, test } from './fixtures.ts';
+import { expect, openApp, openView, test } from './fixtures.ts';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -286,6 +286,7 @@ test('"Delete all data" deletes the conversations too', async ({ page }) => {
   await openChat(page);
   await say(page, 'gone');
   await expect(page.getByTestId('conversation-row')).toHaveCount(1);
+  await openView(page, 'storage');
   await page.getByTestId('storage-panel').locator('summary').click();
   page.once('dialog', (dialog) => {
     expect(dialog.message()).toContain('run history, conversations,');
@@ -296,6 +297,8 @@ test('"Delete all data" deletes the conversations too', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   // The preference went with the rest: the area is back on the raw prompt.
   await expect(page.getByTestId('single-mode-raw')).toBeChecked();
+  // The reload kept the address, so the Storage view is still the one showing.
+  await openView(page, 'run');
   await page.getByTestId('single-mode-chat').check();
   await expect(page.getByTestId('conversation-row')).toHaveCount(0);
   await expect(page.getByTestId('chat-turn')).toHaveCount(0);

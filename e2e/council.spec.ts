@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, openApp, setMembers, test } from './fixtures.ts';
+import { expect, openApp, openView, setMembers, test } from './fixtures.ts';
 import type { DebugWindow } from '../src/app/debug-handle.ts';
 
 /** The council panel: members scheduled by the scheduler worker, one engine worker each. */
@@ -9,7 +9,9 @@ import type { DebugWindow } from '../src/app/debug-handle.ts';
 
 /** This machine is Low tier (council of 1); Mid runs two members at once. */
 async function overrideTier(page: Page, tier: 'mid' | 'high'): Promise<void> {
+  await openView(page, 'device');
   await page.getByTestId('tier-override').selectOption(tier);
+  await openView(page, 'council');
   // Headless Chromium on 2 vCPUs can draw late frames while models load; a shrink of the council by
   // the frame-rate rule would be right there, but these tests are about running two members at once.
   await page.getByTestId('council-adapt').uncheck();

@@ -1,6 +1,6 @@
 import type { Page, Worker } from '@playwright/test';
 import { sampleRun } from '../src/results/fixtures.ts';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 /** Errors that reached the page as uncaught (window `error` events), recorded from the start. */
 async function recordPageErrors(page: Page): Promise<() => Promise<string[]>> {
@@ -121,6 +121,7 @@ test('the exported CSV defuses formulas in text from outside and keeps numbers n
       }),
     [plain, hostile],
   );
+  await openView(page, 'history');
   const download = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   const csv = Buffer.concat(await (await (await download).createReadStream()).toArray()).toString();
@@ -138,6 +139,7 @@ test('the exported CSV defuses formulas in text from outside and keeps numbers n
 test('a crashed scenario worker fails its scenario once, without an uncaught page error', async ({ page }) => {
   const pageErrors = await recordPageErrors(page);
   await openApp(page);
+  await openView(page, 'bench');
   await page.getByTestId('bench-view').scrollIntoViewIfNeeded();
   await page.getByTestId('bench-setting').selectOption('quick');
   const before = new Set(page.workers());

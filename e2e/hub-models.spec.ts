@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Route } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { formatBytes } from '../src/lib/format.ts';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 /**
  * A transformers.js model from the model hub: downloaded the first time, stored in transformers.js's
@@ -78,6 +78,7 @@ test('a hub model downloads with progress, runs, is stored, loads offline, and i
   await generate(page, { prompt: 'a', maxTokens: 4 });
   await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('a', 4));
 
+  await openView(page, 'storage');
   const panel = page.getByTestId('storage-panel');
   await panel.locator('summary').click();
   const row = panel.locator(`[data-testid="storage-hub-row"][data-model="${MODEL}"]`);
@@ -96,6 +97,7 @@ test('a hub model downloads with progress, runs, is stored, loads offline, and i
   await expect(page.getByTestId('error')).toHaveCount(0);
   expect(hub.served.length).toBe(servedBefore);
 
+  await openView(page, 'storage');
   await page.getByTestId('storage-panel').locator('summary').click();
   page.once('dialog', (dialog) => void dialog.accept());
   await row.getByTestId('storage-hub-delete').click();
@@ -105,6 +107,7 @@ test('a hub model downloads with progress, runs, is stored, loads offline, and i
   await expect(option).toContainText('download ≈ 136 MB–202 MB, needs a connection');
 
   // Nothing stored and the hub unreachable: the same typed, clear error web-llm's models give.
+  await openView(page, 'run');
   await page.getByTestId('load-button').click();
   const error = page.getByTestId('error');
   await expect(error).toContainText(`Could not download ${MODEL} from huggingface.co: the network is unreachable.`);
@@ -115,6 +118,7 @@ test('a hub model downloads with progress, runs, is stored, loads offline, and i
 test('a council member can be a transformers.js hub model, labelled like the model select, and answers exactly', async ({ page, context }) => {
   const hub = await standInHub(context);
   await openApp(page);
+  await openView(page, 'council');
   const panel = page.getByTestId('council-panel');
   while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
   await panel.getByTestId('council-add-member').click();

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 /** Everything stored in the app's `wirthforge` database, read without the app's code. */
 function readDatabase(page: Page) {
@@ -81,6 +81,7 @@ test('a schema v1 database is migrated to v2 and its runs survive', async ({ pag
   expect(db.runs[0]).toMatchObject({ promptPreview: 'stored by schema v1', decodeTps: 300, environment: { browser: null, tier: null, dtype: null } });
 
   // A v1 run can be a baseline too: with no samples, its stored figures stand alone.
+  await openView(page, 'history');
   await page.getByTestId('save-baseline').first().click();
   await expect(page.getByTestId('baseline-row')).toHaveCount(1);
   await expect(page.getByTestId('compare-decodeTps')).toHaveAttribute('data-verdict', 'unchanged');
@@ -147,6 +148,7 @@ test('a saved baseline and a slowed-down run show a regression in red', async ({
   await openApp(page);
   await generate(page, { prompt: 'abc', maxTokens: 32, device: 'wasm' });
   await waitForNewestRow(page, 'abc', 1);
+  await openView(page, 'history');
   await page.getByTestId('save-baseline').first().click();
   await expect(page.getByTestId('baseline-row')).toHaveCount(1);
   await expect(page.getByRole('radio', { name: /Compare with wf-tiny · wasm/ })).toBeChecked();
@@ -170,6 +172,7 @@ test('a saved baseline and a slowed-down run show a regression in red', async ({
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   await expect(page.getByTestId('compare-decodeTps')).toHaveAttribute('data-verdict', 'regression');
+  await openView(page, 'history');
   await page.getByTestId('tolerance').fill('500');
   await page.getByTestId('tolerance').dispatchEvent('change');
   await expect(page.getByTestId('compare-decodeTps')).toHaveAttribute('data-verdict', 'unchanged');

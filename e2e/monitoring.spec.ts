@@ -1,4 +1,4 @@
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 import type { DebugWindow } from '../src/app/debug-handle.ts';
 
@@ -82,6 +82,7 @@ test('the overlay shows each council member\'s tokens/s, the queue and the model
   await openApp(page);
   await page.getByTestId('stats-overlay-toggle').click();
   await expect(page.getByTestId('overlay-queue')).toHaveText('no council yet');
+  await openView(page, 'council');
   const panel = page.getByTestId('council-panel');
   // The default council: two simulated members (the named stand-ins for models), ~33 and ~8 tokens/s.
   await panel.getByTestId('council-max-tokens').fill('300');

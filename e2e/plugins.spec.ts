@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 /** Plugins: sandboxed workers under a per-frame budget (src/plugins, docs/plugins.md). */
 
@@ -13,6 +13,7 @@ function plugin(page: Page, id: string): Locator {
 }
 
 async function installBuiltin(page: Page, id: string): Promise<void> {
+  await openView(page, 'plugins');
   await page.locator(`[data-testid="plugin-install-builtin"][data-plugin="${id}"]`).click();
   await expect(plugin(page, id)).toHaveAttribute('data-status', 'running');
 }
@@ -54,6 +55,7 @@ test('the built-ins on wf-tiny: logger (exported), scorer, JSON validator, rhyth
   const json = plugin(page, 'json-validator').locator('[data-testid="plugin-annotation"][data-target="session"]');
   await expect(json).toHaveAttribute('data-verdict', 'fail');
   await expect(json).toContainText('JSON breaks at line 1');
+  await openView(page, 'plugins');
   await expect(plugin(page, 'rhythm-strip').getByTestId('plugin-layer')).toBeVisible();
   await expect.poll(async () => Number((await plugin(page, 'rhythm-strip').getByTestId('plugin-cost').textContent())!.match(/(\d+) batches/)![1])).toBeGreaterThan(0);
   for (const id of ['token-logger', 'repetition-scorer', 'json-validator', 'rhythm-strip']) await expect(plugin(page, id)).toHaveAttribute('data-status', 'running');
@@ -77,6 +79,7 @@ test.fixme('hostile plugins are contained and reported; the run is unaffected', 
     if (r.url().includes('plugin-exfiltrate') || r.url().includes('127.0.0.1:1/')) leaked.push(r.url());
   });
   await openApp(page);
+  await openView(page, 'plugins');
   await page.getByTestId('plugin-file').setInputFiles(['fetch', 'dom', 'storage', 'loop', 'alloc', 'flood'].map(hostile));
   for (const id of ['hostile-fetch', 'hostile-dom', 'hostile-storage', 'hostile-loop', 'hostile-alloc', 'hostile-flood']) await expect(plugin(page, id)).toBeVisible();
 
@@ -122,8 +125,10 @@ test('a plugin burning 20 ms per event is throttled within 1 s and paused within
   // A continuous stream of several seconds: four simulated council members (30 ms a token each) at
   // once, as on a High machine. A stream's tokens merge into one event per batch, so four streams make
   // four events: 80 ms per batch, over the budget even at one batch in four frames.
+  await openView(page, 'device');
   await page.getByTestId('tier-override').selectOption('high');
   const panel = page.getByTestId('council-panel');
+  await openView(page, 'council');
   await panel.getByTestId('council-adapt').uncheck();
   while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
   for (let i = 0; i < 4; i++) {
@@ -166,6 +171,7 @@ test('a plugin burning 20 ms per event is throttled within 1 s and paused within
 
 test('install from a file, refuse a hostile manifest and a second copy, disable, survive a reload, remove', async ({ page }) => {
   await openApp(page);
+  await openView(page, 'plugins');
   await page.getByTestId('plugin-file').setInputFiles(hostile('bad-manifest'));
   await expect(page.getByTestId('plugins-notice')).toContainText('Invalid plugin manifest: "id"');
   await expect(page.getByTestId('plugin')).toHaveCount(0);
@@ -194,6 +200,7 @@ test('install from a file, refuse a hostile manifest and a second copy, disable,
   await expect(plugin(page, 'token-logger')).toHaveAttribute('data-enabled', 'false');
   await expect(plugin(page, 'token-logger')).toHaveAttribute('data-status', 'off');
   await expect(plugin(page, 'json-validator')).toHaveAttribute('data-status', 'running');
+  await openView(page, 'plugins');
   await plugin(page, 'token-logger').getByTestId('plugin-enable').click();
   await expect(plugin(page, 'token-logger')).toHaveAttribute('data-status', 'running');
   await plugin(page, 'token-logger').getByTestId('plugin-remove').click();
@@ -209,6 +216,7 @@ test('install from a file, refuse a hostile manifest and a second copy, disable,
 test.fixme('scenario 3 (plugin-heavy) runs from the Bench view with its six criteria', async ({ page }) => {
   test.setTimeout(300_000);
   await openApp(page);
+  await openView(page, 'bench');
   await page.getByTestId('bench-view').scrollIntoViewIfNeeded();
   await page.getByTestId('bench-setting').selectOption('quick');
   await page.getByRole('button', { name: 'Run Plugin-heavy' }).click();

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 import { StaticHost } from './static-host.ts';
 
 /**
@@ -104,6 +104,7 @@ test('a first visit stores what wf-tiny needs, in at most 10 MB; other engines a
   console.log(`first visit: ${(host.bytesSent / 1e6).toFixed(2)} MB over the wire, ${fetched.length} files`);
   expect(host.bytesSent).toBeLessThanOrEqual(10_000_000);
   // The storage panel's figure for the app is what was stored.
+  await openView(page, 'storage');
   await page.getByTestId('storage-panel').locator('summary').click();
   await expect(page.getByTestId('storage-panel')).toContainText(/Works offline: the app \(2\d(\.\d)? MB\)/);
 });
@@ -195,8 +196,8 @@ test.describe('a new build', () => {
 
     let loads = 0;
     page.on('load', () => loads++);
-    // Keyboard only: from the page's header, the notice's button is the first Tab stop.
-    await page.locator('.app-header h1').click();
+    // Keyboard only: from the page's header (its last stop is the last view link), the notice's button is the next Tab stop.
+    await page.getByTestId('nav-remote').focus();
     await page.keyboard.press('Tab');
     await expect(page.getByTestId('update-reload')).toBeFocused();
     await page.keyboard.press('Enter');
@@ -228,6 +229,7 @@ test('deleting a stored model frees it, and offline the app says it needs a down
   await expect(page.getByTestId('stat-output-tokens')).toHaveText('2');
 
   const panel = page.getByTestId('storage-panel');
+  await openView(page, 'storage');
   await panel.locator('summary').click();
   const stories = panel.locator('[data-testid="storage-row"][data-model="wf-stories15m"]');
   await expect(stories).toHaveAttribute('data-status', 'stored');
@@ -259,6 +261,7 @@ test('deleting a stored model frees it, and offline the app says it needs a down
 
   await goOffline(page);
   await reloadApp(page);
+  await openView(page, 'storage');
   await page.getByTestId('storage-panel').locator('summary').click();
   await expect(page.locator('[data-testid="storage-row"][data-model="wf-stories15m"]')).toContainText('needs a download');
   await generate(page, { prompt: 'Once', maxTokens: 2, model: 'wf-stories15m', device: 'wasm' });
@@ -282,6 +285,7 @@ test('a model that does not fit says storage is full and what to free, and still
   const alert = page.getByTestId('storage-alert');
   await expect(alert).toContainText('Storage is full: wf-stories15m (61.6 MB) could not be stored for offline use. It runs now, but will need the network next time.');
   await expect(alert).toContainText('free disk space on this device');
+  await openView(page, 'storage');
   await page.getByTestId('storage-panel').locator('summary').click();
   await expect(page.locator('[data-testid="storage-row"][data-model="wf-stories15m"]')).not.toHaveAttribute('data-status', 'stored');
 });
@@ -291,6 +295,7 @@ test('"Delete all data" asks first, then clears stored files, history and prefer
   await waitForOfflineCopy(page);
   await generate(page, { prompt: 'a', maxTokens: 2, device: 'wasm' });
   await expect(page.getByTestId('history-row')).toHaveCount(1);
+  await openView(page, 'storage');
   await page.getByTestId('storage-panel').locator('summary').click();
 
   // Declined: nothing happens.

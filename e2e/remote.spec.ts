@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 import { startPeer, type Peer, type PeerOptions } from './remote-peer.ts';
 import { Scheduler } from '../src/scheduler/scheduler.ts';
 import { InProcessTransport } from '../src/workers/transport.ts';
@@ -39,6 +39,7 @@ interface ServerForm {
 
 /** Adds the server in the panel; it is tested at once. Answers its row. */
 async function addServer(page: Page, server: Peer, form: ServerForm = {}) {
+  await openView(page, 'remote');
   const panel = page.getByTestId('remote-panel');
   await panel.getByTestId('remote-url').fill(server.url);
   if (form.apiKey) await panel.getByTestId('remote-key').fill(form.apiKey);
@@ -90,6 +91,7 @@ test('a council of a remote member and a local member: both exact, side by side 
   const server = await peer();
   await openApp(page);
   await addServer(page, server);
+  await openView(page, 'council');
   const panel = page.getByTestId('council-panel');
   while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
   for (const [i, choice] of ['wf-tiny', modelId(server)].entries()) {
@@ -162,8 +164,9 @@ test('a server that needs an API key: 401 without it, the exact answer with it',
   await addServer(page, server, { apiKey: key, model: 'wf-tiny' });
   await generate(page, { prompt: 'a', maxTokens: 5, model: modelId(server) });
   await expect(page.getByTestId('output')).toHaveText('bcdef');
-  // The key is in this device's storage and nowhere in the page's text.
+  // The key is in this device's storage and nowhere in the page's text, in no view (the hidden ones included).
   expect(await page.locator('body').innerText()).not.toContain(key);
+  expect(await page.locator('body').textContent()).not.toContain(key);
 });
 
 /** The remote engine in Node, speaking to the peer with Node's own fetch (no page involved). */

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 // These tests are about the cache itself: the app's default (on), not the "off" the other specs start with.
 test.use({ responseCache: 'app-default' });
@@ -40,6 +40,7 @@ test('a second identical greedy run is answered from the cache, marked cached, w
   await expect(page.getByTestId('overlay-response-cache')).toContainText('memory 50 % hits (1 of 2), 1 answer,');
   await page.getByTestId('stats-overlay-toggle').click();
   // A share link carries them as cache figures, beside the one real run only.
+  await openView(page, 'history');
   await page.getByTestId('share-create').click();
   const shared = await context.newPage();
   await shared.goto(await page.getByTestId('share-link').inputValue());
@@ -54,6 +55,7 @@ test('a second identical greedy run is answered from the cache, marked cached, w
   await expect(page.getByTestId('cached-answer')).toHaveCount(0);
 
   // Switched off, the same request runs for real again.
+  await openView(page, 'storage');
   await page.getByTestId('response-cache-panel').locator('summary').click();
   await page.getByTestId('response-cache-enabled').uncheck();
   await generate(page, { prompt: 'abc', maxTokens: 8 });
@@ -94,6 +96,7 @@ test('the disk tier keeps answers across a reload', async ({ page }) => {
   await expect(tier(page, 'disk')).toHaveAttribute('data-hits', '1');
 
   // Clearing the disk tier empties it for every tab and reload.
+  await openView(page, 'storage');
   await page.getByTestId('response-cache-panel').locator('summary').click();
   await page.getByTestId('cache-clear-disk').click();
   await expect(tier(page, 'disk')).toHaveAttribute('data-entries', '0');

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, openApp, test } from './fixtures.ts';
+import { expect, openApp, openView, test } from './fixtures.ts';
 
 /** The Bench view: load scenarios run from the UI, their progress, and their results in IndexedDB. */
 
@@ -13,6 +13,7 @@ function results(page: Page, id: string) {
 
 async function openBench(page: Page): Promise<void> {
   await openApp(page);
+  await openView(page, 'bench');
   await page.getByTestId('bench-view').scrollIntoViewIfNeeded();
   await page.getByTestId('bench-setting').selectOption('quick');
 }

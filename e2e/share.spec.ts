@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 /** gzip + base64url in the page, as a hand-made (possibly hostile) link would be built. */
 async function fragmentOf(page: Page, payload: string): Promise<string> {
@@ -22,6 +22,7 @@ test('a share link round-trips a run into the read-only page', async ({ page, co
   await generate(page, { prompt: 'abc', maxTokens: 8, device: 'wasm' });
   await expect(page.getByTestId('output')).toHaveText('defghijk');
   await expect(page.getByTestId('history-row')).toHaveCount(1);
+  await openView(page, 'history');
   await page.getByTestId('share-create').click();
   const link = await page.getByTestId('share-link').inputValue();
   expect(link).toMatch(/#share=[A-Za-z0-9_-]+$/);
@@ -90,6 +91,7 @@ test('export as JSON imports back read-only; a bad file gets a specific message;
   await generate(page, { prompt: 'abc', maxTokens: 4, device: 'wasm' });
   await expect(page.getByTestId('history-row')).toHaveCount(1);
 
+  await openView(page, 'history');
   const json = page.waitForEvent('download');
   await page.getByTestId('export-json').click();
   const file = await (await json).path();
@@ -113,10 +115,12 @@ test('export as JSON imports back read-only; a bad file gets a specific message;
 
 test('a scenario result from the Bench view travels in the share link and shows on the read-only page', async ({ page, context }) => {
   await openApp(page);
+  await openView(page, 'bench');
   await page.getByTestId('bench-view').scrollIntoViewIfNeeded();
   await page.getByTestId('bench-setting').selectOption('quick');
   await page.getByRole('button', { name: 'Run Overload' }).click();
   await expect(page.locator('[data-testid="bench-result"][data-scenario="overload"]')).toHaveCount(1);
+  await openView(page, 'history');
   await page.getByTestId('share-create').click();
   const link = await page.getByTestId('share-link').inputValue();
 

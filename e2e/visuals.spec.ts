@@ -1,5 +1,5 @@
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 import type { Page } from '@playwright/test';
 import type { DebugWindow } from '../src/app/debug-handle.ts';
 
@@ -25,6 +25,7 @@ const slowFrames = (page: Page, ms: number): Promise<void> =>
 
 /** A council of `count` simulated members (the synthetic engine), all the fast kind. */
 async function seatSimulated(page: Page, count: number): Promise<void> {
+  await openView(page, 'council');
   const panel = page.getByTestId('council-panel');
   for (let i = 0; i < count; i++) {
     if ((await panel.getByTestId(`council-member-select-${i}`).count()) === 0) await panel.getByTestId('council-add-member').click();
@@ -33,6 +34,9 @@ async function seatSimulated(page: Page, count: number): Promise<void> {
 }
 
 test('tokens become light in their lane, and the run keeps its frame summary', async ({ page }) => {
+  // The canvas sits under the run in the Run view, below a 720 px window's fold once the output is in,
+  // and off screen it (rightly) pauses: a window tall enough shows the run and the canvas together.
+  await page.setViewportSize({ width: 1280, height: 1400 });
   await openApp(page);
   await expect(page.getByTestId('living-canvas')).toBeVisible();
   // 'A' continues with printable bytes only (B…q), so each of the 48 tokens reaches the page as text.
@@ -56,6 +60,7 @@ test('tokens become light in their lane, and the run keeps its frame summary', a
 
 test('council members that agree resonate, members that differ interfere', async ({ page }) => {
   await openApp(page);
+  await openView(page, 'council');
   const panel = page.getByTestId('council-panel');
   // Two wf-tiny members give the same text (resonance); a simulated one gives other words (interference).
   await panel.getByTestId('council-member-select-0').selectOption('wf-tiny');
@@ -145,6 +150,8 @@ test('typing in the prompt box stays responsive while four simulated members str
   await panel.getByTestId('council-run').click();
   await expect(panel.getByTestId('council-pane-status')).toHaveText([/streaming/, /streaming/, /streaming/, /streaming/], { timeout: 60_000 });
   const typed = 'typing while the council streams';
+  // The prompt box is in the Run view; the council streams on in its own, hidden.
+  await openView(page, 'run');
   const box = page.getByTestId('prompt');
   await box.click();
   const started = Date.now();
@@ -156,6 +163,7 @@ test('typing in the prompt box stays responsive while four simulated members str
   const stats = (await canvasStats(page))!;
   expect(stats.tokens).toBeGreaterThan(0);
   await expect(page.getByTestId('canvas-lane')).toHaveCount(4);
+  await openView(page, 'council');
   await panel.getByTestId('council-stop').click();
 });
 

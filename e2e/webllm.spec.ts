@@ -1,5 +1,5 @@
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 /**
  * A web-llm model's first load needs the model hub. Here there is none (and the fixture aborts every
@@ -49,6 +49,7 @@ test('Auto declines a software WebGPU adapter for web-llm, before any download',
 
 test('a web-llm council member gets its own web-llm worker; its failure is its own and the other member answers', async ({ page }) => {
   await openApp(page);
+  await openView(page, 'council');
   const panel = page.getByTestId('council-panel');
   while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
   for (const [i, choice] of ['SmolLM2-360M-Instruct', 'sim-fast'].entries()) {

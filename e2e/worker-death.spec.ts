@@ -1,6 +1,6 @@
 import type { Page, Worker } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 /**
  * Workers that die without a word: `self.close()` inside the worker stops it with no `error` event,
@@ -133,6 +133,7 @@ test('Stop while the model loads ends the load at once and says so', async ({ pa
 test('a scheduler worker that closes mid-council: its panes fail with the reason within 5 s, and the next Run works', async ({ page }) => {
   const errors = pageErrors(page);
   await openApp(page);
+  await openView(page, 'council');
   const panel = page.getByTestId('council-panel');
   await panel.getByTestId('council-max-tokens').fill('200');
   await panel.getByTestId('council-run').click();
