@@ -136,6 +136,18 @@ test('slow frames raise a quiet alert that names its mitigation and lands in the
   const logged = (await auditedAlerts(page)).filter((e) => e.data?.['rule'] === 'fps-low').at(-1)!;
   expect(logged.message).toMatch(/below \d+ FPS for over 1 s\. Mitigation: visual quality is lowered one step/);
   expect(logged.data?.['mitigation']).toContain('lower-quality');
+  // "Why?" opens the matching troubleshooting entry with this page's figures, and a fix the app applies;
+  // the figures are live, so once the quality is at Lite that fix is no longer offered.
+  await page.getByTestId('quality-select').selectOption('balanced');
+  await alert.getByTestId('alert-why-toggle-fps-low').click();
+  const why = alert.getByTestId('alert-why-fps-low');
+  await expect(why).toContainText('FPS drops');
+  await expect(why).toContainText(/Frame time p95\s*\d/);
+  await expect(why).toContainText('balanced (your choice)');
+  await why.getByTestId('alert-fix-quality-lite').click();
+  await expect(page.getByTestId('quality-select')).toHaveValue('lite');
+  await expect(page.getByTestId('canvas-panel')).toHaveAttribute('data-level', 'lite');
+  await expect(why.getByTestId('alert-fix-quality-lite')).toHaveCount(0);
   // A 4 s slump sampled every 250 ms: a rule without re-arming would log one alert per sample.
   await page.waitForTimeout(5000);
   expect(await fpsAlerts()).toBeLessThanOrEqual(before + 2);

@@ -78,7 +78,17 @@ export function App({ perf, session, chat, hardware, council, version, offline, 
       </header>
       <main id="main-content" tabIndex={-1}>
         {offline && <UpdateNotice pwa={offline.pwa} storage={offline.storage} />}
-        {monitor && <AlertsBar monitor={monitor} />}
+        {monitor && (
+          <AlertsBar
+            monitor={monitor}
+            fixes={{
+              'quality-lite': () => visuals?.quality.choose('lite'),
+              'stop-council': () => council.stop(),
+              'stop-run': () => session.stop(),
+              'reload-page': () => location.reload(),
+            }}
+          />
+        )}
         {/* The first screen: model, prompt or conversation, Generate/Stop, what went wrong right under them, the run. */}
         <ViewSection views={views} id="run">
           {compareWith && <ComparePanel session={session} fragment={compareWith} />}

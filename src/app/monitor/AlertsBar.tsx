@@ -1,5 +1,7 @@
+import { useState } from 'preact/hooks';
 import { MITIGATION_WORDS } from './alert-rules.ts';
-import type { Monitor } from './monitor.ts';
+import { diagnose, type FixAction } from './diagnosis.ts';
+import type { AlertView, Monitor } from './monitor.ts';
 import './monitor.css';
 
 const RULE_TITLES = {
@@ -9,24 +11,88 @@ const RULE_TITLES = {
   'engine-failures': 'Repeated engine failures',
 } as const;
 
-/** A quiet list of the monitor's alerts: announced politely, each dismissable; also in the audit log. */
-export function AlertsBar({ monitor }: { monitor: Monitor }) {
+/** What the page does for each fix an alert's "Why?" offers (wired in App.tsx). */
+export type AlertFixes = Record<FixAction, () => void>;
+
+/** An alert's "Why?": the matching troubleshooting entry with this page's figures now, and the fixes the app can apply. */
+function WhyPanel({ monitor, alert, fixes, id }: { monitor: Monitor; alert: AlertView; fixes: AlertFixes; id: string }) {
+  const diagnosis = diagnose(monitor.diagnosisInput(alert));
+  const [done, setDone] = useState<string | null>(null);
+  return (
+    // Not live: its figures update every half second, and a screen reader should not read each update.
+    <div class="alert-why" id={id} data-testid={`alert-why-${alert.rule}`} aria-live="off">
+      <p>
+        <strong>{diagnosis.title}.</strong> {diagnosis.why}
+      </p>
+      <dl class="alert-why-figures">
+        {diagnosis.figures.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <p>
+        <strong>What helps:</strong> {diagnosis.fix}
+      </p>
+      {diagnosis.actions.length > 0 && (
+        <p class="alert-why-actions">
+          {diagnosis.actions.map(({ action, label }) => (
+            <button
+              key={action}
+              type="button"
+              data-testid={`alert-fix-${action}`}
+              onClick={() => {
+                fixes[action]();
+                setDone(`Done: ${label.charAt(0).toLowerCase()}${label.slice(1)}.`);
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </p>
+      )}
+      {done && (
+        <p class="hint" role="status">
+          {done}
+        </p>
+      )}
+      <p class="hint">The same entry, with what it checks, is in docs/troubleshooting.md under "Alerts".</p>
+    </div>
+  );
+}
+
+/** A quiet list of the monitor's alerts: announced politely, each dismissable, each with its "Why?"; also in the audit log. */
+export function AlertsBar({ monitor, fixes }: { monitor: Monitor; fixes: AlertFixes }) {
   const alerts = monitor.alerts.value;
+  const [open, setOpen] = useState<number | null>(null);
   return (
     <section class="alerts-bar" aria-label="Alerts" aria-live="polite" data-testid="alerts">
       {alerts.length > 0 && (
         <>
           <ul>
-            {alerts.map((alert) => (
-              <li key={alert.id} class="alert-item" data-testid={`alert-${alert.rule}`}>
-                <span>
-                  <strong>{RULE_TITLES[alert.rule]}:</strong> {alert.message} <span class="alert-mitigation">Mitigation: {alert.mitigations.map((m) => MITIGATION_WORDS[m]).join('; ')}.</span>
-                </span>
-                <button type="button" aria-label={`Dismiss alert: ${RULE_TITLES[alert.rule]}`} onClick={() => monitor.dismissAlert(alert.id)}>
-                  ×
-                </button>
-              </li>
-            ))}
+            {alerts.map((alert) => {
+              const whyId = `alert-why-${alert.id}`;
+              const expanded = open === alert.id;
+              return (
+                <li key={alert.id} class="alert-item" data-testid={`alert-${alert.rule}`}>
+                  <div class="alert-line">
+                    <span>
+                      <strong>{RULE_TITLES[alert.rule]}:</strong> {alert.message} <span class="alert-mitigation">Mitigation: {alert.mitigations.map((m) => MITIGATION_WORDS[m]).join('; ')}.</span>
+                    </span>
+                    <span class="alert-buttons">
+                      <button type="button" class="alert-why-toggle" aria-expanded={expanded} aria-controls={expanded ? whyId : undefined} data-testid={`alert-why-toggle-${alert.rule}`} onClick={() => setOpen(expanded ? null : alert.id)}>
+                        Why?
+                      </button>
+                      <button type="button" aria-label={`Dismiss alert: ${RULE_TITLES[alert.rule]}`} onClick={() => monitor.dismissAlert(alert.id)}>
+                        ×
+                      </button>
+                    </span>
+                  </div>
+                  {expanded && <WhyPanel monitor={monitor} alert={alert} fixes={fixes} id={whyId} />}
+                </li>
+              );
+            })}
           </ul>
           {alerts.length > 1 && (
             <button type="button" class="alerts-dismiss-all" onClick={() => monitor.dismissAllAlerts()}>

@@ -34,11 +34,14 @@ import {
 import { readJsHeap, UaMemoryProbe, type JsHeap, type UaMemory } from './memory-probe.ts';
 import { LaneRates, RateEstimator, type LaneRate } from './rate-estimator.ts';
 import { FrameIntervals, RingSeries } from './series.ts';
+import type { DiagnosisInput } from './diagnosis.ts';
 
 /** What the monitor needs from the session (src/app/session.ts). */
 export interface MonitoredSession {
   lastRun: ReadonlySignal<{ pageTtftMs: number; ttftMs: number; finishReason: string } | null>;
   engineFailures: ReadonlySignal<number>;
+  /** A single-model run is going (the "Why?" of a slow answer offers to stop it). */
+  generating?: ReadonlySignal<boolean>;
 }
 
 /** What the monitor needs from the council (src/app/council.ts). */
@@ -253,6 +256,23 @@ export class Monitor {
 
   toggleCharts(): void {
     this.chartsOpen.value = !this.chartsOpen.value;
+  }
+
+  /** This page's figures now, for an alert's "Why?" (diagnosis.ts); read in a render, it re-renders as they change. */
+  diagnosisInput(alert: AlertView): DiagnosisInput {
+    const summary = this.deps.frameLoop.summary.value;
+    const quality = this.deps.quality;
+    const snapshot = this.snapshot;
+    const heap = this.stats.value.jsHeap;
+    return {
+      alert,
+      frames: summary.frames === 0 ? null : { fps: summary.fps, frameP95Ms: summary.frameMs.p95, busyP95Ms: summary.busyMs.p95, lateFraction: summary.lateFraction },
+      quality: quality ? { choice: quality.choice.value, level: quality.level.value } : null,
+      council: { running: this.deps.council.running.value, runningMembers: snapshot?.running ?? null, concurrency: snapshot?.concurrency ?? null },
+      singleRunGoing: this.deps.session.generating?.value ?? false,
+      memory: { heapUsedBytes: heap?.usedBytes ?? null, heapLimitBytes: heap?.limitBytes ?? null, ledgerUsedBytes: snapshot?.usedBytes ?? null, ledgerBudgetBytes: snapshot?.budgetBytes ?? null },
+      engineFailures: this.deps.session.engineFailures.value,
+    };
   }
 
   dismissAlert(id: number): void {
