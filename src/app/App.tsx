@@ -90,24 +90,26 @@ export function App({ perf, session, chat, hardware, council, version, offline, 
           />
         )}
         {/* The first screen: model, prompt or conversation, Generate/Stop, what went wrong right under them, the run. */}
-        <ViewSection views={views} id="run">
-          {compareWith && <ComparePanel session={session} fragment={compareWith} />}
-          <ModelControls session={session} />
-          <SingleArea session={session} chat={chat} />
-          <Banners session={session} />
-          <PromptEstimate session={session} hardware={hardware} />
-          <OutputPane session={session} />
-          <CachedAnswerNote replay={session.cachedRun} />
-          <RunStats session={session} />
-          {singleMode.value === 'chat' && <ConversationList chat={chat} busy={session.generating.value} />}
-        </ViewSection>
-        <ViewSection views={views} id="council">
-          <CouncilPanel council={council} hardware={hardware} />
-        </ViewSection>
-        {/* One canvas, drawn under whichever of the two views it illustrates; off screen it stops drawing. */}
-        <div class="view" hidden={view !== 'run' && view !== 'council'}>
-          {visuals && <CanvasPanel visuals={visuals} />}
-          {monitor && <LiveCharts monitor={monitor} />}
+        <div class="workspace" hidden={view !== 'run' && view !== 'council'}>
+          <ViewSection views={views} id="run">
+            {compareWith && <ComparePanel session={session} fragment={compareWith} />}
+            <ModelControls session={session} />
+            <SingleArea session={session} chat={chat} />
+            <Banners session={session} />
+            <PromptEstimate session={session} hardware={hardware} />
+            <OutputPane session={session} />
+            <CachedAnswerNote replay={session.cachedRun} />
+            <RunStats session={session} />
+            {singleMode.value === 'chat' && <ConversationList chat={chat} busy={session.generating.value} />}
+          </ViewSection>
+          <ViewSection views={views} id="council">
+            <CouncilPanel council={council} hardware={hardware} />
+          </ViewSection>
+          {/* One canvas for the two views it illustrates: beside them on a wide screen, under them on a narrow one; off screen it stops drawing. */}
+          <div class="view canvas-column">
+            {visuals && <CanvasPanel visuals={visuals} />}
+            {monitor && <LiveCharts monitor={monitor} />}
+          </div>
         </div>
         <ViewSection views={views} id="bench">
           {bench && <BenchView bench={bench} />}
