@@ -20,4 +20,10 @@ test('without WebGPU the device card says Low because there is no adapter, and c
   expect(Number(await card.getByTestId('calib-wasm').getAttribute('data-gbps'))).toBeGreaterThan(0);
   expect(Number(await card.getByTestId('calib-wasm').getAttribute('data-gflops'))).toBeGreaterThan(0);
   await expect(card.getByTestId('calib-webgpu')).toContainText('not measured');
+
+  // web-llm's models run on WebGPU only: the model select does not offer them here, and says so.
+  await openView(page, 'run');
+  await expect(page.getByTestId('models-not-offered')).toContainText(/\d web-llm models are not offered: they need WebGPU/);
+  await expect(page.getByTestId('model-select').locator('option[value="SmolLM2-360M-Instruct"]')).toHaveCount(0);
+  await expect(page.getByTestId('model-select').locator('optgroup').first()).toHaveAttribute('label', 'Test models in this build (no download)');
 });

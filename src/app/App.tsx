@@ -93,7 +93,7 @@ export function App({ perf, session, chat, hardware, council, version, offline, 
         <div class="workspace" hidden={view !== 'run' && view !== 'council'}>
           <ViewSection views={views} id="run">
             {compareWith && <ComparePanel session={session} fragment={compareWith} />}
-            <ModelControls session={session} />
+            <ModelControls session={session} webGpu={hardware.report.value?.webgpu.available !== false} />
             <SingleArea session={session} chat={chat} />
             <Banners session={session} />
             <PromptEstimate session={session} hardware={hardware} />

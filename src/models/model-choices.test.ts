@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from './catalog.ts';
-import { modelChoices, type ModelAvailability } from './model-choices.ts';
+import { groupChoices, modelChoices, type ModelAvailability, type ModelChoice } from './model-choices.ts';
 
 describe('modelChoices', () => {
   const choices = modelChoices(CATALOG, new Set(['wf-tiny']), new Set(['Qwen2.5-0.5B-Instruct', 'onnx-community/Qwen2.5-0.5B-Instruct']));
@@ -37,5 +37,60 @@ describe('modelChoices', () => {
 
   it('keeps the catalog order, one choice per entry', () => {
     expect(choices.map((c) => c.id)).toEqual(CATALOG.map((m) => m.id));
+  });
+});
+
+describe('groupChoices', () => {
+  const choice = (id: string, availability: ModelAvailability, needsWebGpu = false): ModelChoice => ({ id, availability, optionLabel: id, hint: '', needsWebGpu });
+  const all = [
+    choice('wf-tiny', 'bundled'),
+    choice('wf-big', 'not-generated'),
+    choice('webllm-a', 'hub-download', true),
+    choice('webllm-b', 'hub-stored', true),
+    choice('onnx-a', 'hub-download'),
+    choice('remote:host/m', 'remote'),
+  ];
+  const shape = (groups: ReturnType<typeof groupChoices>['groups']) => groups.map((g) => [g.label, g.choices.map((c) => c.id)]);
+
+  it.each<[string, { webGpu: boolean; selectedId: string }, Array<[string, string[]]>, string | null]>([
+    [
+      'with WebGPU: every model, runnable ones first',
+      { webGpu: true, selectedId: 'wf-tiny' },
+      [
+        ['Test models in this build (no download)', ['wf-tiny']],
+        ['Stored on this device', ['webllm-b']],
+        ['Need a download', ['webllm-a', 'onnx-a']],
+        ['On your inference servers', ['remote:host/m']],
+        ['Not in this build (npm run models)', ['wf-big']],
+      ],
+      null,
+    ],
+    [
+      'without WebGPU: web-llm models are left out and counted',
+      { webGpu: false, selectedId: 'wf-tiny' },
+      [
+        ['Test models in this build (no download)', ['wf-tiny']],
+        ['Need a download', ['onnx-a']],
+        ['On your inference servers', ['remote:host/m']],
+        ['Not in this build (npm run models)', ['wf-big']],
+      ],
+      '2 web-llm models are not offered: they need WebGPU, which this browser does not provide.',
+    ],
+    [
+      'without WebGPU the selected web-llm model stays, so the select shows what is chosen',
+      { webGpu: false, selectedId: 'webllm-b' },
+      [
+        ['Test models in this build (no download)', ['wf-tiny']],
+        ['Stored on this device', ['webllm-b']],
+        ['Need a download', ['onnx-a']],
+        ['On your inference servers', ['remote:host/m']],
+        ['Not in this build (npm run models)', ['wf-big']],
+      ],
+      '1 web-llm model is not offered: it needs WebGPU, which this browser does not provide.',
+    ],
+  ])('%s', (_, context, groups, note) => {
+    const result = groupChoices(all, context);
+    expect(shape(result.groups)).toEqual(groups);
+    expect(result.hiddenNote).toBe(note);
   });
 });

@@ -17,6 +17,8 @@ export interface ModelChoice {
   optionLabel: string;
   /** The sentence under the select. */
   hint: string;
+  /** Runs only on WebGPU (web-llm's builds): not offered where the browser has no WebGPU adapter. */
+  needsWebGpu?: boolean;
 }
 
 function sizeRange(min: number, max: number): string {
@@ -50,9 +52,11 @@ function hubTerms(model: HubModel | OnnxHubModel): { range: { min: number; max: 
 /** A hub model's choice, web-llm's or transformers.js's: stored, or a download of about this much. */
 export function hubChoice(model: HubModel | OnnxHubModel, stored: boolean): ModelChoice {
   const { range, hosts, needs } = hubTerms(model);
+  const needsWebGpu = model.source === 'hub';
   if (stored) {
     return {
       id: model.id,
+      needsWebGpu,
       availability: 'hub-stored',
       optionLabel: `${model.label} — stored on this device`,
       hint: `${model.description} Stored on this device: it loads offline. ${needs}`,
@@ -61,8 +65,37 @@ export function hubChoice(model: HubModel | OnnxHubModel, stored: boolean): Mode
   const size = sizeRange(range.min, range.max);
   return {
     id: model.id,
+    needsWebGpu,
     availability: 'hub-download',
     optionLabel: `${model.label} — download ≈ ${size}, needs a connection`,
     hint: `${model.description} The first load downloads about ${size} (the build depends on the device) from ${hosts}, then it is stored on this device. ${needs}`,
   };
+}
+
+/** The model select's groups, in this order; a group with no choice is left out. */
+const GROUPS: ReadonlyArray<{ label: string; holds: ReadonlyArray<ModelAvailability> }> = [
+  { label: 'Test models in this build (no download)', holds: ['bundled'] },
+  { label: 'Stored on this device', holds: ['hub-stored'] },
+  { label: 'Need a download', holds: ['hub-download'] },
+  { label: 'On your inference servers', holds: ['remote'] },
+  { label: 'Not in this build (npm run models)', holds: ['not-generated'] },
+];
+
+export interface ChoiceGroups {
+  groups: Array<{ label: string; choices: ModelChoice[] }>;
+  /** Left out because they cannot run here, in a sentence; null when none were. */
+  hiddenNote: string | null;
+}
+
+/**
+ * The select's groups: what runs with no download first, then what is stored, then downloads and
+ * servers. Models that cannot run in this browser (web-llm's, without a WebGPU adapter) are left out
+ * and counted, except the one selected, which is always offered so the select never lies about it.
+ */
+export function groupChoices(choices: readonly ModelChoice[], context: { webGpu: boolean; selectedId: string }): ChoiceGroups {
+  const runnable = choices.filter((c) => context.webGpu || !c.needsWebGpu || c.id === context.selectedId);
+  const hidden = choices.length - runnable.length;
+  const groups = GROUPS.map((g) => ({ label: g.label, choices: runnable.filter((c) => g.holds.includes(c.availability)) })).filter((g) => g.choices.length > 0);
+  const hiddenNote = hidden === 0 ? null : `${hidden} web-llm model${hidden === 1 ? ' is not offered: it needs' : 's are not offered: they need'} WebGPU, which this browser does not provide.`;
+  return { groups, hiddenNote };
 }

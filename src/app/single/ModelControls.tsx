@@ -3,11 +3,14 @@ import { formatBytes, formatMs, formatPercent } from '../../lib/format.ts';
 import type { DevicePreference } from '../../workers/engine.ts';
 import type { DtypePreference } from '../../models/catalog.ts';
 import { SamplingControls } from './SamplingControls.tsx';
+import { groupChoices } from '../../models/model-choices.ts';
 
 const PHASE_LABEL = { fetch: 'Fetching model files', init: 'Starting the engine', warmup: 'Warming up', ready: 'Ready' } as const;
 
-export function ModelControls({ session }: { session: Session }) {
+/** `webGpu`: whether this browser offers a WebGPU adapter (true until detection says otherwise). */
+export function ModelControls({ session, webGpu }: { session: Session; webGpu: boolean }) {
   const load = session.load.value;
+  const { groups, hiddenNote } = groupChoices(session.models.value, { webGpu, selectedId: session.modelId.value });
   const busy = load.status === 'loading' || session.generating.value;
   const onChange = (apply: () => void) => () => {
     apply();
@@ -25,10 +28,14 @@ export function ModelControls({ session }: { session: Session }) {
             disabled={busy}
             onChange={(e) => onChange(() => (session.modelId.value = e.currentTarget.value))()}
           >
-            {session.models.value.map((m) => (
-              <option key={m.id} value={m.id} data-availability={m.availability}>
-                {m.optionLabel}
-              </option>
+            {groups.map((group) => (
+              <optgroup key={group.label} label={group.label}>
+                {group.choices.map((m) => (
+                  <option key={m.id} value={m.id} data-availability={m.availability}>
+                    {m.optionLabel}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         </label>
@@ -83,6 +90,11 @@ export function ModelControls({ session }: { session: Session }) {
       </div>
       <SamplingControls modelId={session.modelId.value} disabled={busy} />
       <p class="hint" data-testid="model-hint">{session.models.value.find((m) => m.id === session.modelId.value)?.hint}</p>
+      {hiddenNote && (
+        <p class="hint" data-testid="models-not-offered">
+          {hiddenNote}
+        </p>
+      )}
       {load.status === 'loading' && (
         <div class="progress" data-testid="load-progress">
           <span>
