@@ -64,7 +64,9 @@ const memberIds = Array.from({ length: MAX_MEMBERS }, (_, i) => `${i + 1}-${MODE
 async function setUpCouncil(page: Page, maxNewTokens: number): Promise<void> {
   // High tier runs up to six members at once; the frame-rate rule could rightly shrink the council
   // while four engines share two cores, which is not what is measured here.
+  await page.getByTestId('nav-device').click();
   await page.getByTestId('tier-override').selectOption('high');
+  await page.getByTestId('nav-council').click();
   await page.evaluate(
     ({ model, members, prompt, tokens }) => {
       const c = (window as unknown as DebugWindow).__wirthforge.council;

@@ -76,6 +76,7 @@ export async function runScenarioBench(baseUrl: string, setting: ScenarioSetting
   try {
     const app = await AppDriver.open(browser, baseUrl);
     const page = app.page;
+    await page.getByTestId('nav-bench').click();
     await page.getByTestId('bench-setting').selectOption(setting);
     const since = await page.evaluate(() => Date.now());
     console.log(`[bench] scenarios (${setting}): Run all in the Bench view…`);

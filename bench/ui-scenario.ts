@@ -45,7 +45,8 @@ async function openScenarioPage(browser: Browser, baseUrl: string, canvas: 'on' 
   await context.addInitScript(() => localStorage.setItem('wirthforge.tier-override', 'high'));
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[ui] ${error.message}`));
-  await page.goto(canvas === 'off' ? `${baseUrl}?canvas=off` : baseUrl);
+  // The Council view, where the council's panes and the canvas are on screen.
+  await page.goto(canvas === 'off' ? `${baseUrl}?canvas=off&view=council` : `${baseUrl}?view=council`);
   await page.waitForFunction(() => document.documentElement.getAttribute('data-ready') === 'true', null, { timeout: 60_000 });
   // The app calibrates once after start-up (seconds of every core): measure after it.
   await page.locator('[data-testid="calibration"][data-state="done"]').waitFor({ timeout: 120_000 });
