@@ -81,6 +81,9 @@ export async function runScenarioBench(baseUrl: string, setting: ScenarioSetting
     const since = await page.evaluate(() => Date.now());
     console.log(`[bench] scenarios (${setting}): Run all in the Bench view…`);
     await page.getByTestId('bench-run-all').click();
+    // A run that fetches model files asks first; asking for the bench is the yes.
+    await page.waitForFunction(() => document.querySelector('[data-testid="bench-view"]')?.getAttribute('data-running') === 'true' || document.querySelector('[data-testid="bench-download-confirm"]') !== null, null, { timeout: 30_000 });
+    if ((await page.getByTestId('bench-download-confirm').count()) > 0) await page.getByTestId('bench-download-confirm').click();
     await page.locator('[data-testid="bench-view"][data-running="true"]').waitFor({ timeout: 30_000 });
     const deadline = Date.now() + SUITE_TIMEOUT_MS[setting];
     let last = '';

@@ -15,6 +15,7 @@ import { TokenFeed } from './perf/token-feed.ts';
 import type { PagePerf } from './perf/page-perf.ts';
 import { environmentFromReport } from '../metrics/environment-from-report.ts';
 import { ENGINE_DTYPE } from '../models/model-spec.ts';
+import { modelBytes } from '../models/manifest.ts';
 import { createVisuals } from './canvas/visuals.ts';
 import { CouncilStore } from './council/council-store.ts';
 import { Monitor } from './monitor/monitor.ts';
@@ -60,7 +61,13 @@ export function startApp(compareWith?: string): () => void {
     profile: computed(() => hardware.profile.value?.profile ?? null),
     audit: new AuditLog(`page-${Date.now().toString(36)}`),
   });
-  const bench = new BenchStore(hardware, session, __APP_VERSION__, frameLoop);
+  const bench = new BenchStore(hardware, session, __APP_VERSION__, frameLoop, (modelId) => {
+    const model = session.available.peek().find((m) => m.id === modelId);
+    if (!model) return null;
+    // Where the storage panel knows the model, what it lacks; elsewhere (no service worker) every byte is fetched.
+    const row = storage.rows.peek().find((r) => r.id === modelId);
+    return row ? row.totalBytes - row.storedBytes : modelBytes(model);
+  });
   const plugins = new PluginsStore(perf);
   const recorder = new FrameRecorder();
   const views = new ViewStore();

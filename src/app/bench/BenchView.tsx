@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import type { BenchStore } from './bench-store.ts';
 import { SCENARIO_SETTINGS } from '../../scenarios/plans.ts';
 import type { StoredScenarioResult } from '../../scenarios/store.ts';
@@ -84,6 +85,26 @@ function ResultCard({ entry }: { entry: StoredScenarioResult }) {
   );
 }
 
+/** Asked before a run that fetches model files: yes starts it, no leaves everything as it was. */
+function DownloadQuestion({ bench, text }: { bench: BenchStore; text: string }) {
+  const yes = useRef<HTMLButtonElement>(null);
+  // The question takes focus from the Run button that raised it, so a keyboard user answers it next.
+  useEffect(() => yes.current?.focus(), []);
+  return (
+    <div class="banner notice bench-download" role="group" aria-label="Download before the run" data-testid="bench-download-ask">
+      <span>{text}</span>
+      <span class="bench-download-actions">
+        <button ref={yes} type="button" data-testid="bench-download-confirm" onClick={() => void bench.confirmDownload()}>
+          Download and run
+        </button>
+        <button type="button" data-testid="bench-download-decline" onClick={() => bench.declineDownload()}>
+          Not now
+        </button>
+      </span>
+    </div>
+  );
+}
+
 export function BenchView({ bench }: { bench: BenchStore }) {
   const running = bench.running.value;
   const rows = bench.rows.value;
@@ -114,6 +135,7 @@ export function BenchView({ bench }: { bench: BenchStore }) {
           Cancel
         </button>
       </div>
+      {bench.pendingDownload.value && <DownloadQuestion bench={bench} text={bench.pendingDownload.value.ask.text} />}
       <p class="hint">Quick fits CI (about 2 minutes in all); standard takes minutes; full runs the specification's lengths (the sustained stream alone 5 minutes).</p>
       {bench.notice.value && (
         <p class="bad" role="alert" data-testid="bench-notice">

@@ -13,6 +13,7 @@ import { SCENARIOS } from '../../scenarios/runners/registry.ts';
 import { isAbort, runScenario } from '../../scenarios/run-scenario.ts';
 import { SCENARIO_RESULTS_CAP, ScenarioStore, type StoredScenarioResult } from '../../scenarios/store.ts';
 import type { ScenarioId, ScenarioSetting } from '../../scenarios/types.ts';
+import { downloadAsk, type DownloadAsk } from '../../scenarios/downloads.ts';
 
 export type RowState = 'idle' | 'queued' | 'running' | 'done' | 'cancelled';
 
@@ -40,6 +41,8 @@ export class BenchStore {
   readonly notice = signal<string | null>(null);
   /** The suite now running or last run: the headless bench reads its results by this id. */
   readonly suiteId = signal<string | null>(null);
+  /** A run that would fetch model files this device does not hold, waiting for the user's yes. */
+  readonly pendingDownload = signal<{ ids: ScenarioId[]; ask: DownloadAsk } | null>(null);
 
   private controller: AbortController | null = null;
   private readonly store = new ScenarioStore();
@@ -49,6 +52,8 @@ export class BenchStore {
     private readonly session: Session,
     private readonly appVersion: string,
     private readonly frameLoop: FrameLoop,
+    /** Bytes of a bundled model not stored on this device (null: not in this build). */
+    private readonly missingBytes: (modelId: string) => number | null = () => null,
   ) {
     try {
       const stored = localStorage.getItem(SETTING_KEY);
@@ -76,11 +81,35 @@ export class BenchStore {
   }
 
   runAll(): Promise<void> {
-    return this.runList(this.scenarios);
+    return this.request(this.scenarios);
   }
 
   runOne(id: ScenarioId): Promise<void> {
-    return this.runList(this.scenarios.filter((s) => s.id === id));
+    return this.request(this.scenarios.filter((s) => s.id === id));
+  }
+
+  /** The user said yes to the download: the waiting run starts. */
+  confirmDownload(): Promise<void> {
+    const pending = this.pendingDownload.peek();
+    this.pendingDownload.value = null;
+    return pending ? this.runList(this.scenarios.filter((s) => pending.ids.includes(s.id))) : Promise.resolve();
+  }
+
+  declineDownload(): void {
+    this.pendingDownload.value = null;
+  }
+
+  /** Runs the list, unless it would fetch model files first: then it waits for the user's yes. */
+  private request(list: readonly ScenarioDefinition[]): Promise<void> {
+    if (this.running.peek() || list.length === 0) return Promise.resolve();
+    const ids = list.map((s) => s.id);
+    const ask = downloadAsk(ids, plansFor(this.setting.peek()), this.missingBytes);
+    if (ask) {
+      this.pendingDownload.value = { ids, ask };
+      return Promise.resolve();
+    }
+    this.pendingDownload.value = null;
+    return this.runList(list);
   }
 
   cancel(): void {
