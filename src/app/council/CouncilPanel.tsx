@@ -279,18 +279,20 @@ function CapOverride({ council }: { council: CouncilStore }) {
         <input type="checkbox" data-testid="council-cap-override" checked={on} onChange={(e) => (council.capOverride.value = e.currentTarget.checked)} /> Allow more
         members than the tier's cap (up to {COUNCIL_OVERRIDE_MAX})
       </label>{' '}
-      <label>
-        Members at once{' '}
-        <input
-          type="number"
-          min={1}
-          max={COUNCIL_OVERRIDE_MAX}
-          disabled={!on}
-          data-testid="council-cap-override-members"
-          value={council.capOverrideMembers.value}
-          onInput={(e) => (council.capOverrideMembers.value = Number(e.currentTarget.value) || 1)}
-        />
-      </label>
+      {/* Only while the override is on: a number beside an unchecked box read as if it applied. */}
+      {on && (
+        <label>
+          Members at once{' '}
+          <input
+            type="number"
+            min={1}
+            max={COUNCIL_OVERRIDE_MAX}
+            data-testid="council-cap-override-members"
+            value={council.capOverrideMembers.value}
+            onInput={(e) => (council.capOverrideMembers.value = Number(e.currentTarget.value) || 1)}
+          />
+        </label>
+      )}
     </span>
   );
 }
