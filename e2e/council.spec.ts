@@ -35,6 +35,7 @@ test('a council of two wf-tiny members runs in parallel and each produces its ex
     await expect(pane(page, id)).toHaveAttribute('data-status', 'done');
     await expect(pane(page, id).getByTestId('council-pane-text')).toHaveText(expected);
     await expect(pane(page, id).getByTestId('council-pane-error')).toHaveCount(0);
+    await expect(pane(page, id).getByTestId('council-pane-speed')).toHaveText(/^\s*TTFT [\d.]+ m?s · [\d.]+ tok\/s$/);
   }
   // In parallel: each member began loading before the other's answer ended (Low would serialise them,
   // the second loading only after the first had finished and been evicted).

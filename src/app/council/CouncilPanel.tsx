@@ -1,3 +1,4 @@
+import { formatMs, formatTps } from '../../lib/format.ts';
 import type { HardwareStore } from '../device/hardware.ts';
 import type { Priority } from '../../scheduler/protocol.ts';
 import { memberIdFor } from '../../scheduler/member-choices.ts';
@@ -391,6 +392,12 @@ function Pane({ job, inConversation }: { job: JobView; inConversation: boolean }
           {job.progress ? ` (${job.progress})` : ''}
           {job.status === 'streaming' || job.status === 'done' ? ` · ${job.pieces} tokens` : ''}
         </span>
+        {job.speed && (
+          <span class="hint council-speed" data-testid="council-pane-speed" title="On the engine's clock, as a single run's TTFT and decode">
+            {' '}
+            TTFT {formatMs(job.speed.ttftMs)} · {formatTps(job.speed.decodeTps)}
+          </span>
+        )}
       </header>
       <TextPane text={job.text} class="council-text" testId="council-pane-text" label={`${job.label} answer`} />
       {inConversation && job.prompt && <PromptFacts prompt={job.prompt} />}

@@ -180,6 +180,8 @@ describe('CouncilStore over a stand-in scheduler', () => {
     expect(store.turns.value[0]!.conversationTurn).toBe(1);
     endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'fast one'], ['2-sim-slow', 'done', 'slow one']]);
     expect(store.turns.value[0]!.jobs[0]!.prompt).toEqual({ promptTokens: 7, reusedPromptTokens: 5, droppedMessages: 0 });
+    // Each pane's speed, on the engine's clock: first token 2 ms after the start, one more token 1 ms later.
+    expect(store.turns.value[0]!.jobs[0]!.speed).toEqual({ ttftMs: 2, decodeTps: 1000 });
 
     store.prompt.value = 'x';
     expect(await store.run()).toBe('t2');

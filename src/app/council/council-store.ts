@@ -12,6 +12,7 @@
  * and every turn sends each member its history and the new prompt. A history belongs to a member id,
  * so a slot whose model changes, or that moves up when a slot above it is removed, starts afresh.
  */
+import { generationTimings } from '../../metrics/generation-metrics.ts';
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { ManifestModel } from '../../models/manifest.ts';
 import { DEFAULT_QUEUE_CAPACITY } from '../../scheduler/scheduler.ts';
@@ -47,6 +48,8 @@ export interface JobView {
   endedAtMs: number | null;
   /** From the engine's result once the job ended with one: what it read, and what it took from its KV cache. */
   prompt?: PromptFigures;
+  /** The member's own speed for this job, on the engine's clock (the same definition as a single run's). */
+  speed?: { ttftMs: number; decodeTps: number };
 }
 
 export interface PromptFigures {
@@ -567,7 +570,7 @@ export class CouncilStore {
         const end = ends.get(jobId);
         let next: JobView = job;
         if (chunk) next = { ...next, text: next.text + chunk.text, pieces: next.pieces + chunk.pieces, status: 'streaming', progress: null };
-        if (end) next = { ...next, status: end.status, error: end.error?.message ?? null, progress: null, endedAtMs: end.endedAtMs, ...promptFigures(end) };
+        if (end) next = { ...next, status: end.status, error: end.error?.message ?? null, progress: null, endedAtMs: end.endedAtMs, ...resultFigures(end) };
         return next;
       };
     const jobIds = new Set([...chunks.keys(), ...ends.keys()]);
@@ -685,10 +688,14 @@ export class CouncilStore {
   }
 }
 
-function promptFigures(end: JobOutcome): { prompt?: PromptFigures } {
+function resultFigures(end: JobOutcome): Pick<JobView, 'prompt' | 'speed'> {
   const result = end.result;
   if (!result) return {};
-  return { prompt: { promptTokens: result.promptTokens, reusedPromptTokens: result.reusedPromptTokens ?? 0, droppedMessages: result.droppedMessages ?? 0 } };
+  const timings = generationTimings({ ...result, endedAtMs: result.tokenTimesMs.at(-1) ?? result.startedAtMs });
+  return {
+    prompt: { promptTokens: result.promptTokens, reusedPromptTokens: result.reusedPromptTokens ?? 0, droppedMessages: result.droppedMessages ?? 0 },
+    speed: { ttftMs: timings.ttftMs, decodeTps: timings.decodeTps },
+  };
 }
 
 export function isFinal(status: PaneStatus): boolean {
