@@ -75,7 +75,7 @@ async function openApp(page: Page, baseUrl: string): Promise<AppDriver> {
   url.searchParams.set('wf-cache-replay', 'instant');
   await page.goto(url.href);
   await page.waitForFunction(() => document.documentElement.getAttribute('data-ready') === 'true', null, { timeout: 60_000 });
-  await page.locator('[data-testid="calibration"][data-state="done"]').waitFor({ timeout: 120_000 });
+  await page.locator('[data-testid="calibration"][data-state="done"]').waitFor({ state: 'attached', timeout: 120_000 });
   return new AppDriver(page);
 }
 
