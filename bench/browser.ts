@@ -61,8 +61,15 @@ export class AppDriver {
     return new AppDriver(page);
   }
 
+  /** The Run view, where the model controls are (a council bench may have left the page on another view). */
+  private async showRunView(): Promise<void> {
+    const link = this.page.getByTestId('nav-run');
+    if ((await link.getAttribute('aria-current')) !== 'page') await link.click();
+  }
+
   async load(modelId: string, device: 'wasm' | 'webgpu', maxNewTokens: number): Promise<{ device: string; threads: number }> {
     const page = this.page;
+    await this.showRunView();
     await page.getByTestId('model-select').selectOption(modelId);
     await page.getByTestId('device-select').selectOption(device);
     await page.getByTestId('max-tokens').fill(String(maxNewTokens));
@@ -78,6 +85,7 @@ export class AppDriver {
 
   async run(prompt: string): Promise<RunRecord> {
     const page = this.page;
+    await this.showRunView();
     const before = (await latestRecord(page))?.id ?? 0;
     await page.getByTestId('prompt').fill(prompt);
     await page.getByTestId('generate-button').click();
