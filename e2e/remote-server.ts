@@ -94,6 +94,8 @@ async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
   stats.inFlight++;
   stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
   const sequence = freeSequences.pop()!;
+  // A sequence released mid-batch can keep a token its clearing raced with; a request must start empty.
+  if (sequence.nextTokenIndex > 0) await sequence.clearHistory();
   let released = false;
   // The slot is free before the last chunk goes out: a client that sends its next request the moment
   // it reads [DONE] must find it free, as it would on llama-server.

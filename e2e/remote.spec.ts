@@ -226,7 +226,7 @@ test('a bounded concurrency sweep, 10 to 100 requests: no errors under the slot 
     const after = await server.stats();
     console.log(`remote sweep: ${requests} requests, 4 slots: ${run.done.length} done in ${run.wallMs.toFixed(0)} ms, queue+answer p50 ${run.p50.toFixed(0)} ms, p95 ${run.p95.toFixed(0)} ms, server peak ${after.maxInFlight} in flight`);
     expect(run.jobs.filter((j) => j.status !== 'done').map((j) => j.error?.message ?? j.status)).toEqual([]);
-    expect(run.jobs.every((j) => j.result!.text === 'bcdefghi')).toBe(true);
+    expect(run.jobs.map((j) => j.result!.text).filter((text) => text !== 'bcdefghi')).toEqual([]);
     expect(after.rejected - before.rejected).toBe(0);
     expect(after.maxInFlight).toBeLessThanOrEqual(4);
   }
