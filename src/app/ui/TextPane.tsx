@@ -6,7 +6,7 @@
 import { effect, type ReadonlySignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { usePagePerf } from '../perf/page-perf.ts';
-import { planTextUpdate, tailOf } from './text-pane-plan.ts';
+import { planTextUpdate, splitIntoBlocks, tailOf } from './text-pane-plan.ts';
 import './text-pane.css';
 
 /** Text nodes grow to this size before a new one starts: a frame's write never re-shapes a huge node. */
@@ -46,6 +46,9 @@ class TextAppender {
   private dirty = false;
   private full = false;
   private userScrollUntil = 0;
+  /** The block new text goes to (text-pane-plan.ts, splitIntoBlocks), and what it holds. */
+  private block: HTMLElement | null = null;
+  private blockChars = 0;
   stuck = true;
 
   constructor(
@@ -66,6 +69,8 @@ class TextAppender {
     if (update.kind === 'none') return;
     if (update.kind === 'reset') {
       this.content.textContent = '';
+      this.block = null;
+      this.blockChars = 0;
       this.box.removeAttribute('data-full');
       this.full = false;
       this.shownLength = 0;
@@ -93,15 +98,28 @@ class TextAppender {
   }
 
   private append(text: string): void {
+    splitIntoBlocks(this.blockChars, text).forEach((piece, i) => {
+      if (i > 0 || this.block === null) {
+        this.block = document.createElement('span');
+        this.block.className = 'text-pane-block';
+        this.content.appendChild(this.block);
+        this.blockChars = 0;
+      }
+      this.appendToBlock(this.block, piece);
+      this.blockChars += piece.length;
+    });
+  }
+
+  private appendToBlock(block: HTMLElement, text: string): void {
     let rest = text;
-    const last = this.content.lastChild;
+    const last = block.lastChild;
     if (last instanceof Text && last.length < NODE_CHARS) {
       const room = NODE_CHARS - last.length;
       last.appendData(rest.slice(0, room));
       rest = rest.slice(room);
     }
     while (rest.length > 0) {
-      this.content.appendChild(document.createTextNode(rest.slice(0, NODE_CHARS)));
+      block.appendChild(document.createTextNode(rest.slice(0, NODE_CHARS)));
       rest = rest.slice(NODE_CHARS);
     }
   }
