@@ -93,6 +93,30 @@ test('forcing slow frames lowers quality, and it comes back after the quiet peri
   await expect(page.getByTestId('quality-select')).toHaveValue('auto');
 });
 
+test('frames still late at Lite pause the canvas with a notice; Resume draws again; it resumes by itself when frames are on time', async ({ page }) => {
+  // This machine is Low: Auto starts at Lite. Both periods shortened for the test.
+  await page.goto('/?quality-slow-ms=1500&quality-quiet-ms=3000');
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  const panel = page.getByTestId('canvas-panel');
+  await expect(panel).toHaveAttribute('data-level', 'lite');
+  await expect(panel).toHaveAttribute('data-paused', 'false');
+  await slowFrames(page, 40);
+  await expect(panel).toHaveAttribute('data-paused', 'true', { timeout: 30_000 });
+  await expect(page.getByTestId('canvas-paused')).toContainText('frames stayed late even at Lite');
+  await expect(page.getByTestId('quality-announcement')).toHaveText(/Canvas paused.*text keeps streaming/);
+  expect((await page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.canvasStats()))?.pausedByQuality).toBe(true);
+  await page.getByTestId('canvas-resume').focus();
+  await page.keyboard.press('Enter');
+  await expect(panel).toHaveAttribute('data-paused', 'false');
+  await expect(page.getByTestId('quality-announcement')).toHaveText(/Canvas resumed at Lite/);
+  await expect(page.getByTestId('quality-select')).toHaveValue('auto');
+  // Still slow: paused again after another slow period; then on time, it comes back by itself.
+  await expect(panel).toHaveAttribute('data-paused', 'true', { timeout: 30_000 });
+  await slowFrames(page, 0);
+  await expect(panel).toHaveAttribute('data-paused', 'false', { timeout: 60_000 });
+  await expect(page.getByTestId('quality-announcement')).toHaveText(/Canvas resumed at Lite: frames have been on time/);
+});
+
 test("the user's quality choice persists and wins over slow frames until Auto", async ({ page }) => {
   await page.addInitScript(() => {
     if (!sessionStorage.getItem('seeded')) {

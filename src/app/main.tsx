@@ -48,11 +48,12 @@ export function startApp(compareWith?: string): () => void {
     contextTokensOf: (modelId) => hardware.shapes.peek().get(modelId)?.spec.contextTokens ?? null,
   });
   const council = new CouncilStore({ hardware, models: session.available, perf });
-  const visuals = createVisuals(hardware, perf);
   const started = signal(false);
+  const startingUp = computed(() => !started.value || hardware.calibrationState.value.status === 'running');
+  const visuals = createVisuals(hardware, perf, startingUp);
   // Stats overlay, live charts and alerts (src/app/monitor); alerts go to the same IndexedDB log as the scheduler's decisions.
   const monitor = new Monitor({
-    startingUp: computed(() => !started.value || hardware.calibrationState.value.status === 'running'),
+    startingUp,
     frameLoop,
     tokenFeed,
     session,

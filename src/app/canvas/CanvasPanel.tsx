@@ -16,11 +16,13 @@ export function CanvasPanel({ visuals }: { visuals: Visuals }) {
   }, [canvas, surface]);
   const level = quality.level.value;
   useEffect(() => canvas?.setLevel(level), [canvas, level]);
+  const paused = quality.canvasPaused.value;
+  useEffect(() => canvas?.setPaused(paused), [canvas, paused, surface]);
   const lanes = canvas?.lanes.value ?? [];
   const choice = quality.choice.value;
   const fallback = canvas && canvas.stats.renderer === '2d' ? canvas.stats.fallbackReason : null;
   return (
-    <section class="living-canvas" aria-label="Live token canvas" data-testid="canvas-panel" data-level={level} data-renderer={canvas?.stats.renderer ?? 'off'} data-thread={canvas?.stats.thread ?? 'none'}>
+    <section class="living-canvas" aria-label="Live token canvas" data-testid="canvas-panel" data-level={level} data-paused={String(paused)} data-renderer={canvas?.stats.renderer ?? 'off'} data-thread={canvas?.stats.thread ?? 'none'}>
       {canvas ? (
         <canvas key={surface} ref={ref} class="living-canvas-surface" data-testid="living-canvas" role="img" aria-label="Each token as light in its model's lane; brighter is faster" />
       ) : (
@@ -49,6 +51,15 @@ export function CanvasPanel({ visuals }: { visuals: Visuals }) {
           </select>
         </label>
       </div>
+      {canvas && paused && (
+        <p class="living-canvas-paused" data-testid="canvas-paused">
+          Canvas paused to keep the page smooth: frames stayed late even at Lite. The text and the lane rates go on; it resumes by
+          itself once frames are on time.{' '}
+          <button type="button" data-testid="canvas-resume" onClick={() => quality.resume()}>
+            Resume now
+          </button>
+        </p>
+      )}
       {fallback && (
         <p class="hint" data-testid="canvas-fallback">
           Drawing on a plain 2D canvas at Lite: {fallback}.

@@ -57,7 +57,9 @@ export interface CanvasStats {
   resonances: number;
   interferences: number;
   framesDrawn: number;
+  /** Not drawing: hidden, off screen, or paused by the quality rule (`pausedByQuality`). */
   paused: boolean;
+  pausedByQuality: boolean;
 }
 
 /** Whether WebGL starts in this browser, asked of a scratch canvas so the real one stays free to hand over. */
@@ -86,6 +88,7 @@ export class LivingCanvas {
   private lastLanePublish = 0;
   private drewEmpty = true;
   private onScreen = true;
+  private adaptPaused = false;
   private unsubscribe: (() => void)[] = [];
   private observers: { disconnect(): void }[] = [];
 
@@ -93,7 +96,7 @@ export class LivingCanvas {
     private readonly perf: PagePerf,
     private readonly maxTps: () => number,
   ) {
-    this.stats = { renderer: 'none', thread: null, workerFramesDrawn: 0, level: 'balanced', fallbackReason: null, tokens: 0, particles: 0, resonances: 0, interferences: 0, framesDrawn: 0, paused: false };
+    this.stats = { renderer: 'none', thread: null, workerFramesDrawn: 0, level: 'balanced', fallbackReason: null, tokens: 0, particles: 0, resonances: 0, interferences: 0, framesDrawn: 0, paused: false, pausedByQuality: false };
   }
 
   /**
@@ -159,6 +162,15 @@ export class LivingCanvas {
     this.drewEmpty = false;
   }
 
+  /** The quality rule's pause: nothing is drawn, tokens still feed the lanes' rates. */
+  setPaused(paused: boolean): void {
+    if (paused === this.adaptPaused) return;
+    this.adaptPaused = paused;
+    this.stats.pausedByQuality = paused;
+    if (paused) this.renderer?.clear();
+    this.drewEmpty = paused;
+  }
+
   detach(): void {
     for (const stop of this.unsubscribe) stop();
     for (const observer of this.observers) observer.disconnect();
@@ -173,7 +185,7 @@ export class LivingCanvas {
 
   private frame(now: number): void {
     const hidden = typeof document !== 'undefined' && document.hidden;
-    this.stats.paused = hidden || !this.onScreen;
+    this.stats.paused = hidden || !this.onScreen || this.adaptPaused;
     const nowS = (now - this.epoch) / 1000;
     // Tokens are always taken in (the rates and the agreement stay right); particles only when seen.
     for (const event of this.pending) this.take(event, nowS, !this.stats.paused);

@@ -3,7 +3,7 @@
  * loop's summaries) and the living canvas. `?canvas=off` leaves the canvas out (the benchmark's
  * comparison run; also a way out on a machine where drawing hurts).
  */
-import { effect, untracked } from '@preact/signals';
+import { effect, untracked, type ReadonlySignal } from '@preact/signals';
 import type { HardwareStore } from '../device/hardware.ts';
 import type { PagePerf } from '../perf/page-perf.ts';
 import { QualityStore, ruleFromUrl } from '../quality/quality-store.ts';
@@ -24,7 +24,8 @@ export function canvasEnabled(search: string): boolean {
   return new URLSearchParams(search).get('canvas') !== 'off';
 }
 
-export function createVisuals(hardware: HardwareStore, perf: PagePerf): Visuals {
+/** `startingUp`: the app's own start-up work (its lists, the calibration) holds frames back; not judged. */
+export function createVisuals(hardware: HardwareStore, perf: PagePerf, startingUp: ReadonlySignal<boolean>): Visuals {
   const quality = new QualityStore(ruleFromUrl(location.search));
   const canvas = canvasEnabled(location.search)
     ? new LivingCanvas(perf, () => hardware.profile.value?.profile.targets.energyMaxTps ?? FALLBACK_ENERGY_MAX_TPS)
@@ -35,7 +36,8 @@ export function createVisuals(hardware: HardwareStore, perf: PagePerf): Visuals 
   });
   const stopObserving = effect(() => {
     const summary = perf.frameLoop.summary.value;
-    untracked(() => quality.observe(summary, performance.now()));
+    const resting = startingUp.value;
+    untracked(() => (resting ? quality.rest(performance.now()) : quality.observe(summary, performance.now())));
   });
   return {
     quality,

@@ -62,12 +62,14 @@ describe('FPS below its floor for over a second', () => {
   }
 
   const mitigationCases: { name: string; context: FpsMitigationContext; expected: Mitigation[] }[] = [
-    { name: 'quality on Auto above Lite, no council', context: { qualityCanDrop: true, councilRunning: false, councilConcurrency: 2, councilAdapts: true }, expected: ['lower-quality'] },
-    { name: 'a council of one does not shrink', context: { qualityCanDrop: true, councilRunning: true, councilConcurrency: 1, councilAdapts: true }, expected: ['lower-quality'] },
-    { name: 'an adapting council of two shrinks', context: { qualityCanDrop: true, councilRunning: true, councilConcurrency: 2, councilAdapts: true }, expected: ['lower-quality', 'shrink-council'] },
-    { name: 'quality fixed by the user (or at Lite, or no canvas)', context: { qualityCanDrop: false, councilRunning: true, councilConcurrency: 2, councilAdapts: true }, expected: ['shrink-council'] },
-    { name: 'a council with adaptation off', context: { qualityCanDrop: true, councilRunning: true, councilConcurrency: 3, councilAdapts: false }, expected: ['lower-quality'] },
-    { name: 'nothing can act: reported only', context: { qualityCanDrop: false, councilRunning: true, councilConcurrency: 3, councilAdapts: false }, expected: ['none'] },
+    { name: 'quality on Auto above Lite, no council', context: { qualityCanDrop: true, canvasCanPause: false, councilRunning: false, councilConcurrency: 2, councilAdapts: true }, expected: ['lower-quality'] },
+    { name: 'a council of one does not shrink', context: { qualityCanDrop: true, canvasCanPause: false, councilRunning: true, councilConcurrency: 1, councilAdapts: true }, expected: ['lower-quality'] },
+    { name: 'an adapting council of two shrinks', context: { qualityCanDrop: true, canvasCanPause: false, councilRunning: true, councilConcurrency: 2, councilAdapts: true }, expected: ['lower-quality', 'shrink-council'] },
+    { name: 'quality fixed by the user (or at Lite, or no canvas)', context: { qualityCanDrop: false, canvasCanPause: false, councilRunning: true, councilConcurrency: 2, councilAdapts: true }, expected: ['shrink-council'] },
+    { name: 'a council with adaptation off', context: { qualityCanDrop: true, canvasCanPause: false, councilRunning: true, councilConcurrency: 3, councilAdapts: false }, expected: ['lower-quality'] },
+    { name: 'Auto at Lite, drawing: the canvas pauses next', context: { qualityCanDrop: false, canvasCanPause: true, councilRunning: false, councilConcurrency: 1, councilAdapts: true }, expected: ['pause-canvas'] },
+    { name: 'paused at Lite, an adapting council of two shrinks', context: { qualityCanDrop: false, canvasCanPause: false, councilRunning: true, councilConcurrency: 2, councilAdapts: true }, expected: ['shrink-council'] },
+    { name: 'nothing can act: reported only', context: { qualityCanDrop: false, canvasCanPause: false, councilRunning: true, councilConcurrency: 3, councilAdapts: false }, expected: ['none'] },
   ];
   for (const { name, context, expected } of mitigationCases) {
     it(`names only the mitigations that will happen: ${name}`, () => expect(fpsMitigations(context)).toEqual(expected));

@@ -15,7 +15,7 @@ export type AlertRule = 'fps-low' | 'slow-prompt' | 'memory-high' | 'engine-fail
  * defer-loads: the scheduler defers new model loads under memory pressure; restart-member: the
  * scheduler restarts a failed member and removes it after repeated restarts; none: only reported.
  */
-export type Mitigation = 'lower-quality' | 'shrink-council' | 'defer-loads' | 'restart-member' | 'none';
+export type Mitigation = 'lower-quality' | 'pause-canvas' | 'shrink-council' | 'defer-loads' | 'restart-member' | 'none';
 
 export interface Alert {
   rule: AlertRule;
@@ -29,6 +29,7 @@ export interface Alert {
 
 export const MITIGATION_WORDS: Record<Mitigation, string> = {
   'lower-quality': 'visual quality is lowered one step if frames stay slow (p95 over 20 ms) for 5 s (Auto quality)',
+  'pause-canvas': 'the canvas pauses if frames stay slow at Lite for 10 s (Auto quality); the text goes on',
   'shrink-council': "the council runs one member fewer if frames stay slow for 5 s (the scheduler's adaptation)",
   'defer-loads': 'new model loads deferred',
   'restart-member': 'failed council member restarted (removed after repeated failures)',
@@ -92,6 +93,8 @@ export function stepFpsRule(state: FpsRuleState, sample: FpsSample, config: FpsR
 export interface FpsMitigationContext {
   /** The canvas is on, its quality on Auto, and above Lite: the quality rule can still lower it. */
   qualityCanDrop: boolean;
+  /** The canvas is on and drawing at Lite on Auto: the quality rule's next step is to pause it. */
+  canvasCanPause: boolean;
   councilRunning: boolean;
   councilConcurrency: number;
   /** The council's "Adapt to frame rate" is on. */
@@ -102,6 +105,7 @@ export interface FpsMitigationContext {
 export function fpsMitigations(context: FpsMitigationContext): Mitigation[] {
   const mitigations: Mitigation[] = [];
   if (context.qualityCanDrop) mitigations.push('lower-quality');
+  else if (context.canvasCanPause) mitigations.push('pause-canvas');
   if (context.councilRunning && context.councilConcurrency > 1 && context.councilAdapts) mitigations.push('shrink-council');
   return mitigations.length > 0 ? mitigations : ['none'];
 }

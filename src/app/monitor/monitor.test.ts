@@ -27,7 +27,7 @@ function setup(profile: TierProfile = TIER_PROFILES.mid, quality: { choice: Qual
     tokenFeed,
     session: { lastRun, engineFailures },
     council: { turns, running: signal(false), adapt: signal(true), snapshot: () => Promise.resolve(snapshot) },
-    quality: quality ? { choice: signal(quality.choice), level: signal(quality.level) } : null,
+    quality: quality ? { choice: signal(quality.choice), level: signal(quality.level), canvasPaused: signal(false) } : null,
     profile: signal(profile),
     audit: { append: (event) => logged.push(event) },
     now: () => clock.now(),

@@ -57,6 +57,7 @@ export interface MonitoredCouncil {
 export interface MonitoredQuality {
   choice: ReadonlySignal<QualityChoice>;
   level: ReadonlySignal<VisualQuality>;
+  canvasPaused: ReadonlySignal<boolean>;
 }
 
 export interface AuditSink {
@@ -333,6 +334,7 @@ export class Monitor {
     const quality = this.deps.quality;
     const mitigations = fpsMitigations({
       qualityCanDrop: quality !== null && quality.choice.peek() === 'auto' && quality.level.peek() !== 'lite',
+      canvasCanPause: quality !== null && quality.choice.peek() === 'auto' && quality.level.peek() === 'lite' && !quality.canvasPaused.peek(),
       councilRunning: this.deps.council.running.peek(),
       councilConcurrency: snapshot?.concurrency ?? 1,
       councilAdapts: this.deps.council.adapt.peek(),

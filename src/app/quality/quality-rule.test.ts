@@ -1,36 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUALITY_RULE, chooseQuality, initialQuality, nextQuality, setTierLevel, type QualityState, type VisualQuality } from './quality-rule.ts';
+import { DEFAULT_QUALITY_RULE, chooseQuality, initialQuality, nextQuality, resumeCanvas, setTierLevel, stepName, type QualityState, type QualityStepName, type VisualQuality } from './quality-rule.ts';
 
+type Run = [p95: number, count: number];
 const SLOW = 30;
 const OK = 19;
 const QUIET = 10;
 
-/** Feeds one sample every 500 ms: [p95, count] runs; returns the level after each sample and what was said. */
-function play(start: QualityState, runs: [number, number][], frames = 60) {
+/** Feeds one sample every 500 ms: [p95, count] runs; returns the step after each sample and what was said. */
+function play(start: QualityState, runs: Run[], frames = 60) {
   let state = start;
   let at = 0;
-  const levels: VisualQuality[] = [];
+  const levels: QualityStepName[] = [];
   const said: string[] = [];
   for (const [p95, count] of runs) {
     for (let i = 0; i < count; i++) {
       at += 500;
       const step = nextQuality(state, { at, frames, frameP95Ms: p95 });
       state = step.state;
-      levels.push(state.level);
+      levels.push(stepName(state));
       if (step.announcement) said.push(step.announcement);
     }
   }
   return { state, levels, said, at };
 }
 
-const changes = (levels: VisualQuality[]): VisualQuality[] => levels.filter((l, i) => i === 0 || l !== levels[i - 1]);
+const changes = (levels: QualityStepName[]): QualityStepName[] => levels.filter((l, i) => i === 0 || l !== levels[i - 1]);
 
 describe('nextQuality', () => {
-  const cases: { name: string; start: VisualQuality; runs: [number, number][]; expected: VisualQuality[]; announcements: number }[] = [
+  const cases: { name: string; start: VisualQuality; runs: Run[]; expected: QualityStepName[]; announcements: number }[] = [
     { name: 'slow for under 5 s changes nothing', start: 'ultra', runs: [[SLOW, 10]], expected: ['ultra'], announcements: 0 },
     { name: 'slow for 5 s lowers one step', start: 'ultra', runs: [[SLOW, 11]], expected: ['ultra', 'balanced'], announcements: 1 },
     { name: 'slow for 10 s lowers two steps, one per slow period', start: 'ultra', runs: [[SLOW, 21]], expected: ['ultra', 'balanced', 'lite'], announcements: 2 },
-    { name: 'never below Lite', start: 'ultra', runs: [[SLOW, 60]], expected: ['ultra', 'balanced', 'lite'], announcements: 2 },
+    { name: 'slow for 20 s at last pauses the canvas, 10 s after reaching Lite', start: 'ultra', runs: [[SLOW, 41]], expected: ['ultra', 'balanced', 'lite', 'paused'], announcements: 3 },
+    { name: 'slow for 19.5 s: at Lite, not yet paused', start: 'ultra', runs: [[SLOW, 40]], expected: ['ultra', 'balanced', 'lite'], announcements: 2 },
+    { name: 'nothing below the pause', start: 'ultra', runs: [[SLOW, 120]], expected: ['ultra', 'balanced', 'lite', 'paused'], announcements: 3 },
+    { name: 'a Low device (Lite) pauses after 10 s slow', start: 'lite', runs: [[SLOW, 21]], expected: ['lite', 'paused'], announcements: 1 },
+    { name: 'a Low device slow for under 10 s keeps drawing', start: 'lite', runs: [[SLOW, 19]], expected: ['lite'], announcements: 0 },
+    { name: 'paused, 30 s quiet resumes at Lite, 30 s more raises', start: 'balanced', runs: [[SLOW, 31], [QUIET, 122]], expected: ['balanced', 'lite', 'paused', 'lite', 'balanced'], announcements: 4 },
+    { name: 'a paused Lite-tier canvas resumes though Lite is its ceiling', start: 'lite', runs: [[SLOW, 21], [QUIET, 61]], expected: ['lite', 'paused', 'lite'], announcements: 2 },
     { name: 'a single fast sample resets the slow clock', start: 'ultra', runs: [[SLOW, 9], [OK, 1], [SLOW, 9]], expected: ['ultra'], announcements: 0 },
     { name: 'p95 exactly at 20 ms is not slow', start: 'ultra', runs: [[20, 30]], expected: ['ultra'], announcements: 0 },
     { name: 'raised after 30 s quiet', start: 'ultra', runs: [[SLOW, 11], [QUIET, 61]], expected: ['ultra', 'balanced', 'ultra'], announcements: 2 },
@@ -57,7 +64,7 @@ describe('nextQuality', () => {
   });
 
   it('bursts of slow frames shorter than the slow period never lower quality', () => {
-    const pattern: [number, number][] = [];
+    const pattern: Run[] = [];
     for (let i = 0; i < 40; i++) pattern.push([SLOW, 3], [QUIET, 2]);
     const { said } = play(initialQuality('ultra', 'auto'), pattern);
     expect(said).toEqual([]);
@@ -82,6 +89,19 @@ describe('nextQuality', () => {
     expect(said[0]).toMatch(/lowered to Balanced.*20 ms.*5 s/);
   });
 
+  it('the pause says why and that the text goes on', () => {
+    const { said } = play(initialQuality('lite', 'auto'), [[SLOW, 21]]);
+    expect(said[0]).toBe('Canvas paused: at Lite, frames still took over 20 ms (p95 30.0 ms) for 10 s. The text keeps streaming.');
+  });
+
+  it('a resume that does not hold doubles the quiet period before the next one', () => {
+    const first = play(initialQuality('lite', 'auto'), [[SLOW, 21], [QUIET, 61], [SLOW, 21]]);
+    expect(changes(first.levels)).toEqual(['lite', 'paused', 'lite', 'paused']);
+    expect(first.state.backoff).toBe(2);
+    expect(changes(play(first.state, [[QUIET, 100]]).levels)).toEqual(['paused']);
+    expect(changes(play(first.state, [[QUIET, 121]]).levels)).toEqual(['paused', 'lite']);
+  });
+
   it('uses the configured thresholds', () => {
     const config = { ...DEFAULT_QUALITY_RULE, quietForMs: 1000 };
     let state = initialQuality('ultra', 'auto');
@@ -94,6 +114,34 @@ describe('nextQuality', () => {
       levels.push(state.level);
     }
     expect(changes(levels)).toEqual(['lite', 'balanced', 'ultra']);
+  });
+});
+
+describe('resumeCanvas', () => {
+  it('draws again at Lite, still Auto, and the next pause needs a full slow period', () => {
+    const paused = play(initialQuality('lite', 'auto'), [[SLOW, 21]]);
+    const resumed = resumeCanvas(paused.state);
+    expect(resumed.state).toMatchObject({ canvasPaused: false, choice: 'auto', level: 'lite', slowSince: null });
+    expect(resumed.announcement).toMatch(/resumed at Lite/);
+    let state = resumed.state;
+    const steps: QualityStepName[] = [];
+    for (let at = paused.at + 500, i = 0; i < 21; i++, at += 500) {
+      state = nextQuality(state, { at, frames: 60, frameP95Ms: SLOW }).state;
+      steps.push(stepName(state));
+    }
+    expect(changes(steps)).toEqual(['lite', 'paused']);
+    expect(steps.indexOf('paused')).toBe(20);
+  });
+
+  it('does nothing to a drawing canvas', () => {
+    const state = initialQuality('ultra', 'auto');
+    expect(resumeCanvas(state)).toEqual({ state, announcement: null });
+  });
+
+  it('choosing any level, or Auto, unpauses', () => {
+    const paused = play(initialQuality('lite', 'auto'), [[SLOW, 21]]).state;
+    expect(chooseQuality(paused, 'lite').state.canvasPaused).toBe(false);
+    expect(chooseQuality(paused, 'auto').state.canvasPaused).toBe(false);
   });
 });
 

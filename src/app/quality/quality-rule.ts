@@ -17,6 +17,8 @@ export interface QualityRuleConfig {
   slowP95Ms: number;
   /** Slow for this long lowers quality one step (the spec: 5 s). */
   slowForMs: number;
+  /** At Lite, slow for this long pauses the canvas: longer than a step, as a pause hides the canvas. */
+  pauseAfterMs: number;
   /** Frame time p95 at or under this counts as quiet; between the two thresholds neither clock runs. */
   quietP95Ms: number;
   /** Quiet for this long raises quality one step, back towards the ceiling. */
@@ -31,6 +33,7 @@ export interface QualityRuleConfig {
 export const DEFAULT_QUALITY_RULE: QualityRuleConfig = {
   slowP95Ms: 20,
   slowForMs: 5000,
+  pauseAfterMs: 10_000,
   // Just above a 60 Hz frame (16.7 ms) plus ordinary jitter: smooth frames count as quiet.
   quietP95Ms: 18,
   quietForMs: 30_000,
@@ -44,6 +47,11 @@ export interface QualityState {
   /** The tier's level: Auto never goes above it. */
   tierLevel: VisualQuality;
   level: VisualQuality;
+  /**
+   * Auto's last step, below Lite: frames stayed late even at Lite, so the canvas stops drawing (the
+   * text panes and the lane rates go on). Only Auto pauses; the user resumes at any time.
+   */
+  canvasPaused: boolean;
   slowSince: number | null;
   quietSince: number | null;
   lastRaiseAt: number | null;
@@ -64,7 +72,20 @@ export interface QualityStep {
 }
 
 export function initialQuality(tierLevel: VisualQuality, choice: QualityChoice): QualityState {
-  return { choice, tierLevel, level: choice === 'auto' ? tierLevel : choice, slowSince: null, quietSince: null, lastRaiseAt: null, backoff: 1 };
+  return { choice, tierLevel, level: choice === 'auto' ? tierLevel : choice, canvasPaused: false, slowSince: null, quietSince: null, lastRaiseAt: null, backoff: 1 };
+}
+
+/** Where Auto stands on its ladder, the pause included: for tests and the page's data attributes. */
+export type QualityStepName = VisualQuality | 'paused';
+export const stepName = (state: QualityState): QualityStepName => (state.canvasPaused ? 'paused' : state.level);
+
+/**
+ * The user asks for the canvas back while Auto has it paused: it draws again at Lite and both clocks
+ * start over, so the next pause needs another full slow period.
+ */
+export function resumeCanvas(state: QualityState): QualityStep {
+  if (!state.canvasPaused) return { state, announcement: null };
+  return { state: { ...state, canvasPaused: false, slowSince: null, quietSince: null }, announcement: `Canvas resumed at ${QUALITY_LABEL[state.level]}.` };
 }
 
 const rank = (level: VisualQuality): number => QUALITY_LEVELS.indexOf(level);
@@ -96,10 +117,17 @@ export function nextQuality(state: QualityState, sample: FrameSample, config: Qu
   const p95 = sample.frameP95Ms;
   if (p95 > config.slowP95Ms) {
     const slowSince = state.slowSince ?? sample.at;
-    if (sample.at - slowSince < config.slowForMs || state.level === 'lite') return { state: { ...state, slowSince, quietSince: null }, announcement: null };
-    const level = QUALITY_LEVELS[rank(state.level) - 1]!;
+    const needed = state.level === 'lite' ? config.pauseAfterMs : config.slowForMs;
+    if (sample.at - slowSince < needed || state.canvasPaused) return { state: { ...state, slowSince, quietSince: null }, announcement: null };
     const relapse = state.lastRaiseAt !== null && sample.at - state.lastRaiseAt <= config.relapseWithinMs;
     const backoff = relapse ? Math.min(config.maxBackoff, state.backoff * 2) : state.backoff;
+    if (state.level === 'lite') {
+      return {
+        state: { ...state, canvasPaused: true, slowSince: sample.at, quietSince: null, backoff },
+        announcement: `Canvas paused: at Lite, frames still took over ${config.slowP95Ms} ms (p95 ${p95.toFixed(1)} ms) for ${Math.round(config.pauseAfterMs / 1000)} s. The text keeps streaming.`,
+      };
+    }
+    const level = QUALITY_LEVELS[rank(state.level) - 1]!;
     return {
       // The slow clock restarts: the next step down needs another full slow period at the new level.
       state: { ...state, level, slowSince: sample.at, quietSince: null, backoff },
@@ -109,7 +137,14 @@ export function nextQuality(state: QualityState, sample: FrameSample, config: Qu
   if (p95 > config.quietP95Ms) return { state: { ...state, slowSince: null, quietSince: null }, announcement: null };
   const quietSince = state.quietSince ?? sample.at;
   const quietFor = config.quietForMs * state.backoff;
-  if (rank(state.level) >= rank(state.tierLevel) || sample.at - quietSince < quietFor) return { state: { ...state, slowSince: null, quietSince }, announcement: null };
+  if (sample.at - quietSince < quietFor) return { state: { ...state, slowSince: null, quietSince }, announcement: null };
+  if (state.canvasPaused) {
+    return {
+      state: { ...state, canvasPaused: false, slowSince: null, quietSince: sample.at, lastRaiseAt: sample.at },
+      announcement: `Canvas resumed at ${QUALITY_LABEL[state.level]}: frames have been on time for ${Math.round(quietFor / 1000)} s.`,
+    };
+  }
+  if (rank(state.level) >= rank(state.tierLevel)) return { state: { ...state, slowSince: null, quietSince }, announcement: null };
   const level = QUALITY_LEVELS[rank(state.level) + 1]!;
   return {
     state: { ...state, level, slowSince: null, quietSince: sample.at, lastRaiseAt: sample.at },

@@ -40,13 +40,13 @@ describe('readQualityChoice', () => {
 
 describe('ruleFromUrl', () => {
   it.each([
-    ['', DEFAULT_QUALITY_RULE.slowForMs, DEFAULT_QUALITY_RULE.quietForMs],
-    ['?quality-quiet-ms=3000', DEFAULT_QUALITY_RULE.slowForMs, 3000],
-    ['?quality-slow-ms=1000&quality-quiet-ms=2000', 1000, 2000],
-    ['?quality-quiet-ms=-1', DEFAULT_QUALITY_RULE.slowForMs, DEFAULT_QUALITY_RULE.quietForMs],
-    ['?quality-quiet-ms=abc', DEFAULT_QUALITY_RULE.slowForMs, DEFAULT_QUALITY_RULE.quietForMs],
-  ])('%s', (search, slow, quiet) => {
-    expect(ruleFromUrl(search)).toMatchObject({ slowForMs: slow, quietForMs: quiet });
+    ['', DEFAULT_QUALITY_RULE.slowForMs, DEFAULT_QUALITY_RULE.pauseAfterMs, DEFAULT_QUALITY_RULE.quietForMs],
+    ['?quality-quiet-ms=3000', DEFAULT_QUALITY_RULE.slowForMs, DEFAULT_QUALITY_RULE.pauseAfterMs, 3000],
+    ['?quality-slow-ms=1000&quality-quiet-ms=2000', 1000, 2000, 2000],
+    ['?quality-quiet-ms=-1', DEFAULT_QUALITY_RULE.slowForMs, DEFAULT_QUALITY_RULE.pauseAfterMs, DEFAULT_QUALITY_RULE.quietForMs],
+    ['?quality-quiet-ms=abc', DEFAULT_QUALITY_RULE.slowForMs, DEFAULT_QUALITY_RULE.pauseAfterMs, DEFAULT_QUALITY_RULE.quietForMs],
+  ])('%s', (search, slow, pause, quiet) => {
+    expect(ruleFromUrl(search)).toMatchObject({ slowForMs: slow, pauseAfterMs: pause, quietForMs: quiet });
   });
 });
 

@@ -11,6 +11,7 @@ import {
   chooseQuality,
   initialQuality,
   nextQuality,
+  resumeCanvas,
   setTierLevel,
   type QualityChoice,
   type QualityRuleConfig,
@@ -34,7 +35,7 @@ export function readQualityChoice(store: ChoiceStore | null): QualityChoice {
 
 /**
  * The rule's periods, shortened by URL parameters for tests and demonstrations only:
- * `?quality-slow-ms=…&quality-quiet-ms=…`.
+ * `?quality-slow-ms=…&quality-quiet-ms=…` (the pause at Lite takes twice the slow period).
  */
 export function ruleFromUrl(search: string, base: QualityRuleConfig = DEFAULT_QUALITY_RULE): QualityRuleConfig {
   const params = new URLSearchParams(search);
@@ -42,13 +43,17 @@ export function ruleFromUrl(search: string, base: QualityRuleConfig = DEFAULT_QU
     const value = Number(params.get(name));
     return params.has(name) && Number.isFinite(value) && value > 0 ? value : null;
   };
-  return { ...base, slowForMs: ms('quality-slow-ms') ?? base.slowForMs, quietForMs: ms('quality-quiet-ms') ?? base.quietForMs };
+  const slow = ms('quality-slow-ms');
+  // The pause keeps its proportion to a step (twice as long).
+  return { ...base, slowForMs: slow ?? base.slowForMs, pauseAfterMs: slow === null ? base.pauseAfterMs : 2 * slow, quietForMs: ms('quality-quiet-ms') ?? base.quietForMs };
 }
 
 export class QualityStore {
   readonly state;
   readonly level = computed(() => this.state.value.level);
   readonly choice = computed(() => this.state.value.choice);
+  /** Auto paused the canvas (frames stayed late at Lite). */
+  readonly canvasPaused = computed(() => this.state.value.canvasPaused);
   /** The last change, worded for the user; `announcementSeq` tells repeats apart. */
   readonly announcement = signal('');
   readonly announcementSeq = signal(0);
@@ -71,6 +76,15 @@ export class QualityStore {
       // Blocked storage: the choice holds for this page only.
     }
     this.apply(chooseQuality(this.state.peek(), choice));
+  }
+
+  /** Frames that say nothing about the steady state (the app's own start-up): both clocks start over. */
+  rest(at: number): void {
+    this.apply(nextQuality(this.state.peek(), { at, frames: 0, frameP95Ms: NaN }, this.config));
+  }
+
+  resume(): void {
+    this.apply(resumeCanvas(this.state.peek()));
   }
 
   observe(summary: FrameSummary, at: number): void {
