@@ -168,6 +168,20 @@ test('a saved baseline and a slowed-down run show a regression in red', async ({
   await expect(page.getByTestId('regression-summary')).toContainText('Regression against');
   await expect(page.getByTestId('baseline-differences')).toContainText('device wasm → webgpu');
 
+  // The run itself says so where it ran, with a "Why?" naming the change and a button to undo it.
+  await openView(page, 'run');
+  const why = page.getByTestId('run-why');
+  await expect(why).toHaveAttribute('data-problem', 'after-change');
+  await expect(why.getByTestId('run-why-summary')).toContainText('Slower than the baseline');
+  await why.getByTestId('run-why-toggle').click();
+  const details = why.getByTestId('run-why-details');
+  await expect(details).toContainText('A slowdown after a change');
+  await expect(details).toContainText('Changed: device');
+  await expect(details).toContainText('WASM → WebGPU');
+  await details.getByTestId('run-fix-restore-device').click();
+  await expect(page.getByTestId('device-select')).toHaveValue('wasm');
+  await expect(details).toContainText('Done: switch the device back to WASM.');
+
   // Baselines are kept across a reload, and a tolerance past the slowdown clears the verdict.
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');

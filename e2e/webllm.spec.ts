@@ -35,10 +35,19 @@ test('offline, a web-llm model fails with an error naming the model and the host
   // The load really went out to the hub (and was refused) rather than failing before it.
   expect(refused).toContain('https://huggingface.co/mlc-ai/Llama-3.2-1B-Instruct-q4f32_1-MLC/resolve/main/mlc-chat-config.json');
   await expect(page.getByTestId('generate-button')).toBeEnabled();
+  // Beside the error, its "Why?": the entry for a model that will not load, with this failure's figures.
+  const why = page.getByTestId('run-why');
+  await expect(why).toHaveAttribute('data-problem', 'failed');
+  await why.getByTestId('run-why-toggle').click();
+  await expect(why.getByTestId('run-why-details')).toContainText('A model that will not load or keeps failing');
+  await expect(why.getByTestId('run-why-details')).toContainText('loading the model');
+  await expect(why.getByTestId('run-why-details')).toContainText('Could not download Llama-3.2-1B-Instruct-q4f32_1-MLC');
+  await expect(why.getByTestId('run-fix-device-wasm')).toBeVisible();
 
   await generate(page, { prompt: 'a', maxTokens: 4, model: 'wf-tiny', device: 'wasm' });
   await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('a', 4));
   await expect(page.getByTestId('error')).toHaveCount(0);
+  await expect(page.getByTestId('run-why')).toHaveCount(0);
 });
 
 test('Auto declines a software WebGPU adapter for web-llm, before any download', async ({ page }) => {

@@ -10,6 +10,7 @@ import type { ChatSession } from './chat/chat-session.ts';
 import { PromptEstimate } from './single/PromptEstimate.tsx';
 import { OutputPane } from './single/OutputPane.tsx';
 import { RunStats } from './single/RunStats.tsx';
+import { RunWhy } from './single/RunWhy.tsx';
 import { HistoryList } from './single/HistoryList.tsx';
 import { BaselinePanel } from './results/BaselinePanel.tsx';
 import { CouncilPanel } from './council/CouncilPanel.tsx';
@@ -96,6 +97,7 @@ export function App({ perf, session, chat, hardware, council, version, offline, 
             <ModelControls session={session} webGpu={hardware.report.value?.webgpu.available !== false} />
             <SingleArea session={session} chat={chat} />
             <Banners session={session} />
+            <RunWhy session={session} />
             <PromptEstimate session={session} hardware={hardware} />
             <OutputPane session={session} />
             <CachedAnswerNote replay={session.cachedRun} />

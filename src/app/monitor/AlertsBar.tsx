@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { MITIGATION_WORDS } from './alert-rules.ts';
 import { diagnose, type FixAction } from './diagnosis.ts';
+import { DiagnosisDetails } from './DiagnosisDetails.tsx';
 import type { AlertView, Monitor } from './monitor.ts';
 import './monitor.css';
 
@@ -16,49 +17,15 @@ export type AlertFixes = Record<FixAction, () => void>;
 
 /** An alert's "Why?": the matching troubleshooting entry with this page's figures now, and the fixes the app can apply. */
 function WhyPanel({ monitor, alert, fixes, id }: { monitor: Monitor; alert: AlertView; fixes: AlertFixes; id: string }) {
-  const diagnosis = diagnose(monitor.diagnosisInput(alert));
-  const [done, setDone] = useState<string | null>(null);
   return (
-    // Not live: its figures update every half second, and a screen reader should not read each update.
-    <div class="alert-why" id={id} data-testid={`alert-why-${alert.rule}`} aria-live="off">
-      <p>
-        <strong>{diagnosis.title}.</strong> {diagnosis.why}
-      </p>
-      <dl class="alert-why-figures">
-        {diagnosis.figures.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
-      <p>
-        <strong>What helps:</strong> {diagnosis.fix}
-      </p>
-      {diagnosis.actions.length > 0 && (
-        <p class="alert-why-actions">
-          {diagnosis.actions.map(({ action, label }) => (
-            <button
-              key={action}
-              type="button"
-              data-testid={`alert-fix-${action}`}
-              onClick={() => {
-                fixes[action]();
-                setDone(`Done: ${label.charAt(0).toLowerCase()}${label.slice(1)}.`);
-              }}
-            >
-              {label}
-            </button>
-          ))}
-        </p>
-      )}
-      {done && (
-        <p class="hint" role="status">
-          {done}
-        </p>
-      )}
-      <p class="hint">The same entry, with what it checks, is in docs/troubleshooting.md under "Alerts".</p>
-    </div>
+    <DiagnosisDetails
+      diagnosis={diagnose(monitor.diagnosisInput(alert))}
+      id={id}
+      testId={`alert-why-${alert.rule}`}
+      fixTestId={(action) => `alert-fix-${action}`}
+      docsSection="Alerts"
+      onAction={(action) => fixes[action]()}
+    />
   );
 }
 

@@ -23,15 +23,19 @@ export interface DiagnosisInput {
   engineFailures: number;
 }
 
-export interface Diagnosis {
-  rule: AlertRule;
+/** A troubleshooting entry filled with this page's figures, and the fixes the app can apply. */
+export interface DiagnosisBody<Action extends string> {
   /** The troubleshooting entry's title, as docs/troubleshooting.md has it. */
   title: string;
   why: string;
   /** This page's figures, labelled. */
   figures: Array<[string, string]>;
   fix: string;
-  actions: Array<{ action: FixAction; label: string }>;
+  actions: Array<{ action: Action; label: string }>;
+}
+
+export interface Diagnosis extends DiagnosisBody<FixAction> {
+  rule: AlertRule;
 }
 
 /** The entries' fixed words, one per alert rule (docs/troubleshooting.md, "Alerts"). */

@@ -22,6 +22,7 @@ import { isEngineLost, toEngineError } from '../../workers/errors.ts';
 import { remoteStore } from '../remote/remote-store.ts';
 import { samplingStore } from './sampling-store.ts';
 import type { CachedReplay, SessionResponseCache } from '../cache/response-cache-store.ts';
+import type { RunFailure } from '../monitor/run-diagnosis.ts';
 
 export type LoadState =
   | { status: 'idle' }
@@ -111,6 +112,8 @@ export class Session {
   readonly cachedRun = signal<CachedReplay | null>(null);
   readonly history = signal<RunRecord[]>([]);
   readonly error = signal<string | null>(null);
+  /** The engine failure behind `error`, for the run's "Why?" (null when the error is not the engine's). */
+  readonly failure = signal<RunFailure | null>(null);
   readonly notice = signal<string | null>(null);
   /** Loads and generations the engine failed, counted for the monitor's "repeated engine failures" alert. */
   readonly engineFailures = signal(0);
@@ -192,7 +195,10 @@ export class Session {
     const modelId = this.modelId.value;
     const device = this.device.value;
     const dtype = this.dtypeChoice.value;
-    this.error.value = null;
+    batch(() => {
+      this.error.value = null;
+      this.failure.value = null;
+    });
     if (!(await this.passesPreflight(modelId))) return false;
     if (this.lostModel === modelId) this.notice.value = `Loading ${modelId} again in a fresh worker: the previous one stopped.`;
     const endLoad = (): void => this.engine.dispose();
@@ -226,6 +232,7 @@ export class Session {
       batch(() => {
         this.load.value = { status: 'failed', modelId };
         this.error.value = toEngineError(error).message;
+        this.failure.value = { modelId, device, stage: 'load', message: this.error.value };
         this.engineFailures.value++;
       });
       return false;
@@ -286,6 +293,7 @@ export class Session {
       modelId = state.info.modelId;
       batch(() => {
         this.error.value = null;
+        this.failure.value = null;
         this.output.value = '';
         this.cachedRun.value = null;
       });
@@ -348,7 +356,10 @@ export class Session {
       if (controller.signal.aborted && isEngineLost(failure)) this.notice.value = `Stopped. ${failure.message}`;
       else this.error.value = failure.message;
       // A busy engine or an over-long prompt is the request's fault, not the engine's.
-      if (failure.code !== 'busy' && failure.code !== 'prompt-too-long') this.engineFailures.value++;
+      if (failure.code !== 'busy' && failure.code !== 'prompt-too-long') {
+        this.engineFailures.value++;
+        if (!controller.signal.aborted) this.failure.value = { modelId, device: this.device.value, stage: 'generate', message: failure.message };
+      }
       if (this.load.value.status === 'ready' && isEngineLost(failure)) this.load.value = { status: 'idle' };
       return { modelId, text: this.output.value, finish: 'failed', droppedMessages: 0, reusedPromptTokens: 0, cached: false, saved: Promise.resolve(null) };
     } finally {
