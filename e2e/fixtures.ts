@@ -9,7 +9,18 @@ import { CACHE_PREFERENCE_KEY } from '../src/app/cache/cache-mode.ts';
  * `offlineHosts`: their requests are aborted here as a disconnected network would, so they never
  * leave the machine, and only they are exempt from the check.
  */
-export const test = base.extend<{ foreignRequests: string[]; offlineHosts: string[]; peerHosts: string[]; responseCache: 'off' | 'app-default'; responseCacheSetting: void }>({
+/** The page's stored model choice (src/app/single/session.ts). */
+const PREFERENCES_KEY = 'wirthforge.preferences';
+
+export const test = base.extend<{
+  foreignRequests: string[];
+  offlineHosts: string[];
+  peerHosts: string[];
+  responseCache: 'off' | 'app-default';
+  responseCacheSetting: void;
+  startModel: 'wf-tiny' | 'app-default';
+  startModelSetting: void;
+}>({
   offlineHosts: [[], { option: true }],
   /**
    * The response cache answers a repeated greedy prompt without the model; most specs run one prompt
@@ -28,6 +39,30 @@ export const test = base.extend<{ foreignRequests: string[]; offlineHosts: strin
             // A page without storage (about:blank) has no cache either.
           }
         }, CACHE_PREFERENCE_KEY);
+      }
+      await use();
+    },
+    { auto: true },
+  ],
+  /**
+   * The app's default model, wf-alphabet, ends its answer after "z"; most specs check wf-tiny's longer
+   * exact answers (it never ends). So every page starts with wf-tiny chosen (as a stored preference the
+   * page may change), unless a spec asks for the app's default with `test.use({ startModel: 'app-default' })`.
+   */
+  startModel: ['wf-tiny', { option: true }],
+  startModelSetting: [
+    async ({ context, startModel }, use) => {
+      if (startModel !== 'app-default') {
+        await context.addInitScript(
+          ([key, modelId]) => {
+            try {
+              if (localStorage.getItem(key) === null) localStorage.setItem(key, JSON.stringify({ modelId }));
+            } catch {
+              // A page without storage (about:blank) has no model choice either.
+            }
+          },
+          [PREFERENCES_KEY, startModel] as const,
+        );
       }
       await use();
     },

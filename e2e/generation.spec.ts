@@ -1,4 +1,4 @@
-import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
+import { expectedAlphabetContinuation, expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { expect, generate, openApp, test } from './fixtures.ts';
 
 test.describe('wf-tiny generates its exact text through the real engine', () => {
@@ -23,6 +23,22 @@ test.describe('wf-tiny generates its exact text through the real engine', () => 
     await expect(page.getByTestId('output')).toHaveText('rstu');
     await expect(page.getByTestId('loaded-device')).toHaveText('wasm');
     await expect(page.getByTestId('load-status')).toContainText('software fallback');
+  });
+});
+
+test.describe('a first visit', () => {
+  test.use({ startModel: 'app-default' });
+
+  test('the default model, wf-alphabet, answers legibly: it runs on to "z" and ends there with an end of text', async ({ page }) => {
+    await openApp(page);
+    const select = page.getByTestId('model-select');
+    await expect(select).toHaveValue('wf-alphabet');
+    await expect(select.locator('option:checked')).toHaveText(/wf-alphabet \(demo model/);
+    await generate(page, { prompt: 'Hello', device: 'wasm' });
+    await expect(page.getByTestId('stat-finish-reason')).toHaveText('end of text');
+    await expect(page.getByTestId('output')).toHaveText(expectedAlphabetContinuation('Hello', 64).text);
+    await expect(page.getByTestId('output')).toHaveText('pqrstuvwxyz');
+    await expect(page.getByTestId('stat-output-tokens')).toHaveText(/^1[12]$/);
   });
 });
 

@@ -91,11 +91,12 @@ test('the manifest is valid and installable, the service worker takes control an
   await expect(page.getByTestId('isolation-notice')).toHaveCount(0);
 });
 
-test('a first visit stores what wf-tiny needs, in at most 10 MB; other engines and the bench harness wait until used', async ({ page }) => {
+test('a first visit stores what the bundled test models need (wf-alphabet, the default, and wf-tiny), in at most 10 MB; other engines and the bench harness wait until used', async ({ page }) => {
   await openApp(page);
   await waitForOfflineCopy(page);
   // The model select reads other models' small config.json (their footprint), never their weights.
   const fetched = host.log.filter((line) => line.startsWith('GET ')).map((line) => line.slice(4));
+  expect(fetched).toContain('/models/wf-alphabet/onnx/model.onnx');
   expect(fetched).toContain('/models/wf-tiny/onnx/model.onnx');
   expect(fetched.some((path) => path.endsWith('.asyncify.wasm'))).toBe(true);
   for (const pattern of [/webllm\.worker/, /wllama/, /lab\.worker/, /\/assets\/bare-/, /bench\/bare\.html/, /remote\.worker/, /^\/plugins\//, /\.gguf$/, /wf-stories15m\/onnx\//]) {

@@ -1,8 +1,8 @@
 /**
  * The Firefox smoke test: Debian's Firefox ESR (Playwright's own Firefox cannot be installed here),
  * driven by puppeteer-core over WebDriver BiDi, against the built app on a plain static host. It
- * loads the app, generates wf-tiny's exact answer on WASM, runs a council of two simulated members,
- * opens a share link, then stops the host and checks that a reload still runs wf-tiny offline. The
+ * loads the app, generates the default model's (wf-alphabet's) exact answer on WASM, runs a council of two simulated members,
+ * opens a share link, then stops the host and checks that a reload still runs it offline. The
  * device card must say what Firefox does not report. Any uncaught page error fails it.
  *
  *   npm run test:firefox     (WF_E2E_DIST: the build folder, default dist; WF_FIREFOX: the binary)
@@ -32,8 +32,11 @@ async function textOf(page: Page, id: string): Promise<string> {
   return page.$eval(byTestId(id), (el) => el.textContent ?? '');
 }
 
-/** wf-tiny on WASM: every byte is followed by the next one, so `prompt` gives a known answer. */
-async function generateExact(page: Page, prompt: string, expected: string): Promise<void> {
+/**
+ * The default model, wf-alphabet, on WASM: every byte is followed by the next one up to "z", where the
+ * answer ends, so `prompt` gives a known answer.
+ */
+async function generateExact(page: Page, prompt: string, expected: string, maxTokens = expected.length): Promise<void> {
   await openView(page, 'run');
   await page.select(byTestId('device-select'), 'wasm');
   await page.$eval(
@@ -44,7 +47,7 @@ async function generateExact(page: Page, prompt: string, expected: string): Prom
       input.dispatchEvent(new Event('input', { bubbles: true }));
       input.dispatchEvent(new Event('change', { bubbles: true }));
     },
-    String(expected.length),
+    String(maxTokens),
   );
   await page.$eval(byTestId('prompt'), (el) => ((el as HTMLTextAreaElement).value = ''));
   await page.type(byTestId('prompt'), prompt);
@@ -63,8 +66,10 @@ const steps: Array<[string, (page: Page, browser: Browser, host: StaticHost) => 
     const unreported = await textOf(page, 'device-unreported');
     if (!unreported.includes('its RAM (the budget assumes 4 GB)')) throw new Error(`the device card says: ${JSON.stringify(unreported)}`);
   }],
-  ["generates wf-tiny's exact answer on WASM", async (page) => {
-    await generateExact(page, 'abc', 'defghijk');
+  ["generates the default model's exact answer on WASM, ending after z", async (page) => {
+    await generateExact(page, 'abc', 'defghijklmnopqrstuvwxyz', 64);
+    const finished = await textOf(page, 'stat-finish-reason');
+    if (finished !== 'end of text') throw new Error(`the run finished by ${JSON.stringify(finished)}`);
   }],
   ['runs a council of two simulated members', async (page) => {
     await openView(page, 'council');
@@ -91,7 +96,7 @@ const steps: Array<[string, (page: Page, browser: Browser, host: StaticHost) => 
       await shared.goto(link);
       await shared.waitForSelector(byTestId('shared-run'), { timeout: STEP_TIMEOUT_MS });
       const model = await textOf(shared, 'shared-run-model');
-      if (model !== 'wf-tiny') throw new Error(`the shared page shows model ${JSON.stringify(model)}`);
+      if (model !== 'wf-alphabet') throw new Error(`the shared page shows model ${JSON.stringify(model)}`);
     } finally {
       await shared.close();
     }

@@ -3,11 +3,14 @@
  * a spec is also what the up-to-date check hashes.
  */
 import type { LlamaShape } from './llama-graph.ts';
-import { TINY_SHAPE } from './tiny.ts';
+import { ALPHABET_END, TINY_SHAPE } from './tiny.ts';
 
 export type WeightRecipe =
-  /** wf-tiny's constructed successor mapping; the seed only feeds its scratch-space layers. */
-  | { kind: 'successor'; seed: string }
+  /**
+   * wf-tiny's constructed successor mapping; the seed only feeds its scratch-space layers. `endAfter`:
+   * the byte after which it says end of text (wf-alphabet); absent, it never does.
+   */
+  | { kind: 'successor'; seed: string; endAfter?: number }
   /** Noise with the standard deviation of a freshly initialised checkpoint. */
   | { kind: 'random'; seed: string; std: number };
 
@@ -34,6 +37,15 @@ export const CATALOG: readonly ModelSpec[] = [
     shape: TINY_SHAPE,
     maxPositionEmbeddings: 2048,
     weights: { kind: 'successor', seed: 'wf-tiny' },
+    buildByDefault: true,
+  },
+  {
+    id: 'wf-alphabet',
+    displayName: 'Wirthforge alphabet (successor bytes, ends after z)',
+    copies: null,
+    shape: TINY_SHAPE,
+    maxPositionEmbeddings: 2048,
+    weights: { kind: 'successor', seed: 'wf-alphabet', endAfter: ALPHABET_END },
     buildByDefault: true,
   },
   {

@@ -15,12 +15,12 @@ import {
 } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModels, QUANTIZED_DTYPES } from './generate.ts';
-import { expectedTinyContinuation } from './tiny.ts';
+import { expectedAlphabetContinuation, expectedTinyContinuation } from './tiny.ts';
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'wf-engine-'));
-  generateModels(dir, ['wf-tiny', 'wf-stories15m']);
+  generateModels(dir, ['wf-tiny', 'wf-alphabet', 'wf-stories15m']);
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = dir;
@@ -76,6 +76,22 @@ describe('wf-tiny in transformers.js', () => {
       const { text, count } = await greedy(tokenizer, model, prompt, n);
       expect(count, `${dtype} ${prompt}`).toBe(n);
       expect(text, `${dtype} ${prompt}`).toBe(expectedTinyContinuation(prompt, n));
+    }
+  });
+
+  it('wf-alphabet runs on to "z" and ends there with an end of text, from every build', async () => {
+    for (const dtype of [undefined, ...QUANTIZED_DTYPES]) {
+      const { tokenizer, model } = await load('wf-alphabet', dtype);
+      for (const [prompt, n, text, count] of [
+        ['a', 64, 'bcdefghijklmnopqrstuvwxyz', 26],
+        ['Hello', 64, 'pqrstuvwxyz', 12],
+        ['xyz', 8, '', 1],
+        ['Hello', 5, 'pqrst', 5],
+      ] as const) {
+        const out = await greedy(tokenizer, model, prompt, n);
+        expect(out, `${dtype ?? 'fp32'} ${prompt}`).toEqual({ text, count });
+        expect(expectedAlphabetContinuation(prompt, n)).toEqual({ text, ended: count < n });
+      }
     }
   });
 

@@ -95,7 +95,7 @@ export function specHash(spec: ModelSpec): string {
 
 export function weightSource(spec: ModelSpec): WeightSource {
   const recipe = spec.weights;
-  if (recipe.kind === 'successor') return tinyWeights(recipe.seed);
+  if (recipe.kind === 'successor') return tinyWeights(recipe.seed, recipe.endAfter ?? null);
   // Uniform on [-a, a] has standard deviation a / sqrt(3).
   const scale = recipe.std * Math.sqrt(3);
   return (weight) =>

@@ -16,6 +16,10 @@
  * <|endoftext|> is all zeros, so its logit is exactly 0 while the winning logit is positive: it is
  * never chosen greedily and only max_new_tokens ends a generation. (If <|endoftext|> itself appears in
  * a prompt, byte 1 follows it; nothing relies on that.)
+ *
+ * wf-alphabet, the default model a person meets first, is the same construction with one column
+ * moved: <|endoftext|>'s column holds code("z") and the column of "{" is zeros, so the answer runs on
+ * to "z" and ends there with an end of text ("Hello" → "pqrstuvwxyz").
  */
 import type { LlamaShape, WeightSource, WeightTensor } from './llama-graph.ts';
 import { EMBEDDING, LM_HEAD } from './llama-graph.ts';
@@ -67,7 +71,19 @@ function tensorData(values: Float32Array): TensorData {
   return { kind: 'float32', values };
 }
 
-export function tinyWeights(seed: string): WeightSource {
+/** The byte after which wf-alphabet ends its answer. */
+export const ALPHABET_END = 'z'.charCodeAt(0);
+
+/** The token the LM head's column `column` follows; null for a column that never wins. */
+export function predecessorOf(column: number, endAfter: number | null): number | null {
+  if (endAfter === null) return column === END_OF_TEXT_ID ? null : (column + 255) % 256;
+  if (column === END_OF_TEXT_ID) return endAfter;
+  if (column === (endAfter + 1) % 256) return null;
+  return (column + 255) % 256;
+}
+
+/** `endAfter`: the byte after which the model says end of text (wf-alphabet); null never (wf-tiny). */
+export function tinyWeights(seed: string, endAfter: number | null = null): WeightSource {
   return (weight: WeightTensor): TensorData => {
     switch (weight.role) {
       case 'norm':
@@ -77,9 +93,7 @@ export function tinyWeights(seed: string): WeightSource {
         return tensorData(codeColumns(TINY_SHAPE, (token) => token, 1));
       case 'lm_head':
         if (weight.name !== LM_HEAD) break;
-        return tensorData(
-          codeColumns(TINY_SHAPE, (byte) => (byte === END_OF_TEXT_ID ? null : (byte + 255) % 256), SHARPNESS),
-        );
+        return tensorData(codeColumns(TINY_SHAPE, (column) => predecessorOf(column, endAfter), SHARPNESS));
       case 'projection': {
         const [rows, cols] = weight.dims as [number, number];
         const values = new Float32Array(rows * cols);
@@ -111,4 +125,25 @@ export function expectedTinyContinuation(prompt: string, n: number): string {
     out[i] = last;
   }
   return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(out);
+}
+
+/**
+ * What greedy decoding of wf-alphabet appends to `prompt` within `n` new tokens: wf-tiny's bytes up to
+ * the first "z" (none when the prompt ends with it), where the answer ends.
+ */
+export function expectedAlphabetContinuation(prompt: string, n: number): { text: string; ended: boolean } {
+  const bytes = new TextEncoder().encode(prompt);
+  if (bytes.length === 0) throw new RangeError('wf-alphabet needs a non-empty prompt');
+  const out: number[] = [];
+  let last = bytes[bytes.length - 1]!;
+  while (out.length < n) {
+    if (last === ALPHABET_END) return { text: decodeBytes(out), ended: true };
+    last = (last + 1) % 256;
+    out.push(last);
+  }
+  return { text: decodeBytes(out), ended: false };
+}
+
+function decodeBytes(bytes: number[]): string {
+  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(new Uint8Array(bytes));
 }

@@ -102,7 +102,7 @@ export interface OnnxHubModel {
 
 export type CatalogModel = BundledModel | HubModel | OnnxHubModel;
 
-export const DEFAULT_MODEL_ID = 'wf-tiny';
+export const DEFAULT_MODEL_ID = 'wf-alphabet';
 
 /** Where hub models come from, as web-llm's prebuilt records say (named in errors and in the UI). */
 export const HUB_WEIGHTS_HOST = 'huggingface.co';
@@ -135,6 +135,14 @@ const TINY_GGUF = 'wf-tiny’s constructed weights: continues any byte sequence 
 const STORIES_GGUF = 'Shape of llama2.c stories15M with seeded random weights.';
 
 export const CATALOG: readonly CatalogModel[] = [
+  {
+    source: 'bundled',
+    engine: 'transformers',
+    id: 'wf-alphabet',
+    label: 'wf-alphabet (demo model, ~100 KB)',
+    description:
+      'Constructed weights: continues the alphabet from the last letter of your text and ends after "z" ("Hello" → "pqrstuvwxyz"). Shows the whole engine path with an answer you can check; it is not a language model.',
+  },
   {
     source: 'bundled',
     engine: 'transformers',

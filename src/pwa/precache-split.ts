@@ -1,10 +1,10 @@
 /**
  * Which of the build's files the service worker stores at install and which only when first used.
- * A first visit should cost what running wf-tiny needs: the shell, the transformers.js engine (its
- * worker and ONNX Runtime's `.wasm`) and wf-tiny. web-llm's worker (6 MB), the llama.cpp engine (its
+ * A first visit should cost what running the bundled test models needs: the shell, the transformers.js
+ * engine (its worker and ONNX Runtime's `.wasm`), wf-alphabet (the default) and wf-tiny. web-llm's worker (6 MB), the llama.cpp engine (its
  * 9 MB `.wasm` and worker), the bench harness (the bare page, the lab worker), the inference-server
  * worker and the built-in plugins are stored the first time they are fetched, and then work offline
- * like the rest. Model files other than wf-tiny's have a route of their own (model-cache.ts).
+ * like the rest. Model files other than theirs have a route of their own (model-cache.ts).
  *
  * The build still lists every file with its revision: the worker keys what it stores on demand by
  * that revision, so a new build never serves a stale copy and prunes what it no longer ships.

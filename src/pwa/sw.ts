@@ -2,8 +2,8 @@
 /**
  * Wirthforge's service worker (built by vite-plugin-pwa's injectManifest into `sw.js`).
  *
- * - Precache (workbox, versioned by the build): what running wf-tiny needs — the app shell, its
- *   workers, ORT's `.mjs` and `.wasm`, `models/manifest.json` and wf-tiny. A new build installs
+ * - Precache (workbox, versioned by the build): what running the bundled test models needs — the app
+ *   shell, its workers, ORT's `.mjs` and `.wasm`, `models/manifest.json`, wf-alphabet and wf-tiny. A new build installs
  *   beside the old one and waits until the page asks it to take over (see src/app/offline/pwa.ts).
  * - The rest of the build (web-llm's and llama.cpp's engines, the bench harness, the built-in
  *   plugins; precache-split.ts) is stored the first time it is fetched, keyed by the build's

@@ -36,9 +36,9 @@ export const WEB_MANIFEST = {
 /**
  * The build's files the service worker knows by revision (paths relative to the build's output): the
  * app's code, ORT's and llama.cpp's `.mjs`/`.wasm`, the bench's bare page, the icons, the model
- * manifest and wf-tiny. precache-split.ts decides which of them are stored at install and which when
- * first used; other model files are stored the first time they are used (model-cache.ts).
+ * manifest, wf-alphabet (the default model) and wf-tiny. precache-split.ts decides which of them are
+ * stored at install and which when first used; other model files are stored the first time they are used (model-cache.ts).
  */
-export const PRECACHE_GLOBS = ['**/*.{html,js,mjs,css,wasm,svg,png}', 'models/manifest.json', 'models/wf-tiny/**/*'];
+export const PRECACHE_GLOBS = ['**/*.{html,js,mjs,css,wasm,svg,png}', 'models/manifest.json', 'models/wf-alphabet/**/*', 'models/wf-tiny/**/*'];
 /** ORT's `.wasm` is 27 MB; workbox skips anything over its limit (2 MiB by default) and the build fails. */
 export const PRECACHE_MAX_FILE_BYTES = 64 * 1024 * 1024;

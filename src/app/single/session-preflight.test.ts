@@ -11,6 +11,7 @@ const tiny: ManifestModel = { id: 'wf-tiny', name: 'tiny', architecture: 'LlamaF
 function session(preflight?: PreflightHook): Session {
   const s = new Session('test', { frameLoop: new FrameLoop({ clock: new ManualFrameClock() }), tokenFeed: new TokenFeed() }, preflight ? { preflight } : {});
   s.available.value = [tiny];
+  s.modelId.value = 'wf-tiny';
   return s;
 }
 
