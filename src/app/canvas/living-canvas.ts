@@ -62,14 +62,6 @@ export interface CanvasStats {
   pausedByQuality: boolean;
 }
 
-/** Whether WebGL starts in this browser, asked of a scratch canvas so the real one stays free to hand over. */
-function webGlStarts(): boolean {
-  const probe = document.createElement('canvas');
-  const gl = probe.getContext('webgl2') ?? probe.getContext('webgl');
-  (gl?.getExtension('WEBGL_lose_context') as { loseContext(): void } | null | undefined)?.loseContext();
-  return gl !== null;
-}
-
 export class LivingCanvas {
   readonly lanes = signal<LaneView[]>([]);
   /** Changes when the drawing surface must be replaced by a fresh canvas element. */
@@ -103,7 +95,9 @@ export class LivingCanvas {
    * Starts drawing into `canvas` at `level`: WebGL in the canvas worker where the browser can draw a
    * page canvas from a worker, WebGL on the page where it cannot, the 2D canvas where WebGL cannot
    * start. A canvas handed to the worker cannot be taken back, so when WebGL fails there the surface
-   * is replaced (`surface` changes) and the next attach draws on the page.
+   * is replaced (`surface` changes) and the next attach draws on the page. The worker is tried without
+   * asking first: a scratch WebGL context on the page to find out cost the first screen 70–120 ms of
+   * its main thread (a software GL starting up), where a browser without WebGL only pays one remount.
    */
   attach(canvas: HTMLCanvasElement, level: VisualQuality): void {
     this.renderer = this.rendererFor(canvas);
@@ -130,7 +124,7 @@ export class LivingCanvas {
   }
 
   private rendererFor(canvas: HTMLCanvasElement): ParticleRenderer {
-    if (this.workerFailure === null && canDrawInWorker(canvas) && webGlStarts()) {
+    if (this.workerFailure === null && canDrawInWorker(canvas)) {
       return new WorkerGlRenderer(
         canvas,
         (reason) => {
