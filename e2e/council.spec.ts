@@ -447,7 +447,8 @@ test('once members have run alone and together, the device card’s council thro
   await expect(throughput).toContainText('assumed');
   await overrideTier(page, 'mid');
   const panel = page.getByTestId('council-panel');
-  await panel.getByTestId('council-max-tokens').fill('24');
+  // 64 tokens: about 2 s of overlap, so a loaded machine that starts the second member late still has both streaming together.
+  await panel.getByTestId('council-max-tokens').fill('64');
   // Simulated members (30 ms a token) overlap for long enough to be counted as running together;
   // wf-tiny answers in a few ms, so two of them would barely overlap.
   for (const members of [['sim-fast'], ['sim-fast', 'sim-fast']]) {
