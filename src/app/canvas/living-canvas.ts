@@ -80,7 +80,6 @@ export class LivingCanvas {
   private lastLanePublish = 0;
   private drewEmpty = true;
   private onScreen = true;
-  private adaptPaused = false;
   private unsubscribe: (() => void)[] = [];
   private observers: { disconnect(): void }[] = [];
 
@@ -158,8 +157,7 @@ export class LivingCanvas {
 
   /** The quality rule's pause: nothing is drawn, tokens still feed the lanes' rates. */
   setPaused(paused: boolean): void {
-    if (paused === this.adaptPaused) return;
-    this.adaptPaused = paused;
+    if (paused === this.stats.pausedByQuality) return;
     this.stats.pausedByQuality = paused;
     if (paused) this.renderer?.clear();
     this.drewEmpty = paused;
@@ -179,7 +177,7 @@ export class LivingCanvas {
 
   private frame(now: number): void {
     const hidden = typeof document !== 'undefined' && document.hidden;
-    this.stats.paused = hidden || !this.onScreen || this.adaptPaused;
+    this.stats.paused = hidden || !this.onScreen || this.stats.pausedByQuality;
     const nowS = (now - this.epoch) / 1000;
     // Tokens are always taken in (the rates and the agreement stay right); particles only when seen.
     for (const event of this.pending) this.take(event, nowS, !this.stats.paused);

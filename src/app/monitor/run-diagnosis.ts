@@ -5,6 +5,7 @@
  * entries' words are also in docs/troubleshooting.md ("Runs"); a test keeps the two in step.
  */
 import { formatMs, formatTps } from '../../lib/format.ts';
+import { percentile } from '../../metrics/stats.ts';
 import { ENTRIES, type DiagnosisBody } from './diagnosis.ts';
 import type { FingerprintDifference } from '../../metrics/run-environment.ts';
 
@@ -77,12 +78,7 @@ export interface RunRule {
 
 export const RUN_RULE: RunRule = { slowFactor: 2, slowMarginMs: 200, decodeShare: 0.5, minUsualRuns: 3, usualKept: 10 };
 
-function median(values: number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+const median = (values: number[]): number => percentile(values.filter(Number.isFinite).sort((a, b) => a - b), 50);
 
 /**
  * This model's usual figures on this device and build: the medians of the newest earlier runs

@@ -4,7 +4,6 @@ import type { RunRecord } from '../../metrics/run-record.ts';
 import type { DevicePreference } from '../../workers/engine.ts';
 import type { DtypePreference } from '../../models/catalog.ts';
 import { compareRunMetrics, runMetrics } from '../../metrics/run-metrics.ts';
-import { DEFAULT_POLICY } from '../../metrics/regression.ts';
 import { fingerprintDifferences, fingerprintOf } from '../../metrics/run-environment.ts';
 import { diagnoseRun, usualFor, type RunDiagnosisInput, type RunFigures, type RunFixAction } from '../monitor/run-diagnosis.ts';
 import { DiagnosisDetails } from '../monitor/DiagnosisDetails.tsx';
@@ -27,8 +26,7 @@ function diagnosisInput(session: Session): RunDiagnosisInput {
   const record = session.lastRun.value;
   const run = record ? figuresOf(record) : null;
   const baseline = session.baselines.selected.value;
-  const policy = { ...DEFAULT_POLICY, tolerance: session.baselines.tolerancePct.value / 100 };
-  const rows = baseline && record ? compareRunMetrics(baseline.metrics, runMetrics(record, null), policy) : null;
+  const rows = baseline && record ? compareRunMetrics(baseline.metrics, runMetrics(record, null), session.baselines.policy.value) : null;
   const row = (key: string) => rows?.find((r) => r.metric.key === key)?.baseline?.median ?? null;
   return {
     run,

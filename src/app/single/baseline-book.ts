@@ -29,12 +29,14 @@ export class BaselineBook {
   readonly message = signal<{ kind: 'error' | 'notice'; text: string } | null>(null);
 
   readonly selected = computed(() => this.list.value.find((b) => b.id === this.selectedId.value) ?? null);
+  /** The regression policy at the user's tolerance: the Baselines panel and the run's "Why?" judge alike. */
+  readonly policy = computed(() => ({ ...DEFAULT_POLICY, tolerance: this.tolerancePct.value / 100 }));
 
   readonly rows = computed(() => {
     const baseline = this.selected.value;
     const newest = this.newest.value;
     if (!baseline || !newest) return null;
-    return compareRunMetrics(baseline.metrics, newest.metrics, { ...DEFAULT_POLICY, tolerance: this.tolerancePct.value / 100 });
+    return compareRunMetrics(baseline.metrics, newest.metrics, this.policy.value);
   });
 
   /** What differs between the baseline's setup and the newest run's: the comparison is then not like for like. */
