@@ -57,7 +57,7 @@ export class AppDriver {
     await page.goto(withCacheOff(baseUrl));
     await waitReady(page);
     // The app calibrates the machine once after start-up (seconds of every core): let it finish first.
-    await page.locator('[data-testid="calibration"][data-state="done"]').waitFor({ state: 'attached', timeout: 120_000 });
+    await page.locator('[data-testid="tier-badge"][data-calibration="done"]').waitFor({ state: 'attached', timeout: 120_000 });
     return new AppDriver(page);
   }
 

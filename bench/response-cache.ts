@@ -13,6 +13,7 @@
 import type { Page } from '@playwright/test';
 import { AppDriver, launchChromium } from './browser.ts';
 import type { DebugWindow } from '../src/app/debug-handle.ts';
+import { PREBUILD_VIEWS_KEY } from '../src/app/views/views.ts';
 import { CACHE_TIERS, type CacheTier, type TierStats } from '../src/cache/cache-stats.ts';
 import type { Spread } from './ratios.ts';
 import {
@@ -70,12 +71,14 @@ async function ask(app: AppDriver, prompt: string): Promise<{ lookup: Lookup; mi
 }
 
 async function openApp(page: Page, baseUrl: string): Promise<AppDriver> {
+  // A miss waits for its run's row in History, a view this page never opens.
+  await page.addInitScript((key) => localStorage.setItem(key, 'on'), PREBUILD_VIEWS_KEY);
   const url = new URL(baseUrl);
   url.searchParams.set('wf-cache', 'on');
   url.searchParams.set('wf-cache-replay', 'instant');
   await page.goto(url.href);
   await page.waitForFunction(() => document.documentElement.getAttribute('data-ready') === 'true', null, { timeout: 60_000 });
-  await page.locator('[data-testid="calibration"][data-state="done"]').waitFor({ state: 'attached', timeout: 120_000 });
+  await page.locator('[data-testid="tier-badge"][data-calibration="done"]').waitFor({ state: 'attached', timeout: 120_000 });
   return new AppDriver(page);
 }
 

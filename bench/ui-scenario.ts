@@ -78,7 +78,7 @@ async function openScenarioPage(browser: Browser, baseUrl: string, canvas: 'on' 
   await page.goto(canvas === 'off' ? `${baseUrl}?canvas=off&view=council` : `${baseUrl}?view=council`);
   await page.waitForFunction(() => document.documentElement.getAttribute('data-ready') === 'true', null, { timeout: 60_000 });
   // The app calibrates once after start-up (seconds of every core): measure after it.
-  await page.locator('[data-testid="calibration"][data-state="done"]').waitFor({ state: 'attached', timeout: 120_000 });
+  await page.locator('[data-testid="tier-badge"][data-calibration="done"]').waitFor({ state: 'attached', timeout: 120_000 });
   await page.getByTestId('council-panel').scrollIntoViewIfNeeded();
   return page;
 }

@@ -1,5 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { CACHE_PREFERENCE_KEY } from '../src/app/cache/cache-mode.ts';
+import { PREBUILD_VIEWS_KEY } from '../src/app/views/views.ts';
 
 /**
  * Every test records each request the page (and its workers) makes; a request to any other origin
@@ -20,6 +21,8 @@ export const test = base.extend<{
   responseCacheSetting: void;
   startModel: 'wf-tiny' | 'app-default';
   startModelSetting: void;
+  views: 'prebuilt' | 'app-default';
+  viewsSetting: void;
 }>({
   offlineHosts: [[], { option: true }],
   /**
@@ -63,6 +66,28 @@ export const test = base.extend<{
           },
           [PREFERENCES_KEY, startModel] as const,
         );
+      }
+      await use();
+    },
+    { auto: true },
+  ],
+  /**
+   * The app builds a view when it is first opened; most specs read views they never open (a run's
+   * History row right after the run, the device card). So every page starts with the stored switch
+   * that builds every view in the background and says "ready" once all are built, unless a spec asks
+   * for the app's default with `test.use({ views: 'app-default' })`.
+   */
+  views: ['prebuilt', { option: true }],
+  viewsSetting: [
+    async ({ context, views }, use) => {
+      if (views === 'prebuilt') {
+        await context.addInitScript((key) => {
+          try {
+            localStorage.setItem(key, 'on');
+          } catch {
+            // A page without storage (about:blank) has no views either.
+          }
+        }, PREBUILD_VIEWS_KEY);
       }
       await use();
     },

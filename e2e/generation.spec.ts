@@ -1,5 +1,5 @@
 import { expectedAlphabetContinuation, expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
 
 test.describe('wf-tiny generates its exact text through the real engine', () => {
   for (const device of ['wasm', 'webgpu'] as const) {
@@ -27,7 +27,26 @@ test.describe('wf-tiny generates its exact text through the real engine', () => 
 });
 
 test.describe('a first visit', () => {
-  test.use({ startModel: 'app-default' });
+  test.use({ startModel: 'app-default', views: 'app-default' });
+
+  test('builds only the view it opens on; another view is built when first opened and then stays', async ({ page }) => {
+    await openApp(page);
+    await expect(page.getByTestId('view-run').getByTestId('prompt')).toBeVisible();
+    for (const view of ['council', 'bench', 'history', 'device', 'storage', 'plugins', 'remote']) await expect(page.getByTestId(`view-${view}`)).toBeEmpty();
+    await generate(page, { prompt: 'Hello', device: 'wasm' });
+    await expect(page.getByTestId('stat-finish-reason')).toHaveText('end of text');
+    await openView(page, 'history');
+    await expect(page.getByTestId('history-row')).toHaveCount(1);
+    await openView(page, 'run');
+    await expect(page.getByTestId('view-history')).toBeHidden();
+    await expect(page.getByTestId('history-row')).toHaveCount(1);
+    await expect(page.getByTestId('view-device')).toBeEmpty();
+    // A deep link builds the view it names, and only that.
+    await page.goto('/?view=device');
+    await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+    await expect(page.getByTestId('view-device').getByTestId('device-card')).toBeVisible();
+    await expect(page.getByTestId('view-run')).toBeEmpty();
+  });
 
   test('the default model, wf-alphabet, answers legibly: it runs on to "z" and ends there with an end of text', async ({ page }) => {
     await openApp(page);

@@ -115,7 +115,7 @@ test('slow frames raise a quiet alert that names its mitigation and lands in the
   // The page drops frames on its own while it starts (calibration takes every core for seconds), and
   // that raises real alerts: wait until it is done and frames are healthy, let the rule re-arm (5 s of
   // good frames), and count only what comes after.
-  await expect(page.getByTestId('calibration')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(page.getByTestId('tier-badge')).toHaveAttribute('data-calibration', 'done', { timeout: 90_000 });
   // Calibration's slow frames may rightly have lowered Auto quality already; picking Auto again starts it from the tier's level.
   await page.getByTestId('quality-select').selectOption('balanced');
   await page.getByTestId('quality-select').selectOption('auto');

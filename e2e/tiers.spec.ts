@@ -5,7 +5,7 @@ import { expect, generate, openApp, openView, test } from './fixtures.ts';
 /** Runs with --enable-unsafe-webgpu: Chromium's only adapter here is SwiftShader, a CPU fallback. */
 
 async function waitForCalibration(page: Page): Promise<void> {
-  await expect(page.getByTestId('calibration')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(page.getByTestId('tier-badge')).toHaveAttribute('data-calibration', 'done', { timeout: 90_000 });
 }
 
 async function figure(page: Page, testId: string, attribute: 'data-gbps' | 'data-gflops'): Promise<number> {

@@ -27,9 +27,18 @@ import { installDebugHandle } from './debug-handle.ts';
 import { PluginsStore } from './plugins/plugins-store.ts';
 import { ResponseCacheStore } from './cache/response-cache-store.ts';
 import { ViewStore } from './views/view-store.ts';
+import { PREBUILD_VIEWS_KEY } from './views/views.ts';
 import './styles.css';
 
 /** Starts the app: its stores, workers, service worker and frame loop; `compareWith`: a share fragment to show beside this machine. */
+function readPrebuildViews(): boolean {
+  try {
+    return localStorage.getItem(PREBUILD_VIEWS_KEY) === 'on';
+  } catch {
+    return false;
+  }
+}
+
 export function startApp(compareWith?: string): () => void {
   const perf: PagePerf = { frameLoop: new FrameLoop(), tokenFeed: new TokenFeed() };
   const { frameLoop, tokenFeed } = perf;
@@ -71,7 +80,7 @@ export function startApp(compareWith?: string): () => void {
   });
   const plugins = new PluginsStore(perf);
   const recorder = new FrameRecorder();
-  const views = new ViewStore();
+  const views = new ViewStore(readPrebuildViews());
   installDebugHandle({
     council,
     crashMember: (memberId) => council.crashMember(memberId),
@@ -113,7 +122,7 @@ export function startApp(compareWith?: string): () => void {
   void hardware.detect();
   void bench.init();
   void plugins.init();
-  void Promise.all([session.init().then(() => chat.init()), views.allMounted()]).then(() => {
+  void Promise.all([session.init().then(() => chat.init()), views.ready()]).then(() => {
     document.documentElement.setAttribute('data-ready', 'true');
     started.value = true;
     // Calibration takes seconds of every core: only once the page is up and no model is loading or generating.

@@ -30,9 +30,10 @@ export function ViewNav({ views, busy }: { views: ViewStore; busy?: Partial<Reco
 }
 
 /**
- * One view's content. A hidden view is built in an idle moment after the first screen (or at once when
- * opened) and then stays mounted, so a half-typed prompt, a running bench or an open panel are as they
- * were when the user comes back; the canvas inside a hidden view stops drawing because it is off screen.
+ * One view's content. A view is built when it is first shown (or, where the page prebuilds views, in an
+ * idle moment after the first screen) and then stays mounted, so a half-typed
+ * prompt, a running bench or an open panel are as they were when the user comes back; the canvas
+ * inside a hidden view stops drawing because it is off screen.
  */
 export function ViewSection({ views, id, children }: { views: ViewStore; id: ViewId; children: ComponentChildren }) {
   const active = views.current.value === id;
@@ -41,11 +42,9 @@ export function ViewSection({ views, id, children }: { views: ViewStore; id: Vie
   const navigations = views.navigations.value;
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
-    if (show) {
-      views.markMounted(id);
-      return;
-    }
-    return views.mountLater(() => setBuilt(true));
+    if (!show) return views.mountLater(() => setBuilt(true));
+    setBuilt(true);
+    views.markMounted(id);
   }, [show]);
   // Focus follows a navigation to the new view, so keyboard and screen-reader users land at its top.
   useEffect(() => {

@@ -24,20 +24,23 @@ export class ViewStore {
   };
 
   /**
-   * Views other than the first wait their turn to be built: one per idle moment after the first
-   * screen is up, so the page's first task builds only what is shown. Once built a view stays.
+   * A view is built when it is first shown and then stays: the first screen's task builds only the
+   * view it shows, and a view nobody opens costs nothing. Built in the background instead, each view
+   * was a long task of its own (55–174 ms on a phone-speed CPU) while the page was starting.
+   * With `prebuild`, the others are still built, one per idle moment after the first screen.
    */
+  private readonly mounted = new Set<ViewId>();
+  private readonly mountWaiters: { done: () => boolean; resolve: () => void }[] = [];
   private readonly mountQueue: (() => void)[] = [];
   private pumping = false;
-  private readonly mounted = new Set<ViewId>();
-  private readonly allMountedWaiters: (() => void)[] = [];
 
-  constructor() {
+  constructor(readonly prebuild = false) {
     window.addEventListener('popstate', this.onPopState);
   }
 
-  /** Queues a hidden view's first build; answers a cancel. */
+  /** Queues a hidden view's first build (with `prebuild` only); answers a cancel. */
   mountLater(build: () => void): () => void {
+    if (!this.prebuild) return () => {};
     let cancelled = false;
     this.mountQueue.push(() => {
       if (!cancelled) build();
@@ -56,17 +59,26 @@ export class ViewStore {
     });
   }
 
-  /** A view has been built (shown, or built in the background). */
+  /** A view has been built and is in the page. */
   markMounted(view: ViewId): void {
     this.mounted.add(view);
-    if (this.mounted.size < VIEWS.length) return;
-    for (const resolve of this.allMountedWaiters.splice(0)) resolve();
+    for (let i = this.mountWaiters.length - 1; i >= 0; i--) {
+      const waiter = this.mountWaiters[i]!;
+      if (!waiter.done()) continue;
+      this.mountWaiters.splice(i, 1);
+      waiter.resolve();
+    }
   }
 
-  /** Settles once every view has been built: the page says it is ready only then. */
-  allMounted(): Promise<void> {
-    if (this.mounted.size === VIEWS.length) return Promise.resolve();
-    return new Promise((resolve) => this.allMountedWaiters.push(resolve));
+  /**
+   * Settles once the page is built as far as it will be on its own: the view it opened on, or with
+   * `prebuild` every view. The page says it is ready only then.
+   */
+  ready(): Promise<void> {
+    const opened = this.current.peek();
+    const done = (): boolean => (this.prebuild ? this.mounted.size === VIEWS.length : this.mounted.has(opened));
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => this.mountWaiters.push({ done, resolve }));
   }
 
   /** The address of `view` from here: a real link, so it opens in a new tab too. */

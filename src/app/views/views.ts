@@ -18,6 +18,13 @@ export type ViewId = (typeof VIEWS)[number]['id'];
 
 export const FIRST_VIEW: ViewId = 'run';
 
+/**
+ * The stored switch that has every view built in the background after the first screen. The e2e
+ * tests and the response-cache bench set it (to 'on'): they read views they never opened (a history row, the device card).
+ */
+export const PREBUILD_VIEWS_KEY = 'wirthforge.prebuild-views';
+
+
 const PARAM = 'view';
 
 function isViewId(value: string): value is ViewId {
