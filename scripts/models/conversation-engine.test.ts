@@ -1,12 +1,13 @@
 /**
  * Conversations through the app's own generation code (TransformersGenerator, what the engine's
- * worker runs) on the generated models in Node: the chat template, KV reuse across turns (the same
- * text as without it), and a conversation that outgrows the context.
+ * worker runs) on the generated models in Node: the chat template, KV reuse across turns (the kept
+ * tokens spliced into the next prompt, and the same text as reading that prompt with no cache), and a
+ * conversation that outgrows the context.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, Tensor, env, random, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModels } from './generate.ts';
 import { expectedTinyContinuation } from './tiny.ts';
@@ -14,6 +15,9 @@ import { TransformersGenerator, renderConversation } from '../../src/workers/tra
 import type { ChatMessage } from '../../src/models/chat.ts';
 import type { GenerateRequest, GenerationResult } from '../../src/workers/engine.ts';
 import { EngineError } from '../../src/workers/errors.ts';
+import { toTransformersSampling } from '../../src/workers/transformers-sampling.ts';
+import { FilterLogitsProcessor } from '../../src/workers/transformers-filter.ts';
+import type { SamplingSettings } from '../../src/models/sampling.ts';
 
 let dir: string;
 const loaded = new Map<string, { tokenizer: PreTrainedTokenizer; model: PreTrainedModel }>();
@@ -39,18 +43,43 @@ function run(generator: TransformersGenerator, request: GenerateRequest): Promis
   return generator.generate(request, () => {}, new AbortController().signal);
 }
 
+interface Turn {
+  result: GenerationResult;
+  /** The ids the generator fed the model for this turn. */
+  tokenIds: number[];
+}
+
 /** Plays a conversation turn by turn; `reuse` false gives every turn a generator with no cache. */
-async function converse(id: string, userTurns: readonly string[], maxNewTokens: number, reuse: boolean): Promise<GenerationResult[]> {
+async function converse(id: string, userTurns: readonly string[], maxNewTokens: number, reuse: boolean, sampling?: SamplingSettings): Promise<Turn[]> {
   const shared = generatorFor(id);
   const messages: ChatMessage[] = [];
-  const results: GenerationResult[] = [];
+  const turns: Turn[] = [];
   for (const content of userTurns) {
     messages.push({ role: 'user', content });
-    const result = await run(reuse ? shared : generatorFor(id), { prompt: '', messages: [...messages], maxNewTokens });
+    const generator = reuse ? shared : generatorFor(id);
+    const request: GenerateRequest = { prompt: '', messages: [...messages], maxNewTokens, ...(sampling ? { sampling } : {}) };
+    const { tokenIds } = generator.prepare(request);
+    const result = await run(generator, request);
     messages.push({ role: 'assistant', content: result.text });
-    results.push(result);
+    turns.push({ result, tokenIds });
   }
-  return results;
+  return turns;
+}
+
+/** The answer to exactly these ids read from the first token, with no cache, sampled as the generator samples. */
+async function fromScratch(id: string, tokenIds: readonly number[], maxNewTokens: number, settings?: SamplingSettings): Promise<string> {
+  const { model, tokenizer } = loaded.get(id)!;
+  const sampling = toTransformersSampling(settings);
+  random.seed(sampling.seed ?? undefined);
+  const ids = BigInt64Array.from(tokenIds, BigInt);
+  const output = (await model.generate({
+    input_ids: new Tensor('int64', ids, [1, ids.length]),
+    attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
+    max_new_tokens: maxNewTokens,
+    ...sampling.options,
+    ...(sampling.filter ? { logits_processor: [new FilterLogitsProcessor(sampling.filter)] as never } : {}),
+  })) as Tensor;
+  return tokenizer.decode((output.tolist() as bigint[][])[0]!.slice(tokenIds.length).map(Number), { skip_special_tokens: true });
 }
 
 describe('chat template of the generated models', () => {
@@ -80,23 +109,30 @@ describe.each([
   ['wf-tiny', ['a', 'Hello', 'xyz'], 8],
   ['wf-stories15m', ['Once upon a time', 'Tell me more.', 'And then?'], 12],
 ] as const)('a 3-turn conversation on %s', (id, turns, maxNewTokens) => {
-  it('gives exactly the same text with KV reuse as without, and turns 2 and 3 reuse the cache', async () => {
+  it('keeps every token of the earlier turns as it was, and answers as reading the same ids with no cache does', async () => {
     const withReuse = await converse(id, turns, maxNewTokens, true);
     const without = await converse(id, turns, maxNewTokens, false);
-    expect(withReuse.map((r) => r.text)).toEqual(without.map((r) => r.text));
-    expect(withReuse.map((r) => r.promptTokens)).toEqual(without.map((r) => r.promptTokens));
-    expect(without.map((r) => r.reusedPromptTokens)).toEqual([0, 0, 0]);
-    expect(withReuse[0]!.reusedPromptTokens).toBe(0);
-    for (const turn of [1, 2]) {
-      const reused = withReuse[turn]!.reusedPromptTokens!;
-      // At least the previous turn's whole prompt came from the cache, and never the last prompt token.
-      expect(reused).toBeGreaterThanOrEqual(withReuse[turn - 1]!.promptTokens);
-      expect(reused).toBeLessThan(withReuse[turn]!.promptTokens);
+    expect(without.map((t) => t.result.reusedPromptTokens)).toEqual([0, 0, 0]);
+    expect(withReuse[0]!.result.reusedPromptTokens).toBe(0);
+    for (const [turn, { result, tokenIds }] of withReuse.entries()) {
+      expect(result.promptTokens).toBe(tokenIds.length);
+      expect(result.text).toBe(await fromScratch(id, tokenIds, maxNewTokens));
+      if (turn === 0) continue;
+      const previous = withReuse[turn - 1]!;
+      // The previous prompt and answer stay the very tokens read and generated; the cache holds all of
+      // them but the answer's last (sampled, never fed), and the new user text is all that is new.
+      expect(tokenIds.slice(0, previous.tokenIds.length)).toEqual(previous.tokenIds);
+      expect(result.reusedPromptTokens).toBe(previous.result.promptTokens + previous.result.outputTokens - 1);
+      expect(result.promptTokens - result.reusedPromptTokens!).toBe(1 + new TextEncoder().encode(`\n${turns[turn]}`).length);
     }
     if (id === 'wf-tiny') {
-      expect(withReuse.map((r) => r.text)).toEqual(turns.map((t) => expectedTinyContinuation(t, maxNewTokens)));
-      // Byte tokens re-tokenize to themselves: everything but the last answer token (never fed to the model) is reused.
-      expect(withReuse[1]!.reusedPromptTokens).toBe(withReuse[0]!.promptTokens + maxNewTokens - 1);
+      // Byte tokens re-tokenize to themselves: the spliced prompt is the fresh tokenization, so nothing changes but the cost.
+      expect(withReuse.map((t) => t.result.text)).toEqual(without.map((t) => t.result.text));
+      expect(withReuse.map((t) => t.tokenIds)).toEqual(without.map((t) => t.tokenIds));
+      expect(withReuse.map((t) => t.result.text)).toEqual(turns.map((t) => expectedTinyContinuation(t, maxNewTokens)));
+    } else {
+      // Filler words come back from their text as byte tokens: afresh, the prompt is longer than the one spliced.
+      expect(withReuse[2]!.result.promptTokens).toBeLessThan(without[2]!.result.promptTokens);
     }
   });
 });
@@ -121,7 +157,7 @@ describe('prefill with a reused cache', () => {
 });
 
 describe('the kept cache is dropped when it cannot serve', () => {
-  it('after an edited first turn, a raw prompt, and with seeded sampling stays exact', async () => {
+  it('after an edited first turn and a raw prompt; seeded sampling with reuse stays exact', async () => {
     const generator = generatorFor('wf-stories15m');
     const first: ChatMessage[] = [{ role: 'user', content: 'Once upon a time' }];
     const a1 = await run(generator, { prompt: '', messages: first, maxNewTokens: 6 });
@@ -136,19 +172,10 @@ describe('the kept cache is dropped when it cannot serve', () => {
     expect(next.reusedPromptTokens).toBe(0);
 
     const sampling = { temperature: 1, topK: 0, topP: 0.95, minP: 0, repetitionPenalty: 1, seed: 11, stop: [] };
-    const seeded = async (reuse: boolean): Promise<string[]> => {
-      const shared = generatorFor('wf-stories15m');
-      const messages: ChatMessage[] = [];
-      const texts: string[] = [];
-      for (const content of ['Hi', 'Again', 'Once more']) {
-        messages.push({ role: 'user', content });
-        const r = await run(reuse ? shared : generatorFor('wf-stories15m'), { prompt: '', messages: [...messages], maxNewTokens: 6, sampling });
-        messages.push({ role: 'assistant', content: r.text });
-        texts.push(r.text);
-      }
-      return texts;
-    };
-    expect(await seeded(true)).toEqual(await seeded(false));
+    const seeded = await converse('wf-stories15m', ['Hi', 'Again', 'Once more'], 6, true, sampling);
+    expect(seeded.map((t) => t.result.reusedPromptTokens)).toEqual([0, expect.any(Number), expect.any(Number)]);
+    expect(seeded[2]!.result.reusedPromptTokens).toBeGreaterThan(0);
+    for (const { result, tokenIds } of seeded) expect(result.text).toBe(await fromScratch('wf-stories15m', tokenIds, 6, sampling));
   });
 });
 
@@ -167,6 +194,19 @@ describe('a conversation longer than the context (wf-stories15m reads 256 tokens
     const direct = await run(generatorFor('wf-stories15m'), { prompt: '', messages: kept, maxNewTokens: 32 });
     expect(direct.droppedMessages).toBe(0);
     expect(direct.text).toBe(result.text);
+  });
+
+  it('counts the tokens it would feed: an answer kept as generated fits where its re-tokenized text would not', async () => {
+    const generator = generatorFor('wf-stories15m');
+    const first: ChatMessage[] = [{ role: 'user', content: 'Once upon a time' }];
+    const answer = await run(generator, { prompt: '', messages: first, maxNewTokens: 40 });
+    const next: GenerateRequest = { prompt: '', messages: [...first, { role: 'assistant', content: answer.text }, { role: 'user', content: 'More.' }], maxNewTokens: 40 };
+    const afresh = await run(generatorFor('wf-stories15m'), next);
+    expect(afresh.droppedMessages).toBe(2);
+    const kept = await run(generator, next);
+    expect(kept.droppedMessages).toBe(0);
+    expect(kept.reusedPromptTokens).toBe(answer.promptTokens + answer.outputTokens - 1);
+    expect(kept.promptTokens + 40).toBeLessThanOrEqual(256);
   });
 
   it('refuses a latest message longer than the context, with the numbers', async () => {

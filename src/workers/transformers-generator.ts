@@ -20,7 +20,7 @@ import { EngineError } from './errors.ts';
 import { IncrementalDecoder } from './incremental-decoder.ts';
 import { fitToContext } from './context-window.ts';
 import { fitConversation } from './conversation-fit.ts';
-import { planKvReuse, type KvReusePlan } from './kv-reuse.ts';
+import { planKvReuse, planPromptSplice, type KeptTokens, type KvReusePlan, type TokenCodec } from './kv-reuse.ts';
 import { formatPlainChat } from './plain-chat-format.ts';
 import { StopScanner } from './stop-sequences.ts';
 import { toTransformersSampling } from './transformers-sampling.ts';
@@ -87,7 +87,8 @@ export function keepLeadingPositions<T extends TypedArray>(data: T, dims: readon
 
 /**
  * A GPU tensor is read back to the CPU (and its buffer freed) to be cut; ORT uploads CPU inputs
- * itself. Trimming happens once per turn, for what an answer's re-tokenization changed.
+ * itself. Trimming happens only when a prompt was tokenized afresh and shares less than the cache
+ * holds (an edited turn, an answer cut by a stop sequence).
  */
 async function trimCache(cache: DynamicCache, keep: number): Promise<DynamicCache> {
   const entries: Record<string, Tensor> = {};
@@ -99,9 +100,7 @@ async function trimCache(cache: DynamicCache, keep: number): Promise<DynamicCach
   return new DynamicCache(entries);
 }
 
-interface KeptCache {
-  modelKey: string;
-  tokenIds: number[];
+interface KeptCache extends KeptTokens {
   cache: DynamicCache;
 }
 
@@ -123,6 +122,17 @@ export class TransformersGenerator {
     private readonly modelKey: string,
   ) {}
 
+  /**
+   * Exact text both ways: special tokens stay in the decoded text (a template writes them as text) and
+   * no spaces are cleaned up, so a splice is made only where the tokens spell the rendered text. A model
+   * without a chat template whose tokenizer adds a BOS the rendered text lacks is thereby always
+   * tokenized afresh.
+   */
+  private readonly codec: TokenCodec = {
+    encode: (text) => tokenIdsOf(this.tokenizer, text, false),
+    decode: (ids) => (ids.length === 0 ? '' : this.tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false })),
+  };
+
   private contextLength(): number | undefined {
     return (this.model.config as { max_position_embeddings?: number }).max_position_embeddings;
   }
@@ -131,13 +141,15 @@ export class TransformersGenerator {
   prepare(request: GenerateRequest): PreparedPrompt {
     const contextLength = this.contextLength();
     if (request.messages) {
-      // The policy counts each candidate it considers; the one it keeps is tokenized only once.
+      // The policy counts each candidate it considers, as the tokens the model would be fed (the kept
+      // ones spliced in where they serve); the one it keeps is tokenized only once.
       const counted = new Map<string, number[]>();
       const idsOf = (messages: readonly ChatMessage[]): number[] => {
         const text = renderConversation(this.tokenizer, messages);
         let ids = counted.get(text);
         if (!ids) {
-          ids = tokenIdsOf(this.tokenizer, text, !this.tokenizer.chat_template);
+          const splice = planPromptSplice(this.kept, { modelKey: this.modelKey, conversation: true, text }, this.codec);
+          ids = splice.action === 'splice' ? splice.tokenIds : tokenIdsOf(this.tokenizer, text, !this.tokenizer.chat_template);
           counted.set(text, ids);
         }
         return ids;
@@ -237,7 +249,10 @@ export class TransformersGenerator {
       const sequences = output instanceof Tensor ? output : output.sequences;
       const all = (sequences.tolist() as bigint[][])[0]!.map(Number);
       if (!(output instanceof Tensor)) {
-        this.kept = { modelKey: this.modelKey, tokenIds: all.slice(0, output.past_key_values.get_seq_length()), cache: output.past_key_values };
+        // The answer's last token is kept beside the cache it is not in: the next prompt starts with
+        // it as generated (planPromptSplice) and prefills it with the new text.
+        const cached = output.past_key_values.get_seq_length();
+        this.kept = { modelKey: this.modelKey, tokenIds: all.slice(0, cached), pending: all.slice(cached), cache: output.past_key_values };
       }
       const rest = scanner.flush();
       if (rest) {
