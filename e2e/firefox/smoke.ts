@@ -136,6 +136,9 @@ async function main(): Promise<number> {
         console.log(`  ok    ${name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
       } catch (error) {
         console.log(`  FAIL  ${name}: ${error instanceof Error ? error.message : String(error)}`);
+        // What the page showed then: a timeout alone does not say which state it was stuck in.
+        const shown = await page.$eval('.view:not([hidden])', (el) => (el as HTMLElement).innerText).catch(() => '(no view shown)');
+        console.log(`        the view shown: ${shown.slice(0, 2000).replace(/\n+/g, ' | ')}`);
         failed = true;
         break;
       }
