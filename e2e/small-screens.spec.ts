@@ -3,7 +3,7 @@ import { expect, generate, openApp, openView, test, type ViewName } from './fixt
 
 /**
  * Phones: at 360 and 390 px wide no view scrolls sideways, with every disclosure open and after a run
- * (output, figures, the history table), so nothing is cut at the right edge. Wide tables scroll inside
+ * (output, figures, the history table, the run's shared-result page), so nothing is cut at the right edge. Wide tables scroll inside
  * their own panel, and the row of views inside its own box.
  */
 const VIEWS: ViewName[] = ['run', 'council', 'bench', 'history', 'device', 'storage', 'plugins', 'remote'];
@@ -33,6 +33,16 @@ for (const [width, height] of [
     await openView(page, 'history');
     size = await pageWidth(page);
     expect(size.scrollWidth, 'the history after a run').toBeLessThanOrEqual(size.innerWidth);
+
+    // The run's share link opens the read-only page, which a phone gets as often as the app.
+    await page.getByTestId('share-create').click();
+    const shared = await page.context().newPage();
+    await shared.setViewportSize({ width, height });
+    await shared.goto(await page.getByTestId('share-link').inputValue());
+    await expect(shared.getByTestId('shared-run')).toHaveCount(1);
+    size = await pageWidth(shared);
+    expect(size.scrollWidth, 'the shared-result page').toBeLessThanOrEqual(size.innerWidth);
+    await shared.close();
   });
 }
 
