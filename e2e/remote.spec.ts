@@ -87,6 +87,20 @@ test('wf-tiny through a remote llama.cpp server: exact answer, server timings, n
   expect(cached).toEqual([]);
 });
 
+test('a model too big for this device is refused with the user\'s server named, and runs there', async ({ page }) => {
+  // A stand-in for a small device (Chromium reports the host's RAM and offers no way to change it).
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => 0.25, configurable: true }));
+  const server = await peer();
+  await openApp(page);
+  await addServer(page, server);
+  await generate(page, { prompt: 'Once upon a time', maxTokens: 8, model: 'wf-stories15m', device: 'wasm' });
+  const error = page.getByTestId('error');
+  await expect(error).toContainText(/Not loaded: wf-stories15m \(fp32\) needs 1\d\d MB, budget 0 MB\./);
+  await expect(error).toContainText(`Or run it on llama-server at ${server.host} (it serves wf-tiny): choose "wf-tiny on ${server.host} (remote)" as the model.`);
+  await generate(page, { prompt: 'a', maxTokens: 8, model: modelId(server) });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('a', 8));
+});
+
 test('a council of a remote member and a local member: both exact, side by side on Low', async ({ page }) => {
   const server = await peer();
   await openApp(page);

@@ -102,6 +102,8 @@ test('an oversized model is refused with its numbers and nothing is loaded', asy
   const error = page.getByTestId('error');
   await expect(error).toContainText(/Not loaded: wf-stories15m \(fp32\) needs 1\d\d MB, budget 0 MB\./);
   await expect(error).toContainText('No model fits in this budget');
+  // With no inference server set up, the refusal says where one would be added.
+  await expect(error).toContainText('Or run it on an inference server of yours (llama-server, Ollama, LM Studio, vLLM): add it in the Remote view.');
   await expect(page.getByTestId('load-status')).toHaveCount(0);
   await expect(page.getByTestId('output')).toHaveText('');
   await expect(page.getByTestId('generate-button')).toBeEnabled();

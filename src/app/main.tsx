@@ -27,6 +27,8 @@ import { installDebugHandle } from './debug-handle.ts';
 import { PluginsStore } from './plugins/plugins-store.ts';
 import { ResponseCacheStore } from './cache/response-cache-store.ts';
 import { ViewStore } from './views/view-store.ts';
+import { withRemoteSuggestion } from './remote/remote-suggestion.ts';
+import { remoteStore } from './remote/remote-store.ts';
 import { PREBUILD_VIEWS_KEY } from './views/views.ts';
 import './styles.css';
 
@@ -48,9 +50,12 @@ export function startApp(compareWith?: string): () => void {
   const responseCache = new ResponseCacheStore(__APP_VERSION__);
   const session = new Session(__APP_VERSION__, perf, {
     // Offline, a model that was never stored is refused as "needs a download" before any other check.
-    preflight: async (model, modelId) => (await storage.needsDownload(model).catch(() => null)) ?? hardware.preflight(model, modelId),
+    // A model too big for this device is named with the user's own inference server, if there is one.
+    preflight: async (model, modelId) =>
+      (await storage.needsDownload(model).catch(() => null)) ?? withRemoteSuggestion(await hardware.preflight(model, modelId), model?.name ?? modelId, remoteStore.endpoints.peek()),
     environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
     responseCache,
+    budget: () => hardware.budget.peek(),
   });
   const chat = new ChatSession(session, {
     appVersion: __APP_VERSION__,
