@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveTps } from '../tiers/index.ts';
-import { estimateAlpha, measureContention, planBurst, streamTps } from './contention.ts';
+import { contentionGroupOf, estimateAlpha, estimateAlphaByGroup, measureContention, planBurst, streamTps } from './contention.ts';
 
 describe('estimateAlpha', () => {
   it.each([0, 0.3, 0.5, 1, 1.5])('recovers α = %s from stream rates at 1..4 members', (alpha) => {
@@ -68,5 +68,28 @@ describe('streamTps', () => {
     expect(streamTps([0, 50, 100, 150])).toBe(20);
     expect(streamTps([10])).toBeNull();
     expect(streamTps([5, 5])).toBeNull();
+  });
+});
+
+describe('contention groups', () => {
+  it.each([
+    [null, 'local'],
+    [undefined, 'local'],
+    ['', 'local'],
+    ['gpu-box:8080', 'remote:gpu-box:8080'],
+  ] as const)('member on endpoint %s is in group %s', (endpointId, group) => {
+    expect(contentionGroupOf(endpointId)).toBe(group);
+  });
+
+  it('estimates α per group from that group\'s samples only', () => {
+    const tps1 = 40;
+    const at = (group: 'local' | 'remote:a', n: number, alpha: number) => ({ group, concurrent: n, streamTps: effectiveTps(tps1, n, alpha) / n });
+    const samples = [at('local', 1, 1.5), at('local', 2, 1.5), at('remote:a', 1, 0.2), at('remote:a', 3, 0.2), at('local', 3, 1.5)];
+    const byGroup = estimateAlphaByGroup(samples);
+    expect(byGroup.get('local')!.alpha).toBeCloseTo(1.5, 6);
+    expect(byGroup.get('remote:a')!.alpha).toBeCloseTo(0.2, 6);
+    expect([...byGroup.keys()].sort()).toEqual(['local', 'remote:a']);
+    // Mixed into one estimate the two would give neither.
+    expect(estimateAlpha(samples).alpha).not.toBeCloseTo(1.5, 1);
   });
 });

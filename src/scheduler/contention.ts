@@ -20,6 +20,28 @@ export interface ThroughputSample {
   streamTps: number;
 }
 
+/**
+ * Members contend only with members that share what they run on: local members share this device's
+ * cores and memory bandwidth, a remote endpoint's members share that server. So concurrency is counted,
+ * and α estimated, per group: a remote member generating beside a local one slows neither.
+ */
+export type ContentionGroup = 'local' | `remote:${string}`;
+
+export function contentionGroupOf(remoteEndpointId: string | null | undefined): ContentionGroup {
+  return remoteEndpointId ? `remote:${remoteEndpointId}` : 'local';
+}
+
+/** α per contention group, each from its own samples only. */
+export function estimateAlphaByGroup(samples: readonly (ThroughputSample & { group: ContentionGroup })[]): Map<ContentionGroup, AlphaEstimate> {
+  const byGroup = new Map<ContentionGroup, ThroughputSample[]>();
+  for (const s of samples) {
+    let list = byGroup.get(s.group);
+    if (!list) byGroup.set(s.group, (list = []));
+    list.push(s);
+  }
+  return new Map([...byGroup].map(([group, list]) => [group, estimateAlpha(list)]));
+}
+
 export interface AlphaEstimate {
   /** null until there are samples both alone and with company. */
   alpha: number | null;

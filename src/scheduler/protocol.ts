@@ -218,8 +218,10 @@ export interface SchedulerSnapshot {
   overloaded: boolean;
   /** Why new loads wait (memory pressure), or null. */
   loadsPausedReason: string | null;
-  /** Contention α measured from this session's throughput, or null until there are samples. */
+  /** This device's contention α (local members) measured from this session's throughput, or null until there are samples. */
   alpha: number | null;
+  /** Each remote endpoint's α among its own members (they contend on their server, not here). */
+  remoteAlpha: Record<string, number | null>;
 }
 
 /** What the page reports about itself, for the adaptation rules (adaptation.ts). */

@@ -110,3 +110,24 @@ describe('a busy server', () => {
     await scheduler.shutdown();
   });
 });
+
+describe('contention', () => {
+  it('contention is counted per group: a remote member generating beside a local one is no company for it', async () => {
+    // Local members slow each other (α 1.5 on this device); the remote one runs on its server.
+    const sharedLoad = { alpha: 1.5, generating: 0 };
+    const members = [
+      { id: 'A', ttftMs: 10, msPerToken: 10 },
+      { id: 'B', ttftMs: 10, msPerToken: 10 },
+      { id: 'R', gb: 0, ttftMs: 10, msPerToken: 10, remote: { endpointId: 'gpu-box', slots: 2 } },
+    ];
+    const h = harness({ tier: 'high', members, sharedLoad });
+    await h.finish(h.submit({ members: ['A'], maxNewTokens: 20 }));
+    // A beside R at its full speed: counted as alone, not as a pair that did not slow down (which would read as α 0).
+    await h.finish(h.submit({ members: ['A', 'R'], maxNewTokens: 20 }));
+    await h.finish(h.submit({ members: ['A', 'B'], maxNewTokens: 20 }));
+    const snapshot = h.scheduler.snapshot();
+    expect(snapshot.alpha).toBeCloseTo(1.5, 1);
+    // The endpoint's own α needs its members alone and together; R has only run alone there.
+    expect(snapshot.remoteAlpha).toEqual({ 'gpu-box': null });
+  });
+});

@@ -23,7 +23,7 @@ import { formatBytes } from '../lib/format.ts';
 import type { TierProfile } from '../tiers/index.ts';
 import { ADAPTATION_DEFAULTS, INITIAL_ADAPTATION_STATE, adapt, type AdaptationConfig, type AdaptationState } from './adaptation.ts';
 import { realClock, type Clock, type TimerHandle } from '../lib/clock.ts';
-import { estimateAlpha, streamTps, type ThroughputSample } from './contention.ts';
+import { contentionGroupOf, estimateAlphaByGroup, streamTps, type AlphaEstimate, type ContentionGroup, type ThroughputSample } from './contention.ts';
 import { LockStepGate } from './fairness.ts';
 import { isEngineLost, isOutOfMemoryError, isRateLimited } from '../workers/errors.ts';
 import { admit, effectiveBudget, evictionOrder, learnBudgetFromOom, usedBytes, type Ledger, type LedgerEntry, type LedgerState } from './ledger.ts';
@@ -104,7 +104,7 @@ interface Job {
   controller: AbortController | null;
   deferMessage: string | null;
   oomRetried: boolean;
-  /** ∫ members generating dt over this job's generation, for its concurrency level. */
+  /** ∫ members of its contention group generating dt over this job's generation, for its concurrency level. */
   concurrencyArea: number;
   areaSinceMs: number;
   outcome: JobOutcome | null;
@@ -151,8 +151,8 @@ export class Scheduler {
   private readonly turns = new Map<string, Turn>();
   private readonly finished = new Map<string, TurnOutcome>();
   private readonly serviceTimes = new ServiceTimes();
-  private readonly throughput: ThroughputSample[] = [];
-  private alphaCache: { alpha: number | null; tps1: number | null } | null = null;
+  private readonly throughput: (ThroughputSample & { group: ContentionGroup })[] = [];
+  private alphaCache: Map<ContentionGroup, AlphaEstimate> | null = null;
   private learnedBudget: number | null = null;
   private loadsPausedReason: string | null = null;
   private adaptationState: AdaptationState = { ...INITIAL_ADAPTATION_STATE };
@@ -160,7 +160,8 @@ export class Scheduler {
   private adaptLimit: number | null = null;
   private growthOffer: number | null = null;
   private lastBurstMode: 'parallel' | 'sequential' = 'parallel';
-  private generating = 0;
+  /** Members generating now, per contention group. */
+  private readonly generating = new Map<ContentionGroup, number>();
   private turnSeq = 0;
   private auditSeq = 0;
   private pumping = false;
@@ -397,6 +398,7 @@ export class Scheduler {
       overloaded: this.queue.isOverloaded,
       loadsPausedReason: this.loadsPausedReason,
       alpha: this.alpha().alpha,
+      remoteAlpha: this.remoteAlpha(),
     };
   }
 
@@ -936,9 +938,24 @@ export class Scheduler {
     return mode;
   }
 
-  private alpha(): { alpha: number | null; tps1: number | null } {
-    this.alphaCache ??= estimateAlpha(this.throughput);
+  private alphas(): Map<ContentionGroup, AlphaEstimate> {
+    this.alphaCache ??= estimateAlphaByGroup(this.throughput);
     return this.alphaCache;
+  }
+
+  /** This device's α: the burst plan is about local members, which share its cores. */
+  private alpha(): { alpha: number | null; tps1: number | null } {
+    return this.alphas().get('local') ?? { alpha: null, tps1: null };
+  }
+
+  private remoteAlpha(): Record<string, number | null> {
+    const byEndpoint: Record<string, number | null> = {};
+    for (const [group, estimate] of this.alphas()) if (group !== 'local') byEndpoint[group.slice('remote:'.length)] = estimate.alpha;
+    return byEndpoint;
+  }
+
+  private groupOf(job: Job): ContentionGroup {
+    return contentionGroupOf(this.members.get(job.memberId)?.config.remote?.endpointId);
   }
 
   private recordThroughput(job: Job, result: GenerationResult, now: number): void {
@@ -946,7 +963,7 @@ export class Scheduler {
     const started = job.startedAtMs;
     if (tps === null || started === null || now <= started) return;
     const concurrent = job.concurrencyArea / (now - started);
-    this.throughput.push({ concurrent: Math.max(1, Math.round(concurrent)), streamTps: tps });
+    this.throughput.push({ group: this.groupOf(job), concurrent: Math.max(1, Math.round(concurrent)), streamTps: tps });
     if (this.throughput.length > THROUGHPUT_SAMPLES_KEPT) this.throughput.shift();
     this.alphaCache = null;
   }
@@ -954,19 +971,21 @@ export class Scheduler {
   /** Keeps each running job's ∫ generating dt up to date, then changes the count. */
   private changeGenerating(delta: number, job: Job): void {
     const now = this.clock.now();
+    const group = this.groupOf(job);
+    const generating = this.generating.get(group) ?? 0;
     for (const member of this.members.values()) {
       const running = member.job;
       if (!running || running.startedAtMs === null || (running.phase !== 'running' && running.phase !== 'cancelling')) continue;
-      if (running === job && delta > 0) continue;
-      running.concurrencyArea += this.generating * (now - running.areaSinceMs);
+      if ((running === job && delta > 0) || this.groupOf(running) !== group) continue;
+      running.concurrencyArea += generating * (now - running.areaSinceMs);
       running.areaSinceMs = now;
     }
     if (delta > 0) job.areaSinceMs = now;
     else {
-      job.concurrencyArea += this.generating * (now - job.areaSinceMs);
+      job.concurrencyArea += generating * (now - job.areaSinceMs);
       job.areaSinceMs = now;
     }
-    this.generating = Math.max(0, this.generating + delta);
+    this.generating.set(group, Math.max(0, generating + delta));
   }
 
   /** Members with a job: all of them, or only those that count against the tier's cap (local ones). */

@@ -71,7 +71,8 @@ export function harness({ tier = 'high', budgetGb = 8, members, sharedLoad, opti
       const list = engines.get(member.id) ?? [];
       const instance = list.length;
       const faults = specs.get(member.id)?.faults?.(instance) ?? [];
-      const engine = new SyntheticEngine({ ...member.synthetic, faults, clock, sharedLoad: sharedLoad ?? null });
+      // A remote member's stand-in runs on its server: this device's shared load does not slow it.
+      const engine = new SyntheticEngine({ ...member.synthetic, faults, clock, sharedLoad: member.remote ? null : (sharedLoad ?? null) });
       const transport = new InProcessTransport(engine);
       engines.set(member.id, [...list, engine]);
       transports.set(member.id, [...(transports.get(member.id) ?? []), transport]);
