@@ -19,6 +19,7 @@ import type { EngineKind, ResolvedDevice } from './runtime-kinds.ts';
 import type { WebLlmVariant } from '../tiers/index.ts';
 import type { Dtype, KvDtype } from '../tiers/index.ts';
 import { isRemoteModelId } from './remote-models.ts';
+import { isModelFileId } from './model-files.ts';
 
 export interface BundledModel {
   source: 'bundled';
@@ -271,6 +272,8 @@ export function isHubModel(model: CatalogModel): model is HubModel | OnnxHubMode
 
 export function engineOf(id: string): EngineKind {
   if (isRemoteModelId(id)) return 'remote';
+  // A file the user opened is a GGUF file (the only kind the file control accepts).
+  if (isModelFileId(id)) return 'wllama';
   return findCatalogModel(id)?.engine ?? 'transformers';
 }
 

@@ -49,14 +49,16 @@ describe('groupChoices', () => {
     choice('webllm-b', 'hub-stored', true),
     choice('onnx-a', 'hub-download'),
     choice('remote:host/m', 'remote'),
+    choice('file:my.gguf@1#ab', 'file'),
   ];
   const shape = (groups: ReturnType<typeof groupChoices>['groups']) => groups.map((g) => [g.label, g.choices.map((c) => c.id)]);
 
   it.each<[string, { webGpu: boolean; selectedId: string }, Array<[string, string[]]>, string | null]>([
     [
-      'with WebGPU: every model, runnable ones first',
+      'with WebGPU: every model, the user’s own files and then runnable ones first',
       { webGpu: true, selectedId: 'wf-tiny' },
       [
+        ['Your files (this session)', ['file:my.gguf@1#ab']],
         ['Test models in this build (no download)', ['wf-tiny']],
         ['Stored on this device', ['webllm-b']],
         ['Need a download', ['webllm-a', 'onnx-a']],
@@ -69,6 +71,7 @@ describe('groupChoices', () => {
       'without WebGPU: web-llm models are left out and counted',
       { webGpu: false, selectedId: 'wf-tiny' },
       [
+        ['Your files (this session)', ['file:my.gguf@1#ab']],
         ['Test models in this build (no download)', ['wf-tiny']],
         ['Need a download', ['onnx-a']],
         ['On your inference servers', ['remote:host/m']],
@@ -80,6 +83,7 @@ describe('groupChoices', () => {
       'without WebGPU the selected web-llm model stays, so the select shows what is chosen',
       { webGpu: false, selectedId: 'webllm-b' },
       [
+        ['Your files (this session)', ['file:my.gguf@1#ab']],
         ['Test models in this build (no download)', ['wf-tiny']],
         ['Stored on this device', ['webllm-b']],
         ['Need a download', ['onnx-a']],

@@ -7,8 +7,8 @@ import { formatBytes } from '../lib/format.ts';
 import { HUB_LIBRARY_HOST, HUB_WEIGHTS_HOST, type CatalogModel, type HubModel, type OnnxHubModel } from './catalog.ts';
 import { downloadRangeOf } from './hub-figures.ts';
 
-/** `remote`: runs on an inference server the user added (src/app/remote). */
-export type ModelAvailability = 'bundled' | 'not-generated' | 'hub-stored' | 'hub-download' | 'remote';
+/** `remote`: runs on an inference server the user added (src/app/remote). `file`: a model file the user opened from disk this session. */
+export type ModelAvailability = 'bundled' | 'not-generated' | 'hub-stored' | 'hub-download' | 'remote' | 'file';
 
 export interface ModelChoice {
   id: string;
@@ -74,6 +74,7 @@ export function hubChoice(model: HubModel | OnnxHubModel, stored: boolean): Mode
 
 /** The model select's groups, in this order; a group with no choice is left out. */
 const GROUPS: ReadonlyArray<{ label: string; holds: ReadonlyArray<ModelAvailability> }> = [
+  { label: 'Your files (this session)', holds: ['file'] },
   { label: 'Test models in this build (no download)', holds: ['bundled'] },
   { label: 'Stored on this device', holds: ['hub-stored'] },
   { label: 'Need a download', holds: ['hub-download'] },

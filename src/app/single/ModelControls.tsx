@@ -4,6 +4,7 @@ import type { DevicePreference } from '../../workers/engine.ts';
 import type { DtypePreference } from '../../models/catalog.ts';
 import { SamplingControls } from './SamplingControls.tsx';
 import { groupChoices } from '../../models/model-choices.ts';
+import { ModelFileControl, useModelFileDrop } from './ModelFileControl.tsx';
 
 const PHASE_LABEL = { fetch: 'Fetching model files', init: 'Starting the engine', warmup: 'Warming up', ready: 'Ready' } as const;
 
@@ -12,12 +13,13 @@ export function ModelControls({ session, webGpu }: { session: Session; webGpu: b
   const load = session.load.value;
   const { groups, hiddenNote } = groupChoices(session.models.value, { webGpu, selectedId: session.modelId.value });
   const busy = load.status === 'loading' || session.generating.value;
+  const drop = useModelFileDrop(session, busy);
   const onChange = (apply: () => void) => () => {
     apply();
     session.savePreferences();
   };
   return (
-    <section class="panel" aria-labelledby="model-heading">
+    <section class={drop.dragging ? 'panel drop-target' : 'panel'} aria-labelledby="model-heading" data-testid="model-panel" {...drop.handlers}>
       <h2 id="model-heading">Model</h2>
       <div class="row model-row">
         <label>
@@ -88,6 +90,7 @@ export function ModelControls({ session, webGpu }: { session: Session; webGpu: b
           Load
         </button>
       </div>
+      <ModelFileControl session={session} disabled={busy} dragging={drop.dragging} />
       <SamplingControls modelId={session.modelId.value} disabled={busy} />
       <p class="hint" data-testid="model-hint">{session.models.value.find((m) => m.id === session.modelId.value)?.hint}</p>
       {hiddenNote && (

@@ -23,6 +23,9 @@ import { remoteStore } from '../remote/remote-store.ts';
 import { samplingStore } from './sampling-store.ts';
 import type { CachedReplay, SessionResponseCache } from '../cache/response-cache-store.ts';
 import type { RunFailure } from '../monitor/run-diagnosis.ts';
+import type { BudgetLimits } from '../../tiers/index.ts';
+import { isModelFileId } from '../../models/model-files.ts';
+import { ModelFileStore } from './model-file-store.ts';
 
 export type LoadState =
   | { status: 'idle' }
@@ -40,6 +43,8 @@ export interface SessionOptions {
   environment?: () => RunEnvironment;
   /** Answers a repeated deterministic request without the engine (src/app/cache); absent: every run is real. */
   responseCache?: SessionResponseCache;
+  /** This device's memory budget for models, which a model file the user opens must fit (null: not known yet). */
+  budget?: () => BudgetLimits | null;
 }
 
 /** One turn of a conversation: the engine gets `messages`, and the run record says which conversation and turn it measured. */
@@ -120,8 +125,11 @@ export class Session {
 
   /** Hub models stored on this device (they load offline). */
   readonly storedHub = storedHub;
+  /** Model files the user opened from disk this session. */
+  readonly modelFiles: ModelFileStore;
 
   readonly models = computed(() => [
+    ...this.modelFiles.choices.value,
     ...modelChoices(CATALOG, this.manifestRead.value ? new Set(this.available.value.map((m) => m.id)) : null, this.storedHub.value),
     ...remoteStore.choices.value.map((c) => ({ id: c.id, availability: 'remote' as const, optionLabel: c.label, hint: c.hint })),
   ]);
@@ -133,6 +141,7 @@ export class Session {
     private readonly perf: PagePerf,
     private readonly options: SessionOptions = {},
   ) {
+    this.modelFiles = new ModelFileStore(options.budget ?? (() => null));
     const preferences = readPreferences();
     this.modelId.value = preferences.modelId;
     this.device.value = preferences.device;
@@ -176,8 +185,16 @@ export class Session {
     }
   }
 
+  /** A model file from disk: checked, and chosen when it is accepted; a refused one leaves the choice as it was. */
+  async openModelFile(file: File): Promise<void> {
+    const model = await this.modelFiles.open(file);
+    if (model) this.modelId.value = model.id;
+  }
+
   savePreferences(): void {
-    const preferences: Preferences = { modelId: this.modelId.value, device: this.device.value, dtype: this.dtype.value, maxNewTokens: this.maxNewTokens.value };
+    // A file opened from disk is gone after a reload: the stored choice stays the last model that is not one.
+    const modelId = isModelFileId(this.modelId.value) ? readPreferences().modelId : this.modelId.value;
+    const preferences: Preferences = { modelId, device: this.device.value, dtype: this.dtype.value, maxNewTokens: this.maxNewTokens.value };
     try {
       localStorage.setItem(PREFERENCES_KEY, JSON.stringify(preferences));
     } catch {
@@ -209,7 +226,7 @@ export class Session {
     let settled = false;
     try {
       const info = await this.engine.load(
-        { modelId, device, dtype, ...remoteStore.loadOptionsFor(modelId) },
+        { modelId, device, dtype, ...remoteStore.loadOptionsFor(modelId), ...this.modelFiles.loadOptionsFor(modelId) },
         (progress) => {
           // Progress and the answer travel apart: a late progress event must not turn 'ready' back into 'loading'.
           if (!settled) this.load.value = { status: 'loading', modelId, progress };

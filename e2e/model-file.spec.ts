@@ -1,0 +1,117 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
+import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
+import { expect, generate, openApp, openView, test } from './fixtures.ts';
+
+/**
+ * The user's own model file: a .gguf opened from disk (the file control, or a drop on the model
+ * panel) is checked from its header and against the device's budget, becomes a model of the session
+ * and runs on llama.cpp (wllama) from the file itself.
+ */
+
+// A first wllama load compiles its WASM and starts llama.cpp in a nested worker (see gguf.spec.ts).
+const FIRST_ANSWER_MS = 240_000;
+test.describe.configure({ timeout: 360_000 });
+
+const Q8_PATH = 'public/models/wf-tiny-gguf-q8_0/wf-tiny.q8_0.gguf';
+const Q4_PATH = 'public/models/wf-tiny-gguf-q4_0/wf-tiny.q4_0.gguf';
+
+/** Every request for a model file the page makes: a file from disk must need none. */
+function modelRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (request) => {
+    if (/\/models\/|\.gguf$/.test(new URL(request.url()).pathname)) seen.push(request.url());
+  });
+  return seen;
+}
+
+test('a GGUF file opened from disk gives wf-tiny’s exact answer, and its run is in History under the file’s name, size and fingerprint', async ({ page }) => {
+  await openApp(page);
+  await openView(page, 'run');
+  const requests = modelRequests(page);
+  const bytes = (await readFile(Q8_PATH)).length;
+  // The visible label names the real file input.
+  await page.getByLabel('Open a model file…').setInputFiles(Q8_PATH);
+
+  const select = page.getByTestId('model-select');
+  await expect(select).toHaveValue(new RegExp(`^file:wf-tiny\\.q8_0\\.gguf@${bytes}#[0-9a-f]{16}$`));
+  await expect(select.locator('option:checked')).toHaveText('wf-tiny.q8_0.gguf (your file, 44.0 kB, Q8_0)');
+  await expect(page.getByTestId('model-hint')).toContainText('opened from disk for this session');
+  await expect(page.getByTestId('model-file-error')).toHaveCount(0);
+  const modelId = await select.inputValue();
+
+  await generate(page, { prompt: 'Hello a', maxTokens: 16, device: 'auto' });
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('16', { timeout: FIRST_ANSWER_MS });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 16));
+  await expect(page.getByTestId('load-status')).toContainText('llama.cpp (wllama)');
+  await expect(page.getByTestId('load-status')).toContainText(modelId);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  expect(requests, 'requests for model files').toEqual([]);
+
+  await openView(page, 'history');
+  await expect(page.getByTestId('history-row').first()).toContainText(modelId);
+});
+
+test('a truncated GGUF file is refused beside the control with its numbers; the loaded model stays selected and runs', async ({ page }, testInfo) => {
+  await openApp(page);
+  await generate(page, { prompt: 'Hello a', maxTokens: 8, device: 'wasm' });
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('8');
+  const expected = expectedTinyContinuation('Hello a', 8);
+  await expect(page.getByTestId('output')).toHaveText(expected);
+
+  const truncated = testInfo.outputPath('wf-tiny.q8_0.gguf');
+  await writeFile(truncated, (await readFile(Q8_PATH)).subarray(0, 30_000));
+  await page.getByTestId('model-file-input').setInputFiles(truncated);
+  const refusal = page.getByTestId('model-file-error');
+  await expect(refusal).toHaveAttribute('role', 'alert');
+  await expect(refusal).toContainText('Not opened: wf-tiny.q8_0.gguf is truncated: its tensor table needs');
+  await expect(refusal).toContainText('but the file has 30,000');
+
+  await expect(page.getByTestId('model-select')).toHaveValue('wf-tiny');
+  await expect(page.getByTestId('model-select').locator('option[value^="file:"]')).toHaveCount(0);
+  await expect(page.getByTestId('load-status')).toContainText('Loaded wf-tiny');
+  await page.getByTestId('generate-button').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(2);
+  await expect(page.getByTestId('output')).toHaveText(expected);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});
+
+test('a text file named .gguf is refused, its name shown as text; the control is reached by Tab, and a phone does not scroll sideways', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await openApp(page);
+  await openView(page, 'run');
+  // Keyboard: the file input comes right after Load, inside its visible label.
+  await page.getByTestId('load-button').focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('model-file-input')).toBeFocused();
+  const name = '<b>notes</b>.gguf';
+  await page.getByTestId('model-file-input').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from('hello, these are notes') });
+  const refusal = page.getByTestId('model-file-error');
+  await expect(refusal).toHaveText(`Not opened: ${name} is not a GGUF file: it does not start with "GGUF" (its first bytes are 68 65 6c 6c).`);
+  await expect(refusal.locator('b')).toHaveCount(0);
+  await expect(page.getByTestId('model-select')).toHaveValue('wf-tiny');
+  const size = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth }));
+  expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
+});
+
+test('a GGUF file dropped on the model panel opens and runs as the file control’s would', async ({ page }) => {
+  await openApp(page);
+  await openView(page, 'run');
+  const drop = await page.evaluateHandle((bytes) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], 'wf-tiny.q4_0.gguf'));
+    return data;
+  }, [...(await readFile(Q4_PATH))]);
+  const panel = page.getByTestId('model-panel');
+  await panel.dispatchEvent('dragover', { dataTransfer: drop });
+  await expect(page.getByTestId('model-file-drop-hint')).toHaveText('Drop a .gguf model file here to open it');
+  await panel.dispatchEvent('drop', { dataTransfer: drop });
+  await expect(page.getByTestId('model-file-drop-hint')).toHaveText('or drop a .gguf file here');
+
+  const select = page.getByTestId('model-select');
+  await expect(select.locator('option:checked')).toHaveText('wf-tiny.q4_0.gguf (your file, 26.5 kB, Q4_0)');
+  await generate(page, { prompt: 'Hello a', maxTokens: 16, device: 'auto' });
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('16', { timeout: FIRST_ANSWER_MS });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 16));
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateModels } from '../../../scripts/models/generate.ts';
+import { checkGguf, type GgufCheck } from '../../models/gguf-header.ts';
+import { contextTokensFor, wllamaFootprintBytes } from '../../workers/wllama-policy.ts';
+import { judgeModelFile, perModelBudgetBytes } from './model-file.ts';
+
+type Settled = Exclude<GgufCheck, { problem: 'need-more' }>;
+
+let dir: string;
+let q8: Uint8Array;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wf-model-file-'));
+  generateModels(dir, ['wf-tiny']);
+  q8 = new Uint8Array(readFileSync(join(dir, 'wf-tiny-gguf-q8_0', 'wf-tiny.q8_0.gguf')));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function checked(bytes: Uint8Array, size = bytes.length): Settled {
+  const check = checkGguf(bytes, size, 'my.gguf');
+  if (!check.ok && check.problem === 'need-more') throw new Error('the test gives whole files');
+  return check;
+}
+
+const SHA = 'f'.repeat(64);
+const GB = 1e9;
+
+describe('judgeModelFile', () => {
+  it('accepts wf-tiny q8_0 within the budget, named by name, size, fingerprint and quantization', () => {
+    const verdict = judgeModelFile({ name: 'my.gguf', bytes: q8.length, check: checked(q8), sha256Hex: SHA, budget: { bytes: 1 * GB, perModelMaxBytes: null } });
+    expect(verdict).toEqual({
+      ok: true,
+      model: { id: `file:my.gguf@${q8.length}#ffffffffffffffff`, label: expect.stringMatching(/^my\.gguf \(your file, \d+(\.\d)? kB, Q8_0\)$/), quantization: 'Q8_0' },
+    });
+  });
+
+  it('accepts while the budget is not known yet', () => {
+    expect(judgeModelFile({ name: 'my.gguf', bytes: q8.length, check: checked(q8), sha256Hex: SHA, budget: null }).ok).toBe(true);
+  });
+
+  it.each([
+    ['not GGUF', () => checked(new TextEncoder().encode('hello, this is text')), /^Not opened: my\.gguf is not a GGUF file: it does not start with "GGUF" \(its first bytes are 68 65 6c 6c\)\.$/],
+    ['truncated', () => checked(q8.subarray(0, 30_000)), /^Not opened: my\.gguf is truncated: its tensor table needs [\d,]+ bytes but the file has 30,000 \([\d,]+ missing\)/],
+    ['over 2 GiB', () => checked(q8, 2 ** 31 + 1), /^Not opened: my\.gguf is 2,147,483,649 bytes; wllama reads at most 2,147,483,648 bytes \(2 GiB\) per file/],
+  ])('refuses a file that is %s, with the header check’s numbers', (_, check, message) => {
+    const verdict = judgeModelFile({ name: 'my.gguf', bytes: q8.length, check: check(), sha256Hex: SHA, budget: { bytes: GB, perModelMaxBytes: null } });
+    expect(verdict.ok).toBe(false);
+    expect(!verdict.ok && verdict.message).toMatch(message);
+  });
+
+  it('refuses a file whose footprint is over the budget, at the exact edge', () => {
+    const check = checked(q8);
+    if (!check.ok) throw new Error('wf-tiny q8_0 should pass the header check');
+    const needed = wllamaFootprintBytes(q8.length, check.header, contextTokensFor(check.header));
+    const judge = (bytes: number, perModelMaxBytes: number | null) =>
+      judgeModelFile({ name: 'my.gguf', bytes: q8.length, check, sha256Hex: SHA, budget: { bytes, perModelMaxBytes } });
+    expect(judge(needed, null).ok).toBe(true);
+    const over = judge(needed - 1, null);
+    expect(!over.ok && over.message).toMatch(/^Not opened: my\.gguf needs about \d+ MB \(file \d+ MB, KV cache \d+ MB at \d+ tokens, runtime overhead\) but this device's budget for models is \d+ MB\./);
+    // The per-model cap (WASM's heap) counts where it is below the total.
+    expect(judge(10 * needed, needed - 1).ok).toBe(false);
+    expect(judge(10 * needed, needed).ok).toBe(true);
+  });
+});
+
+describe('perModelBudgetBytes', () => {
+  it.each([
+    [{ bytes: 3 * GB, perModelMaxBytes: null }, 3 * GB],
+    [{ bytes: 8 * GB, perModelMaxBytes: 4 * GB }, 4 * GB],
+    [{ bytes: 1 * GB, perModelMaxBytes: 4 * GB }, 1 * GB],
+  ])('%o → %d', (budget, expected) => {
+    expect(perModelBudgetBytes(budget)).toBe(expected);
+  });
+});
