@@ -117,6 +117,43 @@ describe('nextQuality', () => {
   });
 });
 
+describe('nextQuality: frames that miss a refresh', () => {
+  /** Samples every 500 ms at a smooth p95 (16.7 ms) with this share of late frames. */
+  function playLate(start: QualityState, runs: [late: number, count: number][]) {
+    let state = start;
+    let at = 0;
+    const levels: QualityStepName[] = [];
+    const said: string[] = [];
+    for (const [lateFraction, count] of runs) {
+      for (let i = 0; i < count; i++) {
+        at += 500;
+        const step = nextQuality(state, { at, frames: 300, frameP95Ms: 16.7, lateFraction });
+        state = step.state;
+        levels.push(stepName(state));
+        if (step.announcement) said.push(step.announcement);
+      }
+    }
+    return { levels, said };
+  }
+  const cases: { name: string; start: VisualQuality; runs: [number, number][]; expected: QualityStepName[] }[] = [
+    { name: 'a quiet page (0.3 % late) keeps its level', start: 'ultra', runs: [[0.003, 200]], expected: ['ultra'] },
+    { name: 'exactly 2 % late is not slow', start: 'ultra', runs: [[0.02, 30]], expected: ['ultra'] },
+    { name: '4.5 % late for 5 s lowers one step at a smooth p95', start: 'ultra', runs: [[0.045, 11]], expected: ['ultra', 'balanced'] },
+    { name: '4.5 % late for under 5 s changes nothing', start: 'ultra', runs: [[0.045, 10]], expected: ['ultra'] },
+    { name: 'late on and on: down to Lite, then paused', start: 'ultra', runs: [[0.045, 41]], expected: ['ultra', 'balanced', 'lite', 'paused'] },
+    { name: 'one sample under the threshold restarts the slow clock', start: 'ultra', runs: [[0.045, 9], [0.015, 1], [0.045, 9]], expected: ['ultra'] },
+    { name: '1.5 % late is neither slow nor quiet: no raise', start: 'ultra', runs: [[0.045, 11], [0.015, 200]], expected: ['ultra', 'balanced'] },
+    { name: 'at most 1 % late for 30 s raises again', start: 'ultra', runs: [[0.045, 11], [0.01, 61]], expected: ['ultra', 'balanced', 'ultra'] },
+  ];
+  it.each(cases)('$name', ({ start, runs, expected }) => {
+    expect(changes(playLate(initialQuality(start, 'auto'), runs).levels)).toEqual(expected);
+  });
+
+  it('the announcement names the share of late frames', () => {
+    expect(playLate(initialQuality('ultra', 'auto'), [[0.045, 11]]).said).toEqual(['Visual quality lowered to Balanced: 4.5 % of frames missed a refresh for 5 s.']);
+  });
+});
+
 describe('resumeCanvas', () => {
   it('draws again at Lite, still Auto, and the next pause needs a full slow period', () => {
     const paused = play(initialQuality('lite', 'auto'), [[SLOW, 21]]);

@@ -15,6 +15,13 @@ export const QUALITY_LABEL: Record<VisualQuality, string> = { lite: 'Lite', bala
 export interface QualityRuleConfig {
   /** Frame time p95 above this is slow (the spec: 20 ms). */
   slowP95Ms: number;
+  /**
+   * A larger share of frames that missed a refresh is slow too. Under a busy CPU the page can keep a
+   * 16.7 ms p95 while several frames in a hundred skip a refresh: a visible stutter the p95 never shows.
+   */
+  slowLateFraction: number;
+  /** At or under this share of late frames (and the quiet p95) counts as quiet. */
+  quietLateFraction: number;
   /** Slow for this long lowers quality one step (the spec: 5 s). */
   slowForMs: number;
   /** At Lite, slow for this long pauses the canvas: longer than a step, as a pause hides the canvas. */
@@ -32,6 +39,9 @@ export interface QualityRuleConfig {
 
 export const DEFAULT_QUALITY_RULE: QualityRuleConfig = {
   slowP95Ms: 20,
+  // Over the frame loop's 5 s window: more than 2 frames in 100 late. A quiet page misses under 0.3 %.
+  slowLateFraction: 0.02,
+  quietLateFraction: 0.01,
   slowForMs: 5000,
   pauseAfterMs: 10_000,
   // Just above a 60 Hz frame (16.7 ms) plus ordinary jitter: smooth frames count as quiet.
@@ -63,6 +73,8 @@ export interface FrameSample {
   at: number;
   frames: number;
   frameP95Ms: number;
+  /** Share of the window's frames that missed a refresh; absent: not known (p95 alone decides). */
+  lateFraction?: number;
 }
 
 export interface QualityStep {
@@ -115,7 +127,10 @@ export function nextQuality(state: QualityState, sample: FrameSample, config: Qu
     return { state: { ...state, slowSince: null, quietSince: null }, announcement: null };
   }
   const p95 = sample.frameP95Ms;
-  if (p95 > config.slowP95Ms) {
+  const late = sample.lateFraction ?? 0;
+  if (p95 > config.slowP95Ms || late > config.slowLateFraction) {
+    const why = (still: string): string =>
+      p95 > config.slowP95Ms ? `frames ${still}took over ${config.slowP95Ms} ms (p95 ${p95.toFixed(1)} ms)` : `${(late * 100).toFixed(1)} % of frames ${still}missed a refresh`;
     const slowSince = state.slowSince ?? sample.at;
     const needed = state.level === 'lite' ? config.pauseAfterMs : config.slowForMs;
     if (sample.at - slowSince < needed || state.canvasPaused) return { state: { ...state, slowSince, quietSince: null }, announcement: null };
@@ -124,17 +139,17 @@ export function nextQuality(state: QualityState, sample: FrameSample, config: Qu
     if (state.level === 'lite') {
       return {
         state: { ...state, canvasPaused: true, slowSince: sample.at, quietSince: null, backoff },
-        announcement: `Canvas paused: at Lite, frames still took over ${config.slowP95Ms} ms (p95 ${p95.toFixed(1)} ms) for ${Math.round(config.pauseAfterMs / 1000)} s. The text keeps streaming.`,
+        announcement: `Canvas paused: at Lite, ${why('still ')} for ${Math.round(config.pauseAfterMs / 1000)} s. The text keeps streaming.`,
       };
     }
     const level = QUALITY_LEVELS[rank(state.level) - 1]!;
     return {
       // The slow clock restarts: the next step down needs another full slow period at the new level.
       state: { ...state, level, slowSince: sample.at, quietSince: null, backoff },
-      announcement: `Visual quality lowered to ${QUALITY_LABEL[level]}: frames took over ${config.slowP95Ms} ms (p95 ${p95.toFixed(1)} ms) for ${Math.round(config.slowForMs / 1000)} s.`,
+      announcement: `Visual quality lowered to ${QUALITY_LABEL[level]}: ${why('')} for ${Math.round(config.slowForMs / 1000)} s.`,
     };
   }
-  if (p95 > config.quietP95Ms) return { state: { ...state, slowSince: null, quietSince: null }, announcement: null };
+  if (p95 > config.quietP95Ms || late > config.quietLateFraction) return { state: { ...state, slowSince: null, quietSince: null }, announcement: null };
   const quietSince = state.quietSince ?? sample.at;
   const quietFor = config.quietForMs * state.backoff;
   if (sample.at - quietSince < quietFor) return { state: { ...state, slowSince: null, quietSince }, announcement: null };

@@ -88,7 +88,7 @@ export class QualityStore {
   }
 
   observe(summary: FrameSummary, at: number): void {
-    this.apply(nextQuality(this.state.peek(), { at, frames: summary.frames, frameP95Ms: summary.frameMs.p95 }, this.config));
+    this.apply(nextQuality(this.state.peek(), { at, frames: summary.frames, frameP95Ms: summary.frameMs.p95, lateFraction: summary.lateFraction }, this.config));
   }
 
   private apply(step: QualityStep): void {
