@@ -1,7 +1,8 @@
 /**
  * Starts and stops the test inference server (`remote-server.ts`, node-llama-cpp behind an
- * OpenAI-compatible HTTP adapter) as a child process on 127.0.0.1, so a test can also kill it the
- * hard way (SIGKILL) mid-stream, as a crashed or unplugged server would go.
+ * OpenAI-compatible HTTP adapter, or with `ollama` one standing in for Ollama's native API) as a
+ * child process on 127.0.0.1, so a test can also kill it the hard way (SIGKILL) mid-stream, as a
+ * crashed or unplugged server would go.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -14,6 +15,8 @@ export interface PeerOptions {
   slots?: number;
   tokenDelayMs?: number;
   stallAfter?: number;
+  /** Stand in for an Ollama server, in its native API (see remote-server.ts). */
+  ollama?: boolean;
 }
 
 export interface PeerStats {
@@ -40,6 +43,7 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
   if (options.apiKey) args.push('--api-key', options.apiKey);
   if (options.tokenDelayMs) args.push('--token-delay-ms', String(options.tokenDelayMs));
   if (options.stallAfter !== undefined) args.push('--stall-after', String(options.stallAfter));
+  if (options.ollama) args.push('--ollama');
   const child: ChildProcess = spawn(process.execPath, args, { env: { ...process.env, UV_THREADPOOL_SIZE: '2' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

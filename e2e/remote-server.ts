@@ -9,6 +9,12 @@
  * The model is a generated GGUF file (wf-tiny), which has no chat template: the user message is
  * evaluated as plain text, so "a" answers "bcdef…" exactly.
  *
+ * With `--ollama` it stands in for an Ollama server instead (a test fixture: Ollama is a Go binary no
+ * npm package ships), in Ollama's native API only: `GET /api/tags` (`{models:[{name:"<name>:latest"}]}`)
+ * and `POST /api/chat` streamed as NDJSON, one `{message:{content}, done:false}` line per token and a
+ * last `done: true` line with `done_reason` and Ollama's counters and durations in nanoseconds. Its
+ * OpenAI-compatible routes are left out, so a test sees which API the page spoke.
+ *
  * Knobs for the failure tests: `--no-cors` (no CORS headers: a browser page cannot read it),
  * `--api-key` (401 without it), `--slots` (requests generating at once; one more is refused with 429
  * and Retry-After, where llama-server would queue it), `--token-delay-ms` (a slow server),
@@ -33,6 +39,7 @@ const { values } = parseArgs({
     slots: { type: 'string', default: '4' },
     'token-delay-ms': { type: 'string', default: '0' },
     'stall-after': { type: 'string' },
+    ollama: { type: 'boolean', default: false },
   },
 });
 if (!values.model) throw new Error('--model is required');
@@ -43,6 +50,9 @@ const tokenDelayMs = Number(values['token-delay-ms']);
 const stallAfter = values['stall-after'] === undefined ? null : Number(values['stall-after']);
 const cors = !values['no-cors'];
 const apiKey = values['api-key'] ?? null;
+const ollama = values.ollama;
+/** Ollama names every model with its tag; a request without one means `:latest`. */
+const servedName = ollama ? `${modelName}:latest` : modelName;
 
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
 const model = await llama.loadModel({ modelPath: values.model });
@@ -80,15 +90,87 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+interface ChatBody {
+  model?: string;
+  messages?: { role: string; content: string }[];
+  /** OpenAI's length limit. */
+  max_tokens?: number;
+  /** Ollama's options; `num_predict` is its length limit. */
+  options?: { num_predict?: number };
+}
+
+/** What one token and the end of an answer look like on the wire: llama-server's SSE, or Ollama's NDJSON. */
+interface Framing {
+  contentType: string;
+  start(): string;
+  token(text: string): string;
+  end(facts: { n: number; maxTokens: number; promptN: number; waitMs: number; promptMs: number; predictedMs: number }): string;
+}
+
+const NS_PER_MS = 1e6;
+
+function framingOf(): Framing {
+  const created = Math.floor(Date.now() / 1000);
+  if (ollama) {
+    const line = (message: string, extra: Record<string, unknown> = {}): string => `${JSON.stringify({ model: servedName, created_at: new Date().toISOString(), message: { role: 'assistant', content: message }, done: false, ...extra })}\n`;
+    return {
+      contentType: 'application/x-ndjson',
+      start: () => '',
+      token: (text) => line(text),
+      end: ({ n, maxTokens, promptN, waitMs, promptMs, predictedMs }) =>
+        line('', {
+          done: true,
+          done_reason: n >= maxTokens ? 'length' : 'stop',
+          total_duration: Math.round((waitMs + promptMs + predictedMs) * NS_PER_MS),
+          // The model stays loaded: what passes before evaluation starts is the runner being scheduled, which Ollama counts here too.
+          load_duration: Math.round(waitMs * NS_PER_MS),
+          prompt_eval_count: promptN,
+          prompt_eval_duration: Math.round(promptMs * NS_PER_MS),
+          eval_count: n,
+          eval_duration: Math.round(predictedMs * NS_PER_MS),
+        }),
+    };
+  }
+  const id = `chatcmpl-${stats.requests}`;
+  const frame = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}): string =>
+    `data: ${JSON.stringify({ choices: [{ index: 0, ...choice }], created, id, model: modelName, system_fingerprint: 'wf-test-server', object: 'chat.completion.chunk', ...extra })}\n\n`;
+  return {
+    contentType: 'text/event-stream',
+    start: () => frame({ finish_reason: null, delta: { role: 'assistant', content: null } }),
+    token: (text) => frame({ finish_reason: null, delta: { content: text } }),
+    end: ({ n, maxTokens, promptN, promptMs, predictedMs }) =>
+      frame(
+        { finish_reason: n >= maxTokens ? 'length' : 'stop', delta: {} },
+        {
+          usage: { completion_tokens: n, prompt_tokens: promptN, total_tokens: n + promptN },
+          timings: {
+            cache_n: 0,
+            prompt_n: promptN,
+            prompt_ms: promptMs,
+            prompt_per_token_ms: promptMs / Math.max(1, promptN),
+            prompt_per_second: (promptN / Math.max(promptMs, 1e-3)) * 1000,
+            predicted_n: n,
+            predicted_ms: predictedMs,
+            predicted_per_token_ms: predictedMs / Math.max(1, n),
+            predicted_per_second: (n / Math.max(predictedMs, 1e-3)) * 1000,
+          },
+        },
+      ) + 'data: [DONE]\n\n',
+  };
+}
+
 async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = JSON.parse(await readBody(req)) as { model?: string; messages?: { role: string; content: string }[]; max_tokens?: number; stream?: boolean };
-  if (body.model && body.model !== modelName) {
-    json(req, res, 404, { error: { code: 404, message: `model '${body.model}' not found`, type: 'not_found_error' } });
+  const received = performance.now();
+  const body = JSON.parse(await readBody(req)) as ChatBody;
+  if (body.model && body.model !== servedName && !(ollama && `${body.model}:latest` === servedName)) {
+    json(req, res, 404, ollama ? { error: `model '${body.model}' not found` } : { error: { code: 404, message: `model '${body.model}' not found`, type: 'not_found_error' } });
     return;
   }
   if (stats.inFlight >= slots) {
     stats.rejected++;
-    json(req, res, 429, { error: { code: 429, message: `all ${slots} slots are busy`, type: 'unavailable_error' } }, { 'Retry-After': '1' });
+    // Ollama queues what its runners cannot take, and answers 503 once its queue is full.
+    if (ollama) json(req, res, 503, { error: 'server busy, please try again.  maximum pending requests exceeded' });
+    else json(req, res, 429, { error: { code: 429, message: `all ${slots} slots are busy`, type: 'unavailable_error' } }, { 'Retry-After': '1' });
     return;
   }
   stats.inFlight++;
@@ -110,13 +192,10 @@ async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.on('close', () => (closed = true));
   try {
     const prompt = (body.messages ?? []).filter((m) => m.role === 'user').map((m) => m.content).join('\n');
-    const maxTokens = Math.max(1, Math.min(body.max_tokens ?? 16, 400));
-    const id = `chatcmpl-${stats.requests}`;
-    const created = Math.floor(Date.now() / 1000);
-    const frame = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}): string =>
-      `data: ${JSON.stringify({ choices: [{ index: 0, ...choice }], created, id, model: modelName, system_fingerprint: 'wf-test-server', object: 'chat.completion.chunk', ...extra })}\n\n`;
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', ...corsHeaders(req) });
-    res.write(frame({ finish_reason: null, delta: { role: 'assistant', content: null } }));
+    const maxTokens = Math.max(1, Math.min((ollama ? body.options?.num_predict : body.max_tokens) ?? 16, 400));
+    const framing = framingOf();
+    res.writeHead(200, { 'Content-Type': framing.contentType, 'Cache-Control': 'no-cache', Connection: 'keep-alive', ...corsHeaders(req) });
+    res.write(framing.start());
     const promptTokens = model.tokenize(prompt);
     const started = performance.now();
     let firstAt = started;
@@ -130,7 +209,7 @@ async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
         await new Promise<void>((resolve) => res.on('close', () => resolve()));
         break;
       }
-      res.write(frame({ finish_reason: null, delta: { content: model.detokenize([token]) } }));
+      res.write(framing.token(model.detokenize([token])));
       if (output.length >= maxTokens) break;
       if (tokenDelayMs > 0) await sleep(tokenDelayMs);
     }
@@ -140,29 +219,7 @@ async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     }
     const ended = performance.now();
     await release();
-    const promptMs = firstAt - started;
-    const predictedMs = ended - firstAt;
-    const n = output.length;
-    res.write(
-      frame(
-        { finish_reason: n >= maxTokens ? 'length' : 'stop', delta: {} },
-        {
-          usage: { completion_tokens: n, prompt_tokens: promptTokens.length, total_tokens: n + promptTokens.length },
-          timings: {
-            cache_n: 0,
-            prompt_n: promptTokens.length,
-            prompt_ms: promptMs,
-            prompt_per_token_ms: promptMs / Math.max(1, promptTokens.length),
-            prompt_per_second: (promptTokens.length / Math.max(promptMs, 1e-3)) * 1000,
-            predicted_n: n,
-            predicted_ms: predictedMs,
-            predicted_per_token_ms: predictedMs / Math.max(1, n),
-            predicted_per_second: (n / Math.max(predictedMs, 1e-3)) * 1000,
-          },
-        },
-      ),
-    );
-    res.end('data: [DONE]\n\n');
+    res.end(framing.end({ n: output.length, maxTokens, promptN: promptTokens.length, waitMs: started - received, promptMs: firstAt - started, predictedMs: ended - firstAt }));
     stats.completed++;
   } finally {
     await release();
@@ -185,16 +242,33 @@ const server = createServer((req, res) => {
     json(req, res, 401, { error: { code: 401, message: 'Invalid API Key', type: 'authentication_error' } });
     return;
   }
-  if (req.method === 'GET' && path === '/v1/models') {
+  if (ollama && req.method === 'GET' && path === '/api/tags') {
+    json(req, res, 200, { models: [{ name: servedName, model: servedName, modified_at: new Date(0).toISOString(), size: 0, digest: '', details: { format: 'gguf', family: 'wf-tiny' } }] });
+    return;
+  }
+  if (ollama && req.method === 'POST' && path === '/api/chat') {
+    stats.requests++;
+    chat(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(req, res, 500, { error: String(error) });
+      else res.destroy();
+    });
+    return;
+  }
+  if (!ollama && req.method === 'GET' && path === '/v1/models') {
     json(req, res, 200, { object: 'list', data: [{ id: modelName, object: 'model', created: 0, owned_by: 'llamacpp' }] });
     return;
   }
-  if (req.method === 'POST' && path === '/v1/chat/completions') {
+  if (!ollama && req.method === 'POST' && path === '/v1/chat/completions') {
     stats.requests++;
     chat(req, res).catch((error: unknown) => {
       if (!res.headersSent) json(req, res, 500, { error: { code: 500, message: String(error), type: 'server_error' } });
       else res.destroy();
     });
+    return;
+  }
+  if (ollama) {
+    res.writeHead(404, { 'Content-Type': 'text/plain', ...corsHeaders(req) });
+    res.end('404 page not found');
     return;
   }
   json(req, res, 404, { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } });
@@ -203,7 +277,7 @@ const server = createServer((req, res) => {
 server.listen(Number(values.port), '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  console.log(JSON.stringify({ listening: `http://127.0.0.1:${port}`, model: modelName, slots }));
+  console.log(JSON.stringify({ listening: `http://127.0.0.1:${port}`, model: servedName, slots, api: ollama ? 'ollama' : 'openai' }));
 });
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -35,6 +35,8 @@ interface ServerForm {
   apiKey?: string;
   timeoutS?: number;
   consent?: boolean;
+  /** The server kind chosen in the form; llama.cpp unless said. */
+  server?: 'llama.cpp' | 'ollama';
 }
 
 /** Adds the server in the panel; it is tested at once. Answers its row. */
@@ -45,8 +47,8 @@ async function addServer(page: Page, server: Peer, form: ServerForm = {}) {
   if (form.apiKey) await panel.getByTestId('remote-key').fill(form.apiKey);
   if (form.model) await panel.getByTestId('remote-model').fill(form.model);
   await panel.getByTestId('remote-slots').fill(String(form.slots ?? 2));
-  // The peer speaks as llama-server does; its port is random, so the guess from the port would be "other".
-  await panel.getByTestId('remote-server').selectOption('llama.cpp');
+  // The peer speaks as llama-server does (or as Ollama); its port is random, so the guess from the port would be "other".
+  await panel.getByTestId('remote-server').selectOption(form.server ?? 'llama.cpp');
   if (form.timeoutS) await panel.getByTestId('remote-timeout').fill(String(form.timeoutS));
   await panel.getByTestId('remote-add').click();
   const row = panel.locator(`[data-testid="remote-endpoint"][data-endpoint-id="${server.host}"]`);
@@ -85,6 +87,24 @@ test('wf-tiny through a remote llama.cpp server: exact answer, server timings, n
     return urls.filter((u) => u.includes(`:${port}/`));
   }, new URL(server.url).port);
   expect(cached).toEqual([]);
+});
+
+test('wf-tiny through Ollama\'s native API: /api/tags, /api/chat streamed as NDJSON, exact answer, Ollama\'s timings', async ({ page }) => {
+  // The peer stands in for an Ollama server (a test fixture: no Ollama runs here), native routes only.
+  const server = await peer({ ollama: true });
+  await openApp(page);
+  const row = await addServer(page, server, { server: 'ollama' });
+  await expect(row.getByTestId('remote-test-result')).toHaveAttribute('data-status', 'ok');
+  await expect(row.getByTestId('remote-test-result')).toContainText(/Connected: 1 model \(wf-tiny:latest\), round trip \d+\.\d ms\./);
+  const id = `remote:${server.host}/wf-tiny:latest`;
+
+  await generate(page, { prompt: 'a', maxTokens: 20, model: id });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('a', 20));
+  await expect(page.getByTestId('loaded-device')).toHaveText('remote');
+  const timings = page.getByTestId('run-stats').locator('div', { has: page.getByTestId('stat-engine-timings') });
+  await expect(timings.locator('dt')).toHaveText('Reported by the engine (ollama /api/chat)');
+  await expect(page.getByTestId('stat-engine-timings')).toContainText(/TTFT .*prefill .*decode .*end to end/);
+  expect(await server.stats()).toMatchObject({ requests: 1, completed: 1, rejected: 0 });
 });
 
 test('a model too big for this device is refused with the user\'s server named, and runs there', async ({ page }) => {

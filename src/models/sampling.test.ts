@@ -136,7 +136,8 @@ describe('ignoredSettings', () => {
   it.each([
     ['llama.cpp', []],
     ['vllm', []],
-    ['ollama', ['top-k', 'min-p', 'repetition penalty']],
+    ['ollama', []],
+    ['lm-studio', ['top-k', 'min-p', 'repetition penalty']],
     ['other', ['top-k', 'min-p', 'repetition penalty']],
   ])('a remote %s server', (server, expected) => {
     expect(ignoredSettings('remote', sampled, server)).toEqual(expected);

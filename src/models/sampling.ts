@@ -169,7 +169,8 @@ type Setting = 'top-k' | 'top-p' | 'min-p' | 'repetition penalty' | 'seed' | 'st
 /**
  * What each engine does not apply (so the page can say so rather than pretend). A remote server is
  * sent top-k, min-p and the penalty only where it reads them (llama-server, vLLM: see
- * `openAiSamplingOf`); whether it honours the seed is up to the server.
+ * `openAiSamplingOf`; Ollama, spoken to natively: `ollamaOptionsOf`); whether it honours the seed is
+ * up to the server.
  */
 const NOT_APPLIED: Record<EngineKind, readonly Setting[]> = {
   transformers: [],
@@ -179,7 +180,7 @@ const NOT_APPLIED: Record<EngineKind, readonly Setting[]> = {
   remote: [],
 };
 
-const REMOTE_EXTRAS_READ_BY: readonly string[] = ['llama.cpp', 'vllm'];
+const REMOTE_EXTRAS_READ_BY: readonly string[] = ['llama.cpp', 'vllm', 'ollama'];
 
 /**
  * The settings in use that this engine ignores; temperature is applied everywhere but the synthetic

@@ -6,7 +6,7 @@
  */
 import type { EngineReportedTimings, FinishReason } from './engine.ts';
 import { countsOfChunk, timingsOfChunk, type TokenCounts } from './remote-dialects.ts';
-import type { StreamData } from './remote-sse.ts';
+import type { StreamData } from './remote-stream-data.ts';
 
 export interface ChatStreamState {
   text: string;

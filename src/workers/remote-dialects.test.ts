@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countsOfChunk, llamaCppTimings, lmStudioTimings, ollamaTimings, openAiSamplingOf, timingsOfChunk, usageCounts } from './remote-dialects.ts';
+import { chatRequestOf, countsOfChunk, servedModelName, llamaCppTimings, lmStudioTimings, modelsUrlOf, ollamaOptionsOf, ollamaTimings, openAiSamplingOf, timingsOfChunk, usageCounts } from './remote-dialects.ts';
 import { GREEDY } from '../models/sampling.ts';
 import { newChatStream, readChatEvent, isComplete, finishReasonOf, type ChatStreamState } from './remote-chat-stream.ts';
 import { SseParser, parseStreamData } from './remote-sse.ts';
+import { NdjsonParser } from './remote-ndjson.ts';
 
 /** Recorded answers of servers that cannot run here (see e2e/remote-fixtures/README.md). */
 const fixture = (name: string): string => readFileSync(new URL(`../../e2e/remote-fixtures/${name}`, import.meta.url), 'utf8');
@@ -16,9 +17,12 @@ function readSse(text: string): ChatStreamState {
   return state;
 }
 
-function readNdjson(text: string): ChatStreamState {
+/** Read as the engine reads Ollama's native stream: in network-sized pieces, not whole lines. */
+function readNdjson(text: string, chunkSize = 7): ChatStreamState {
+  const parser = new NdjsonParser();
   const state = newChatStream();
-  for (const line of text.split('\n').filter((l) => l.trim() !== '')) expect(readChatEvent(state, parseStreamData(line)).kind).toBe('pieces');
+  const chunks = Array.from({ length: Math.ceil(text.length / chunkSize) }, (_, i) => text.slice(i * chunkSize, (i + 1) * chunkSize));
+  for (const unit of [...chunks.flatMap((c) => parser.feed(c)), ...parser.end()]) expect(readChatEvent(state, unit).kind).toBe('pieces');
   return state;
 }
 
@@ -127,5 +131,61 @@ describe('openAiSamplingOf', () => {
     const state = newChatStream();
     state.finish = 'stopStringFound';
     expect(finishReasonOf(state, false, 64)).toBe('stop');
+  });
+});
+
+describe('ollamaOptionsOf', () => {
+  const sampled = { temperature: 0.7, topK: 40, topP: 0.9, minP: 0.05, repetitionPenalty: 1.1, seed: 42, stop: ['###'] };
+  it.each([
+    ['absent: greedy, the penalty off, the length limit', undefined, 16, { num_predict: 16, repeat_penalty: 1, temperature: 0 }],
+    ['greedy keeps stop sequences and the penalty, drops the filters and the seed', { ...GREEDY, topP: 0.5, seed: 1, repetitionPenalty: 1.2, stop: ['\n'] }, 8, { num_predict: 8, repeat_penalty: 1.2, temperature: 0, stop: ['\n'] }],
+    ['every setting in Ollama’s words', sampled, 64, { num_predict: 64, repeat_penalty: 1.1, temperature: 0.7, top_k: 40, top_p: 0.9, min_p: 0.05, seed: 42, stop: ['###'] }],
+    ['filters that are off are sent as off (Ollama’s defaults would apply)', { ...GREEDY, temperature: 1 }, 4, { num_predict: 4, repeat_penalty: 1, temperature: 1, top_k: 0, top_p: 1, min_p: 0 }],
+  ] as const)('%s', (_, settings, maxNewTokens, expected) => {
+    expect(ollamaOptionsOf(settings as never, maxNewTokens)).toEqual(expected);
+  });
+});
+
+describe('chatRequestOf and modelsUrlOf', () => {
+  const connection = { baseUrl: 'http://127.0.0.1:11434/v1', apiKey: '', model: 'llama3.2:1b', server: 'ollama' as const, timeoutMs: 1000 };
+  const request = { prompt: 'a', maxNewTokens: 5 };
+
+  it('Ollama: the native /api/chat at the server’s root, NDJSON, its options', () => {
+    expect(chatRequestOf(connection, 'llama3.2:1b', request)).toEqual({
+      url: 'http://127.0.0.1:11434/api/chat',
+      body: { model: 'llama3.2:1b', messages: [{ role: 'user', content: 'a' }], stream: true, options: { num_predict: 5, repeat_penalty: 1, temperature: 0 } },
+      framing: 'ndjson',
+    });
+  });
+
+  it.each(['llama.cpp', 'vllm', 'lm-studio', 'other'] as const)('%s: OpenAI’s /chat/completions under the base, SSE', (server) => {
+    const chat = chatRequestOf({ ...connection, baseUrl: 'http://127.0.0.1:8080/v1', server }, 'm', { ...request, messages: [{ role: 'user', content: 'hi' }] });
+    expect(chat).toEqual({
+      url: 'http://127.0.0.1:8080/v1/chat/completions',
+      body: { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true }, max_tokens: 5, ...openAiSamplingOf(undefined, server) },
+      framing: 'sse',
+    });
+  });
+
+  it.each([
+    ['http://127.0.0.1:11434/v1', 'ollama', 'http://127.0.0.1:11434/api/tags'],
+    ['https://gpu.example/ollama/v1', 'ollama', 'https://gpu.example/ollama/api/tags'],
+    ['http://127.0.0.1:8080/v1', 'llama.cpp', 'http://127.0.0.1:8080/v1/models'],
+    ['http://127.0.0.1:1234/v1', 'lm-studio', 'http://127.0.0.1:1234/v1/models'],
+  ] as const)('models of %s (%s) at %s', (baseUrl, server, url) => {
+    expect(modelsUrlOf({ baseUrl, server })).toBe(url);
+  });
+});
+
+describe('servedModelName', () => {
+  it.each([
+    ['listed as it is', 'wf-tiny', ['wf-tiny'], 'llama.cpp', 'wf-tiny'],
+    ['Ollama: no tag means :latest', 'llama3', ['llama3:latest', 'llama3:70b'], 'ollama', 'llama3:latest'],
+    ['Ollama: a tag is kept as asked', 'llama3:70b', ['llama3:latest', 'llama3:70b'], 'ollama', 'llama3:70b'],
+    ['Ollama: another tag is not :latest', 'llama3:8b', ['llama3:latest'], 'ollama', null],
+    ['other servers have no implied tag', 'llama3', ['llama3:latest'], 'vllm', null],
+    ['not listed', 'qwen', ['wf-tiny'], 'ollama', null],
+  ] as const)('%s', (_name, wanted, listed, server, expected) => {
+    expect(servedModelName(wanted, listed, server)).toBe(expected);
   });
 });

@@ -9,9 +9,13 @@
  *   eval_count, eval_duration, load_duration, total_duration — durations in nanoseconds.
  * - LM Studio's `/api/v0` `stats`: tokens_per_second, time_to_first_token and generation_time (seconds).
  * - OpenAI's `usage` (every server, with `stream_options.include_usage`): token counts only.
+ *
+ * Requests go out in the server's words too (`chatRequestOf`): Ollama is spoken to in its native API,
+ * the only one in which it reports its timings; every other server in OpenAI's.
  */
-import type { EngineReportedTimings, RemoteServerKind } from './engine.ts';
+import type { EngineReportedTimings, GenerateRequest, RemoteConnection, RemoteServerKind } from './engine.ts';
 import { GREEDY, isGreedy, type SamplingSettings } from '../models/sampling.ts';
+import { ollamaApiRoot } from './remote-endpoint.ts';
 
 export interface TokenCounts {
   promptTokens: number | null;
@@ -153,4 +157,63 @@ export function openAiSamplingOf(requested: SamplingSettings | undefined, server
     if (settings.repetitionPenalty !== 1) body[server === 'vllm' ? 'repetition_penalty' : 'repeat_penalty'] = settings.repetitionPenalty;
   }
   return body;
+}
+
+/**
+ * The `options` of an Ollama `/api/chat` request. Ollama fills what is left out from the model's
+ * Modelfile (commonly top_k 40, top_p 0.9, repeat_penalty 1.1), so a filter that is off is sent as
+ * off (top_k 0, top_p 1, min_p 0, repeat_penalty 1) rather than left out; greedy is temperature 0,
+ * where the filters and the seed do not matter and are not sent. The penalty applies to greedy too.
+ */
+export function ollamaOptionsOf(requested: SamplingSettings | undefined, maxNewTokens: number): Record<string, number | string[]> {
+  const settings = requested ?? GREEDY;
+  const options: Record<string, number | string[]> = { num_predict: maxNewTokens, repeat_penalty: settings.repetitionPenalty };
+  if (isGreedy(settings)) options.temperature = 0;
+  else {
+    options.temperature = settings.temperature;
+    options.top_k = settings.topK;
+    options.top_p = settings.topP;
+    options.min_p = settings.minP;
+    if (settings.seed !== null) options.seed = settings.seed;
+  }
+  if (settings.stop.length > 0) options.stop = [...settings.stop];
+  return options;
+}
+
+/** How a streamed answer is framed: server-sent events, or Ollama's newline-delimited JSON. */
+export type StreamFraming = 'sse' | 'ndjson';
+
+export interface ChatRequest {
+  url: string;
+  body: Record<string, unknown>;
+  framing: StreamFraming;
+}
+
+/** The streamed chat request for this server: Ollama's native `/api/chat`, or OpenAI's `/chat/completions`. */
+export function chatRequestOf(connection: RemoteConnection, model: string, request: GenerateRequest): ChatRequest {
+  // A conversation goes as it is: the server formats it with its model's chat template.
+  const messages = request.messages ? request.messages.map((m) => ({ role: m.role, content: m.content })) : [{ role: 'user', content: request.prompt }];
+  if (connection.server === 'ollama') {
+    return { url: `${ollamaApiRoot(connection.baseUrl)}/api/chat`, body: { model, messages, stream: true, options: ollamaOptionsOf(request.sampling, request.maxNewTokens) }, framing: 'ndjson' };
+  }
+  return {
+    url: `${connection.baseUrl}/chat/completions`,
+    body: { model, messages, stream: true, stream_options: { include_usage: true }, max_tokens: request.maxNewTokens, ...openAiSamplingOf(request.sampling, connection.server) },
+    framing: 'sse',
+  };
+}
+
+/** Where the server lists its models: Ollama's `/api/tags`, OpenAI's `/models`. */
+export function modelsUrlOf(connection: Pick<RemoteConnection, 'baseUrl' | 'server'>): string {
+  return connection.server === 'ollama' ? `${ollamaApiRoot(connection.baseUrl)}/api/tags` : `${connection.baseUrl}/models`;
+}
+
+/**
+ * The listed name the wanted model is served under, or null when it is not listed. Ollama names every
+ * model with its tag and reads a name without one as `:latest`, so `llama3` is its `llama3:latest`.
+ */
+export function servedModelName(wanted: string, listed: readonly string[], server: RemoteServerKind): string | null {
+  if (listed.includes(wanted)) return wanted;
+  if (server === 'ollama' && !wanted.includes(':') && listed.includes(`${wanted}:latest`)) return `${wanted}:latest`;
+  return null;
 }

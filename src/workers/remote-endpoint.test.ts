@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBaseUrl, guessServerKind, isLoopbackHost, isPrivateHost, redactKey } from './remote-endpoint.ts';
+import { checkBaseUrl, guessServerKind, isLoopbackHost, isPrivateHost, ollamaApiRoot, redactKey } from './remote-endpoint.ts';
 
 const LOCAL_PAGE = 'http://127.0.0.1:4321';
 const PUBLIC_PAGE = 'https://wirthforge.example';
@@ -73,5 +73,21 @@ describe('redactKey', () => {
     ['empty key leaves text alone', '', 'empty key leaves text alone'],
   ])('%s', (text, key, out) => {
     expect(redactKey(text, key)).toBe(out);
+  });
+});
+
+describe('ollamaApiRoot', () => {
+  it.each([
+    ['the bare server, as checkBaseUrl completes it', 'http://127.0.0.1:11434', 'http://127.0.0.1:11434'],
+    ['the OpenAI-compatible base', 'http://127.0.0.1:11434/v1', 'http://127.0.0.1:11434'],
+    ['with a trailing slash', 'http://localhost:11434/v1/', 'http://localhost:11434'],
+    ['the native /api', 'http://127.0.0.1:11434/api', 'http://127.0.0.1:11434'],
+    ['behind a reverse proxy’s path', 'https://gpu.example/ollama/v1', 'https://gpu.example/ollama'],
+    ['a path that only ends like v1 is kept', 'https://gpu.example/llmv1', 'https://gpu.example/llmv1'],
+    ['only the last /v1 goes', 'https://gpu.example/v1/v1', 'https://gpu.example/v1'],
+  ])('%s: %s → %s', (_name, input, root) => {
+    const check = checkBaseUrl(input, LOCAL_PAGE);
+    expect(check.ok).toBe(true);
+    if (check.ok) expect(ollamaApiRoot(check.baseUrl)).toBe(root);
   });
 });

@@ -74,6 +74,17 @@ export function checkBaseUrl(input: string, pageOrigin: string | null): Endpoint
   return { ok: true, baseUrl, warnings };
 }
 
+/**
+ * The root of Ollama's native API (`/api/chat`, `/api/tags`) from the base the user entered, which
+ * may be its OpenAI-compatible `…/v1`, the native `…/api`, or the bare server; a path in front (a
+ * reverse proxy's `/ollama`) is kept. Takes a checked base URL.
+ */
+export function ollamaApiRoot(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/(v1|api)$/, '');
+  return `${url.origin}${path}`;
+}
+
 /** The server a port usually belongs to, as a first guess the user can change. */
 export function guessServerKind(baseUrl: string): RemoteServerKind {
   const port = new URL(baseUrl).port;

@@ -2,6 +2,7 @@
  * The remote engine over scripted HTTP responses: a stand-in for an inference server, which the unit
  * tests cannot start (the real one, node-llama-cpp behind the test server, runs in e2e/remote.spec.ts).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RemoteEngine, modelNames, testConnection, type RemoteEngineDeps } from './remote-engine.ts';
 import type { RemoteConnection, TokenEvent } from './engine.ts';
@@ -61,7 +62,7 @@ function harness(chat: (call: Call, signal: AbortSignal) => Response, models: Sc
       const signal = init.signal ?? new AbortController().signal;
       if (signal.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
       clock += 1;
-      return String(input).endsWith('/models') ? models(call) : chat(call, signal);
+      return /\/models$|\/api\/tags$/.test(String(input)) ? models(call) : chat(call, signal);
     }) as typeof fetch,
     now: () => clock++,
     wallNow: () => Date.parse('2026-12-02T12:00:00Z'),
@@ -72,9 +73,9 @@ function harness(chat: (call: Call, signal: AbortSignal) => Response, models: Sc
   return { engine: new RemoteEngine(deps), calls, deps };
 }
 
-async function loaded(chat: (call: Call, signal: AbortSignal) => Response) {
-  const h = harness(chat);
-  await h.engine.load({ modelId: 'remote:wf-tiny', device: 'auto', remote: connection }, () => undefined);
+async function loaded(chat: (call: Call, signal: AbortSignal) => Response, remote: RemoteConnection = connection, models?: Script) {
+  const h = harness(chat, models);
+  await h.engine.load({ modelId: 'remote:wf-tiny', device: 'auto', remote }, () => undefined);
   return h;
 }
 
@@ -208,5 +209,82 @@ describe('testConnection and modelNames', () => {
     ['nonsense', []],
   ])('%j → %j', (body, names) => {
     expect(modelNames(body)).toEqual(names);
+  });
+});
+
+describe('RemoteEngine with Ollama, in its native API', () => {
+  /** A recorded `/api/chat` answer (e2e/remote-fixtures): Ollama cannot run here. */
+  const recorded = readFileSync(new URL('../../e2e/remote-fixtures/ollama-api-chat.ndjson', import.meta.url), 'utf8');
+  const ollama: RemoteConnection = { baseUrl: 'http://127.0.0.1:11434/v1', apiKey: '', model: 'llama3.2:1b', server: 'ollama', timeoutMs: 200 };
+  const tags: Script = () => Response.json({ models: [{ name: 'llama3.2:1b', model: 'llama3.2:1b', size: 1 }] });
+  const line = (content: string): string => `${JSON.stringify({ model: 'llama3.2:1b', message: { role: 'assistant', content }, done: false })}\n`;
+  /** The recorded stream cut into 9-character network chunks, lines split anywhere. */
+  const inChunks = (text: string): string[] => Array.from({ length: Math.ceil(text.length / 9) }, (_, i) => text.slice(i * 9, (i + 1) * 9));
+  const ndjson = (signal: AbortSignal, chunks: string[], options: Parameters<typeof sse>[1] = {}): Response => new Response(sse(chunks, options)(signal), { headers: { 'Content-Type': 'application/x-ndjson' } });
+
+  it('lists models at /api/tags, streams /api/chat line by line, keeps Ollama’s timings', async () => {
+    const h = await loaded((_call, signal) => ndjson(signal, inChunks(recorded)), ollama, tags);
+    const { tokens, onToken } = collect();
+    const result = await h.engine.generate({ prompt: 'Why is the sky blue?', maxNewTokens: 64 }, onToken, new AbortController().signal);
+    expect(h.calls.map((c) => c.url)).toEqual(['http://127.0.0.1:11434/api/tags', 'http://127.0.0.1:11434/api/tags', 'http://127.0.0.1:11434/api/chat']);
+    expect(tokens.map((t) => t.text)).toEqual(['The', ' sky', ' is', ' blue.']);
+    expect(result).toMatchObject({ text: 'The sky is blue.', promptTokens: 31, outputTokens: 5, finishReason: 'eos' });
+    expect(result.engineTimings).toMatchObject({ source: 'ollama /api/chat', decodeTps: 62.5, timePerOutputTokenMs: 16 });
+    expect(result.engineTimings!.loadMs).toBeCloseTo(1843.052125, 6);
+    expect(JSON.parse(String(h.calls[2]!.init.body))).toEqual({
+      model: 'llama3.2:1b',
+      messages: [{ role: 'user', content: 'Why is the sky blue?' }],
+      stream: true,
+      options: { num_predict: 64, repeat_penalty: 1, temperature: 0 },
+    });
+    expect(h.calls[2]!.init).toMatchObject({ method: 'POST', cache: 'no-store', credentials: 'omit' });
+  });
+
+  it('a model asked for without its tag runs as Ollama’s :latest', async () => {
+    const h = await loaded((_call, signal) => ndjson(signal, [recorded]), { ...ollama, model: 'llama3.2' }, () => Response.json({ models: [{ name: 'llama3.2:latest' }] }));
+    await h.engine.generate({ prompt: 'a', maxNewTokens: 8 }, () => undefined, new AbortController().signal);
+    expect(JSON.parse(String(h.calls[2]!.init.body))).toMatchObject({ model: 'llama3.2:latest' });
+  });
+
+  it('a done_reason of length is the length limit', async () => {
+    const h = await loaded((_call, signal) => ndjson(signal, [line('b'), line('c'), '{"message":{"role":"assistant","content":""},"done":true,"done_reason":"length","eval_count":2,"eval_duration":4000000}\n']), ollama, tags);
+    const result = await h.engine.generate({ prompt: 'a', maxNewTokens: 2 }, () => undefined, new AbortController().signal);
+    expect(result).toMatchObject({ text: 'bc', outputTokens: 2, finishReason: 'length', engineTimings: { decodeTps: 500 } });
+  });
+
+  it('stops the fetch itself when aborted, keeping the text so far', async () => {
+    let fetchSignal: AbortSignal | null = null;
+    const h = await loaded((_call, signal) => {
+      fetchSignal = signal;
+      return ndjson(signal, [line('b'), line('c'), line('d'), line('e')], { delayMs: 5 });
+    }, ollama, tags);
+    const controller = new AbortController();
+    const result = await h.engine.generate({ prompt: 'a', maxNewTokens: 8 }, (t) => {
+      if (t.index === 1) controller.abort();
+    }, controller.signal);
+    expect(result).toMatchObject({ text: 'bc', finishReason: 'aborted' });
+    expect(fetchSignal!.aborted).toBe(true);
+  });
+
+  it.each<[string, (signal: AbortSignal) => Response, string, RegExp]>([
+    ['a stream that ends without done: true', (s) => ndjson(s, [line('b'), line('c')]), 'remote-stream-cut', /Ollama at 127\.0\.0\.1:11434 stopped streaming.*2 tokens received/],
+    ['a stream cut mid-line', (s) => ndjson(s, [line('b'), '{"message":{"role":"assis']), 'remote-stream-cut', /1 token received/],
+    ['a connection dropped mid-way', (s) => ndjson(s, [line('b'), line('c')], { cutAfter: 2 }), 'remote-stream-cut', /2 tokens received/],
+    ['a malformed line', (s) => ndjson(s, [line('b'), '{"message":\n']), 'remote-malformed', /not what Ollama’s API describes \(not JSON/],
+    ['an error line mid-stream, in the server’s words', (s) => ndjson(s, [line('b'), '{"error":"model runner has unexpectedly stopped"}\n']), 'remote-server-error', /mid-stream: “model runner has unexpectedly stopped”.*1 token received/],
+    ['a silent server mid-answer', (s) => ndjson(s, [line('b')], { stallAfter: 1 }), 'remote-timeout', /in the middle of its answer/],
+    ['a model it has not pulled (404)', () => new Response('{"error":"model \'llama3.2:1b\' not found, try pulling it first"}', { status: 404 }), 'model-missing', /Ollama at 127\.0\.0\.1:11434 has no model “llama3\.2:1b”.*try pulling it first/],
+    ['a bare 403 for the page’s origin', () => new Response('', { status: 403 }), 'remote-unauthorized', /OLLAMA_ORIGINS=http:\/\/127\.0\.0\.1:4321/],
+  ])('%s', async (_name, respond, code, message) => {
+    const h = await loaded((_call, signal) => respond(signal), ollama, tags);
+    const error = await h.engine.generate({ prompt: 'a', maxNewTokens: 8 }, () => undefined, new AbortController().signal).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineError);
+    expect(error).toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+
+  it('a refused connection names OLLAMA_ORIGINS', async () => {
+    const h = await loaded(() => new Response(''), ollama, tags);
+    h.deps.fetch = (() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
+    await expect(h.engine.generate({ prompt: 'a', maxNewTokens: 4 }, () => undefined, new AbortController().signal)).rejects.toMatchObject({ code: 'remote-unreachable', message: expect.stringMatching(/OLLAMA_ORIGINS=/) });
   });
 });

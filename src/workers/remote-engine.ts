@@ -2,12 +2,15 @@
  * The `remote` engine: a model that runs on an inference server (llama.cpp's llama-server, vLLM,
  * Ollama, LM Studio — anything that speaks OpenAI's `/v1/chat/completions`), behind the same contract
  * as the in-browser engines, so a remote model is a single model or a council member like any other.
+ * Ollama is spoken to in its native API (`/api/tags`, `/api/chat` streamed as NDJSON), the only one in
+ * which it reports its timings; the request and framing per server come from `chatRequestOf`.
  *
- * - load: checks the address, lists `/v1/models` (the model must be there; none named: the first),
- *   and measures one small request's round trip; nothing is downloaded, the footprint is 0.
- * - generate: one streamed chat completion (`stream_options.include_usage`, greedy unless the request
- *   samples: see `openAiSamplingOf`), each content piece a token event stamped on this worker's clock as it arrives; the
- *   server's own timings, in its dialect, travel in `engineTimings`.
+ * - load: checks the address, lists the models (`/v1/models`, Ollama's `/api/tags`; the model must be
+ *   there; none named: the first), and measures one small request's round trip; nothing is
+ *   downloaded, the footprint is 0.
+ * - generate: one streamed chat (OpenAI's with `stream_options.include_usage`; greedy unless the request
+ *   samples: see `openAiSamplingOf`, `ollamaOptionsOf`), each content piece a token event stamped on
+ *   this worker's clock as it arrives; the server's own timings, in its dialect, travel in `engineTimings`.
  * - cancellation aborts the fetch itself, so the server sees the connection close and frees its slot.
  * - a silent server is cut off after the endpoint's timeout (first byte, then between events).
  * Every failure is described by `describeRemoteFailure`; the API key never leaves this object except
@@ -18,9 +21,11 @@ import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, 
 import { EngineError, nameAndMessage } from './errors.ts';
 import { checkBaseUrl } from './remote-endpoint.ts';
 import { describeRemoteFailure, type RemoteFailure } from './remote-failures.ts';
-import { SseParser, parseStreamData } from './remote-sse.ts';
+import { SseDecoder } from './remote-sse.ts';
+import { NdjsonParser } from './remote-ndjson.ts';
+import type { StreamDecoder } from './remote-stream-data.ts';
 import { finishReasonOf, isComplete, newChatStream, readChatEvent } from './remote-chat-stream.ts';
-import { openAiSamplingOf } from './remote-dialects.ts';
+import { chatRequestOf, modelsUrlOf, servedModelName } from './remote-dialects.ts';
 
 export interface RemoteEngineDeps {
   fetch: typeof fetch;
@@ -79,11 +84,13 @@ export class RemoteEngine implements Engine {
     const connection: RemoteConnection = { ...remote, baseUrl: check.baseUrl };
     onProgress({ phase: 'init', loadedBytes: 0, totalBytes: 0 });
     const report = await testConnection(connection, this.deps);
-    const model = connection.model || report.models[0];
-    if (!model) throw this.describe({ kind: 'http', status: 404, retryAfter: null, body: '{"error":"the server lists no models"}' }, connection, '(any)');
-    if (report.models.length > 0 && !report.models.includes(model)) {
-      throw new EngineError('model-missing', `${new URL(connection.baseUrl).host} does not serve “${model}”; it serves ${report.models.slice(0, 8).join(', ')}.`);
+    const wanted = connection.model || report.models[0];
+    if (!wanted) throw this.describe({ kind: 'http', status: 404, retryAfter: null, body: '{"error":"the server lists no models"}' }, connection, '(any)');
+    const served = servedModelName(wanted, report.models, connection.server);
+    if (report.models.length > 0 && served === null) {
+      throw new EngineError('model-missing', `${new URL(connection.baseUrl).host} does not serve “${wanted}”; it serves ${report.models.slice(0, 8).join(', ')}.`);
     }
+    const model = served ?? wanted;
     this.connection = connection;
     this.modelName = model;
     onProgress({ phase: 'ready', loadedBytes: 0, totalBytes: 0 });
@@ -127,23 +134,10 @@ export class RemoteEngine implements Engine {
     let promptReadyAtMs = startedAtMs;
     try {
       arm();
+      const chat = chatRequestOf(connection, this.modelName, request);
       let response: Response;
       try {
-        response = await deps.fetch(`${connection.baseUrl}/chat/completions`, {
-          method: 'POST',
-          headers: headersFor(connection, true),
-          body: JSON.stringify({
-            model: this.modelName,
-            // A conversation goes as it is: the server formats it with its model's chat template.
-            messages: request.messages ? request.messages.map((m) => ({ role: m.role, content: m.content })) : [{ role: 'user', content: request.prompt }],
-            stream: true,
-            stream_options: { include_usage: true },
-            max_tokens: request.maxNewTokens,
-            ...openAiSamplingOf(request.sampling, connection.server),
-          }),
-          signal: controller.signal,
-          ...FETCH_OPTIONS,
-        });
+        response = await deps.fetch(chat.url, { method: 'POST', headers: headersFor(connection, true), body: JSON.stringify(chat.body), signal: controller.signal, ...FETCH_OPTIONS });
       } catch (error) {
         throw this.fetchFailure(error, signal, timedOut, 0, false);
       }
@@ -151,7 +145,7 @@ export class RemoteEngine implements Engine {
       promptReadyAtMs = deps.now();
       if (!response.body) throw new Failure({ kind: 'malformed', detail: 'a response without a body', tokens: 0 });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      const parser = new SseParser();
+      const decoder: StreamDecoder = chat.framing === 'ndjson' ? new NdjsonParser() : new SseDecoder();
       try {
         read: for (;;) {
           arm();
@@ -161,9 +155,9 @@ export class RemoteEngine implements Engine {
           } catch (error) {
             throw this.fetchFailure(error, signal, timedOut, tokenTimesMs.length, true);
           }
-          if (chunk.done) break;
-          for (const event of parser.feed(chunk.value)) {
-            const step = readChatEvent(state, parseStreamData(event.data));
+          const units = chunk.done ? decoder.end() : decoder.feed(chunk.value);
+          for (const unit of units) {
+            const step = readChatEvent(state, unit);
             if (step.kind === 'malformed') throw new Failure({ kind: 'malformed', detail: step.detail, tokens: tokenTimesMs.length });
             if (step.kind === 'server-error') throw new Failure({ kind: 'stream-error', message: step.message, tokens: tokenTimesMs.length });
             for (const text of step.pieces) {
@@ -174,6 +168,7 @@ export class RemoteEngine implements Engine {
             }
             if (state.done) break read;
           }
+          if (chunk.done) break;
         }
         if (!isComplete(state)) throw new Failure({ kind: 'stream-cut', tokens: tokenTimesMs.length });
       } finally {
@@ -283,7 +278,7 @@ export async function testConnection(connection: RemoteConnection, deps: RemoteE
     try {
       let response: Response;
       try {
-        response = await deps.fetch(`${connection.baseUrl}/models`, { method: 'GET', headers: headersFor(connection, false), signal: controller.signal, ...FETCH_OPTIONS });
+        response = await deps.fetch(modelsUrlOf(connection), { method: 'GET', headers: headersFor(connection, false), signal: controller.signal, ...FETCH_OPTIONS });
       } catch {
         throw describe(timedOut ? { kind: 'timeout', waitedMs: connection.timeoutMs, tokens: 0 } : { kind: 'fetch-rejected', reachable: null });
       }

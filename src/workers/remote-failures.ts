@@ -115,7 +115,9 @@ export function describeRemoteFailure(failure: RemoteFailure, context: RemoteCon
       const said = serverMessage(failure.body);
       const saying = said ? ` It said: “${said}”.` : '';
       if (failure.status === 401 || failure.status === 403) {
-        const origin = /origin/i.test(said) && pageOrigin ? ` If it refuses the origin: to allow ${pageOrigin}, ${corsAdvice(server, pageOrigin)}.` : '';
+        // Ollama has no API keys of its own (a proxy in front may), and answers a page's origin that
+        // OLLAMA_ORIGINS does not list with a bare 403: for it the origin is named whatever the body says.
+        const origin = (/origin/i.test(said) || (server === 'ollama' && failure.status === 403)) && pageOrigin ? ` If it refuses the origin: to allow ${pageOrigin}, ${corsAdvice(server, pageOrigin)}.` : '';
         return make('remote-unauthorized', `${at} refused the request (${failure.status} ${failure.status === 401 ? 'Unauthorized' : 'Forbidden'}): the API key is missing or wrong. Enter the key the server was started with (llama-server --api-key, vLLM --api-key).${saying}${origin}`);
       }
       if (failure.status === 404) {
@@ -134,7 +136,7 @@ export function describeRemoteFailure(failure: RemoteFailure, context: RemoteCon
     case 'stream-cut':
       return make('remote-stream-cut', `${at} stopped streaming before the answer was complete (the connection closed mid-way).${partial(failure.tokens)}`);
     case 'malformed':
-      return make('remote-malformed', `${at} sent a stream event that is not what the OpenAI API describes (${failure.detail}).${partial(failure.tokens)}`);
+      return make('remote-malformed', `${at} sent a stream event that is not what ${server === 'ollama' ? 'Ollama’s API' : 'the OpenAI API'} describes (${failure.detail}).${partial(failure.tokens)}`);
     case 'timeout':
       return make(
         'remote-timeout',

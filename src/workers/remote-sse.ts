@@ -8,6 +8,7 @@
  * then reads one event's data as an OpenAI-style chunk, the `[DONE]` marker, or malformed data.
  * Pure: no I/O, no clock.
  */
+import { parseJsonData, type StreamData, type StreamDecoder } from './remote-stream-data.ts';
 
 export interface SseEvent {
   /** `message` unless the server named the event. */
@@ -90,34 +91,22 @@ export class SseParser {
   }
 }
 
-export type StreamData =
-  | { kind: 'done' }
-  | { kind: 'json'; value: Record<string, unknown> }
-  | { kind: 'error'; message: string }
-  | { kind: 'malformed'; detail: string };
-
-const MAX_SHOWN = 80;
-
-/** One event's data: the `[DONE]` marker, an object, the server's own error object, or malformed. */
+/** One event's data: the `[DONE]` marker, or what `parseJsonData` reads in it. */
 export function parseStreamData(data: string): StreamData {
-  const trimmed = data.trim();
-  if (trimmed === '[DONE]') return { kind: 'done' };
-  let value: unknown;
-  try {
-    value = JSON.parse(trimmed);
-  } catch {
-    return { kind: 'malformed', detail: `not JSON: ${shorten(trimmed)}` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'malformed', detail: `not an object: ${shorten(trimmed)}` };
-  const record = value as Record<string, unknown>;
-  const error = record['error'];
-  if (error !== undefined && error !== null) {
-    const message = typeof error === 'string' ? error : typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : shorten(JSON.stringify(error));
-    return { kind: 'error', message };
-  }
-  return { kind: 'json', value: record };
+  return data.trim() === '[DONE]' ? { kind: 'done' } : parseJsonData(data);
 }
 
-function shorten(text: string): string {
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
+/** Server-sent events as data units: each event's data, parsed. */
+export class SseDecoder implements StreamDecoder {
+  private readonly parser = new SseParser();
+
+  feed(chunk: string): StreamData[] {
+    return this.parser.feed(chunk).map((event) => parseStreamData(event.data));
+  }
+
+  /** An event left without its blank line is dropped, by the SSE rules. */
+  end(): StreamData[] {
+    this.parser.end();
+    return [];
+  }
 }
