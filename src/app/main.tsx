@@ -18,6 +18,7 @@ import { ENGINE_DTYPE } from '../models/model-spec.ts';
 import { modelBytes } from '../models/manifest.ts';
 import { createVisuals } from './canvas/visuals.ts';
 import { CouncilStore } from './council/council-store.ts';
+import { downloadText } from './results/download.ts';
 import { Monitor } from './monitor/monitor.ts';
 import { AuditLog } from '../scheduler/audit-log.ts';
 import { BenchStore } from './bench/bench-store.ts';
@@ -61,7 +62,7 @@ export function startApp(compareWith?: string): () => void {
     appVersion: __APP_VERSION__,
     contextTokensOf: (modelId) => hardware.shapes.peek().get(modelId)?.spec.contextTokens ?? null,
   });
-  const council = new CouncilStore({ hardware, models: session.available, perf });
+  const council = new CouncilStore({ hardware, models: session.available, perf, appVersion: __APP_VERSION__, download: downloadText });
   const started = signal(false);
   const startingUp = computed(() => !started.value || hardware.calibrationState.value.status === 'running');
   const visuals = createVisuals(hardware, perf, startingUp);
@@ -127,6 +128,7 @@ export function startApp(compareWith?: string): () => void {
   void hardware.detect();
   void bench.init();
   void plugins.init();
+  void council.init();
   void Promise.all([session.init().then(() => chat.init()), views.ready()]).then(() => {
     document.documentElement.setAttribute('data-ready', 'true');
     started.value = true;

@@ -17,6 +17,11 @@ describe('conversations files', () => {
     expect(parseConversationsFile(JSON.stringify(doc))).toEqual({ ok: true, document: doc });
   });
 
+  it('reads a version 1 file (single-model conversations only) as version 2 with no council conversations', () => {
+    const outcome = parseConversationsFile(edited((d) => ((d.schemaVersion = 1), delete d.councilConversations)));
+    expect(outcome).toEqual({ ok: true, document: exportDocument([sampleConversation()], '0.1.0', NOW) });
+  });
+
   it('keeps script-looking text as text: the page renders it, never runs it', () => {
     const hostile = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">';
     const outcome = parseConversationsFile(edited((d) => ((d.conversations[0].title = hostile.slice(0, 100)), (d.conversations[0].turns[0].assistant = hostile))));
@@ -27,7 +32,9 @@ describe('conversations files', () => {
     ['not JSON', '{"kind":', 'the file is not JSON'],
     ['a list, not an object', '[1,2]', 'the file: expected an object, found a list'],
     ['another kind of file', JSON.stringify({ kind: 'wirthforge-results', schemaVersion: 1 }), 'kind: expected wirthforge-conversations, found a text of 18 characters: this is not a conversations file'],
-    ['a newer version', edited((d) => (d.schemaVersion = 2)), 'schemaVersion: this app reads version 1, the file is 2'],
+    ['a newer version', edited((d) => (d.schemaVersion = 3)), 'schemaVersion: this app reads versions 1 and 2, the file is 3'],
+    ['version 2 without its council list', edited((d) => delete d.councilConversations), 'councilConversations: missing'],
+    ['version 1 with a council list', edited((d) => (d.schemaVersion = 1)), 'councilConversations: unknown field'],
     ['no conversations list', edited((d) => delete d.conversations), 'conversations: missing'],
     ['conversations not a list', edited((d) => (d.conversations = { a: 1 })), 'conversations: expected a list, found an object'],
     ['an unknown top-level field', edited((d) => (d.extra = 1)), 'extra: unknown field'],

@@ -5,9 +5,12 @@
  * only. Text stays text: it is never parsed as markup, and the page only ever renders it as text.
  */
 import { TITLE_MAX, TURN_FINISHES, type Conversation, type Turn } from './conversation.ts';
+import { COUNCIL_ANSWER_STATUSES, type CouncilConversation } from './council.ts';
 
 export const CONVERSATIONS_KIND = 'wirthforge-conversations';
-export const CONVERSATIONS_SCHEMA_VERSION = 1;
+/** Version 2 added `councilConversations`; a version 1 file (single-model conversations only) is still read. */
+export const CONVERSATIONS_SCHEMA_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, CONVERSATIONS_SCHEMA_VERSION];
 
 export const IMPORT_LIMITS = {
   /** Characters of the file's text (checked before it is parsed). */
@@ -18,6 +21,8 @@ export const IMPORT_LIMITS = {
   systemPromptChars: 20_000,
   modelIdChars: 200,
   appVersionChars: 40,
+  /** Members of one council conversation, and answers in one of its turns. */
+  councilMembers: 16,
   errors: 12,
 } as const;
 
@@ -27,10 +32,11 @@ export interface ConversationsDocument {
   exportedAt: number;
   appVersion: string;
   conversations: Conversation[];
+  councilConversations: CouncilConversation[];
 }
 
-export function exportDocument(conversations: readonly Conversation[], appVersion: string, now: number): ConversationsDocument {
-  return { kind: CONVERSATIONS_KIND, schemaVersion: CONVERSATIONS_SCHEMA_VERSION, exportedAt: now, appVersion, conversations: [...conversations] };
+export function exportDocument(conversations: readonly Conversation[], appVersion: string, now: number, councilConversations: readonly CouncilConversation[] = []): ConversationsDocument {
+  return { kind: CONVERSATIONS_KIND, schemaVersion: CONVERSATIONS_SCHEMA_VERSION, exportedAt: now, appVersion, conversations: [...conversations], councilConversations: [...councilConversations] };
 }
 
 /** `wirthforge-conversation-<title>-<date>.json`, or `wirthforge-conversations-<date>.json` for several. */
@@ -86,6 +92,20 @@ const whole =
     if (value < min || value > max) return void errors.push(`${path}: ${value} is outside ${min}…${max}`);
     return value;
   };
+
+/** A finite number in range, fractions allowed (a measured time or rate). */
+const measure =
+  (max: number): Check =>
+  (value, path, errors) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return void errors.push(`${path}: expected a finite number, found ${describe(value)}`);
+    if (value < 0 || value > max) return void errors.push(`${path}: ${value} is outside 0…${max}`);
+    return value;
+  };
+
+const orNull =
+  (check: Check): Check =>
+  (value, path, errors) =>
+    value === null ? null : check(value, path, errors);
 
 const flag: Check = (value, path, errors) => {
   if (typeof value !== 'boolean') return void errors.push(`${path}: expected true or false, found ${describe(value)}`);
@@ -146,36 +166,81 @@ const conversation = object({
   turns: list(IMPORT_LIMITS.turns, turn),
 });
 
-const documentCheck = object({
+const modelId = text(IMPORT_LIMITS.modelIdChars, { nonEmpty: true });
+
+const councilAnswer = object({
+  memberId: text(IMPORT_LIMITS.modelIdChars + 8, { nonEmpty: true }),
+  label: text(IMPORT_LIMITS.modelIdChars + 8, { nonEmpty: true }),
+  modelId,
+  status: text(20, { oneOf: COUNCIL_ANSWER_STATUSES }),
+  text: text(IMPORT_LIMITS.messageChars),
+  prompt: orNull(object({ promptTokens: whole(0, 1e9), reusedPromptTokens: whole(0, 1e9), droppedMessages: whole(0, 2 * IMPORT_LIMITS.turns + 1) })),
+  speed: orNull(object({ ttftMs: measure(1e9), decodeTps: measure(1e9) })),
+});
+
+const councilTurn = object({
+  prompt: text(IMPORT_LIMITS.messageChars),
+  at: timestamp,
+  answers: list(IMPORT_LIMITS.councilMembers, councilAnswer),
+});
+
+const councilConversation = object({
+  id: text(64, { pattern: ID_PATTERN }),
+  title: text(TITLE_MAX, { nonEmpty: true }),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  members: list(IMPORT_LIMITS.councilMembers, modelId),
+  turns: list(IMPORT_LIMITS.turns, councilTurn),
+});
+
+const head = {
   kind: text(40, { oneOf: [CONVERSATIONS_KIND] }),
-  schemaVersion: whole(CONVERSATIONS_SCHEMA_VERSION, CONVERSATIONS_SCHEMA_VERSION),
+  schemaVersion: whole(1, CONVERSATIONS_SCHEMA_VERSION),
   exportedAt: timestamp,
   appVersion: text(IMPORT_LIMITS.appVersionChars),
   conversations: list(IMPORT_LIMITS.conversations, conversation),
-});
+};
+
+const documentChecks: Record<number, Check> = {
+  1: object(head),
+  2: object({ ...head, councilConversations: list(IMPORT_LIMITS.conversations, councilConversation) }),
+};
+
+/** Created no later than updated, and no id twice: checks across fields that the field checks cannot make. */
+function checkList(entries: readonly { id: string; createdAt: number; updatedAt: number }[], path: string, errors: string[]): void {
+  entries.forEach((c, i) => {
+    if (c.updatedAt < c.createdAt) errors.push(`${path}[${i}].updatedAt: earlier than its createdAt`);
+  });
+  const ids = new Set<string>();
+  entries.forEach((c, i) => {
+    if (ids.has(c.id)) errors.push(`${path}[${i}].id: "${c.id}" appears twice in the file`);
+    ids.add(c.id);
+  });
+}
 
 /** Checks a parsed document; reasons name the JSON path, at most `IMPORT_LIMITS.errors` of them. */
 export function validateConversationsDocument(value: unknown): ImportOutcome {
   const errors: string[] = [];
+  let version = CONVERSATIONS_SCHEMA_VERSION;
   // The kind and version first: a file of another kind is named as such, not as a hundred wrong fields.
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const head = value as Record<string, unknown>;
-    if (head['kind'] !== CONVERSATIONS_KIND) return { ok: false, errors: [`kind: expected ${CONVERSATIONS_KIND}, found ${describe(head['kind'])}: this is not a conversations file`] };
-    if (head['schemaVersion'] !== CONVERSATIONS_SCHEMA_VERSION)
-      return { ok: false, errors: [`schemaVersion: this app reads version ${CONVERSATIONS_SCHEMA_VERSION}, the file is ${describe(head['schemaVersion'])}`] };
+    const fields = value as Record<string, unknown>;
+    if (fields['kind'] !== CONVERSATIONS_KIND) return { ok: false, errors: [`kind: expected ${CONVERSATIONS_KIND}, found ${describe(fields['kind'])}: this is not a conversations file`] };
+    const found = fields['schemaVersion'];
+    if (typeof found !== 'number' || !READABLE_VERSIONS.includes(found))
+      return { ok: false, errors: [`schemaVersion: this app reads versions ${READABLE_VERSIONS.join(' and ')}, the file is ${describe(found)}`] };
+    version = found;
   }
-  const document = documentCheck(value, '', errors) as ConversationsDocument | undefined;
-  if (errors.length === 0 && document) {
-    document.conversations.forEach((c, i) => {
-      if (c.updatedAt < c.createdAt) errors.push(`conversations[${i}].updatedAt: earlier than its createdAt`);
-    });
-    const ids = new Set<string>();
-    document.conversations.forEach((c, i) => {
-      if (ids.has(c.id)) errors.push(`conversations[${i}].id: "${c.id}" appears twice in the file`);
-      ids.add(c.id);
-    });
-  }
-  if (errors.length > 0 || !document) return { ok: false, errors: errors.slice(0, IMPORT_LIMITS.errors) };
+  const checked = documentChecks[version]!(value, '', errors) as (Omit<ConversationsDocument, 'councilConversations'> & { councilConversations?: CouncilConversation[] }) | undefined;
+  if (errors.length > 0 || !checked) return { ok: false, errors: errors.slice(0, IMPORT_LIMITS.errors) };
+  // A version 1 file is read as version 2 with no council conversations.
+  const document: ConversationsDocument = { ...checked, schemaVersion: CONVERSATIONS_SCHEMA_VERSION, councilConversations: checked.councilConversations ?? [] };
+  checkList(document.conversations, 'conversations', errors);
+  checkList(document.councilConversations, 'councilConversations', errors);
+  document.councilConversations.forEach((c, i) => {
+    if (c.members.length === 0) errors.push(`councilConversations[${i}].members: a council has at least one member`);
+  });
+  if (errors.length > 0) return { ok: false, errors: errors.slice(0, IMPORT_LIMITS.errors) };
   return { ok: true, document };
 }
 

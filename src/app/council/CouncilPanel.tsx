@@ -8,6 +8,7 @@ import { memoryText, refusalText } from '../../scheduler/council-preflight.ts';
 import { COUNCIL_OVERRIDE_MAX } from '../../tiers/index.ts';
 import { AuditLogView } from './AuditLogView.tsx';
 import { TextPane } from '../ui/TextPane.tsx';
+import { KeptConversations } from '../ui/KeptConversations.tsx';
 import './council.css';
 
 const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
@@ -36,6 +37,7 @@ export function CouncilPanel({ council, hardware }: { council: CouncilStore; har
       <PromptRow council={council} />
       <Notices council={council} />
       <Turns council={council} />
+      <CouncilConversations council={council} />
       <AuditLogView />
     </section>
   );
@@ -189,6 +191,41 @@ function ConversationControls({ council }: { council: CouncilStore }) {
         </>
       )}
     </div>
+  );
+}
+
+/** The kept council conversations: opening one continues it with its members (see council-store.ts, openConversation). */
+function CouncilConversations({ council }: { council: CouncilStore }) {
+  const message = council.conversationMessage.value;
+  return (
+    <>
+      {message && (
+        <div class={`banner ${message.kind === 'error' ? 'error' : 'notice'}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="council-conversation-message">
+          <span>{message.text}</span>
+          <button type="button" aria-label="Dismiss" onClick={() => (council.conversationMessage.value = null)}>
+            ×
+          </button>
+        </div>
+      )}
+      <KeptConversations
+        list={{
+          idPrefix: 'council-conversation',
+          heading: 'Council conversations',
+          empty: 'No saved council conversations. With Conversation on, a council conversation is kept on this device from its first ended turn.',
+          deleteNote: 'Council answers are kept only in their conversation.',
+          items: council.savedConversations.value,
+          currentId: council.currentConversation.value?.id ?? null,
+          busy: council.running.value,
+          importErrors: council.importErrors.value,
+          open: (id) => council.openConversation(id),
+          rename: (id, title) => council.renameConversation(id, title),
+          remove: (id) => void council.deleteConversation(id),
+          exportIds: (ids) => council.exportConversations(ids),
+          importFile: (file) => void council.importConversations(file),
+          dismissImportErrors: () => (council.importErrors.value = []),
+        }}
+      />
+    </>
   );
 }
 
@@ -351,7 +388,7 @@ function Turns({ council }: { council: CouncilStore }) {
       {turns.map((turn) => (
         <article key={turn.turnId} class="council-turn" data-testid="council-turn" data-turn-id={turn.turnId}>
           <h3>
-            Turn {turn.turnId.slice(1)}: <q>{turn.prompt}</q>
+            {turn.saved ? 'Saved turn' : `Turn ${turn.turnId.slice(1)}`}: <q>{turn.prompt}</q>
             {turn.conversationTurn !== undefined && (
               <span class="council-turn-place" data-testid="council-turn-place" data-conversation-turn={turn.conversationTurn}>
                 {' '}

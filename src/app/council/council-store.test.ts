@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { signal } from '@preact/signals';
-import { CouncilStore, type CouncilHardware } from './council-store.ts';
+import { CouncilStore, councilAnswers, savedTurnViews, type CouncilConversationStorage, type CouncilHardware } from './council-store.ts';
+import { newestFirst } from '../../conversations/conversation.ts';
+import type { CouncilConversation } from '../../conversations/council.ts';
+import { parseConversationsFile } from '../../conversations/exchange.ts';
 import { FrameLoop } from '../perf/frame-loop.ts';
 import { ManualFrameClock } from '../perf/manual-frame-clock.ts';
 import { TokenFeed, type TokenEvent } from '../perf/token-feed.ts';
@@ -63,14 +66,40 @@ function endTurn(scheduler: ReturnType<typeof fakeScheduler>, turnId: string, jo
   scheduler.worker().onBatch({ seq: 1, chunks: [], ends: outcomes });
 }
 
-function setup(answer: 'accept' | 'overloaded' = 'accept') {
+/** The conversations database stands in here as a map (Node has no IndexedDB); it keeps copies, as a database does. */
+function memoryStorage(kept = new Map<string, CouncilConversation>()): CouncilConversationStorage & { kept: Map<string, CouncilConversation> } {
+  return {
+    kept,
+    listCouncil: async () => newestFirst([...kept.values()].map((c) => structuredClone(c))),
+    saveCouncil: async (conversations) => {
+      for (const c of conversations) kept.set(c.id, structuredClone(c));
+      return [];
+    },
+    deleteCouncil: async (id) => void kept.delete(id),
+  };
+}
+
+function setup(answer: 'accept' | 'overloaded' = 'accept', storage = memoryStorage()) {
   const scheduler = fakeScheduler(answer);
   const hardware: CouncilHardware = { shapes: signal(new Map()), decision: signal(null), budget: signal(null), measuredAlpha: signal(null) } as unknown as CouncilHardware;
   const tokenFeed = new TokenFeed();
   const fed: TokenEvent[] = [];
   tokenFeed.subscribe({ tokens: (event) => fed.push(event) });
-  const store = new CouncilStore({ hardware, models: signal([]), perf: { frameLoop: new FrameLoop({ clock: new ManualFrameClock() }), tokenFeed }, connect: scheduler.connect });
-  return { store, scheduler, hardware, fed };
+  const downloads: { fileName: string; text: string }[] = [];
+  let clock = 1_700_000_000_000;
+  let ids = 0;
+  const store = new CouncilStore({
+    hardware,
+    models: signal([]),
+    perf: { frameLoop: new FrameLoop({ clock: new ManualFrameClock() }), tokenFeed },
+    connect: scheduler.connect,
+    appVersion: 'test',
+    download: (fileName: string, text: string) => void downloads.push({ fileName, text }),
+    storage,
+    now: () => (clock += 1000),
+    newId: () => `conv-${++ids}`,
+  });
+  return { store, scheduler, hardware, fed, storage, downloads };
 }
 
 describe('CouncilStore over a stand-in scheduler', () => {
@@ -289,5 +318,180 @@ describe('CouncilStore over a stand-in scheduler', () => {
     store.setConversation(true);
     await store.run();
     expect(Object.values(scheduler.submitted[1]!.messages!).map((m) => m.length)).toEqual([1, 1]);
+  });
+});
+
+describe('kept council conversations', () => {
+  /** Two turns of a conversation of the default council (fast, slow), each member answering. */
+  async function twoTurns(store: CouncilStore, scheduler: ReturnType<typeof fakeScheduler>) {
+    numberTurns(scheduler);
+    store.setConversation(true);
+    store.prompt.value = 'First question?';
+    await store.run();
+    endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'fast one'], ['2-sim-slow', 'failed', 'half']]);
+    store.prompt.value = 'Second?';
+    await store.run();
+    endTurn(scheduler, 't2', [['1-sim-fast', 'done', 'fast two'], ['2-sim-slow', 'done', 'slow two']]);
+  }
+
+  it('keeps each ended turn: title from the first prompt, the members in order, each answer with its figures', async () => {
+    const { store, scheduler, storage } = setup();
+    await twoTurns(store, scheduler);
+    await Promise.resolve();
+    const kept = storage.kept.get(store.currentConversation.value!.id)!;
+    expect(kept).toMatchObject({ title: 'First question?', members: ['sim-fast', 'sim-slow'] });
+    expect(kept.turns.map((t) => t.prompt)).toEqual(['First question?', 'Second?']);
+    expect(kept.turns[0]!.answers).toEqual([
+      { memberId: '1-sim-fast', label: 'Simulated model (fast) #1', modelId: 'simulated-fast', status: 'done', text: 'fast one', prompt: { promptTokens: 7, reusedPromptTokens: 5, droppedMessages: 0 }, speed: { ttftMs: 2, decodeTps: 1000 } },
+      { memberId: '2-sim-slow', label: 'Simulated model (slow) #2', modelId: 'simulated-slow', status: 'failed', text: 'half', prompt: { promptTokens: 7, reusedPromptTokens: 5, droppedMessages: 0 }, speed: { ttftMs: 2, decodeTps: 1000 } },
+    ]);
+    expect(store.savedConversations.value.map((c) => c.id)).toEqual([kept.id]);
+  });
+
+  it('keeps nothing without the conversation switch', async () => {
+    const { store, scheduler, storage } = setup();
+    numberTurns(scheduler);
+    await store.run();
+    endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'a'], ['2-sim-slow', 'done', 'b']]);
+    expect(storage.kept.size).toBe(0);
+  });
+
+  it('after a reload, reopening restores the turns, the members and their histories, and the next turn continues it', async () => {
+    const first = setup();
+    await twoTurns(first.store, first.scheduler);
+    // A fresh page over the same database, its council changed meanwhile.
+    const { store, scheduler } = setup('accept', memoryStorage(first.storage.kept));
+    await store.init();
+    store.setSlot(1, 'sim-large');
+    const id = store.savedConversations.value[0]!.id;
+    store.openConversation(id);
+    expect(store.slots.value).toEqual(['sim-fast', 'sim-slow']);
+    expect(store.conversationMessage.value).toEqual({ kind: 'notice', text: "The council now has this conversation's members: Simulated model (fast), Simulated model (slow)." });
+    expect(store.turns.value.map((t) => [t.conversationTurn, t.prompt, t.jobs.map((j) => `${j.status}:${j.text}`)])).toEqual([
+      [2, 'Second?', ['done:fast two', 'done:slow two']],
+      [1, 'First question?', ['done:fast one', 'failed:half']],
+    ]);
+    expect(store.conversationTurns.value).toBe(2);
+    numberTurns(scheduler);
+    store.prompt.value = 'Third?';
+    await store.run();
+    expect(store.turns.value[0]!.conversationTurn).toBe(3);
+    // The failed answer of turn 1 stays out of the slow member's history, as in the page that ran it.
+    expect(scheduler.submitted[0]!.messages).toEqual({
+      '1-sim-fast': [
+        { role: 'user', content: 'First question?' },
+        { role: 'assistant', content: 'fast one' },
+        { role: 'user', content: 'Second?' },
+        { role: 'assistant', content: 'fast two' },
+        { role: 'user', content: 'Third?' },
+      ],
+      '2-sim-slow': [
+        { role: 'user', content: 'Second?' },
+        { role: 'assistant', content: 'slow two' },
+        { role: 'user', content: 'Third?' },
+      ],
+    });
+    endTurn(scheduler, 't1', [['1-sim-fast', 'done', 'fast three'], ['2-sim-slow', 'done', 'slow three']]);
+    expect(first.storage.kept.get(id)!.turns.map((t) => t.prompt)).toEqual(['First question?', 'Second?', 'Third?']);
+  });
+
+  it('a stored member not available here leaves the council as it is, and says so', async () => {
+    const storage = memoryStorage();
+    const { store, scheduler } = setup('accept', storage);
+    await twoTurns(store, scheduler);
+    const kept = storage.kept.get(store.currentConversation.value!.id)!;
+    storage.kept.set(kept.id, { ...kept, members: ['sim-fast', 'gone-model'] });
+    await store.init();
+    store.openConversation(kept.id);
+    expect(store.slots.value).toEqual(['sim-fast', 'sim-slow']);
+    expect(store.conversationMessage.value?.text).toContain('"gone-model" is not available here');
+  });
+
+  it('refuses to open another conversation while a turn of this one runs', async () => {
+    const { store, scheduler } = setup();
+    await twoTurns(store, scheduler);
+    const id = store.currentConversation.value!.id;
+    store.newConversation();
+    store.prompt.value = 'new';
+    await store.run();
+    store.openConversation(id);
+    expect(store.conversationMessage.value).toEqual({ kind: 'error', text: 'Not opened: turn 1 of this conversation is still running. Wait for its answers, or stop it.' });
+    expect(store.conversationTurns.value).toBe(1);
+  });
+
+  it('exports one conversation or all as a conversations file that imports back', async () => {
+    const { store, scheduler, downloads } = setup();
+    await twoTurns(store, scheduler);
+    const id = store.currentConversation.value!.id;
+    store.exportConversations([id]);
+    expect(downloads[0]!.fileName).toMatch(/^wirthforge-council-conversation-first-question-\d{4}-\d{2}-\d{2}\.json$/);
+    const outcome = parseConversationsFile(downloads[0]!.text);
+    expect(outcome.ok && outcome.document.councilConversations).toEqual([store.currentConversation.value]);
+    expect(outcome.ok && outcome.document.conversations).toEqual([]);
+  });
+
+  it('renames, refuses a blank name, and deletes (the current one then starts afresh)', async () => {
+    const { store, scheduler, storage } = setup();
+    await twoTurns(store, scheduler);
+    const id = store.currentConversation.value!.id;
+    expect(await store.renameConversation(id, '  ')).toBe('A conversation needs a name.');
+    expect(await store.renameConversation(id, 'Bees <b>and</b> wasps')).toBeNull();
+    expect(storage.kept.get(id)!.title).toBe('Bees <b>and</b> wasps');
+    await store.deleteConversation(id);
+    expect(storage.kept.size).toBe(0);
+    expect(store.savedConversations.value).toEqual([]);
+    expect(store.currentConversation.value).toBeNull();
+    expect(store.conversationTurns.value).toBe(0);
+  });
+
+  it('imports a file\'s council conversations and refuses one with none, or a hostile one, with the reason', async () => {
+    const { store, storage } = setup();
+    const file = (text: string) => ({ size: text.length, text: async () => text }) as unknown as File;
+    const one: CouncilConversation = {
+      id: 'imp-1',
+      title: '<img src=x onerror=alert(1)>',
+      createdAt: 1,
+      updatedAt: 2,
+      members: ['sim-fast'],
+      turns: [{ prompt: 'q', at: 2, answers: [{ memberId: '1-sim-fast', label: 'Fast #1', modelId: 'simulated-fast', status: 'done', text: '<script>x</script>', prompt: null, speed: null }] }],
+    };
+    const doc = (council: unknown[], single: unknown[] = []) => JSON.stringify({ kind: 'wirthforge-conversations', schemaVersion: 2, exportedAt: 3, appVersion: 't', conversations: single, councilConversations: council });
+    await store.importConversations(file(doc([{ ...one, members: 'sim-fast' }])));
+    expect(store.importErrors.value).toEqual(['councilConversations[0].members: expected a list, found a text of 8 characters']);
+    await store.importConversations(file(doc([])));
+    expect(store.importErrors.value).toEqual(['the file holds no council conversations']);
+    await store.importConversations(file(doc([one])));
+    expect(store.importErrors.value).toEqual([]);
+    expect(storage.kept.get('imp-1')).toEqual(one);
+    // The same file again: a clashing id gets a fresh one instead of overwriting.
+    await store.importConversations(file(doc([one])));
+    expect([...storage.kept.keys()].sort()).toEqual(['conv-2', 'imp-1']);
+  });
+});
+
+describe('council turns as kept and as shown', () => {
+  it('an answer per member asked, in council order; a member with no end is left out', () => {
+    const members = [
+      { id: '1-a', label: 'A #1', modelId: 'a' },
+      { id: '2-b', label: 'B #2', modelId: 'b' },
+      { id: '3-c', label: 'C #3', modelId: 'c' },
+    ];
+    const answers = councilAnswers(members, { turnId: 't1', jobs: [outcome('j2', '2-b', 'cancelled', 't1', null), outcome('j1', '1-a', 'done', 't1', 'hi')] });
+    expect(answers.map((a) => [a.memberId, a.status, a.text, a.prompt === null])).toEqual([
+      ['1-a', 'done', 'hi', false],
+      ['2-b', 'cancelled', '', true],
+    ]);
+  });
+
+  it('the latest turns, newest first, numbered in the conversation, every pane ended', () => {
+    const answer = { memberId: '1-a', label: 'A', modelId: 'a', status: 'done' as const, text: 't', prompt: null, speed: { ttftMs: 1, decodeTps: 2 } };
+    const conversation: CouncilConversation = { id: 'c', title: 'T', createdAt: 0, updatedAt: 0, members: ['a'], turns: ['p1', 'p2', 'p3'].map((prompt) => ({ prompt, at: 0, answers: [answer] })) };
+    const views = savedTurnViews(conversation, 2);
+    expect(views.map((v) => [v.turnId, v.conversationTurn, v.prompt, v.saved])).toEqual([
+      ['saved-3', 3, 'p3', true],
+      ['saved-2', 2, 'p2', true],
+    ]);
+    expect(views[0]!.jobs[0]).toMatchObject({ jobId: 'saved-3:1-a', status: 'done', text: 't', speed: { ttftMs: 1, decodeTps: 2 } });
+    expect(views[0]!.jobs[0]!.prompt).toBeUndefined();
   });
 });

@@ -11,6 +11,8 @@
  * With "Conversation" on, each member keeps its own history (src/scheduler/council-conversation.ts)
  * and every turn sends each member its history and the new prompt. A history belongs to a member id,
  * so a slot whose model changes, or that moves up when a slot above it is removed, starts afresh.
+ * Each ended turn of a conversation is kept in the conversations database (src/conversations/council.ts,
+ * store.ts); reopening one restores its turns on screen, its members and their histories.
  */
 import { generationTimings } from '../../metrics/generation-metrics.ts';
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
@@ -29,6 +31,21 @@ import type { HardwareStore } from '../device/hardware.ts';
 import { FrameSampler } from './frame-sampler.ts';
 import { remoteStore } from '../remote/remote-store.ts';
 import { remoteMemberChoices } from '../remote/remote-members.ts';
+import { newestFirst } from '../../conversations/conversation.ts';
+import {
+  asImportedCouncil,
+  historiesOf,
+  memberIdsOf,
+  newCouncilConversation,
+  renamedCouncil,
+  reopenPlan,
+  withCouncilTurn,
+  type CouncilAnswer,
+  type CouncilConversation,
+  type CouncilTurn,
+} from '../../conversations/council.ts';
+import { exportDocument, exportFileName, IMPORT_LIMITS, parseConversationsFile } from '../../conversations/exchange.ts';
+import { ConversationStore, pageConversationStoreOptions } from '../../conversations/store.ts';
 
 export type PaneStatus = 'queued' | 'loading' | 'streaming' | 'done' | 'failed' | 'cancelled';
 
@@ -64,6 +81,8 @@ export interface TurnView {
   jobs: JobView[];
   /** Its place in the conversation (1 = the first turn after "New conversation"); absent when sent without one. */
   conversationTurn?: number;
+  /** Read back from a kept conversation, not run in this page. */
+  saved?: boolean;
 }
 
 export interface CouncilNotice {
@@ -103,12 +122,35 @@ const FALLBACK_BUDGET_BYTES = 2e9;
 /** What the council reads of the device: the shapes of the bundled models, the tier and budget, and where it reports α. */
 export type CouncilHardware = Pick<HardwareStore, 'shapes' | 'decision' | 'budget' | 'measuredAlpha'>;
 
+/** Where council conversations are kept: the conversations database; tests pass one in memory. */
+export type CouncilConversationStorage = Pick<ConversationStore, 'listCouncil' | 'saveCouncil' | 'deleteCouncil'>;
+
+export interface CouncilBanner {
+  kind: 'error' | 'notice';
+  text: string;
+}
+
 export interface CouncilStoreDeps {
   hardware: CouncilHardware;
   models: ReadonlySignal<ManifestModel[]>;
   perf: PagePerf;
   /** Opens the connection to the scheduler (its worker starts on first use); tests pass a fake. */
   connect?: (handlers: CouncilClientHandlers) => CouncilConnection;
+  appVersion: string;
+  /** Saves an exported file (the page's download; a test records it). */
+  download: (fileName: string, text: string, type: string) => void;
+  storage?: CouncilConversationStorage;
+  now?: () => number;
+  newId?: () => string;
+}
+
+/** A turn of the current conversation sent and not yet kept: its prompt, and who was asked. */
+interface PendingConversationTurn {
+  conversationId: string;
+  prompt: string;
+  /** The council's slots when it was sent (choice keys, in order). */
+  slots: string[];
+  members: { id: string; label: string; modelId: string }[];
 }
 
 /** The sampler runs after everything that draws (the loop runs lower orders first). */
@@ -133,6 +175,14 @@ export class CouncilStore {
   readonly histories = signal<CouncilHistories>(NO_HISTORIES);
   /** Turns sent in this conversation; the next one is number `conversationTurns + 1`. */
   readonly conversationTurns = signal(0);
+  /** Every kept council conversation, most recently used first. */
+  readonly savedConversations = signal<CouncilConversation[]>([]);
+  /** The current conversation as kept (null until its first turn has ended). */
+  readonly currentConversation = signal<CouncilConversation | null>(null);
+  /** What opening, keeping, renaming or deleting a conversation said. */
+  readonly conversationMessage = signal<CouncilBanner | null>(null);
+  /** What the last import refused, reason by reason. */
+  readonly importErrors = signal<string[]>([]);
   readonly prompt = signal('The council is asked: what makes a good answer?');
   readonly maxTokens = signal(32);
   readonly queueCapacity = signal(DEFAULT_QUEUE_CAPACITY);
@@ -186,12 +236,25 @@ export class CouncilStore {
   /** Finished turns' outcomes (engine results included), the newest few, and who waits for one. */
   private readonly outcomes = new Map<string, TurnOutcome>();
   private readonly outcomeWaiters = new Map<string, ((outcome: TurnOutcome) => void)[]>();
-  /** Turns of the current conversation not yet in its histories, by turn id: their prompt. */
-  private readonly conversationPending = new Map<string, string>();
+  /** Turns of the current conversation not yet in its histories, by turn id. */
+  private readonly conversationPending = new Map<string, PendingConversationTurn>();
+  private readonly storage: CouncilConversationStorage;
+  private readonly appVersion: string;
+  private readonly download: CouncilStoreDeps['download'];
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  /** The current conversation's id, chosen when it starts; it is kept under it from its first ended turn. */
+  private conversationId: string;
 
-  constructor({ hardware, models, perf, connect = defaultConnection(perf) }: CouncilStoreDeps) {
+  constructor({ hardware, models, perf, connect = defaultConnection(perf), appVersion, download, storage, now = Date.now, newId = () => crypto.randomUUID() }: CouncilStoreDeps) {
     this.hardware = hardware;
     this.perf = perf;
+    this.storage = storage ?? new ConversationStore(pageConversationStoreOptions());
+    this.appVersion = appVersion;
+    this.download = download;
+    this.now = now;
+    this.newId = newId;
+    this.conversationId = newId();
     this.choices = computed(() => {
       const shapes = hardware.shapes.value;
       return [...models.value.map((m) => modelChoice(m, shapes.get(m.id) ?? null)), ...hubChoices(storedHub.value), ...remoteMemberChoices(remoteStore.choices.value), ...SIMULATED_CHOICES];
@@ -301,9 +364,11 @@ export class CouncilStore {
   /** Forgets every member's history; a turn still running finishes, outside the new conversation. */
   newConversation(): void {
     this.conversationPending.clear();
+    this.conversationId = this.newId();
     batch(() => {
       this.histories.value = NO_HISTORIES;
       this.conversationTurns.value = 0;
+      this.currentConversation.value = null;
     });
   }
 
@@ -314,13 +379,137 @@ export class CouncilStore {
 
   /** The turn's completed answers join their members' histories (failed and stopped ones do not: see council-conversation.ts). */
   private recordConversationTurn(outcome: TurnOutcome): void {
-    const prompt = this.conversationPending.get(outcome.turnId);
-    if (prompt === undefined) return;
+    const pending = this.conversationPending.get(outcome.turnId);
+    if (pending === undefined) return;
     this.conversationPending.delete(outcome.turnId);
+    const { prompt } = pending;
     this.histories.value = outcome.jobs.reduce(
       (histories, job) => withAnswer(histories, job.memberId, prompt, { status: job.status, text: job.result?.text ?? '' }),
       this.histories.value,
     );
+    const turn: CouncilTurn = { prompt, at: this.now(), answers: councilAnswers(pending.members, outcome) };
+    const current = this.currentConversation.peek();
+    const base = current?.id === pending.conversationId ? current : newCouncilConversation(pending.conversationId, turn.at, pending.slots);
+    void this.keepConversation(withCouncilTurn(base, pending.slots, turn), 'the newest council turn');
+  }
+
+  // ── kept conversations ─────────────────────────────────────────────────────────────────────────
+
+  /** Reads the kept council conversations (the current one stays as it is: the user reopens one). */
+  async init(): Promise<void> {
+    try {
+      this.savedConversations.value = await this.storage.listCouncil();
+    } catch (error) {
+      this.conversationMessage.value = { kind: 'error', text: `Saved council conversations could not be read (${errorText(error)}).` };
+    }
+  }
+
+  /** Shows the conversation at once and stores it; a write refused keeps it on screen and says so. */
+  private async keepConversation(conversation: CouncilConversation, what: string): Promise<void> {
+    batch(() => {
+      if (this.conversationId === conversation.id) this.currentConversation.value = conversation;
+      this.savedConversations.value = newestFirst([conversation, ...this.savedConversations.peek().filter((c) => c.id !== conversation.id)]);
+    });
+    try {
+      const deleted = await this.storage.saveCouncil([conversation], what);
+      if (deleted.length > 0) this.savedConversations.value = this.savedConversations.peek().filter((c) => !deleted.includes(c.id));
+    } catch (error) {
+      this.conversationMessage.value = { kind: 'error', text: errorText(error) };
+    }
+  }
+
+  /**
+   * Continues a kept conversation: its latest turns on screen, the council of its latest turn where
+   * every member is available here (said when it differs), and each member's history rebuilt from
+   * the answers it completed. Refused while a turn of the current conversation runs.
+   */
+  openConversation(id: string): void {
+    const found = this.savedConversations.peek().find((c) => c.id === id);
+    if (!found) return;
+    const running = this.conversationTurnRunning();
+    if (running) {
+      this.conversationMessage.value = { kind: 'error', text: `Not opened: turn ${running.conversationTurn} of this conversation is still running. Wait for its answers, or stop it.` };
+      return;
+    }
+    const choices = new Map(this.choices.peek().map((c) => [c.key, c]));
+    const plan = reopenPlan(found.members, this.slots.peek(), new Set(choices.keys()), (key) => choices.get(key)?.label ?? key);
+    this.conversationPending.clear();
+    this.conversationId = found.id;
+    batch(() => {
+      if (plan.restore) {
+        this.slots.value = plan.restore;
+        this.priorities.value = plan.restore.map(() => 'normal');
+      }
+      this.conversation.value = true;
+      this.currentConversation.value = found;
+      this.histories.value = historiesOf(found, memberIdsOf(this.slots.peek()));
+      this.conversationTurns.value = found.turns.length;
+      this.turns.value = savedTurnViews(found, TURNS_KEPT);
+      this.conversationMessage.value = plan.notice === null ? null : { kind: 'notice', text: plan.notice };
+    });
+  }
+
+  /** Answers the reason a name was refused, or null when it was taken. */
+  async renameConversation(id: string, title: string): Promise<string | null> {
+    const found = this.savedConversations.peek().find((c) => c.id === id);
+    if (!found) return 'That conversation is no longer here.';
+    const outcome = renamedCouncil(found, title, this.now());
+    if (!outcome.ok) return outcome.reason;
+    await this.keepConversation(outcome.conversation, 'the new name');
+    return null;
+  }
+
+  /** Deletes a kept conversation; deleting the current one starts a new one (its turns stay on screen until the next run). */
+  async deleteConversation(id: string): Promise<void> {
+    if (this.conversationId === id && this.conversationTurnRunning()) return;
+    try {
+      await this.storage.deleteCouncil(id);
+    } catch (error) {
+      this.conversationMessage.value = { kind: 'error', text: `The conversation could not be deleted (${errorText(error)}).` };
+      return;
+    }
+    this.savedConversations.value = this.savedConversations.peek().filter((c) => c.id !== id);
+    if (this.conversationId === id) this.newConversation();
+  }
+
+  exportConversations(ids: readonly string[] | 'all'): void {
+    const chosen = ids === 'all' ? this.savedConversations.peek() : this.savedConversations.peek().filter((c) => ids.includes(c.id));
+    if (chosen.length === 0) return;
+    const now = this.now();
+    this.download(exportFileName(chosen, now).replace('wirthforge-conversation', 'wirthforge-council-conversation'), JSON.stringify(exportDocument([], this.appVersion, now, chosen), null, 2), 'application/json');
+  }
+
+  /** Reads a conversations file's council conversations; anything wrong with the file refuses it whole, with the reasons. */
+  async importConversations(file: File): Promise<void> {
+    this.importErrors.value = [];
+    // Bytes before characters: a huge file is refused without reading it.
+    if (file.size > IMPORT_LIMITS.fileChars * 4) {
+      this.importErrors.value = [`the file is ${Math.round(file.size / 1024 / 1024)} MB, too large for a conversations file (at most ${IMPORT_LIMITS.fileChars.toLocaleString('en-US')} characters)`];
+      return;
+    }
+    const outcome = parseConversationsFile(await file.text());
+    if (!outcome.ok) {
+      this.importErrors.value = outcome.errors;
+      return;
+    }
+    const { councilConversations, conversations } = outcome.document;
+    if (councilConversations.length === 0) {
+      const single = conversations.length;
+      this.importErrors.value = [
+        single > 0
+          ? `the file holds no council conversations, only ${single === 1 ? '1 single-model conversation' : `${single} single-model conversations`}: import it in the Run view's Conversations`
+          : 'the file holds no council conversations',
+      ];
+      return;
+    }
+    const imported = asImportedCouncil(councilConversations, new Set(this.savedConversations.peek().map((c) => c.id)), this.newId);
+    try {
+      await this.storage.saveCouncil(imported, imported.length === 1 ? 'the imported conversation' : `the ${imported.length} imported conversations`);
+      this.savedConversations.value = await this.storage.listCouncil();
+      this.conversationMessage.value = { kind: 'notice', text: imported.length === 1 ? `Imported "${imported[0]!.title}".` : `Imported ${imported.length} council conversations.` };
+    } catch (error) {
+      this.conversationMessage.value = { kind: 'error', text: errorText(error) };
+    }
   }
 
   /** Each slot's member and its priority. */
@@ -429,7 +618,12 @@ export class CouncilStore {
       };
       if (conversation) {
         turn.conversationTurn = this.conversationTurns.value + 1;
-        this.conversationPending.set(answer.turnId, prompt);
+        this.conversationPending.set(answer.turnId, {
+          conversationId: this.conversationId,
+          prompt,
+          slots: [...this.slots.peek()],
+          members: members.map((m) => ({ id: m.id, label: m.label, modelId: m.modelId })),
+        });
       }
       batch(() => {
         if (conversation) this.conversationTurns.value = turn.conversationTurn!;
@@ -696,6 +890,48 @@ function resultFigures(end: JobOutcome): Pick<JobView, 'prompt' | 'speed'> {
     prompt: { promptTokens: result.promptTokens, reusedPromptTokens: result.reusedPromptTokens ?? 0, droppedMessages: result.droppedMessages ?? 0 },
     speed: { ttftMs: timings.ttftMs, decodeTps: timings.decodeTps },
   };
+}
+
+/** A turn's answers as kept: one per member asked, in the council's order, with the figures its pane showed. */
+export function councilAnswers(members: readonly { id: string; label: string; modelId: string }[], outcome: TurnOutcome): CouncilAnswer[] {
+  const ends = new Map(outcome.jobs.map((job) => [job.memberId, job]));
+  return members.flatMap((member) => {
+    const end = ends.get(member.id);
+    if (!end) return [];
+    const figures = resultFigures(end);
+    return [{ memberId: member.id, label: member.label, modelId: member.modelId, status: end.status, text: end.result?.text ?? '', prompt: figures.prompt ?? null, speed: figures.speed ?? null }];
+  });
+}
+
+/** The latest `keep` turns of a kept conversation as the panel shows turns, newest first, every pane ended. */
+export function savedTurnViews(conversation: CouncilConversation, keep: number): TurnView[] {
+  return conversation.turns
+    .map((turn, i): TurnView => ({
+      turnId: `saved-${i + 1}`,
+      prompt: turn.prompt,
+      conversationTurn: i + 1,
+      saved: true,
+      jobs: turn.answers.map((answer) => ({
+        jobId: `saved-${i + 1}:${answer.memberId}`,
+        memberId: answer.memberId,
+        label: answer.label,
+        status: answer.status,
+        text: answer.text,
+        pieces: 0,
+        error: null,
+        progress: null,
+        loadAtMs: null,
+        endedAtMs: null,
+        ...(answer.prompt ? { prompt: answer.prompt } : {}),
+        ...(answer.speed ? { speed: answer.speed } : {}),
+      })),
+    }))
+    .slice(-keep)
+    .reverse();
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export function isFinal(status: PaneStatus): boolean {

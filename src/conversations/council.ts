@@ -1,0 +1,125 @@
+/**
+ * A council conversation as it is kept: the shared prompts, and per turn each member's answer with
+ * what the panel showed of it. The page's live state (src/app/council) turns into this data and back
+ * through the pure functions here; which messages a member is sent stays the scheduler's rule
+ * (src/scheduler/council-conversation.ts), fed with the histories rebuilt from these turns.
+ *
+ * Council members' runs are not stored as run records (only the single-model area's are), so an answer
+ * keeps its own figures (prompt tokens, KV reuse, dropped messages, time to first token, decode rate).
+ */
+import type { JobStatus } from '../scheduler/protocol.ts';
+import { keepMembers, NO_HISTORIES, withAnswer, type CouncilHistories } from '../scheduler/council-conversation.ts';
+import { memberIdFor } from '../scheduler/member-choices.ts';
+import { titleFrom, TITLE_MAX } from './conversation.ts';
+
+/** How a member's answer ended: the statuses a finished council pane can have. */
+export type CouncilAnswerStatus = Extract<JobStatus, 'done' | 'failed' | 'cancelled'>;
+
+export const COUNCIL_ANSWER_STATUSES: readonly CouncilAnswerStatus[] = ['done', 'failed', 'cancelled'];
+
+export interface CouncilAnswer {
+  /** The member's id at the time (`<slot>-<choice>`): whose history the answer joins. */
+  memberId: string;
+  /** The member's label as the pane showed it ("Simulated model (fast) #1"). */
+  label: string;
+  modelId: string;
+  status: CouncilAnswerStatus;
+  /** What the member answered (partial when it failed or was stopped). */
+  text: string;
+  /** What the engine read; null when it gave no result. */
+  prompt: { promptTokens: number; reusedPromptTokens: number; droppedMessages: number } | null;
+  /** The member's own speed on the engine's clock; null when it gave no result. */
+  speed: { ttftMs: number; decodeTps: number } | null;
+}
+
+export interface CouncilTurn {
+  prompt: string;
+  /** When the turn ended (ms since the epoch). */
+  at: number;
+  /** In the council's slot order; only the members the turn was sent to. */
+  answers: CouncilAnswer[];
+}
+
+export interface CouncilConversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The council of the latest turn: each slot's choice key, in slot order (what reopening restores). */
+  members: string[];
+  turns: CouncilTurn[];
+}
+
+export const COUNCIL_DEFAULT_TITLE = 'New council conversation';
+
+export function newCouncilConversation(id: string, now: number, members: readonly string[]): CouncilConversation {
+  return { id, title: COUNCIL_DEFAULT_TITLE, createdAt: now, updatedAt: now, members: [...members], turns: [] };
+}
+
+/** The conversation once `turn` has ended with the council `members`; its title comes from the first prompt until renamed. */
+export function withCouncilTurn(conversation: CouncilConversation, members: readonly string[], turn: CouncilTurn): CouncilConversation {
+  const untitled = conversation.title === COUNCIL_DEFAULT_TITLE;
+  return {
+    ...conversation,
+    title: untitled ? titleFrom(conversation.turns[0]?.prompt ?? turn.prompt) : conversation.title,
+    updatedAt: Math.max(conversation.updatedAt, turn.at),
+    members: [...members],
+    turns: [...conversation.turns, turn],
+  };
+}
+
+export type CouncilRenameOutcome = { ok: true; conversation: CouncilConversation } | { ok: false; reason: string };
+
+export function renamedCouncil(conversation: CouncilConversation, title: string, now: number): CouncilRenameOutcome {
+  const clean = title.trim().replace(/\s+/g, ' ');
+  if (!clean) return { ok: false, reason: 'A conversation needs a name.' };
+  if (clean.length > TITLE_MAX) return { ok: false, reason: `A name is at most ${TITLE_MAX} characters (this one has ${clean.length}).` };
+  return { ok: true, conversation: { ...conversation, title: clean, updatedAt: Math.max(conversation.updatedAt, now) } };
+}
+
+/**
+ * Each member's history as the live council would have built it: every completed answer after its
+ * prompt, in turn order (a failed or stopped one is left out, as council-conversation.ts says), kept
+ * only for the members in `memberIds` (a member that is not in the council now starts afresh).
+ */
+export function historiesOf(conversation: Pick<CouncilConversation, 'turns'>, memberIds: readonly string[]): CouncilHistories {
+  let histories = NO_HISTORIES;
+  for (const turn of conversation.turns) {
+    for (const answer of turn.answers) histories = withAnswer(histories, answer.memberId, turn.prompt, { status: answer.status, text: answer.text });
+  }
+  return keepMembers(histories, memberIds);
+}
+
+/** The member ids a council of these choice keys has. */
+export function memberIdsOf(members: readonly string[]): string[] {
+  return members.map((key, i) => memberIdFor(i, key));
+}
+
+/**
+ * What reopening a conversation does to the council. Every stored member available here: the council
+ * takes the stored members (`restore`), and `notice` says so when they differ from the current ones.
+ * Some member unavailable: the council keeps its members (`restore` null) and `notice` names what is
+ * missing; members whose id matches keep their history, the others start afresh.
+ */
+export function reopenPlan(stored: readonly string[], current: readonly string[], available: ReadonlySet<string>, labelOf: (key: string) => string): { restore: string[] | null; notice: string | null } {
+  const missing = stored.filter((key) => !available.has(key));
+  if (missing.length > 0) {
+    return {
+      restore: null,
+      notice: `This conversation's ${missing.length === 1 ? 'member' : 'members'} ${missing.map((k) => `"${k}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not available here: the council keeps its current members, and only those that match the stored ones continue their history.`,
+    };
+  }
+  const same = stored.length === current.length && stored.every((key, i) => key === current[i]);
+  if (same) return { restore: [...stored], notice: null };
+  return { restore: [...stored], notice: `The council now has this conversation's members: ${stored.map(labelOf).join(', ')}.` };
+}
+
+export function asImportedCouncil(conversations: readonly CouncilConversation[], existingIds: ReadonlySet<string>, freshId: () => string): CouncilConversation[] {
+  const taken = new Set(existingIds);
+  return conversations.map((c) => {
+    let id = c.id;
+    while (taken.has(id)) id = freshId();
+    taken.add(id);
+    return { ...c, id };
+  });
+}
