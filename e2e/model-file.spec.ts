@@ -94,6 +94,18 @@ test('a text file named .gguf is refused, its name shown as text; the control is
   expect(size.scrollWidth).toBeLessThanOrEqual(size.innerWidth);
 });
 
+test('a GGUF file too big for this device’s budget is refused with both figures', async ({ page }) => {
+  // A stand-in for a small device (Chromium reports the host's RAM and offers no way to change it): its budget for models is 0 MB.
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => 0.25, configurable: true }));
+  await openApp(page);
+  await openView(page, 'run');
+  await page.getByTestId('model-file-input').setInputFiles(Q8_PATH);
+  await expect(page.getByTestId('model-file-error')).toHaveText(
+    /^Not opened: wf-tiny\.q8_0\.gguf needs about 1\d\d MB \(file 0 MB, KV cache \d+ MB at \d+ tokens, runtime overhead\) but this device's budget for models is 0 MB\. Choose a smaller model or a smaller quantization\.$/,
+  );
+  await expect(page.getByTestId('model-select')).toHaveValue('wf-tiny');
+});
+
 test('a GGUF file dropped on the model panel opens and runs as the file control’s would', async ({ page }) => {
   await openApp(page);
   await openView(page, 'run');
@@ -114,4 +126,59 @@ test('a GGUF file dropped on the model panel opens and runs as the file control�
   await expect(page.getByTestId('stat-output-tokens')).toHaveText('16', { timeout: FIRST_ANSWER_MS });
   await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 16));
   await expect(page.getByTestId('error')).toHaveCount(0);
+});
+
+test('"Keep on this device" stores the file so it is offered and runs after a reload; unticked, it is gone', async ({ page }) => {
+  await openApp(page);
+  await openView(page, 'run');
+  await page.getByTestId('model-file-input').setInputFiles(Q8_PATH);
+  const label = 'wf-tiny.q8_0.gguf (your file, 44.0 kB, Q8_0)';
+  const select = page.getByTestId('model-select');
+  await expect(select.locator('option:checked')).toHaveText(label);
+  const keep = page.getByTestId('model-file-keep');
+  await expect(keep).not.toBeChecked();
+  await keep.check();
+  await expect(keep).toBeChecked();
+  await expect(keep).toBeEnabled();
+  await expect(page.getByTestId('model-file-error')).toHaveCount(0);
+
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await openView(page, 'run');
+  await select.selectOption({ label });
+  await expect(keep).toBeChecked();
+  await expect(page.getByTestId('model-hint')).toContainText('kept on this device');
+  await generate(page, { prompt: 'Hello a', maxTokens: 8, device: 'auto' });
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('8', { timeout: FIRST_ANSWER_MS });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 8));
+
+  await keep.uncheck();
+  await expect(keep).not.toBeChecked();
+  await expect(keep).toBeEnabled();
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await openView(page, 'run');
+  await expect(select.locator('option[value^="file:"]')).toHaveCount(0);
+});
+
+test('"Delete all data" removes a kept model file', async ({ page }) => {
+  await openApp(page);
+  await openView(page, 'run');
+  await page.getByTestId('model-file-input').setInputFiles(Q4_PATH);
+  const keep = page.getByTestId('model-file-keep');
+  await keep.check();
+  await expect(keep).toBeEnabled();
+  await expect(keep).toBeChecked();
+  await openView(page, 'storage');
+  await page.getByTestId('storage-panel').locator('summary').click();
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('model files you kept');
+    void dialog.accept();
+  });
+  await page.getByTestId('storage-delete-all').click();
+  await page.waitForEvent('load');
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await openView(page, 'run');
+  await expect(page.getByTestId('model-select').locator('option[value^="file:"]')).toHaveCount(0);
+  expect(await page.evaluate(async () => (await navigator.storage.getDirectory()).getDirectoryHandle('wirthforge-model-files').then(() => 'there', () => 'gone'))).toBe('gone');
 });

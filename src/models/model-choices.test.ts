@@ -58,7 +58,7 @@ describe('groupChoices', () => {
       'with WebGPU: every model, the user’s own files and then runnable ones first',
       { webGpu: true, selectedId: 'wf-tiny' },
       [
-        ['Your files (this session)', ['file:my.gguf@1#ab']],
+        ['Your files', ['file:my.gguf@1#ab']],
         ['Test models in this build (no download)', ['wf-tiny']],
         ['Stored on this device', ['webllm-b']],
         ['Need a download', ['webllm-a', 'onnx-a']],
@@ -71,7 +71,7 @@ describe('groupChoices', () => {
       'without WebGPU: web-llm models are left out and counted',
       { webGpu: false, selectedId: 'wf-tiny' },
       [
-        ['Your files (this session)', ['file:my.gguf@1#ab']],
+        ['Your files', ['file:my.gguf@1#ab']],
         ['Test models in this build (no download)', ['wf-tiny']],
         ['Need a download', ['onnx-a']],
         ['On your inference servers', ['remote:host/m']],
@@ -83,7 +83,7 @@ describe('groupChoices', () => {
       'without WebGPU the selected web-llm model stays, so the select shows what is chosen',
       { webGpu: false, selectedId: 'webllm-b' },
       [
-        ['Your files (this session)', ['file:my.gguf@1#ab']],
+        ['Your files', ['file:my.gguf@1#ab']],
         ['Test models in this build (no download)', ['wf-tiny']],
         ['Stored on this device', ['webllm-b']],
         ['Need a download', ['onnx-a']],

@@ -74,7 +74,7 @@ export function hubChoice(model: HubModel | OnnxHubModel, stored: boolean): Mode
 
 /** The model select's groups, in this order; a group with no choice is left out. */
 const GROUPS: ReadonlyArray<{ label: string; holds: ReadonlyArray<ModelAvailability> }> = [
-  { label: 'Your files (this session)', holds: ['file'] },
+  { label: 'Your files', holds: ['file'] },
   { label: 'Test models in this build (no download)', holds: ['bundled'] },
   { label: 'Stored on this device', holds: ['hub-stored'] },
   { label: 'Need a download', holds: ['hub-download'] },

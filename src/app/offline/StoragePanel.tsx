@@ -28,7 +28,7 @@ export function StoragePanel({ storage, pwa, version }: { storage: StorageStore;
   };
   const deleteAll = (): void => {
     const question =
-      'Delete all of Wirthforge\u2019s data on this device: stored models, the offline copy of the app, run history, conversations, cached answers, calibrations and preferences? ' +
+      'Delete all of Wirthforge\u2019s data on this device: stored models, the offline copy of the app, run history, conversations, model files you kept, cached answers, calibrations and preferences? ' +
       'The page then reloads and needs the network once to work offline again.';
     if (confirmed(question)) void storage.deleteAll();
   };

@@ -29,6 +29,7 @@ import {
   type ModelStorageRow,
   type StorageEstimateFigures,
 } from './storage-report.ts';
+import { forgetAllModelFiles } from './kept-model-files.ts';
 
 /** IndexedDB databases the app writes, for browsers without `indexedDB.databases()`. */
 const KNOWN_DATABASES = ['wirthforge', 'wirthforge-tiers', 'wirthforge-scenarios', CONVERSATIONS_DB_NAME, RESPONSE_CACHE_DB_NAME];
@@ -283,6 +284,7 @@ export class StorageStore {
     try {
       await this.pwa.unregister();
       if (this.available) for (const name of await caches.keys()) await caches.delete(name);
+      await forgetAllModelFiles();
       const names = typeof indexedDB.databases === 'function' ? (await indexedDB.databases()).map((db) => db.name).filter((n): n is string => Boolean(n)) : KNOWN_DATABASES;
       await Promise.all(names.map(deleteDatabase));
       localStorage.clear();

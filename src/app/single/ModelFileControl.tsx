@@ -39,6 +39,8 @@ export function useModelFileDrop(session: Session, disabled: boolean): { draggin
 export function ModelFileControl({ session, disabled, dragging }: { session: Session; disabled: boolean; dragging: boolean }) {
   const files = session.modelFiles;
   const checking = files.checking.value;
+  // "Keep on this device" acts on the file chosen in the model select.
+  const selectedFile = files.opened.value.some((m) => m.id === session.modelId.value) ? session.modelId.value : null;
   return (
     <div class="model-file" data-testid="model-file">
       <label class="file-button" data-disabled={disabled || checking ? 'true' : undefined}>
@@ -61,6 +63,18 @@ export function ModelFileControl({ session, disabled, dragging }: { session: Ses
       <span class="hint" data-testid="model-file-drop-hint" data-dragging={dragging ? 'true' : undefined}>
         {dragging ? 'Drop a .gguf model file here to open it' : checking ? 'Checking the file…' : 'or drop a .gguf file here'}
       </span>
+      {selectedFile && (
+        <label class="keep-file">
+          <input
+            type="checkbox"
+            data-testid="model-file-keep"
+            checked={files.isKept(selectedFile)}
+            disabled={disabled || files.keeping.value}
+            onChange={(e) => void files.setKept(selectedFile, e.currentTarget.checked)}
+          />
+          Keep on this device
+        </label>
+      )}
       {files.refusal.value && (
         <p class="error model-file-refusal" role="alert" data-testid="model-file-error">
           {files.refusal.value}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModels } from '../../../scripts/models/generate.ts';
 import { checkGguf, type GgufCheck } from '../../models/gguf-header.ts';
 import { contextTokensFor, wllamaFootprintBytes } from '../../workers/wllama-policy.ts';
-import { judgeModelFile, perModelBudgetBytes } from './model-file.ts';
+import { judgeModelFile, keepRefusal, perModelBudgetBytes } from './model-file.ts';
 
 type Settled = Exclude<GgufCheck, { problem: 'need-more' }>;
 
@@ -32,7 +32,7 @@ describe('judgeModelFile', () => {
     const verdict = judgeModelFile({ name: 'my.gguf', bytes: q8.length, check: checked(q8), sha256Hex: SHA, budget: { bytes: 1 * GB, perModelMaxBytes: null } });
     expect(verdict).toEqual({
       ok: true,
-      model: { id: `file:my.gguf@${q8.length}#ffffffffffffffff`, label: expect.stringMatching(/^my\.gguf \(your file, \d+(\.\d)? kB, Q8_0\)$/), quantization: 'Q8_0' },
+      model: { id: `file:my.gguf@${q8.length}#ffffffffffffffff`, name: 'my.gguf', label: expect.stringMatching(/^my\.gguf \(your file, \d+(\.\d)? kB, Q8_0\)$/), quantization: 'Q8_0' },
     });
   });
 
@@ -72,5 +72,18 @@ describe('perModelBudgetBytes', () => {
     [{ bytes: 1 * GB, perModelMaxBytes: 4 * GB }, 1 * GB],
   ])('%o → %d', (budget, expected) => {
     expect(perModelBudgetBytes(budget)).toBe(expected);
+  });
+});
+
+describe('keepRefusal', () => {
+  it.each([
+    ['room to spare', 44_000, true, { usage: 1e6, quota: 1e9 }, null],
+    ['exactly the room left', 1_000, true, { usage: 9_000, quota: 10_000 }, null],
+    ['no estimate from the browser: no opinion', 44_000, true, null, null],
+    ['a byte over', 1_001, true, { usage: 9_000, quota: 10_000 }, 'Not kept: my.gguf is 1.0 kB but this site may store only 1.0 kB more on this device (9.0 kB of 10.0 kB used). Free space in the Storage view; the file stays open for this session.'],
+    ['usage over quota counts as no room', 10, true, { usage: 2e9, quota: 1e9 }, 'Not kept: my.gguf is 10 B but this site may store only 0 B more on this device (2.0 GB of 1.0 GB used). Free space in the Storage view; the file stays open for this session.'],
+    ['no private file system', 10, false, { usage: 0, quota: 1e9 }, 'Not kept: this browser does not let a page store files (no origin private file system). my.gguf stays open for this session.'],
+  ] as const)('%s', (_, bytes, canKeep, room, expected) => {
+    expect(keepRefusal('my.gguf', bytes, canKeep, room)).toBe(expected);
   });
 });

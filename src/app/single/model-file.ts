@@ -6,6 +6,7 @@
  * for the model or anything loaded is touched.
  */
 import type { GgufCheck } from '../../models/gguf-header.ts';
+import { formatBytes } from '../../lib/format.ts';
 import { dominantQuantization, modelFileId, modelFileLabel } from '../../models/model-files.ts';
 import type { BudgetLimits } from '../../tiers/index.ts';
 import { ggufBudgetRefusal } from '../../workers/wllama-policy.ts';
@@ -22,6 +23,8 @@ export interface ModelFileFacts {
 
 export interface OpenedModelFile {
   id: string;
+  /** The file's own name, as the user's system gave it (untrusted: shown as text only). */
+  name: string;
   label: string;
   quantization: string | null;
 }
@@ -39,5 +42,20 @@ export function judgeModelFile(facts: ModelFileFacts): ModelFileVerdict {
   const tooBig = budget ? ggufBudgetRefusal(name, check.header, bytes, perModelBudgetBytes(budget)) : null;
   if (tooBig) return { ok: false, message: `Not opened: ${tooBig}` };
   const quantization = dominantQuantization(check.header);
-  return { ok: true, model: { id: modelFileId(name, bytes, facts.sha256Hex), label: modelFileLabel(name, bytes, quantization), quantization } };
+  return { ok: true, model: { id: modelFileId(name, bytes, facts.sha256Hex), name, label: modelFileLabel(name, bytes, quantization), quantization } };
+}
+
+/** What the browser says this site may still store, or null where it does not say. */
+export interface StorageRoom {
+  usage: number;
+  quota: number;
+}
+
+/** Whether a file can be kept on this device: null when it can, else the sentence with the numbers. */
+export function keepRefusal(name: string, bytes: number, canKeep: boolean, room: StorageRoom | null): string | null {
+  if (!canKeep) return `Not kept: this browser does not let a page store files (no origin private file system). ${name} stays open for this session.`;
+  if (!room) return null;
+  const free = Math.max(0, room.quota - room.usage);
+  if (bytes <= free) return null;
+  return `Not kept: ${name} is ${formatBytes(bytes)} but this site may store only ${formatBytes(free)} more on this device (${formatBytes(room.usage)} of ${formatBytes(room.quota)} used). Free space in the Storage view; the file stays open for this session.`;
 }

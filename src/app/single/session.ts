@@ -162,7 +162,7 @@ export class Session {
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.readManifest(), this.refreshHistory(), refreshStoredHub(), this.baselines.refresh()]);
+    await Promise.all([this.readManifest(), this.refreshHistory(), refreshStoredHub(), this.baselines.refresh(), this.modelFiles.restore()]);
   }
 
   private async readManifest(): Promise<void> {
