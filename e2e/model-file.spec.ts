@@ -1,7 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { expect, generate, openApp, openView, test } from './fixtures.ts';
+import { StaticHost } from './static-host.ts';
 
 /**
  * The user's own model file: a .gguf opened from disk (the file control, or a drop on the model
@@ -175,10 +177,41 @@ test('"Delete all data" removes a kept model file', async ({ page }) => {
     expect(dialog.message()).toContain('model files you kept');
     void dialog.accept();
   });
+  // Waited for before the click: the click itself waits for the reload it causes, which may be over by then.
+  const reloaded = page.waitForEvent('load');
   await page.getByTestId('storage-delete-all').click();
-  await page.waitForEvent('load');
+  await reloaded;
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   await openView(page, 'run');
   await expect(page.getByTestId('model-select').locator('option[value^="file:"]')).toHaveCount(0);
   expect(await page.evaluate(async () => (await navigator.storage.getDirectory()).getDirectoryHandle('wirthforge-model-files').then(() => 'there', () => 'gone'))).toBe('gone');
+});
+
+test.describe('offline', () => {
+  // As in pwa.spec.ts: the build on a plain static host of this spec's own, which it can switch off.
+  const host = new StaticHost(resolve(process.env['WF_E2E_DIST'] ?? 'dist'), Number(process.env['WF_PWA_PORT'] ?? 4183));
+  test.use({ baseURL: host.origin, serviceWorkers: 'allow' });
+  test.beforeEach(() => host.start());
+  test.afterEach(() => host.stop());
+
+  test('with the server gone and the browser offline, a file opened from disk still runs and gives the exact answer', async ({ page }) => {
+    await openApp(page);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '')).toMatch(/\/sw\.js$/);
+    // One run online stores the llama.cpp runtime, which the service worker keeps once used (pwa.md).
+    await page.getByTestId('model-file-input').setInputFiles(Q8_PATH);
+    await generate(page, { prompt: 'a', maxTokens: 2, device: 'auto' });
+    await expect(page.getByTestId('stat-output-tokens')).toHaveText('2', { timeout: FIRST_ANSWER_MS });
+
+    await host.stop();
+    await page.context().setOffline(true);
+    await page.reload();
+    await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+    await openView(page, 'run');
+    await page.getByTestId('model-file-input').setInputFiles(Q8_PATH);
+    await generate(page, { prompt: 'Hello a', maxTokens: 16, device: 'auto' });
+    await expect(page.getByTestId('stat-output-tokens')).toHaveText('16', { timeout: FIRST_ANSWER_MS });
+    await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 16));
+    await expect(page.getByTestId('error')).toHaveCount(0);
+  });
 });
