@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { expect, openApp, openView, setMembers, test } from './fixtures.ts';
 
 /** Council conversations kept in IndexedDB: listed in the Council view, reopened, continued, exported and imported. */
@@ -128,4 +129,65 @@ test('"Delete all data" deletes the council conversations too', async ({ page })
   await openView(page, 'council');
   await expect(page.getByTestId('council-conversations-panel')).toContainText('No saved council conversations.');
   await expect(page.getByTestId('council-conversation-row')).toHaveCount(0);
+});
+
+test('each council member\'s run is stored like a single run: History marks both wf-tiny members, they survive a reload, and the kept answers link to them', async ({ page, context }) => {
+  await openApp(page);
+  await setMembers(page, ['wf-tiny', 'wf-tiny']);
+  const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-conversation').check();
+  await panel.getByTestId('council-prompt').fill('Hello a');
+  await panel.getByTestId('council-max-tokens').fill('16');
+  await panel.getByTestId('council-run').click();
+  const tinyPane = (id: string) => turnWith(page, 1).locator(`[data-testid="council-pane"][data-member-id="${id}"]`);
+  const runIds: string[] = [];
+  for (const id of ['1-wf-tiny', '2-wf-tiny']) {
+    await expect(tinyPane(id)).toHaveAttribute('data-status', 'done');
+    await expect(tinyPane(id).getByTestId('council-pane-text')).toHaveText(expectedTinyContinuation('Hello a', 16));
+    await expect(tinyPane(id)).toHaveAttribute('data-run-id', /^\d+$/);
+    runIds.push((await tinyPane(id).getAttribute('data-run-id'))!);
+  }
+  expect(new Set(runIds).size).toBe(2);
+
+  const councilRows = async () => {
+    await openView(page, 'history');
+    const rows = page.locator('[data-testid="history-row"][data-council]');
+    await expect(rows).toHaveCount(2);
+    const seen = await rows.evaluateAll((els) =>
+      els.map((row) => {
+        const cells = [...row.querySelectorAll('td')].map((td) => td.textContent ?? '');
+        return { runId: row.getAttribute('data-run-id'), council: row.getAttribute('data-council'), model: cells[1]!, tokens: cells[3]!, ttft: parseFloat(cells[4]!), decode: parseFloat(cells[5]!) };
+      }),
+    );
+    return seen.sort((a, b) => (a.council ?? '').localeCompare(b.council ?? ''));
+  };
+  const check = (rows: Awaited<ReturnType<typeof councilRows>>) => {
+    expect(rows.map((r) => [r.runId, r.council, r.model])).toEqual([
+      [runIds[0], '1/2', 'wf-tiny (council, member 1 of 2)'],
+      [runIds[1], '2/2', 'wf-tiny (council, member 2 of 2)'],
+    ]);
+    for (const row of rows) {
+      expect(row.tokens).toMatch(/^\d+ \/ 16$/);
+      expect(row.ttft).toBeGreaterThan(0);
+      expect(row.decode).toBeGreaterThan(0);
+    }
+  };
+  const before = await councilRows();
+  check(before);
+
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  check(await councilRows());
+  // A share link carries them as any run, marked on the read-only page.
+  await page.getByTestId('share-create').click();
+  const shared = await context.newPage();
+  await shared.goto(await page.getByTestId('share-link').inputValue());
+  await expect(shared.locator('html')).toHaveAttribute('data-ready', 'true');
+  await expect(shared.getByTestId('shared-run-model')).toHaveCount(2);
+  expect((await shared.getByTestId('shared-run-model').allTextContents()).sort()).toEqual(['wf-tiny (council, member 1 of 2)', 'wf-tiny (council, member 2 of 2)']);
+  await shared.close();
+  // Reopened, the kept answers point at the same runs.
+  await openView(page, 'council');
+  await page.getByTestId('council-conversation-open').click();
+  for (const [i, id] of ['1-wf-tiny', '2-wf-tiny'].entries()) await expect(tinyPane(id)).toHaveAttribute('data-run-id', runIds[i]!);
 });

@@ -62,7 +62,15 @@ export function startApp(compareWith?: string): () => void {
     appVersion: __APP_VERSION__,
     contextTokensOf: (modelId) => hardware.shapes.peek().get(modelId)?.spec.contextTokens ?? null,
   });
-  const council = new CouncilStore({ hardware, models: session.available, perf, appVersion: __APP_VERSION__, download: downloadText });
+  const council = new CouncilStore({
+    hardware,
+    models: session.available,
+    perf,
+    appVersion: __APP_VERSION__,
+    download: downloadText,
+    runs: (record, samples) => session.persist(record, samples),
+    environment: () => environmentFromReport(hardware.report.peek(), hardware.decision.peek()?.tier ?? null, ENGINE_DTYPE),
+  });
   const started = signal(false);
   const startingUp = computed(() => !started.value || hardware.calibrationState.value.status === 'running');
   const visuals = createVisuals(hardware, perf, startingUp);

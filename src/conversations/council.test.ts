@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asImportedCouncil, COUNCIL_DEFAULT_TITLE, historiesOf, memberIdsOf, newCouncilConversation, renamedCouncil, reopenPlan, withCouncilTurn, type CouncilAnswer, type CouncilConversation } from './council.ts';
+import { asImportedCouncil, COUNCIL_DEFAULT_TITLE, historiesOf, memberIdsOf, newCouncilConversation, renamedCouncil, reopenPlan, withAnswerRuns, withCouncilTurn, type CouncilAnswer, type CouncilConversation } from './council.ts';
 import { exportDocument, IMPORT_LIMITS, parseConversationsFile } from './exchange.ts';
 
 const NOW = 1_700_000_010_000;
@@ -34,6 +34,15 @@ describe('council conversations in a conversations file', () => {
   it('round-trips what the app exported', () => {
     const doc = exportDocument([], '0.1.0', NOW, [sampleCouncil(), sampleCouncil({ id: 'cc-2', turns: [] })]);
     expect(parseConversationsFile(JSON.stringify(doc))).toEqual({ ok: true, document: doc });
+  });
+
+  it('round-trips answers linked to their runs, and reads those without a link (files from before)', () => {
+    const linked = sampleCouncil();
+    linked.turns[0]!.answers = [answer('1-wf-tiny', 'a', { runId: 1_795_000_000_000_001 }), answer('2-sim-slow', 'b', { runId: null })];
+    const doc = exportDocument([], '0.1.0', NOW, [linked, sampleCouncil({ id: 'cc-2' })]);
+    const outcome = parseConversationsFile(JSON.stringify(doc));
+    expect(outcome).toEqual({ ok: true, document: doc });
+    expect(outcome.ok && outcome.document.councilConversations[1]!.turns[0]!.answers.map((a) => 'runId' in a)).toEqual([false, false]);
   });
 
   it('keeps markup in a prompt, an answer, a label or a title as text', () => {
@@ -75,6 +84,9 @@ describe('council conversations in a conversations file', () => {
     ['updated before created', (d) => (d.councilConversations[0].updatedAt = 1), 'councilConversations[0].updatedAt: earlier than its createdAt'],
     ['an id twice', (d) => d.councilConversations.push(d.councilConversations[0]), 'councilConversations[1].id: "cc-1" appears twice in the file'],
     ['a council list that is not a list', (d) => (d.councilConversations = {}), 'councilConversations: expected a list, found an object'],
+    ['a run id that is not a whole number', (d) => (d.councilConversations[0].turns[0].answers[0].runId = 1.5), 'councilConversations[0].turns[0].answers[0].runId: expected a whole number, found 1.5'],
+    ['a run id of 0', (d) => (d.councilConversations[0].turns[0].answers[0].runId = 0), 'councilConversations[0].turns[0].answers[0].runId: 0 is outside 1…9007199254740991'],
+    ['a run id as text', (d) => (d.councilConversations[0].turns[0].answers[0].runId = '42'), 'councilConversations[0].turns[0].answers[0].runId: expected a finite number, found a text of 2 characters'],
   ])('refuses %s, saying why', (_, edit, reason) => {
     const outcome = parseConversationsFile(edited(edit));
     expect(outcome.ok).toBe(false);
@@ -121,5 +133,32 @@ describe('council conversation rules', () => {
     let n = 0;
     const imported = asImportedCouncil([sampleCouncil(), sampleCouncil({ id: 'cc-2' })], new Set(['cc-1']), () => `fresh-${++n}`);
     expect(imported.map((c) => c.id)).toEqual(['fresh-1', 'cc-2']);
+  });
+
+  it('an imported answer keeps no run id: it names a run on the device that measured it', () => {
+    const linked = sampleCouncil();
+    linked.turns[0]!.answers = [answer('1-wf-tiny', 'a', { runId: 7 })];
+    const [imported] = asImportedCouncil([linked], new Set(), () => 'fresh');
+    expect(imported!.turns[0]!.answers[0]).toEqual(answer('1-wf-tiny', 'a'));
+  });
+
+  it.each<[string, number, number, Record<string, number>, (string | number | null | undefined)[] | 'unchanged']>([
+    ['links the answers of the turn ended at `at`', 1, 1_700_000_002_000, { 'sim-fast': 11, 'sim-slow': 12 }, [11, 12]],
+    ['links only the members named', 1, 1_700_000_002_000, { 'sim-slow': 12 }, [undefined, 12]],
+    ['leaves a turn that ended at another time', 1, 5, { 'sim-fast': 11 }, 'unchanged'],
+    ['leaves a turn that is not there', 9, 1_700_000_002_000, { 'sim-fast': 11 }, 'unchanged'],
+    ['leaves answers of members not in the turn', 1, 1_700_000_002_000, { elsewhere: 3 }, 'unchanged'],
+  ])('withAnswerRuns %s', (_, index, at, runIds, expected) => {
+    const conversation = sampleCouncil();
+    conversation.turns[1]!.answers = [answer('sim-fast', 'a'), answer('sim-slow', 'b')];
+    const next = withAnswerRuns(conversation, index, at, runIds);
+    if (expected === 'unchanged') expect(next).toBe(conversation);
+    else expect(next.turns[index]!.answers.map((a) => a.runId)).toEqual(expected);
+  });
+
+  it('withAnswerRuns never replaces a link an answer already has', () => {
+    const conversation = sampleCouncil();
+    conversation.turns[1]!.answers = [answer('sim-fast', 'a', { runId: 4 })];
+    expect(withAnswerRuns(conversation, 1, 1_700_000_002_000, { 'sim-fast': 11 })).toBe(conversation);
   });
 });

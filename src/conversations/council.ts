@@ -4,8 +4,9 @@
  * through the pure functions here; which messages a member is sent stays the scheduler's rule
  * (src/scheduler/council-conversation.ts), fed with the histories rebuilt from these turns.
  *
- * Council members' runs are not stored as run records (only the single-model area's are), so an answer
- * keeps its own figures (prompt tokens, KV reuse, dropped messages, time to first token, decode rate).
+ * An answer keeps the figures its pane showed (prompt tokens, KV reuse, dropped messages, time to first
+ * token, decode rate) and, once the member's run record is on disk, that run's id: conversations kept
+ * before council runs were stored have the figures alone.
  */
 import type { JobStatus } from '../scheduler/protocol.ts';
 import { keepMembers, NO_HISTORIES, withAnswer, type CouncilHistories } from '../scheduler/council-conversation.ts';
@@ -30,6 +31,11 @@ export interface CouncilAnswer {
   prompt: { promptTokens: number; reusedPromptTokens: number; droppedMessages: number } | null;
   /** The member's own speed on the engine's clock; null when it gave no result. */
   speed: { ttftMs: number; decodeTps: number } | null;
+  /**
+   * The run record measuring this answer (src/metrics), once stored; null or absent when none was
+   * (a simulated or failed member, a run not stored yet, older conversations, an imported one).
+   */
+  runId?: number | null;
 }
 
 export interface CouncilTurn {
@@ -66,6 +72,26 @@ export function withCouncilTurn(conversation: CouncilConversation, members: read
     members: [...members],
     turns: [...conversation.turns, turn],
   };
+}
+
+/**
+ * The conversation with turn `index`'s answers pointing at their stored runs (`runIds` by member id).
+ * Unchanged (the same object) when that turn is not the one ended at `at`, or no answer gains a link.
+ */
+export function withAnswerRuns(conversation: CouncilConversation, index: number, at: number, runIds: Readonly<Record<string, number>>): CouncilConversation {
+  const turn = conversation.turns[index];
+  if (!turn || turn.at !== at) return conversation;
+  let linked = false;
+  const answers = turn.answers.map((answer) => {
+    const runId = runIds[answer.memberId];
+    if (runId === undefined || (answer.runId ?? null) !== null) return answer;
+    linked = true;
+    return { ...answer, runId };
+  });
+  if (!linked) return conversation;
+  const turns = [...conversation.turns];
+  turns[index] = { ...turn, answers };
+  return { ...conversation, turns };
 }
 
 export type CouncilRenameOutcome = { ok: true; conversation: CouncilConversation } | { ok: false; reason: string };
@@ -120,6 +146,7 @@ export function asImportedCouncil(conversations: readonly CouncilConversation[],
     let id = c.id;
     while (taken.has(id)) id = freshId();
     taken.add(id);
-    return { ...c, id };
+    // Run ids name runs on the device that measured them, not this one.
+    return { ...c, id, turns: c.turns.map((t) => ({ ...t, answers: t.answers.map(({ runId: _elsewhere, ...answer }) => answer) })) };
   });
 }

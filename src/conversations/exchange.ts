@@ -107,6 +107,15 @@ const orNull =
   (value, path, errors) =>
     value === null ? null : check(value, path, errors);
 
+/** Checks of keys a file may leave out (the copy then leaves them out too). */
+const OPTIONAL_KEYS = new WeakSet<Check>();
+
+const optional = (check: Check): Check => {
+  const maybe: Check = (value, path, errors) => check(value, path, errors);
+  OPTIONAL_KEYS.add(maybe);
+  return maybe;
+};
+
 const flag: Check = (value, path, errors) => {
   if (typeof value !== 'boolean') return void errors.push(`${path}: expected true or false, found ${describe(value)}`);
   return value;
@@ -136,8 +145,8 @@ const object =
     const out: Record<string, unknown> = {};
     for (const [key, check] of Object.entries(fields)) {
       if (errors.length >= IMPORT_LIMITS.errors) break;
-      if (!Object.prototype.hasOwnProperty.call(source, key)) errors.push(`${at(path, key)}: missing`);
-      else out[key] = check(source[key], at(path, key), errors);
+      if (Object.prototype.hasOwnProperty.call(source, key)) out[key] = check(source[key], at(path, key), errors);
+      else if (!OPTIONAL_KEYS.has(check)) errors.push(`${at(path, key)}: missing`);
     }
     return out;
   };
@@ -176,6 +185,8 @@ const councilAnswer = object({
   text: text(IMPORT_LIMITS.messageChars),
   prompt: orNull(object({ promptTokens: whole(0, 1e9), reusedPromptTokens: whole(0, 1e9), droppedMessages: whole(0, 2 * IMPORT_LIMITS.turns + 1) })),
   speed: orNull(object({ ttftMs: measure(1e9), decodeTps: measure(1e9) })),
+  // Files from before council runs were stored have no run ids.
+  runId: optional(whole(1, Number.MAX_SAFE_INTEGER, true)),
 });
 
 const councilTurn = object({

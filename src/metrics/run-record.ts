@@ -43,9 +43,22 @@ export interface RunRecord {
   reusedPromptTokens?: number;
   /** Messages of a conversation left out because it outgrew the context (absent: not reported, and in older records). */
   droppedMessages?: number;
+  /** 'auto': the model select's Auto chose this build as the fastest measured here (`modelId` is the build that ran); absent when chosen by hand, and in older records. */
+  choice?: 'auto';
   /** Set when the run answered a conversation's turn (src/conversations): which conversation, and which turn (0-based). */
   conversationId?: string;
   turn?: number;
+  /** Set when the run was a council member's answer (src/app/council): absent for a single-model run, and in older records. */
+  council?: CouncilRunMark;
+}
+
+/** Which council turn and member a run answered for; `slot` is 1-based, of `members` slots in the council then. */
+export interface CouncilRunMark {
+  /** The scheduler's turn id, unique within the page's scheduler session only. */
+  turnId: string;
+  memberId: string;
+  slot: number;
+  members: number;
 }
 
 /** Frame-time summary of a run, from the page's frame loop (its last 5 s on longer runs). */

@@ -2,7 +2,7 @@
  * The benchmark result document: what "Export JSON", "Import JSON" and a share link carry. Versioned
  * and published (docs/results-format.md); `validateResultDocument` is the only way in from outside.
  */
-import type { RunRecord } from '../metrics/run-record.ts';
+import type { CouncilRunMark, RunRecord } from '../metrics/run-record.ts';
 import type { ScenarioResult } from '../scenarios/types.ts';
 import type { FinishReason } from '../workers/engine.ts';
 import { CACHE_TIERS, hitRate, type CacheTier, type TierFigures } from '../cache/cache-stats.ts';
@@ -12,8 +12,19 @@ export const RESULTS_SCHEMA_VERSION = 1;
 
 export const FINISH_REASONS = ['length', 'eos', 'aborted', 'context', 'stop'] as const satisfies readonly FinishReason[];
 
-/** A run as results carry it: the stored record without its key, its prompt, its frame summary or the conversation it answered. */
-export type ResultRun = Omit<RunRecord, 'id' | 'promptPreview' | 'frames' | 'conversationId' | 'turn'>;
+/**
+ * A run as results carry it: the stored record without its key, its prompt, its frame summary or the
+ * conversation it answered. A council member's run says which member of how many it was; its turn and
+ * member ids name things in the page that ran it only, so they stay out.
+ */
+export type ResultRun = Omit<RunRecord, 'id' | 'promptPreview' | 'frames' | 'conversationId' | 'turn' | 'council'> & { council?: ResultCouncilMark };
+
+export type ResultCouncilMark = Pick<CouncilRunMark, 'slot' | 'members'>;
+
+/** How a council member's run is named wherever runs are listed. */
+export function councilMarkText(mark: ResultCouncilMark): string {
+  return `council, member ${mark.slot} of ${mark.members}`;
+}
 
 /** Scenario results travel as the Bench view produces them. */
 export type { ScenarioResult } from '../scenarios/types.ts';
@@ -92,6 +103,7 @@ export function resultRunOf(record: RunRecord): ResultRun {
     pageDecodeTps: record.pageDecodeTps,
     environment: { ...record.environment },
     ...(record.engineTimings ? { engineTimings: { ...record.engineTimings } } : {}),
+    ...(record.council ? { council: { slot: record.council.slot, members: record.council.members } } : {}),
   };
 }
 

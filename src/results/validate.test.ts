@@ -36,6 +36,26 @@ describe('validateResultDocument', () => {
     expect(validateResultDocument(edited((d) => (d.runs[0].engineTimings = timings)))).toEqual({ ok: false, errors: [error] });
   });
 
+  it('round-trips a council member\'s run as which member of how many, without the page\'s turn and member ids', () => {
+    const council = { turnId: 't4', memberId: '2-wf-tiny', slot: 2, members: 3 };
+    const doc = sampleDocument([{ ...sampleRun, council }, sampleRun]);
+    expect(doc.runs.map((r) => r.council)).toEqual([{ slot: 2, members: 3 }, undefined]);
+    const result = validateResultDocument(JSON.parse(JSON.stringify(doc)));
+    expect(result).toEqual({ ok: true, document: doc });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a slot past its council', { slot: 4, members: 3 }, 'runs[0].council.slot: member 4 of a council of 3'],
+    ['slot 0', { slot: 0, members: 3 }, 'runs[0].council.slot: slots count from 1, found 0'],
+    ['a fractional member count', { slot: 1, members: 2.5 }, 'runs[0].council.members: expected a whole number, found 2.5'],
+    ['a council of 65', { slot: 1, members: 65 }, 'runs[0].council.members: 65 is outside 0…64'],
+    ['the page\'s turn id', { slot: 1, members: 2, turnId: 't1' }, 'runs[0].council.turnId: unknown field'],
+    ['no slot', { members: 2 }, 'runs[0].council.slot: missing'],
+    ['a mark that is not an object', 'member 2 of 3', 'runs[0].council: expected an object, found a text of 13 characters'],
+  ])('refuses a council mark with %s', (_, council, error) => {
+    expect(validateResultDocument(edited((d) => (d.runs[0].council = council)))).toEqual({ ok: false, errors: [error] });
+  });
+
   it('checks a scenario result’s environment fingerprint like the rest', () => {
     expect(validateResultDocument(edited((d) => (d.scenarios[0].fingerprint.threads = 'x')))).toEqual({
       ok: false,

@@ -4,7 +4,7 @@
  * finite or out of its range, a string or list over its cap is an error naming its JSON path, so a
  * hostile document is refused rather than half-used. Strings are only ever rendered as text.
  */
-import { FINISH_REASONS, RESULTS_KIND, RESULTS_SCHEMA_VERSION, type ResultCacheTier, type ResultDocument } from './result-document.ts';
+import { FINISH_REASONS, RESULTS_KIND, RESULTS_SCHEMA_VERSION, type ResultCacheTier, type ResultDocument, type ResultRun } from './result-document.ts';
 import { CACHE_TIERS } from '../cache/cache-stats.ts';
 import { SCENARIO_IDS, SCENARIO_SETTINGS, SCENARIO_STATUSES } from '../scenarios/types.ts';
 import { ENGINE_TIMING_CAPS, ENGINE_TIMING_EXTRA_CAPS, ENGINE_TIMING_EXTRA_KEYS, ENGINE_TIMING_KEYS, ENGINE_TIMING_SOURCES } from '../metrics/engine-timings.ts';
@@ -68,6 +68,8 @@ const run: Field = {
     pageDecodeTps: figure(1e7),
     environment,
     engineTimings,
+    /** Optional: single-model runs and older documents have none. A council of more than 64 is not one this app runs. */
+    council: { type: 'object', optional: true, fields: { slot: count(64), members: count(64) } },
   },
 };
 
@@ -259,10 +261,20 @@ function cacheTierErrors(tier: ResultCacheTier, path: string): string[] {
   return [];
 }
 
+/** What the schema cannot say of a council member's run: its slot is one of its council's, counted from 1. */
+function councilMarkErrors(run: ResultRun, path: string): string[] {
+  const mark = run.council;
+  if (!mark) return [];
+  if (mark.slot < 1) return [`${path}.council.slot: slots count from 1, found ${mark.slot}`];
+  if (mark.slot > mark.members) return [`${path}.council.slot: member ${mark.slot} of a council of ${mark.members}`];
+  return [];
+}
+
 export function validateResultDocument(value: unknown): Validation {
   const errors: string[] = [];
   const document = check(value, documentSchema, '', errors);
   const cache = errors.length === 0 ? (document as ResultDocument).responseCache : undefined;
   if (cache) errors.push(...CACHE_TIERS.flatMap((tier) => cacheTierErrors(cache.tiers[tier], `responseCache.tiers.${tier}`)));
+  if (errors.length === 0) errors.push(...(document as ResultDocument).runs.flatMap((run, i) => councilMarkErrors(run, `runs[${i}]`)));
   return errors.length === 0 ? { ok: true, document: document as ResultDocument } : { ok: false, errors: errors.slice(0, LIMITS.errors) };
 }

@@ -420,6 +420,7 @@ function Pane({ job, inConversation }: { job: JobView; inConversation: boolean }
       data-prompt-tokens={job.prompt?.promptTokens}
       data-reused-prompt-tokens={job.prompt?.reusedPromptTokens}
       data-dropped-messages={job.prompt?.droppedMessages}
+      data-run-id={job.runId ?? ''}
       aria-label={job.label}
     >
       <header>

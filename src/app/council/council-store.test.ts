@@ -1,6 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { signal } from '@preact/signals';
-import { CouncilStore, councilAnswers, savedTurnViews, type CouncilConversationStorage, type CouncilHardware } from './council-store.ts';
+import { CouncilStore, councilAnswers, savedTurnViews, type CouncilConversationStorage, type CouncilHardware, type CouncilRunSink, type CouncilStoreDeps } from './council-store.ts';
+import type { RunRecord } from '../../metrics/run-record.ts';
+import type { RunSamples } from '../../metrics/run-samples.ts';
+import type { ManifestModel } from '../../models/manifest.ts';
+import type { LoadInfo } from '../../workers/engine.ts';
 import { newestFirst } from '../../conversations/conversation.ts';
 import type { CouncilConversation } from '../../conversations/council.ts';
 import { parseConversationsFile } from '../../conversations/exchange.ts';
@@ -79,7 +83,7 @@ function memoryStorage(kept = new Map<string, CouncilConversation>()): CouncilCo
   };
 }
 
-function setup(answer: 'accept' | 'overloaded' = 'accept', storage = memoryStorage()) {
+function setup(answer: 'accept' | 'overloaded' = 'accept', storage = memoryStorage(), extra: Partial<CouncilStoreDeps> = {}) {
   const scheduler = fakeScheduler(answer);
   const hardware: CouncilHardware = { shapes: signal(new Map()), decision: signal(null), budget: signal(null), measuredAlpha: signal(null) } as unknown as CouncilHardware;
   const tokenFeed = new TokenFeed();
@@ -98,6 +102,7 @@ function setup(answer: 'accept' | 'overloaded' = 'accept', storage = memoryStora
     storage,
     now: () => (clock += 1000),
     newId: () => `conv-${++ids}`,
+    ...extra,
   });
   return { store, scheduler, hardware, fed, storage, downloads };
 }
@@ -466,6 +471,144 @@ describe('kept council conversations', () => {
     // The same file again: a clashing id gets a fresh one instead of overwriting.
     await store.importConversations(file(doc([one])));
     expect([...storage.kept.keys()].sort()).toEqual(['conv-2', 'imp-1']);
+  });
+});
+
+describe('council members\' runs', () => {
+  const tiny: ManifestModel = { id: 'wf-tiny', name: 'tiny', architecture: 'LlamaForCausalLM', parameters: 35040, shapeOf: '', files: [{ path: 'model.onnx', bytes: 400_000, sha256: '' }] };
+  const tinyLoad: LoadInfo = { modelId: 'wf-tiny', engine: 'transformers', device: 'wasm', deviceReason: 'no WebGPU', wasmThreads: 2, dtype: 'q8', footprintBytes: 4e6, loadMs: 120, warmupMs: 8 };
+
+  /**
+   * The run store stands in as a list (Node has no IndexedDB): it numbers what it keeps, as RunStore
+   * does, and answers only once `release` lets it, as a write that is still going to disk would.
+   */
+  function memoryRuns() {
+    const kept: { record: RunRecord; samples: Omit<RunSamples, 'runId'> }[] = [];
+    let release = () => {};
+    const written = new Promise<void>((resolve) => (release = resolve));
+    const sink: CouncilRunSink = async (record, samples) => {
+      kept.push({ record: { ...record, id: 100 + kept.length }, samples });
+      const id = 100 + kept.length - 1;
+      await written;
+      return { ...record, id };
+    };
+    return { kept, sink, release: () => release() };
+  }
+
+  /** A council of wf-tiny (slot 1) and the fast simulated model (slot 2), whose page clock the test moves. */
+  function tinyCouncil(conversation = false) {
+    const runs = memoryRuns();
+    let page = 5000;
+    const storage = memoryStorage();
+    const ctx = setup('accept', storage, { models: signal([tiny]), runs: runs.sink, pageNow: () => page, environment: () => ({ browser: 'Chromium 156', adapter: 'none', tier: 'low', hardwareId: 'hw1-x', dtype: 'fp32' }) });
+    numberTurns(ctx.scheduler);
+    ctx.store.setSlot(0, 'wf-tiny');
+    ctx.store.setSlot(1, 'sim-fast');
+    if (conversation) ctx.store.setConversation(true);
+    return { ...ctx, runs, storage, setPage: (ms: number) => (page = ms) };
+  }
+
+  /** wf-tiny's job: queued at 0, started at 100 (scheduler clock), two tokens 10 ms apart; sim-fast's likewise. */
+  function ended(turnId: string, memberId: string, status: JobOutcome['status'] = 'done'): JobOutcome {
+    return {
+      ...outcome(`${turnId}:${memberId}`, memberId, status, turnId, 'a b'),
+      result: status === 'failed' ? null : { text: 'a b', promptTokens: 7, outputTokens: 2, finishReason: status === 'cancelled' ? 'aborted' : 'length', startedAtMs: 0, promptReadyAtMs: 4, tokenTimesMs: [20, 30] },
+      queuedAtMs: 0,
+      startedAtMs: 100,
+    };
+  }
+
+  /** The worker loads wf-tiny, streams both members' two pieces in two frames, and ends the turn. */
+  async function runTurn(ctx: ReturnType<typeof tinyCouncil>, statuses: [JobOutcome['status'], JobOutcome['status']] = ['done', 'done']) {
+    const { store, scheduler, setPage } = ctx;
+    setPage(5000);
+    const turnId = (await store.run())!;
+    const worker = scheduler.worker();
+    worker.onEvent({ kind: 'member', member: { id: '1-wf-tiny', label: 'wf-tiny #1', state: 'idle', footprintBytes: 4e6, lastUsedAtMs: 0, recentRestarts: 0, consecutiveFailures: 0, load: tinyLoad } });
+    const chunk = (memberId: string, index: number) => ({ turnId, jobId: `${turnId}:${memberId}`, memberId, text: index === 0 ? 'a' : ' b', firstIndex: index, lastIndex: index, pieces: 1 });
+    setPage(5150);
+    worker.onBatch({ seq: 1, chunks: [chunk('1-wf-tiny', 0), chunk('2-sim-fast', 0)], ends: [] });
+    const ends = [ended(turnId, '1-wf-tiny', statuses[0]), ended(turnId, '2-sim-fast', statuses[1])];
+    worker.onEvent({ kind: 'turn-end', outcome: { turnId, jobs: ends } });
+    setPage(5166);
+    worker.onBatch({ seq: 2, chunks: [chunk('1-wf-tiny', 1), chunk('2-sim-fast', 1)], ends });
+    return turnId;
+  }
+
+  it('stores a real member\'s finished job as a run record marked as the council\'s, and no simulated member\'s', async () => {
+    const ctx = tinyCouncil();
+    await runTurn(ctx);
+    expect(ctx.runs.kept).toHaveLength(1);
+    const { record, samples } = ctx.runs.kept[0]!;
+    expect(record).toMatchObject({
+      modelId: 'wf-tiny',
+      engine: 'transformers',
+      device: 'wasm',
+      wasmThreads: 2,
+      promptTokens: 7,
+      outputTokens: 2,
+      finishReason: 'length',
+      sampling: 'greedy',
+      ttftMs: 20,
+      prefillMs: 16,
+      decodeTps: 100,
+      council: { turnId: 't1', memberId: '1-wf-tiny', slot: 1, members: 2 },
+      environment: { browser: 'Chromium 156', dtype: 'q8' },
+    });
+    // Sent at 5000, first piece applied at 5150, of which 100 ms waiting in the scheduler; the second 16 ms later.
+    expect(record.pageTtftMs).toBe(50);
+    expect(record.pageDecodeTps).toBeCloseTo(1000 / 16);
+    expect(samples).toEqual({ engineGapsMs: [10], pageGapsMs: [16] });
+    ctx.runs.release();
+    await vi.waitFor(() => expect(ctx.store.turns.value[0]!.jobs.map((j) => j.runId)).toEqual([100, undefined]));
+  });
+
+  it.each<[string, [JobOutcome['status'], JobOutcome['status']], number]>([
+    ['a stopped job with its partial text is stored, as a stopped single run is', ['cancelled', 'done'], 1],
+    ['a failed job is not', ['failed', 'done'], 0],
+  ])('%s', async (_, statuses, count) => {
+    const ctx = tinyCouncil();
+    await runTurn(ctx, statuses);
+    expect(ctx.runs.kept).toHaveLength(count);
+    if (count) expect(ctx.runs.kept[0]!.record.finishReason).toBe('aborted');
+  });
+
+  it('stores a job whose end overtook the answer naming its turn, once the turn is known', async () => {
+    const ctx = tinyCouncil();
+    ctx.scheduler.worker().onEvent({ kind: 'member', member: { id: '1-wf-tiny', label: 'wf-tiny #1', state: 'idle', footprintBytes: 4e6, lastUsedAtMs: 0, recentRestarts: 0, consecutiveFailures: 0, load: tinyLoad } });
+    ctx.scheduler.api.submit.mockImplementationOnce(async (request: TurnRequest) => {
+      ctx.scheduler.worker().onBatch({ seq: 1, chunks: [], ends: [ended('t1', '1-wf-tiny'), ended('t1', '2-sim-fast')] });
+      expect(ctx.runs.kept).toHaveLength(0);
+      return { accepted: true as const, turnId: 't1', jobs: (request.members ?? []).map((memberId) => ({ jobId: `t1:${memberId}`, memberId })), queuedAhead: 0 };
+    });
+    await ctx.store.run();
+    expect(ctx.runs.kept.map((r) => r.record.council?.memberId)).toEqual(['1-wf-tiny']);
+  });
+
+  it('a kept conversation\'s answer links to its run once the record is on disk; the simulated one\'s keeps its figures alone', async () => {
+    const ctx = tinyCouncil(true);
+    await runTurn(ctx);
+    await Promise.resolve();
+    const id = ctx.store.currentConversation.value!.id;
+    expect(ctx.storage.kept.get(id)!.turns[0]!.answers.map((a) => a.runId)).toEqual([undefined, undefined]);
+    ctx.runs.release();
+    await vi.waitFor(() => expect(ctx.storage.kept.get(id)!.turns[0]!.answers.map((a) => a.runId)).toEqual([100, undefined]));
+    expect(ctx.storage.kept.get(id)!.turns[0]!.answers[0]!.speed).toEqual({ ttftMs: 20, decodeTps: 100 });
+    // Reopened (as after a reload), the pane shows the link again.
+    const reopened = savedTurnViews(ctx.storage.kept.get(id)!, 6);
+    expect(reopened[0]!.jobs.map((j) => j.runId)).toEqual([100, undefined]);
+  });
+
+  it('the scheduler lost before a job ended: the turn is kept without links, and nothing waits on it', async () => {
+    const ctx = tinyCouncil(true);
+    const turnId = (await ctx.store.run())!;
+    ctx.scheduler.worker().onEvent({ kind: 'turn-end', outcome: { turnId, jobs: [ended(turnId, '1-wf-tiny'), ended(turnId, '2-sim-fast')] } });
+    ctx.scheduler.worker().onFailure('The scheduler stopped answering.');
+    ctx.runs.release();
+    await Promise.resolve();
+    expect(ctx.runs.kept).toHaveLength(0);
+    const kept = ctx.storage.kept.get(ctx.store.currentConversation.value!.id)!;
+    expect(kept.turns[0]!.answers.map((a) => a.runId)).toEqual([undefined, undefined]);
   });
 });
 

@@ -13,6 +13,10 @@
  * so a slot whose model changes, or that moves up when a slot above it is removed, starts afresh.
  * Each ended turn of a conversation is kept in the conversations database (src/conversations/council.ts,
  * store.ts); reopening one restores its turns on screen, its members and their histories.
+ *
+ * Every member's job that ends on this page is stored as a run record (council-runs.ts says which),
+ * through the same store and batching as a single-model run, so History lists it; a kept conversation's
+ * answer links to its run once the record is on disk.
  */
 import { generationTimings } from '../../metrics/generation-metrics.ts';
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
@@ -39,12 +43,18 @@ import {
   newCouncilConversation,
   renamedCouncil,
   reopenPlan,
+  withAnswerRuns,
   withCouncilTurn,
   type CouncilAnswer,
   type CouncilConversation,
   type CouncilTurn,
 } from '../../conversations/council.ts';
 import { exportDocument, exportFileName, IMPORT_LIMITS, parseConversationsFile } from '../../conversations/exchange.ts';
+import { councilRun } from './council-runs.ts';
+import type { RunRecord } from '../../metrics/run-record.ts';
+import type { RunSamples } from '../../metrics/run-samples.ts';
+import type { RunEnvironment } from '../../metrics/run-environment.ts';
+import type { EngineKind, LoadInfo } from '../../workers/engine.ts';
 import { ConversationStore, pageConversationStoreOptions } from '../../conversations/store.ts';
 
 export type PaneStatus = 'queued' | 'loading' | 'streaming' | 'done' | 'failed' | 'cancelled';
@@ -67,6 +77,8 @@ export interface JobView {
   prompt?: PromptFigures;
   /** The member's own speed for this job, on the engine's clock (the same definition as a single run's). */
   speed?: { ttftMs: number; decodeTps: number };
+  /** The run record measuring this job, once it is on disk (absent: none, or not yet). */
+  runId?: number;
 }
 
 export interface PromptFigures {
@@ -130,6 +142,12 @@ export interface CouncilBanner {
   text: string;
 }
 
+/**
+ * Stores a member's run as a single-model run is stored (its record at once, its samples batched) and
+ * answers the record once it is on disk (null: it could not be stored, and the sink has said why).
+ */
+export type CouncilRunSink = (record: RunRecord, samples: Omit<RunSamples, 'runId'>) => Promise<RunRecord | null>;
+
 export interface CouncilStoreDeps {
   hardware: CouncilHardware;
   models: ReadonlySignal<ManifestModel[]>;
@@ -142,6 +160,31 @@ export interface CouncilStoreDeps {
   storage?: CouncilConversationStorage;
   now?: () => number;
   newId?: () => string;
+  /** Where members' runs are stored (the page's run store, History); absent: none is. */
+  runs?: CouncilRunSink;
+  /** The environment fingerprint stamped on each stored run (browser, adapter, tier). */
+  environment?: () => RunEnvironment;
+  /** The page's clock for its own timings of a run (performance.now); tests pass a manual one. */
+  pageNow?: () => number;
+}
+
+/** What a turn sent from this page needs to store its members' runs, and their ids as they are stored. */
+interface TurnRuns {
+  prompt: string;
+  /** Page clock, just before the turn was submitted. */
+  sentAtMs: number;
+  /** Per member asked: its engine and its 1-based slot. */
+  members: Map<string, { engine: EngineKind; slot: number }>;
+  /** Slots in the council when it was sent. */
+  councilSize: number;
+  jobs: number;
+  /** Part of a kept conversation: its answers are linked to their runs once every job's end is in. */
+  conversation: boolean;
+  /** Each job's stored run id (null: none stored) by member id, from when its end was applied. */
+  stored: Map<string, Promise<number | null>>;
+  /** Resolves once every job's end was applied (or the scheduler was lost). */
+  settled: Promise<void>;
+  settle: () => void;
 }
 
 /** A turn of the current conversation sent and not yet kept: its prompt, and who was asked. */
@@ -245,9 +288,23 @@ export class CouncilStore {
   private readonly newId: () => string;
   /** The current conversation's id, chosen when it starts; it is kept under it from its first ended turn. */
   private conversationId: string;
+  private readonly runs: CouncilRunSink | null;
+  private readonly environment: (() => RunEnvironment) | null;
+  private readonly pageNow: () => number;
+  /** Turns sent from this page whose members' runs are still to be stored or linked, by turn id. */
+  private readonly turnRuns = new Map<string, TurnRuns>();
+  /** Job ends applied before the answer that names their turn, with their page times, by turn id. */
+  private readonly endsAhead = new Map<string, { end: JobOutcome; arrivals: number[]; endedAtMs: number }[]>();
+  /** Per running job: the page time each of its pieces was applied. */
+  private readonly arrivals = new Map<string, number[]>();
+  /** Each member's load as its latest member event that had one said (a run stored after an unload still names it). */
+  private readonly loads = new Map<string, LoadInfo>();
 
-  constructor({ hardware, models, perf, connect = defaultConnection(perf), appVersion, download, storage, now = Date.now, newId = () => crypto.randomUUID() }: CouncilStoreDeps) {
+  constructor({ hardware, models, perf, connect = defaultConnection(perf), appVersion, download, storage, now = Date.now, newId = () => crypto.randomUUID(), runs, environment, pageNow = () => performance.now() }: CouncilStoreDeps) {
     this.hardware = hardware;
+    this.runs = runs ?? null;
+    this.environment = environment ?? null;
+    this.pageNow = pageNow;
     this.perf = perf;
     this.storage = storage ?? new ConversationStore(pageConversationStoreOptions());
     this.appVersion = appVersion;
@@ -294,6 +351,10 @@ export class CouncilStore {
     // A fresh scheduler numbers its turns from t1 again: an old turn's end must not pass for a new one's.
     this.conversationPending.clear();
     this.outcomes.clear();
+    for (const turn of this.turnRuns.values()) turn.settle();
+    this.turnRuns.clear();
+    this.endsAhead.clear();
+    this.arrivals.clear();
     const failOpen = (job: JobView): JobView => (isFinal(job.status) ? job : { ...job, status: 'failed', error: message, progress: null });
     batch(() => {
       this.failure.value = message;
@@ -391,6 +452,27 @@ export class CouncilStore {
     const current = this.currentConversation.peek();
     const base = current?.id === pending.conversationId ? current : newCouncilConversation(pending.conversationId, turn.at, pending.slots);
     void this.keepConversation(withCouncilTurn(base, pending.slots, turn), 'the newest council turn');
+    void this.linkRuns(pending.conversationId, base.turns.length, turn.at, outcome.turnId);
+  }
+
+  /**
+   * Once every job of the turn has its run stored (or not), the kept turn's answers point at their runs.
+   * The turn is kept first: its end reaches the page before the batches ending its panes, and the records
+   * are written after those.
+   */
+  private async linkRuns(conversationId: string, index: number, at: number, turnId: string): Promise<void> {
+    const runs = this.turnRuns.get(turnId);
+    if (!runs) return;
+    await runs.settled;
+    this.turnRuns.delete(turnId);
+    const stored = await Promise.all([...runs.stored].map(async ([memberId, id]) => [memberId, await id] as const));
+    const runIds = Object.fromEntries(stored.filter((entry): entry is readonly [string, number] => entry[1] !== null));
+    if (Object.keys(runIds).length === 0) return;
+    const current = this.currentConversation.peek();
+    const latest = current?.id === conversationId ? current : this.savedConversations.peek().find((c) => c.id === conversationId);
+    if (!latest) return;
+    const next = withAnswerRuns(latest, index, at, runIds);
+    if (next !== latest) await this.keepConversation(next, 'the links from the answers to their runs');
   }
 
   // ── kept conversations ─────────────────────────────────────────────────────────────────────────
@@ -513,7 +595,7 @@ export class CouncilStore {
   }
 
   /** Each slot's member and its priority. */
-  private slotMembers(): { config: MemberConfig; priority: Priority }[] {
+  private slotMembers(): { config: MemberConfig; priority: Priority; slot: number }[] {
     const choices = new Map(this.choices.value.map((c) => [c.key, c]));
     return this.slots.value.flatMap((key, i) => {
       const choice = choices.get(key);
@@ -528,7 +610,7 @@ export class CouncilStore {
       };
       if (choice.synthetic) config.synthetic = { ...choice.synthetic, ...this.simulatedRetime.value, seed: i + 1 };
       if (choice.remote) config.remote = choice.remote;
-      return [{ config, priority: this.priorityOf(i) }];
+      return [{ config, priority: this.priorityOf(i), slot: i + 1 }];
     });
   }
 
@@ -584,6 +666,7 @@ export class CouncilStore {
         this.sampler.start();
       }
       await api.setCouncil(council);
+      const sentAtMs = this.pageNow();
       const answer = await api.submit({
         prompt,
         maxNewTokens: Math.max(1, Math.floor(this.maxTokens.value)),
@@ -616,6 +699,14 @@ export class CouncilStore {
           endedAtMs: null,
         })),
       };
+      this.expectRuns(answer.turnId, {
+        prompt,
+        sentAtMs,
+        members: new Map(slotted.filter((m) => members.includes(m.config)).map((m) => [m.config.id, { engine: m.config.engine, slot: m.slot }])),
+        councilSize: this.slots.peek().length,
+        jobs: answer.jobs.length,
+        conversation,
+      });
       if (conversation) {
         turn.conversationTurn = this.conversationTurns.value + 1;
         this.conversationPending.set(answer.turnId, {
@@ -757,6 +848,13 @@ export class CouncilStore {
     const ends = new Map<string, JobOutcome>(tokenBatch.ends.map((e) => [e.jobId, e]));
     if (chunks.size === 0 && ends.size === 0) return;
     this.publishToFeed(tokenBatch);
+    const appliedAtMs = this.pageNow();
+    for (const chunk of tokenBatch.chunks) {
+      const times = this.arrivals.get(chunk.jobId) ?? [];
+      for (let i = 0; i < chunk.pieces; i++) times.push(appliedAtMs);
+      this.arrivals.set(chunk.jobId, times);
+    }
+    for (const end of tokenBatch.ends) this.storeRun(end, appliedAtMs);
     const change =
       (jobId: string) =>
       (job: JobView): JobView => {
@@ -797,7 +895,10 @@ export class CouncilStore {
         const event = message.event;
         if (event.jobId) {
           if (event.kind === 'load') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'loading', loadAtMs: event.atMs }));
-          if (event.kind === 'retry') this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'queued', text: '', pieces: 0 }));
+          if (event.kind === 'retry') {
+            this.arrivals.delete(event.jobId);
+            this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'queued', text: '', pieces: 0 }));
+          }
         }
         if ((event.kind === 'restart' || event.kind === 'remove') && event.memberId) this.memberFault(event.memberId, event.message, event.kind === 'remove');
         if (event.kind === 'recover' && event.data?.['queued'] !== undefined) this.overload.value = null;
@@ -840,6 +941,7 @@ export class CouncilStore {
   }
 
   private applyMember(member: MemberSnapshot): void {
+    if (member.load) this.loads.set(member.id, member.load);
     const previous = this.memberViews.value.get(member.id);
     const next = new Map(this.memberViews.value);
     // A member added again (the next run after a removal) starts with a clean slate.
@@ -873,6 +975,63 @@ export class CouncilStore {
     const waiters = this.outcomeWaiters.get(outcome.turnId) ?? [];
     this.outcomeWaiters.delete(outcome.turnId);
     for (const resolve of waiters) resolve(outcome);
+  }
+
+  // ── members' runs ──────────────────────────────────────────────────────────────────────────────
+
+  /** A turn was accepted: its jobs' runs are stored as their ends arrive (including any that came ahead of the answer). */
+  private expectRuns(turnId: string, turn: Omit<TurnRuns, 'stored' | 'settled' | 'settle'>): void {
+    if (!this.runs) return;
+    let settle = () => {};
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    this.turnRuns.set(turnId, { ...turn, stored: new Map(), settled, settle });
+    const ahead = this.endsAhead.get(turnId) ?? [];
+    this.endsAhead.delete(turnId);
+    for (const { end, arrivals, endedAtMs } of ahead) this.storeJobRun(end, arrivals, endedAtMs);
+  }
+
+  /** A job's end was applied on the page: all of its text has been, so its page times are complete. */
+  private storeRun(end: JobOutcome, endedAtMs: number): void {
+    const arrivals = this.arrivals.get(end.jobId) ?? [];
+    this.arrivals.delete(end.jobId);
+    if (!this.runs) return;
+    if (this.turnRuns.has(end.turnId)) {
+      this.storeJobRun(end, arrivals, endedAtMs);
+      return;
+    }
+    this.endsAhead.set(end.turnId, [...(this.endsAhead.get(end.turnId) ?? []), { end, arrivals, endedAtMs }]);
+    // Only an end overtaking its turn's answer waits here; a turn never answered must not pile up.
+    for (const turnId of this.endsAhead.keys()) {
+      if (this.endsAhead.size <= OUTCOMES_KEPT) break;
+      this.endsAhead.delete(turnId);
+    }
+  }
+
+  private storeJobRun(end: JobOutcome, arrivals: number[], endedAtMs: number): void {
+    const turn = this.turnRuns.get(end.turnId);
+    const member = turn?.members.get(end.memberId);
+    if (!turn || !member || !this.runs) return;
+    const run = councilRun({
+      end,
+      member,
+      load: this.loads.get(end.memberId) ?? null,
+      slot: member.slot,
+      members: turn.councilSize,
+      prompt: turn.prompt,
+      page: { sentAtMs: turn.sentAtMs, arrivalTimesMs: arrivals, endedAtMs },
+      at: this.now(),
+      appVersion: this.appVersion,
+      environment: this.environment?.(),
+    });
+    const stored = run.stored ? this.runs(run.record, run.samples).then((record) => record?.id ?? null, () => null) : Promise.resolve(null);
+    void stored.then((runId) => {
+      // A turn scrolled off the panel has no pane left to show it.
+      if (runId !== null && this.knows(end.jobId)) this.updateJob(end.jobId, (job) => ({ ...job, runId }));
+    });
+    turn.stored.set(end.memberId, stored);
+    if (turn.stored.size < turn.jobs) return;
+    turn.settle();
+    if (!turn.conversation) this.turnRuns.delete(end.turnId);
   }
 
   private addNotice(kind: CouncilNotice['kind'], message: string, memberId?: string): void {
@@ -924,6 +1083,7 @@ export function savedTurnViews(conversation: CouncilConversation, keep: number):
         endedAtMs: null,
         ...(answer.prompt ? { prompt: answer.prompt } : {}),
         ...(answer.speed ? { speed: answer.speed } : {}),
+        ...(typeof answer.runId === 'number' ? { runId: answer.runId } : {}),
       })),
     }))
     .slice(-keep)

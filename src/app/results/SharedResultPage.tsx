@@ -3,7 +3,7 @@
  * is untrusted: it was validated against the schema, and it is rendered as text nodes only — no
  * markup from the document is ever interpreted, and nothing in it runs.
  */
-import type { ResultDocument, ResultRun } from '../../results/result-document.ts';
+import { councilMarkText, type ResultDocument, type ResultRun } from '../../results/result-document.ts';
 import type { Validation } from '../../results/validate.ts';
 import { cacheStatsLine } from '../cache/cache-stats-line.ts';
 
@@ -46,7 +46,10 @@ function RunsTable({ runs }: { runs: readonly ResultRun[] }) {
         {runs.map((run, i) => (
           <tr key={i} data-testid="shared-run">
             <td>{new Date(run.at).toLocaleString()}</td>
-            <td data-testid="shared-run-model">{run.modelId}</td>
+            <td data-testid="shared-run-model">
+              {run.modelId}
+              {run.council && <span class="hint">{` (${councilMarkText(run.council)})`}</span>}
+            </td>
             <td>
               {run.engine} · {run.device}
               {run.device === 'wasm' ? ` (${run.wasmThreads} thr)` : ''}

@@ -1,5 +1,6 @@
 import type { Session } from './session.ts';
 import { formatMs, formatTps } from '../../lib/format.ts';
+import { councilMarkText } from '../../results/result-document.ts';
 import { cacheStatsLine, type CacheStatsSignal } from '../cache/cache-stats-line.ts';
 
 /** `cacheStats`: the response cache's figures, shown under the runs because its answers are never among them. */
@@ -30,9 +31,16 @@ export function HistoryList({ session, cacheStats }: { session: Session; cacheSt
             </thead>
             <tbody>
               {runs.map((run) => (
-                <tr key={run.id} data-testid="history-row">
+                <tr key={run.id} data-testid="history-row" data-run-id={run.id} data-council={run.council ? `${run.council.slot}/${run.council.members}` : undefined}>
                   <td>{new Date(run.at).toLocaleTimeString()}</td>
-                  <td>{run.modelId}</td>
+                  <td>
+                    {run.modelId}
+                    {run.council && (
+                      <span class="hint" data-testid="history-council">
+                        {` (${councilMarkText(run.council)})`}
+                      </span>
+                    )}
+                  </td>
                   <td>{run.device === 'wasm' ? `wasm ×${run.wasmThreads}` : run.device}</td>
                   <td>
                     {run.promptTokens} / {run.outputTokens}

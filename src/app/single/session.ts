@@ -389,9 +389,10 @@ export class Session {
    * Runs after the stream has ended, so storage never holds up a token. The history shows the run
    * once its record is on disk (a crash after that keeps it); again once its samples' batch has
    * applied the retention caps, so the list shows what is kept. Answers the stored record as soon as
-   * it is on disk (null when it could not be stored).
+   * it is on disk (null when it could not be stored). The council stores its members' runs through it
+   * too, so they share the store, its batching and History.
    */
-  private persist(record: RunRecord, samples: ReturnType<typeof runSamples>): Promise<RunRecord | null> {
+  persist(record: RunRecord, samples: ReturnType<typeof runSamples>): Promise<RunRecord | null> {
     const stored = this.store.saveRun(record, samples);
     void stored.then(
       async (saved) => {
