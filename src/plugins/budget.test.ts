@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, type BudgetSample, type BudgetState, type CostReading } from './budget.ts';
+import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, type BudgetSample, type BudgetState, type CostReading } from './budget.ts';
 
 const cost = (msPerFrame: number, extra: Partial<CostReading> = {}): CostReading => ({
   spanMs: 1000,
@@ -13,7 +13,7 @@ const cost = (msPerFrame: number, extra: Partial<CostReading> = {}): CostReading
   ...extra,
 });
 const sample = (now: number, c: CostReading, patch: Partial<BudgetSample> = {}): BudgetSample => ({ now, cost: c, inFlightSince: null, memoryBytes: null, crashed: null, ...patch });
-const st = (state: BudgetState['state'], overSince: number | null = null, underSince: number | null = null): BudgetState => ({ state, overSince, underSince });
+const st = (state: BudgetState['state'], overSince: number | null = null, underSince: number | null = null, dipSince: number | null = null): BudgetState => ({ state, overSince, dipSince, underSince });
 
 describe('applyBudget: one step', () => {
   it.each([
@@ -24,7 +24,13 @@ describe('applyBudget: one step', () => {
     ['too little history: not judged', st('running'), sample(100, cost(50, { spanMs: 150 })), st('running'), null],
     ['throttled and still over, 4.9 s: stays', st('throttled', 1000), sample(5900, cost(9)), st('throttled', 1000), null],
     ['throttled and over for 5 s: paused', st('throttled', 1000), sample(6000, cost(9)), st('paused'), 'pause'],
-    ['over, then a dip under: the 5 s start again', st('throttled', 1000), sample(3000, cost(4)), st('throttled', null, null), null],
+    ['over, then a dip under: the 5 s keep running', st('throttled', 1000), sample(3000, cost(4)), st('throttled', 1000, null, 3000), null],
+    ['a dip shorter than 1 s: the stretch goes on', st('throttled', 1000, null, 3000), sample(3999, cost(4)), st('throttled', 1000, null, 3000), null],
+    ['under the budget for 1 s: the 5 s start again', st('throttled', 1000, null, 3000), sample(4000, cost(4)), st('throttled', null, null), null],
+    ['over again after a short dip: the dip is forgotten', st('throttled', 1000, null, 3000), sample(3500, cost(9)), st('throttled', 1000), null],
+    ['over 5 s after the stretch began, a dip on the way: paused', st('throttled', 1000, null, 5500), sample(6000, cost(9)), st('paused'), 'pause'],
+    ['under the budget when the 5 s are up: not paused', st('throttled', 1000), sample(6000, cost(4)), st('throttled', 1000, null, 6000), null],
+    ['a calm dip runs both clocks', st('throttled', 1000), sample(3000, cost(1)), st('throttled', 1000, 3000, 3000), null],
     ['throttled, calm: the calm clock starts', st('throttled', null), sample(3000, cost(1)), st('throttled', null, 3000), null],
     ['throttled, calm for 2 s: running again', st('throttled', null, 3000), sample(5000, cost(1)), st('running'), 'unthrottle'],
     ['throttled, between half and the budget: calm clock resets', st('throttled', null, 3000), sample(4000, cost(3)), st('throttled', null, null), null],
@@ -33,6 +39,7 @@ describe('applyBudget: one step', () => {
     ['no answer, even while judging is too early', st('running'), sample(1200, cost(0, { spanMs: 10 }), { inFlightSince: 100 }), st('disabled'), 'terminate'],
     ['crash: disabled', st('throttled', 10), sample(1000, cost(0), { crashed: 'TypeError: x is undefined' }), st('disabled'), 'disable'],
     ['message flood: terminated', st('running'), sample(1000, cost(0, { messagesPerSecond: 5000, messagesInWindow: 5000 })), st('disabled'), 'terminate'],
+    ['a flood while its batch is unanswered: judged a flood', st('running'), sample(2000, cost(0, { messagesPerSecond: 5000, messagesInWindow: 5000 }), { inFlightSince: 500 }), st('disabled'), 'terminate'],
     ['a short burst of messages is no flood', st('running'), sample(1000, cost(0, { messagesPerSecond: 300, messagesInWindow: 10, spanMs: 30 })), st('running'), null],
     ['memory over the limit: terminated', st('running'), sample(1000, cost(0), { memoryBytes: DEFAULT_LIMITS.memoryBytes + 1 }), st('disabled'), 'terminate'],
     ['paused stays paused', st('paused'), sample(9000, cost(50)), st('paused'), null],
@@ -43,6 +50,24 @@ describe('applyBudget: one step', () => {
     expect(step.decision?.action ?? null).toBe(expectedAction);
   });
 
+  it('names a flood a flood even when its batch also went unanswered past the limit', () => {
+    const step = applyBudget(st('running'), sample(2000, cost(0, { messagesPerSecond: 5000, messagesInWindow: 5000 }), { inFlightSince: 500 }));
+    expect(step.decision).toMatchObject({ cause: 'flood', reason: 'sent 5000 messages/s (limit 240)' });
+  });
+
+  it.each([
+    // name, previous state, reading, expected action
+    ['over the rate: ended on arrival', st('running'), cost(0, { messagesPerSecond: 300, messagesInWindow: 300 }), 'terminate'],
+    ['over the rate while throttled', st('throttled', 10), cost(9, { messagesPerSecond: 1000, messagesInWindow: 250 }), 'terminate'],
+    ['a burst too short to judge', st('running'), cost(0, { messagesPerSecond: 3000, messagesInWindow: 30, spanMs: 10 }), null],
+    ['at the rate: nothing', st('running'), cost(0, { messagesPerSecond: 240, messagesInWindow: 240 }), null],
+    ['already paused: nothing', st('paused'), cost(0, { messagesPerSecond: 5000, messagesInWindow: 5000 }), null],
+  ])('judgeMessages: %s', (_name, prev, c, expectedAction) => {
+    const step = judgeMessages(prev, c);
+    expect(step.decision?.action ?? null).toBe(expectedAction);
+    expect(step.state.state).toBe(expectedAction === null ? prev.state : 'disabled');
+  });
+
   it('says the cost and the budget in its reason', () => {
     const step = applyBudget(st('throttled', 0), sample(5000, cost(12.34, { workerMsPerFrame: 12, compositeMsPerFrame: 0.34 })));
     expect(step.decision?.reason).toBe('over budget for 5.0 s: 12.3 ms per frame (worker 12.0, compositing 0.3; budget 5 ms)');
@@ -50,12 +75,13 @@ describe('applyBudget: one step', () => {
 });
 
 describe('applyBudget over time (manual clock)', () => {
-  /** Drives the rule every frame with a constant cost; returns when each action happened. */
-  function drive(msPerFrame: number, untilMs: number, inFlightFrom: number | null = null) {
+  /** Drives the rule every 16 ms frame with the window's cost at each moment; returns when each action happened. */
+  function drive(msPerFrame: number | ((now: number) => number), untilMs: number, inFlightFrom: number | null = null) {
+    const costAt = typeof msPerFrame === 'number' ? () => msPerFrame : msPerFrame;
     let state = INITIAL_BUDGET_STATE;
     const actions: [string, number][] = [];
     for (let now = 0; now <= untilMs; now += 16) {
-      const step = applyBudget(state, sample(now, cost(msPerFrame, { spanMs: Math.min(1000, now) }), { inFlightSince: inFlightFrom }));
+      const step = applyBudget(state, sample(now, cost(costAt(now), { spanMs: Math.min(1000, now) }), { inFlightSince: inFlightFrom }));
       state = step.state;
       if (step.decision) actions.push([step.decision.action, now]);
     }
@@ -67,6 +93,25 @@ describe('applyBudget over time (manual clock)', () => {
     expect(actions.map(([a]) => a)).toEqual(['throttle', 'pause']);
     expect(actions[0]![1]).toBeLessThanOrEqual(1000);
     expect(actions[1]![1]).toBeLessThanOrEqual(6000);
+  });
+
+  it('a plugin over budget while it has work, under it in the gaps between turns, is paused within 6 s', () => {
+    // Turns of 700 ms at 12 ms a frame, then 300 ms without events: single readings at 3 ms.
+    const actions = drive((now) => (now % 1000 < 700 ? 12 : 3), 8000);
+    expect(actions.map(([a]) => a)).toEqual(['throttle', 'pause']);
+    expect(actions[0]![1]).toBeLessThanOrEqual(1000);
+    expect(actions[1]![1]).toBeGreaterThanOrEqual(5000);
+    expect(actions[1]![1]).toBeLessThanOrEqual(6000);
+  });
+
+  it('a plugin back under the budget after a spell over it is never paused', () => {
+    // 1.5 s at 20 ms a frame, then 4 ms for good: under the budget but not calm enough to run every frame.
+    expect(drive((now) => (now < 1500 ? 20 : 4), 30000).map(([a]) => a)).toEqual(['throttle']);
+  });
+
+  it('short bursts over the budget with longer rests under it are never paused', () => {
+    // 400 ms over, 1.2 s under, for 30 s: each rest ends the stretch before 5 s of it add up.
+    expect(drive((now) => (now % 1600 < 400 ? 9 : 2), 30000).map(([a]) => a)).toEqual(['throttle']);
   });
 
   it('an endless loop is terminated within 2 s', () => {
@@ -84,10 +129,10 @@ describe('CostMeter', () => {
   it('sums worker and compositing time per frame over the window', () => {
     const meter = new CostMeter(1000);
     meter.start(0);
+    meter.delivered(0, 40);
     for (let t = 0; t < 1000; t += 100) meter.frame(t); // 10 frames
     meter.answered(500, 30);
     meter.composited(600, 10);
-    meter.delivered(500, 40);
     const r = meter.read(999);
     expect(r.frames).toBe(10);
     expect(r.msPerFrame).toBe(4);
@@ -121,6 +166,57 @@ describe('CostMeter', () => {
     expect(r.frames).toBe(30);
     expect(r.msPerFrame).toBeGreaterThan(5);
     expect(r.spanMs).toBeCloseTo(29 * 250, 0);
+  });
+
+  /** A page at `fps` with the plugin idle until 3 s, then `events` events every frame, each batch answered a frame later at `msPerBatch`. */
+  function onsetMeter(fps: number, msPerBatch: number, everyFrames = 1) {
+    const meter = new CostMeter(1000, 30);
+    meter.start(0);
+    const step = 1000 / fps;
+    let f = 0;
+    return (until: number) => {
+      for (; f * step <= until; f++) {
+        const t = f * step;
+        meter.frame(t);
+        if (t >= 3000 && f % everyFrames === 0) {
+          meter.answered(t, f * step - step >= 3000 ? msPerBatch : 0);
+          meter.delivered(t, 1);
+        }
+      }
+      return meter.read(until);
+    };
+  }
+
+  it.each([
+    // fps, ms per batch, a batch every n frames, read at, judged span, over 5 ms per frame
+    [60, 20, 1, 3200, 200, true],
+    [7, 40, 1, 3300, 300, true],
+    // A 20 ms batch every 45 frames: from its second batch on, the whole window counts.
+    [60, 20, 45, 4200, 1000, false],
+  ])('after an idle spell, cost is judged over the frames since its events began (%i FPS, %i ms every %i frames)', (fps, msPerBatch, every, at, span, over) => {
+    const r = onsetMeter(fps, msPerBatch, every)(at);
+    expect(r.spanMs).toBeCloseTo(span, -1);
+    expect(r.msPerFrame > 5).toBe(over);
+  });
+
+  it('without an onset the whole window counts: idle frames before its events dilute nothing later', () => {
+    const read = onsetMeter(60, 3);
+    // Steady 3 ms a frame: under the budget at its onset and long after.
+    expect(read(3200).msPerFrame).toBeLessThanOrEqual(5);
+    expect(read(8000).msPerFrame).toBeCloseTo(3, 0);
+    expect(read(8000).spanMs).toBe(1000);
+  });
+
+  it('counts messages per second over the last second, however few frames the page drew', () => {
+    const meter = new CostMeter(1000, 30);
+    meter.start(0);
+    // 4 frames a second for 10 s (its 30 frames reach back 7.5 s), then 900 messages in the last second.
+    for (let t = 0; t <= 10_000; t += 250) meter.frame(t);
+    for (let i = 0; i < 900; i++) meter.message(9_100 + i);
+    const r = meter.read(10_000);
+    expect(r.messagesInWindow).toBe(900);
+    expect(r.messagesPerSecond).toBe(900);
+    expect(applyBudget(INITIAL_BUDGET_STATE, { now: 10_000, cost: r, inFlightSince: 9_000, memoryBytes: null, crashed: null }).decision).toMatchObject({ cause: 'flood' });
   });
 
   it('keeps percentiles of what it recorded', () => {

@@ -7,9 +7,12 @@
  * - over `frameMs` of cost per frame (its worker's time on the batches it answered in the window,
  *   plus the page's time compositing its layer, divided by the frames in the window) → throttled:
  *   it gets a batch every `throttleStride` frames instead of every frame (fewer, larger batches);
- * - over it continuously for `pauseAfterMs` → paused, with a notice naming it and its cost;
+ * - over it for `pauseAfterMs` → paused, with a notice naming it and its cost; a dip under the budget
+ *   shorter than `dipToleranceMs` does not restart that clock (see `applyBudget`);
+ * - more messages from it than `messagesPerSecond` → disabled, judged on each message's arrival too
+ *   (`judgeMessages`) and before the answer limit: a worker busy posting messages is flooding, not silent;
  * - a batch unanswered for `answerTimeoutMs` → its worker is terminated and it is disabled;
- * - more messages from it than `messagesPerSecond`, or more memory than `memoryBytes` → disabled;
+ * - more memory than `memoryBytes` → disabled;
  * - it crashed → disabled with its error;
  * - back under `frameMs / 2` for `recoverAfterMs` → a throttled plugin runs every frame again.
  */
@@ -17,6 +20,8 @@
 export interface BudgetLimits {
   frameMs: number;
   pauseAfterMs: number;
+  /** Readings under the budget for less than this do not end an over-budget stretch. */
+  dipToleranceMs: number;
   answerTimeoutMs: number;
   recoverAfterMs: number;
   throttleStride: number;
@@ -30,6 +35,7 @@ export interface BudgetLimits {
 export const DEFAULT_LIMITS: BudgetLimits = {
   frameMs: 5,
   pauseAfterMs: 5000,
+  dipToleranceMs: 1000,
   answerTimeoutMs: 1000,
   recoverAfterMs: 2000,
   throttleStride: 4,
@@ -51,6 +57,12 @@ interface Stamped {
  * The window is `windowMs` or the last `minFrames` page frames, whichever reaches further back: on a
  * page drawing few frames (a loaded machine) a second holds one or two, and a throttled plugin's
  * batch, four frames apart, would fall between windows and read as free.
+ *
+ * Cost per frame is judged over the frames since the plugin last got events after none in the window
+ * (its onset), when that is later: the idle frames before it had anything to do are not frames it
+ * spent, and counting them put off the judgement of a plugin that starts burning time at once by
+ * 0.3 s on a 60 FPS page and by more than 1 s on a loaded one drawing 7 (its 30 frames reach back 4 s).
+ * Events per second keep the whole window; messages per second are over the last `windowMs` of time.
  */
 export class CostMeter {
   private work: Stamped[] = [];
@@ -63,6 +75,7 @@ export class CostMeter {
   private readonly perFrameHistory: number[] = [];
 
   private from = Number.NEGATIVE_INFINITY;
+  private onset = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly windowMs: number,
@@ -89,6 +102,8 @@ export class CostMeter {
   }
 
   delivered(now: number, count: number): void {
+    this.trim(now);
+    if (this.events.length === 0) this.onset = now;
     this.events.push({ at: now, value: count });
   }
 
@@ -99,20 +114,24 @@ export class CostMeter {
   /** The window's figures now. */
   read(now: number): CostReading {
     this.trim(now);
-    const sum = (xs: Stamped[]) => xs.reduce((s, x) => s + x.value, 0);
+    const sum = (xs: Stamped[]) => xs.reduce((s, x) => (x.at >= this.onset ? s + x.value : s), 0);
     const span = this.since === null ? 0 : now - Math.max(this.since, this.from);
-    const frames = Math.max(1, this.frames.length);
+    const judged = this.since === null ? 0 : now - Math.max(this.since, this.from, this.onset);
+    const counted = this.frames.reduce((n, t) => (t >= this.onset ? n + 1 : n), 0);
+    const frames = Math.max(1, counted);
     const workMs = sum(this.work);
     const compositeMs = sum(this.composite);
     const perSecond = (n: number) => (span > 0 ? (n * 1000) / span : 0);
+    const all = (xs: Stamped[]) => xs.reduce((s, x) => s + x.value, 0);
+    const messageSpan = this.since === null ? 0 : Math.min(this.windowMs, now - this.since);
     return {
-      spanMs: span,
-      frames: this.frames.length,
+      spanMs: judged,
+      frames: counted,
       msPerFrame: (workMs + compositeMs) / frames,
       workerMsPerFrame: workMs / frames,
       compositeMsPerFrame: compositeMs / frames,
-      eventsPerSecond: perSecond(sum(this.events)),
-      messagesPerSecond: perSecond(this.messages.length),
+      eventsPerSecond: perSecond(all(this.events)),
+      messagesPerSecond: messageSpan > 0 ? (this.messages.length * 1000) / messageSpan : 0,
       messagesInWindow: this.messages.length,
     };
   }
@@ -138,13 +157,15 @@ export class CostMeter {
     while (this.composite.length > 0 && this.composite[0]!.at < from) this.composite.shift();
     while (this.frames.length > 0 && this.frames[0]! < from) this.frames.shift();
     while (this.events.length > 0 && this.events[0]!.at < from) this.events.shift();
-    while (this.messages.length > 0 && this.messages[0]! < from) this.messages.shift();
+    // A rate is per second of time: the frames' reach would spread a flood's second over all of it.
+    while (this.messages.length > 0 && this.messages[0]! < now - this.windowMs) this.messages.shift();
   }
 }
 
 export interface CostReading {
-  /** How much history the window holds (less than the window just after a start). */
+  /** How much history cost per frame is judged over (less than the window just after a start or an onset). */
   spanMs: number;
+  /** The page frames that cost is divided by. */
   frames: number;
   msPerFrame: number;
   workerMsPerFrame: number;
@@ -160,13 +181,15 @@ export type PluginRunState = 'running' | 'throttled' | 'paused' | 'disabled';
 
 export interface BudgetState {
   state: PluginRunState;
-  /** When its cost first went over the budget in the current run of over-budget readings. */
+  /** When its cost first went over the budget in the current over-budget stretch. */
   overSince: number | null;
+  /** When the readings under the budget began that, once `dipToleranceMs` long, end that stretch. */
+  dipSince: number | null;
   /** When its cost first went under half the budget while throttled. */
   underSince: number | null;
 }
 
-export const INITIAL_BUDGET_STATE: BudgetState = { state: 'running', overSince: null, underSince: null };
+export const INITIAL_BUDGET_STATE: BudgetState = { state: 'running', overSince: null, dipSince: null, underSince: null };
 
 export interface BudgetSample {
   now: number;
@@ -195,41 +218,69 @@ export interface BudgetStep {
 
 const f1 = (x: number) => x.toFixed(1);
 
-/** One step of the rule: the state after this sample and what the host must do, if anything. */
+const floodDecision = (cost: CostReading, limits: BudgetLimits): BudgetDecision | null =>
+  cost.messagesPerSecond > limits.messagesPerSecond && cost.messagesInWindow > limits.messagesPerSecond * (limits.windowMs / 1000) * 0.25
+    ? { action: 'terminate', cause: 'flood', reason: `sent ${Math.round(cost.messagesPerSecond)} messages/s (limit ${limits.messagesPerSecond})` }
+    : null;
+
+const ended = (decision: BudgetDecision): BudgetStep => ({
+  state: { state: decision.action === 'pause' ? 'paused' : 'disabled', overSince: null, dipSince: null, underSince: null },
+  decision,
+});
+
+/**
+ * The message-rate part of the rule, for the moment a message arrives: a flood is ended while it
+ * floods. Judged only once a frame, a flood from a worker that never returns from its batch could
+ * outlast the answer limit first, or keep the page busy receiving until the next frame.
+ */
+export function judgeMessages(prev: BudgetState, cost: CostReading, limits: BudgetLimits = DEFAULT_LIMITS): BudgetStep {
+  if (prev.state === 'disabled' || prev.state === 'paused') return { state: prev, decision: null };
+  const flood = floodDecision(cost, limits);
+  return flood ? ended(flood) : { state: prev, decision: null };
+}
+
+/**
+ * One step of the rule: the state after this sample and what the host must do, if anything.
+ *
+ * The pause clock runs from the first over-budget reading and is restarted only by readings under the
+ * budget for `dipToleranceMs`: a plugin over budget while it has work dips under it in the gaps of
+ * its event stream (between two turns, a batch leaving the window before the next is answered), and
+ * a single such reading restarting the clock made a clearly heavy plugin's pause late by chance. A plugin is paused
+ * only on a reading over the budget, so one under it is never paused.
+ */
 export function applyBudget(prev: BudgetState, sample: BudgetSample, limits: BudgetLimits = DEFAULT_LIMITS): BudgetStep {
   if (prev.state === 'disabled' || prev.state === 'paused') return { state: prev, decision: null };
-  const off = (action: BudgetAction, cause: BudgetDecision['cause'], reason: string): BudgetStep => ({
-    state: { state: action === 'pause' ? 'paused' : 'disabled', overSince: null, underSince: null },
-    decision: { action, cause, reason },
-  });
+  const off = (action: BudgetAction, cause: BudgetDecision['cause'], reason: string): BudgetStep => ended({ action, cause, reason });
   if (sample.crashed !== null) return off('disable', 'crash', `crashed: ${sample.crashed}`);
+  const { cost } = sample;
+  const flood = floodDecision(cost, limits);
+  if (flood) return ended(flood);
   if (sample.inFlightSince !== null && sample.now - sample.inFlightSince >= limits.answerTimeoutMs) {
     return off('terminate', 'unresponsive', `no answer for ${Math.round(sample.now - sample.inFlightSince)} ms (limit ${limits.answerTimeoutMs} ms)`);
-  }
-  const { cost } = sample;
-  if (cost.messagesPerSecond > limits.messagesPerSecond && cost.messagesInWindow > limits.messagesPerSecond * (limits.windowMs / 1000) * 0.25) {
-    return off('terminate', 'flood', `sent ${Math.round(cost.messagesPerSecond)} messages/s (limit ${limits.messagesPerSecond})`);
   }
   if (sample.memoryBytes !== null && sample.memoryBytes > limits.memoryBytes) {
     return off('terminate', 'memory', `holds ${Math.round(sample.memoryBytes / 1048576)} MiB (limit ${Math.round(limits.memoryBytes / 1048576)} MiB)`);
   }
   if (cost.spanMs < limits.minJudgedMs) return { state: prev, decision: null };
   const over = cost.msPerFrame > limits.frameMs;
-  const overSince = over ? (prev.overSince ?? sample.now) : null;
+  const dipSince = over || prev.overSince === null ? null : (prev.dipSince ?? sample.now);
+  const dipEnded = dipSince !== null && sample.now - dipSince >= limits.dipToleranceMs;
+  const overSince = over ? (prev.overSince ?? sample.now) : dipEnded ? null : prev.overSince;
+  const stretch = { overSince, dipSince: dipEnded ? null : dipSince };
   const costWords = `${f1(cost.msPerFrame)} ms per frame (worker ${f1(cost.workerMsPerFrame)}, compositing ${f1(cost.compositeMsPerFrame)}; budget ${limits.frameMs} ms)`;
   if (over && sample.now - overSince! >= limits.pauseAfterMs) {
     return off('pause', 'frame-cost', `over budget for ${((sample.now - overSince!) / 1000).toFixed(1)} s: ${costWords}`);
   }
   if (over && prev.state === 'running') {
-    return { state: { state: 'throttled', overSince, underSince: null }, decision: { action: 'throttle', cause: 'frame-cost', reason: `${costWords}; batches every ${limits.throttleStride} frames` } };
+    return { state: { state: 'throttled', ...stretch, underSince: null }, decision: { action: 'throttle', cause: 'frame-cost', reason: `${costWords}; batches every ${limits.throttleStride} frames` } };
   }
   if (prev.state === 'throttled' && !over) {
     const calm = cost.msPerFrame <= limits.frameMs / 2;
     const underSince = calm ? (prev.underSince ?? sample.now) : null;
     if (calm && sample.now - underSince! >= limits.recoverAfterMs) {
-      return { state: { state: 'running', overSince: null, underSince: null }, decision: { action: 'unthrottle', cause: 'recovered', reason: `under ${f1(limits.frameMs / 2)} ms per frame for ${limits.recoverAfterMs / 1000} s: ${costWords}` } };
+      return { state: { ...INITIAL_BUDGET_STATE }, decision: { action: 'unthrottle', cause: 'recovered', reason: `under ${f1(limits.frameMs / 2)} ms per frame for ${limits.recoverAfterMs / 1000} s: ${costWords}` } };
     }
-    return { state: { state: 'throttled', overSince: null, underSince }, decision: null };
+    return { state: { state: 'throttled', ...stretch, underSince }, decision: null };
   }
-  return { state: { ...prev, overSince, underSince: null }, decision: null };
+  return { state: { state: prev.state, ...stretch, underSince: null }, decision: null };
 }

@@ -216,6 +216,27 @@ describe('PluginHost', () => {
     expect(host.views()[0]!.lastError).toContain('messages/s');
   });
 
+  it('ends a flood as its messages arrive, before its batch runs past the answer limit', async () => {
+    const { host, ports, tick, terminated, saved, advance } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    for (let i = 0; i < 120; i++) tick();
+    host.push(token('m1', 'x'));
+    tick();
+    expect(port.batches()).toHaveLength(1);
+    advance(50);
+    // The batch never returns; its worker posts store writes, 20 a millisecond, and the page draws no frame meanwhile.
+    for (let i = 0; i < 2000 && !port.closed; i++) {
+      if (i % 20 === 0) advance(1);
+      port.answer({ kind: 'store', key: 'k', value: String(i % 10) });
+    }
+    expect(terminated).toEqual(['a']);
+    expect(host.views()[0]!.lastError).toMatch(/^terminated: sent \d+ messages\/s \(limit 240\)$/);
+    // Judged at the first message over the rate: 241 in the last second.
+    expect(saved).toHaveLength(240);
+    tick();
+    expect(host.views()[0]!.lastError).toContain('messages/s');
+  });
+
   it('disable, resume and remove', async () => {
     const { host, terminated, audit } = await setup([manifest('a'), manifest('b')]);
     host.disable('a');

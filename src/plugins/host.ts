@@ -8,7 +8,7 @@
  * Side effects are injected (sandbox, clock, storage, compositor, audit), so the host runs under unit
  * tests with fakes; the budget rule itself is `applyBudget` (budget.ts).
  */
-import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, type BudgetDecision, type BudgetLimits, type BudgetState } from './budget.ts';
+import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, type BudgetDecision, type BudgetLimits, type BudgetState } from './budget.ts';
 import { LAYER_HEIGHT, LAYER_WIDTH, type PluginEventType, type PluginManifest } from './manifest.ts';
 import { readPluginMessage, type Annotation, type HostToPlugin, type LayerPixels, type PluginEvent, type PluginToHost } from './protocol.ts';
 import type { PluginSandbox } from './sandbox.ts';
@@ -429,6 +429,12 @@ export class PluginHost {
     if (record.runtime !== runtime) return;
     const now = this.deps.now();
     runtime.meter.message(now);
+    const rate = judgeMessages(runtime.budget, runtime.meter.read(now), this.limits);
+    if (rate.decision) {
+      runtime.budget = rate.state;
+      this.carryOut(record, runtime, rate.decision);
+      return;
+    }
     const message: PluginToHost | null = readPluginMessage(data);
     if (!message) return;
     switch (message.kind) {
