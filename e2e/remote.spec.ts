@@ -274,3 +274,73 @@ test('a bounded concurrency sweep, 10 to 100 requests: no errors under the slot 
   expect(over.done.length + refused.length).toBe(100);
   for (const job of refused) expect(job.error!.message).toMatch(/busy \(429 Too Many Requests\); it asks to retry in 1\.0 s/);
 });
+
+test('the sustained scenario against a remote server from the Bench view: server host and model in its result and its share link, server timings beside the page\'s', async ({ page, context }) => {
+  const server = await peer();
+  await openApp(page);
+  await addServer(page, server);
+  await openView(page, 'bench');
+  await page.getByTestId('bench-setting').selectOption('quick');
+  const against = page.getByLabel('Run against');
+  await expect(against.locator('option')).toHaveText(['this device', `wf-tiny on ${server.host} (remote)`]);
+  await expect(against).toHaveValue('device');
+  // Keyboard: the select is reached and changed without the mouse.
+  await against.focus();
+  await against.selectOption(server.host);
+  await expect(against).toBeFocused();
+  // The scenarios that measure this device say so, and cannot be started against the server.
+  const contextRow = page.locator('[data-testid="bench-scenario"][data-scenario="context-sweep"]');
+  await expect(contextRow.getByTestId('bench-not-for-server')).toContainText('Not available against a server. This device only');
+  await expect(contextRow.getByRole('button', { name: 'Run Context-length sweep' })).toBeDisabled();
+
+  await page.getByRole('button', { name: 'Run Sustained stream' }).click();
+  // A server holds its own model: nothing to download here, so no question before the run.
+  await expect(page.getByTestId('bench-download-ask')).toHaveCount(0);
+  const result = page.locator('[data-testid="bench-result"][data-scenario="sustained"]');
+  await expect(result).toHaveCount(1, { timeout: 90_000 });
+  await expect(result).toHaveAttribute('data-status', /^(pass|fail)$/);
+  await expect(result.getByTestId('bench-server')).toHaveText(`server: llama-server at ${server.host} (wf-tiny)`);
+  const criteria = result.getByTestId('bench-criterion');
+  await expect(criteria).toHaveText([/^. Decode rate held: \d+\.\d tok\/s/, /^. Time to first token steady: \d+ ms/, /^. No errors: 0 errors/]);
+  await expect(result.locator('[data-testid="bench-criterion"][data-pass="true"]').filter({ hasText: 'No errors' })).toHaveCount(1);
+  const metricNames = await result.getByTestId('bench-metric').locator('th').allTextContents();
+  expect(metricNames).toEqual(['decode tok/s', 'TTFT ms', 'server decode tok/s', 'server TTFT ms', 'server prefill tok/s']);
+  console.log(`remote sustained (quick): ${await result.getAttribute('data-status')}; ${(await criteria.allTextContents()).join(' | ')}`);
+
+  await openView(page, 'history');
+  await page.getByTestId('share-create').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  const shared = await context.newPage();
+  await shared.goto(link);
+  await expect(shared.locator('html')).toHaveAttribute('data-ready', 'true');
+  await expect(shared.getByTestId('shared-scenario-server')).toHaveText(`server: llama-server at ${server.host} (wf-tiny)`);
+});
+
+test('burst, overload and the concurrency sweep against a two-slot server: the queue in front of it, its slots as the rule', async ({ page }) => {
+  const server = await peer({ slots: 2 });
+  await openApp(page);
+  await addServer(page, server, { slots: 2 });
+  await openView(page, 'bench');
+  await page.getByTestId('bench-setting').selectOption('quick');
+  await page.getByLabel('Run against').selectOption(server.host);
+  for (const [id, title] of [['burst', 'Prompt burst'], ['overload', 'Overload'], ['concurrency-sweep', 'Concurrency sweep']] as const) {
+    await page.getByRole('button', { name: `Run ${title}` }).click();
+    const result = page.locator(`[data-testid="bench-result"][data-scenario="${id}"]`);
+    await expect(result).toHaveCount(1, { timeout: 180_000 });
+    await expect(result).toHaveAttribute('data-status', /^(pass|fail)$/);
+    await expect(result.getByTestId('bench-server')).toHaveText(`server: llama-server at ${server.host} (wf-tiny)`);
+    console.log(`remote ${id} (quick): ${await result.getAttribute('data-status')}; ${(await result.getByTestId('bench-criterion').allTextContents()).join(' | ')}`);
+  }
+  const stats = await server.stats();
+  expect(stats.maxInFlight).toBeLessThanOrEqual(2);
+  expect(stats.rejected).toBe(0);
+  const burst = page.locator('[data-testid="bench-result"][data-scenario="burst"]');
+  await expect(burst).toContainText('the parallel criteria applied (the server\'s slots decide');
+  await expect(burst.getByTestId('bench-criterion').filter({ hasText: 'Every request answered' })).toHaveAttribute('data-pass', 'true');
+  const overload = page.locator('[data-testid="bench-result"][data-scenario="overload"]');
+  await expect(overload.getByTestId('bench-criterion').filter({ hasText: 'Clear rejection' })).toHaveAttribute('data-pass', 'true');
+  await expect(overload.getByTestId('bench-criterion').filter({ hasText: 'Nothing lost' })).toHaveAttribute('data-pass', 'true');
+  const sweep = page.locator('[data-testid="bench-result"][data-scenario="concurrency-sweep"]');
+  await expect(sweep.getByTestId('bench-criterion')).toHaveCount(5);
+  await expect(sweep.getByTestId('bench-criterion')).toContainText([/^. 10 queued requests: 10 accepted, error rate 0\.000/, /^. 50 queued/, /^. 100 queued/, /^. 200 queued/, /^. 500 queued requests: 500 accepted, error rate 0\.000/]);
+});

@@ -91,7 +91,7 @@ export function startApp(compareWith?: string): () => void {
     // Where the storage panel knows the model, what it lacks; elsewhere (no service worker) every byte is fetched.
     const row = storage.rows.peek().find((r) => r.id === modelId);
     return row ? row.totalBytes - row.storedBytes : modelBytes(model);
-  });
+  }, remoteStore.endpoints);
   const plugins = new PluginsStore(perf);
   const recorder = new FrameRecorder();
   const views = new ViewStore(readPrebuildViews());

@@ -109,6 +109,34 @@ describe('validateResultDocument', () => {
   });
 });
 
+describe('validateResultDocument: the server a scenario ran against', () => {
+  const server = { host: '127.0.0.1:8080', model: 'wf-tiny', kind: 'llama.cpp' };
+  const withServer = (value: unknown) => edited((doc) => (doc['scenarios'][0]['fingerprint']['server'] = value));
+
+  it('round-trips a fingerprint with its server, and one without (results of this device, older documents)', () => {
+    const result = validateResultDocument(withServer(server));
+    expect(result.ok && result.document.scenarios[0]!.fingerprint.server).toEqual(server);
+    const older = validateResultDocument(JSON.parse(JSON.stringify(sampleDocument())));
+    expect(older.ok && 'server' in older.document.scenarios[0]!.fingerprint).toBe(false);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a host with a path', { ...server, host: '127.0.0.1:8080/v1' }, 'scenarios[0].fingerprint.server.host: expected a host name or address with an optional port, nothing else'],
+    ['a URL with credentials', { ...server, host: 'user:sk-secret@example.com' }, 'scenarios[0].fingerprint.server.host: expected a host name or address with an optional port, nothing else'],
+    ['a URL', { ...server, host: 'https://example.com' }, 'scenarios[0].fingerprint.server.host: expected a host name or address with an optional port, nothing else'],
+    ['an unknown kind', { ...server, kind: 'gpt' }, 'scenarios[0].fingerprint.server.kind: expected one of llama.cpp, ollama, lm-studio, vllm, other'],
+    ['a key smuggled in', { ...server, apiKey: 'sk-secret' }, 'scenarios[0].fingerprint.server.apiKey: unknown field'],
+    ['no model', { host: server.host, kind: server.kind }, 'scenarios[0].fingerprint.server.model: missing'],
+    ['not an object', 'llama-server', 'scenarios[0].fingerprint.server: expected an object, found a text of 12 characters'],
+  ])('refuses %s', (_what, value, error) => {
+    expect(validateResultDocument(withServer(value))).toEqual({ ok: false, errors: [error] });
+  });
+
+  it.each(['[::1]:8080', 'llm.example.com', 'gpu-box.local:11434', '10.0.0.2:1234'])('accepts the host %s', (host) => {
+    expect(validateResultDocument(withServer({ ...server, host })).ok).toBe(true);
+  });
+});
+
 describe('validateResultDocument: the response cache section', () => {
   const withCache = (edit: (cache: Record<string, any>) => void = () => undefined): unknown =>
     edited((d) => {

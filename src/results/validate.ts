@@ -6,11 +6,11 @@
  */
 import { FINISH_REASONS, RESULTS_KIND, RESULTS_SCHEMA_VERSION, type ResultCacheTier, type ResultDocument, type ResultRun } from './result-document.ts';
 import { CACHE_TIERS } from '../cache/cache-stats.ts';
-import { SCENARIO_IDS, SCENARIO_SETTINGS, SCENARIO_STATUSES } from '../scenarios/types.ts';
+import { SCENARIO_IDS, SCENARIO_SETTINGS, SCENARIO_STATUSES, SERVER_KINDS } from '../scenarios/types.ts';
 import { ENGINE_TIMING_CAPS, ENGINE_TIMING_EXTRA_CAPS, ENGINE_TIMING_EXTRA_KEYS, ENGINE_TIMING_KEYS, ENGINE_TIMING_SOURCES } from '../metrics/engine-timings.ts';
 
 type Field =
-  | { type: 'string'; max: number; nullable?: boolean; optional?: boolean; oneOf?: readonly string[] }
+  | { type: 'string'; max: number; nullable?: boolean; optional?: boolean; oneOf?: readonly string[]; pattern?: { test: RegExp; words: string } }
   | { type: 'number'; min: number; max: number; integer?: boolean; nullable?: boolean; optional?: boolean }
   | { type: 'boolean'; optional?: boolean; only?: boolean }
   | { type: 'array'; of: Field; max: number; optional?: boolean }
@@ -88,6 +88,20 @@ const metric: Field = {
   },
 };
 
+/**
+ * Optional: only scenarios run against an inference server have it, and older documents never do. A
+ * host and port only: a scheme, path, query or user part (where a secret could hide) is refused.
+ */
+const server: Field = {
+  type: 'object',
+  optional: true,
+  fields: {
+    host: { type: 'string', max: 260, pattern: { test: /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, words: 'a host name or address with an optional port, nothing else' } },
+    model: text(),
+    kind: { type: 'string', max: 20, oneOf: SERVER_KINDS },
+  },
+};
+
 const scenario: Field = {
   type: 'object',
   fields: {
@@ -110,6 +124,7 @@ const scenario: Field = {
         appVersion: text(40),
         cores: { type: 'number', min: 0, max: 4096, integer: true, nullable: true },
         crossOriginIsolated: { type: 'boolean' },
+        server,
       },
     },
     criteria: {
@@ -200,6 +215,7 @@ function check(value: unknown, field: Field, path: string, errors: string[]): un
       if (typeof value !== 'string') return void errors.push(`${where}: expected text, found ${describe(value)}`);
       if (value.length > field.max) return void errors.push(`${where}: text of ${value.length} characters, at most ${field.max} allowed`);
       if (field.oneOf && !field.oneOf.includes(value)) return void errors.push(`${where}: expected one of ${field.oneOf.join(', ')}`);
+      if (field.pattern && !field.pattern.test.test(value)) return void errors.push(`${where}: expected ${field.pattern.words}`);
       return value;
     }
     case 'number': {

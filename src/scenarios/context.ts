@@ -5,6 +5,7 @@ import type { BudgetLimits } from '../tiers/index.ts';
 import type { TierProfile } from '../tiers/index.ts';
 import type { ModelShape } from '../models/model-spec.ts';
 import type { ScenarioPlans } from './plans.ts';
+import type { ScenarioTarget } from './target.ts';
 import type { Criterion, EnvironmentFingerprint, Metric, ScenarioId, ScenarioSetting } from './types.ts';
 
 /** Subscribes to the page's frame loop (lower orders run first in a frame); returns the unsubscribe. */
@@ -23,6 +24,8 @@ export interface ScenarioContext {
   setting: ScenarioSetting;
   plans: ScenarioPlans;
   machine: MachineFacts;
+  /** This device, or one of the user's inference servers (only for the scenarios `targetSupport` allows). */
+  target: ScenarioTarget;
   appVersion: string;
   signal: AbortSignal;
   /** The page's frame loop: council token batches are applied in its frames, as the Council panel's are. */

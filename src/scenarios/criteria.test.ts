@@ -5,6 +5,7 @@ import {
   pluginHeavyCriteria,
   burstCriteria,
   burstRule,
+  burstRuleOf,
   compareTokens,
   concurrencyCriteria,
   contextCriteria,
@@ -13,6 +14,7 @@ import {
   maxOverlap,
   overheadCriteria,
   overloadCriteria,
+  remoteSustainedCriteria,
   statusOf,
   sustainedCriteria,
   type BurstRound,
@@ -117,6 +119,55 @@ describe('burst', () => {
     { rounds: [{ ...parallel, allDone: false }], burst: 13, b2b: 20, worst: 1.3, status: 'fail', why: 'a request did not end done' },
   ])('on Mid: $why → $status', ({ rounds, burst, b2b, worst, status }) => {
     expect(statusOf(burstCriteria({ profile: TIER_PROFILES.mid, concurrency: 2, rounds }, m(burst), m(b2b), m(worst)))).toBe(status);
+  });
+});
+
+describe('sustained against a server (judged against its own start)', () => {
+  const steady = Array.from({ length: 24 }, (_, i) => 100 + (i % 3));
+  const ttft = (xs: number[]) => metricOf(xs, 'ms');
+  const none = { count: 0, first: null };
+  it.each([
+    { why: 'steady rate, steady TTFT, no errors', rates: steady, ttfts: Array(24).fill(20), errors: none, failing: [] as string[] },
+    { why: 'rate falls to half after the first third', rates: [...Array(8).fill(100), ...Array(16).fill(50)], ttfts: Array(24).fill(20), errors: none, failing: ['Decode rate held'] },
+    { why: 'a few slow runs inside p5 are tolerated', rates: [...steady.slice(0, 23), 60], ttfts: Array(24).fill(20), errors: none, failing: [] },
+    { why: 'TTFT p95 over twice its median + 50 ms', rates: steady, ttfts: [...Array(20).fill(20), 200, 200, 200, 200], errors: none, failing: ['Time to first token steady'] },
+    { why: 'one request failed', rates: steady, ttfts: Array(24).fill(20), errors: { count: 1, first: 'The server answered 500' }, failing: ['No errors'] },
+    { why: 'fewer than three runs decoded', rates: [100, Number.NaN], ttfts: [20, 20], errors: none, failing: ['Decode rate held'] },
+  ])('$why', ({ rates, ttfts, errors, failing }) => {
+    const criteria = remoteSustainedCriteria({ decodeTps: rates, decodeSource: 'server', ttftMs: ttft(ttfts), errors });
+    expect(criteria.map((c) => c.name)).toEqual(['Decode rate held', 'Time to first token steady', 'No errors']);
+    expect(criteria.filter((c) => !c.pass).map((c) => c.name)).toEqual(failing);
+  });
+
+  it('names its own floor and the failure, with numbers', () => {
+    const criteria = remoteSustainedCriteria({ decodeTps: [...Array(8).fill(100), ...Array(16).fill(50)], decodeSource: 'page', ttftMs: ttft(Array(24).fill(20)), errors: { count: 1, first: 'The server answered 500' } });
+    expect(byName(criteria, 'Decode rate held').target).toContain('80.0 of 100.0 tok/s');
+    expect(byName(criteria, 'Decode rate held').target).toMatch(/^the page's decode rate/);
+    expect(byName(criteria, 'Decode rate held').measured).toMatch(/^50\.0 tok\/s/);
+    expect(byName(criteria, 'No errors').measured).toBe('1 error(s): The server answered 500');
+  });
+});
+
+describe('burst against a server: its slots decide, not the tier', () => {
+  it.each([
+    { slots: 1, rule: 'queued' },
+    { slots: 2, rule: 'parallel' },
+    { slots: 8, rule: 'parallel' },
+  ])('$slots slot(s) on a Low device → $rule', ({ slots, rule }) => {
+    expect(burstRuleOf({ profile: TIER_PROFILES.low, serverSlots: slots })).toBe(rule);
+  });
+
+  it('this device keeps the tier rule', () => {
+    expect(burstRuleOf({ profile: TIER_PROFILES.low })).toBe('queued');
+    expect(burstRuleOf({ profile: TIER_PROFILES.mid })).toBe('parallel');
+  });
+
+  it('a two-slot server on a Low device is held to the parallel criteria, worded for the server', () => {
+    const parallel: BurstRound = { intervals: [{ start: 0, end: 12 }, { start: 0, end: 13 }], latenciesMs: [12, 13], burstWallMs: 13, backToBackWallMs: 20, soloMs: 10, allDone: true };
+    const m = (x: number) => metricOf([x, x, x, x, x], 'ms');
+    const criteria = burstCriteria({ profile: TIER_PROFILES.low, serverSlots: 2, concurrency: 2, rounds: [parallel] }, m(13), m(20), m(1.3));
+    expect(statusOf(criteria)).toBe('pass');
+    expect(byName(criteria, 'Runs in parallel').target).toBe('server with 2 slots: requests generate together');
   });
 });
 

@@ -4,7 +4,7 @@
  * number comes from, and what was measured, so a reader can check the verdict by hand.
  */
 import type { TierProfile } from '../tiers/index.ts';
-import { formatMetric, type PlateauVerdict } from './measure.ts';
+import { formatMetric, metricOf, type PlateauVerdict } from './measure.ts';
 import type { Criterion, Metric, ScenarioStatus } from './types.ts';
 
 /** docs/spec.md, Load scenarios: a sustained stream holds at least 80 % of the tier's decode target. */
@@ -116,6 +116,57 @@ export function sustainedCriteria(input: SustainedInput): Criterion[] {
   return criteria;
 }
 
+/**
+ * Against an inference server the tier's targets say nothing (they are this device's), so the stream
+ * is judged against itself: the rate it started at held, TTFT steady, and no request failing.
+ */
+export const REMOTE_TTFT_P95_FACTOR = 2;
+export const REMOTE_TTFT_SLACK_MS = 50;
+
+export interface RemoteSustainedInput {
+  /** Decode rate of each counted run, in the order they ran. */
+  decodeTps: readonly number[];
+  /**
+   * Whose rate: the server's own where it reported one for every run (tokens arriving over the network
+   * come in bunches, which is no change in decode speed), else the page's, from token arrivals.
+   */
+  decodeSource: 'server' | 'page';
+  ttftMs: Metric;
+  errors: { count: number; first: string | null };
+}
+
+export function remoteSustainedCriteria(input: RemoteSustainedInput): Criterion[] {
+  const rates = input.decodeTps.filter((x) => Number.isFinite(x));
+  const firstThird = rates.slice(0, Math.max(1, Math.ceil(rates.length / 3)));
+  const start = metricOf(firstThird, 'tok/s').median;
+  const all = rates.length > 0 ? metricOf(rates, 'tok/s') : null;
+  const held = all ? heldValue(all) : Number.NaN;
+  const floor = SUSTAINED_TPS_FRACTION * start;
+  const { ttftMs } = input;
+  const ttftHigh = ttftMs.n >= 20 && ttftMs.p95 !== undefined ? ttftMs.p95 : ttftMs.max;
+  const ttftBound = REMOTE_TTFT_P95_FACTOR * ttftMs.median + REMOTE_TTFT_SLACK_MS;
+  return [
+    {
+      name: 'Decode rate held',
+      target: `${input.decodeSource === 'server' ? "the server's reported decode rate" : "the page's decode rate"}: every run ≥ 80 % of the stream's own first-third median (${rates.length > 0 ? `${floor.toFixed(1)} of ${start.toFixed(1)} tok/s` : 'no runs'}); a server has no tier target; judged on ${rates.length >= 20 ? 'p5' : 'the slowest run'}`,
+      measured: all ? `${held.toFixed(1)} tok/s; ${formatMetric(all)}` : 'no run decoded two tokens or more',
+      pass: rates.length >= 3 && held >= floor,
+    },
+    {
+      name: 'Time to first token steady',
+      target: `${ttftMs.n >= 20 ? 'p95' : 'slowest'} ≤ ${REMOTE_TTFT_P95_FACTOR}× its median + ${REMOTE_TTFT_SLACK_MS} ms (${ttftMs.n > 0 ? ms(ttftBound) : 'no runs'})`,
+      measured: ttftMs.n > 0 ? `${ms(ttftHigh)}; ${formatMetric(ttftMs, 0)}` : 'no runs',
+      pass: ttftMs.n > 0 && ttftHigh <= ttftBound,
+    },
+    {
+      name: 'No errors',
+      target: 'every request to the server answers (the stream stops at the first failure)',
+      measured: input.errors.count === 0 ? '0 errors' : `${input.errors.count} error(s): ${input.errors.first ?? ''}`,
+      pass: input.errors.count === 0,
+    },
+  ];
+}
+
 // ── 2. prompt burst ──────────────────────────────────────────────────────────────────────────────
 
 export interface Interval {
@@ -152,6 +203,8 @@ export interface BurstRound {
 
 export interface BurstInput {
   profile: TierProfile;
+  /** Against an inference server: its declared slots decide (one slot queues, more run in parallel), not the tier. */
+  serverSlots?: number;
   /** Members that may generate at once, as the scheduler reported. */
   concurrency: number;
   rounds: BurstRound[];
@@ -162,7 +215,14 @@ export function burstRule(profile: TierProfile): 'queued' | 'parallel' {
   return profile.council.mode === 'serial' ? 'queued' : 'parallel';
 }
 
-export function burstCriteria({ profile, concurrency, rounds }: BurstInput, burstWall: Metric, backToBack: Metric, worstOverSolo: Metric): Criterion[] {
+export function burstRuleOf({ profile, serverSlots }: Pick<BurstInput, 'profile' | 'serverSlots'>): 'queued' | 'parallel' {
+  if (serverSlots === undefined) return burstRule(profile);
+  return serverSlots >= 2 ? 'parallel' : 'queued';
+}
+
+export function burstCriteria({ profile, serverSlots, concurrency, rounds }: BurstInput, burstWall: Metric, backToBack: Metric, worstOverSolo: Metric): Criterion[] {
+  const who = serverSlots === undefined ? `${profile.label} tier` : `server with ${serverSlots} slot${serverSlots === 1 ? '' : 's'}`;
+  const why = (spec: string) => (serverSlots === undefined ? ` (docs/spec.md: ${spec})` : '');
   const overlaps = rounds.map((r) => maxOverlap(r.intervals));
   const allDone = rounds.length > 0 && rounds.every((r) => r.allDone);
   const done: Criterion = {
@@ -171,13 +231,13 @@ export function burstCriteria({ profile, concurrency, rounds }: BurstInput, burs
     measured: `${rounds.filter((r) => r.allDone).length} of ${rounds.length} rounds complete`,
     pass: allDone,
   };
-  if (burstRule(profile) === 'queued') {
+  if (burstRuleOf({ profile, serverSlots }) === 'queued') {
     const inOrder = rounds.every((r) => r.intervals.every((iv, i) => i === 0 || iv.start >= r.intervals[i - 1]!.start));
     return [
       done,
       {
         name: 'Queued, one at a time',
-        target: `${profile.label} tier: at most 1 generating at once, in arrival order (docs/spec.md: queued on Low)`,
+        target: `${who}: at most 1 generating at once, in arrival order${why('queued on Low')}`,
         measured: `most at once: ${Math.max(0, ...overlaps)} (concurrency ${concurrency}); ${inOrder ? 'in arrival order' : 'out of arrival order'}`,
         pass: rounds.length > 0 && overlaps.every((o) => o <= 1) && inOrder,
       },
@@ -187,7 +247,7 @@ export function burstCriteria({ profile, concurrency, rounds }: BurstInput, burs
     done,
     {
       name: 'Runs in parallel',
-      target: `${profile.label} tier: requests generate together (docs/spec.md: parallel on Mid/High)`,
+      target: `${who}: requests generate together${why('parallel on Mid/High')}`,
       measured: `most at once per round: ${overlaps.join(', ')} (concurrency ${concurrency})`,
       pass: rounds.length > 0 && overlaps.every((o) => o >= 2),
     },

@@ -4,6 +4,7 @@ import type { EnvironmentFingerprint } from './types.ts';
 import type { ScenarioContext } from './context.ts';
 import { ENGINE_DTYPE } from '../models/model-spec.ts';
 import type { LoadInfo } from '../workers/engine.ts';
+import { serverFingerprintOf } from './target.ts';
 
 export interface FingerprintInput {
   report: HardwareReport | null;
@@ -39,9 +40,11 @@ export function fingerprintOf(input: FingerprintInput): EnvironmentFingerprint {
   };
 }
 
-/** A scenario's fingerprint: the machine and the app from its context, and what ran. */
-export function scenarioFingerprint(ctx: Pick<ScenarioContext, 'machine' | 'appVersion'>, run: Pick<FingerprintInput, 'engine' | 'model' | 'dtype' | 'threads'>): EnvironmentFingerprint {
-  return fingerprintOf({ report: ctx.machine.report, tier: ctx.machine.profile.tier, appVersion: ctx.appVersion, ...run });
+/** A scenario's fingerprint: the machine and the app from its context, what ran, and the server it ran on (if any). */
+export function scenarioFingerprint(ctx: Pick<ScenarioContext, 'machine' | 'appVersion' | 'target'>, run: Pick<FingerprintInput, 'engine' | 'model' | 'dtype' | 'threads'>): EnvironmentFingerprint {
+  const fingerprint = fingerprintOf({ report: ctx.machine.report, tier: ctx.machine.profile.tier, appVersion: ctx.appVersion, ...run });
+  const server = serverFingerprintOf(ctx.target);
+  return server ? { ...fingerprint, server } : fingerprint;
 }
 
 /** What ran, for a scenario that loaded a real model through the engine: as the engine reported it. */

@@ -6,7 +6,7 @@ import { EngineClient } from '../workers/engine-client.ts';
 import type { ManifestModel } from '../models/manifest.ts';
 import { bytesReadPerToken, decodeCeilingTps } from '../tiers/index.ts';
 import type { Calibration } from '../tiers/index.ts';
-import type { DevicePreference, LoadInfo } from '../workers/engine.ts';
+import type { DevicePreference, EngineReportedTimings, LoadInfo, RemoteConnection } from '../workers/engine.ts';
 import type { ModelShape } from '../models/model-spec.ts';
 
 export interface TimedRun {
@@ -16,6 +16,8 @@ export interface TimedRun {
   pieces: string[];
   promptTokens: number;
   outputTokens: number;
+  /** What the engine itself reported for the request (a server's own timings); null where it reports none. */
+  server: EngineReportedTimings | null;
 }
 
 export class RealEngine {
@@ -24,13 +26,14 @@ export class RealEngine {
     readonly info: LoadInfo,
   ) {}
 
-  static async load(modelId: string, device: DevicePreference, signal: AbortSignal): Promise<RealEngine> {
+  /** A bundled model on this device, or (with `remote`) a model on an inference server, through the remote engine. */
+  static async load(modelId: string, device: DevicePreference, signal: AbortSignal, remote?: RemoteConnection): Promise<RealEngine> {
     signal.throwIfAborted();
     const client = new EngineClient();
     const dispose = () => client.dispose();
     signal.addEventListener('abort', dispose, { once: true });
     try {
-      const info = await client.load({ modelId, device }, () => {});
+      const info = remote ? await client.load({ modelId, device, remote }, () => {}, 'remote') : await client.load({ modelId, device }, () => {});
       return new RealEngine(client, info);
     } catch (error) {
       client.dispose();
@@ -57,6 +60,7 @@ export class RealEngine {
       pieces,
       promptTokens: generation.result.promptTokens,
       outputTokens,
+      server: generation.result.engineTimings ?? null,
     };
   }
 

@@ -2,6 +2,7 @@
 import { statusOf } from './criteria.ts';
 import type { ScenarioContext, ScenarioDefinition } from './context.ts';
 import { scenarioFingerprint } from './fingerprint.ts';
+import { targetSupport } from './target.ts';
 import type { ScenarioResult } from './types.ts';
 
 export function isAbort(error: unknown): boolean {
@@ -13,6 +14,10 @@ export async function runScenario(definition: ScenarioDefinition, ctx: ScenarioC
   const startedAt = Date.now();
   const t0 = performance.now();
   const base = { id: definition.id, title: definition.title, setting: ctx.setting, startedAt };
+  const support = targetSupport(definition.id, ctx.target);
+  if (!support.ok) {
+    return { ...base, status: 'not-available', durationMs: 0, fingerprint: scenarioFingerprint(ctx, { engine: 'none', model: 'none', dtype: 'n/a', threads: null }), criteria: [], metrics: {}, note: support.reason };
+  }
   try {
     const outcome = await definition.run(ctx);
     ctx.signal.throwIfAborted();

@@ -2,6 +2,7 @@
  * The shape every load scenario produces (issue 6), kept as plain data so the results document, the
  * IndexedDB store and the headless bench can hold it as it is.
  */
+import type { RemoteServerKind } from '../workers/engine.ts';
 
 export const SCENARIO_IDS = ['sustained', 'burst', 'plugin-heavy', 'council-marathon', 'overload', 'overhead-sweep', 'concurrency-sweep', 'context-sweep'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
@@ -12,6 +13,17 @@ export type ScenarioSetting = (typeof SCENARIO_SETTINGS)[number];
 
 export const SCENARIO_STATUSES = ['pass', 'fail', 'not-available', 'error'] as const;
 export type ScenarioStatus = (typeof SCENARIO_STATUSES)[number];
+
+/** The server kinds a fingerprint may name (the remote engine's). */
+export const SERVER_KINDS = ['llama.cpp', 'ollama', 'lm-studio', 'vllm', 'other'] as const satisfies readonly RemoteServerKind[];
+
+/** The inference server a scenario ran against: where and what, never how to reach it (no key, no path). */
+export interface ServerFingerprint {
+  /** `host:port`. */
+  host: string;
+  model: string;
+  kind: RemoteServerKind;
+}
 
 /** Where a result was measured, so two results are only compared like with like. */
 export interface EnvironmentFingerprint {
@@ -27,6 +39,8 @@ export interface EnvironmentFingerprint {
   appVersion: string;
   cores: number | null;
   crossOriginIsolated: boolean;
+  /** Only for a scenario run against an inference server; results measured on this device have none. */
+  server?: ServerFingerprint;
 }
 
 export interface Criterion {

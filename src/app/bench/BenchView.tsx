@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { BenchStore } from './bench-store.ts';
+import { DEVICE_TARGET, type BenchStore } from './bench-store.ts';
+import { serverWords, targetSupport } from '../../scenarios/target.ts';
 import { SCENARIO_SETTINGS } from '../../scenarios/plans.ts';
 import type { StoredScenarioResult } from '../../scenarios/store.ts';
 import type { Metric, ScenarioResult } from '../../scenarios/types.ts';
@@ -38,6 +39,7 @@ function ResultCard({ entry }: { entry: StoredScenarioResult }) {
     <article class={`bench-result bench-${r.status}`} data-testid="bench-result" data-scenario={r.id} data-status={r.status} data-setting={r.setting}>
       <header>
         <strong>{r.title}</strong> <span class={`bench-status bench-status-${r.status}`}>{STATUS_WORDS[r.status]}</span>{' '}
+        {f.server && <span class="hint">{serverWords(f.server)} · </span>}
         <span class="hint">
           {r.setting} · {new Date(r.startedAt).toLocaleString()} · {(r.durationMs / 1000).toFixed(1)} s
         </span>
@@ -80,6 +82,11 @@ function ResultCard({ entry }: { entry: StoredScenarioResult }) {
           {f.browser} · adapter: {f.adapter} · tier {f.tier} · {f.engine} · {f.model} ({f.dtype}) · threads {f.threads ?? '–'} · {f.cores ?? '?'} cores ·{' '}
           {f.crossOriginIsolated ? 'cross-origin isolated' : 'not isolated'} · v{f.appVersion}
         </p>
+        {f.server && (
+          <p class="hint" data-testid="bench-server">
+            {serverWords(f.server)}
+          </p>
+        )}
       </details>
     </article>
   );
@@ -109,6 +116,7 @@ export function BenchView({ bench }: { bench: BenchStore }) {
   const running = bench.running.value;
   const rows = bench.rows.value;
   const results = bench.results.value;
+  const target = bench.target.value;
   return (
     <section class="panel bench" aria-labelledby="bench-heading" data-testid="bench-view" data-running={String(running)}>
       <h2 id="bench-heading">Bench: load scenarios</h2>
@@ -124,6 +132,17 @@ export function BenchView({ bench }: { bench: BenchStore }) {
             {SCENARIO_SETTINGS.map((s) => (
               <option key={s} value={s}>
                 {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Run against
+          <select data-testid="bench-target" value={target.kind === 'server' ? target.endpointId : DEVICE_TARGET} disabled={running} onChange={(e) => bench.chooseTarget((e.currentTarget as HTMLSelectElement).value)}>
+            <option value={DEVICE_TARGET}>this device</option>
+            {bench.targets.value.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.label}
               </option>
             ))}
           </select>
@@ -146,15 +165,28 @@ export function BenchView({ bench }: { bench: BenchStore }) {
         {bench.scenarios.map((s) => {
           const row = rows[s.id];
           const percent = Math.round(100 * row.progress);
+          const support = targetSupport(s.id, target);
           return (
             <li key={s.id} data-testid="bench-scenario" data-scenario={s.id} data-state={row.state}>
               <div class="bench-scenario-head">
                 <strong id={`bench-title-${s.id}`}>{s.title}</strong>
-                <button type="button" data-testid={`bench-run-${s.id}`} disabled={running} onClick={() => void bench.runOne(s.id)} aria-label={`Run ${s.title}`}>
+                <button
+                  type="button"
+                  data-testid={`bench-run-${s.id}`}
+                  disabled={running || !support.ok}
+                  onClick={() => void bench.runOne(s.id)}
+                  aria-label={`Run ${s.title}`}
+                  aria-describedby={support.ok ? undefined : `bench-local-only-${s.id}`}
+                >
                   Run
                 </button>
               </div>
               <span class="hint">{s.summary}</span>
+              {!support.ok && (
+                <span class="hint" id={`bench-local-only-${s.id}`} data-testid="bench-not-for-server">
+                  Not available against a server. {support.reason}
+                </span>
+              )}
               <div class="bench-progress-line">
                 <div
                   class="bench-progress"

@@ -2,7 +2,7 @@
  * The Bench view's state (signals) and actions: the setting, each scenario's progress, the stored
  * results (newest first), run one / run all / cancel. Results are saved as each scenario ends.
  */
-import { batch, signal } from '@preact/signals';
+import { batch, computed, signal } from '@preact/signals';
 import type { FrameLoop } from '../perf/frame-loop.ts';
 import type { HardwareStore } from '../device/hardware.ts';
 import type { Session } from '../single/session.ts';
@@ -14,6 +14,12 @@ import { isAbort, runScenario } from '../../scenarios/run-scenario.ts';
 import { SCENARIO_RESULTS_CAP, ScenarioStore, type StoredScenarioResult } from '../../scenarios/store.ts';
 import type { ScenarioId, ScenarioSetting } from '../../scenarios/types.ts';
 import { downloadAsk, type DownloadAsk } from '../../scenarios/downloads.ts';
+import { THIS_DEVICE, targetSupport, type ScenarioTarget } from '../../scenarios/target.ts';
+import { scenarioTargetOf, usableEndpoints, type RemoteEndpoint } from '../remote/endpoint-list.ts';
+
+/** "device" or an endpoint's id: what the "Run against" select holds. */
+export const DEVICE_TARGET = 'device';
+
 
 export type RowState = 'idle' | 'queued' | 'running' | 'done' | 'cancelled';
 
@@ -44,6 +50,11 @@ export class BenchStore {
   /** A run that would fetch model files this device does not hold, waiting for the user's yes. */
   readonly pendingDownload = signal<{ ids: ScenarioId[]; ask: DownloadAsk } | null>(null);
 
+  /** The chosen target: "device" or a usable endpoint's id (a removed or withdrawn endpoint falls back to this device). */
+  readonly targetChoice = signal<string>(DEVICE_TARGET);
+  readonly targets = computed(() => usableEndpoints(this.endpoints.value).map((e) => ({ id: e.id, label: `${e.model} on ${new URL(e.baseUrl).host} (remote)`, target: scenarioTargetOf(e) })));
+  readonly target = computed<ScenarioTarget>(() => this.targets.value.find((t) => t.id === this.targetChoice.value)?.target ?? THIS_DEVICE);
+
   private controller: AbortController | null = null;
   private readonly store = new ScenarioStore();
 
@@ -54,6 +65,8 @@ export class BenchStore {
     private readonly frameLoop: FrameLoop,
     /** Bytes of a bundled model not stored on this device (null: not in this build). */
     private readonly missingBytes: (modelId: string) => number | null = () => null,
+    /** The user's inference servers (the remote panel's list); none where the page has no panel. */
+    private readonly endpoints: { readonly value: readonly RemoteEndpoint[] } = { value: [] },
   ) {
     try {
       const stored = localStorage.getItem(SETTING_KEY);
@@ -80,8 +93,14 @@ export class BenchStore {
     }
   }
 
+  chooseTarget(choice: string): void {
+    this.targetChoice.value = choice;
+  }
+
+  /** Against a server, only the scenarios that can run there. */
   runAll(): Promise<void> {
-    return this.request(this.scenarios);
+    const target = this.target.peek();
+    return this.request(this.scenarios.filter((s) => targetSupport(s.id, target).ok));
   }
 
   runOne(id: ScenarioId): Promise<void> {
@@ -103,7 +122,8 @@ export class BenchStore {
   private request(list: readonly ScenarioDefinition[]): Promise<void> {
     if (this.running.peek() || list.length === 0) return Promise.resolve();
     const ids = list.map((s) => s.id);
-    const ask = downloadAsk(ids, plansFor(this.setting.peek()), this.missingBytes);
+    // A server holds its own model: nothing is fetched to this device for it.
+    const ask = this.target.peek().kind === 'server' ? null : downloadAsk(ids, plansFor(this.setting.peek()), this.missingBytes);
     if (ask) {
       this.pendingDownload.value = { ids, ask };
       return Promise.resolve();
@@ -143,6 +163,7 @@ export class BenchStore {
     const controller = new AbortController();
     this.controller = controller;
     const setting = this.setting.value;
+    const target = this.target.value;
     const suiteId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     batch(() => {
       this.running.value = true;
@@ -161,6 +182,7 @@ export class BenchStore {
             setting,
             plans: plansFor(setting),
             machine: this.machine(),
+            target,
             appVersion: this.appVersion,
             signal: controller.signal,
             subscribeFrames: (callback, order) => this.frameLoop.subscribe(callback, order),

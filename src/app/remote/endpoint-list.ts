@@ -8,6 +8,7 @@ import type { RemoteConnection, RemoteServerKind } from '../../workers/engine.ts
 import { checkBaseUrl, guessServerKind, isLoopbackHost } from '../../workers/remote-endpoint.ts';
 import { remoteModelId } from '../../models/remote-models.ts';
 import type { RemoteMember } from '../../scheduler/protocol.ts';
+import type { ServerTarget } from '../../scenarios/target.ts';
 
 export interface RemoteEndpoint {
   /** `host:port`, with `~2`, `~3`… when the same server is added again. */
@@ -96,6 +97,11 @@ export function connectionOf(endpoint: RemoteEndpoint): RemoteConnection {
 
 export function memberOf(endpoint: RemoteEndpoint): RemoteMember {
   return { endpointId: endpoint.id, slots: endpoint.slots, connection: connectionOf(endpoint) };
+}
+
+/** The load scenarios' target for an endpoint: its connection for the run; a result keeps only host, model and kind. */
+export function scenarioTargetOf(endpoint: RemoteEndpoint): ServerTarget {
+  return { kind: 'server', endpointId: endpoint.id, host: new URL(endpoint.baseUrl).host, model: endpoint.model, server: endpoint.server, slots: endpoint.slots, connection: connectionOf(endpoint) };
 }
 
 /** Endpoints the user agreed to and that name a model: the ones that can run. */

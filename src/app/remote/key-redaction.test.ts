@@ -18,7 +18,12 @@ import { InProcessTransport } from '../../workers/transport.ts';
 import { TIER_PROFILES } from '../../tiers/profiles.ts';
 import type { AuditEvent, MemberConfig, TurnOutcome } from '../../scheduler/protocol.ts';
 import type { AuditRecord } from '../../scheduler/audit-log.ts';
-import { addEndpoint, memberOf, remoteChoices } from './endpoint-list.ts';
+import { addEndpoint, memberOf, remoteChoices, scenarioTargetOf } from './endpoint-list.ts';
+import { decodeShareFragment } from '../../results/share-link.ts';
+import { runScenario } from '../../scenarios/run-scenario.ts';
+import { scenarioFingerprint } from '../../scenarios/fingerprint.ts';
+import { plansFor } from '../../scenarios/plans.ts';
+import type { ScenarioContext } from '../../scenarios/context.ts';
 
 const KEY = 'sk-secret-0123456789abcdef';
 
@@ -70,6 +75,37 @@ describe('the API key is never written down', () => {
       choices: JSON.stringify(remoteChoices([endpoint]).map(({ id, label, hint }) => ({ id, label, hint }))),
     };
     for (const [what, text] of Object.entries(written)) expect(text, what).not.toContain(KEY);
+  });
+
+  it('a scenario result measured against the server: its fingerprint names host and model, its document and share link carry no key', async () => {
+    const endpoint = endpointWithKey(KEY);
+    const target = scenarioTargetOf(endpoint);
+    expect(target.connection.apiKey).toBe(KEY);
+    const ctx: ScenarioContext = {
+      setting: 'quick',
+      plans: plansFor('quick'),
+      machine: { report: null, calibration: null, profile: TIER_PROFILES.low, budget: { bytes: 2e9, perModelMaxBytes: null }, models: [], shapeOf: async () => null },
+      target,
+      appVersion: 'test',
+      signal: new AbortController().signal,
+      subscribeFrames: () => () => {},
+      progress: () => {},
+    };
+    const results = [
+      await runScenario({ id: 'sustained', title: 'Sustained stream', summary: '', run: async (c) => ({ fingerprint: scenarioFingerprint(c, { engine: 'remote (llama.cpp)', model: 'wf-tiny', dtype: 'n/a', threads: null }), criteria: [{ name: 'No errors', target: '0', measured: '0 errors', pass: true }], metrics: {} }) }, ctx),
+      await runScenario({ id: 'burst', title: 'Prompt burst', summary: '', run: async () => Promise.reject(new Error(`refused by the server`)) }, ctx),
+      await runScenario({ id: 'context-sweep', title: 'Context sweep', summary: '', run: async () => Promise.reject(new Error('not run')) }, ctx),
+    ];
+    expect(results.map((r) => r.status)).toEqual(['pass', 'error', 'not-available']);
+    for (const r of results) expect(r.fingerprint.server).toEqual({ host: '127.0.0.1:4330', model: 'wf-tiny', kind: 'other' });
+    const document = buildResultDocument({ appVersion: 'test', now: Date.now(), device: deviceSummary(null, null), runs: [], scenarios: results });
+    const link = await encodeShareFragment(document);
+    const decoded = await decodeShareFragment(link);
+    expect(decoded.ok && decoded.document.scenarios.map((s) => s.fingerprint.server?.host)).toEqual(['127.0.0.1:4330', '127.0.0.1:4330', '127.0.0.1:4330']);
+    for (const [what, text] of Object.entries({ results: JSON.stringify(results), document: JSON.stringify(document), shareLink: link, decodedLink: JSON.stringify(decoded) })) {
+      expect(text, what).not.toContain(KEY);
+      expect(text, what).not.toContain('http://127.0.0.1:4330');
+    }
   });
 
   it('the audit log, its export and the scheduler snapshot, when the server refuses and echoes the key', async () => {

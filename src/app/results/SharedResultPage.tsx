@@ -3,6 +3,7 @@
  * is untrusted: it was validated against the schema, and it is rendered as text nodes only — no
  * markup from the document is ever interpreted, and nothing in it runs.
  */
+import { serverWords } from '../../scenarios/target.ts';
 import { councilMarkText, type ResultDocument, type ResultRun } from '../../results/result-document.ts';
 import type { Validation } from '../../results/validate.ts';
 import { cacheStatsLine } from '../cache/cache-stats-line.ts';
@@ -77,6 +78,7 @@ function Scenarios({ doc }: { doc: ResultDocument }) {
           <h3>
             {s.title} — {s.status} ({s.setting}, {fixed(s.durationMs / 1000)} s)
           </h3>
+          {s.fingerprint.server && <p data-testid="shared-scenario-server">{serverWords(s.fingerprint.server)}</p>}
           <ul>
             {s.criteria.map((c, j) => (
               <li key={j}>

@@ -2,43 +2,42 @@
  * 2. Prompt burst: several prompts at once to a council of real models. On Low (a council of one)
  * they must queue and run one at a time; on Mid/High they must run in parallel, finish sooner than
  * the same prompts back to back, and each take at most ~1.5× its solo latency. Each round measures
- * solo, burst and back-to-back; the burst and back-to-back order alternates between rounds.
+ * solo, burst and back-to-back; the burst and back-to-back order alternates between rounds. Against
+ * an inference server the members are its model, one per slot (≤ 4), and its slots decide the rule.
  */
 import type { MemberConfig } from '../../scheduler/protocol.ts';
 import { runtimeOverheadBytes } from '../../tiers/index.ts';
 import { ENGINE_DTYPE } from '../../models/model-spec.ts';
-import { burstCriteria, burstRule, type BurstRound } from '../criteria.ts';
+import { burstCriteria, burstRuleOf, type BurstRound } from '../criteria.ts';
 import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';
 import { scenarioFingerprint } from '../fingerprint.ts';
 import { countedRuns, metricOf } from '../measure.ts';
 import { manifestModel } from '../real-engine.ts';
+import { remoteBurstMembers, remoteMemberOf, targetLabel } from '../target.ts';
 
 const PROMPTS = ['Once upon a time', 'The little dog ran', 'A girl named Lily', 'In the morning the sun', 'Tom and his friend'];
 
 async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const plan = ctx.plans.burst;
-  const { machine } = ctx;
+  const { machine, target } = ctx;
   const profile = machine.profile;
-  const model = manifestModel(machine.models, plan.model);
-  const weights = model.files.reduce((s, f) => s + f.bytes, 0);
-  const rule = burstRule(profile);
-  // Low: one member, the burst queues behind it. Mid/High: as many members as generate at once (≤ 4).
-  const memberCount = rule === 'queued' ? 1 : Math.min(4, profile.council.cap);
+  const serverSlots = target.kind === 'server' ? target.slots : undefined;
+  const rule = burstRuleOf({ profile, serverSlots });
+  // Low (or a one-slot server): one member, the burst queues behind it. Otherwise as many members as generate at once (≤ 4).
+  const memberCount = rule === 'queued' ? 1 : target.kind === 'server' ? remoteBurstMembers(target.slots) : Math.min(4, profile.council.cap);
   const burstSize = rule === 'queued' ? 3 : memberCount;
-  const members: MemberConfig[] = Array.from({ length: memberCount }, (_, i) => ({
-    id: `burst-${i + 1}`,
-    label: `${plan.model} #${i + 1}`,
-    engine: 'transformers',
-    modelId: plan.model,
-    device: 'auto',
-    footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)),
-  }));
+  const modelName = target.kind === 'server' ? target.model : plan.model;
+  const members: MemberConfig[] = Array.from({ length: memberCount }, (_, i) => {
+    if (target.kind === 'server') return remoteMemberOf(target, `burst-${i + 1}`, `${targetLabel(target)} #${i + 1}`);
+    const weights = manifestModel(machine.models, plan.model).files.reduce((s, f) => s + f.bytes, 0);
+    return { id: `burst-${i + 1}`, label: `${plan.model} #${i + 1}`, engine: 'transformers', modelId: plan.model, device: 'auto', footprintBytes: Math.round(weights + runtimeOverheadBytes(weights)) };
+  });
   const harness = new CouncilHarness(ctx.signal, ctx.subscribeFrames);
   const rounds: BurstRound[] = [];
   let concurrency = 0;
   try {
-    ctx.progress(0, `loading ${memberCount} × ${plan.model}`);
+    ctx.progress(0, `loading ${memberCount} × ${modelName}`);
     await harness.start({ tier: profile.tier, budgetBytes: machine.budget.bytes, perModelMaxBytes: machine.budget.perModelMaxBytes }, members);
     const request = (i: number) => ({ prompt: PROMPTS[i % PROMPTS.length]!, maxNewTokens: plan.maxNewTokens, members: [members[i % memberCount]!.id], retry: false });
     const total = plan.warmupRounds + plan.rounds;
@@ -85,14 +84,22 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const latency = metricOf(counted.flatMap((r) => r.latenciesMs), 'ms');
   const loads = harness.auditsOf('load').length;
   return {
-    fingerprint: scenarioFingerprint(ctx, { engine: 'transformers.js via the scheduler worker (auto device)', model: plan.model, dtype: ENGINE_DTYPE, threads: null }),
-    criteria: burstCriteria({ profile, concurrency, rounds: counted }, burstWall, backToBack, worstOverSolo),
+    fingerprint: scenarioFingerprint(
+      ctx,
+      target.kind === 'server'
+        ? { engine: `remote (${target.server}) via the scheduler worker`, model: target.model, dtype: 'as the server runs it', threads: null }
+        : { engine: 'transformers.js via the scheduler worker (auto device)', model: plan.model, dtype: ENGINE_DTYPE, threads: null },
+    ),
+    // The snapshot's concurrency is this device's council cap; members on a server are bounded by its slots instead.
+    criteria: burstCriteria({ profile, ...(serverSlots !== undefined ? { serverSlots } : {}), concurrency: serverSlots !== undefined ? Math.min(serverSlots, memberCount) : concurrency, rounds: counted }, burstWall, backToBack, worstOverSolo),
     metrics: { 'solo latency': solo, 'burst wall time': burstWall, 'back-to-back wall time': backToBack, 'burst latency': latency, 'slowest ÷ solo': worstOverSolo },
     note:
-      (rule === 'queued'
-        ? `${profile.label} tier: the "queued, one at a time" criterion applied (docs/spec.md: queued on Low); the parallel criteria apply on Mid/High.`
-        : `${profile.label} tier: the parallel criteria applied (parallel, beats back-to-back, each ≤ 1.5× solo).`) +
-      ` ${burstSize} prompts per burst to ${memberCount} member(s) of ${plan.model}, ${plan.maxNewTokens} tokens each; ${plan.warmupRounds} warm-up round(s) excluded; ${loads} model load(s) in all. Latencies on the scheduler's clock, submit to end.`,
+      (target.kind === 'server'
+        ? `${targetLabel(target)} with ${target.slots} slot(s): the ${rule === 'queued' ? '"queued, one at a time" criterion' : 'parallel criteria'} applied (the server's slots decide, not this device's tier).`
+        : rule === 'queued'
+          ? `${profile.label} tier: the "queued, one at a time" criterion applied (docs/spec.md: queued on Low); the parallel criteria apply on Mid/High.`
+          : `${profile.label} tier: the parallel criteria applied (parallel, beats back-to-back, each ≤ 1.5× solo).`) +
+      ` ${burstSize} prompts per burst to ${memberCount} member(s) of ${modelName}, ${plan.maxNewTokens} tokens each; ${plan.warmupRounds} warm-up round(s) excluded; ${loads} model load(s) in all. Latencies on the scheduler's clock, submit to end.`,
   };
 }
 

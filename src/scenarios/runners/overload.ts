@@ -2,7 +2,7 @@
  * 5. Overload: several times the queue's capacity sent at once to one simulated member. Criteria: the
  * queue stays bounded and refuses the excess with a clear "overloaded" answer and a retry estimate,
  * recovers once drained (a new request is accepted, the recovery announced), and every accepted request
- * ends with all of its text on the page.
+ * ends with all of its text on the page. Against an inference server, the server's model is the member.
  */
 import type { MemberConfig } from '../../scheduler/protocol.ts';
 import { overloadCriteria, type OverloadRound } from '../criteria.ts';
@@ -10,6 +10,7 @@ import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';
 import { scenarioFingerprint } from '../fingerprint.ts';
 import { metricOf } from '../measure.ts';
+import { remoteMemberOf, targetLabel } from '../target.ts';
 
 const MEMBER: MemberConfig = {
   id: 'busy',
@@ -23,7 +24,9 @@ const MEMBER: MemberConfig = {
 
 async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const plan = ctx.plans.overload;
-  const { machine } = ctx;
+  const { machine, target } = ctx;
+  // Against a server, its model is the member: the queue in front of it is this page's scheduler either way.
+  const member = target.kind === 'server' ? remoteMemberOf(target, 'busy', targetLabel(target)) : MEMBER;
   const rounds: OverloadRound[] = [];
   const latencies: number[] = [];
   for (let r = 0; r < plan.rounds; r++) {
@@ -32,7 +35,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     try {
       await harness.start(
         { tier: machine.profile.tier, budgetBytes: machine.budget.bytes, perModelMaxBytes: machine.budget.perModelMaxBytes, queueCapacity: plan.queueCapacity },
-        [MEMBER],
+        [member],
       );
       // Load the member first, so the round measures the queue and not the first load.
       const warm = await submitOrThrow(harness, { prompt: 'warm up', maxNewTokens: 1 });
@@ -73,10 +76,15 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     }
   }
   return {
-    fingerprint: scenarioFingerprint(ctx, { engine: 'synthetic (simulated member in its worker)', model: MEMBER.modelId, dtype: 'n/a', threads: null }),
+    fingerprint: scenarioFingerprint(
+      ctx,
+      target.kind === 'server'
+        ? { engine: `remote (${target.server}), ${target.slots} slot(s)`, model: target.model, dtype: 'as the server runs it', threads: null }
+        : { engine: 'synthetic (simulated member in its worker)', model: MEMBER.modelId, dtype: 'n/a', threads: null },
+    ),
     criteria: overloadCriteria(rounds),
     metrics: { 'accepted request latency': metricOf(latencies, 'ms') },
-    note: `${plan.rounds} round(s): ${plan.pressure} × the queue capacity of ${plan.queueCapacity} sent at once to one simulated member (${plan.maxNewTokens} tokens each), then one more request after the queue drained.`,
+    note: `${plan.rounds} round(s): ${plan.pressure} × the queue capacity of ${plan.queueCapacity} sent at once to ${target.kind === 'server' ? `${targetLabel(target)}, ${target.slots} request(s) at a time` : 'one simulated member'} (${plan.maxNewTokens} tokens each), then one more request after the queue drained.`,
   };
 }
 

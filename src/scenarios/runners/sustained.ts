@@ -2,13 +2,19 @@
  * 1. Sustained stream: one real model generating back to back for the setting's duration (5 minutes
  * in full). Criteria: decode rate held at ≥ 80 % of the tier target, TTFT within the tier's, memory
  * plateaus; plus the agreement check: greedy tokens on WASM and WebGPU compared one for one.
+ * Against an inference server it streams the server's model instead, judged against its own start.
  */
-import { sustainedCriteria, type Agreement } from '../criteria.ts';
+import { remoteSustainedCriteria, sustainedCriteria, type Agreement } from '../criteria.ts';
 import { PAGE_HEAP_WHAT, pageHeapBytes, type ScenarioContext, type ScenarioDefinition, type ScenarioOutcome } from '../context.ts';
 import { loadedEngineRun, scenarioFingerprint } from '../fingerprint.ts';
 import { MIN_COUNTED_RUNS, countedRuns, memoryPlateau, metricOf, type MemorySample } from '../measure.ts';
-import { RealEngine, decodeCeilingFor, manifestModel } from '../real-engine.ts';
+import { RealEngine, decodeCeilingFor, manifestModel, type TimedRun } from '../real-engine.ts';
+import { isAbort } from '../run-scenario.ts';
+import type { ServerTarget } from '../target.ts';
+import type { Metric } from '../types.ts';
 import { ENGINE_DTYPE } from '../../models/model-spec.ts';
+import { remoteModelId } from '../../models/remote-models.ts';
+import type { EngineReportedTimings } from '../../workers/engine.ts';
 
 const PROMPT = 'Once upon a time, in a small village at the edge of a great forest, there lived';
 const AGREEMENT_PROMPTS: Record<string, string> = { 'wf-tiny': 'Hello a', 'wf-stories15m': 'Once upon a time' };
@@ -28,7 +34,64 @@ async function agreementOf(model: string, maxNewTokens: number, ctx: ScenarioCon
   return { model, wasm: tokens.wasm, webgpu: tokens.webgpu };
 }
 
+/** The server's own account of the stream, beside the page's: only the figures it reported. */
+function serverMetrics(runs: readonly TimedRun[]): Record<string, Metric> {
+  const metrics: Record<string, Metric> = {};
+  const of = (pick: (t: EngineReportedTimings) => number | null | undefined) => runs.flatMap((r) => (r.server ? [pick(r.server)] : [])).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  const decode = of((t) => t.decodeTps);
+  const ttft = of((t) => t.ttftMs);
+  const prefill = of((t) => t.prefillTps);
+  if (decode.length > 0) metrics['server decode tok/s'] = metricOf(decode, 'tok/s');
+  if (ttft.length > 0) metrics['server TTFT ms'] = metricOf(ttft, 'ms');
+  if (prefill.length > 0) metrics['server prefill tok/s'] = metricOf(prefill, 'tok/s');
+  return metrics;
+}
+
+/**
+ * Against an inference server: the endpoint's model back to back for the same duration, judged
+ * against its own start (remoteSustainedCriteria); the page's timings with the server's own beside them.
+ */
+async function runOnServer(ctx: ScenarioContext, target: ServerTarget): Promise<ScenarioOutcome> {
+  const plan = ctx.plans.sustained;
+  ctx.progress(0, `connecting to ${target.host}`);
+  const engine = await RealEngine.load(remoteModelId(target.endpointId, target.model), 'auto', ctx.signal, target.connection);
+  const runs: TimedRun[] = [];
+  const errors = { count: 0, first: null as string | null };
+  let streamMs = 0;
+  try {
+    for (let i = 0; i < plan.warmupRuns; i++) await engine.run(PROMPT, plan.maxNewTokens, ctx.signal);
+    const streamStart = performance.now();
+    while (performance.now() - streamStart < plan.durationMs || runs.length < MIN_COUNTED_RUNS) {
+      try {
+        runs.push(await engine.run(PROMPT, plan.maxNewTokens, ctx.signal));
+      } catch (error) {
+        if (ctx.signal.aborted || isAbort(error)) throw error;
+        errors.count++;
+        errors.first = error instanceof Error ? error.message : String(error);
+        break;
+      }
+      const last = runs.at(-1)!;
+      ctx.progress(Math.min(1, (performance.now() - streamStart) / plan.durationMs), `stream: ${runs.length} runs, ${last.decodeTps.toFixed(0)} tok/s`);
+    }
+    streamMs = performance.now() - streamStart;
+  } finally {
+    engine.dispose();
+  }
+  const ttftMs = metricOf(
+    runs.map((r) => r.ttftMs),
+    'ms',
+  );
+  const serverDecode = runs.map((r) => r.server?.decodeTps ?? Number.NaN);
+  return {
+    fingerprint: scenarioFingerprint(ctx, { engine: `remote (${target.server})`, model: target.model, dtype: 'as the server runs it', threads: null }),
+    criteria: remoteSustainedCriteria({ ...(serverDecode.every(Number.isFinite) ? { decodeTps: serverDecode, decodeSource: 'server' } : { decodeTps: runs.map((r) => r.decodeTps), decodeSource: 'page' }), ttftMs, errors }),
+    metrics: { 'decode tok/s': metricOf(runs.map((r) => r.decodeTps), 'tok/s'), 'TTFT ms': ttftMs, ...serverMetrics(runs) },
+    note: `${target.model} on ${target.host} (${target.server}), ${plan.maxNewTokens} new tokens per run, ${plan.warmupRuns} warm-up run(s) excluded, ${runs.length} counted over a ${(streamMs / 1000).toFixed(0)} s stream. Page figures from token arrivals on this page (network included); server figures as the server reported them. The tier's targets do not apply to a server: the stream is judged against its own first third.`,
+  };
+}
+
 async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
+  if (ctx.target.kind === 'server') return runOnServer(ctx, ctx.target);
   const plan = ctx.plans.sustained;
   const { machine } = ctx;
   const model = manifestModel(machine.models, plan.model);
