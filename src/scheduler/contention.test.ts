@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveTps } from '../tiers/index.ts';
-import { contentionGroupOf, estimateAlpha, estimateAlphaByGroup, measureContention, planBurst, streamTps } from './contention.ts';
+import { contentionGroupOf, estimateAlpha, estimateAlphaByGroup, fairnessByGroup, jainIndex, measureContention, planBurst, streamTps } from './contention.ts';
 
 describe('estimateAlpha', () => {
   it.each([0, 0.3, 0.5, 1, 1.5])('recovers α = %s from stream rates at 1..4 members', (alpha) => {
@@ -91,5 +91,41 @@ describe('contention groups', () => {
     expect([...byGroup.keys()].sort()).toEqual(['local', 'remote:a']);
     // Mixed into one estimate the two would give neither.
     expect(estimateAlpha(samples).alpha).not.toBeCloseTo(1.5, 1);
+  });
+});
+
+describe('fairness', () => {
+  it.each([
+    ['no members', [], null],
+    ['one member', [30], null],
+    ['two alike', [30, 30], 1],
+    ['four alike', [12, 12, 12, 12], 1],
+    ['one starved of two', [30, 0], 0.5],
+    ['one of four has it all', [40, 0, 0, 0], 0.25],
+    ['2 : 1', [20, 10], 0.9],
+    ['all stopped', [0, 0], 1],
+    ['a non-finite rate is left out', [30, Number.NaN, 30], 1],
+  ] as const)('Jain index, %s', (_name, rates, expected) => {
+    const index = jainIndex(rates);
+    if (expected === null) expect(index).toBeNull();
+    else expect(index).toBeCloseTo(expected, 6);
+  });
+
+  it('is judged per group from each member\'s median rate', () => {
+    const s = (group: 'local' | 'remote:a', memberId: string, streamTps: number) => ({ group, memberId, concurrent: 1, streamTps });
+    const byGroup = fairnessByGroup([
+      // Local: A and B alike (B's one outlier is its median's business); the server's members 5× faster, also alike.
+      s('local', 'A', 10),
+      s('local', 'A', 10),
+      s('local', 'B', 10),
+      s('local', 'B', 10),
+      s('local', 'B', 1),
+      s('remote:a', 'R1', 50),
+      s('remote:a', 'R2', 50),
+    ]);
+    expect(byGroup.get('local')).toBeCloseTo(1, 6);
+    expect(byGroup.get('remote:a')).toBeCloseTo(1, 6);
+    // Mixed in one group, the server's speed would read as unfairness to the local members.
+    expect(jainIndex([10, 10, 50, 50])!).toBeLessThan(0.75);
   });
 });

@@ -31,6 +31,36 @@ export function contentionGroupOf(remoteEndpointId: string | null | undefined): 
   return remoteEndpointId ? `remote:${remoteEndpointId}` : 'local';
 }
 
+/**
+ * Jain's fairness index of the members' rates: 1 when every member streams at the same rate, 1/n when
+ * one member has it all. Null with fewer than two members (nothing to be fair between).
+ */
+export function jainIndex(rates: readonly number[]): number | null {
+  const xs = rates.filter((x) => Number.isFinite(x) && x >= 0);
+  if (xs.length < 2) return null;
+  const sum = xs.reduce((s, x) => s + x, 0);
+  const squares = xs.reduce((s, x) => s + x * x, 0);
+  return squares === 0 ? 1 : (sum * sum) / (xs.length * squares);
+}
+
+/**
+ * How evenly the scheduler serves the members of each contention group: Jain's index of each member's
+ * median stream rate. Kept per group because a server and this device run at their own speeds: a
+ * remote member far faster than a local one is no unfairness, two local members far apart are.
+ */
+export function fairnessByGroup(samples: readonly (ThroughputSample & { group: ContentionGroup; memberId: string })[]): Map<ContentionGroup, number | null> {
+  const rates = new Map<ContentionGroup, Map<string, number[]>>();
+  for (const s of samples) {
+    if (!(s.streamTps > 0)) continue;
+    let byMember = rates.get(s.group);
+    if (!byMember) rates.set(s.group, (byMember = new Map()));
+    let list = byMember.get(s.memberId);
+    if (!list) byMember.set(s.memberId, (list = []));
+    list.push(s.streamTps);
+  }
+  return new Map([...rates].map(([group, byMember]) => [group, jainIndex([...byMember.values()].map((list) => median(list)))]));
+}
+
 /** α per contention group, each from its own samples only. */
 export function estimateAlphaByGroup(samples: readonly (ThroughputSample & { group: ContentionGroup })[]): Map<ContentionGroup, AlphaEstimate> {
   const byGroup = new Map<ContentionGroup, ThroughputSample[]>();

@@ -222,6 +222,11 @@ export interface SchedulerSnapshot {
   alpha: number | null;
   /** Each remote endpoint's α among its own members (they contend on their server, not here). */
   remoteAlpha: Record<string, number | null>;
+  /**
+   * Per contention group (`local`, `remote:<endpoint>`), Jain's index of its members' median stream
+   * rates (1: all served alike); null with fewer than two members measured in the group.
+   */
+  fairness: Record<string, number | null>;
 }
 
 /** What the page reports about itself, for the adaptation rules (adaptation.ts). */

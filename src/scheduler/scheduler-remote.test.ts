@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { harness } from './test-harness.ts';
+import { jainIndex } from './contention.ts';
 
 /** Runs manual time until the turn ends, recording the peak of jobs in flight per group of members. */
 async function peaks(h: ReturnType<typeof harness>, turn: string, groups: Record<string, string[]>): Promise<Record<string, number>> {
@@ -129,5 +130,9 @@ describe('contention', () => {
     expect(snapshot.alpha).toBeCloseTo(1.5, 1);
     // The endpoint's own α needs its members alone and together; R has only run alone there.
     expect(snapshot.remoteAlpha).toEqual({ 'gpu-box': null });
+    // Fairness per group, from each member's median rate: A mostly ran alone (full speed), B only beside A
+    // (1 / 2.5 of it at α 1.5); R, the only member on its server, neither lowers it nor has a figure.
+    expect(snapshot.fairness['local']).toBeCloseTo(jainIndex([1, 1 / 2.5])!, 2);
+    expect(snapshot.fairness['remote:gpu-box']).toBeNull();
   });
 });

@@ -23,7 +23,7 @@ import { formatBytes } from '../lib/format.ts';
 import type { TierProfile } from '../tiers/index.ts';
 import { ADAPTATION_DEFAULTS, INITIAL_ADAPTATION_STATE, adapt, type AdaptationConfig, type AdaptationState } from './adaptation.ts';
 import { realClock, type Clock, type TimerHandle } from '../lib/clock.ts';
-import { contentionGroupOf, estimateAlphaByGroup, streamTps, type AlphaEstimate, type ContentionGroup, type ThroughputSample } from './contention.ts';
+import { contentionGroupOf, estimateAlphaByGroup, fairnessByGroup, streamTps, type AlphaEstimate, type ContentionGroup, type ThroughputSample } from './contention.ts';
 import { LockStepGate } from './fairness.ts';
 import { isEngineLost, isOutOfMemoryError, isRateLimited } from '../workers/errors.ts';
 import { admit, effectiveBudget, evictionOrder, learnBudgetFromOom, usedBytes, type Ledger, type LedgerEntry, type LedgerState } from './ledger.ts';
@@ -151,7 +151,7 @@ export class Scheduler {
   private readonly turns = new Map<string, Turn>();
   private readonly finished = new Map<string, TurnOutcome>();
   private readonly serviceTimes = new ServiceTimes();
-  private readonly throughput: (ThroughputSample & { group: ContentionGroup })[] = [];
+  private readonly throughput: (ThroughputSample & { group: ContentionGroup; memberId: string })[] = [];
   private alphaCache: Map<ContentionGroup, AlphaEstimate> | null = null;
   private learnedBudget: number | null = null;
   private loadsPausedReason: string | null = null;
@@ -399,6 +399,7 @@ export class Scheduler {
       loadsPausedReason: this.loadsPausedReason,
       alpha: this.alpha().alpha,
       remoteAlpha: this.remoteAlpha(),
+      fairness: Object.fromEntries(fairnessByGroup(this.throughput)),
     };
   }
 
@@ -963,7 +964,7 @@ export class Scheduler {
     const started = job.startedAtMs;
     if (tps === null || started === null || now <= started) return;
     const concurrent = job.concurrencyArea / (now - started);
-    this.throughput.push({ group: this.groupOf(job), concurrent: Math.max(1, Math.round(concurrent)), streamTps: tps });
+    this.throughput.push({ group: this.groupOf(job), memberId: job.memberId, concurrent: Math.max(1, Math.round(concurrent)), streamTps: tps });
     if (this.throughput.length > THROUGHPUT_SAMPLES_KEPT) this.throughput.shift();
     this.alphaCache = null;
   }
