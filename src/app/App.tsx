@@ -122,7 +122,7 @@ export function App({ perf, session, chat, hardware, council, version, offline, 
           <BaselinePanel session={session} />
         </ViewSection>
         <ViewSection views={views} id="device">
-          <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} />
+          <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} measure={(id) => session.autoBuild.measure(id)} />
         </ViewSection>
         <ViewSection views={views} id="storage">
           {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}

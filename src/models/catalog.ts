@@ -28,6 +28,9 @@ export interface BundledModel {
   id: string;
   label: string;
   description: string;
+  /** A GGUF build: the ONNX model its weights came from, and its quantization (`q8_0`). */
+  builtFrom?: string;
+  buildDtype?: string;
 }
 
 export interface HubBuild {
@@ -127,6 +130,8 @@ function ggufBuild(baseId: string, dtype: 'f32' | 'q8_0' | 'q4_0', size: string,
     source: 'bundled',
     engine: 'wllama',
     id: `${baseId}-gguf-${dtype}`,
+    builtFrom: baseId,
+    buildDtype: dtype,
     label: `${baseId} GGUF ${dtype} (llama.cpp, ${size})`,
     description: `${description} GGUF ${dtype}, run by llama.cpp in WASM (wllama).`,
   };

@@ -6,12 +6,29 @@ import { TIER_PROFILES, type Tier } from '../../tiers/index.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { calibrationFigure, councilText, councilThroughputText, hardwareFacts, maxModelText, orderedReasons, unreportedText } from './device-facts.ts';
 import { deviceReportFileName, maxParamsByDtype, perModelLimit, type DeviceReport } from './device-report.ts';
+import { decodeShare, weightBytesOf } from '../../models/decode-share.ts';
+import type { BuildMeasure } from '../../models/build-choice.ts';
 
 const OVERRIDE_CHOICES: readonly Tier[] = ['low', 'mid', 'high'];
 
 /** The home view's account of this machine: tier and why, what it measured, what it allows. */
-/** `models`: the bundled models; `selectedModelId`: the one the model select holds (its fit is shown first). */
-export function DeviceCard({ models, selectedModelId, hardware, version }: { models: ReadonlySignal<ManifestModel[]>; selectedModelId: ReadonlySignal<string>; hardware: HardwareStore; version: string }) {
+/**
+ * `models`: the bundled models; `selectedModelId`: the one the model select holds (its fit is shown first);
+ * `measure`: a model's stored runs here (their median decode rate, and the device they ran on).
+ */
+export function DeviceCard({
+  models,
+  selectedModelId,
+  hardware,
+  version,
+  measure,
+}: {
+  models: ReadonlySignal<ManifestModel[]>;
+  selectedModelId: ReadonlySignal<string>;
+  hardware: HardwareStore;
+  version: string;
+  measure: (modelId: string) => BuildMeasure & { device: 'wasm' | 'webgpu' };
+}) {
   const report = hardware.report.value;
   const decision = hardware.decision.value;
   const resolved = hardware.profile.value;
@@ -35,6 +52,16 @@ export function DeviceCard({ models, selectedModelId, hardware, version }: { mod
   const calibration = hardware.calibration.value;
   const calState = hardware.calibrationState.value;
   const overrideValue = hardware.override.value ?? 'auto';
+  const measured = measure(selectedModelId.value);
+  const bandwidth = calibration?.[measured.device];
+  const share = decodeShare({
+    modelId: selectedModelId.value,
+    device: measured.device,
+    bandwidthGBps: bandwidth?.status === 'measured' ? bandwidth.bandwidthGBps : null,
+    weightBytes: weightBytesOf(selected, measured.build.dtype),
+    medianTps: measured.medianTps,
+    runs: measured.runs,
+  });
 
   const exportReport = (): DeviceReport | null => hardware.exportReport(version, models.value, selected);
   const copy = async () => {
@@ -147,6 +174,12 @@ export function DeviceCard({ models, selectedModelId, hardware, version }: { mod
             ) : (
               'waiting for the page to be idle'
             )}
+          </dd>
+        </div>
+        <div>
+          <dt>Decode rate</dt>
+          <dd data-testid="decode-share" data-status={share.status}>
+            {share.sentence}
           </dd>
         </div>
       </dl>

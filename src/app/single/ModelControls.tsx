@@ -1,9 +1,11 @@
+import { batch } from '@preact/signals';
 import type { Session } from './session.ts';
 import { formatBytes, formatMs, formatPercent } from '../../lib/format.ts';
 import type { DevicePreference } from '../../workers/engine.ts';
 import type { DtypePreference } from '../../models/catalog.ts';
 import { SamplingControls } from './SamplingControls.tsx';
 import { groupChoices } from '../../models/model-choices.ts';
+import { autoBuildFamily, autoBuildValue } from '../../models/build-choice.ts';
 import { ModelFileControl, useModelFileDrop } from './ModelFileControl.tsx';
 
 const PHASE_LABEL = { fetch: 'Fetching model files', init: 'Starting the engine', warmup: 'Warming up', ready: 'Ready' } as const;
@@ -18,6 +20,18 @@ export function ModelControls({ session, webGpu }: { session: Session; webGpu: b
     apply();
     session.savePreferences();
   };
+  const auto = session.autoBuild;
+  const autoFamilies = new Set(auto.families.value.map((f) => f.baseId));
+  const autoChoice = auto.choice.value;
+  const autoFamily = autoChoice ? auto.family.value : null;
+  const chooseModel = (value: string) => {
+    const family = autoBuildFamily(value);
+    // Auto sets the model itself (its fastest build measured here); a build chosen by hand ends Auto.
+    batch(() => {
+      auto.family.value = family;
+      if (family === null) session.modelId.value = value;
+    });
+  };
   return (
     <section class={drop.dragging ? 'panel drop-target' : 'panel'} aria-labelledby="model-heading" data-testid="model-panel" {...drop.handlers}>
       <h2 id="model-heading">Model</h2>
@@ -26,17 +40,24 @@ export function ModelControls({ session, webGpu }: { session: Session; webGpu: b
           Model
           <select
             data-testid="model-select"
-            value={session.modelId.value}
+            value={autoFamily !== null ? autoBuildValue(autoFamily) : session.modelId.value}
             disabled={busy}
-            onChange={(e) => onChange(() => (session.modelId.value = e.currentTarget.value))()}
+            onChange={(e) => onChange(() => chooseModel(e.currentTarget.value))()}
           >
             {groups.map((group) => (
               <optgroup key={group.label} label={group.label}>
-                {group.choices.map((m) => (
+                {group.choices.flatMap((m) => [
+                  ...(autoFamilies.has(m.id)
+                    ? [
+                        <option key={autoBuildValue(m.id)} value={autoBuildValue(m.id)} data-testid={`auto-build-option-${m.id}`}>
+                          {m.id} — Auto (fastest build measured here)
+                        </option>,
+                      ]
+                    : []),
                   <option key={m.id} value={m.id} data-availability={m.availability}>
                     {m.optionLabel}
-                  </option>
-                ))}
+                  </option>,
+                ])}
               </optgroup>
             ))}
           </select>
@@ -92,6 +113,11 @@ export function ModelControls({ session, webGpu }: { session: Session; webGpu: b
       </div>
       <ModelFileControl session={session} disabled={busy} dragging={drop.dragging} />
       <SamplingControls modelId={session.modelId.value} disabled={busy} />
+      {autoChoice && (
+        <p class="hint" data-testid="auto-build-line" data-pick={autoChoice.pick.id} data-measured={autoChoice.measured}>
+          {autoChoice.sentence}
+        </p>
+      )}
       <p class="hint" data-testid="model-hint">{session.models.value.find((m) => m.id === session.modelId.value)?.hint}</p>
       {hiddenNote && (
         <p class="hint" data-testid="models-not-offered">

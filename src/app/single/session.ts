@@ -26,6 +26,7 @@ import type { RunFailure } from '../monitor/run-diagnosis.ts';
 import type { BudgetLimits } from '../../tiers/index.ts';
 import { isModelFileId } from '../../models/model-files.ts';
 import { ModelFileStore } from './model-file-store.ts';
+import { AutoBuild } from './auto-build.ts';
 
 export type LoadState =
   | { status: 'idle' }
@@ -127,6 +128,8 @@ export class Session {
   readonly storedHub = storedHub;
   /** Model files the user opened from disk this session. */
   readonly modelFiles: ModelFileStore;
+  /** The model select's "Auto (fastest build measured here)". */
+  readonly autoBuild: AutoBuild;
 
   readonly models = computed(() => [
     ...this.modelFiles.choices.value,
@@ -147,6 +150,14 @@ export class Session {
     this.device.value = preferences.device;
     this.dtype.value = preferences.dtype ?? 'auto';
     this.maxNewTokens.value = preferences.maxNewTokens;
+    this.autoBuild = new AutoBuild({
+      modelId: this.modelId,
+      device: this.device,
+      dtype: this.dtype,
+      available: this.available,
+      history: this.history,
+      hardwareId: () => options.environment?.().hardwareId ?? null,
+    });
     // A worker that dies between runs: the status stops saying "Loaded" at once, and the next Generate
     // loads the model again (a death during a run is reported by the run itself).
     this.engine.onCrash((failure) => {
@@ -362,6 +373,7 @@ export class Session {
       const frames = summarizeFrames(recorded.frames, frameLoop.targetFps, recorded.longAnimationFrames);
       if (frames.frames > 0) record.frames = runFrames(frames);
       if (chat) Object.assign(record, { conversationId: chat.conversationId, turn: chat.turn });
+      if (this.autoBuild.chose(record.modelId)) record.choice = 'auto';
       this.lastRun.value = record;
       cache?.remember(cacheable, generation);
       const saved = this.persist(record, runSamples(generation.result.tokenTimesMs, generation.arrivals.map((a) => a.arrivedAtMs)));
@@ -422,6 +434,7 @@ export class Session {
   dispose(): void {
     this.stop();
     this.engine.dispose();
+    this.autoBuild.dispose();
     void this.store.flush();
   }
 
