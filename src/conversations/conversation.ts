@@ -125,9 +125,10 @@ export function withRunId(conversation: Conversation, index: number, at: number,
   return { ...conversation, turns };
 }
 
-export type RenameOutcome = { ok: true; conversation: Conversation } | { ok: false; reason: string };
+export type RenameOutcome<T = Conversation> = { ok: true; conversation: T } | { ok: false; reason: string };
 
-export function renamed(conversation: Conversation, title: string, now: number): RenameOutcome {
+/** Any kept conversation (a chat, a council's) under a new title, or why the title will not do. */
+export function renamed<T extends { title: string; updatedAt: number }>(conversation: T, title: string, now: number): RenameOutcome<T> {
   const clean = title.trim().replace(/\s+/g, ' ');
   if (!clean) return { ok: false, reason: 'A conversation needs a name.' };
   if (clean.length > TITLE_MAX) return { ok: false, reason: `A name is at most ${TITLE_MAX} characters (this one has ${clean.length}).` };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { asImportedCouncil, COUNCIL_DEFAULT_TITLE, historiesOf, memberIdsOf, newCouncilConversation, renamedCouncil, reopenPlan, withAnswerRuns, withCouncilTurn, type CouncilAnswer, type CouncilConversation } from './council.ts';
+import { asImportedCouncil, COUNCIL_DEFAULT_TITLE, historiesOf, memberIdsOf, newCouncilConversation, reopenPlan, withAnswerRuns, withCouncilTurn, type CouncilAnswer, type CouncilConversation } from './council.ts';
 import { exportDocument, IMPORT_LIMITS, parseConversationsFile } from './exchange.ts';
+import { renamed } from './conversation.ts';
 
 const NOW = 1_700_000_010_000;
 
@@ -100,8 +101,8 @@ describe('council conversation rules', () => {
     expect(empty.title).toBe(COUNCIL_DEFAULT_TITLE);
     const one = withCouncilTurn(empty, ['sim-fast', 'sim-slow'], { prompt: 'What is a bee?\nMore', at: 9, answers: [] });
     expect(one).toMatchObject({ title: 'What is a bee?', updatedAt: 9, members: ['sim-fast', 'sim-slow'] });
-    const renamed = renamedCouncil(one, 'Bees', 10);
-    expect(renamed.ok && withCouncilTurn(renamed.conversation, ['sim-slow'], { prompt: 'x', at: 11, answers: [] })).toMatchObject({ title: 'Bees', members: ['sim-slow'], updatedAt: 11 });
+    const titled = renamed(one, 'Bees', 10);
+    expect(titled.ok && withCouncilTurn(titled.conversation, ['sim-slow'], { prompt: 'x', at: 11, answers: [] })).toMatchObject({ title: 'Bees', members: ['sim-slow'], updatedAt: 11 });
   });
 
   it.each<[string, string, string | null]>([
@@ -109,7 +110,7 @@ describe('council conversation rules', () => {
     ['x'.repeat(121), 'A name is at most 120 characters (this one has 121).', null],
     ['  Two   words ', '', 'Two words'],
   ])('renaming to %j', (title, reason, name) => {
-    const outcome = renamedCouncil(sampleCouncil(), title, NOW);
+    const outcome = renamed(sampleCouncil(), title, NOW);
     expect(outcome.ok ? outcome.conversation.title : outcome.reason).toBe(name ?? reason);
   });
 

@@ -11,7 +11,7 @@
 import type { JobStatus } from '../scheduler/protocol.ts';
 import { keepMembers, NO_HISTORIES, withAnswer, type CouncilHistories } from '../scheduler/council-conversation.ts';
 import { memberIdFor } from '../scheduler/member-choices.ts';
-import { titleFrom, TITLE_MAX } from './conversation.ts';
+import { titleFrom } from './conversation.ts';
 
 /** How a member's answer ended: the statuses a finished council pane can have. */
 export type CouncilAnswerStatus = Extract<JobStatus, 'done' | 'failed' | 'cancelled'>;
@@ -92,15 +92,6 @@ export function withAnswerRuns(conversation: CouncilConversation, index: number,
   const turns = [...conversation.turns];
   turns[index] = { ...turn, answers };
   return { ...conversation, turns };
-}
-
-export type CouncilRenameOutcome = { ok: true; conversation: CouncilConversation } | { ok: false; reason: string };
-
-export function renamedCouncil(conversation: CouncilConversation, title: string, now: number): CouncilRenameOutcome {
-  const clean = title.trim().replace(/\s+/g, ' ');
-  if (!clean) return { ok: false, reason: 'A conversation needs a name.' };
-  if (clean.length > TITLE_MAX) return { ok: false, reason: `A name is at most ${TITLE_MAX} characters (this one has ${clean.length}).` };
-  return { ok: true, conversation: { ...conversation, title: clean, updatedAt: Math.max(conversation.updatedAt, now) } };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asImported, exportDocument, exportFileName, IMPORT_LIMITS, parseConversationsFile, validateConversationsDocument } from './exchange.ts';
+import { asImported, exportDocument, exportFileName, IMPORT_LIMITS, parseConversationsFile, readConversationsFile, validateConversationsDocument } from './exchange.ts';
 import { sampleConversation, sampleTurn } from './fixtures.ts';
 
 const NOW = 1_700_000_010_000;
@@ -99,4 +99,20 @@ describe('exportFileName', () => {
 
 it('sample turns are valid on their own', () => {
   expect(parseConversationsFile(JSON.stringify(exportDocument([sampleConversation({ turns: [sampleTurn('q', 'a', { runId: null, finish: 'failed' })] })], '0', NOW))).ok).toBe(true);
+});
+
+describe('readConversationsFile', () => {
+  it('refuses a file too large by its size, without reading it', async () => {
+    let read = false;
+    const huge = { size: IMPORT_LIMITS.fileChars * 4 + 1, text: () => ((read = true), Promise.resolve('')) };
+    expect(await readConversationsFile(huge)).toEqual({ ok: false, errors: ['the file is 32 MB, too large for a conversations file (at most 8,388,608 characters)'] });
+    expect(read).toBe(false);
+  });
+
+  it('reads and checks a file within the limit', async () => {
+    const text = JSON.stringify(exportDocument([sampleConversation()], '1.0.0', 5));
+    const outcome = await readConversationsFile(new Blob([text]));
+    expect(outcome.ok && outcome.document.conversations.map((c) => c.title)).toEqual([sampleConversation().title]);
+    expect((await readConversationsFile(new Blob(['{"kind":"nope"}']))).ok).toBe(false);
+  });
 });

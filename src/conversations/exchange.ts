@@ -255,6 +255,15 @@ export function validateConversationsDocument(value: unknown): ImportOutcome {
   return { ok: true, document };
 }
 
+/** A conversations file as the user picked it: one too large is refused by its size, before a byte of it is read. */
+export async function readConversationsFile(file: Pick<Blob, 'size' | 'text'>): Promise<ImportOutcome> {
+  // Bytes before characters: a character takes at most 4 bytes.
+  if (file.size > IMPORT_LIMITS.fileChars * 4) {
+    return { ok: false, errors: [`the file is ${Math.round(file.size / 1024 / 1024)} MB, too large for a conversations file (at most ${IMPORT_LIMITS.fileChars.toLocaleString('en-US')} characters)`] };
+  }
+  return parseConversationsFile(await file.text());
+}
+
 /** The whole import of a file's text: its length, then JSON, then the document. */
 export function parseConversationsFile(fileText: string): ImportOutcome {
   if (fileText.length > IMPORT_LIMITS.fileChars) {

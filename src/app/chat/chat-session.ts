@@ -21,7 +21,7 @@ import {
   type PlanOutcome,
   type Turn,
 } from '../../conversations/conversation.ts';
-import { asImported, exportDocument, exportFileName, IMPORT_LIMITS, parseConversationsFile } from '../../conversations/exchange.ts';
+import { asImported, exportDocument, exportFileName, readConversationsFile } from '../../conversations/exchange.ts';
 import { ConversationStore, pageConversationStoreOptions } from '../../conversations/store.ts';
 import { downloadText } from '../results/download.ts';
 
@@ -229,12 +229,7 @@ export class ChatSession {
   /** Reads a conversations file; anything wrong with it refuses the whole file, with the reasons. */
   async importFile(file: File): Promise<void> {
     this.importErrors.value = [];
-    // Bytes before characters: a huge file is refused without reading it.
-    if (file.size > IMPORT_LIMITS.fileChars * 4) {
-      this.importErrors.value = [`the file is ${Math.round(file.size / 1024 / 1024)} MB, too large for a conversations file (at most ${IMPORT_LIMITS.fileChars.toLocaleString('en-US')} characters)`];
-      return;
-    }
-    const outcome = parseConversationsFile(await file.text());
+    const outcome = await readConversationsFile(file);
     if (!outcome.ok) {
       this.importErrors.value = outcome.errors;
       return;

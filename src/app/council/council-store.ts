@@ -35,13 +35,12 @@ import type { HardwareStore } from '../device/hardware.ts';
 import { FrameSampler } from './frame-sampler.ts';
 import { remoteStore } from '../remote/remote-store.ts';
 import { remoteMemberChoices } from '../remote/remote-members.ts';
-import { newestFirst } from '../../conversations/conversation.ts';
+import { newestFirst, renamed } from '../../conversations/conversation.ts';
 import {
   asImportedCouncil,
   historiesOf,
   memberIdsOf,
   newCouncilConversation,
-  renamedCouncil,
   reopenPlan,
   withAnswerRuns,
   withCouncilTurn,
@@ -49,7 +48,7 @@ import {
   type CouncilConversation,
   type CouncilTurn,
 } from '../../conversations/council.ts';
-import { exportDocument, exportFileName, IMPORT_LIMITS, parseConversationsFile } from '../../conversations/exchange.ts';
+import { exportDocument, exportFileName, readConversationsFile } from '../../conversations/exchange.ts';
 import { councilRun } from './council-runs.ts';
 import type { RunRecord } from '../../metrics/run-record.ts';
 import type { RunSamples } from '../../metrics/run-samples.ts';
@@ -535,7 +534,7 @@ export class CouncilStore {
   async renameConversation(id: string, title: string): Promise<string | null> {
     const found = this.savedConversations.peek().find((c) => c.id === id);
     if (!found) return 'That conversation is no longer here.';
-    const outcome = renamedCouncil(found, title, this.now());
+    const outcome = renamed(found, title, this.now());
     if (!outcome.ok) return outcome.reason;
     await this.keepConversation(outcome.conversation, 'the new name');
     return null;
@@ -564,12 +563,7 @@ export class CouncilStore {
   /** Reads a conversations file's council conversations; anything wrong with the file refuses it whole, with the reasons. */
   async importConversations(file: File): Promise<void> {
     this.importErrors.value = [];
-    // Bytes before characters: a huge file is refused without reading it.
-    if (file.size > IMPORT_LIMITS.fileChars * 4) {
-      this.importErrors.value = [`the file is ${Math.round(file.size / 1024 / 1024)} MB, too large for a conversations file (at most ${IMPORT_LIMITS.fileChars.toLocaleString('en-US')} characters)`];
-      return;
-    }
-    const outcome = parseConversationsFile(await file.text());
+    const outcome = await readConversationsFile(file);
     if (!outcome.ok) {
       this.importErrors.value = outcome.errors;
       return;
