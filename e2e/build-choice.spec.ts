@@ -77,6 +77,13 @@ test('Auto runs the build measured fastest here, says why, and the run records t
   await expect(page.getByTestId('history-row').first()).toContainText(pick);
   await expect(page.getByTestId('history-row')).toHaveCount(5);
 
+  // Auto is remembered as Auto, not as the build it picked.
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await openView(page, 'run');
+  await expect(select).toHaveValue(AUTO);
+  await expect(line).toHaveAttribute('data-pick', pick);
+
   // The device card: the picked build's measured rate against its bandwidth ceiling.
   await openView(page, 'device');
   await expect(page.getByTestId('tier-badge')).toHaveAttribute('data-calibration', 'done', { timeout: 90_000 });

@@ -75,6 +75,8 @@ interface Preferences {
   device: DevicePreference;
   dtype?: DtypePreference;
   maxNewTokens: number;
+  /** The family whose "Auto (fastest build measured here)" was chosen; absent when a model was chosen directly. */
+  autoBuild?: string;
 }
 
 function readPreferences(): Preferences {
@@ -86,6 +88,7 @@ function readPreferences(): Preferences {
       device: stored.device === 'wasm' || stored.device === 'webgpu' ? stored.device : defaults.device,
       dtype: (ONNX_DTYPES as readonly unknown[]).includes(stored.dtype) ? stored.dtype : 'auto',
       maxNewTokens: typeof stored.maxNewTokens === 'number' && stored.maxNewTokens > 0 ? stored.maxNewTokens : defaults.maxNewTokens,
+      ...(typeof stored.autoBuild === 'string' ? { autoBuild: stored.autoBuild } : {}),
     };
   } catch {
     return defaults;
@@ -158,6 +161,7 @@ export class Session {
       history: this.history,
       hardwareId: () => options.environment?.().hardwareId ?? null,
     });
+    this.autoBuild.family.value = preferences.autoBuild ?? null;
     // A worker that dies between runs: the status stops saying "Loaded" at once, and the next Generate
     // loads the model again (a death during a run is reported by the run itself).
     this.engine.onCrash((failure) => {
@@ -205,7 +209,8 @@ export class Session {
   savePreferences(): void {
     // A file opened from disk is gone after a reload: the stored choice stays the last model that is not one.
     const modelId = isModelFileId(this.modelId.value) ? readPreferences().modelId : this.modelId.value;
-    const preferences: Preferences = { modelId, device: this.device.value, dtype: this.dtype.value, maxNewTokens: this.maxNewTokens.value };
+    const autoBuild = this.autoBuild.family.value;
+    const preferences: Preferences = { modelId, device: this.device.value, dtype: this.dtype.value, maxNewTokens: this.maxNewTokens.value, ...(autoBuild !== null ? { autoBuild } : {}) };
     try {
       localStorage.setItem(PREFERENCES_KEY, JSON.stringify(preferences));
     } catch {
