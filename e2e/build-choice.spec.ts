@@ -102,3 +102,18 @@ test('the device card says "not measured yet" for a model with no runs here', as
   await expect(page.getByTestId('decode-share')).toHaveAttribute('data-status', 'not-measured');
   await expect(page.getByTestId('decode-share')).toContainText('wf-tiny-gguf-q4_0 on WASM: not measured yet; run it to compare with the');
 });
+
+test('Auto is reached from the keyboard like any other option of the one model select', async ({ page }) => {
+  await openApp(page);
+  await openView(page, 'run');
+  const select = page.getByTestId('model-select');
+  await select.selectOption('wf-tiny');
+  await select.focus();
+  // Auto sits right above the build it stands for.
+  await page.keyboard.press('ArrowUp');
+  await expect(select).toHaveValue(AUTO);
+  await expect(page.getByTestId('auto-build-line')).toContainText('Not measured here yet');
+  await page.keyboard.press('ArrowDown');
+  await expect(select).toHaveValue('wf-tiny');
+  await expect(page.getByTestId('auto-build-line')).toHaveCount(0);
+});
