@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, openView, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, setMembers, test } from './fixtures.ts';
 
 /** Plugins: sandboxed workers under a per-frame budget (src/plugins, docs/plugins.md). */
 
@@ -69,6 +69,55 @@ test('the built-ins on wf-tiny: logger (exported), scorer, JSON validator, rhyth
   expect(exported.entries.every((e) => typeof e.at === 'number')).toBe(true);
 
   await expect.poll(async () => (await pluginAudit(page)).filter((r) => r.data?.action === 'install').length).toBe(4);
+});
+
+test('a council run: the logger gets each member’s state changes, the rhythm strip draws over the living canvas', async ({ page }) => {
+  await openApp(page);
+  for (const id of ['token-logger', 'rhythm-strip']) await installBuiltin(page, id);
+  await setMembers(page, ['sim-fast', 'sim-fast']);
+  const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-prompt').fill('go');
+  await panel.getByTestId('council-max-tokens').fill('60');
+  await panel.getByTestId('council-run').click();
+  const panes = await panel.getByTestId('council-pane').all();
+  expect(panes).toHaveLength(2);
+  for (const p of panes) await expect(p).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+
+  // Over the canvas in the Council view: inert, hidden from assistive technology, named in text, with pixels.
+  const canvasPanel = page.getByTestId('canvas-panel');
+  const layer = canvasPanel.locator('[data-testid="canvas-plugin-layer"][data-plugin="rhythm-strip"]');
+  await expect(layer).toBeVisible();
+  await expect(canvasPanel.getByTestId('canvas-plugin-layers-text')).toHaveText('Plugin layers drawn over the canvas: Rhythm strip.');
+  expect(await layer.evaluate((c) => getComputedStyle(c.parentElement!).pointerEvents + ' ' + c.parentElement!.getAttribute('aria-hidden'))).toBe('none true');
+  await expect
+    .poll(() =>
+      layer.evaluate((c: HTMLCanvasElement) => {
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let lit = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) lit++;
+        return lit;
+      }),
+    )
+    .toBeGreaterThan(0);
+  // The quality control below the canvas is not covered.
+  await page.getByTestId('quality-select').click({ trial: true });
+
+  await openView(page, 'plugins');
+  const download = page.waitForEvent('download');
+  await plugin(page, 'token-logger').getByTestId('plugin-export').click();
+  const exported = JSON.parse(await readFile(await (await download).path(), 'utf8')) as { entries: { kind: string; lane: string; state?: string }[] };
+  const states = new Map<string, string[]>();
+  for (const e of exported.entries) if (e.kind === 'member-state') states.set(e.lane, [...(states.get(e.lane) ?? []), e.state!]);
+  console.log('member states:', JSON.stringify([...states]));
+  expect(states.size).toBe(2);
+  for (const sequence of states.values()) {
+    // Only changes: never the same state twice in a row.
+    expect(sequence.every((s, i) => i === 0 || sequence[i - 1] !== s)).toBe(true);
+    const busy = sequence.indexOf('busy');
+    expect(busy).toBeGreaterThanOrEqual(0);
+    expect(sequence.indexOf('loading')).toBeLessThan(busy);
+    expect(sequence.lastIndexOf('idle')).toBeGreaterThan(busy);
+  }
 });
 
 test('hostile plugins are contained and reported; the run is unaffected', async ({ page }) => {

@@ -4,8 +4,8 @@
   "version": "1.0.0",
   "kind": "logger",
   "weight": "light",
-  "description": "Keeps every token of the session with its time and stream; export them as JSON.",
-  "events": [{ "type": "token" }, { "type": "turn-start" }, { "type": "turn-end" }],
+  "description": "Keeps every token of the session with its time and stream, and council members' state changes; export them as JSON.",
+  "events": [{ "type": "token" }, { "type": "turn-start" }, { "type": "turn-end" }, { "type": "member-state" }],
   "permissions": { "annotate": true, "draw": false, "storeBytes": 4096 },
   "config": { "maxEntries": 200000 }
 } */
@@ -17,6 +17,7 @@ export function logEvents(log, events, maxEntries) {
   for (const e of events) {
     if (e.type === 'token') log.push({ at: Math.round(e.at * 1000) / 1000, kind: 'token', lane: e.lane, stream: e.streamId, position: e.position, tokens: e.tokens, text: e.text });
     else if (e.type === 'turn-start' || e.type === 'turn-end') log.push({ at: Math.round(e.at * 1000) / 1000, kind: e.type, lane: e.lane, stream: e.streamId });
+    else if (e.type === 'member-state') log.push({ at: Math.round(e.at * 1000) / 1000, kind: e.type, lane: e.lane, state: e.state, ...(e.error ? { error: { code: String(e.error.code), message: String(e.error.message) } } : {}) });
   }
   if (log.length > maxEntries) log.splice(0, log.length - maxEntries);
   return log;

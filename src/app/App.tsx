@@ -109,7 +109,7 @@ export function App({ perf, session, chat, hardware, council, version, offline, 
           </ViewSection>
           {/* One canvas for the two views it illustrates: beside them on a wide screen, under them on a narrow one; off screen it stops drawing. */}
           <div class="view canvas-column">
-            {visuals && <CanvasPanel visuals={visuals} />}
+            {visuals && <CanvasPanel visuals={visuals} plugins={plugins} />}
             {monitor && <LiveCharts monitor={monitor} />}
           </div>
         </div>

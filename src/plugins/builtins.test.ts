@@ -73,6 +73,18 @@ describe('token logger', () => {
       { at: 3, kind: 'turn-end', lane: 'm1', stream: 's' },
     ]);
   });
+
+  it('logs member state changes, a fault with its code and message as text', () => {
+    const log: unknown[] = [];
+    logEvents(log, [
+      { type: 'member-state', lane: 'm1', label: 'M1', state: 'loading', at: 1 },
+      { type: 'member-state', lane: 'm1', label: 'M1', state: 'unloaded', at: 2, error: { code: 'member-crashed', message: '<b>M1</b> crashed' } },
+    ], 10);
+    expect(log).toEqual([
+      { at: 1, kind: 'member-state', lane: 'm1', state: 'loading' },
+      { at: 2, kind: 'member-state', lane: 'm1', state: 'unloaded', error: { code: 'member-crashed', message: '<b>M1</b> crashed' } },
+    ]);
+  });
 });
 
 describe('rhythm strip', () => {

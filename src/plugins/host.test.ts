@@ -133,6 +133,23 @@ describe('PluginHost', () => {
     expect(ports.get('a')!.batches()[0]!.events).toEqual([token('m2', 'y')]);
   });
 
+  it('delivers member-state events in the frame’s one batch to subscribers only, filtered by lane', async () => {
+    const { host, ports, tick } = await setup([
+      manifest('all', { events: [{ type: 'member-state' }] }),
+      manifest('m2-only', { events: [{ type: 'member-state', lanes: ['m2'] }] }),
+      manifest('tokens', { events: [{ type: 'token' }] }),
+    ]);
+    const state = (lane: string, s: 'loading' | 'busy' | 'idle'): PluginEvent => ({ type: 'member-state', lane, label: lane, state: s, at: 1 });
+    const pushed = [state('m1', 'loading'), state('m2', 'loading'), state('m1', 'busy'), state('m2', 'busy')];
+    for (const e of pushed) host.push(e);
+    host.push(token('m1', 'x'));
+    tick();
+    expect(ports.get('all')!.batches()).toHaveLength(1);
+    expect(ports.get('all')!.batches()[0]!.events).toEqual(pushed);
+    expect(ports.get('m2-only')!.batches()[0]!.events).toEqual([state('m2', 'loading'), state('m2', 'busy')]);
+    expect(ports.get('tokens')!.batches()[0]!.events).toEqual([token('m1', 'x')]);
+  });
+
   it('terminates and disables a plugin that does not answer within 1 s, and says so', async () => {
     const { host, ports, tick, terminated, audit } = await setup([manifest('a')]);
     host.push(token('m1', 'x'));

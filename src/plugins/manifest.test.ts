@@ -21,6 +21,13 @@ describe('validateManifest', () => {
     expect(result).toEqual({ ok: true, manifest: good });
   });
 
+  it('accepts member-state subscriptions, with or without a lane filter', () => {
+    const all = validateManifest(withField({ events: [{ type: 'member-state' }] }));
+    expect(all.ok && all.manifest.events).toEqual([{ type: 'member-state' }]);
+    const some = validateManifest(withField({ events: [{ type: 'token' }, { type: 'member-state', lanes: ['m1', 'm2'] }] }));
+    expect(some.ok && some.manifest.events).toEqual([{ type: 'token' }, { type: 'member-state', lanes: ['m1', 'm2'] }]);
+  });
+
   it('defaults optional fields', () => {
     const { description: _d, config: _c, ...rest } = good;
     const result = validateManifest({ ...rest, permissions: {} });
@@ -49,6 +56,8 @@ describe('validateManifest', () => {
     ['no events', withField({ events: [] }), 'at least one event'],
     ['events not a list', withField({ events: 'token' }), 'at least one event'],
     ['unknown event', withField({ events: [{ type: 'keystroke' }] }), 'events[0].type'],
+    ['unknown member event', withField({ events: [{ type: 'member-crash' }] }), 'events[0].type'],
+    ['member-state with a bad lane', withField({ events: [{ type: 'member-state', lanes: ['a b'] }] }), 'invalid lane'],
     ['event twice', withField({ events: [{ type: 'token' }, { type: 'token' }] }), 'twice'],
     ['event with extra field', withField({ events: [{ type: 'token', url: 'http://x' }] }), 'unknown field "url"'],
     ['lane filter empty', withField({ events: [{ type: 'token', lanes: [] }] }), 'lanes'],

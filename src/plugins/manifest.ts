@@ -13,7 +13,7 @@ export const PLUGIN_WEIGHTS = ['light', 'medium', 'heavy'] as const;
 export type PluginWeight = (typeof PLUGIN_WEIGHTS)[number];
 
 /** token: merged text per stream and batch; turn-start/end: a stream (a member's answer) begins or ends; rate: per-lane tokens/s and energy, 4 times a second. */
-export const PLUGIN_EVENT_TYPES = ['token', 'turn-start', 'turn-end', 'rate'] as const;
+export const PLUGIN_EVENT_TYPES = ['token', 'turn-start', 'turn-end', 'rate', 'member-state'] as const;
 export type PluginEventType = (typeof PLUGIN_EVENT_TYPES)[number];
 
 export interface EventSubscription {

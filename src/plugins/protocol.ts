@@ -5,6 +5,7 @@
  * arrives from a plugin's side is untrusted: the host checks its shape (`readPluginMessage`) before
  * using any of it.
  */
+import type { MemberState } from '../scheduler/protocol.ts';
 import { LAYER_HEIGHT, LAYER_WIDTH, type PluginManifest } from './manifest.ts';
 
 /** What a plugin receives, in frame-paced batches, filtered by its subscriptions. */
@@ -23,7 +24,21 @@ export type PluginEvent =
       at: number;
     }
   | { type: 'turn-start' | 'turn-end'; lane: string; label: string; streamId: string; at: number }
-  | { type: 'rate'; at: number; lanes: { lane: string; label: string; tokensPerSecond: number; energy: number }[] };
+  | { type: 'rate'; at: number; lanes: { lane: string; label: string; tokensPerSecond: number; energy: number }[] }
+  | MemberStateEvent;
+
+/**
+ * A council member's state changed (the scheduler's names: unloaded, loading, idle, busy, unloading,
+ * removed), or it lost its worker: then `error` says why, as text.
+ */
+export interface MemberStateEvent {
+  type: 'member-state';
+  lane: string;
+  label: string;
+  state: MemberState;
+  at: number;
+  error?: { code: string; message: string };
+}
 
 /** What a plugin returns about a stream: shown in the Plugins panel as text, never markup. */
 export interface Annotation {

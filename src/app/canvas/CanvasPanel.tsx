@@ -2,10 +2,12 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { Visuals } from './visuals.ts';
 import { QUALITY_LABEL, QUALITY_LEVELS, type QualityChoice } from '../quality/quality-rule.ts';
 import { RATE_WINDOW_MS } from './energy.ts';
+import type { PluginsStore } from '../plugins/plugins-store.ts';
+import { LAYER_HEIGHT, LAYER_WIDTH } from '../../plugins/manifest.ts';
 import './canvas.css';
 
 /** The living canvas, kept in view at the top of the page, with its quality control and lane legend. */
-export function CanvasPanel({ visuals }: { visuals: Visuals }) {
+export function CanvasPanel({ visuals, plugins }: { visuals: Visuals; plugins?: PluginsStore | undefined }) {
   const { quality, canvas } = visuals;
   const ref = useRef<HTMLCanvasElement>(null);
   const surface = canvas?.surface.value ?? 0;
@@ -18,16 +20,37 @@ export function CanvasPanel({ visuals }: { visuals: Visuals }) {
   useEffect(() => canvas?.setLevel(level), [canvas, level]);
   const paused = quality.canvasPaused.value;
   useEffect(() => canvas?.setPaused(paused), [canvas, paused, surface]);
+  useEffect(() => {
+    if (!plugins || !canvas) return;
+    plugins.setCanvasLive(() => !canvas.stats.paused);
+    return () => plugins.setCanvasLive(null);
+  }, [plugins, canvas]);
+  const layers = canvas && plugins ? plugins.drawing.value : [];
   const lanes = canvas?.lanes.value ?? [];
   const choice = quality.choice.value;
   const fallback = canvas && canvas.stats.renderer === '2d' ? canvas.stats.fallbackReason : null;
   return (
     <section class="living-canvas" aria-label="Live token canvas" data-testid="canvas-panel" data-level={level} data-paused={String(paused)} data-renderer={canvas?.stats.renderer ?? 'off'} data-thread={canvas?.stats.thread ?? 'none'}>
       {canvas ? (
-        <canvas key={surface} ref={ref} class="living-canvas-surface" data-testid="living-canvas" role="img" aria-label="Each token as light in its model's lane; brighter is faster" />
+        <div class="living-canvas-stage">
+          <canvas key={surface} ref={ref} class="living-canvas-surface" data-testid="living-canvas" role="img" aria-label="Each token as light in its model's lane; brighter is faster" />
+          {layers.length > 0 && (
+            // Pictures only, over the surface and nothing else: the text below names them; clicks and focus pass through.
+            <div class="living-canvas-plugin-layers" aria-hidden="true">
+              {layers.map((layer) => (
+                <canvas key={layer.id} width={LAYER_WIDTH} height={LAYER_HEIGHT} data-testid="canvas-plugin-layer" data-plugin={layer.id} ref={(c) => plugins?.setOverlay(layer.id, c)} />
+              ))}
+            </div>
+          )}
+        </div>
       ) : (
         <p class="living-canvas-off" data-testid="canvas-off">
           Canvas off (<code>canvas=off</code> in the address).
+        </p>
+      )}
+      {layers.length > 0 && (
+        <p class="visually-hidden" data-testid="canvas-plugin-layers-text">
+          Plugin layers drawn over the canvas: {layers.map((l) => l.name).join(', ')}.
         </p>
       )}
       <div class="living-canvas-bar">

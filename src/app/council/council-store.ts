@@ -22,7 +22,7 @@ import { generationTimings } from '../../metrics/generation-metrics.ts';
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { ManifestModel } from '../../models/manifest.ts';
 import { DEFAULT_QUEUE_CAPACITY } from '../../scheduler/scheduler.ts';
-import type { AuditEvent, JobOutcome, MemberConfig, MemberSnapshot, Priority, SchedulerEventMessage, SchedulerSettings, SchedulerSnapshot, TokenBatch, TurnOutcome } from '../../scheduler/protocol.ts';
+import type { AuditEvent, JobOutcome, MemberConfig, MemberSnapshot, MemberState, Priority, SchedulerEventMessage, SchedulerSettings, SchedulerSnapshot, TokenBatch, TurnOutcome } from '../../scheduler/protocol.ts';
 import { refreshStoredHub, storedHub } from '../offline/stored-hub.ts';
 import type { DeliveryFigures } from '../../scheduler/batch-pacer.ts';
 import { CouncilClient, type CouncilClientHandlers, type CouncilConnection } from '../../scheduler/council-client.ts';
@@ -50,6 +50,7 @@ import {
 } from '../../conversations/council.ts';
 import { exportDocument, exportFileName, readConversationsFile } from '../../conversations/exchange.ts';
 import { councilRun } from './council-runs.ts';
+import { memberStateChanges, type MemberObservation } from './member-state-changes.ts';
 import type { RunRecord } from '../../metrics/run-record.ts';
 import type { RunSamples } from '../../metrics/run-samples.ts';
 import type { RunEnvironment } from '../../metrics/run-environment.ts';
@@ -272,6 +273,8 @@ export class CouncilStore {
   private readonly sampler: FrameSampler;
   private readonly hardware: CouncilHardware;
   private readonly perf: PagePerf;
+  private memberStates: ReadonlyMap<string, MemberState> = new Map();
+  private readonly memberLabels = new Map<string, string>();
   private configuredKey: string | null = null;
   private noticeSeq = 0;
   private readonly early = new Map<string, ((job: JobView) => JobView)[]>();
@@ -894,7 +897,11 @@ export class CouncilStore {
             this.updateJob(event.jobId, (j) => (isFinal(j.status) ? j : { ...j, status: 'queued', text: '', pieces: 0 }));
           }
         }
-        if ((event.kind === 'restart' || event.kind === 'remove') && event.memberId) this.memberFault(event.memberId, event.message, event.kind === 'remove');
+        if ((event.kind === 'restart' || event.kind === 'remove') && event.memberId) {
+          this.memberFault(event.memberId, event.message, event.kind === 'remove');
+          const code = event.data?.['code'];
+          this.publishMemberState({ kind: 'fault', id: event.memberId, label: this.memberLabels.get(event.memberId) ?? event.memberId, removed: event.kind === 'remove', code: typeof code === 'string' ? code : 'unknown', message: event.message });
+        }
         if (event.kind === 'recover' && event.data?.['queued'] !== undefined) this.overload.value = null;
         if (event.kind === 'scale' && event.data?.['offer'] !== undefined) this.growthOffer.value = event.message;
         if (event.kind === 'scale' && event.data?.['cause'] === 'frames') this.growthOffer.value = null;
@@ -934,7 +941,16 @@ export class CouncilStore {
     if (alpha !== null) this.hardware.measuredAlpha.value = alpha;
   }
 
+  /** Only a change of state reaches the feed's watchers, not every snapshot (see member-state-changes.ts). */
+  private publishMemberState(observation: MemberObservation): void {
+    const { states, events } = memberStateChanges(this.memberStates, [observation], performance.now());
+    this.memberStates = states;
+    for (const event of events) this.perf.tokenFeed.member(event);
+  }
+
   private applyMember(member: MemberSnapshot): void {
+    this.memberLabels.set(member.id, member.label);
+    this.publishMemberState({ kind: 'snapshot', id: member.id, label: member.label, state: member.state });
     if (member.load) this.loads.set(member.id, member.load);
     const previous = this.memberViews.value.get(member.id);
     const next = new Map(this.memberViews.value);

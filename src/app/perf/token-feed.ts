@@ -4,6 +4,7 @@
  * publish as tokens are applied; subscribers must be cheap (they run on the token path) and do their
  * drawing in the frame loop.
  */
+import type { MemberState } from '../../scheduler/protocol.ts';
 
 export interface TokenEvent {
   /** The lane the tokens belong to: 'session' for the single model, the member id in a council. */
@@ -30,9 +31,19 @@ export interface StreamEvent {
   at: number;
 }
 
+/** A council member's state changed, or it lost its worker (`error`); see council/member-state-changes.ts. */
+export interface MemberStateChange {
+  lane: string;
+  label: string;
+  state: MemberState;
+  at: number;
+  error?: { code: string; message: string };
+}
+
 export interface TokenFeedListener {
   tokens?: (event: TokenEvent) => void;
   stream?: (event: StreamEvent) => void;
+  member?: (event: MemberStateChange) => void;
 }
 
 export class TokenFeed {
@@ -51,5 +62,9 @@ export class TokenFeed {
 
   stream(event: StreamEvent): void {
     for (const listener of this.listeners) listener.stream?.(event);
+  }
+
+  member(event: MemberStateChange): void {
+    for (const listener of this.listeners) listener.member?.(event);
   }
 }

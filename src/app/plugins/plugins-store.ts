@@ -5,7 +5,7 @@
  * it), its decisions go to the audit log. The sandbox frame is made only when the first plugin starts,
  * so a page without plugins pays nothing.
  */
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import { AuditLog } from '../../scheduler/audit-log.ts';
 import { PluginHost, type InstalledPlugin, type PluginAuditEntry, type PluginView } from '../../plugins/host.ts';
 import { FrameSandbox, type PluginSandbox } from '../../plugins/sandbox.ts';
@@ -50,6 +50,11 @@ export class PluginsStore {
   readonly builtins = BUILTIN_PLUGINS;
   private readonly storage = new PluginStore();
   private readonly layers = new Map<string, CanvasRenderingContext2D>();
+  private readonly overlays = new Map<string, CanvasRenderingContext2D>();
+  /** Whether the living canvas draws now (not paused, not off screen); null: no canvas to draw over. */
+  private canvasLive: (() => boolean) | null = null;
+  /** The plugins whose layers show: enabled, with `draw`, not stopped. */
+  readonly drawing = computed(() => this.views.value.filter((v) => v.draws && v.status !== 'off' && v.status !== 'disabled').map((v) => ({ id: v.id, name: v.name })));
   private readonly audit = new AuditLog(`plugins-${Date.now().toString(36)}`);
   private auditSeq = 0;
   private noticeSeq = 0;
@@ -64,8 +69,11 @@ export class PluginsStore {
       now: () => performance.now(),
       kv: this.storage,
       audit: (entry) => this.log(entry),
+      // Both copies are drawn inside the host's timing of this call, so their cost counts against the plugin.
       composite: (id, layer) => {
-        this.layers.get(id)?.putImageData(new ImageData(new Uint8ClampedArray(layer.pixels), layer.width, layer.height), 0, 0);
+        const image = new ImageData(new Uint8ClampedArray(layer.pixels), layer.width, layer.height);
+        this.layers.get(id)?.putImageData(image, 0, 0);
+        if (this.canvasLive?.()) this.overlays.get(id)?.putImageData(image, 0, 0);
       },
     });
     this.host.subscribe(() => this.refresh());
@@ -84,6 +92,7 @@ export class PluginsStore {
     this.stops.push(tokenFeed.subscribe({
       tokens: (e) => push({ type: 'token', lane: e.lane, label: e.label, streamId: e.streamId, text: e.text, position: e.position, tokens: e.tokens, at: e.at }),
       stream: (e) => push({ type: e.kind === 'start' ? 'turn-start' : 'turn-end', lane: e.lane, label: e.label, streamId: e.streamId, at: e.at }),
+      member: (e) => push({ type: 'member-state', lane: e.lane, label: e.label, state: e.state, at: e.at, ...(e.error ? { error: e.error } : {}) }),
     }));
     this.stops.push(frameLoop.subscribe(() => this.host.frame(), 20));
   }
@@ -147,6 +156,7 @@ export class PluginsStore {
   async remove(id: string): Promise<void> {
     this.host.remove(id);
     this.layers.delete(id);
+    this.overlays.delete(id);
     await this.storage.remove(id);
     this.tell(`Plugin ${id} removed with its stored data.`, 'info');
   }
@@ -160,6 +170,18 @@ export class PluginsStore {
     const context = canvas?.getContext('2d') ?? null;
     if (context) this.layers.set(id, context);
     else this.layers.delete(id);
+  }
+
+  /** The page's canvas for a plugin's layer over the living canvas, or null when it goes away. */
+  setOverlay(id: string, canvas: HTMLCanvasElement | null): void {
+    const context = canvas?.getContext('2d') ?? null;
+    if (context) this.overlays.set(id, context);
+    else this.overlays.delete(id);
+  }
+
+  /** The living canvas's own pause signal: while it does not draw, neither do the layers over it. */
+  setCanvasLive(live: (() => boolean) | null): void {
+    this.canvasLive = live;
   }
 
   private async install(source: string, from: string): Promise<boolean> {
