@@ -137,13 +137,14 @@ describe('nextQuality: frames that miss a refresh', () => {
   }
   const cases: { name: string; start: VisualQuality; runs: [number, number][]; expected: QualityStepName[] }[] = [
     { name: 'a quiet page (0.3 % late) keeps its level', start: 'ultra', runs: [[0.003, 200]], expected: ['ultra'] },
-    { name: 'exactly 2 % late is not slow', start: 'ultra', runs: [[0.02, 30]], expected: ['ultra'] },
+    { name: 'exactly 1 % late is not slow', start: 'ultra', runs: [[0.01, 30]], expected: ['ultra'] },
     { name: '4.5 % late for 5 s lowers one step at a smooth p95', start: 'ultra', runs: [[0.045, 11]], expected: ['ultra', 'balanced'] },
     { name: '4.5 % late for under 5 s changes nothing', start: 'ultra', runs: [[0.045, 10]], expected: ['ultra'] },
     { name: 'late on and on: down to Lite, then paused', start: 'ultra', runs: [[0.045, 41]], expected: ['ultra', 'balanced', 'lite', 'paused'] },
-    { name: 'one sample under the threshold restarts the slow clock', start: 'ultra', runs: [[0.045, 9], [0.015, 1], [0.045, 9]], expected: ['ultra'] },
-    { name: '1.5 % late is neither slow nor quiet: no raise', start: 'ultra', runs: [[0.045, 11], [0.015, 200]], expected: ['ultra', 'balanced'] },
-    { name: 'at most 1 % late for 30 s raises again', start: 'ultra', runs: [[0.045, 11], [0.01, 61]], expected: ['ultra', 'balanced', 'ultra'] },
+    { name: 'one sample under the threshold restarts the slow clock', start: 'ultra', runs: [[0.045, 9], [0.008, 1], [0.045, 9]], expected: ['ultra'] },
+    { name: '0.8 % late is neither slow nor quiet: no raise', start: 'ultra', runs: [[0.045, 11], [0.008, 200]], expected: ['ultra', 'balanced'] },
+    { name: 'at most 0.5 % late for 30 s raises again', start: 'ultra', runs: [[0.045, 11], [0.005, 61]], expected: ['ultra', 'balanced', 'ultra'] },
+    { name: '1.2 % late for 5 s lowers one step', start: 'ultra', runs: [[0.012, 11]], expected: ['ultra', 'balanced'] },
   ];
   it.each(cases)('$name', ({ start, runs, expected }) => {
     expect(changes(playLate(initialQuality(start, 'auto'), runs).levels)).toEqual(expected);
