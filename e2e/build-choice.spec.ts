@@ -77,19 +77,23 @@ test('Auto runs the build measured fastest here, says why, and the run records t
   await expect(page.getByTestId('history-row').first()).toContainText(pick);
   await expect(page.getByTestId('history-row')).toHaveCount(5);
 
-  // Auto is remembered as Auto, not as the build it picked.
+  // Auto is remembered as Auto, not as the build it picked. The run Auto just made is one more
+  // measurement, so on a noisy machine the pick may now be the other build: the line names the current one.
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   await openView(page, 'run');
   await expect(select).toHaveValue(AUTO);
-  await expect(line).toHaveAttribute('data-pick', pick);
+  await expect(line).toHaveAttribute('data-measured', 'true');
+  const now = (await line.getAttribute('data-pick'))!;
+  expect(['wf-tiny', 'wf-tiny-gguf-q8_0']).toContain(now);
+  await expect(line).toHaveText(new RegExp(`Auto runs ${now}\\.$`));
 
   // The device card: the picked build's measured rate against its bandwidth ceiling.
   await openView(page, 'device');
   await expect(page.getByTestId('tier-badge')).toHaveAttribute('data-calibration', 'done', { timeout: 90_000 });
   const share = page.getByTestId('decode-share');
   await expect(share).toHaveAttribute('data-status', 'measured');
-  await expect(share).toHaveText(new RegExp(`^${pick} on WASM: expected [\\d.]+ tok/s, [\\d.]+ % of the \\d+ tok/s ceiling \\([\\d.]+ kB of weights per token at [\\d.]+ GB/s\\); median of 3 runs here\\.$`));
+  await expect(share).toHaveText(new RegExp(`^${now} on WASM: expected [\\d.]+ tok/s, [\\d.]+ % of the \\d+ tok/s ceiling \\([\\d.]+ kB of weights per token at [\\d.]+ GB/s\\); median of ${now === pick ? 3 : 2} runs here\\.$`));
   test.info().annotations.push({ type: 'decode-share', description: (await share.textContent()) ?? '' });
 });
 
