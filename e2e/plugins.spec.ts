@@ -79,8 +79,9 @@ test('a council run: the logger gets each member’s state changes, the rhythm s
   await panel.getByTestId('council-prompt').fill('go');
   await panel.getByTestId('council-max-tokens').fill('60');
   await panel.getByTestId('council-run').click();
+  // The panes appear once the turn is accepted: wait for them before taking the list.
+  await expect(panel.getByTestId('council-pane')).toHaveCount(2);
   const panes = await panel.getByTestId('council-pane').all();
-  expect(panes).toHaveLength(2);
   for (const p of panes) await expect(p).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
 
   // Over the canvas in the Council view: inert, hidden from assistive technology, named in text, with pixels.
