@@ -227,6 +227,8 @@ export interface SchedulerSnapshot {
    * rates (1: all served alike); null with fewer than two members measured in the group.
    */
   fairness: Record<string, number | null>;
+  /** Per contention group, the throughput samples (measured runs) α and fairness come from. */
+  samples: Record<string, number>;
 }
 
 /** What the page reports about itself, for the adaptation rules (adaptation.ts). */

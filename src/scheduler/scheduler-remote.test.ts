@@ -134,5 +134,7 @@ describe('contention', () => {
     // (1 / 2.5 of it at α 1.5); R, the only member on its server, neither lowers it nor has a figure.
     expect(snapshot.fairness['local']).toBeCloseTo(jainIndex([1, 1 / 2.5])!, 2);
     expect(snapshot.fairness['remote:gpu-box']).toBeNull();
+    // One sample per member's run: A three, B one (the local group), R one on its server.
+    expect(snapshot.samples).toEqual({ local: 4, 'remote:gpu-box': 1 });
   });
 });

@@ -400,6 +400,7 @@ export class Scheduler {
       alpha: this.alpha().alpha,
       remoteAlpha: this.remoteAlpha(),
       fairness: Object.fromEntries(fairnessByGroup(this.throughput)),
+      samples: this.samplesByGroup(),
     };
   }
 
@@ -953,6 +954,12 @@ export class Scheduler {
     const byEndpoint: Record<string, number | null> = {};
     for (const [group, estimate] of this.alphas()) if (group !== 'local') byEndpoint[group.slice('remote:'.length)] = estimate.alpha;
     return byEndpoint;
+  }
+
+  private samplesByGroup(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const s of this.throughput) counts[s.group] = (counts[s.group] ?? 0) + 1;
+    return counts;
   }
 
   private groupOf(job: Job): ContentionGroup {

@@ -7,6 +7,7 @@ import { memberStatusText } from './council-member-status.ts';
 import { memoryText, refusalText } from '../../scheduler/council-preflight.ts';
 import { COUNCIL_OVERRIDE_MAX } from '../../tiers/index.ts';
 import { AuditLogView } from './AuditLogView.tsx';
+import { ContentionFigures } from './ContentionFigures.tsx';
 import { TextPane } from '../ui/TextPane.tsx';
 import { KeptConversations } from '../ui/KeptConversations.tsx';
 import './council.css';
@@ -37,6 +38,7 @@ export function CouncilPanel({ council, hardware }: { council: CouncilStore; har
       <PromptRow council={council} />
       <Notices council={council} />
       <Turns council={council} />
+      <ContentionFigures council={council} />
       <CouncilConversations council={council} />
       <AuditLogView />
     </section>

@@ -35,6 +35,7 @@ import type { HardwareStore } from '../device/hardware.ts';
 import { FrameSampler } from './frame-sampler.ts';
 import { remoteStore } from '../remote/remote-store.ts';
 import { remoteMemberChoices } from '../remote/remote-members.ts';
+import { contentionRows, type ContentionRow, type ContentionSnapshot } from './contention-figures.ts';
 import { newestFirst, renamed } from '../../conversations/conversation.ts';
 import {
   asImportedCouncil,
@@ -260,6 +261,10 @@ export class CouncilStore {
    * benchmark's UI scenario, which needs the fast member at exactly 50 tok/s; the UI never sets it.
    */
   readonly simulatedRetime = signal<MemberChoice['synthetic'] | null>(null);
+  /** The scheduler's contention figures as of the last ended turn (null before the first). */
+  readonly contention = signal<ContentionSnapshot | null>(null);
+  /** α and fairness per contention group, in words, for the panel. */
+  readonly contentionRows: ReadonlySignal<ContentionRow[]>;
 
   readonly choices: ReadonlySignal<MemberChoice[]>;
   /**
@@ -327,6 +332,11 @@ export class CouncilStore {
         return choice && choice.kind !== 'remote' && !this.isKeptOut(memberIdFor(i, key)) ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
       });
       return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes }, settings.concurrencyOverride);
+    });
+    this.contentionRows = computed(() => {
+      const choices = new Map(this.choices.value.map((c) => [c.key, c]));
+      const inCouncil = this.slots.value.flatMap((key) => choices.get(key)?.remote?.endpointId ?? []);
+      return contentionRows(this.contention.value, inCouncil, remoteStore.endpoints.value);
     });
     this.client = connect({
       onBatch: (b) => this.applyBatch(b),
@@ -928,16 +938,19 @@ export class CouncilStore {
         break;
       case 'turn-end':
         this.turnEnded(message.outcome);
-        void this.publishMeasuredAlpha();
+        void this.publishContention();
         // A hub member may have downloaded its model in this turn: the member select then says "stored".
         if (this.ranHubMember(message.outcome)) void refreshStoredHub();
         break;
     }
   }
 
-  /** The capacity figures on the device card use α as soon as the scheduler has measured one. */
-  private async publishMeasuredAlpha(): Promise<void> {
-    const alpha = (await this.snapshot().catch(() => null))?.alpha ?? null;
+  /** The panel's α and fairness; the capacity figures on the device card use α as soon as the scheduler has measured one. */
+  private async publishContention(): Promise<void> {
+    const snapshot = await this.snapshot().catch(() => null);
+    if (!snapshot) return;
+    const { alpha, remoteAlpha, fairness, samples } = snapshot;
+    this.contention.value = { alpha, remoteAlpha, fairness, samples };
     if (alpha !== null) this.hardware.measuredAlpha.value = alpha;
   }
 

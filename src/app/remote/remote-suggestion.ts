@@ -32,7 +32,8 @@ function servesModel(endpoint: RemoteEndpoint, modelName: string): boolean {
   return endpoint.model !== '' && wanted.length >= 3 && nameKey(endpoint.model).startsWith(wanted);
 }
 
-function where(endpoint: RemoteEndpoint): string {
+/** "llama-server at 192.168.1.20:8080": how the page names an endpoint (never with its key). */
+export function serverPlace(endpoint: Pick<RemoteEndpoint, 'server' | 'baseUrl'>): string {
   return `${SERVER_NAMES[endpoint.server]} at ${new URL(endpoint.baseUrl).host}`;
 }
 
@@ -41,9 +42,9 @@ export function remoteSuggestion(modelName: string, endpoints: readonly RemoteEn
   const ranked = [...endpoints].sort((a, b) => Number(servesModel(b, modelName)) - Number(servesModel(a, modelName)) || Number(b.consented) - Number(a.consented));
   const best = ranked[0]!;
   const model = best.model === '' ? '' : ` (it serves ${best.model})`;
-  if (!best.consented) return `Or run it on ${where(best)}${model}: agree to send prompts there in the Remote view first.`;
-  if (best.model === '') return `Or run it on ${where(best)}: pick its model in the Remote view.`;
-  return `Or run it on ${where(best)}${model}: choose "${best.model} on ${new URL(best.baseUrl).host} (remote)" as the model.`;
+  if (!best.consented) return `Or run it on ${serverPlace(best)}${model}: agree to send prompts there in the Remote view first.`;
+  if (best.model === '') return `Or run it on ${serverPlace(best)}: pick its model in the Remote view.`;
+  return `Or run it on ${serverPlace(best)}${model}: choose "${best.model} on ${new URL(best.baseUrl).host} (remote)" as the model.`;
 }
 
 /** A refusal gains the remote suggestion after its own; a warning or a pass is left as it is. */
