@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, openView, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, storedRuns, test } from './fixtures.ts';
 
 /** Auto by measurement: the model select's "Auto (fastest build measured here)" for wf-tiny's builds. */
 
@@ -20,23 +20,10 @@ async function runOnce(page: Page, model: string): Promise<void> {
   await expect(page.getByTestId('generate-button')).toBeEnabled();
 }
 
-/** The newest stored run's model and choice, read from the run store itself. */
+/** The newest stored run's model and choice. */
 async function newestRun(page: Page): Promise<{ modelId: string; choice?: string }> {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('wirthforge');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('runs').objectStore('runs').getAll();
-          all.onsuccess = () => {
-            const runs = (all.result as Array<{ id: number; modelId: string; choice?: string }>).sort((a, b) => b.id - a.id);
-            resolve({ modelId: runs[0]!.modelId, ...(runs[0]!.choice ? { choice: runs[0]!.choice } : {}) });
-            open.result.close();
-          };
-        };
-      }),
-  );
+  const newest = (await storedRuns(page)).at(-1)!;
+  return { modelId: newest.modelId, ...(newest.choice ? { choice: newest.choice } : {}) };
 }
 
 test('Auto runs the build measured fastest here, says why, and the run records that Auto chose it', async ({ page }) => {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { expect, openApp, openView, test } from './fixtures.ts';
+import { expect, openApp, openView, storedRuns, test } from './fixtures.ts';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -90,22 +90,8 @@ test('a three-turn chat: every answer is a stored run, and the conversation surv
 
 /** Each stored run of a conversation, in turn order: the reused prompt tokens its record states. */
 async function conversationRuns(page: Page): Promise<Array<{ turn: number; reusedPromptTokens?: number; droppedMessages?: number }>> {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('wirthforge');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('runs').objectStore('runs').getAll();
-          all.onsuccess = () => {
-            type Run = { id: number; turn?: number; conversationId?: string; reusedPromptTokens?: number; droppedMessages?: number };
-            const runs = (all.result as Run[]).filter((r) => r.conversationId !== undefined).sort((a, b) => a.id - b.id);
-            resolve(runs.map(({ turn, reusedPromptTokens, droppedMessages }) => ({ turn: turn!, reusedPromptTokens, droppedMessages })));
-            open.result.close();
-          };
-        };
-      }),
-  );
+  const runs = (await storedRuns(page)).filter((r) => r.conversationId !== undefined);
+  return runs.map(({ turn, reusedPromptTokens, droppedMessages }) => ({ turn: turn!, reusedPromptTokens, droppedMessages }));
 }
 
 test('turns 2 and 3 reuse the KV cache of the turn before, and answer exactly as a fresh engine without it', async ({ page }) => {

@@ -1,6 +1,6 @@
 import type { Page, Worker } from '@playwright/test';
 import { sampleRun } from '../src/results/fixtures.ts';
-import { expect, generate, openApp, openView, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, storedRuns, test } from './fixtures.ts';
 
 /** Errors that reached the page as uncaught (window `error` events), recorded from the start. */
 async function recordPageErrors(page: Page): Promise<() => Promise<string[]>> {
@@ -104,23 +104,7 @@ test('the exported CSV defuses formulas in text from outside and keeps numbers n
     decodeTps: -1.5,
     environment: { ...sampleRun.environment, adapter: payloads.adapter, browser: payloads.browser, dtype: payloads.dtype },
   };
-  await page.evaluate(
-    (runs) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('wirthforge');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('runs', 'readwrite');
-          for (const run of runs) tx.objectStore('runs').put(run);
-          tx.oncomplete = () => {
-            open.result.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-        open.onerror = () => reject(open.error);
-      }),
-    [plain, hostile],
-  );
+  await storedRuns(page, [plain, hostile]);
   await openView(page, 'history');
   const download = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();

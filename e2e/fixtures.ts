@@ -1,6 +1,9 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import type { StoreNames } from 'idb';
 import { CACHE_PREFERENCE_KEY } from '../src/app/cache/cache-mode.ts';
 import { PREBUILD_VIEWS_KEY } from '../src/app/views/views.ts';
+import type { RunRecord } from '../src/metrics/run-record.ts';
+import { DB_NAME, type WirthforgeDB } from '../src/metrics/schema.ts';
 
 /**
  * Every test records each request the page (and its workers) makes; a request to any other origin
@@ -150,4 +153,50 @@ export async function setMembers(page: Page, choices: string[]): Promise<void> {
     await panel.getByTestId('council-add-member').click();
     await panel.getByTestId(`council-member-select-${i}`).selectOption(choices[i]!);
   }
+}
+
+const RUNS_STORE: StoreNames<WirthforgeDB> = 'runs';
+
+/**
+ * Every run in the app's run store, oldest first, read (and written, with `put`) without the app's
+ * code. `put` stores those records first, as an older app or an import could have left them. The store
+ * must exist: a database this opens before the app has would be created empty, so that is refused.
+ */
+export async function storedRuns(page: Page, put: readonly RunRecord[] = []): Promise<RunRecord[]> {
+  return page.evaluate(
+    ({ name, store, records }) =>
+      new Promise<RunRecord[]>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onupgradeneeded = () => open.transaction!.abort();
+        open.onerror = () => reject(open.error?.name === 'AbortError' ? new Error(`the app has not created its ${name} database yet`) : open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(store, records.length > 0 ? 'readwrite' : 'readonly');
+          for (const record of records) tx.objectStore(store).put(record);
+          const all = tx.objectStore(store).getAll();
+          tx.oncomplete = () => {
+            db.close();
+            resolve((all.result as RunRecord[]).sort((a, b) => a.id! - b.id!));
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    { name: DB_NAME, store: RUNS_STORE, records: put },
+  );
+}
+
+/**
+ * Makes a share link of the results from the History view, as a user would, and opens it in a new
+ * page of the same browser context (at `viewport`, where given, before it loads); returns that page
+ * once the read-only page is ready.
+ */
+export async function openShareLink(page: Page, options: { viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  await openView(page, 'history');
+  await page.getByTestId('share-create').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  const shared = await page.context().newPage();
+  if (options.viewport) await shared.setViewportSize(options.viewport);
+  await shared.goto(link);
+  await expect(shared.locator('html')).toHaveAttribute('data-ready', 'true');
+  return shared;
 }

@@ -1,28 +1,30 @@
 import type { Page } from '@playwright/test';
-import { expect, generate, openApp, openView, test } from './fixtures.ts';
+import { DB_NAME } from '../src/metrics/schema.ts';
+import { expect, generate, openApp, openView, storedRuns, test } from './fixtures.ts';
 
-/** Everything stored in the app's `wirthforge` database, read without the app's code. */
-function readDatabase(page: Page) {
-  return page.evaluate(
-    () =>
-      new Promise<{ version: number; stores: string[]; runs: Array<Record<string, unknown>>; samples: number; baselines: number }>((resolve, reject) => {
-        const open = indexedDB.open('wirthforge');
+/** The app's database as stored, read without the app's code: its version, its stores, and the runs in it (oldest first) with their samples and the baselines counted. */
+async function readDatabase(page: Page) {
+  const shape = await page.evaluate(
+    (name) =>
+      new Promise<{ version: number; stores: string[]; samples: number; baselines: number }>((resolve, reject) => {
+        const open = indexedDB.open(name);
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
           const stores = [...db.objectStoreNames];
           const tx = db.transaction(stores);
-          const runs = tx.objectStore('runs').getAll();
           const samples = stores.includes('samples') ? tx.objectStore('samples').count() : null;
           const baselines = stores.includes('baselines') ? tx.objectStore('baselines').count() : null;
           tx.oncomplete = () => {
-            resolve({ version: db.version, stores, runs: runs.result, samples: samples?.result ?? 0, baselines: baselines?.result ?? 0 });
+            resolve({ version: db.version, stores, samples: samples?.result ?? 0, baselines: baselines?.result ?? 0 });
             db.close();
           };
           tx.onerror = () => reject(tx.error);
         };
       }),
+    DB_NAME,
   );
+  return { ...shape, runs: await storedRuns(page) };
 }
 
 async function waitForNewestRow(page: Page, prompt: string, rows: number): Promise<void> {
@@ -34,9 +36,9 @@ test('a schema v1 database is migrated to v2 and its runs survive', async ({ pag
   // Any page of the origin that is not the app, so the v1 database exists before the app first opens it.
   await page.goto('/models/manifest.json');
   await page.evaluate(
-    () =>
+    (name) =>
       new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('wirthforge', 1);
+        const open = indexedDB.open(name, 1);
         open.onupgradeneeded = () => {
           const runs = open.result.createObjectStore('runs', { keyPath: 'id', autoIncrement: true });
           runs.createIndex('by-at', 'at');
@@ -69,6 +71,7 @@ test('a schema v1 database is migrated to v2 and its runs survive', async ({ pag
         };
         open.onerror = () => reject(open.error);
       }),
+    DB_NAME,
   );
 
   await openApp(page);
