@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { expect, generate, openApp, openView, setMembers, test, type ViewName } from './fixtures.ts';
+import { expect, generate, openApp, openShareLink, openView, setMembers, test, type ViewName } from './fixtures.ts';
 
 /**
  * Accessibility, checked by axe-core (WCAG 2.x A and AA rules) in the states a person meets: the Run
@@ -37,9 +37,7 @@ test('axe finds no violations on the Run view (first load, after a run, overlay 
   expect(await violations(page), 'after a run').toEqual([]);
   await openView(page, 'history');
   expect(await violations(page), 'the history after a run').toEqual([]);
-  await page.getByTestId('share-create').click();
-  const shared = await page.context().newPage();
-  await shared.goto(await page.getByTestId('share-link').inputValue());
+  const shared = await openShareLink(page);
   await expect(shared.getByTestId('shared-run')).toHaveCount(1);
   expect(await violations(shared), 'the shared-result page').toEqual([]);
   await shared.close();

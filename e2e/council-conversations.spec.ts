@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, openApp, openView, setMembers, test } from './fixtures.ts';
+import { expect, openApp, openShareLink, openView, setMembers, test } from './fixtures.ts';
 
 /** Council conversations kept in IndexedDB: listed in the Council view, reopened, continued, exported and imported. */
 
@@ -131,7 +131,7 @@ test('"Delete all data" deletes the council conversations too', async ({ page })
   await expect(page.getByTestId('council-conversation-row')).toHaveCount(0);
 });
 
-test('each council member\'s run is stored like a single run: History marks both wf-tiny members, they survive a reload, and the kept answers link to them', async ({ page, context }) => {
+test('each council member\'s run is stored like a single run: History marks both wf-tiny members, they survive a reload, and the kept answers link to them', async ({ page }) => {
   await openApp(page);
   await setMembers(page, ['wf-tiny', 'wf-tiny']);
   const panel = page.getByTestId('council-panel');
@@ -179,10 +179,7 @@ test('each council member\'s run is stored like a single run: History marks both
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   check(await councilRows());
   // A share link carries them as any run, marked on the read-only page.
-  await page.getByTestId('share-create').click();
-  const shared = await context.newPage();
-  await shared.goto(await page.getByTestId('share-link').inputValue());
-  await expect(shared.locator('html')).toHaveAttribute('data-ready', 'true');
+  const shared = await openShareLink(page);
   await expect(shared.getByTestId('shared-run-model')).toHaveCount(2);
   expect((await shared.getByTestId('shared-run-model').allTextContents()).sort()).toEqual(['wf-tiny (council, member 1 of 2)', 'wf-tiny (council, member 2 of 2)']);
   await shared.close();

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, openView, test } from './fixtures.ts';
+import { expect, generate, openApp, openShareLink, openView, test } from './fixtures.ts';
 import { startPeer, type Peer, type PeerOptions } from './remote-peer.ts';
 import { Scheduler } from '../src/scheduler/scheduler.ts';
 import { InProcessTransport } from '../src/workers/transport.ts';
@@ -275,7 +275,7 @@ test('a bounded concurrency sweep, 10 to 100 requests: no errors under the slot 
   for (const job of refused) expect(job.error!.message).toMatch(/busy \(429 Too Many Requests\); it asks to retry in 1\.0 s/);
 });
 
-test('the sustained scenario against a remote server from the Bench view: server host and model in its result and its share link, server timings beside the page\'s', async ({ page, context }) => {
+test('the sustained scenario against a remote server from the Bench view: server host and model in its result and its share link, server timings beside the page\'s', async ({ page }) => {
   const server = await peer();
   await openApp(page);
   await addServer(page, server);
@@ -307,12 +307,7 @@ test('the sustained scenario against a remote server from the Bench view: server
   expect(metricNames).toEqual(['decode tok/s', 'TTFT ms', 'server decode tok/s', 'server TTFT ms', 'server prefill tok/s']);
   console.log(`remote sustained (quick): ${await result.getAttribute('data-status')}; ${(await criteria.allTextContents()).join(' | ')}`);
 
-  await openView(page, 'history');
-  await page.getByTestId('share-create').click();
-  const link = await page.getByTestId('share-link').inputValue();
-  const shared = await context.newPage();
-  await shared.goto(link);
-  await expect(shared.locator('html')).toHaveAttribute('data-ready', 'true');
+  const shared = await openShareLink(page);
   await expect(shared.getByTestId('shared-scenario-server')).toHaveText(`server: llama-server at ${server.host} (wf-tiny)`);
 });
 

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, generate, openApp, openView, test } from './fixtures.ts';
+import { expect, generate, openApp, openShareLink, openView, test } from './fixtures.ts';
 
 // These tests are about the cache itself: the app's default (on), not the "off" the other specs start with.
 test.use({ responseCache: 'app-default' });
@@ -14,7 +14,7 @@ async function finished(page: Page): Promise<void> {
   await expect(page.getByTestId('generate-button')).toBeEnabled();
 }
 
-test('a second identical greedy run is answered from the cache, marked cached, with the exact text and no measurement', async ({ page, context }) => {
+test('a second identical greedy run is answered from the cache, marked cached, with the exact text and no measurement', async ({ page }) => {
   await openApp(page);
   await generate(page, { prompt: 'abc', maxTokens: 8, device: 'wasm' });
   await expect(page.getByTestId('output')).toHaveText('defghijk', { timeout: LOAD_MS });
@@ -40,10 +40,7 @@ test('a second identical greedy run is answered from the cache, marked cached, w
   await expect(page.getByTestId('overlay-response-cache')).toContainText('memory 50 % hits (1 of 2), 1 answer,');
   await page.getByTestId('stats-overlay-toggle').click();
   // A share link carries them as cache figures, beside the one real run only.
-  await openView(page, 'history');
-  await page.getByTestId('share-create').click();
-  const shared = await context.newPage();
-  await shared.goto(await page.getByTestId('share-link').inputValue());
+  const shared = await openShareLink(page);
   await expect(shared.getByTestId('shared-run')).toHaveCount(1);
   await expect(shared.getByTestId('shared-cache-line')).toContainText('On when this was made: memory 50 % hits (1 of 2)');
   await shared.close();

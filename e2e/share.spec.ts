@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, generate, openApp, openView, test } from './fixtures.ts';
+import { expect, generate, openApp, openShareLink, openView, test } from './fixtures.ts';
 
 /** gzip + base64url in the page, as a hand-made (possibly hostile) link would be built. */
 async function fragmentOf(page: Page, payload: string): Promise<string> {
@@ -17,19 +17,13 @@ async function openShared(page: Page, fragment: string): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
 }
 
-test('a share link round-trips a run into the read-only page', async ({ page, context }) => {
+test('a share link round-trips a run into the read-only page', async ({ page }) => {
   await openApp(page);
   await generate(page, { prompt: 'abc', maxTokens: 8, device: 'wasm' });
   await expect(page.getByTestId('output')).toHaveText('defghijk');
   await expect(page.getByTestId('history-row')).toHaveCount(1);
-  await openView(page, 'history');
-  await page.getByTestId('share-create').click();
-  const link = await page.getByTestId('share-link').inputValue();
-  expect(link).toMatch(/#share=[A-Za-z0-9_-]+$/);
-
-  const shared = await context.newPage();
-  await shared.goto(link);
-  await expect(shared.locator('html')).toHaveAttribute('data-ready', 'true');
+  const shared = await openShareLink(page);
+  expect(await page.getByTestId('share-link').inputValue()).toMatch(/#share=[A-Za-z0-9_-]+$/);
   await expect(shared.getByTestId('shared-page')).toBeVisible();
   await expect(shared.getByTestId('shared-tier')).toHaveText('low');
   await expect(shared.getByTestId('shared-run')).toHaveCount(1);
@@ -113,20 +107,14 @@ test('export as JSON imports back read-only; a bad file gets a specific message;
   await expect(preview).toContainText('"tier": "low"');
 });
 
-test('a scenario result from the Bench view travels in the share link and shows on the read-only page', async ({ page, context }) => {
+test('a scenario result from the Bench view travels in the share link and shows on the read-only page', async ({ page }) => {
   await openApp(page);
   await openView(page, 'bench');
   await page.getByTestId('bench-view').scrollIntoViewIfNeeded();
   await page.getByTestId('bench-setting').selectOption('quick');
   await page.getByRole('button', { name: 'Run Overload' }).click();
   await expect(page.locator('[data-testid="bench-result"][data-scenario="overload"]')).toHaveCount(1);
-  await openView(page, 'history');
-  await page.getByTestId('share-create').click();
-  const link = await page.getByTestId('share-link').inputValue();
-
-  const shared = await context.newPage();
-  await shared.goto(link);
-  await expect(shared.locator('html')).toHaveAttribute('data-ready', 'true');
+  const shared = await openShareLink(page);
   const scenario = shared.getByTestId('shared-scenario');
   await expect(scenario).toHaveCount(1);
   await expect(scenario).toContainText('Overload');

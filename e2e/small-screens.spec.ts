@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, generate, openApp, openView, test, type ViewName } from './fixtures.ts';
+import { expect, generate, openApp, openShareLink, openView, test, type ViewName } from './fixtures.ts';
 
 /**
  * Phones: at 360 and 390 px wide no view scrolls sideways, with every disclosure open and after a run
@@ -35,10 +35,7 @@ for (const [width, height] of [
     expect(size.scrollWidth, 'the history after a run').toBeLessThanOrEqual(size.innerWidth);
 
     // The run's share link opens the read-only page, which a phone gets as often as the app.
-    await page.getByTestId('share-create').click();
-    const shared = await page.context().newPage();
-    await shared.setViewportSize({ width, height });
-    await shared.goto(await page.getByTestId('share-link').inputValue());
+    const shared = await openShareLink(page, { viewport: { width, height } });
     await expect(shared.getByTestId('shared-run')).toHaveCount(1);
     size = await pageWidth(shared);
     expect(size.scrollWidth, 'the shared-result page').toBeLessThanOrEqual(size.innerWidth);
