@@ -20,6 +20,7 @@ import type { WebLlmVariant } from '../tiers/index.ts';
 import type { Dtype, KvDtype } from '../tiers/index.ts';
 import { isRemoteModelId } from './remote-models.ts';
 import { isModelFileId } from './model-files.ts';
+import { isModelFolderId } from './onnx-folder.ts';
 
 export interface BundledModel {
   source: 'bundled';
@@ -277,7 +278,8 @@ export function isHubModel(model: CatalogModel): model is HubModel | OnnxHubMode
 
 export function engineOf(id: string): EngineKind {
   if (isRemoteModelId(id)) return 'remote';
-  // A file the user opened is a GGUF file (the only kind the file control accepts).
+  // A folder the user opened is an ONNX model folder; a single file is a GGUF file (the only kind the file control accepts).
+  if (isModelFolderId(id)) return 'transformers';
   if (isModelFileId(id)) return 'wllama';
   return findCatalogModel(id)?.engine ?? 'transformers';
 }
