@@ -127,9 +127,3 @@ export function buildResultDocument(input: {
     ...(input.responseCache ? { responseCache: input.responseCache } : {}),
   };
 }
-
-/** The newest result of each scenario (`newestFirst`: as the scenario store lists them). */
-export function latestPerScenario<T extends { id: string }>(newestFirst: readonly T[]): T[] {
-  const seen = new Set<string>();
-  return newestFirst.filter((r) => !seen.has(r.id) && seen.add(r.id));
-}

@@ -38,11 +38,36 @@ describe('share links', () => {
   it('keeps the newest runs that fit the cap', async () => {
     const runs = Array.from({ length: 400 }, (_, i) => ({ ...sampleRun, at: sampleRun.at + i, decodeTps: 100 + Math.random() * 300, ttftMs: Math.random() * 50 }));
     const within = await encodeShareFragmentWithin(sampleDocument(runs), 8000);
-    expect(within).not.toBeNull();
-    expect(within!.fragment.length).toBeLessThanOrEqual(8000);
-    expect(within!.runs).toBeLessThan(400);
-    const decoded = await decodeShareFragment(within!.fragment);
+    if (!within.ok) throw new Error(`no link: ${within.why}`);
+    expect(within.fragment.length).toBeLessThanOrEqual(8000);
+    expect(within.runs).toBeLessThan(400);
+    const decoded = await decodeShareFragment(within.fragment);
     expect(decoded.ok && decoded.document.runs[0]).toEqual(expect.objectContaining({ at: sampleRun.at }));
+    expect(decoded.ok && decoded.document.scenarios).toEqual(sampleDocument().scenarios);
+  });
+
+  it('never drops a scenario result to fit: over the cap, it says the scenarios are too long, with the size', async () => {
+    const doc = sampleDocument();
+    const big = { ...doc, scenarios: doc.scenarios.map((s) => ({ ...s, note: Array.from({ length: 2000 }, () => String.fromCharCode(33 + Math.floor(Math.random() * 90))).join('') })) };
+    const within = await encodeShareFragmentWithin(big, 1500);
+    expect(within).toEqual({ ok: false, why: 'scenarios', chars: expect.any(Number) });
+    expect(!within.ok && within.chars).toBe((await encodeShareFragment({ ...big, runs: [] })).length);
+    expect(!within.ok && within.chars).toBeGreaterThan(1500);
+  });
+
+  it('says so when the scenarios fit but not even the newest run beside them', async () => {
+    const doc = sampleDocument();
+    const bare = (await encodeShareFragment({ ...doc, runs: [] })).length;
+    const within = await encodeShareFragmentWithin(doc, bare + 5);
+    expect(within).toEqual({ ok: false, why: 'run', chars: (await encodeShareFragment(doc)).length });
+  });
+
+  it('holds one scenario on the device and on two servers, side by side after the round trip', async () => {
+    const doc = sampleDocument();
+    const device = doc.scenarios[0]!;
+    const onServer = (host: string) => ({ ...device, fingerprint: { ...device.fingerprint, server: { host, model: 'qwen2.5-7b', kind: 'llama.cpp' as const } } });
+    const three = { ...doc, scenarios: [device, onServer('10.0.0.5:8080'), onServer('10.0.0.6:8080')] };
+    expect(await decodeShareFragment(await encodeShareFragment(three))).toEqual({ ok: true, document: three });
   });
 
   it.each([

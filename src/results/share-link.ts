@@ -61,16 +61,25 @@ export async function encodeShareFragment(document: ResultDocument): Promise<str
   return SHARE_PREFIX + toBase64Url(await gzip(JSON.stringify(document)));
 }
 
+export type FittedFragment =
+  | { ok: true; fragment: string; runs: number }
+  /** `scenarios`: the scenario results alone pass the cap; `run`: with them, even the newest run does not fit. */
+  | { ok: false; why: 'scenarios' | 'run'; chars: number };
+
 /**
- * The largest fragment that fits the cap: the newest runs first, as many as fit (a link with a few
- * hundred runs would not). Null when even one run does not fit.
+ * The largest fragment that fits the cap: every scenario result given, and the newest runs, as many as
+ * fit (a link with a few hundred runs would not). Scenario results are never dropped to fit (they are
+ * already one per scenario and target): when they alone pass the cap the answer says so, with the size.
  */
-export async function encodeShareFragmentWithin(document: ResultDocument, maxChars = MAX_FRAGMENT_CHARS): Promise<{ fragment: string; runs: number } | null> {
+export async function encodeShareFragmentWithin(document: ResultDocument, maxChars = MAX_FRAGMENT_CHARS): Promise<FittedFragment> {
   let runs = document.runs.length;
   for (;;) {
     const fragment = await encodeShareFragment({ ...document, runs: document.runs.slice(0, runs) });
-    if (fragment.length <= maxChars) return { fragment, runs };
-    if (runs <= 1) return null;
+    if (fragment.length <= maxChars) return { ok: true, fragment, runs };
+    if (runs <= 1) {
+      const bare = runs === 0 ? fragment : await encodeShareFragment({ ...document, runs: [] });
+      return bare.length > maxChars ? { ok: false, why: 'scenarios', chars: bare.length } : { ok: false, why: 'run', chars: fragment.length };
+    }
     runs = Math.floor(runs / 2);
   }
 }

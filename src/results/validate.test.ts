@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { validateResultDocument, LIMITS } from './validate.ts';
-import { latestPerScenario } from './result-document.ts';
 import { sampleCache, sampleDocument, sampleRun } from './fixtures.ts';
 
 /** A valid document, changed by `edit` (which mutates a deep copy). */
@@ -180,9 +179,45 @@ describe('validateResultDocument: the response cache section', () => {
   });
 });
 
-describe('latestPerScenario', () => {
-  it('keeps the newest result of each scenario', () => {
-    const newestFirst = [{ id: 'burst', at: 3 }, { id: 'overload', at: 2 }, { id: 'burst', at: 1 }];
-    expect(latestPerScenario(newestFirst)).toEqual([{ id: 'burst', at: 3 }, { id: 'overload', at: 2 }]);
+describe('validateResultDocument: one scenario on several targets', () => {
+  const serverA = { host: '10.0.0.5:8080', model: 'qwen2.5-7b', kind: 'llama.cpp' };
+  const serverB = { host: 'gpu-box.local:11434', model: 'qwen2.5-7b', kind: 'ollama' };
+  /** The sample's scenario on this device, then once on each server given. */
+  const onTargets = (...servers: unknown[]) =>
+    edited((d) => {
+      const device = d.scenarios[0];
+      d.scenarios = [device, ...servers.map((server) => ({ ...device, fingerprint: { ...device.fingerprint, server } }))];
+    });
+
+  it('round-trips the device and two servers side by side', () => {
+    const input = onTargets(serverA, serverB);
+    expect(validateResultDocument(input)).toEqual({ ok: true, document: input });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a second result of one scenario on the device', edited((d) => d.scenarios.push(d.scenarios[0])), 'scenarios[1]: a second result of overload on the same device as scenarios[0]; one per scenario and target is allowed'],
+    ['a second result of one scenario on one server', onTargets(serverA, serverB, serverA), 'scenarios[3]: a second result of overload on the same server as scenarios[1]; one per scenario and target is allowed'],
+    [
+      `results from more than ${LIMITS.targets} targets`,
+      onTargets(...Array.from({ length: LIMITS.targets }, (_, i) => ({ ...serverA, host: `10.0.0.${i + 10}:8080` }))),
+      `scenarios: results from ${LIMITS.targets + 1} targets (the device and each server), at most ${LIMITS.targets} allowed`,
+    ],
+    ['too many scenario results', edited((d) => (d.scenarios = Array.from({ length: LIMITS.scenarios + 1 }, () => d.scenarios[0]))), `scenarios: ${LIMITS.scenarios + 1} entries, at most ${LIMITS.scenarios} allowed`],
+    ['a server that is a list', onTargets([serverA]), 'scenarios[1].fingerprint.server: expected an object, found a list'],
+    ['a host that is a number', onTargets({ ...serverA, host: 8080 }), 'scenarios[1].fingerprint.server.host: expected text, found 8080'],
+    ['a model that is null', onTargets({ ...serverA, model: null }), 'scenarios[1].fingerprint.server.model: expected text, found null'],
+    ['markup in a host name', onTargets({ ...serverA, host: '<img src=x onerror=alert(1)>' }), 'scenarios[1].fingerprint.server.host: expected a host name or address with an optional port, nothing else'],
+    ['a script in a host name', onTargets({ ...serverA, host: 'a.example"><script>alert(1)</script>' }), 'scenarios[1].fingerprint.server.host: expected a host name or address with an optional port, nothing else'],
+    ['an oversized model name', onTargets({ ...serverA, model: 'm'.repeat(201) }), 'scenarios[1].fingerprint.server.model: text of 201 characters, at most 200 allowed'],
+  ])('refuses %s', (_, input, error) => {
+    const result = validateResultDocument(input);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors).toContain(error);
+  });
+
+  it('accepts markup in a server\'s model name as text (the page renders it as characters)', () => {
+    const model = '<img src=x onerror="window.__pwned=1">';
+    const result = validateResultDocument(onTargets({ ...serverA, model }));
+    expect(result.ok && result.document.scenarios[1]!.fingerprint.server?.model).toBe(model);
   });
 });

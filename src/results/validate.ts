@@ -4,9 +4,10 @@
  * finite or out of its range, a string or list over its cap is an error naming its JSON path, so a
  * hostile document is refused rather than half-used. Strings are only ever rendered as text.
  */
-import { FINISH_REASONS, RESULTS_KIND, RESULTS_SCHEMA_VERSION, type ResultCacheTier, type ResultDocument, type ResultRun } from './result-document.ts';
+import { FINISH_REASONS, RESULTS_KIND, RESULTS_SCHEMA_VERSION, type ResultCacheTier, type ResultDocument, type ResultRun, type ScenarioResult } from './result-document.ts';
 import { CACHE_TIERS } from '../cache/cache-stats.ts';
 import { SCENARIO_IDS, SCENARIO_SETTINGS, SCENARIO_STATUSES, SERVER_KINDS } from '../scenarios/types.ts';
+import { targetKeyOf } from './share-selection.ts';
 import { ENGINE_TIMING_CAPS, ENGINE_TIMING_EXTRA_CAPS, ENGINE_TIMING_EXTRA_KEYS, ENGINE_TIMING_KEYS, ENGINE_TIMING_SOURCES } from '../metrics/engine-timings.ts';
 
 type Field =
@@ -25,7 +26,8 @@ const count = (max = 1e9): Field => ({ type: 'number', min: 0, max, integer: tru
 /** Milliseconds since the epoch, up to the year 2200. */
 const timestamp: Field = { type: 'number', min: 0, max: 7.3e12, integer: true };
 
-export const LIMITS = { runs: 500, scenarios: 50, criteria: 50, metrics: 50, reasons: 30, errors: 12 } as const;
+/** `targets`: distinct targets (the device, each server) among the scenario results; links hold at most 4, files may hold more. */
+export const LIMITS = { runs: 500, scenarios: 50, criteria: 50, metrics: 50, reasons: 30, errors: 12, targets: 8 } as const;
 
 const environment: Field = {
   type: 'object',
@@ -286,11 +288,32 @@ function councilMarkErrors(run: ResultRun, path: string): string[] {
   return [];
 }
 
+/**
+ * What the schema cannot say of the scenario results: one result per scenario and target (a second
+ * would leave the page two answers for one cell), and a bounded number of targets.
+ */
+function scenarioTargetErrors(scenarios: readonly ScenarioResult[]): string[] {
+  const first = new Map<string, number>();
+  const targets = new Set<string>();
+  const errors: string[] = [];
+  scenarios.forEach((result, i) => {
+    const target = targetKeyOf(result);
+    targets.add(target);
+    const key = JSON.stringify([result.id, target]);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, i);
+    else errors.push(`scenarios[${i}]: a second result of ${result.id} on the same ${result.fingerprint.server ? 'server' : 'device'} as scenarios[${earlier}]; one per scenario and target is allowed`);
+  });
+  if (targets.size > LIMITS.targets) errors.unshift(`scenarios: results from ${targets.size} targets (the device and each server), at most ${LIMITS.targets} allowed`);
+  return errors;
+}
+
 export function validateResultDocument(value: unknown): Validation {
   const errors: string[] = [];
   const document = check(value, documentSchema, '', errors);
   const cache = errors.length === 0 ? (document as ResultDocument).responseCache : undefined;
   if (cache) errors.push(...CACHE_TIERS.flatMap((tier) => cacheTierErrors(cache.tiers[tier], `responseCache.tiers.${tier}`)));
   if (errors.length === 0) errors.push(...(document as ResultDocument).runs.flatMap((run, i) => councilMarkErrors(run, `runs[${i}]`)));
+  if (errors.length === 0) errors.push(...scenarioTargetErrors((document as ResultDocument).scenarios));
   return errors.length === 0 ? { ok: true, document: document as ResultDocument } : { ok: false, errors: errors.slice(0, LIMITS.errors) };
 }

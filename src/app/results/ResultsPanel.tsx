@@ -5,14 +5,15 @@
 import { useSignal } from '@preact/signals';
 import type { Session } from '../single/session.ts';
 import type { HardwareStore } from '../device/hardware.ts';
-import { buildResultDocument, latestPerScenario, resultCacheOf, type ResultDocument } from '../../results/result-document.ts';
+import { buildResultDocument, resultCacheOf, type ResultDocument } from '../../results/result-document.ts';
+import { MAX_SHARED_TARGETS, selectSharedScenarios, type SharedScenarios } from '../../results/share-selection.ts';
 import type { ResponseCacheStore } from '../cache/response-cache-store.ts';
 import type { BenchStore } from '../bench/bench-store.ts';
 import { deviceSummary } from '../../results/device-summary.ts';
 import { encodeShareFragmentWithin, MAX_FRAGMENT_CHARS } from '../../results/share-link.ts';
 import { runsToCsv } from '../../results/csv.ts';
 import { appHref, shareHref } from '../../results/app-links.ts';
-import { validateResultDocument, type Validation } from '../../results/validate.ts';
+import { LIMITS, validateResultDocument, type Validation } from '../../results/validate.ts';
 import { buildPerfReport } from '../../results/perf-report.ts';
 import { readAuditLog } from '../../scheduler/audit-log.ts';
 import { downloadText } from './download.ts';
@@ -43,21 +44,24 @@ export function ResultsPanel({
   const imported = useSignal<Validation | null>(null);
   const report = useSignal<string | null>(null);
 
-  const buildDocument = async (): Promise<ResultDocument> => {
+  /** A link holds fewer targets than a file: it must stay short enough to paste. */
+  const buildDocument = async (maxTargets: number): Promise<{ doc: ResultDocument; selection: SharedScenarios }> => {
     const cacheStats = responseCache?.stats.peek();
-    return buildResultDocument({
+    const selection = selectSharedScenarios((bench?.results.value ?? []).map((s) => s.result), maxTargets);
+    const doc = buildResultDocument({
       appVersion: version,
       now: Date.now(),
       device: deviceSummary(hardware.report.value, hardware.decision.value),
       runs: await session.store.recent(RUNS_EXPORTED),
-      scenarios: latestPerScenario((bench?.results.value ?? []).map((s) => s.result)),
+      scenarios: selection.scenarios,
       // Counts and sizes only; replays never became runs, so none of their timings can be in `runs`.
       responseCache: responseCache && cacheStats ? resultCacheOf(responseCache.enabled.peek() === true, cacheStats) : undefined,
     });
+    return { doc, selection };
   };
 
   const share = async (): Promise<void> => {
-    const doc = await buildDocument();
+    const { doc, selection } = await buildDocument(MAX_SHARED_TARGETS);
     if (doc.runs.length === 0 && doc.scenarios.length === 0) {
       message.value = 'Nothing to share yet: generate something or run a scenario first.';
       return;
@@ -69,21 +73,31 @@ export function ResultsPanel({
       return;
     }
     const encoded = await encodeShareFragmentWithin(doc);
-    if (!encoded) {
-      message.value = `Even one run does not fit in a link of ${MAX_FRAGMENT_CHARS} characters; use Export JSON.`;
+    if (!encoded.ok) {
+      link.value = null;
+      message.value =
+        encoded.why === 'scenarios'
+          ? `No link made: the ${doc.scenarios.length} scenario results alone need ${encoded.chars} characters, more than a link's ${MAX_FRAGMENT_CHARS}; use Export JSON.`
+          : `No link made: beside the ${doc.scenarios.length} scenario results, even one run does not fit in a link of ${MAX_FRAGMENT_CHARS} characters; use Export JSON.`;
       return;
     }
     link.value = shareHref(location, encoded.fragment);
-    message.value = encoded.runs < doc.runs.length ? `The link holds the newest ${encoded.runs} of ${doc.runs.length} runs (links are capped); Export JSON keeps all.` : null;
+    const notes = [
+      ...(encoded.runs < doc.runs.length ? [`The link holds the newest ${encoded.runs} of ${doc.runs.length} runs (links are capped); Export JSON keeps all.`] : []),
+      ...(selection.leftOutTargets > 0
+        ? [`It holds scenario results from the ${MAX_SHARED_TARGETS} targets measured most recently; ${selection.leftOutResults} results from ${selection.leftOutTargets} other targets are left out (Export JSON keeps up to ${LIMITS.targets} targets).`]
+        : []),
+    ];
+    message.value = notes.length > 0 ? notes.join(' ') : null;
   };
 
   const exportJson = async (): Promise<void> => {
-    const doc = await buildDocument();
+    const { doc } = await buildDocument(LIMITS.targets);
     downloadText(`wirthforge-results-${stamp(new Date())}.json`, JSON.stringify(doc, null, 2), 'application/json');
   };
 
   const exportCsv = async (): Promise<void> => {
-    const doc = await buildDocument();
+    const { doc } = await buildDocument(LIMITS.targets);
     downloadText(`wirthforge-runs-${stamp(new Date())}.csv`, runsToCsv(doc.runs), 'text/csv');
   };
 

@@ -4,7 +4,8 @@
  * markup from the document is ever interpreted, and nothing in it runs.
  */
 import { serverWords } from '../../scenarios/target.ts';
-import { councilMarkText, type ResultDocument, type ResultRun } from '../../results/result-document.ts';
+import { councilMarkText, type ResultDocument, type ResultRun, type ScenarioResult } from '../../results/result-document.ts';
+import { deviceWords, groupByScenario } from '../../results/share-selection.ts';
 import type { Validation } from '../../results/validate.ts';
 import { cacheStatsLine } from '../cache/cache-stats-line.ts';
 
@@ -68,34 +69,53 @@ function RunsTable({ runs }: { runs: readonly ResultRun[] }) {
   );
 }
 
+function ScenarioCard({ s }: { s: ScenarioResult }) {
+  return (
+    <div class="shared-scenario" data-testid="shared-scenario" data-status={s.status} data-target={s.fingerprint.server ? 'server' : 'device'}>
+      <p class="shared-target" data-testid="shared-scenario-target">
+        {s.fingerprint.server ? <span data-testid="shared-scenario-server">{serverWords(s.fingerprint.server)}</span> : deviceWords(s.fingerprint)}
+      </p>
+      <h4>
+        {s.title} — {s.status} ({s.setting}, {fixed(s.durationMs / 1000)} s)
+      </h4>
+      <ul>
+        {s.criteria.map((c, j) => (
+          <li key={j}>
+            {c.pass ? '✓' : '✗'} {c.name}: {c.measured} (target {c.target})
+          </li>
+        ))}
+      </ul>
+      <ul>
+        {Object.entries(s.metrics).map(([name, m]) => (
+          <li key={name}>
+            {name}: {fixed(m.median, 2)} {m.unit} ({fixed(m.min, 2)}–{fixed(m.max, 2)}, n={m.n}){m.noisy ? ' — noisy' : ''}
+          </li>
+        ))}
+      </ul>
+      {s.note && <p>{s.note}</p>}
+      {s.error && <p class="error">{s.error}</p>}
+    </div>
+  );
+}
+
+/** One row per scenario; its results on the device and on each server side by side, each labelled by its target. */
 function Scenarios({ doc }: { doc: ResultDocument }) {
   if (doc.scenarios.length === 0) return null;
   return (
     <section aria-labelledby="shared-scenarios">
       <h2 id="shared-scenarios">Scenarios</h2>
-      {doc.scenarios.map((s, i) => (
-        <div key={i} class="shared-scenario" data-testid="shared-scenario" data-status={s.status}>
+      {groupByScenario(doc.scenarios).map((group) => (
+        <section key={group.id} class="shared-scenario-group" data-testid="shared-scenario-group" data-scenario={group.id} aria-label={group.results[0]!.title}>
           <h3>
-            {s.title} — {s.status} ({s.setting}, {fixed(s.durationMs / 1000)} s)
+            {group.results[0]!.title}
+            {group.results.length > 1 ? ` on ${group.results.length} targets` : ''}
           </h3>
-          {s.fingerprint.server && <p data-testid="shared-scenario-server">{serverWords(s.fingerprint.server)}</p>}
-          <ul>
-            {s.criteria.map((c, j) => (
-              <li key={j}>
-                {c.pass ? '✓' : '✗'} {c.name}: {c.measured} (target {c.target})
-              </li>
+          <div class="shared-scenario-targets">
+            {group.results.map((s, i) => (
+              <ScenarioCard key={i} s={s} />
             ))}
-          </ul>
-          <ul>
-            {Object.entries(s.metrics).map(([name, m]) => (
-              <li key={name}>
-                {name}: {fixed(m.median, 2)} {m.unit} ({fixed(m.min, 2)}–{fixed(m.max, 2)}, n={m.n}){m.noisy ? ' — noisy' : ''}
-              </li>
-            ))}
-          </ul>
-          {s.note && <p>{s.note}</p>}
-          {s.error && <p class="error">{s.error}</p>}
-        </div>
+          </div>
+        </section>
       ))}
     </section>
   );
