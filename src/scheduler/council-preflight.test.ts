@@ -123,6 +123,27 @@ describe('checkCouncil', () => {
   });
 });
 
+describe('checkCouncil: the member too big for this device', () => {
+  it.each([
+    { name: 'the one member over the budget', members: [sim('sim-large', 1)], tier: 'low', bytes: 2e9, tooBig: 0 },
+    { name: 'the first of the members that cannot load alone', members: [sim('sim-fast', 1), sim('sim-large', 2), sim('sim-large', 3)], tier: 'high', bytes: 2e9, tooBig: 1 },
+    { name: 'over the cap: about no one member, even with one too big', members: [1, 2, 3, 4].map((i) => sim('sim-large', i)), tier: 'mid', bytes: 2e9, tooBig: null },
+    { name: 'each fits alone, not together: about no one member', members: [1, 2, 3].map((i) => sim('sim-large', i)), tier: 'mid', bytes: 6.4e9, tooBig: null },
+    { name: 'not refused', members: [sim('sim-fast', 1)], tier: 'low', bytes: 6.4e9, tooBig: null },
+  ] as const)('$name', (row) => {
+    const check = checkCouncil(row.members, row.tier, budget(row.bytes));
+    expect(check.tooBig).toBe(row.tooBig);
+    expect(check.remote).toBeNull();
+  });
+
+  it('the refusal ends with where else it could run, once the page has said so', () => {
+    const check = { ...checkCouncil([sim('sim-large', 1)], 'low', budget(2e9)), remote: 'Or run it on llama-server at box:8080.' };
+    expect(refusalText(check)).toBe(
+      'simulated-large #1 (q4) needs 4.2 GB, budget 2.0 GB. Choose a smaller model: at q4 with a context of 2048 tokens, up to about 3.0B parameters fit. Or run it on llama-server at box:8080.',
+    );
+  });
+});
+
 describe('footprintOnlySpec', () => {
   it('counts the weights and the runtime overhead, no KV cache', () => {
     const spec: ModelSpec = footprintOnlySpec('wf-tiny', 1e6, 'fp32');

@@ -10,6 +10,7 @@ import {
   COUNCIL_HARD_CAP,
   formatBytes,
   preflightCouncil,
+  preflightModel,
   TIER_PROFILES,
   type BudgetLimits,
   type ModelSpec,
@@ -43,6 +44,13 @@ export interface CouncilCheck {
   /** Sum of every member's footprint (weights, KV cache at full context, runtime overhead). */
   totalBytes: number;
   members: number;
+  /**
+   * The member (its index in the list checked) that the refusal is about because it cannot load on
+   * this device even alone: moving it off the device is a way out where fewer members is not.
+   */
+  tooBig: number | null;
+  /** Where else that member could run (the user's inference server), as the page words it; null here. */
+  remote: string | null;
 }
 
 /** `override`: the user's cap (members at once), which replaces the tier's. */
@@ -70,6 +78,15 @@ export function checkCouncil(members: readonly PreflightMember[], tier: Tier, bu
     { capOverride },
   );
   const cap = councilCap(profile, capOverride);
+  // preflightCouncil refuses over the cap before it looks at each member alone, so only a refusal
+  // that is one member's own says that member is too big (a council over the cap is not about any one).
+  const tooBig =
+    result.verdict === 'refuse'
+      ? members.findIndex((m) => {
+          const alone = preflightModel({ ...m.spec, name: m.name }, budget);
+          return alone.verdict === 'refuse' && alone.message === result.message;
+        })
+      : -1;
   return {
     verdict: result.verdict,
     message: result.message,
@@ -82,13 +99,15 @@ export function checkCouncil(members: readonly PreflightMember[], tier: Tier, bu
     budgetBytes: budget.bytes,
     totalBytes: result.members.reduce((sum, m) => sum + m.footprint.totalBytes, 0),
     members: members.length,
+    tooBig: tooBig === -1 ? null : tooBig,
+    remote: null,
   };
 }
 
 /** What the Run button and `run()` say when the council is refused: the reason and what to do. */
 export function refusalText(check: CouncilCheck): string | null {
   if (check.verdict !== 'refuse') return null;
-  return check.suggestion ? `${check.message} ${check.suggestion}` : check.message;
+  return [check.message, check.suggestion, check.remote].filter((part) => part).join(' ');
 }
 
 /** "memory budget 6.4 GB, the 2 members need 590 MB in all". */

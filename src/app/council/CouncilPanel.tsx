@@ -168,6 +168,7 @@ function Preflight({ council }: { council: CouncilStore }) {
         {check.message}
       </p>
       {check.suggestion && <p data-testid="council-preflight-suggestion">{check.suggestion}</p>}
+      {check.remote && <p data-testid="council-preflight-remote">{check.remote}</p>}
     </div>
   );
 }

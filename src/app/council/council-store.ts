@@ -35,6 +35,7 @@ import type { HardwareStore } from '../device/hardware.ts';
 import { FrameSampler } from './frame-sampler.ts';
 import { remoteStore } from '../remote/remote-store.ts';
 import { remoteMemberChoices } from '../remote/remote-members.ts';
+import { withCouncilRemoteSuggestion } from '../remote/remote-suggestion.ts';
 import { contentionRows, type ContentionRow, type ContentionSnapshot } from './contention-figures.ts';
 import { newestFirst, renamed } from '../../conversations/conversation.ts';
 import {
@@ -326,12 +327,19 @@ export class CouncilStore {
     this.preflight = computed(() => {
       const settings = this.settings();
       const choices = new Map(this.choices.value.map((c) => [c.key, c]));
-      const members = this.slots.value.flatMap((key, i) => {
+      const local = this.slots.value.flatMap((key, i) => {
         const choice = choices.get(key);
         // A remote member uses no memory or cores here: the pre-flight counts local members only.
-        return choice && choice.kind !== 'remote' && !this.isKeptOut(memberIdFor(i, key)) ? [{ name: `${choice.modelId} #${i + 1}`, spec: choice.spec }] : [];
+        return choice && choice.kind !== 'remote' && !this.isKeptOut(memberIdFor(i, key)) ? [{ choice, member: { name: `${choice.modelId} #${i + 1}`, spec: choice.spec } }] : [];
       });
-      return checkCouncil(members, settings.tier, { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes }, settings.concurrencyOverride);
+      const check = checkCouncil(
+        local.map((l) => l.member),
+        settings.tier,
+        { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes },
+        settings.concurrencyOverride,
+      );
+      // A member too big for this device is named with the user's inference server, as a single model is.
+      return withCouncilRemoteSuggestion(check, local.map((l) => l.choice.modelId), remoteStore.endpoints.value);
     });
     this.contentionRows = computed(() => {
       const choices = new Map(this.choices.value.map((c) => [c.key, c]));

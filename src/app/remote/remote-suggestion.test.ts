@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { remoteSuggestion, withRemoteSuggestion } from './remote-suggestion.ts';
+import { remoteSuggestion, withCouncilRemoteSuggestion, withRemoteSuggestion } from './remote-suggestion.ts';
 import type { RemoteEndpoint } from './endpoint-list.ts';
+import { checkCouncil, refusalText, type CouncilCheck } from '../../scheduler/council-preflight.ts';
+import { SIMULATED_CHOICES } from '../../scheduler/member-choices.ts';
 
 const endpoint = (over: Partial<RemoteEndpoint>): RemoteEndpoint => ({
   id: '192.168.1.20:8080',
@@ -80,4 +82,51 @@ describe('withRemoteSuggestion', () => {
     expect(withRemoteSuggestion(ok, 'Big', endpoints)).toBe(ok);
     expect(withRemoteSuggestion(null, 'Big', endpoints)).toBeNull();
   });
+});
+
+describe('withCouncilRemoteSuggestion', () => {
+  const spec = (key: string) => SIMULATED_CHOICES.find((c) => c.key === key)!.spec;
+  const budget = (bytes: number) => ({ bytes, perModelMaxBytes: null });
+  const tiny = endpoint({ id: '127.0.0.1:8080', baseUrl: 'http://127.0.0.1:8080', model: 'wf-tiny' });
+  const stories = endpoint({ id: 'box:8080', baseUrl: 'http://box:8080', model: 'wf-stories15m-q8_0.gguf' });
+  // Members: a small one, then one too big for a 2 GB budget; their models in the same order.
+  const tooBig = checkCouncil([{ name: 'simulated-fast #1', spec: spec('sim-fast') }, { name: 'simulated-large #2', spec: spec('sim-large') }], 'high', budget(2e9));
+  const overCap = checkCouncil([1, 2, 3, 4].map((i) => ({ name: `simulated-large #${i}`, spec: spec('sim-large') })), 'mid', budget(2e9));
+  const fits = checkCouncil([{ name: 'simulated-fast #1', spec: spec('sim-fast') }], 'low', budget(6.4e9));
+  const cases: { name: string; check: CouncilCheck; models: string[]; endpoints: RemoteEndpoint[]; remote: string | null }[] = [
+    {
+      name: 'too big, one server: named for that member',
+      check: tooBig,
+      models: ['simulated-fast', 'wf-stories15m'],
+      endpoints: [tiny],
+      remote: 'Or run it on llama-server at 127.0.0.1:8080 (it serves wf-tiny): choose "wf-tiny on 127.0.0.1:8080 (remote)" for that member.',
+    },
+    {
+      name: 'too big: the server serving that member\'s model comes first',
+      check: tooBig,
+      models: ['simulated-fast', 'wf-stories15m'],
+      endpoints: [tiny, stories],
+      remote: 'Or run it on llama-server at box:8080 (it serves wf-stories15m-q8_0.gguf): choose "wf-stories15m-q8_0.gguf on box:8080 (remote)" for that member.',
+    },
+    {
+      name: 'the match is by the too-big member\'s model, not the first member\'s',
+      check: tooBig,
+      models: ['wf-stories15m', 'wf-tiny'],
+      endpoints: [stories, tiny],
+      remote: 'Or run it on llama-server at 127.0.0.1:8080 (it serves wf-tiny): choose "wf-tiny on 127.0.0.1:8080 (remote)" for that member.',
+    },
+    { name: 'too big, no server: where to add one', check: tooBig, models: ['simulated-fast', 'wf-stories15m'], endpoints: [], remote: remoteSuggestion('wf-stories15m', []) },
+    { name: 'over the cap: no server sentence', check: overCap, models: ['a', 'b', 'c', 'd'], endpoints: [tiny], remote: null },
+    { name: 'not refused: no server sentence', check: fits, models: ['simulated-fast'], endpoints: [tiny], remote: null },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const composed = withCouncilRemoteSuggestion(c.check, c.models, c.endpoints);
+      expect(composed.remote).toBe(c.remote);
+      // Its own message and suggestion are kept as they were; the server sentence only follows them.
+      expect({ ...composed, remote: null }).toEqual(c.check);
+      if (c.remote) expect(refusalText(composed)).toBe(`${refusalText(c.check)} ${c.remote}`);
+      expect(JSON.stringify(composed)).not.toContain('sk-secret');
+    });
+  }
 });

@@ -7,6 +7,7 @@
  * so a refusal never ends at "choose a smaller model" for a user who has a bigger machine elsewhere.
  */
 import type { PreflightAnswer } from '../../tiers/index.ts';
+import type { CouncilCheck } from '../../scheduler/council-preflight.ts';
 import type { RemoteEndpoint } from './endpoint-list.ts';
 
 const SERVER_NAMES: Record<RemoteEndpoint['server'], string> = {
@@ -37,14 +38,15 @@ export function serverPlace(endpoint: Pick<RemoteEndpoint, 'server' | 'baseUrl'>
   return `${SERVER_NAMES[endpoint.server]} at ${new URL(endpoint.baseUrl).host}`;
 }
 
-export function remoteSuggestion(modelName: string, endpoints: readonly RemoteEndpoint[]): string {
+/** `choose`: how the remote choice is taken, as the model (the single-model area) or for a council member. */
+export function remoteSuggestion(modelName: string, endpoints: readonly RemoteEndpoint[], choose: 'as the model' | 'for that member' = 'as the model'): string {
   if (endpoints.length === 0) return 'Or run it on an inference server of yours (llama-server, Ollama, LM Studio, vLLM): add it in the Remote view.';
   const ranked = [...endpoints].sort((a, b) => Number(servesModel(b, modelName)) - Number(servesModel(a, modelName)) || Number(b.consented) - Number(a.consented));
   const best = ranked[0]!;
   const model = best.model === '' ? '' : ` (it serves ${best.model})`;
   if (!best.consented) return `Or run it on ${serverPlace(best)}${model}: agree to send prompts there in the Remote view first.`;
   if (best.model === '') return `Or run it on ${serverPlace(best)}: pick its model in the Remote view.`;
-  return `Or run it on ${serverPlace(best)}${model}: choose "${best.model} on ${new URL(best.baseUrl).host} (remote)" as the model.`;
+  return `Or run it on ${serverPlace(best)}${model}: choose "${best.model} on ${new URL(best.baseUrl).host} (remote)" ${choose}.`;
 }
 
 /** A refusal gains the remote suggestion after its own; a warning or a pass is left as it is. */
@@ -52,4 +54,14 @@ export function withRemoteSuggestion(answer: PreflightAnswer | null, modelName: 
   if (!answer || answer.verdict !== 'refuse') return answer;
   const remote = remoteSuggestion(modelName, endpoints);
   return { ...answer, suggestion: answer.suggestion ? `${answer.suggestion} ${remote}` : remote };
+}
+
+/**
+ * The council's pre-flight gains the server for the member that is too big for this device (the
+ * same rules as a single model's); a council refused for any other reason, or not refused, is left as
+ * it is. `modelNames`: the model of each member checked, in the order checked.
+ */
+export function withCouncilRemoteSuggestion(check: CouncilCheck, modelNames: readonly string[], endpoints: readonly RemoteEndpoint[]): CouncilCheck {
+  const model = check.verdict === 'refuse' && check.tooBig !== null ? modelNames[check.tooBig] : undefined;
+  return model === undefined ? check : { ...check, remote: remoteSuggestion(model, endpoints, 'for that member') };
 }
