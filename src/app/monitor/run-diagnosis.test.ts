@@ -7,6 +7,7 @@ const run = (over: Partial<RunFigures> = {}): RunFigures => ({
   modelId: 'wf-tiny',
   device: 'wasm',
   dtype: 'q8',
+  hardwareId: 'hw-a',
   ttftMs: 40,
   decodeTps: 200,
   promptTokens: 1,
@@ -27,9 +28,18 @@ const baseline = (over: Partial<BaselineFigures> = {}): BaselineFigures => ({
 });
 
 describe('usualFor', () => {
-  it('takes the medians of the same model, device and build, leaving the run itself out', () => {
-    const history = [run(), ...earlier(3, { ttftMs: 50, decodeTps: 100 }), run({ at: 50, ttftMs: 10 }), run({ at: 40, device: 'webgpu', ttftMs: 9000 }), run({ at: 30, dtype: 'q4', ttftMs: 9000 }), run({ at: 20, modelId: 'other', ttftMs: 9000 })];
-    expect(usualFor(run(), history)).toEqual({ runs: 4, ttftMs: 50, decodeTps: 100, promptTokens: 1 });
+  it('takes the medians of the same model, device, build and machine, leaving the run itself out', () => {
+    const history = [
+      run(),
+      ...earlier(3, { ttftMs: 50, decodeTps: 100 }),
+      run({ at: 50, ttftMs: 10 }),
+      run({ at: 45, hardwareId: null, ttftMs: 60 }),
+      run({ at: 40, device: 'webgpu', ttftMs: 9000 }),
+      run({ at: 30, dtype: 'q4', ttftMs: 9000 }),
+      run({ at: 20, modelId: 'other', ttftMs: 9000 }),
+      run({ at: 10, hardwareId: 'hw-b', ttftMs: 9000 }),
+    ];
+    expect(usualFor(run(), history)).toEqual({ runs: 5, ttftMs: 50, decodeTps: 100, promptTokens: 1 });
   });
 
   it.each([

@@ -6,6 +6,7 @@
  */
 import { formatMs, formatTps } from '../../lib/format.ts';
 import { percentile } from '../../metrics/stats.ts';
+import { isComparableRun } from '../../models/comparable-runs.ts';
 import { ENTRIES, type DiagnosisBody } from './diagnosis.ts';
 import type { FingerprintDifference } from '../../metrics/run-environment.ts';
 
@@ -21,13 +22,15 @@ export interface RunFigures {
   device: string;
   /** The build's precision, when known. */
   dtype: string | null;
+  /** The hardware it ran on; null in runs kept before it was recorded. */
+  hardwareId: string | null;
   ttftMs: number;
   decodeTps: number;
   promptTokens: number;
   outputTokens: number;
 }
 
-/** The medians of this model's earlier runs on the same device and build. */
+/** The medians of this model's earlier runs on the same device, build and machine. */
 export interface UsualFigures {
   runs: number;
   ttftMs: number;
@@ -81,11 +84,12 @@ export const RUN_RULE: RunRule = { slowFactor: 2, slowMarginMs: 200, decodeShare
 const median = (values: number[]): number => percentile(values.filter(Number.isFinite).sort((a, b) => a - b), 50);
 
 /**
- * This model's usual figures on this device and build: the medians of the newest earlier runs
- * (`earlier` newest first; the run itself, by its time, is left out). Null with too few.
+ * This model's usual figures on this device, build and machine: the medians of the newest earlier runs
+ * comparable like for like (src/models/comparable-runs.ts; `earlier` newest first; the run itself, by
+ * its time, is left out). Null with too few.
  */
 export function usualFor(run: RunFigures, earlier: readonly RunFigures[], rule: RunRule = RUN_RULE): UsualFigures | null {
-  const like = earlier.filter((r) => r.at !== run.at && r.modelId === run.modelId && r.device === run.device && r.dtype === run.dtype).slice(0, rule.usualKept);
+  const like = earlier.filter((r) => r.at !== run.at && isComparableRun(r, run)).slice(0, rule.usualKept);
   if (like.length < rule.minUsualRuns) return null;
   return {
     runs: like.length,

@@ -14,6 +14,7 @@ function figuresOf(record: RunRecord): RunFigures {
     modelId: record.modelId,
     device: record.device,
     dtype: record.environment?.dtype ?? null,
+    hardwareId: record.environment?.hardwareId ?? null,
     ttftMs: record.ttftMs,
     decodeTps: record.decodeTps,
     promptTokens: record.promptTokens,
