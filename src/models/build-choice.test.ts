@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoBuildFamily, autoBuildValue, buildFamilies, chooseBuild, type BuildFamily, type ChoiceContext, type MeasuredRun } from './build-choice.ts';
+import { autoBuildFamily, autoBuildValue, buildFamilies, CHOICE_RULE, chooseBuild, lastAutoPick, type BuildFamily, type ChoiceContext, type MeasuredRun } from './build-choice.ts';
 import { CATALOG } from './catalog.ts';
 
 const FAMILY: BuildFamily = {
@@ -105,10 +105,105 @@ describe('chooseBuild', () => {
 
   it('takes the newest runs only', () => {
     const old = Array.from({ length: 10 }, () => q8(10));
-    const choice = chooseBuild(FAMILY, [tiny(100), tiny(100), q8(500), q8(500), ...old], HERE, { minRuns: 2, minBuilds: 2, kept: 2 });
+    const choice = chooseBuild(FAMILY, [tiny(100), tiny(100), q8(500), q8(500), ...old], HERE, { ...CHOICE_RULE, kept: 2 });
     expect(choice.pick.id).toBe('wf-tiny-gguf-q8_0');
     expect(choice.measures.find((m) => m.build.id === 'wf-tiny-gguf-q8_0')).toMatchObject({ runs: 2, medianTps: 500 });
   });
+});
+
+describe('chooseBuild keeps the current pick unless another build is 1.15× faster', () => {
+  const cases: Array<{ name: string; runs: MeasuredRun[]; current: string | null; pick: string; sentence: string }> = [
+    {
+      name: 'another build 1.14× faster: the pick is kept',
+      runs: [tiny(570), tiny(570), q8(500), q8(500)],
+      current: 'wf-tiny-gguf-q8_0',
+      pick: 'wf-tiny-gguf-q8_0',
+      sentence: "Kept: wllama q8_0, Auto's pick so far. transformers.js fp32 measured 1.14× its rate on this device on WASM (median of 2 and 2 runs), under the 1.15× a switch takes. Auto runs wf-tiny-gguf-q8_0.",
+    },
+    {
+      name: 'equal medians: the pick is kept, the default too',
+      runs: [tiny(500), tiny(500), q8(500), q8(500)],
+      current: 'wf-tiny-gguf-q8_0',
+      pick: 'wf-tiny-gguf-q8_0',
+      sentence: "Kept: wllama q8_0, Auto's pick so far. transformers.js fp32 measured 1.00× its rate on this device on WASM (median of 2 and 2 runs), under the 1.15× a switch takes. Auto runs wf-tiny-gguf-q8_0.",
+    },
+    {
+      name: 'another build 1.2× faster: Auto switches, and says against what',
+      runs: [tiny(600), tiny(600), q8(500), q8(500)],
+      current: 'wf-tiny-gguf-q8_0',
+      pick: 'wf-tiny',
+      sentence: "transformers.js fp32: 1.20× wllama q8_0, Auto's pick so far (a switch takes 1.15×), measured on this device on WASM (median of 2 and 2 runs). Auto runs wf-tiny.",
+    },
+    {
+      name: 'of three builds the fastest is set against the current pick, not the runner-up',
+      runs: [f32(400), f32(400), f32(400), q8(700), q8(700), tiny(460), tiny(460)],
+      current: 'wf-tiny-gguf-f32',
+      pick: 'wf-tiny-gguf-q8_0',
+      sentence: "wllama q8_0: 1.75× wllama f32, Auto's pick so far (a switch takes 1.15×), measured on this device on WASM (median of 2 and 3 runs). Auto runs wf-tiny-gguf-q8_0.",
+    },
+    {
+      name: 'the current pick is the fastest: the plain sentence',
+      runs: [tiny(500), tiny(500), q8(510), q8(510)],
+      current: 'wf-tiny-gguf-q8_0',
+      pick: 'wf-tiny-gguf-q8_0',
+      sentence: 'wllama q8_0: 1.0× transformers.js fp32, measured on this device on WASM (median of 2 and 2 runs). Auto runs wf-tiny-gguf-q8_0.',
+    },
+    {
+      name: 'no current pick: the fastest, however slight',
+      runs: [tiny(500), tiny(500), q8(510), q8(510)],
+      current: null,
+      pick: 'wf-tiny-gguf-q8_0',
+      sentence: 'wllama q8_0: 1.0× transformers.js fp32, measured on this device on WASM (median of 2 and 2 runs). Auto runs wf-tiny-gguf-q8_0.',
+    },
+    {
+      name: 'a current pick not measured yet holds nothing',
+      runs: [tiny(500), tiny(500), q8(510), q8(510), f32(900)],
+      current: 'wf-tiny-gguf-f32',
+      pick: 'wf-tiny-gguf-q8_0',
+      sentence: 'wllama q8_0: 1.0× transformers.js fp32, measured on this device on WASM (median of 2 and 2 runs). Auto runs wf-tiny-gguf-q8_0.',
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const choice = chooseBuild(FAMILY, c.runs, { ...HERE, current: c.current });
+      expect(choice.pick.id).toBe(c.pick);
+      expect(choice.measured).toBe(true);
+      expect(choice.sentence).toBe(c.sentence);
+    });
+  }
+
+  it('two builds within the noise do not swap as runs accumulate', () => {
+    // Newest first: each new run of either build moves its median by a few per cent.
+    const added = [tiny(520), q8(505), tiny(490), q8(530), tiny(515), q8(480), tiny(535), q8(500)];
+    let runs: MeasuredRun[] = [tiny(500), tiny(500), q8(510), q8(510)];
+    let current: string | null = null;
+    const picks: string[] = [];
+    for (const run of added) {
+      runs = [run, ...runs];
+      current = chooseBuild(FAMILY, runs, { ...HERE, current }).pick.id;
+      picks.push(current);
+    }
+    expect(new Set(picks)).toEqual(new Set(['wf-tiny-gguf-q8_0']));
+    // Without the pick held, the same runs swap the build.
+    const unheld = added.map((_, i) => chooseBuild(FAMILY, [...added.slice(0, i + 1)].reverse().concat([tiny(500), tiny(500), q8(510), q8(510)]), HERE).pick.id);
+    expect(new Set(unheld).size).toBe(2);
+  });
+});
+
+describe('lastAutoPick', () => {
+  const auto = { choice: 'auto' } as const;
+  const cases: Array<{ name: string; runs: MeasuredRun[]; pick: string | null }> = [
+    { name: "the build of Auto's newest run", runs: [tiny(100), q8(200, auto), tiny(100, auto)], pick: 'wf-tiny-gguf-q8_0' },
+    { name: 'no run chosen by Auto', runs: [tiny(100), q8(200)], pick: null },
+    { name: "a run on the other device is not this device's pick", runs: [tiny(100, { ...auto, device: 'webgpu' }), q8(200, auto)], pick: 'wf-tiny-gguf-q8_0' },
+    { name: "a run on other hardware is not this machine's pick", runs: [tiny(100, { ...auto, hardwareId: 'hw-b' })], pick: null },
+    { name: "another model's run is not this family's pick", runs: [run('wf-alphabet', 100, auto), tiny(100, auto)], pick: 'wf-tiny' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(lastAutoPick(FAMILY, c.runs, HERE)).toBe(c.pick);
+    });
+  }
 });
 
 describe('buildFamilies', () => {

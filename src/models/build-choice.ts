@@ -3,9 +3,13 @@
  * wllama), the one whose stored runs on this device decoded fastest, with the sentence that says why.
  * A guess from the engines' reputations would be wrong here as often as right (llama.cpp's quantized
  * kernels beat ORT's on some CPUs and lose on others), so nothing is picked until the runs show it.
- * Pure: the page hands in the family, the runs and this device, and shows what comes back.
+ * Once Auto has picked, the pick holds until another build measures clearly faster (`switchMargin`):
+ * two builds within the machine's noise would otherwise swap back and forth as runs accumulate, and
+ * each swap costs a model load. Pure: the page hands in the family, the runs, this device and the
+ * build Auto ran last, and shows what comes back.
  */
 import type { BundledModel, CatalogModel } from './catalog.ts';
+import { isComparableRun, type ComparableRun } from './comparable-runs.ts';
 
 /** One build of a model family; `dtype` as the build is named (fp32, q8_0). */
 export interface FamilyBuild {
@@ -20,17 +24,9 @@ export interface BuildFamily {
   builds: FamilyBuild[];
 }
 
-/** One stored run, as the choice reads it (the same facts run-diagnosis matches "this model's usual" on). */
-export interface MeasuredRun {
-  modelId: string;
-  /** The device it ran on: wasm or webgpu. */
-  device: string;
-  /** The precision its record names. */
-  dtype: string | null;
-  /** The hardware it ran on; null in runs kept before it was recorded. */
-  hardwareId: string | null;
-  decodeTps: number;
-  outputTokens: number;
+/** One stored run, as the choice reads it: the facts comparable-runs.ts matches on, and whether Auto chose it. */
+export interface MeasuredRun extends ComparableRun {
+  choice?: 'auto';
 }
 
 export interface ChoiceContext {
@@ -38,6 +34,8 @@ export interface ChoiceContext {
   device: 'wasm' | 'webgpu';
   /** This machine's; runs recorded on other hardware are left out. */
   hardwareId: string | null;
+  /** The build Auto runs now (`lastAutoPick`): kept unless another measures faster by the rule's margin. */
+  current?: string | null;
 }
 
 export interface ChoiceRule {
@@ -47,9 +45,17 @@ export interface ChoiceRule {
   minBuilds: number;
   /** The newest runs per build that the median takes. */
   kept: number;
+  /** Another build replaces the current pick only when its median is at least (1 + this) times the pick's. */
+  switchMargin: number;
 }
 
-export const CHOICE_RULE: ChoiceRule = { minRuns: 2, minBuilds: 2, kept: 10 };
+/**
+ * A 15 % margin: on a loaded 2-vCPU CI machine one more stored run turned wf-tiny's pick round to a
+ * build shown as "1.1×" faster (medians of 2 and 3 runs; shown to one decimal, so under 1.15×), which
+ * is noise of that size; a build really faster on a machine is so by far more (1.7× on this one,
+ * docs/engines.md).
+ */
+export const CHOICE_RULE: ChoiceRule = { minRuns: 2, minBuilds: 2, kept: 10, switchMargin: 0.15 };
 
 export interface BuildMeasure {
   build: FamilyBuild;
@@ -82,26 +88,29 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * Whether a run measured this build. An ONNX build's record names its precision; a GGUF build's
- * precision is in its id, and its record's dtype is the page's default, so it is not compared.
+ * Whether a run measured this build here, by decode rate. An ONNX build's record names its precision;
+ * a GGUF build's precision is in its id, and its record's dtype is the page's default, so it is not compared.
  */
-function ranBuild(run: MeasuredRun, build: FamilyBuild): boolean {
-  return run.modelId === build.id && (build.engine !== 'transformers' || run.dtype === build.dtype);
-}
-
-function comparable(run: MeasuredRun, context: ChoiceContext): boolean {
-  const sameHardware = run.hardwareId === null || context.hardwareId === null || run.hardwareId === context.hardwareId;
-  // A run of one token has no decode rate.
-  return sameHardware && run.device === context.device && run.outputTokens >= 2 && Number.isFinite(run.decodeTps) && run.decodeTps > 0;
+function ranBuild(run: MeasuredRun, build: FamilyBuild, context: ChoiceContext): boolean {
+  const target = { modelId: build.id, device: context.device, dtype: build.dtype, hardwareId: context.hardwareId };
+  return isComparableRun(run, target, { matchDtype: build.engine === 'transformers', decodeRateOnly: true });
 }
 
 /** `runs` newest first. */
 export function measureBuilds(family: BuildFamily, runs: readonly MeasuredRun[], context: ChoiceContext, rule: ChoiceRule = CHOICE_RULE): BuildMeasure[] {
-  const usable = runs.filter((r) => comparable(r, context));
   return family.builds.map((build) => {
-    const rates = usable.filter((r) => ranBuild(r, build)).slice(0, rule.kept).map((r) => r.decodeTps);
+    const rates = runs.filter((r) => ranBuild(r, build, context)).slice(0, rule.kept).map((r) => r.decodeTps);
     return { build, runs: rates.length, medianTps: median(rates) };
   });
+}
+
+/**
+ * The build Auto runs now: the one of its newest run here stored with `choice: 'auto'` (null when Auto
+ * has run none of the family's builds here). The run store keeps it, so it holds across a reload.
+ * `runs` newest first.
+ */
+export function lastAutoPick(family: BuildFamily, runs: readonly MeasuredRun[], context: ChoiceContext): string | null {
+  return runs.find((r) => r.choice === 'auto' && family.builds.some((b) => ranBuild(r, b, context)))?.modelId ?? null;
 }
 
 function times(count: number): string {
@@ -125,6 +134,26 @@ export function chooseBuild(family: BuildFamily, runs: readonly MeasuredRun[], c
     };
   }
   const [best, next] = [ranked[0]!, ranked[1]!];
+  const held = ranked.find((m) => m.build.id === context.current);
+  if (held && held !== best) {
+    const ratio = best.medianTps / held.medianTps;
+    const margin = (1 + rule.switchMargin).toFixed(2);
+    const runsNote = `median of ${best.runs} and ${held.runs} runs`;
+    if (ratio < 1 + rule.switchMargin) {
+      return {
+        pick: held.build,
+        measured: true,
+        sentence: `Kept: ${buildName(held.build)}, Auto's pick so far. ${buildName(best.build)} measured ${ratio.toFixed(2)}× its rate on this device on ${device} (${runsNote}), under the ${margin}× a switch takes. Auto runs ${held.build.id}.`,
+        measures,
+      };
+    }
+    return {
+      pick: best.build,
+      measured: true,
+      sentence: `${buildName(best.build)}: ${ratio.toFixed(2)}× ${buildName(held.build)}, Auto's pick so far (a switch takes ${margin}×), measured on this device on ${device} (${runsNote}). Auto runs ${best.build.id}.`,
+      measures,
+    };
+  }
   const ratio = best.medianTps / next.medianTps;
   return {
     pick: best.build,

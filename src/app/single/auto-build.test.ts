@@ -63,6 +63,18 @@ describe('AutoBuild', () => {
     expect(auto.chose('wf-tiny')).toBe(false);
   });
 
+  it('holds the build its last stored run was chosen by Auto for, until another is 1.15× faster', () => {
+    const { signals, auto } = setup();
+    auto.family.value = 'wf-tiny';
+    const picked = { ...record('wf-tiny-gguf-q8_0', 300), choice: 'auto' as const };
+    signals.history.value = [record('wf-tiny', 330), record('wf-tiny', 330), picked, record('wf-tiny-gguf-q8_0', 300)];
+    expect(signals.modelId.value).toBe('wf-tiny-gguf-q8_0');
+    expect(auto.choice.value?.sentence).toMatch(/^Kept: wllama q8_0, Auto's pick so far\. transformers\.js fp32 measured 1\.10× its rate/);
+    signals.history.value = [record('wf-tiny', 400), record('wf-tiny', 400), ...signals.history.value];
+    expect(signals.modelId.value).toBe('wf-tiny');
+    auto.dispose();
+  });
+
   it('a model chosen by hand outside the family ends Auto', () => {
     const { signals, auto } = setup();
     auto.family.value = 'wf-tiny';

@@ -1,7 +1,7 @@
 import { computed, effect, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { CATALOG, engineOf, findCatalogModel, type DtypePreference } from '../../models/catalog.ts';
 import { DEFAULT_BUNDLED_DTYPE, dtypeOptions } from '../../models/bundled-builds.ts';
-import { buildFamilies, chooseBuild, measureBuilds, type BuildChoice, type BuildFamily, type BuildMeasure, type MeasuredRun } from '../../models/build-choice.ts';
+import { buildFamilies, chooseBuild, lastAutoPick, measureBuilds, type BuildChoice, type BuildFamily, type BuildMeasure, type MeasuredRun } from '../../models/build-choice.ts';
 import type { ManifestModel } from '../../models/manifest.ts';
 import type { RunRecord } from '../../metrics/run-record.ts';
 import type { DevicePreference } from '../../workers/engine.ts';
@@ -33,6 +33,7 @@ function measuredRun(record: RunRecord): MeasuredRun {
     hardwareId: record.environment?.hardwareId ?? null,
     decodeTps: record.decodeTps,
     outputTokens: record.outputTokens,
+    ...(record.choice ? { choice: record.choice } : {}),
   };
 }
 
@@ -46,7 +47,8 @@ export function comparisonDevice(preference: DevicePreference): 'wasm' | 'webgpu
 
 /**
  * "Auto (fastest build measured here)" in the model select: while a family is chosen, the session's
- * model is that family's fastest build measured on this device, and follows the runs as they are stored.
+ * model is that family's fastest build measured on this device, and follows the runs as they are stored
+ * (holding the build Auto ran last until another is clearly faster: `chooseBuild`).
  * Choosing any model by hand (the select, a dropped file, a "Why?" fix) ends it.
  */
 export class AutoBuild {
@@ -61,7 +63,10 @@ export class AutoBuild {
     this.choice = computed(() => {
       const family = this.families.value.find((f) => f.baseId === this.family.value);
       if (!family) return null;
-      return chooseBuild(family, measuredRuns(session.history.value), { device: comparisonDevice(session.device.value), hardwareId: session.hardwareId() });
+      const runs = measuredRuns(session.history.value);
+      const here = { device: comparisonDevice(session.device.value), hardwareId: session.hardwareId() };
+      // The build Auto ran last is read from the stored runs, so the pick it holds survives a reload.
+      return chooseBuild(family, runs, { ...here, current: lastAutoPick(family, runs, here) });
     });
     this.stop = [
       effect(() => {
