@@ -121,6 +121,34 @@ test('a council run: the logger gets each member’s state changes, the rhythm s
   }
 });
 
+test('a council member that crashes: the logger gets its fault as a member-state event with its code and sentence', async ({ page }) => {
+  await openApp(page);
+  await installBuiltin(page, 'token-logger');
+  await setMembers(page, ['sim-crashy', 'sim-fast']);
+  const panel = page.getByTestId('council-panel');
+  await panel.getByTestId('council-prompt').fill('go');
+  await panel.getByTestId('council-max-tokens').fill('40');
+  await panel.getByTestId('council-run').click();
+  await expect(panel.getByTestId('council-pane')).toHaveCount(2);
+  await expect(panel.getByTestId('council-pane').nth(1)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(panel.getByTestId('council-pane').nth(0)).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+
+  await openView(page, 'plugins');
+  const fault = async () => {
+    const download = page.waitForEvent('download');
+    await plugin(page, 'token-logger').getByTestId('plugin-export').click();
+    const exported = JSON.parse(await readFile(await (await download).path(), 'utf8')) as { entries: { kind: string; lane: string; state?: string; error?: { code: string; message: string } }[] };
+    return exported.entries.filter((e) => e.kind === 'member-state' && e.error);
+  };
+  // The restart's audit event follows the member's snapshot: the export may be asked before it lands.
+  await expect.poll(async () => (await fault()).length, { timeout: 15_000 }).toBeGreaterThan(0);
+  const [event] = await fault();
+  console.log('fault event:', JSON.stringify(event));
+  expect(event!.error!.code).toMatch(/\S/);
+  expect(event!.error!.message).toMatch(/\S/);
+  expect(['unloaded', 'loading', 'idle', 'removed']).toContain(event!.state);
+});
+
 test('hostile plugins are contained and reported; the run is unaffected', async ({ page }) => {
   const leaked: string[] = [];
   page.on('request', (r) => {

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useCallback, useEffect, useRef } from 'preact/hooks';
 import type { Visuals } from './visuals.ts';
 import { QUALITY_LABEL, QUALITY_LEVELS, type QualityChoice } from '../quality/quality-rule.ts';
 import { RATE_WINDOW_MS } from './energy.ts';
@@ -6,7 +6,7 @@ import type { PluginsStore } from '../plugins/plugins-store.ts';
 import { LAYER_HEIGHT, LAYER_WIDTH } from '../../plugins/manifest.ts';
 import './canvas.css';
 
-/** The living canvas, kept in view at the top of the page, with its quality control and lane legend. */
+/** The living canvas of the Run and Council views (beside them on a wide screen, under them on a narrow one), with its quality control, lane legend and the plugins' layers. */
 export function CanvasPanel({ visuals, plugins }: { visuals: Visuals; plugins?: PluginsStore | undefined }) {
   const { quality, canvas } = visuals;
   const ref = useRef<HTMLCanvasElement>(null);
@@ -34,11 +34,11 @@ export function CanvasPanel({ visuals, plugins }: { visuals: Visuals; plugins?: 
       {canvas ? (
         <div class="living-canvas-stage">
           <canvas key={surface} ref={ref} class="living-canvas-surface" data-testid="living-canvas" role="img" aria-label="Each token as light in its model's lane; brighter is faster" />
-          {layers.length > 0 && (
+          {plugins && layers.length > 0 && (
             // Pictures only, over the surface and nothing else: the text below names them; clicks and focus pass through.
             <div class="living-canvas-plugin-layers" aria-hidden="true">
               {layers.map((layer) => (
-                <canvas key={layer.id} width={LAYER_WIDTH} height={LAYER_HEIGHT} data-testid="canvas-plugin-layer" data-plugin={layer.id} ref={(c) => plugins?.setOverlay(layer.id, c)} />
+                <PluginLayer key={layer.id} id={layer.id} plugins={plugins} />
               ))}
             </div>
           )}
@@ -93,4 +93,10 @@ export function CanvasPanel({ visuals, plugins }: { visuals: Visuals; plugins?: 
       </p>
     </section>
   );
+}
+
+/** One plugin's layer; its ref is stable, so the store gets the canvas's context once, not on every render. */
+function PluginLayer({ id, plugins }: { id: string; plugins: PluginsStore }) {
+  const ref = useCallback((c: HTMLCanvasElement | null) => plugins.setOverlay(id, c), [plugins, id]);
+  return <canvas width={LAYER_WIDTH} height={LAYER_HEIGHT} data-testid="canvas-plugin-layer" data-plugin={id} ref={ref} />;
 }
