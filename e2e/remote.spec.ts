@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
-import { expect, generate, openApp, openShareLink, openView, test } from './fixtures.ts';
+import { expect, generate, openApp, openShareLink, openView, setMembers, test } from './fixtures.ts';
 import { startPeer, type Peer, type PeerOptions } from './remote-peer.ts';
 import { Scheduler } from '../src/scheduler/scheduler.ts';
 import { InProcessTransport } from '../src/workers/transport.ts';
@@ -119,6 +119,46 @@ test('a model too big for this device is refused with the user\'s server named, 
   await expect(error).toContainText(`Or run it on llama-server at ${server.host} (it serves wf-tiny): choose "wf-tiny on ${server.host} (remote)" as the model.`);
   await generate(page, { prompt: 'a', maxTokens: 8, model: modelId(server) });
   await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('a', 8));
+});
+
+test('a council member too big for this device: the pre-flight names the server, and the council runs there with α and fairness per group', async ({ page }) => {
+  // A stand-in for a small device (Chromium reports the host's RAM and offers no way to change it).
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => 0.25, configurable: true }));
+  const server = await peer();
+  await openApp(page);
+  await addServer(page, server);
+  await setMembers(page, [modelId(server), 'wf-stories15m']);
+  const panel = page.getByTestId('council-panel');
+  const preflight = panel.getByTestId('council-preflight');
+  await expect(preflight).toHaveAttribute('data-verdict', 'refuse');
+  await expect(preflight.getByTestId('council-preflight-message')).toHaveText(/^Cannot run: wf-stories15m #2 \(\w+\) needs \d+ MB, budget 0 MB\.$/);
+  await expect(preflight.getByTestId('council-preflight-remote')).toHaveText(
+    `Or run it on llama-server at ${server.host} (it serves wf-tiny): choose "wf-tiny on ${server.host} (remote)" for that member.`,
+  );
+  await expect(panel.getByTestId('council-run')).toBeDisabled();
+  await expect(panel.getByTestId('council-run')).toHaveAttribute('title', /for that member\.$/);
+
+  // Taking the advice: both members on the server, nothing too big here, and the line is gone.
+  await panel.getByTestId('council-member-select-1').selectOption(modelId(server));
+  await expect(preflight).not.toHaveAttribute('data-verdict', 'refuse');
+  await expect(preflight.getByTestId('council-preflight-remote')).toHaveCount(0);
+  const contention = panel.getByTestId('council-contention');
+  const rows = contention.getByTestId('council-contention-row');
+  // The server in the council has its row before its first run.
+  await expect(rows.locator('th')).toHaveText(['This device', `llama-server at ${server.host}`]);
+  await expect(rows.nth(1).getByTestId('council-contention-alpha')).toHaveText('not measured yet');
+  await panel.getByTestId('council-prompt').fill('a');
+  await panel.getByTestId('council-max-tokens').fill('12');
+  await panel.getByTestId('council-run').click();
+  const panes = page.getByTestId('council-turn').first().getByTestId('council-pane');
+  await expect(panes).toHaveCount(2);
+  for (const pane of await panes.all()) await expect(pane).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  // Each member's run is one sample of the server's group; none ran here.
+  await expect(rows.nth(1).getByTestId('council-contention-samples')).toHaveText('2');
+  await expect(rows.nth(0).getByTestId('council-contention-samples')).toHaveText('0');
+  await expect(rows.nth(0).getByTestId('council-contention-alpha')).toHaveText('not measured yet');
+  // Two members measured on the server: fairness is a figure there (Jain's index, 0.5 to 1 for two).
+  await expect(rows.nth(1).getByTestId('council-contention-fairness')).toHaveText(/^(0\.[5-9]\d|1\.00)$/);
 });
 
 test('a council of a remote member and a local member: both exact, side by side on Low', async ({ page }) => {

@@ -144,6 +144,20 @@ describe('checkCouncil: the member too big for this device', () => {
   });
 });
 
+describe('checkCouncil: members on inference servers', () => {
+  it.each([
+    { name: 'all on servers, even on a device with no budget: ok, nothing loads here', local: [], remote: 2, bytes: 0, verdict: 'ok', message: 'All 2 members run on inference servers: nothing loads on this device.', memory: 'memory budget 0 B, nothing loads here; 2 on inference servers' },
+    { name: 'one on a server', local: [], remote: 1, bytes: 0, verdict: 'ok', message: 'The member runs on inference servers: nothing loads on this device.', memory: 'memory budget 0 B, nothing loads here; 1 on inference servers' },
+    { name: 'a local one beside them is checked as ever', local: [sim('sim-fast', 1)], remote: 1, bytes: 6.4e9, verdict: 'ok', message: 'simulated-fast #1 (q8) needs 146 MB of the 6.4 GB budget (2 %).', memory: 'memory budget 6.4 GB, the member needs 146 MB; 1 on inference servers' },
+    { name: 'no member at all is still refused', local: [], remote: 0, bytes: 6.4e9, verdict: 'refuse', message: 'A council needs at least one member.', memory: 'memory budget 6.4 GB, the 0 members need 0 B' },
+  ] as const)('$name', (row) => {
+    const check = checkCouncil(row.local, 'low', budget(row.bytes), null, row.remote);
+    expect(check.verdict).toBe(row.verdict);
+    expect(check.message).toBe(row.message);
+    expect(memoryText(check)).toBe(row.memory);
+  });
+});
+
 describe('footprintOnlySpec', () => {
   it('counts the weights and the runtime overhead, no KV cache', () => {
     const spec: ModelSpec = footprintOnlySpec('wf-tiny', 1e6, 'fp32');

@@ -13,6 +13,7 @@ import {
   preflightModel,
   TIER_PROFILES,
   type BudgetLimits,
+  type CouncilPreflight,
   type ModelSpec,
   type Tier,
   type TierProfile,
@@ -44,6 +45,8 @@ export interface CouncilCheck {
   /** Sum of every member's footprint (weights, KV cache at full context, runtime overhead). */
   totalBytes: number;
   members: number;
+  /** Members on inference servers: no memory or cores here, so outside the budget and the cap. */
+  remoteMembers: number;
   /**
    * The member (its index in the list checked) that the refusal is about because it cannot load on
    * this device even alone: moving it off the device is a way out where fewer members is not.
@@ -68,15 +71,29 @@ export function councilCap(profile: TierProfile, override: number | null = null)
   return { atOnce: cap, maxMembers: stretchCap, text };
 }
 
-/** `capOverride`: the user's override of the council cap (members at once), null for the tier's own. */
-export function checkCouncil(members: readonly PreflightMember[], tier: Tier, budget: BudgetLimits, capOverride: number | null = null): CouncilCheck {
+/**
+ * `members`: the ones that run on this device; `remoteMembers`: how many run on inference servers.
+ * `capOverride`: the user's override of the council cap (members at once), null for the tier's own.
+ */
+export function checkCouncil(members: readonly PreflightMember[], tier: Tier, budget: BudgetLimits, capOverride: number | null = null, remoteMembers = 0): CouncilCheck {
   const profile = TIER_PROFILES[tier];
-  const result = preflightCouncil(
-    members.map((m) => ({ ...m.spec, name: m.name })),
-    budget,
-    profile,
-    { capOverride },
-  );
+  // A council wholly on servers loads nothing here: there is nothing for this device to refuse.
+  const result: CouncilPreflight =
+    members.length === 0 && remoteMembers > 0
+      ? {
+          verdict: 'ok',
+          message: `${remoteMembers === 1 ? 'The member runs' : `All ${remoteMembers} members run`} on inference servers: nothing loads on this device.`,
+          suggestion: null,
+          neededBytes: 0,
+          budgetBytes: budget.bytes,
+          members: [],
+        }
+      : preflightCouncil(
+          members.map((m) => ({ ...m.spec, name: m.name })),
+          budget,
+          profile,
+          { capOverride },
+        );
   const cap = councilCap(profile, capOverride);
   // preflightCouncil refuses over the cap before it looks at each member alone, so only a refusal
   // that is one member's own says that member is too big (a council over the cap is not about any one).
@@ -99,6 +116,7 @@ export function checkCouncil(members: readonly PreflightMember[], tier: Tier, bu
     budgetBytes: budget.bytes,
     totalBytes: result.members.reduce((sum, m) => sum + m.footprint.totalBytes, 0),
     members: members.length,
+    remoteMembers,
     tooBig: tooBig === -1 ? null : tooBig,
     remote: null,
   };
@@ -112,8 +130,10 @@ export function refusalText(check: CouncilCheck): string | null {
 
 /** "memory budget 6.4 GB, the 2 members need 590 MB in all". */
 export function memoryText(check: CouncilCheck): string {
+  const servers = check.remoteMembers === 0 ? '' : `; ${check.remoteMembers} on inference servers`;
+  if (check.members === 0 && check.remoteMembers > 0) return `memory budget ${formatBytes(check.budgetBytes)}, nothing loads here${servers}`;
   const who = check.members === 1 ? 'the member needs' : `the ${check.members} members need`;
-  return `memory budget ${formatBytes(check.budgetBytes)}, ${who} ${formatBytes(check.totalBytes)}${check.members > 1 ? ' in all' : ''}`;
+  return `memory budget ${formatBytes(check.budgetBytes)}, ${who} ${formatBytes(check.totalBytes)}${check.members > 1 ? ' in all' : ''}${servers}`;
 }
 
 /**

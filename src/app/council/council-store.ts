@@ -327,16 +327,18 @@ export class CouncilStore {
     this.preflight = computed(() => {
       const settings = this.settings();
       const choices = new Map(this.choices.value.map((c) => [c.key, c]));
-      const local = this.slots.value.flatMap((key, i) => {
+      const slotted = this.slots.value.flatMap((key, i) => {
         const choice = choices.get(key);
-        // A remote member uses no memory or cores here: the pre-flight counts local members only.
-        return choice && choice.kind !== 'remote' && !this.isKeptOut(memberIdFor(i, key)) ? [{ choice, member: { name: `${choice.modelId} #${i + 1}`, spec: choice.spec } }] : [];
+        return choice && !this.isKeptOut(memberIdFor(i, key)) ? [{ choice, member: { name: `${choice.modelId} #${i + 1}`, spec: choice.spec } }] : [];
       });
+      // A remote member uses no memory or cores here: the pre-flight counts local members only.
+      const local = slotted.filter((s) => s.choice.kind !== 'remote');
       const check = checkCouncil(
         local.map((l) => l.member),
         settings.tier,
         { bytes: settings.budgetBytes, perModelMaxBytes: settings.perModelMaxBytes },
         settings.concurrencyOverride,
+        slotted.length - local.length,
       );
       // A member too big for this device is named with the user's inference server, as a single model is.
       return withCouncilRemoteSuggestion(check, local.map((l) => l.choice.modelId), remoteStore.endpoints.value);
