@@ -21,6 +21,7 @@ import { scenarioFingerprint } from '../fingerprint.ts';
 import { percentile } from '../../metrics/stats.ts';
 import { metricOf } from '../measure.ts';
 import { manifestModel } from '../real-engine.ts';
+import { markPhase } from '../phase-marks.ts';
 
 const MODEL = 'wf-tiny';
 const MEMBERS = 4;
@@ -78,14 +79,20 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   council.onBatch = (batch) => {
     if (pluginsOn) feed(host, batch, positions);
   };
-  // The runner's own frame loop: every frame's time, and the host's work in it.
+  // The runner's own frame loop: every frame's time in each measured phase, and the host's work in it.
+  // The phases without plugins have their frames too: what the council alone leaves the page.
   const frameTimes: number[] = [];
+  const framesWithout: number[][] = [];
   const hostFrameMs: number[] = [];
+  let withoutFrames: number[] | null = null;
   let recording = false;
   let rafHandle = 0;
   const onFrame = (t: number) => {
     rafHandle = requestAnimationFrame(onFrame);
-    if (!recording) return;
+    if (!recording) {
+      withoutFrames?.push(t);
+      return;
+    }
     frameTimes.push(t);
     const began = performance.now();
     host.frame();
@@ -100,6 +107,8 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   let firstEventsAt: number | null = null;
   let turn = 0;
   const runPhase = async (name: 'without' | 'with' | 'warm-up', durationMs: number, minTurns: number, progressFrom: number) => {
+    markPhase(name);
+    if (name === 'without') framesWithout.push((withoutFrames = []));
     const began = performance.now();
     for (let n = 0; n < minTurns || performance.now() - began < durationMs; n++) {
       ctx.progress(progressFrom + 0.3 * Math.min(1, (performance.now() - began) / durationMs), `${name === 'with' ? 'with plugins' : name === 'without' ? 'without plugins' : 'warm-up (loads, excluded)'}: turn ${n + 1}`);
@@ -122,6 +131,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
         if (first !== undefined) phases[name].ttftMs.push(first - submittedAt);
       }
     }
+    withoutFrames = null;
   };
 
   let plugins: InstalledPlugin[] = [];
@@ -141,12 +151,14 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     recording = false;
     host.dispose();
     await runPhase('without', plan.phaseMs, plan.minTurns, 0.65);
+    markPhase('end');
   } finally {
     cancelAnimationFrame(rafHandle);
     host.dispose();
     sandbox.dispose();
     await council.dispose();
   }
+  const fpsFloor = Math.min(PLUGIN_FPS_FLOOR, machine.profile.frames.floorFps);
   const heavy = (action: string) => audit.find((e) => e.pluginId === HEAVY_ID && e.action === action)?.at ?? null;
   const after = (at: number | null) => (at === null || firstEventsAt === null ? null : at - firstEventsAt);
   const hostSorted = [...hostFrameMs].sort((a, b) => a - b);
@@ -163,7 +175,8 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
       decodeWithout,
       ttftWith,
       ttftWithout,
-      longestLowFpsMs: longestLowFps(frameTimes, Math.min(PLUGIN_FPS_FLOOR, machine.profile.frames.floorFps)),
+      longestLowFpsMs: longestLowFps(frameTimes, fpsFloor),
+      longestLowFpsWithoutMs: Math.max(0, ...framesWithout.map((times) => longestLowFps(times, fpsFloor))),
       heavyThrottledAfterMs: after(heavy('throttle')),
       heavyPausedAfterMs: after(heavy('pause')),
       hostFrameP95Ms: percentile(hostSorted, 95),
@@ -178,7 +191,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
       'TTFT with plugins (page)': ttftWith,
       'plugin host per frame': metricOf(hostFrameMs, 'ms'),
     },
-    note: `${plugins.length} plugins (${plugins.map((p) => p.manifest.id).join(', ')}); ${MEMBERS} × ${MODEL} on WASM, scheduler at High so all stream at once; phases: without ${plan.phaseMs / 1000} s, with ${plan.pluginPhaseMs / 1000} s, without ${plan.phaseMs / 1000} s (each at least ${plan.minTurns} turns), ${plan.warmupTurns} warm-up turn(s) excluded. Plugin decisions: ${decisions.join('; ') || 'none'}. ${frameTimes.length} frames recorded with plugins.`,
+    note: `${plugins.length} plugins (${plugins.map((p) => p.manifest.id).join(', ')}); ${MEMBERS} × ${MODEL} on WASM, scheduler at High so all stream at once; phases: without ${plan.phaseMs / 1000} s, with ${plan.pluginPhaseMs / 1000} s, without ${plan.phaseMs / 1000} s (each at least ${plan.minTurns} turns), ${plan.warmupTurns} warm-up turn(s) excluded. Plugin decisions: ${decisions.join('; ') || 'none'}. ${frameTimes.length} frames recorded with plugins, ${framesWithout.reduce((n, f) => n + f.length, 0)} without.`,
   };
 }
 

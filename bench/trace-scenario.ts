@@ -1,0 +1,65 @@
+/**
+ * `npx tsx bench/trace-scenario.ts [--dist DIR] [--out FILE] [--trace FILE]` (`npm run bench:trace`): runs the
+ * plugin-heavy scenario from the Bench view (quick setting) under a Chromium trace and says where the
+ * page's main thread spent its frames, phase by phase (without plugins, with them, without again):
+ * each frame's tasks on the thread's own clock beside the wall clock. On a machine with fewer cores
+ * than busy threads (four engine workers, five plugin workers, the page), a task's wall time counts
+ * the time the OS gave its core to a worker; the thread clock is the page's own work.
+ *
+ * In a build made with `--minify false` it also gives the runner's frame callback (`onFrame`, where
+ * the plugin host does its per-frame work) on both clocks, with the collector's pauses inside it.
+ * The figures and the scenario's own result go to a JSON file (bench-results/ unless --out); the raw
+ * trace only with --trace (tens of MB; it opens in Chromium's performance panel).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { preview } from 'vite';
+import { AppDriver, launchChromium } from './browser.ts';
+import { PHASE_MARK_PREFIX } from '../src/scenarios/phase-marks.ts';
+import { phaseFrameFigures, summarizeFrameCallbacks, type TraceEvent } from './trace-summary.ts';
+
+function argOf(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : process.argv[at + 1];
+}
+
+const scenario = 'plugin-heavy';
+const dist = resolve(argOf('--dist') ?? 'dist');
+const traceOut = argOf('--trace');
+const started = new Date();
+const out = argOf('--out') ?? join('bench-results', `bench-trace-${scenario}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+const server = await preview({ build: { outDir: dist }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+const baseUrl = server.resolvedUrls?.local[0];
+if (!baseUrl) throw new Error('vite preview did not report a URL');
+const browser = await launchChromium();
+try {
+  const { page } = await AppDriver.open(browser, baseUrl);
+  await page.getByTestId('nav-bench').click();
+  await page.getByTestId('bench-setting').selectOption('quick');
+  await browser.startTracing(page, {
+    categories: ['toplevel', 'devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc'],
+  });
+  const row = page.locator(`[data-testid="bench-scenario"][data-scenario="${scenario}"]`);
+  await row.getByRole('button', { name: /^Run / }).click();
+  const result = page.locator(`[data-testid="bench-result"][data-scenario="${scenario}"]`);
+  await result.waitFor({ timeout: 600_000 });
+  const buffer = await browser.stopTracing();
+  if (traceOut) writeFileSync(traceOut, buffer);
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  console.log(await result.innerText());
+  const phases = phaseFrameFigures(events, PHASE_MARK_PREFIX);
+  const host = summarizeFrameCallbacks(events);
+  mkdirSync(resolve(out, '..'), { recursive: true });
+  writeFileSync(out, JSON.stringify({ schema: 'wirthforge-bench/1', kind: 'trace', scenario, startedAt: started.toISOString(), result: await result.innerText(), phases, hostFrameCallback: host }, null, 2) + '\n');
+  console.log('\nThe page main thread per frame, by phase (ms; thread clock beside wall clock):');
+  for (const p of phases) {
+    console.log(
+      `  ${p.phase.padEnd(8)} ${p.seconds.toFixed(1).padStart(5)} s ${String(p.frames).padStart(4)} frames  thread p50 ${p.threadMsPerFrame.p50.toFixed(2)} p95 ${p.threadMsPerFrame.p95.toFixed(2)} max ${p.threadMsPerFrame.max.toFixed(2)}  wall p50 ${p.wallMsPerFrame.p50.toFixed(2)} p95 ${p.wallMsPerFrame.p95.toFixed(2)} max ${p.wallMsPerFrame.max.toFixed(2)}  thread ${p.threadMsPerSecond.toFixed(0)} ms/s`,
+    );
+  }
+  console.log(host ? `\nThe runner's frame callback (plugin host): ${JSON.stringify(host, null, 2)}` : '\n(minified build: the frame callback has no name in the trace)');
+  console.log(`\nWrote ${out}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
