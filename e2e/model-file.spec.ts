@@ -1,6 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import type { Page } from '@playwright/test';
+import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Page, TestInfo } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { expect, generate, openApp, openView, test } from './fixtures.ts';
 import { StaticHost } from './static-host.ts';
@@ -8,7 +8,8 @@ import { StaticHost } from './static-host.ts';
 /**
  * The user's own model file: a .gguf opened from disk (the file control, or a drop on the model
  * panel) is checked from its header and against the device's budget, becomes a model of the session
- * and runs on llama.cpp (wllama) from the file itself.
+ * and runs on llama.cpp (wllama) from the file itself. An ONNX model folder opened from disk (the
+ * folder control) is checked the same way and runs on transformers.js from its files.
  */
 
 // A first wllama load compiles its WASM and starts llama.cpp in a nested worker (see gguf.spec.ts).
@@ -17,6 +18,20 @@ test.describe.configure({ timeout: 360_000 });
 
 const Q8_PATH = 'public/models/wf-tiny-gguf-q8_0/wf-tiny.q8_0.gguf';
 const Q4_PATH = 'public/models/wf-tiny-gguf-q4_0/wf-tiny.q4_0.gguf';
+const TINY_FOLDER = 'public/models/wf-tiny';
+
+/** A copy of wf-tiny's generated folder (the hub's layout) on disk, named wf-tiny, less the files named; and its size. */
+async function tinyFolder(testInfo: TestInfo, ...leaveOut: string[]): Promise<{ path: string; bytes: number }> {
+  const path = testInfo.outputPath('wf-tiny');
+  await cp(TINY_FOLDER, path, { recursive: true });
+  for (const file of leaveOut) await rm(join(path, file));
+  let bytes = 0;
+  for (const file of await readdir(path, { recursive: true })) {
+    const info = await stat(join(path, file));
+    if (info.isFile()) bytes += info.size;
+  }
+  return { path, bytes };
+}
 
 /** Every request for a model file the page makes: a file from disk must need none. */
 function modelRequests(page: Page): string[] {
@@ -118,15 +133,67 @@ test('a GGUF file dropped on the model panel opens and runs as the file control�
   }, [...(await readFile(Q4_PATH))]);
   const panel = page.getByTestId('model-panel');
   await panel.dispatchEvent('dragover', { dataTransfer: drop });
-  await expect(page.getByTestId('model-file-drop-hint')).toHaveText('Drop a .gguf model file here to open it');
+  await expect(page.getByTestId('model-file-drop-hint')).toHaveText('Drop a .gguf file or an ONNX model folder here to open it');
   await panel.dispatchEvent('drop', { dataTransfer: drop });
-  await expect(page.getByTestId('model-file-drop-hint')).toHaveText('or drop a .gguf file here');
+  await expect(page.getByTestId('model-file-drop-hint')).toHaveText('or drop a .gguf file or an ONNX model folder here');
 
   const select = page.getByTestId('model-select');
   await expect(select.locator('option:checked')).toHaveText('wf-tiny.q4_0.gguf (your file, 26.5 kB, Q4_0)');
   await generate(page, { prompt: 'Hello a', maxTokens: 16, device: 'auto' });
   await expect(page.getByTestId('stat-output-tokens')).toHaveText('16', { timeout: FIRST_ANSWER_MS });
   await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 16));
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});
+
+test('an ONNX model folder opened from disk runs on transformers.js and gives wf-tiny’s exact answer, with no request for a model file', async ({ page }, testInfo) => {
+  const folder = await tinyFolder(testInfo);
+  await openApp(page);
+  await openView(page, 'run');
+  const requests = modelRequests(page);
+  // The visible label names the real directory input.
+  await page.getByLabel('Open a model folder…').setInputFiles(folder.path);
+
+  const select = page.getByTestId('model-select');
+  await expect(select).toHaveValue(new RegExp(`^file:wf-tiny/@${folder.bytes}#[0-9a-f]{16}$`));
+  await expect(select.locator('option:checked')).toHaveText('wf-tiny (your folder, 365 kB, fp32, fp16, q8, q4)');
+  await expect(page.getByTestId('model-hint')).toContainText('transformers.js runs its fp32 build on this device from the files themselves');
+  await expect(page.getByTestId('model-file-error')).toHaveCount(0);
+  // A folder is opened again from disk, not kept.
+  await expect(page.getByTestId('model-file-keep')).toHaveCount(0);
+  const modelId = await select.inputValue();
+
+  await generate(page, { prompt: 'Hello a', maxTokens: 16, device: 'wasm' });
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('16', { timeout: FIRST_ANSWER_MS });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 16));
+  await expect(page.getByTestId('load-status')).toContainText(`Loaded ${modelId} (fp32) on wasm`);
+  await expect(page.getByTestId('load-status')).toContainText('fp32 build of your folder, read from disk');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  expect(requests, 'requests for model files').toEqual([]);
+
+  await openView(page, 'history');
+  await expect(page.getByTestId('history-row').first()).toContainText(modelId);
+});
+
+test('a model folder without tokenizer.json is refused, naming it; the loaded model stays selected and runs', async ({ page }, testInfo) => {
+  const folder = await tinyFolder(testInfo, 'tokenizer.json');
+  await openApp(page);
+  await generate(page, { prompt: 'Hello a', maxTokens: 8, device: 'wasm' });
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('8');
+  const expected = expectedTinyContinuation('Hello a', 8);
+  await expect(page.getByTestId('output')).toHaveText(expected);
+
+  await page.getByTestId('model-folder-input').setInputFiles(folder.path);
+  const refusal = page.getByTestId('model-file-error');
+  await expect(refusal).toHaveAttribute('role', 'alert');
+  await expect(refusal).toHaveText(
+    'Not opened: wf-tiny has no tokenizer.json at its top level (a model folder for transformers.js needs config.json, tokenizer.json and tokenizer_config.json, and its ONNX file under onnx/).',
+  );
+  await expect(page.getByTestId('model-select')).toHaveValue('wf-tiny');
+  await expect(page.getByTestId('model-select').locator('option[value^="file:"]')).toHaveCount(0);
+  await expect(page.getByTestId('load-status')).toContainText('Loaded wf-tiny');
+  await page.getByTestId('generate-button').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(2);
+  await expect(page.getByTestId('output')).toHaveText(expected);
   await expect(page.getByTestId('error')).toHaveCount(0);
 });
 
@@ -210,6 +277,24 @@ test.describe('offline', () => {
     await openView(page, 'run');
     await page.getByTestId('model-file-input').setInputFiles(Q8_PATH);
     await generate(page, { prompt: 'Hello a', maxTokens: 16, device: 'auto' });
+    await expect(page.getByTestId('stat-output-tokens')).toHaveText('16', { timeout: FIRST_ANSWER_MS });
+    await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 16));
+    await expect(page.getByTestId('error')).toHaveCount(0);
+  });
+
+  test('with the server gone and the browser offline, an ONNX model folder opened from disk runs and gives the exact answer', async ({ page }, testInfo) => {
+    const folder = await tinyFolder(testInfo);
+    await openApp(page);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '')).toMatch(/\/sw\.js$/);
+
+    await host.stop();
+    await page.context().setOffline(true);
+    await page.reload();
+    await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+    await openView(page, 'run');
+    await page.getByTestId('model-folder-input').setInputFiles(folder.path);
+    await generate(page, { prompt: 'Hello a', maxTokens: 16, device: 'wasm' });
     await expect(page.getByTestId('stat-output-tokens')).toHaveText('16', { timeout: FIRST_ANSWER_MS });
     await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 16));
     await expect(page.getByTestId('error')).toHaveCount(0);

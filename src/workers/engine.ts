@@ -26,6 +26,11 @@ export interface LoadOptions {
    * `modelId` is then only its name. Blobs cross the worker boundary without being copied.
    */
   file?: Blob;
+  /**
+   * An ONNX model folder the user opened from disk (transformers.js): its files by their path below the
+   * folder (`onnx/model.onnx`), read from there instead of any server; `modelId` is then only its name.
+   */
+  folder?: Readonly<Record<string, Blob>>;
   /** Which build (precision) of an ONNX model; absent or `auto` lets the engine pick. Other engines ignore it. */
   dtype?: DtypePreference;
   /** For the `remote` engine: the server to use. Its API key never leaves the engine's worker. */

@@ -1,4 +1,4 @@
-import { summarizeAdapter } from '../tiers/index.ts';
+import { BYTES_PER_PARAM, summarizeAdapter } from '../tiers/index.ts';
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type ProgressInfo } from '@huggingface/transformers';
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { chooseDevice, type AdapterProbe } from './device-choice.ts';
@@ -12,6 +12,7 @@ import { onnxBuildFor, onnxBuildReason, onnxFileName, onnxFootprint, onnxHubMode
 import { DownloadProgress } from './download-progress.ts';
 import { TransformersGenerator } from './transformers-generator.ts';
 import { describeHubLoadFailure, envFor, type ModelOrigin } from './transformers-source.ts';
+import { describeFolderLoadFailure, folderBuild, folderRepoName, folderResponse } from './folder-source.ts';
 
 export interface TransformersEngineConfig {
   /**
@@ -78,6 +79,8 @@ function describeLoadFailure(modelId: string, error: unknown): EngineError {
 
 export class TransformersEngine implements Engine {
   readonly kind = 'transformers' as const;
+  /** The folder from disk being loaded or run, and the URL its files answer under; null for every other model. */
+  private folder: { base: string; files: Readonly<Record<string, Blob>> } | null = null;
   private model: PreTrainedModel | null = null;
   private generator: TransformersGenerator | null = null;
   private loaded: { info: LoadInfo } | null = null;
@@ -88,7 +91,13 @@ export class TransformersEngine implements Engine {
     env.localModelPath = config.modelsPath;
     // ORT's runtime comes from our own origin, versioned by its URL; a cached copy would go stale.
     env.useWasmCache = false;
-    env.fetch = guardedFetch;
+    // A folder's files never reach the network: its paths are answered here, from its Files.
+    env.fetch = (input: string | URL, init?: RequestInit): Promise<Response> => {
+      const folder = this.folder;
+      const url = new URL(input, globalThis.location.href).href;
+      const local = folder ? folderResponse(url, folder.base, folder.files, init?.method) : null;
+      return local ? Promise.resolve(local) : guardedFetch(input, init);
+    };
     const wasm = env.backends.onnx.wasm;
     if (wasm) wasm.wasmPaths = config.ortUrl;
   }
@@ -134,14 +143,34 @@ export class TransformersEngine implements Engine {
   async load(options: LoadOptions, onProgress: (progress: LoadProgress) => void): Promise<LoadInfo> {
     await this.unload();
     const started = performance.now();
-    const hub = onnxHubModel(options.modelId);
-    const entry = hub ? null : await this.findModel(options.modelId);
+    const folder = options.folder ?? null;
+    const repo = folder ? folderRepoName(options.modelId) : options.modelId;
+    this.folder = folder ? { base: this.modelsUrl(`${repo}/`).href, files: folder } : null;
+    const hub = folder ? null : onnxHubModel(options.modelId);
+    const entry = hub || folder ? null : await this.findModel(options.modelId);
     const adapter = await probeAdapter();
     const choice = chooseDevice(options.device, adapter.probe);
     if (!choice.ok) throw new EngineError('backend-unavailable', choice.reason);
     const preference = options.dtype ?? 'auto';
     let source: LoadSource;
-    if (hub) {
+    if (folder) {
+      const build = folderBuild(folder, preference, options.modelId);
+      if (choice.device === 'webgpu' && (build.dtype === 'fp16' || build.dtype === 'q4f16') && !adapter.shaderF16) {
+        throw new EngineError('backend-unavailable', `The ${build.dtype} build of ${options.modelId} needs a WebGPU adapter with shader-f16, and this one has none. Choose WASM.`);
+      }
+      const bytes = [...build.files.values()].reduce((sum, b) => sum + b, 0);
+      source = {
+        // Read as a bundled model is: local files only, never the hub nor the Cache API.
+        origin: 'bundled',
+        dtype: build.dtype,
+        // Only the thread count reads it: the weights' bytes at the build's width are near enough.
+        parameters: bytes / BYTES_PER_PARAM[build.dtype === 'q4f16' ? 'q4' : build.dtype],
+        expectedFiles: build.files,
+        onnxFile: onnxFileName(build.dtype),
+        footprintBytes: bytes,
+        deviceReason: `${choice.reason}; ${build.dtype} build of your folder, read from disk`,
+      };
+    } else if (hub) {
       const build = onnxBuildFor(hub, choice.device, adapter.shaderF16, preference === 'auto' ? undefined : preference);
       if (!build) {
         const which = preference === 'auto' ? 'no build' : `no ${preference} build`;
@@ -189,10 +218,11 @@ export class TransformersEngine implements Engine {
     };
     let tokenizer: PreTrainedTokenizer;
     try {
-      tokenizer = await AutoTokenizer.from_pretrained(options.modelId, { progress_callback });
-      this.model = await AutoModelForCausalLM.from_pretrained(options.modelId, { device: choice.device, dtype: source.dtype, progress_callback });
+      tokenizer = await AutoTokenizer.from_pretrained(repo, { progress_callback });
+      this.model = await AutoModelForCausalLM.from_pretrained(repo, { device: choice.device, dtype: source.dtype, progress_callback });
     } catch (error) {
       this.model = null;
+      if (folder) throw describeFolderLoadFailure(options.modelId, error);
       throw source.origin === 'hub' ? describeHubLoadFailure(options.modelId, error) : describeLoadFailure(options.modelId, error);
     }
     this.generator = new TransformersGenerator(this.model, tokenizer, options.modelId, `${options.modelId}/${source.dtype}/${choice.device}`);
@@ -244,6 +274,7 @@ export class TransformersEngine implements Engine {
     this.model = null;
     this.generator = null;
     this.loaded = null;
+    this.folder = null;
     // The kept KV cache's tensors belong to the model's session: freed before it.
     await generator?.dropCache();
     if (model) await model.dispose();

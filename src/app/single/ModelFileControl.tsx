@@ -1,6 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { HTMLAttributes } from 'preact';
 import type { Session } from './session.ts';
+import { readDroppedFolder } from './dropped-folder.ts';
+
+/** The directory picker's attribute (Chromium, Firefox, Safari), which Preact's types do not list. */
+const DIRECTORY_PICKER = { webkitdirectory: true } as Record<string, unknown>;
 
 /** Only files are taken from a drag; text or links dragged over the panel are left to the browser. */
 function carriesFiles(event: DragEvent): boolean {
@@ -8,8 +12,9 @@ function carriesFiles(event: DragEvent): boolean {
 }
 
 /**
- * The model panel as a drop zone for a .gguf file: while one is dragged over it, it says what it
- * accepts; a drop opens the first file as the "Open a model file…" control would.
+ * The model panel as a drop zone for a .gguf file or an ONNX model folder: while one is dragged over
+ * it, it says what it accepts; a drop opens the first item as the "Open a model file…" or "Open a
+ * model folder…" control would.
  */
 export function useModelFileDrop(session: Session, disabled: boolean): { dragging: boolean; handlers: HTMLAttributes<HTMLElement> } {
   const [dragging, setDragging] = useState(false);
@@ -29,7 +34,11 @@ export function useModelFileDrop(session: Session, disabled: boolean): { draggin
       if (!file) return;
       e.preventDefault();
       setDragging(false);
-      if (!disabled) void session.openModelFile(file);
+      if (disabled) return;
+      // The entry must be taken during the event: the drop's items are gone once it returns.
+      const entry = e.dataTransfer?.items[0]?.webkitGetAsEntry?.();
+      if (entry?.isDirectory) void session.openModelFolder(readDroppedFolder(entry as FileSystemDirectoryEntry));
+      else void session.openModelFile(file);
     },
   };
   return { dragging, handlers };
@@ -39,8 +48,8 @@ export function useModelFileDrop(session: Session, disabled: boolean): { draggin
 export function ModelFileControl({ session, disabled, dragging }: { session: Session; disabled: boolean; dragging: boolean }) {
   const files = session.modelFiles;
   const checking = files.checking.value;
-  // "Keep on this device" acts on the file chosen in the model select.
-  const selectedFile = files.opened.value.some((m) => m.id === session.modelId.value) ? session.modelId.value : null;
+  // "Keep on this device" acts on the file chosen in the model select; a folder is not kept (it is opened again from disk).
+  const selectedFile = files.opened.value.some((m) => m.id === session.modelId.value) && !files.isFolder(session.modelId.value) ? session.modelId.value : null;
   return (
     <div class="model-file" data-testid="model-file">
       <label class="file-button" data-disabled={disabled || checking ? 'true' : undefined}>
@@ -60,8 +69,24 @@ export function ModelFileControl({ session, disabled, dragging }: { session: Ses
         />
         Open a model file…
       </label>
+      <label class="file-button" data-disabled={disabled || checking ? 'true' : undefined}>
+        <input
+          class="sr-only"
+          data-testid="model-folder-input"
+          type="file"
+          {...DIRECTORY_PICKER}
+          disabled={disabled || checking}
+          onChange={(e) => {
+            const input = e.currentTarget;
+            const entries = Array.from(input.files ?? [], (file) => ({ relativePath: file.webkitRelativePath || file.name, file }));
+            input.value = '';
+            void session.openModelFolder(entries);
+          }}
+        />
+        Open a model folder…
+      </label>
       <span class="hint" data-testid="model-file-drop-hint" data-dragging={dragging ? 'true' : undefined}>
-        {dragging ? 'Drop a .gguf model file here to open it' : checking ? 'Checking the file…' : 'or drop a .gguf file here'}
+        {dragging ? 'Drop a .gguf file or an ONNX model folder here to open it' : checking ? 'Checking…' : 'or drop a .gguf file or an ONNX model folder here'}
       </span>
       {selectedFile && (
         <label class="keep-file">

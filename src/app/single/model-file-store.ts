@@ -10,7 +10,9 @@ import { checkGgufBlob } from '../../models/gguf-file.ts';
 import type { ModelChoice } from '../../models/model-choices.ts';
 import type { LoadOptions } from '../../workers/engine.ts';
 import type { BudgetLimits } from '../../tiers/index.ts';
-import { judgeModelFile, keepRefusal, type OpenedModelFile } from './model-file.ts';
+import { judgeModelFile, keepRefusal, perModelBudgetBytes, type OpenedModelFile } from './model-file.ts';
+import { FOLDER_ONNX_FILES, ONNX_HEAD_BYTES, REQUIRED_FOLDER_FILES, folderDtypes, judgeOnnxFolder, splitFolderPaths, type OpenedModelFolder } from '../../models/onnx-folder.ts';
+import type { OnnxDtype } from '../../models/catalog.ts';
 import { canKeepModelFiles, forgetModelFile, keepModelFile, listKeptModelFiles, type KeptModelFile } from '../offline/kept-model-files.ts';
 
 /**
@@ -21,12 +23,45 @@ import { canKeepModelFiles, forgetModelFile, keepModelFile, listKeptModelFiles, 
  * the same size, metadata and tensor layout and differ in weight values alone.
  */
 async function headerFingerprint(file: Blob, headerBytes: number): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.slice(0, headerBytes).arrayBuffer());
+  return sha256Hex(await file.slice(0, headerBytes).arrayBuffer());
+}
+
+async function sha256Hex(bytes: BufferSource): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** How much of each ONNX file a folder's fingerprint reads: enough to hold its graph's first nodes and names. */
+const FOLDER_FINGERPRINT_ONNX_BYTES = 64 * 1024;
+/** config.json beyond this is no configuration: it is read only this far, and then fails to parse. */
+const CONFIG_READ_LIMIT = 1024 * 1024;
+
+/**
+ * A folder's fingerprint: SHA-256 of its JSON files (configuration and tokenizer) and, for each ONNX
+ * build, its path, size and first 64 KiB. Like a file's header fingerprint, it reads a bounded amount
+ * on the page, whatever the size of the weights.
+ */
+async function folderFingerprint(files: ReadonlyMap<string, File>, dtypes: readonly OnnxDtype[]): Promise<string> {
+  const parts: BlobPart[] = [];
+  for (const path of REQUIRED_FOLDER_FILES) parts.push(path, '\n', files.get(path)!);
+  for (const dtype of dtypes) {
+    const onnx = files.get(FOLDER_ONNX_FILES[dtype])!;
+    parts.push(`\n${FOLDER_ONNX_FILES[dtype]} ${onnx.size}\n`, onnx.slice(0, FOLDER_FINGERPRINT_ONNX_BYTES));
+  }
+  return sha256Hex(await new Blob(parts).arrayBuffer());
+}
+
+/** A file of a folder as the browser gave it: its path from the folder's own name down (`wf-tiny/onnx/model.onnx`). */
+export interface FolderEntry {
+  relativePath: string;
+  file: File;
+}
+
 interface OpenedFile extends KeptModelFile {
-  file: Blob;
+  /** A GGUF file: the File itself. */
+  file?: Blob;
+  /** An ONNX model folder: its files by path below it, and the build Auto runs. */
+  folder?: { files: Readonly<Record<string, Blob>>; dtype: OnnxDtype };
   /** Stored on this device (offered again after a reload). */
   kept: boolean;
 }
@@ -44,7 +79,9 @@ export class ModelFileStore {
       id: m.id,
       availability: 'file',
       optionLabel: m.label,
-      hint: m.kept
+      hint: m.folder
+        ? `Your folder, opened from disk for this session: transformers.js runs its ${m.folder.dtype} build on this device from the files themselves, with nothing downloaded, uploaded or stored. Open it again after a reload.`
+        : m.kept
         ? 'Your file, kept on this device: llama.cpp (wllama) runs it on the CPU, with nothing downloaded. Untick "Keep on this device" to remove it.'
         : 'Your file, opened from disk for this session: llama.cpp (wllama) runs it on the CPU from the file itself, with nothing downloaded or stored. Open it again after a reload, or tick "Keep on this device".',
     })),
@@ -77,6 +114,65 @@ export class ModelFileStore {
     }
   }
 
+  /**
+   * An ONNX model folder: checked from its file list, config.json and the first bytes of each ONNX file,
+   * and against the device's budget, before anything is read whole. Answers the model it became, or
+   * null when refused (`refusal` says why, naming the file).
+   */
+  async openFolder(read: readonly FolderEntry[] | Promise<readonly FolderEntry[]>): Promise<OpenedModelFolder | null> {
+    this.checking.value = true;
+    let name = '';
+    try {
+      const entries = await read;
+      const split = splitFolderPaths(entries.map((e) => e.relativePath));
+      name = split.name;
+      const { paths } = split;
+      const files = new Map<string, File>();
+      paths.forEach((path, i) => path !== null && files.set(path, entries[i]!.file));
+      const list = [...files].map(([path, file]) => ({ path, bytes: file.size }));
+      const config = files.get('config.json');
+      const configText = config ? await config.slice(0, CONFIG_READ_LIMIT).text() : null;
+      const dtypes = folderDtypes(list);
+      const onnxHeads: Record<string, Uint8Array> = {};
+      for (const dtype of dtypes) {
+        const path = FOLDER_ONNX_FILES[dtype];
+        onnxHeads[path] = new Uint8Array(await files.get(path)!.slice(0, ONNX_HEAD_BYTES).arrayBuffer());
+      }
+      const complete = REQUIRED_FOLDER_FILES.every((path) => files.has(path)) && dtypes.length > 0;
+      const sha256Hex = complete ? await folderFingerprint(files, dtypes) : '';
+      const budget = this.budget();
+      const verdict = judgeOnnxFolder({ name: name || 'the folder', files: list, configText, onnxHeads, sha256Hex, budgetBytes: budget ? perModelBudgetBytes(budget) : null });
+      if (!verdict.ok) {
+        this.refusal.value = verdict.message;
+        return null;
+      }
+      this.refusal.value = null;
+      const { model } = verdict;
+      const opened: OpenedFile = {
+        id: model.id,
+        name: model.name,
+        label: model.label,
+        quantization: model.dtype,
+        key: `${sha256Hex.slice(0, 32)}-${model.bytes}`,
+        bytes: model.bytes,
+        folder: { files: Object.fromEntries(files), dtype: model.dtype },
+        kept: false,
+      };
+      this.opened.value = [opened, ...this.opened.value.filter((m) => m.id !== model.id)];
+      return model;
+    } catch (error) {
+      this.refusal.value = `Not opened: the folder ${name || 'dropped'} could not be read (${error instanceof Error ? error.message : String(error)}).`;
+      return null;
+    } finally {
+      this.checking.value = false;
+    }
+  }
+
+  /** A folder opened from disk (not kept: "Keep on this device" is offered for single files only). */
+  isFolder(modelId: string): boolean {
+    return this.opened.value.some((m) => m.id === modelId && m.folder !== undefined);
+  }
+
   isKept(modelId: string): boolean {
     return this.opened.value.find((m) => m.id === modelId)?.kept ?? false;
   }
@@ -95,7 +191,8 @@ export class ModelFileStore {
    */
   async setKept(modelId: string, keep: boolean): Promise<void> {
     const opened = this.opened.peek().find((m) => m.id === modelId);
-    if (!opened || opened.kept === keep) return;
+    if (!opened?.file || opened.kept === keep) return;
+    const file = opened.file;
     const mark = (kept: boolean): void => void (this.opened.value = this.opened.peek().map((m) => (m.id === modelId ? { ...m, kept } : m)));
     mark(keep);
     this.keeping.value = true;
@@ -110,7 +207,7 @@ export class ModelFileStore {
           return;
         }
         const { id, name, label, quantization, key, bytes } = opened;
-        await keepModelFile({ id, name, label, quantization, key, bytes }, opened.file);
+        await keepModelFile({ id, name, label, quantization, key, bytes }, file);
       } else {
         await forgetModelFile(opened.key);
       }
@@ -124,8 +221,10 @@ export class ModelFileStore {
     }
   }
 
-  loadOptionsFor(modelId: string): Pick<LoadOptions, 'file'> {
+  /** A folder's load names its build: Auto's pick, made against the budget when it was opened. */
+  loadOptionsFor(modelId: string): Pick<LoadOptions, 'file' | 'folder' | 'dtype'> {
     const opened = this.opened.peek().find((m) => m.id === modelId);
-    return opened ? { file: opened.file } : {};
+    if (opened?.folder) return { folder: opened.folder.files, dtype: opened.folder.dtype };
+    return opened?.file ? { file: opened.file } : {};
   }
 }

@@ -25,7 +25,7 @@ import type { CachedReplay, SessionResponseCache } from '../cache/response-cache
 import type { RunFailure } from '../monitor/run-diagnosis.ts';
 import type { BudgetLimits } from '../../tiers/index.ts';
 import { isModelFileId } from '../../models/model-files.ts';
-import { ModelFileStore } from './model-file-store.ts';
+import { ModelFileStore, type FolderEntry } from './model-file-store.ts';
 import { AutoBuild } from './auto-build.ts';
 
 export type LoadState =
@@ -203,6 +203,12 @@ export class Session {
   /** A model file from disk: checked, and chosen when it is accepted; a refused one leaves the choice as it was. */
   async openModelFile(file: File): Promise<void> {
     const model = await this.modelFiles.open(file);
+    if (model) this.modelId.value = model.id;
+  }
+
+  /** An ONNX model folder from disk: the same, for transformers.js. */
+  async openModelFolder(entries: readonly FolderEntry[] | Promise<readonly FolderEntry[]>): Promise<void> {
+    const model = await this.modelFiles.openFolder(entries);
     if (model) this.modelId.value = model.id;
   }
 
