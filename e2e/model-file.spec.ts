@@ -123,6 +123,19 @@ test('a GGUF file too big for this device’s budget is refused with both figure
   await expect(page.getByTestId('model-select')).toHaveValue('wf-tiny');
 });
 
+test('an ONNX model folder too big for this device’s budget is refused with the figures of its smallest build', async ({ page }, testInfo) => {
+  const folder = await tinyFolder(testInfo);
+  // The same stand-in for a small device as above: its budget for models is 0 MB.
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => 0.25, configurable: true }));
+  await openApp(page);
+  await openView(page, 'run');
+  await page.getByTestId('model-folder-input').setInputFiles(folder.path);
+  await expect(page.getByTestId('model-file-error')).toHaveText(
+    /^Not opened: wf-tiny is too big for this device: even its smallest build \(fp16\) needs about 100 MB \(ONNX file 81\.7 kB, KV cache 262 kB at 2048 tokens, runtime overhead 100 MB\) but this device's budget for models is 0 B\. Choose a smaller model or a smaller quantization\.$/,
+  );
+  await expect(page.getByTestId('model-select')).toHaveValue('wf-tiny');
+});
+
 test('a GGUF file dropped on the model panel opens and runs as the file control’s would', async ({ page }) => {
   await openApp(page);
   await openView(page, 'run');
