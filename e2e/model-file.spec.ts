@@ -210,6 +210,25 @@ test('a model folder without tokenizer.json is refused, naming it; the loaded mo
   await expect(page.getByTestId('error')).toHaveCount(0);
 });
 
+test('an ONNX model folder dropped on the model panel opens and runs as the folder control’s would', async ({ page }, testInfo) => {
+  const folder = await tinyFolder(testInfo);
+  await openApp(page);
+  await openView(page, 'run');
+  // A real drop of a folder from disk, through Chromium's own drag path (a page-made DataTransfer cannot carry directory entries).
+  const box = (await page.getByTestId('model-panel').boundingBox())!;
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: [folder.path], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+
+  const select = page.getByTestId('model-select');
+  await expect(select.locator('option:checked')).toHaveText('wf-tiny (your folder, 365 kB, fp32, fp16, q8, q4)');
+  await generate(page, { prompt: 'Hello a', maxTokens: 16, device: 'wasm' });
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('16', { timeout: FIRST_ANSWER_MS });
+  await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('Hello a', 16));
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});
+
 test('"Keep on this device" stores the file so it is offered and runs after a reload; unticked, it is gone', async ({ page }) => {
   await openApp(page);
   await openView(page, 'run');
