@@ -9,6 +9,8 @@
  *   need WebGPU and a connection for that first load.
  * - hub-onnx: real ONNX models on the model hub, run by transformers.js (WASM or WebGPU), downloaded
  *   the first time and then kept in transformers.js's Cache API store (see `onnx-hub.ts`).
+ * - hub-gguf: one GGUF file of a repository on the model hub, run by llama.cpp (wllama), downloaded the
+ *   first time and then kept in a Cache API store of its own (see `gguf-hub.ts`).
  *
  * A hub entry names one model in two builds; the engine picks the build from the adapter
  * (`webLlmVariantFor`): q4f16_1 needs `shader-f16`, q4f32_1 runs everywhere else. The figures per
@@ -105,7 +107,26 @@ export interface OnnxHubModel {
   otherFilesBytes: number;
 }
 
-export type CatalogModel = BundledModel | HubModel | OnnxHubModel;
+/** One GGUF file of a hub repository: a repository holds many quantizations, and each is a model of its own. */
+export interface GgufHubModel {
+  source: 'hub-gguf';
+  engine: 'wllama';
+  /** `{repo}/{file}`. */
+  id: string;
+  label: string;
+  description: string;
+  repo: string;
+  file: string;
+  /** llama.cpp's name for the quantization of most of its weights (`Q8_0`, `Q4_K_M`). */
+  quantization: string;
+  /** The file's size as the hub's file list shows it (decimal MB, rounded there); the engine uses the real size once it has the file. */
+  fileBytes: number;
+  parameters: number;
+  /** From the repository's config: the KV cache the pre-flight counts. */
+  shape: OnnxShape;
+}
+
+export type CatalogModel = BundledModel | HubModel | OnnxHubModel | GgufHubModel;
 
 export const DEFAULT_MODEL_ID = 'wf-alphabet';
 
@@ -135,6 +156,33 @@ function ggufBuild(baseId: string, dtype: 'f32' | 'q8_0' | 'q4_0', size: string,
     buildDtype: dtype,
     label: `${baseId} GGUF ${dtype} (llama.cpp, ${size})`,
     description: `${description} GGUF ${dtype}, run by llama.cpp in WASM (wllama).`,
+  };
+}
+
+const SMOLLM2_135M = { parameters: 134_515_008, shape: { layers: 30, kvHeads: 3, headDim: 64, contextTokens: 8192 } } as const;
+const SMOLLM2_360M = { parameters: 361_821_120, shape: { layers: 32, kvHeads: 5, headDim: 64, contextTokens: 8192 } } as const;
+const QWEN25_05B = { parameters: 494_032_768, shape: { layers: 24, kvHeads: 2, headDim: 64, contextTokens: 32768 } } as const;
+
+/** A GGUF file on the model hub; `megabytes` as the hub's file list shows it. */
+function ggufHub(
+  name: string,
+  base: { parameters: number; shape: OnnxShape },
+  repo: string,
+  file: string,
+  quantization: string,
+  megabytes: number,
+): GgufHubModel {
+  return {
+    source: 'hub-gguf',
+    engine: 'wllama',
+    id: `${repo}/${file}`,
+    label: `${name} (GGUF ${quantization}, llama.cpp)`,
+    description: `A real chat model as a ${quantization} GGUF file from ${repo}, run by llama.cpp in WASM (wllama).`,
+    repo,
+    file,
+    quantization,
+    fileBytes: megabytes * MB,
+    ...base,
   };
 }
 
@@ -257,6 +305,12 @@ export const CATALOG: readonly CatalogModel[] = [
     ],
     otherFilesBytes: 7.1 * MB,
   },
+  ggufHub('SmolLM2-135M Instruct', SMOLLM2_135M, 'bartowski/SmolLM2-135M-Instruct-GGUF', 'SmolLM2-135M-Instruct-Q8_0.gguf', 'Q8_0', 145),
+  ggufHub('SmolLM2-135M Instruct', SMOLLM2_135M, 'bartowski/SmolLM2-135M-Instruct-GGUF', 'SmolLM2-135M-Instruct-Q4_K_M.gguf', 'Q4_K_M', 105),
+  ggufHub('SmolLM2-360M Instruct', SMOLLM2_360M, 'bartowski/SmolLM2-360M-Instruct-GGUF', 'SmolLM2-360M-Instruct-Q8_0.gguf', 'Q8_0', 386),
+  ggufHub('SmolLM2-360M Instruct', SMOLLM2_360M, 'bartowski/SmolLM2-360M-Instruct-GGUF', 'SmolLM2-360M-Instruct-Q4_K_M.gguf', 'Q4_K_M', 271),
+  ggufHub('Qwen2.5-0.5B Instruct', QWEN25_05B, 'Qwen/Qwen2.5-0.5B-Instruct-GGUF', 'qwen2.5-0.5b-instruct-q4_k_m.gguf', 'Q4_K_M', 491),
+  ggufHub('Qwen2.5-0.5B Instruct', QWEN25_05B, 'Qwen/Qwen2.5-0.5B-Instruct-GGUF', 'qwen2.5-0.5b-instruct-q8_0.gguf', 'Q8_0', 676),
 ];
 
 const MIB = 1024 * 1024;
@@ -271,8 +325,8 @@ export function findCatalogModel(id: string): CatalogModel | undefined {
   return CATALOG.find((model) => model.id === id);
 }
 
-/** Models that come from the model hub (either engine): they need a connection the first time. */
-export function isHubModel(model: CatalogModel): model is HubModel | OnnxHubModel {
+/** Models that come from the model hub (any engine): they need a connection the first time. */
+export function isHubModel(model: CatalogModel): model is HubModel | OnnxHubModel | GgufHubModel {
   return model.source !== 'bundled';
 }
 

@@ -2,11 +2,13 @@
  * Which hub models are already stored on this device, without loading either engine's bundle into
  * the page. A web-llm build counts as stored when its tensor-cache manifest and every shard it lists
  * are in `webllm/model`, as web-llm's own `hasModelInCache` decides; a transformers.js model when
- * `transformers-cache` holds every file of one of its builds (`onnxStoredState`).
+ * `transformers-cache` holds every file of one of its builds (`onnxStoredState`); a hub GGUF file when
+ * `wirthforge-gguf-hub` holds it (`ggufStoredState`).
  */
 import { hubWeightsBase, type CatalogModel, type HubBuild } from './catalog.ts';
 import { ONNX_HUB_CACHE, onnxStoredState } from './onnx-hub.ts';
 import { WEBLLM_CACHES } from './hub-storage.ts';
+import { GGUF_HUB_CACHE, ggufStoredState } from './gguf-hub.ts';
 
 const TENSOR_MANIFEST = 'tensor-cache.json';
 
@@ -42,9 +44,14 @@ async function openIfPresent(name: string): Promise<Cache | null> {
 export async function storedHubModels(catalog: readonly CatalogModel[]): Promise<Set<string>> {
   const stored = new Set<string>();
   if (typeof caches === 'undefined') return stored;
-  const [webllm, onnx] = await Promise.all([openIfPresent(WEBLLM_CACHES.model), openIfPresent(ONNX_HUB_CACHE)]);
+  const [webllm, onnx, gguf] = await Promise.all([openIfPresent(WEBLLM_CACHES.model), openIfPresent(ONNX_HUB_CACHE), openIfPresent(GGUF_HUB_CACHE)]);
   const onnxUrls = new Set(onnx ? (await onnx.keys()).map((request) => request.url) : []);
+  const ggufUrls = new Set(gguf ? (await gguf.keys()).map((request) => request.url) : []);
   for (const model of catalog) {
+    if (model.source === 'hub-gguf') {
+      if (ggufStoredState(model, ggufUrls) === 'stored') stored.add(model.id);
+      continue;
+    }
     if (model.source === 'hub-onnx') {
       if (onnxStoredState(model, onnxUrls) === 'stored') stored.add(model.id);
       continue;

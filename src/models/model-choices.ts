@@ -4,7 +4,7 @@
  * how much). Pure: the page supplies what it found in the manifest and in the hub caches.
  */
 import { formatBytes } from '../lib/format.ts';
-import { HUB_LIBRARY_HOST, HUB_WEIGHTS_HOST, type CatalogModel, type HubModel, type OnnxHubModel } from './catalog.ts';
+import { HUB_LIBRARY_HOST, HUB_WEIGHTS_HOST, type CatalogModel, type GgufHubModel, type HubModel, type OnnxHubModel } from './catalog.ts';
 import { downloadRangeOf } from './hub-figures.ts';
 
 /** `remote`: runs on an inference server the user added (src/app/remote). `file`: a model file the user opened from disk this session. */
@@ -42,15 +42,16 @@ export function modelChoices(catalog: readonly CatalogModel[], generated: Readon
 }
 
 /** What a hub model needs and where it downloads from, per engine. */
-function hubTerms(model: HubModel | OnnxHubModel): { range: { min: number; max: number }; hosts: string; needs: string } {
+function hubTerms(model: HubModel | OnnxHubModel | GgufHubModel): { range: { min: number; max: number }; hosts: string; needs: string } {
   const range = downloadRangeOf(model);
+  if (model.source === 'hub-gguf') return { range, hosts: HUB_WEIGHTS_HOST, needs: 'Runs on WASM through llama.cpp (wllama).' };
   return model.source === 'hub'
     ? { range, hosts: `${HUB_WEIGHTS_HOST} and ${HUB_LIBRARY_HOST}`, needs: 'Needs WebGPU.' }
     : { range, hosts: HUB_WEIGHTS_HOST, needs: 'Runs on WASM or WebGPU (its f16 build needs shader-f16).' };
 }
 
 /** A hub model's choice, web-llm's or transformers.js's: stored, or a download of about this much. */
-export function hubChoice(model: HubModel | OnnxHubModel, stored: boolean): ModelChoice {
+export function hubChoice(model: HubModel | OnnxHubModel | GgufHubModel, stored: boolean): ModelChoice {
   const { range, hosts, needs } = hubTerms(model);
   const needsWebGpu = model.source === 'hub';
   if (stored) {
@@ -68,7 +69,7 @@ export function hubChoice(model: HubModel | OnnxHubModel, stored: boolean): Mode
     needsWebGpu,
     availability: 'hub-download',
     optionLabel: `${model.label} — download ≈ ${size}, needs a connection`,
-    hint: `${model.description} The first load downloads about ${size} (the build depends on the device) from ${hosts}, then it is stored on this device. ${needs}`,
+    hint: `${model.description} The first load downloads about ${size}${range.min === range.max ? '' : ' (the build depends on the device)'} from ${hosts}, then it is stored on this device. ${needs}`,
   };
 }
 

@@ -20,8 +20,9 @@ import {
   type Verdict,
 } from '../tiers/index.ts';
 import { councilCapOverride } from '../tiers/index.ts';
-import type { HubModel, OnnxHubModel } from '../models/catalog.ts';
+import type { GgufHubModel, HubModel, OnnxHubModel } from '../models/catalog.ts';
 import { onnxUpperSpec } from '../models/onnx-hub.ts';
+import { ggufHubSpec } from '../models/gguf-hub.ts';
 
 export interface PreflightMember {
   /** How messages name the member: "wf-tiny #2". */
@@ -147,9 +148,11 @@ export function footprintOnlySpec(name: string, params: number, dtype: ModelSpec
 
 /**
  * What the pre-flight counts for a hub model before its build is known: a transformers.js repository's
- * largest build (file + KV cache at its context window); a web-llm model's 4-bit weights and overhead
+ * largest build (file + KV cache at its context window); a hub GGUF file (file + f16 KV cache at the
+ * context llama.cpp is given); a web-llm model's 4-bit weights and overhead
  * (the scheduler's ledger holds web-llm's larger vram_required_MB).
  */
-export function hubPreflightSpec(model: HubModel | OnnxHubModel): ModelSpec {
+export function hubPreflightSpec(model: HubModel | OnnxHubModel | GgufHubModel): ModelSpec {
+  if (model.source === 'hub-gguf') return ggufHubSpec(model);
   return model.source === 'hub-onnx' ? onnxUpperSpec(model) : footprintOnlySpec(model.id, model.parameters, 'q4');
 }

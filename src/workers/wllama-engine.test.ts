@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModels } from '../../scripts/models/generate.ts';
 import type { LoadProgress, TokenEvent } from './engine.ts';
 import { EngineError } from './errors.ts';
-import { WllamaEngine, type CompletionChunk, type WllamaLike } from './wllama-engine.ts';
+import { WllamaEngine, type CompletionChunk, type HubFileStore, type WllamaLike } from './wllama-engine.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -260,5 +260,93 @@ describe('WllamaEngine', () => {
     wllama.contextChars = 4;
     const error = await engine.generate({ prompt: '', messages: [{ role: 'user', content: 'too long' }], maxNewTokens: 2 }, () => {}, new AbortController().signal).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'prompt-too-long', message: expect.stringMatching(/needs 8 tokens, and wf-tiny-gguf-f32 reads at most 4 tokens/) });
+  });
+});
+
+describe('WllamaEngine: a GGUF file from the model hub', () => {
+  const MODEL = 'bartowski/SmolLM2-135M-Instruct-GGUF/SmolLM2-135M-Instruct-Q8_0.gguf';
+  const URL_OF_FILE = 'https://huggingface.co/bartowski/SmolLM2-135M-Instruct-GGUF/resolve/main/SmolLM2-135M-Instruct-Q8_0.gguf';
+  const tinyQ8 = (): Uint8Array => readFileSync(join(dir, 'wf-tiny-gguf-q8_0', 'wf-tiny.q8_0.gguf'));
+
+  /** A stand-in for the hub: wf-tiny's q8_0 file under the catalog file's URL; `cut` ends the body early, `down` refuses as offline. */
+  function hub(options: { cut?: number; down?: boolean; body?: Uint8Array } = {}): { fetch: typeof globalThis.fetch; asked: string[] } {
+    const asked: string[] = [];
+    const serveHub = (async (input: RequestInfo | URL) => {
+      asked.push(String(input));
+      if (options.down) throw new TypeError('Failed to fetch');
+      if (String(input) !== URL_OF_FILE) return new Response('Entry not found', { status: 404 });
+      const whole = options.body ?? tinyQ8();
+      const body = options.cut === undefined ? whole : whole.subarray(0, options.cut);
+      return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-length': String(whole.length) } });
+    }) as typeof globalThis.fetch;
+    return { fetch: serveHub, asked };
+  }
+
+  function memoryStore(estimate: { usage: number; quota: number } | null = { usage: 0, quota: 1e9 }): { entries: Map<string, Blob>; store: HubFileStore } {
+    const entries = new Map<string, Blob>();
+    return {
+      entries,
+      store: {
+        match: async (url) => (entries.has(url) ? new Response(entries.get(url)!, { headers: { 'content-length': String(entries.get(url)!.size) } }) : undefined),
+        put: async (url, response) => void entries.set(url, await response.blob()),
+        estimate: async () => estimate,
+      },
+    };
+  }
+
+  function hubEngine(wllama: ScriptedWllama, fetch: typeof globalThis.fetch, store?: HubFileStore): WllamaEngine {
+    let now = 0;
+    return new WllamaEngine({ createWllama: () => wllama, modelsUrl: BASE, fetch, now: () => (now += 1), runtime: () => ({ crossOriginIsolated: true, hardwareConcurrency: 2 }), hubStore: store });
+  }
+
+  it('downloads from the hub with progress against the catalog size, then the real one, checks, runs and stores it', async () => {
+    const wllama = new ScriptedWllama(successor);
+    const { fetch, asked } = hub();
+    const { entries, store } = memoryStore();
+    const progress: LoadProgress[] = [];
+    const info = await hubEngine(wllama, fetch, store).load({ modelId: MODEL, device: 'auto' }, (p) => progress.push(p));
+    const size = tinyQ8().length;
+    expect(asked).toEqual([URL_OF_FILE]);
+    expect(progress[0]).toEqual({ phase: 'fetch', loadedBytes: 0, totalBytes: 145e6, file: 'SmolLM2-135M-Instruct-Q8_0.gguf' });
+    expect(progress[1]).toEqual({ phase: 'fetch', loadedBytes: size, totalBytes: size, file: 'SmolLM2-135M-Instruct-Q8_0.gguf' });
+    expect(wllama.loads[0]!.bytes).toBe(size);
+    expect(info.modelId).toBe(MODEL);
+    expect(info.deviceReason).toContain('SmolLM2-135M-Instruct-Q8_0.gguf downloaded from huggingface.co, stored on this device');
+    expect(entries.get(URL_OF_FILE)?.size).toBe(size);
+  });
+
+  it('a stored file loads with no request to the hub', async () => {
+    const { entries, store } = memoryStore();
+    entries.set(URL_OF_FILE, new Blob([tinyQ8() as Uint8Array<ArrayBuffer>]));
+    const { fetch, asked } = hub({ down: true });
+    const info = await hubEngine(new ScriptedWllama(successor), fetch, store).load({ modelId: MODEL, device: 'auto' }, () => {});
+    expect(asked).toEqual([]);
+    expect(info.deviceReason).toContain('SmolLM2-135M-Instruct-Q8_0.gguf stored on this device');
+  });
+
+  it('offline and not stored: the hub models’ unreachable error', async () => {
+    const { store } = memoryStore();
+    const failure = await hubEngine(new ScriptedWllama(successor), hub({ down: true }).fetch, store).load({ modelId: MODEL, device: 'auto' }, () => {}).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(EngineError);
+    expect(failure).toMatchObject({ code: 'model-unreachable' });
+    expect((failure as Error).message).toContain(`Could not download ${MODEL} from huggingface.co: the network is unreachable.`);
+  });
+
+  it.each([
+    ['a download cut short', { cut: 30_000 }, 'model-corrupt', /stopped at 30,000 of [\d,]+ bytes; nothing was stored/],
+    ['a file that is not GGUF', { body: new TextEncoder().encode('<html>not a model</html>') }, 'model-corrupt', /not a GGUF file|GGUF/],
+  ])('%s is refused and nothing is stored', async (_what, options, code, message) => {
+    const { entries, store } = memoryStore();
+    const failure = await hubEngine(new ScriptedWllama(successor), hub(options).fetch, store).load({ modelId: MODEL, device: 'auto' }, () => {}).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code });
+    expect((failure as Error).message).toMatch(message);
+    expect(entries.size).toBe(0);
+  });
+
+  it('too little room, by the estimate before the download: runs, not stored, and says why', async () => {
+    const { entries, store } = memoryStore({ usage: 950e6, quota: 1e9 });
+    const info = await hubEngine(new ScriptedWllama(successor), hub().fetch, store).load({ modelId: MODEL, device: 'auto' }, () => {});
+    expect(info.deviceReason).toContain('not stored: it needs 145 MB and this site has 50.0 MB left (it uses 950 MB of 1.0 GB)');
+    expect(entries.size).toBe(0);
   });
 });

@@ -7,7 +7,9 @@
  * the app's origin through the service worker (offline, checksum-keyed), progress is reported in
  * the same bytes as every other engine, and the header is checked before llama.cpp allocates
  * anything, so a truncated or foreign file is refused with its numbers instead of a WASM abort.
- * wllama takes the model as a Blob; its own cache (OPFS) is not used.
+ * wllama takes the model as a Blob; its own cache (OPFS) is not used. A GGUF file from the model hub
+ * is fetched the same way from huggingface.co and kept in a Cache API store of our own (`hubStore`,
+ * see `src/models/gguf-hub.ts` for why), after its header has passed.
  */
 import type { Engine, GenerateRequest, GenerationResult, LoadInfo, LoadOptions, LoadProgress, TokenEvent } from './engine.ts';
 import { EngineError } from './errors.ts';
@@ -18,6 +20,9 @@ import type { ChatMessage } from '../models/chat.ts';
 import { checkGguf, parameterCountOf } from '../models/gguf-header.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
+import { ggufDownloadShort, ggufDownloadTotal, ggufHubMissing, ggufHubModel, ggufHubUrl, ggufStorePlan, type StorageFigures } from '../models/gguf-hub.ts';
+import type { GgufHubModel } from '../models/catalog.ts';
+import { describeHubLoadFailure } from './transformers-source.ts';
 import {
   chooseWllamaDevice,
   contextOverflowOf,
@@ -52,6 +57,24 @@ export interface CompletionChunk {
   timings?: LlamaCppTimings;
 }
 
+/** Where hub GGUF files are kept (the worker gives a Cache API store); absent: nothing is kept or read back. */
+export interface HubFileStore {
+  match(url: string): Promise<Response | undefined>;
+  put(url: string, response: Response): Promise<void>;
+  /** The browser's storage estimate, null when it gives none. */
+  estimate(): Promise<StorageFigures | null>;
+}
+
+/** A model's bytes, where they came from, and (a hub file just downloaded) how to keep them once they pass the header check. */
+interface ModelBytes {
+  bytes: Uint8Array;
+  name: string;
+  parameters: number | null;
+  /** For the load's reason: where a hub file came from. */
+  from?: string;
+  keep?: () => Promise<string>;
+}
+
 export interface WllamaEngineConfig {
   /** A fresh wllama per load; `log` receives llama.cpp's warnings and errors. */
   createWllama: (log: (line: string) => void) => WllamaLike;
@@ -60,6 +83,7 @@ export interface WllamaEngineConfig {
   fetch: typeof fetch;
   now: () => number;
   runtime: () => { crossOriginIsolated: boolean; hardwareConcurrency: number };
+  hubStore?: HubFileStore;
 }
 
 const WARMUP_PROMPT = 'Hi';
@@ -125,8 +149,52 @@ export class WllamaEngine implements Engine {
     return readAll(response.body, total, file, onProgress);
   }
 
-  /** The bundled file named by the manifest, or the user's own file. */
-  private async modelBytes(options: LoadOptions, onProgress: (p: LoadProgress) => void): Promise<{ bytes: Uint8Array; name: string; parameters: number | null }> {
+  /**
+   * A hub GGUF file: from this device's store when it is there, else downloaded from the hub with
+   * progress against the catalog's size until the hub announces the real one. Whether it will be
+   * kept is decided before the download, from the storage estimate.
+   */
+  private async hubBytes(model: GgufHubModel, onProgress: (p: LoadProgress) => void): Promise<ModelBytes> {
+    const url = ggufHubUrl(model);
+    const store = this.config.hubStore;
+    onProgress({ phase: 'fetch', loadedBytes: 0, totalBytes: model.fileBytes, file: model.file });
+    const stored = await store?.match(url).catch(() => undefined);
+    if (stored?.body) {
+      const total = ggufDownloadTotal(model.fileBytes, stored.headers.get('content-length'));
+      return { bytes: await readAll(stored.body, total, model.file, onProgress), name: model.file, parameters: model.parameters, from: 'stored on this device' };
+    }
+    const plan = ggufStorePlan(model.fileBytes, (await store?.estimate().catch(() => null)) ?? null);
+    let bytes: Uint8Array;
+    let length: string | null;
+    try {
+      const response = await this.config.fetch(url);
+      if (!response.ok) throw new EngineError('model-missing', ggufHubMissing(model, response.status));
+      length = response.headers.get('content-length');
+      const total = ggufDownloadTotal(model.fileBytes, length);
+      bytes = response.body ? await readAll(response.body, total, model.file, onProgress) : new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      throw describeHubLoadFailure(model.id, error);
+    }
+    const short = ggufDownloadShort(model, length, bytes.length);
+    if (short) throw new EngineError('model-corrupt', short);
+    const from = `downloaded from ${new URL(url).host}`;
+    if (!store || !plan.store) return { bytes, name: model.file, parameters: model.parameters, from: `${from}, ${plan.store ? 'not stored: this browser gives no storage here' : plan.reason}` };
+    const keep = async (): Promise<string> => {
+      const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) };
+      try {
+        await store.put(url, new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), { headers }));
+        return `${from}, stored on this device`;
+      } catch (error) {
+        return `${from}, not stored: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    };
+    return { bytes, name: model.file, parameters: model.parameters, keep };
+  }
+
+  /** The bundled file named by the manifest, a hub GGUF file, or the user's own file. */
+  private async modelBytes(options: LoadOptions, onProgress: (p: LoadProgress) => void): Promise<ModelBytes> {
+    const hub = options.file ? null : ggufHubModel(options.modelId);
+    if (hub) return this.hubBytes(hub, onProgress);
     if (options.file) {
       onProgress({ phase: 'fetch', loadedBytes: 0, totalBytes: options.file.size, file: options.modelId });
       return { bytes: await readAll(options.file.stream(), options.file.size, options.modelId, onProgress), name: options.modelId, parameters: null };
@@ -144,9 +212,11 @@ export class WllamaEngine implements Engine {
     const started = this.config.now();
     const device = chooseWllamaDevice(options.device, modelId);
     if (!device.ok) throw new EngineError('backend-unavailable', device.reason);
-    const { bytes, name, parameters } = await this.modelBytes(options, onProgress);
+    const source = await this.modelBytes(options, onProgress);
+    const { bytes, name, parameters } = source;
     const check = checkGguf(bytes, bytes.length, name);
     if (!check.ok) throw ggufCheckError(check);
+    const from = source.keep ? await source.keep() : source.from;
     onProgress({ phase: 'init', loadedBytes: bytes.length, totalBytes: bytes.length });
 
     const contextTokens = contextTokensFor(check.header);
@@ -181,7 +251,7 @@ export class WllamaEngine implements Engine {
         modelId,
         engine: this.kind,
         device: 'wasm',
-        deviceReason: `${device.reason}; llama.cpp (wllama), ${wllama.isMultithread() ? `${wllama.getNumThreads()} threads` : threads.threads > 1 ? '1 thread: shared memory was refused' : threads.reason}`,
+        deviceReason: `${device.reason}; llama.cpp (wllama), ${wllama.isMultithread() ? `${wllama.getNumThreads()} threads` : threads.threads > 1 ? '1 thread: shared memory was refused' : threads.reason}${from ? `; ${name} ${from}` : ''}`,
         wasmThreads: wllama.isMultithread() ? wllama.getNumThreads() : 1,
         footprintBytes: wllamaFootprintBytes(bytes.length, check.header, contextTokens),
         loadMs,

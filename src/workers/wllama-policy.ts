@@ -10,6 +10,7 @@ import { chooseWasmThreads } from './wasm-threads.ts';
 import { metadataNumber, metadataString, type GgufCheck, type GgufHeader } from '../models/gguf-header.ts';
 import { runtimeOverheadBytes } from '../tiers/capacity.ts';
 import { GREEDY, isGreedy, type SamplingSettings } from '../models/sampling.ts';
+import { GGUF_CONTEXT_CAP } from '../models/gguf-hub.ts';
 
 export type WllamaDeviceChoice = { ok: true; reason: string } | { ok: false; reason: string };
 
@@ -45,7 +46,7 @@ export function wllamaThreads(inputs: WllamaThreadInputs): { threads: number; re
 }
 
 /** The context the engine allocates: the model's own, capped so a 128 K-token model does not claim gigabytes of KV cache. */
-export const MAX_CONTEXT_TOKENS = 4096;
+export const MAX_CONTEXT_TOKENS = GGUF_CONTEXT_CAP;
 
 export function contextTokensFor(header: GgufHeader): number {
   const arch = metadataString(header, 'general.architecture') ?? 'llama';
