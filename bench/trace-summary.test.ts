@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phaseFrameFigures, summarizeFrameCallbacks, type TraceEvent } from './trace-summary.ts';
+import { phaseFrameFigures, summarizeFrameCallbacks, threadTimes, type TraceEvent } from './trace-summary.ts';
 
 const call = (ts: number, durMs: number, tdurMs: number, tid = 1, functionName = 'onFrame'): TraceEvent => ({
   name: 'FunctionCall',
@@ -70,5 +70,16 @@ describe('phaseFrameFigures', () => {
     const [without, withPlugins] = phaseFrameFigures(events, 'p:');
     expect(without).toMatchObject({ phase: 'without', frames: 3, threadMsPerFrame: { p50: 2, max: 2 }, wallMsPerFrame: { max: 4 } });
     expect(withPlugins).toMatchObject({ phase: 'with', seconds: 1, frames: 2, threadMsPerFrame: { max: 4 }, wallMsPerFrame: { max: 20 }, threadMsPerSecond: 4 });
+  });
+});
+
+describe('threadTimes', () => {
+  it('sums each named thread’s top-level tasks on both clocks, busiest first', () => {
+    const meta = (tid: number, name: string): TraceEvent => ({ name: 'thread_name', ph: 'M', ts: 0, pid: 7, tid, args: { name } });
+    const task = (tid: number, durMs: number, tdurMs: number): TraceEvent => ({ name: 'ThreadControllerImpl::RunTask', ph: 'X', ts: 0, dur: durMs * 1000, tdur: tdurMs * 1000, pid: 7, tid });
+    expect(threadTimes([meta(1, 'CrRendererMain'), meta(2, 'DedicatedWorker thread'), task(1, 3, 1), task(2, 10, 8), task(2, 5, 4), event('Layout', 0, 9, 1)])).toEqual([
+      { name: 'DedicatedWorker thread', pid: 7, tid: 2, threadMs: 12, wallMs: 15 },
+      { name: 'CrRendererMain', pid: 7, tid: 1, threadMs: 1, wallMs: 3 },
+    ]);
   });
 });

@@ -13,7 +13,7 @@ export interface TraceEvent {
   tdur?: number;
   pid: number;
   tid: number;
-  args?: { data?: { functionName?: string } };
+  args?: { data?: { functionName?: string }; name?: string };
 }
 
 export interface CallbackFigures {
@@ -124,4 +124,30 @@ export function phaseFrameFigures(events: readonly TraceEvent[], prefix: string)
     });
   }
   return phases;
+}
+
+export interface ThreadTimes {
+  /** The thread's name as the trace's metadata gives it (CrRendererMain, DedicatedWorker thread, …). */
+  name: string;
+  pid: number;
+  tid: number;
+  /** Its top-level tasks on its own clock and on the wall clock. */
+  threadMs: number;
+  wallMs: number;
+}
+
+/** Each thread's top-level task time in a trace, busiest first (on its own clock). */
+export function threadTimes(events: readonly TraceEvent[]): ThreadTimes[] {
+  const names = new Map<string, string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name) names.set(`${e.pid}:${e.tid}`, e.args.name);
+  const totals = new Map<string, ThreadTimes>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.name !== TOP_LEVEL || e.dur === undefined) continue;
+    const key = `${e.pid}:${e.tid}`;
+    const t = totals.get(key) ?? { name: names.get(key) ?? 'unnamed', pid: e.pid, tid: e.tid, threadMs: 0, wallMs: 0 };
+    t.threadMs += (e.tdur ?? e.dur) / 1000;
+    t.wallMs += e.dur / 1000;
+    totals.set(key, t);
+  }
+  return [...totals.values()].map((t) => ({ ...t, threadMs: round(t.threadMs), wallMs: round(t.wallMs) })).sort((a, b) => b.threadMs - a.threadMs);
 }
