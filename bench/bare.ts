@@ -6,6 +6,8 @@
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { BareRunRequest, BareRunResult } from './bare-protocol.ts';
 import { timedGenerate } from './timed-generate.ts';
+// The benchmark grid's runner (transformers.js per dtype, wllama per GGUF file) on this same page.
+import './grid-page.ts';
 
 const base = new URL(import.meta.env.BASE_URL, location.origin);
 env.allowRemoteModels = false;

@@ -9,6 +9,10 @@
  * bench/conversation-bench.ts: an 8-turn conversation with and without KV reuse, TTFT per turn, or
  * bench/response-cache.ts: miss ÷ hit time to the last token from memory and from disk against the
  * targets, and the hit rate per tier of a 50-request mix with 30 % repeats over two tabs).
+ * --only grid: the benchmark grid (bench/grid.ts): transformers.js and wllama in the browser, onnxruntime-node
+ * and node-llama-cpp natively, × fp32/q8/q4 × 1 and all threads on the quick model, with agreement of the
+ * greedy tokens; not in the default run (minutes on 2 cores), included with --full. --grid-gate exits 1
+ * when engines running the same weights disagree.
  * --compare FILE [--tolerance 40%] [--gate ratios] (compare with a baseline result; exit 1 on a regression
  * in a gated figure: all of them, or with --gate ratios only the side-by-side ratios: compare.ts).
  * --scenarios [quick|standard|full] runs the load scenarios from the app's Bench view instead
@@ -32,9 +36,10 @@ import { describeCpu } from './cpu.ts';
 import { conversationPlanFor, measureConversation, printConversation } from './conversation-bench.ts';
 import { measureResponseCache, printResponseCache } from './response-cache.ts';
 import { responseCachePlanFor } from './response-cache-figures.ts';
+import { gridPlanFor, measureGrid, printGrid } from './grid.ts';
 
 /** The parts of the bench; --only runs one. */
-const BENCH_PARTS = ['models', 'council', 'ui', 'conversation', 'cache'] as const;
+const BENCH_PARTS = ['models', 'council', 'ui', 'conversation', 'cache', 'grid'] as const;
 type BenchPart = (typeof BENCH_PARTS)[number];
 
 interface Series {
@@ -167,6 +172,15 @@ async function measureUi(baseUrl: string) {
   }
 }
 
+async function measureGridIn(gridPlan: ReturnType<typeof gridPlanFor>, baseUrl: string, modelsDir: string) {
+  const browser = await launchChromium();
+  try {
+    return await measureGrid(gridPlan, browser, baseUrl, modelsDir);
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const scenarios = scenarioSettingArg(process.argv.slice(2));
@@ -201,6 +215,9 @@ async function main(): Promise<void> {
       generateModels(modelsDir, [cachePlan.model]);
     }
     const responseCache = runs('cache') ? await measureResponseCache(baseUrl, cachePlan) : null;
+    // The grid takes minutes on a 2-core machine: only when asked for, or in the full run.
+    const gridPlan = gridPlanFor(plan.mode, args.runs);
+    const grid = args.only === 'grid' || (args.only === undefined && args.full) ? await measureGridIn(gridPlan, baseUrl, modelsDir) : null;
     const report = {
       schema: 'wirthforge-bench/1',
       startedAt: started.toISOString(),
@@ -212,6 +229,7 @@ async function main(): Promise<void> {
       ui,
       conversation,
       responseCache,
+      grid,
     };
     const out = args.out ?? join('bench-results', `bench-${plan.mode}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     mkdirSync(resolve(out, '..'), { recursive: true });
@@ -220,6 +238,10 @@ async function main(): Promise<void> {
     if (ui) printUiScenario(ui);
     if (conversation) printConversation(conversation);
     if (responseCache) printResponseCache(responseCache);
+    if (grid) {
+      printGrid(grid);
+      if (process.argv.includes('--grid-gate') && !grid.agreementPasses) process.exitCode = 1;
+    }
     if (!result) {
       console.log(`\nWrote ${out}`);
       if (args.compare) throw new Error('--compare needs the model figures: leave out --only, or use --only models');

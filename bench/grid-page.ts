@@ -1,0 +1,98 @@
+/**
+ * The grid's browser side, on the bare page (bench/bare.ts sets transformers.js's paths): one
+ * transformers.js model per dtype and one wllama instance per GGUF file, each kept loaded so the grid
+ * can alternate between them. A page runs one thread count: ORT Web fixes its thread count when its
+ * runtime starts, so the driver opens one page per count. wllama's WASM comes from the app's origin
+ * (scripts/wllama-assets-plugin.ts), its threads from the page's cross-origin isolation.
+ */
+import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { GridPageRequest, GridPageResult } from './grid-protocol.ts';
+import { gridGenerate } from './grid-generate.ts';
+
+interface WllamaInstance {
+  loadModel(blobs: Blob[], params: Record<string, unknown>): Promise<void>;
+  createCompletion(options: Record<string, unknown>): Promise<void>;
+  isMultithread(): boolean;
+  getNumThreads(): number;
+}
+
+interface CompletionChunk {
+  choices?: { text?: string }[];
+  usage?: { prompt_tokens?: number } | null;
+  timings?: { prompt_n?: number };
+}
+
+const onnx = new Map<string, Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }>>();
+const gguf = new Map<string, Promise<WllamaInstance>>();
+
+function onnxModel(request: GridPageRequest): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
+  const key = `${request.modelId}|${request.dtype}`;
+  let loading = onnx.get(key);
+  if (!loading) {
+    env.backends.onnx.wasm!.numThreads = request.threads;
+    loading = (async () => ({
+      tokenizer: await AutoTokenizer.from_pretrained(request.modelId),
+      model: await AutoModelForCausalLM.from_pretrained(request.modelId, { device: 'wasm', dtype: request.dtype as 'fp32' | 'q8' | 'q4' }),
+    }))();
+    onnx.set(key, loading);
+  }
+  return loading;
+}
+
+function wllamaModel(request: GridPageRequest): Promise<WllamaInstance> {
+  const key = `${request.modelId}|${request.threads}`;
+  let loading = gguf.get(key);
+  if (!loading) {
+    loading = (async () => {
+      const { Wllama } = await import('@wllama/wllama/esm/index.js');
+      const wasmUrl = new URL(`${import.meta.env.BASE_URL}wllama/${__WLLAMA_VERSION__}/wllama.wasm`, location.origin).href;
+      const quiet = (): void => {};
+      const wllama = new Wllama({ default: wasmUrl }, { logger: { debug: quiet, log: quiet, warn: quiet, error: console.error }, allowOffline: true }) as unknown as WllamaInstance;
+      const response = await fetch(`${import.meta.env.BASE_URL}models/${request.modelId}/${request.file}`);
+      if (!response.ok) throw new Error(`${request.modelId}: HTTP ${response.status}`);
+      await wllama.loadModel([await response.blob()], { n_ctx: request.contextTokens, n_threads: request.threads, n_gpu_layers: 0, n_parallel: 1, warmup: false });
+      return wllama;
+    })();
+    gguf.set(key, loading);
+  }
+  return loading;
+}
+
+async function wllamaGenerate(wllama: WllamaInstance, request: GridPageRequest): Promise<GridPageResult> {
+  const times: number[] = [];
+  let text = '';
+  let promptTokens = 0;
+  const started = performance.now();
+  await wllama.createCompletion({
+    prompt: request.prompt,
+    stream: true,
+    max_tokens: request.maxNewTokens,
+    temperature: 0,
+    repeat_penalty: 1,
+    cache_prompt: false,
+    onData: (chunk: CompletionChunk) => {
+      const piece = chunk.choices?.[0]?.text ?? '';
+      promptTokens = chunk.usage?.prompt_tokens ?? chunk.timings?.prompt_n ?? promptTokens;
+      if (!piece) return;
+      times.push(performance.now());
+      text += piece;
+    },
+  });
+  const span = (times.at(-1) ?? 0) - (times[0] ?? 0);
+  return {
+    ttftMs: (times[0] ?? Number.NaN) - started,
+    decodeTps: times.length > 1 && span > 0 ? ((times.length - 1) * 1000) / span : Number.NaN,
+    outputTokens: times.length,
+    promptTokens,
+    text,
+    threads: wllama.isMultithread() ? wllama.getNumThreads() : 1,
+  };
+}
+
+async function gridRun(request: GridPageRequest): Promise<GridPageResult> {
+  if (request.engine === 'wllama') return wllamaGenerate(await wllamaModel(request), request);
+  const { model, tokenizer } = await onnxModel(request);
+  return gridGenerate(model, tokenizer, request.prompt, request.maxNewTokens, env.backends.onnx.wasm!.numThreads ?? request.threads);
+}
+
+Object.assign(window, { wfGridRun: gridRun });

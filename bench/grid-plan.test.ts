@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import {
+  agreementPairs,
+  cellFigures,
+  cellKey,
+  ceilingShare,
+  formatGridTable,
+  gridCells,
+  gridPasses,
+  gridPromptTokens,
+  prefillTps,
+  prefixAgreement,
+  roundOrder,
+  targetVerdicts,
+  type GridCellResult,
+  type GridRun,
+} from './grid-plan.ts';
+import { spread } from './ratios.ts';
+
+const run = (decodeTps: number, ttftMs = 100, promptTokens = 200): GridRun => ({ decodeTps, ttftMs, promptTokens, outputTokens: 32 });
+
+describe('grid cells', () => {
+  it.each([
+    [2, 24, [1, 2]],
+    [16, 24, [1, 16]],
+    [1, 12, [1]],
+  ])('%i cores: %i cells at threads %j', (cores, count, threads) => {
+    const groups = gridCells('wf-stories15m', cores);
+    expect(groups.flat()).toHaveLength(count);
+    expect([...new Set(groups.flat().map((c) => c.threads))]).toEqual(threads);
+    for (const group of groups) expect(group.map((c) => c.engine)).toEqual(['transformers.js', 'ort-node', 'wllama', 'llama.cpp']);
+  });
+
+  it.each([
+    ['transformers.js', 'q8', 'onnx', 'q8', 'wf-stories15m', 'browser'],
+    ['ort-node', 'q4', 'onnx', 'q4', 'wf-stories15m', 'native'],
+    ['wllama', 'q4', 'gguf', 'q4_0', 'wf-stories15m-gguf-q4_0', 'browser'],
+    ['llama.cpp', 'fp32', 'gguf', 'f32', 'wf-stories15m-gguf-f32', 'native'],
+  ])('%s at %s runs the %s file %s of %s on the %s side', (engine, level, format, dtype, modelId, side) => {
+    const cell = gridCells('wf-stories15m', 2).flat().find((c) => c.engine === engine && c.level === level && c.threads === 1);
+    expect(cell).toMatchObject({ format, dtype, modelId, side });
+  });
+
+  it.each([
+    [4, 0, [0, 1, 2, 3]],
+    [4, 1, [1, 2, 3, 0]],
+    [4, 3, [3, 0, 1, 2]],
+    [2, 1, [1, 0]],
+  ])('%i sides, round %i: order %j', (sides, round, order) => {
+    expect(roundOrder(sides, round)).toEqual(order);
+  });
+});
+
+describe('grid figures', () => {
+  it.each([
+    ['the wanted length fits', 512, 2048, 64, 512],
+    ['the quick model holds 256 positions', 512, 256, 32, 216],
+    ['a longer answer leaves less prompt', 512, 256, 64, 184],
+    ['never below one token', 512, 16, 64, 1],
+  ])('prompt tokens: %s', (_, wanted, context, maxNew, expected) => {
+    expect(gridPromptTokens(wanted, context, maxNew)).toBe(expected);
+  });
+
+  it.each([
+    [216, 108, 2000],
+    [512, 1000, 512],
+    [0, 100, Number.NaN],
+    [100, 0, Number.NaN],
+  ])('prefill: %i tokens in %i ms → %d tok/s', (promptTokens, ttftMs, expected) => {
+    expect(prefillTps({ promptTokens, ttftMs })).toBe(expected);
+  });
+
+  it.each([
+    ['60 MB at 12 GB/s is a 200 tok/s ceiling', 100, 60e6, 12, 0.5],
+    ['at the ceiling', 200, 60e6, 12, 1],
+    ['unknown weights', 100, Number.NaN, 12, Number.NaN],
+    ['no bandwidth', 100, 60e6, 0, Number.NaN],
+    ['no decode', Number.NaN, 60e6, 12, Number.NaN],
+  ])('ceiling share: %s', (_, tps, bytes, gbps, expected) => {
+    const share = ceilingShare(tps, bytes, gbps);
+    if (Number.isNaN(expected)) expect(share).toBeNaN();
+    else expect(share).toBeCloseTo(expected, 10);
+  });
+
+  it('summarises a cell: medians with spread and the median decode over the ceiling', () => {
+    const figures = cellFigures([run(90, 100), run(110, 120), run(100, 80)], 60e6, 12);
+    expect(figures.decodeTps).toEqual({ median: 100, min: 90, max: 110, n: 3 });
+    expect(figures.ttftMs.median).toBe(100);
+    expect(figures.prefillTps).toEqual({ median: 2000, min: 200000 / 120, max: 2500, n: 3 });
+    expect(figures.ceilingShare).toBeCloseTo(0.5, 10);
+  });
+});
+
+describe('agreement', () => {
+  it.each([
+    ['identical', [1, 2, 3, 4], [1, 2, 3, 4], 1],
+    ['differs at the third of four', [1, 2, 3, 4], [1, 2, 9, 4], 0.5],
+    ['differs at once', [1, 2], [3, 2], 0],
+    ['one stops early', [1, 2], [1, 2, 3, 4], 0.5],
+    ['both empty', [], [], 1],
+    ['one empty', [], [1], 0],
+  ])('%s', (_, a, b, expected) => {
+    expect(prefixAgreement(a, b)).toBe(expected);
+  });
+
+  const groups = gridCells('m', 1);
+  const tokensWith = (override: Record<string, number[]>): Map<string, number[]> => new Map(groups.flat().map((c) => [cellKey(c), override[cellKey(c)] ?? [1, 2, 3, 4]]));
+
+  it('pairs same file, same weights at fp32, quantized against fp32, and ONNX against GGUF quantizers', () => {
+    const pairs = agreementPairs(groups, tokensWith({}));
+    const kinds = pairs.map((p) => p.kind);
+    expect(kinds.filter((k) => k === 'same-file')).toHaveLength(6);
+    expect(kinds.filter((k) => k === 'same-weights')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'vs-fp32')).toHaveLength(8);
+    expect(kinds.filter((k) => k === 'cross-quant')).toHaveLength(4);
+    expect(gridPasses(pairs)).toBe(true);
+  });
+
+  it.each([
+    ['browser and native on one GGUF file differ', 'wllama/q4/1t', false],
+    ['ONNX and GGUF fp32 differ (the same numbers)', 'transformers.js/fp32/1t', false],
+    ['a q4 build differs from its fp32 (quantization error, reported only)', 'transformers.js/q4/1t', null],
+  ])('%s', (_, key, passes) => {
+    // Changing one side of q4 also changes its same-file pair, so only the pair kinds decide.
+    const pairs = agreementPairs(groups, tokensWith({ [key]: [1, 9, 9, 9] }));
+    const failing = pairs.filter((p) => p.agreement < 1);
+    expect(failing.length).toBeGreaterThan(0);
+    if (passes === false) expect(gridPasses(pairs)).toBe(false);
+    else expect(failing.filter((p) => p.kind === 'vs-fp32' || p.kind === 'cross-quant').length).toBeGreaterThan(0);
+  });
+
+  it('a quantized build that only disagrees with fp32 and with the other format passes', () => {
+    const pairs = agreementPairs(groups, tokensWith({ 'transformers.js/q4/1t': [7], 'ort-node/q4/1t': [7] }));
+    expect(pairs.filter((p) => p.agreement < 1).map((p) => p.kind).sort()).toEqual(['cross-quant', 'cross-quant', 'vs-fp32', 'vs-fp32']);
+    expect(gridPasses(pairs)).toBe(true);
+  });
+});
+
+describe('targets and table', () => {
+  const cells: GridCellResult[] = gridCells('m', 2)
+    .flat()
+    .map((c) => {
+      const tps = { 'transformers.js': 90, 'ort-node': 100, wllama: 60, 'llama.cpp': 150 }[c.engine] * (c.level === 'fp32' ? 1 : 2);
+      return { ...c, weightBytes: 60e6, figures: cellFigures([run(tps)], 60e6, 12) };
+    });
+  const ratios = new Map(
+    cells
+      .filter((c) => c.side === 'browser')
+      .map((c) => [cellKey(c), { decode: spread([c.engine === 'wllama' ? 0.4 : c.threads === 2 ? 0.97 : 0.9]) }]),
+  );
+
+  it('judges P1 on the lowest fp32 pair, P5 on the best browser share, P7 on the best quantized pair', () => {
+    const [p1, p5, p7] = targetVerdicts(cells, ratios);
+    expect(p1).toMatchObject({ id: 'P1', value: 0.4, met: false });
+    expect(p5).toMatchObject({ id: 'P5', met: true });
+    expect(p5!.value).toBeCloseTo(0.9, 10);
+    expect(p7).toMatchObject({ id: 'P7', met: true });
+    expect(p7!.value).toBeCloseTo(0.6, 10);
+    expect(p7!.detail).toContain('transformers.js/q8/1t');
+  });
+
+  it('says so where the cells are missing', () => {
+    const verdicts = targetVerdicts([], new Map());
+    expect(verdicts.map((v) => v.met)).toEqual([false, false, false]);
+    expect(verdicts.every((v) => Number.isNaN(v.value))).toBe(true);
+  });
+
+  it('prints one line per cell, with the browser ÷ native ratio on browser lines', () => {
+    const lines = formatGridTable(cells, ratios).split('\n');
+    expect(lines).toHaveLength(1 + 24);
+    expect(lines[1]).toMatch(/^transformers\.js fp32 +1 +90\.0 \(90\.0–90\.0\) +100 +2000 +45\.0 % +0\.900$/);
+    expect(lines[2]).toMatch(/^ort-node +fp32 +1 +100\.0 .* 50\.0 %$/);
+  });
+});

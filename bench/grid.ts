@@ -1,0 +1,177 @@
+/**
+ * `npx tsx bench/run.ts --only grid`: the benchmark grid for the quick model. Engines (transformers.js
+ * and wllama in headless Chromium, onnxruntime-node and node-llama-cpp natively) × precision (fp32,
+ * q8, q4 and their GGUF f32, q8_0, q4_0) × threads (1 and all cores). The four engines of one
+ * precision and thread count run in rotation, round by round, so the ratios between them are paired.
+ * Each cell: decode tok/s, TTFT, prefill tok/s over the prompt, decode as a share of the bandwidth
+ * ceiling; and the greedy continuation's agreement between engines (bench/grid-plan.ts).
+ */
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { AutoTokenizer } from '@huggingface/transformers';
+import type { Browser } from '@playwright/test';
+import { BareDriver } from './browser.ts';
+import { GridNative } from './grid-native.ts';
+import type { GridPageRequest, GridPageResult } from './grid-protocol.ts';
+import {
+  agreementPairs,
+  cellFigures,
+  cellKey,
+  cellRatio,
+  formatGridTable,
+  gridCells,
+  gridPasses,
+  gridPromptTokens,
+  roundOrder,
+  targetVerdicts,
+  type GridCell,
+  type GridCellResult,
+  type GridRun,
+} from './grid-plan.ts';
+import { readManifest } from '../scripts/models/generate.ts';
+
+export interface GridPlan {
+  model: string;
+  runs: number;
+  maxNewTokens: number;
+  /** The prompt length asked for; the model's context may hold less (gridPromptTokens). */
+  wantedPromptTokens: number;
+}
+
+export function gridPlanFor(mode: 'quick' | 'full', runs?: number): GridPlan {
+  return mode === 'full'
+    ? { model: 'wf-stories15m', runs: runs ?? 5, maxNewTokens: 64, wantedPromptTokens: 512 }
+    : { model: 'wf-stories15m', runs: runs ?? 3, maxNewTokens: 32, wantedPromptTokens: 512 };
+}
+
+const PROMPT_TEXT = 'Once upon a time, in a small village at the edge of a great forest, there lived a girl who loved to read stories about the stars. ';
+
+/** Read-side memory bandwidth in Node: the best of several copies of a 256 MiB buffer, counted as bytes read per second (each byte is written too). */
+export function nodeCopyBandwidthGBps(): { GBps: number; method: string } {
+  const bytes = 256 * 1024 * 1024;
+  const source = Buffer.alloc(bytes, 1);
+  const target = Buffer.alloc(bytes);
+  let best = Infinity;
+  for (let i = 0; i < 6; i++) {
+    const started = performance.now();
+    source.copy(target);
+    best = Math.min(best, performance.now() - started);
+  }
+  return { GBps: bytes / (best / 1000) / 1e9, method: 'Node Buffer.copy of 256 MiB, one thread, best of 6; bytes read per second (each is also written)' };
+}
+
+interface CellState extends GridCell {
+  file?: string;
+  weightBytes: number;
+  runs: GridRun[];
+  text: string;
+}
+
+export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: string, modelsDir: string) {
+  const manifest = readManifest(modelsDir);
+  const entryOf = (id: string) => manifest?.models.find((m) => m.id === id);
+  const onnxEntry = entryOf(plan.model);
+  if (!onnxEntry) throw new Error(`${plan.model} is not in ${modelsDir}/manifest.json: run "npm run models"`);
+  const cores = cpus().length;
+  const promptTokens = gridPromptTokens(plan.wantedPromptTokens, onnxEntry.contextLength, plan.maxNewTokens);
+  const native = new GridNative(modelsDir);
+  const tokenizer = await AutoTokenizer.from_pretrained(plan.model);
+  let text = PROMPT_TEXT;
+  while ((tokenizer.encode(text) as number[]).length < promptTokens) text += PROMPT_TEXT;
+  const prompt = tokenizer.decode((tokenizer.encode(text) as number[]).slice(0, promptTokens), { skip_special_tokens: true });
+  const bandwidth = nodeCopyBandwidthGBps();
+  console.log(`[grid] ${plan.model}: prompt ${promptTokens} tokens (asked ${plan.wantedPromptTokens}, context ${onnxEntry.contextLength}), ${plan.maxNewTokens} new, ${plan.runs} runs; bandwidth ${bandwidth.GBps.toFixed(1)} GB/s (${bandwidth.method})`);
+
+  const groups: CellState[][] = gridCells(plan.model, cores).map((group) =>
+    group.map((cell) => {
+      const entry = entryOf(cell.modelId);
+      const file = cell.format === 'gguf' ? entry?.files[0]?.path : undefined;
+      const weightBytes = cell.format === 'gguf' ? (entry?.files[0]?.bytes ?? Number.NaN) : (onnxEntry.builds?.find((b) => b.dtype === cell.dtype)?.bytes ?? Number.NaN);
+      return { ...cell, ...(file ? { file } : {}), weightBytes, runs: [], text: '' };
+    }),
+  );
+  const pages = new Map<number, BareDriver>();
+  const pageFor = async (threads: number): Promise<BareDriver> => {
+    let page = pages.get(threads);
+    if (!page) {
+      page = await BareDriver.open(browser, baseUrl);
+      pages.set(threads, page);
+    }
+    return page;
+  };
+  let isolated = false;
+  const runCell = async (cell: CellState): Promise<GridPageResult> => {
+    const request: Omit<GridPageRequest, 'engine'> = { modelId: cell.modelId, dtype: cell.dtype, ...(cell.file ? { file: cell.file } : {}), threads: cell.threads, contextTokens: onnxEntry.contextLength, prompt, maxNewTokens: plan.maxNewTokens };
+    if (cell.engine === 'ort-node' || cell.engine === 'llama.cpp') return native.run(cell.engine, request);
+    const page = await pageFor(cell.threads);
+    isolated = await page.page.evaluate(() => crossOriginIsolated);
+    const engine = cell.engine;
+    return page.page.evaluate((r) => (window as unknown as { wfGridRun(r: GridPageRequest): Promise<GridPageResult> }).wfGridRun(r), { ...request, engine });
+  };
+  const ranThreads = new Map<string, number>();
+  try {
+    for (const group of groups) {
+      const { level, threads } = group[0]!;
+      console.log(`[grid] ${level}, ${threads} thread(s): loading and warm-up (excluded)…`);
+      for (const cell of group) {
+        const warm = await runCell(cell);
+        cell.text = warm.text;
+        ranThreads.set(cellKey(cell), warm.threads);
+      }
+      for (let round = 0; round < plan.runs; round++) {
+        for (const side of roundOrder(group.length, round)) {
+          const cell = group[side]!;
+          const { ttftMs, decodeTps, outputTokens, promptTokens: counted } = await runCell(cell);
+          cell.runs.push({ ttftMs, decodeTps, outputTokens, promptTokens: counted });
+        }
+        console.log(`[grid]   round ${round + 1}/${plan.runs}: ${group.map((c) => `${c.engine} ${c.dtype} ${c.runs.at(-1)!.decodeTps.toFixed(0)}`).join(' · ')} tok/s`);
+      }
+    }
+  } finally {
+    await native.dispose();
+    for (const page of pages.values()) await page.page.context().close();
+  }
+
+  const cells: (GridCellResult & { runs: GridRun[]; ranThreads: number; text: string; tokens: number[] })[] = groups.flat().map((c) => {
+    const tokens = tokenizer.encode(c.text.trimStart(), { add_special_tokens: false }) as number[];
+    const { runs, text: continuation, file, ...cell } = c;
+    return { ...cell, ...(file ? { file } : {}), figures: cellFigures(runs, c.weightBytes, bandwidth.GBps), runs, ranThreads: ranThreads.get(cellKey(c)) ?? Number.NaN, text: continuation, tokens };
+  });
+  const stateOf = (engine: GridCell['engine'], level: GridCell['level'], threads: number) => groups.flat().find((c) => c.engine === engine && c.level === level && c.threads === threads);
+  const sameFile = new Map<string, ReturnType<typeof cellRatio>>();
+  const overLlamaCpp = new Map<string, ReturnType<typeof cellRatio>>();
+  for (const cell of groups.flat()) {
+    if (cell.side !== 'browser') continue;
+    const twin = stateOf(cell.engine === 'wllama' ? 'llama.cpp' : 'ort-node', cell.level, cell.threads);
+    if (twin) sameFile.set(cellKey(cell), cellRatio(cell.runs, twin.runs));
+    const llamaCpp = stateOf('llama.cpp', cell.level, cell.threads);
+    if (llamaCpp) overLlamaCpp.set(cellKey(cell), cellRatio(cell.runs, llamaCpp.runs));
+  }
+  const agreement = agreementPairs(groups, new Map(cells.map((c) => [cellKey(c), c.tokens])));
+  const targets = targetVerdicts(cells, sameFile);
+  return {
+    plan,
+    model: plan.model,
+    cores,
+    crossOriginIsolated: isolated,
+    promptTokens,
+    bandwidth,
+    cells,
+    ratios: { browserOverNativeSameFile: Object.fromEntries(sameFile), browserOverLlamaCppSameDtype: Object.fromEntries(overLlamaCpp) },
+    agreement,
+    agreementPasses: gridPasses(agreement),
+    targets,
+  };
+}
+
+export type GridResult = Awaited<ReturnType<typeof measureGrid>>;
+
+export function printGrid(grid: GridResult): void {
+  const ratios = new Map(Object.entries(grid.ratios.browserOverNativeSameFile));
+  console.log(`\nBenchmark grid — ${grid.model}, prompt ${grid.promptTokens} tokens, ${grid.plan.maxNewTokens} new, ${grid.plan.runs} paired runs after a warm-up; ceiling at ${grid.bandwidth.GBps.toFixed(1)} GB/s (${grid.bandwidth.method}); page cross-origin isolated: ${grid.crossOriginIsolated}`);
+  console.log(formatGridTable(grid.cells, ratios));
+  console.log(`Agreement of the greedy continuation (${grid.plan.maxNewTokens} tokens, free-running; share of positions before the first difference):`);
+  for (const p of grid.agreement) console.log(`  ${p.kind.padEnd(13)} ${p.a.padEnd(24)} ${p.b.padEnd(24)} ${p.agreement.toFixed(3)}${p.gated && p.agreement < 1 ? '  DISAGREES' : ''}`);
+  console.log(`Agreement: ${grid.agreementPasses ? 'pass' : 'FAIL'} (gated: same file browser vs native, and fp32 ONNX vs GGUF f32)`);
+  for (const t of grid.targets) console.log(`  ${t.id} ${t.met ? 'met' : 'not met'} (goal ${t.goal}): ${t.detail}`);
+}
