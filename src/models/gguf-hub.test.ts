@@ -12,6 +12,7 @@ import {
   ggufHubModel,
   ggufHubSpec,
   ggufHubUrl,
+  ggufStoreFailure,
   ggufStorePlan,
   ggufStoredState,
 } from './gguf-hub.ts';
@@ -171,5 +172,15 @@ describe('ggufStorePlan: whether the file is kept, decided before the download',
     [145 * MB, { usage: 1200 * MB, quota: 1000 * MB }, { store: false, reason: 'not stored: it needs 145 MB and this site has 0 B left (it uses 1.2 GB of 1.0 GB)' }],
   ])('file %d, estimate %o → %o', (fileBytes, estimate, plan) => {
     expect(ggufStorePlan(fileBytes, estimate)).toEqual(plan);
+  });
+});
+
+describe('ggufStoreFailure: a write refused after the download', () => {
+  it.each([
+    [{ name: 'QuotaExceededError', message: 'Quota exceeded.' }, 'not stored: the browser refused the space (storage is full)'],
+    [{ name: 'InvalidStateError', message: 'The cache was deleted. ' }, 'not stored: The cache was deleted'],
+    [{ name: 'TypeError', message: '' }, 'not stored: TypeError'],
+  ])('%o → %s', (error, text) => {
+    expect(ggufStoreFailure(error)).toBe(text);
   });
 });

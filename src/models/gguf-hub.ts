@@ -92,6 +92,12 @@ export function ggufHubMissing(model: GgufHubModel, status: number): string {
   return `${HUB_WEIGHTS_HOST} does not serve ${model.file} from ${model.repo} (HTTP ${status}). The file may have been renamed or removed there.`;
 }
 
+/** A write the browser refused after the download (the estimate said there was room, or gave none). */
+export function ggufStoreFailure(error: { name: string; message: string }): string {
+  if (error.name === 'QuotaExceededError') return 'not stored: the browser refused the space (storage is full)';
+  return `not stored: ${error.message.replace(/[.\s]+$/, '') || error.name}`;
+}
+
 export interface StorageFigures {
   usage: number;
   quota: number;

@@ -310,7 +310,7 @@ describe('WllamaEngine: a GGUF file from the model hub', () => {
     expect(progress[0]).toEqual({ phase: 'fetch', loadedBytes: 0, totalBytes: 145e6, file: 'SmolLM2-135M-Instruct-Q8_0.gguf' });
     expect(progress[1]).toEqual({ phase: 'fetch', loadedBytes: size, totalBytes: size, file: 'SmolLM2-135M-Instruct-Q8_0.gguf' });
     expect(wllama.loads[0]!.bytes).toBe(size);
-    expect(info.modelId).toBe(MODEL);
+    expect(info).toMatchObject({ modelId: MODEL, dtype: 'q8_0' });
     expect(info.deviceReason).toContain('SmolLM2-135M-Instruct-Q8_0.gguf downloaded from huggingface.co, stored on this device');
     expect(entries.get(URL_OF_FILE)?.size).toBe(size);
   });

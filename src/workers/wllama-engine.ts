@@ -20,7 +20,7 @@ import type { ChatMessage } from '../models/chat.ts';
 import { checkGguf, parameterCountOf } from '../models/gguf-header.ts';
 import { parseManifest, type ManifestModel } from '../models/manifest.ts';
 import { NEEDS_DOWNLOAD_HEADER } from '../pwa/model-cache.ts';
-import { ggufDownloadShort, ggufDownloadTotal, ggufHubMissing, ggufHubModel, ggufHubUrl, ggufStorePlan, type StorageFigures } from '../models/gguf-hub.ts';
+import { ggufDownloadShort, ggufDownloadTotal, ggufHubMissing, ggufHubModel, ggufHubUrl, ggufStoreFailure, ggufStorePlan, type StorageFigures } from '../models/gguf-hub.ts';
 import type { GgufHubModel } from '../models/catalog.ts';
 import { describeHubLoadFailure } from './transformers-source.ts';
 import {
@@ -72,6 +72,8 @@ interface ModelBytes {
   parameters: number | null;
   /** For the load's reason: where a hub file came from. */
   from?: string;
+  /** A hub file's quantization in llama.cpp's lower-case words (`q8_0`), as bundled GGUF builds name theirs. */
+  dtype?: string;
   keep?: () => Promise<string>;
 }
 
@@ -157,11 +159,12 @@ export class WllamaEngine implements Engine {
   private async hubBytes(model: GgufHubModel, onProgress: (p: LoadProgress) => void): Promise<ModelBytes> {
     const url = ggufHubUrl(model);
     const store = this.config.hubStore;
+    const dtype = model.quantization.toLowerCase();
     onProgress({ phase: 'fetch', loadedBytes: 0, totalBytes: model.fileBytes, file: model.file });
     const stored = await store?.match(url).catch(() => undefined);
     if (stored?.body) {
       const total = ggufDownloadTotal(model.fileBytes, stored.headers.get('content-length'));
-      return { bytes: await readAll(stored.body, total, model.file, onProgress), name: model.file, parameters: model.parameters, from: 'stored on this device' };
+      return { bytes: await readAll(stored.body, total, model.file, onProgress), name: model.file, parameters: model.parameters, dtype, from: 'stored on this device' };
     }
     const plan = ggufStorePlan(model.fileBytes, (await store?.estimate().catch(() => null)) ?? null);
     let bytes: Uint8Array;
@@ -178,17 +181,17 @@ export class WllamaEngine implements Engine {
     const short = ggufDownloadShort(model, length, bytes.length);
     if (short) throw new EngineError('model-corrupt', short);
     const from = `downloaded from ${new URL(url).host}`;
-    if (!store || !plan.store) return { bytes, name: model.file, parameters: model.parameters, from: `${from}, ${plan.store ? 'not stored: this browser gives no storage here' : plan.reason}` };
+    if (!store || !plan.store) return { bytes, name: model.file, parameters: model.parameters, dtype, from: `${from}, ${plan.store ? 'not stored: this browser gives no storage here' : plan.reason}` };
     const keep = async (): Promise<string> => {
       const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) };
       try {
         await store.put(url, new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), { headers }));
         return `${from}, stored on this device`;
       } catch (error) {
-        return `${from}, not stored: ${error instanceof Error ? error.message : String(error)}`;
+        return `${from}, ${ggufStoreFailure(error instanceof Error ? error : { name: 'Error', message: String(error) })}`;
       }
     };
-    return { bytes, name: model.file, parameters: model.parameters, keep };
+    return { bytes, name: model.file, parameters: model.parameters, dtype, keep };
   }
 
   /** The bundled file named by the manifest, a hub GGUF file, or the user's own file. */
@@ -220,7 +223,7 @@ export class WllamaEngine implements Engine {
     onProgress({ phase: 'init', loadedBytes: bytes.length, totalBytes: bytes.length });
 
     const contextTokens = contextTokensFor(check.header);
-    const threads = wllamaThreads({ ...this.config.runtime(), parameters: parameters ?? parameterCountOf(check.header) });
+    const threads = wllamaThreads({ ...this.config.runtime(), parameters: parameters ?? parameterCountOf(check.header), requested: options.threads });
     this.log.length = 0;
     const wllama = this.config.createWllama((line) => {
       this.log.push(line);
@@ -253,6 +256,7 @@ export class WllamaEngine implements Engine {
         device: 'wasm',
         deviceReason: `${device.reason}; llama.cpp (wllama), ${wllama.isMultithread() ? `${wllama.getNumThreads()} threads` : threads.threads > 1 ? '1 thread: shared memory was refused' : threads.reason}${from ? `; ${name} ${from}` : ''}`,
         wasmThreads: wllama.isMultithread() ? wllama.getNumThreads() : 1,
+        ...(source.dtype ? { dtype: source.dtype } : {}),
         footprintBytes: wllamaFootprintBytes(bytes.length, check.header, contextTokens),
         loadMs,
         warmupMs: 0,
