@@ -121,3 +121,36 @@ test('a hub GGUF file with no room to keep it still runs, is not stored, and the
   await expect(page.getByTestId('storage-alert')).toContainText(`Storage is full: ${MODEL} (145 MB) could not be stored for offline use. It runs now, but will need the network next time.`);
   await expect(page.getByTestId('model-select').locator(`option[value="${MODEL}"]`)).toHaveAttribute('data-availability', 'hub-download');
 });
+
+test('a hub GGUF file too big for this device is refused with the numbers before anything is downloaded', async ({ page, context }) => {
+  const hub = await standInHub(context);
+  // A stand-in for a small device (Chromium reports the host's RAM and offers no way to change it): its budget for models is 0 MB.
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'deviceMemory', { get: () => 0.25, configurable: true }));
+  await openApp(page);
+  await page.getByTestId('model-select').selectOption(MODEL);
+  await page.getByTestId('device-select').selectOption('wasm');
+  await page.getByTestId('load-button').click();
+  // The catalog's 145 MB file, an f16 KV cache at 4096 tokens (94 MB) and the runtime overhead.
+  await expect(page.getByTestId('error')).toContainText(new RegExp(`Not loaded: ${MODEL.replace(/[.]/g, '\\.')} \\(q8\\) needs 3\\d\\d MB, budget 0 MB\\.`));
+  expect(hub.served).toBe(0);
+});
+
+test('a council member can be a hub GGUF file, labelled like the model select, and answers exactly', async ({ page, context }) => {
+  const hub = await standInHub(context);
+  await openApp(page);
+  await openView(page, 'council');
+  const panel = page.getByTestId('council-panel');
+  while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
+  await panel.getByTestId('council-add-member').click();
+  const member = panel.getByTestId('council-member-select-0');
+  await expect(member.locator(`option[value="${MODEL}"]`)).toContainText(`${LABEL} — download ≈ 145 MB, needs a connection`);
+  await member.selectOption(MODEL);
+  await panel.getByTestId('council-prompt').fill('a');
+  await panel.getByTestId('council-max-tokens').fill('4');
+  await panel.getByTestId('council-run').click();
+  const pane = page.getByTestId('council-turn').first().locator(`[data-testid="council-pane"][data-member-id="1-${MODEL}"]`);
+  await expect(pane).toHaveAttribute('data-status', 'done');
+  await expect(pane.getByTestId('council-pane-text')).toHaveText(expectedTinyContinuation('a', 4));
+  expect(hub.served).toBe(1);
+  await expect(member.locator(`option[value="${MODEL}"]`)).toContainText(`${LABEL} — stored on this device`);
+});
