@@ -154,9 +154,22 @@ describe('targets and table', () => {
     expect(p1).toMatchObject({ id: 'P1', value: 0.4, met: false });
     expect(p5).toMatchObject({ id: 'P5', met: true });
     expect(p5!.value).toBeCloseTo(0.9, 10);
+    // Fastest browser q8 (transformers.js, 180) over fastest llama.cpp q8_0 (300).
     expect(p7).toMatchObject({ id: 'P7', met: true });
     expect(p7!.value).toBeCloseTo(0.6, 10);
-    expect(p7!.detail).toContain('transformers.js/q8/1t');
+    expect(p7!.detail).toContain('transformers.js/q8/1t ÷ llama.cpp/q8/1t');
+  });
+
+  it.each([
+    ['a collapsed two-thread llama.cpp does not flatter the browser', 20, 0.6, true],
+    ['a browser at a quarter of native misses P7', 300, 0.25, false],
+  ])('P7: %s', (_, slowNative, expected, met) => {
+    const withNative = cells.map((c) =>
+      c.engine === 'llama.cpp' && c.threads === 2 ? { ...c, figures: cellFigures([run(slowNative)], 60e6, 12) } : c.side === 'browser' && c.level !== 'fp32' && expected < 0.5 ? { ...c, figures: cellFigures([run(75)], 60e6, 12) } : c,
+    );
+    const p7 = targetVerdicts(withNative, ratios)[2]!;
+    expect(p7.value).toBeCloseTo(expected, 10);
+    expect(p7.met).toBe(met);
   });
 
   it('says so where the cells are missing', () => {
