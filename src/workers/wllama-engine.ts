@@ -74,7 +74,8 @@ interface ModelBytes {
   from?: string;
   /** A hub file's quantization in llama.cpp's lower-case words (`q8_0`), as bundled GGUF builds name theirs. */
   dtype?: string;
-  keep?: () => Promise<string>;
+  /** Stores the same Blob wllama is given, so the file is not copied once more for the store. */
+  keep?: (blob: Blob) => Promise<string>;
 }
 
 export interface WllamaEngineConfig {
@@ -182,10 +183,10 @@ export class WllamaEngine implements Engine {
     if (short) throw new EngineError('model-corrupt', short);
     const from = `downloaded from ${new URL(url).host}`;
     if (!store || !plan.store) return { bytes, name: model.file, parameters: model.parameters, dtype, from: `${from}, ${plan.store ? 'not stored: this browser gives no storage here' : plan.reason}` };
-    const keep = async (): Promise<string> => {
-      const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) };
+    const keep = async (blob: Blob): Promise<string> => {
+      const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(blob.size) };
       try {
-        await store.put(url, new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), { headers }));
+        await store.put(url, new Response(blob, { headers }));
         return `${from}, stored on this device`;
       } catch (error) {
         return `${from}, ${ggufStoreFailure(error instanceof Error ? error : { name: 'Error', message: String(error) })}`;
@@ -219,7 +220,8 @@ export class WllamaEngine implements Engine {
     const { bytes, name, parameters } = source;
     const check = checkGguf(bytes, bytes.length, name);
     if (!check.ok) throw ggufCheckError(check);
-    const from = source.keep ? await source.keep() : source.from;
+    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    const from = source.keep ? await source.keep(blob) : source.from;
     onProgress({ phase: 'init', loadedBytes: bytes.length, totalBytes: bytes.length });
 
     const contextTokens = contextTokensFor(check.header);
@@ -230,7 +232,7 @@ export class WllamaEngine implements Engine {
       if (this.log.length > LOG_LINES_KEPT) this.log.shift();
     });
     try {
-      await wllama.loadModel([new Blob([bytes as Uint8Array<ArrayBuffer>])], {
+      await wllama.loadModel([blob], {
         n_ctx: contextTokens,
         n_threads: threads.threads,
         // CPU only: no WebGPU device is created (see chooseWllamaDevice).
