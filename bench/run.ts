@@ -11,8 +11,8 @@
  * targets, and the hit rate per tier of a 50-request mix with 30 % repeats over two tabs).
  * --only grid: the benchmark grid (bench/grid.ts): transformers.js and wllama in the browser, onnxruntime-node
  * and node-llama-cpp natively, × fp32/q8/q4 × 1 and all threads on the quick model, with agreement of the
- * greedy tokens; not in the default run (minutes on 2 cores), included with --full. --grid-gate exits 1
- * when engines running the same weights disagree.
+ * greedy tokens; part of the default run (about 1.5 minutes on 2 cores at quick settings). --grid-gate
+ * exits 1 when engines running the same weights disagree.
  * --compare FILE [--tolerance 40%] [--gate ratios] (compare with a baseline result; exit 1 on a regression
  * in a gated figure: all of them, or with --gate ratios only the side-by-side ratios: compare.ts).
  * --scenarios [quick|standard|full] runs the load scenarios from the app's Bench view instead
@@ -215,9 +215,8 @@ async function main(): Promise<void> {
       generateModels(modelsDir, [cachePlan.model]);
     }
     const responseCache = runs('cache') ? await measureResponseCache(baseUrl, cachePlan) : null;
-    // The grid takes minutes on a 2-core machine: only when asked for, or in the full run.
     const gridPlan = gridPlanFor(plan.mode, args.runs);
-    const grid = args.only === 'grid' || (args.only === undefined && args.full) ? await measureGridIn(gridPlan, baseUrl, modelsDir) : null;
+    const grid = runs('grid') ? await measureGridIn(gridPlan, baseUrl, modelsDir) : null;
     const report = {
       schema: 'wirthforge-bench/1',
       startedAt: started.toISOString(),
