@@ -85,8 +85,9 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
   const groups: CellState[][] = gridCells(plan.model, cores).map((group) =>
     group.map((cell) => {
       const entry = entryOf(cell.modelId);
-      const file = cell.format === 'gguf' ? entry?.files[0]?.path : undefined;
-      const weightBytes = cell.format === 'gguf' ? (entry?.files[0]?.bytes ?? Number.NaN) : (onnxEntry.builds?.find((b) => b.dtype === cell.dtype)?.bytes ?? Number.NaN);
+      if (!entry) throw new Error(`${cell.modelId} is not in ${modelsDir}/manifest.json: run "npm run models" and rebuild`);
+      const file = cell.format === 'gguf' ? entry.files[0]?.path : undefined;
+      const weightBytes = cell.format === 'gguf' ? (entry.files[0]?.bytes ?? Number.NaN) : (onnxEntry.builds?.find((b) => b.dtype === cell.dtype)?.bytes ?? Number.NaN);
       return { ...cell, ...(file ? { file } : {}), weightBytes, runs: [], text: '' };
     }),
   );
