@@ -19,12 +19,17 @@ describe('modelsUsedBy', () => {
     ['overload', []],
     ['overhead-sweep', []],
     ['concurrency-sweep', []],
+    ['engine-grid', ['wf-tiny', 'wf-tiny-gguf-f32', 'wf-tiny-gguf-q8_0', 'wf-tiny-gguf-q4_0']],
   ])('quick %s loads %j', (id, models) => {
     expect(modelsUsedBy(id, quick)).toEqual(models);
   });
 
   it('standard bursts run wf-stories15m', () => {
     expect(modelsUsedBy('burst', standard)).toEqual(['wf-stories15m']);
+  });
+
+  it('the standard grid runs wf-stories15m and its GGUF builds', () => {
+    expect(modelsUsedBy('engine-grid', standard)).toEqual(['wf-stories15m', 'wf-stories15m-gguf-f32', 'wf-stories15m-gguf-q8_0', 'wf-stories15m-gguf-q4_0']);
   });
 });
 

@@ -4,6 +4,7 @@
  * of each model are missing.
  */
 import { formatBytes } from '../lib/format.ts';
+import { CATALOG } from '../models/catalog.ts';
 import type { ScenarioPlans } from './plans.ts';
 import type { ScenarioId } from './types.ts';
 
@@ -21,6 +22,8 @@ export function modelsUsedBy(id: ScenarioId, plans: ScenarioPlans): string[] {
       return ['wf-tiny'];
     case 'context-sweep':
       return [plans.context.model];
+    case 'engine-grid':
+      return [plans.grid.model, ...CATALOG.filter((m) => m.source === 'bundled' && m.builtFrom === plans.grid.model).map((m) => m.id)];
     case 'council-marathon':
     case 'overload':
     case 'overhead-sweep':

@@ -58,6 +58,16 @@ export interface ContextPlan {
   warmupRuns: number;
 }
 
+/** One model family in every engine, precision and thread count: a few counted runs a cell, and one long prompt for prefill. */
+export interface GridPlan {
+  model: string;
+  maxNewTokens: number;
+  runs: number;
+  warmupRuns: number;
+  /** The prompt of the prefill run, in tokens (within the model's context). */
+  prefillTokens: number;
+}
+
 /** Three phases of council turns: without plugins, with them, without again. */
 export interface PluginHeavyPlan {
   maxNewTokens: number;
@@ -78,6 +88,7 @@ export interface ScenarioPlans {
   overhead: OverheadPlan;
   concurrency: ConcurrencyPlan;
   context: ContextPlan;
+  grid: GridPlan;
 }
 
 const TINY = 'wf-tiny';
@@ -95,6 +106,7 @@ export function plansFor(setting: ScenarioSetting): ScenarioPlans {
         overhead: { streams: [2, 4, 8, 12], turns: 5, warmupTurns: 1, tokensPerStream: 10, msPerToken: 20 },
         concurrency: { levels: [10, 50, 100, 200, 500], concurrency: 6, queueCapacity: 512, tokensPerRequest: 2, msPerToken: 10 },
         context: { model: STORIES, promptTokens: [8, 64, 200], runsPerLength: 5, warmupRuns: 1 },
+        grid: { model: TINY, maxNewTokens: 32, runs: 3, warmupRuns: 1, prefillTokens: 512 },
       };
     case 'standard':
       return {
@@ -115,6 +127,8 @@ export function plansFor(setting: ScenarioSetting): ScenarioPlans {
         overhead: { streams: [2, 4, 8, 12], turns: 10, warmupTurns: 1, tokensPerStream: 40, msPerToken: 50 },
         concurrency: { levels: [10, 50, 100, 200, 500], concurrency: 6, queueCapacity: 512, tokensPerRequest: 3, msPerToken: 25 },
         context: { model: STORIES, promptTokens: [8, 32, 96, 160, 224], runsPerLength: 7, warmupRuns: 1 },
+        // wf-stories15m's context is 256 tokens: the prefill prompt leaves room for its one new token.
+        grid: { model: STORIES, maxNewTokens: 64, runs: 3, warmupRuns: 1, prefillTokens: 224 },
       };
     case 'full':
       return {
@@ -135,6 +149,7 @@ export function plansFor(setting: ScenarioSetting): ScenarioPlans {
         overhead: { streams: [2, 4, 8, 12], turns: 20, warmupTurns: 2, tokensPerStream: 40, msPerToken: 50 },
         concurrency: { levels: [10, 50, 100, 200, 500], concurrency: 6, queueCapacity: 512, tokensPerRequest: 4, msPerToken: 50 },
         context: { model: STORIES, promptTokens: [8, 32, 64, 96, 128, 160, 192, 224], runsPerLength: 9, warmupRuns: 2 },
+        grid: { model: STORIES, maxNewTokens: 128, runs: 5, warmupRuns: 1, prefillTokens: 224 },
       };
   }
 }

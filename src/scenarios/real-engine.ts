@@ -3,10 +3,11 @@
  * one, timed on the page's clock: what the user would see, worker hop and token port included.
  */
 import { EngineClient } from '../workers/engine-client.ts';
+import { engineOf } from '../models/catalog.ts';
 import type { ManifestModel } from '../models/manifest.ts';
 import { bytesReadPerToken, decodeCeilingTps } from '../tiers/index.ts';
 import type { Calibration } from '../tiers/index.ts';
-import type { DevicePreference, EngineReportedTimings, LoadInfo, RemoteConnection } from '../workers/engine.ts';
+import type { DevicePreference, EngineReportedTimings, LoadInfo, LoadOptions, RemoteConnection } from '../workers/engine.ts';
 import type { ModelShape } from '../models/model-spec.ts';
 
 export interface TimedRun {
@@ -26,14 +27,17 @@ export class RealEngine {
     readonly info: LoadInfo,
   ) {}
 
-  /** A bundled model on this device, or (with `remote`) a model on an inference server, through the remote engine. */
-  static async load(modelId: string, device: DevicePreference, signal: AbortSignal, remote?: RemoteConnection): Promise<RealEngine> {
+  /**
+   * A bundled model on this device, or (with `remote`) a model on an inference server, through the
+   * remote engine. `build` asks for an ONNX precision and a WASM thread count (the engine grid's cells).
+   */
+  static async load(modelId: string, device: DevicePreference, signal: AbortSignal, remote?: RemoteConnection, build?: Pick<LoadOptions, 'dtype' | 'threads'>): Promise<RealEngine> {
     signal.throwIfAborted();
     const client = new EngineClient();
     const dispose = () => client.dispose();
     signal.addEventListener('abort', dispose, { once: true });
     try {
-      const info = remote ? await client.load({ modelId, device, remote }, () => {}, 'remote') : await client.load({ modelId, device }, () => {});
+      const info = remote ? await client.load({ modelId, device, remote }, () => {}, 'remote') : await client.load({ modelId, device, ...build }, () => {}, engineOf(modelId));
       return new RealEngine(client, info);
     } catch (error) {
       client.dispose();

@@ -38,6 +38,7 @@ export const LOCAL_ONLY: Readonly<Partial<Record<ScenarioId, string>>> = {
   'council-marathon': "it measures this device's memory and KV cache over a long local conversation",
   'overhead-sweep': "it measures the scheduler's own cost with synthetic engines, the same whichever server is chosen",
   'context-sweep': "it needs a bundled model's tokenizer to build prompts of exact lengths",
+  'engine-grid': "it compares this device's own engines, precisions and thread counts",
 };
 
 export type TargetSupport = { ok: true } | { ok: false; reason: string };

@@ -4,7 +4,7 @@
  */
 import type { RemoteServerKind } from '../workers/engine.ts';
 
-export const SCENARIO_IDS = ['sustained', 'burst', 'plugin-heavy', 'council-marathon', 'overload', 'overhead-sweep', 'concurrency-sweep', 'context-sweep'] as const;
+export const SCENARIO_IDS = ['sustained', 'burst', 'plugin-heavy', 'council-marathon', 'overload', 'overhead-sweep', 'concurrency-sweep', 'context-sweep', 'engine-grid'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** How long scenarios run: quick fits CI, full is the specification's lengths. */

@@ -33,6 +33,8 @@ export interface LoadOptions {
   folder?: Readonly<Record<string, Blob>>;
   /** Which build (precision) of an ONNX model; absent or `auto` lets the engine pick. Other engines ignore it. */
   dtype?: DtypePreference;
+  /** WASM threads asked for (the engine grid compares 1 with all); absent lets the engine's policy choose. The page's limits still apply. */
+  threads?: number;
   /** For the `remote` engine: the server to use. Its API key never leaves the engine's worker. */
   remote?: RemoteConnection;
 }

@@ -206,6 +206,7 @@ export class TransformersEngine implements Engine {
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
       hardwareConcurrency: globalThis.navigator?.hardwareConcurrency ?? 1,
       parameters: source.parameters,
+      requested: options.threads,
     });
     const wasm = env.backends.onnx.wasm;
     if (wasm) wasm.numThreads = wasmThreads;

@@ -12,6 +12,8 @@ export interface WasmThreadInputs {
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
   parameters: number;
+  /** Threads asked for by hand (the engine grid's cells); the page's own limits still apply. */
+  requested?: number | undefined;
 }
 
 const SMALL_MODEL_PARAMETERS = 2_000_000;
@@ -21,6 +23,7 @@ const MAX_THREADS = 4;
 export function chooseWasmThreads(inputs: WasmThreadInputs): number {
   if (!inputs.crossOriginIsolated) return 1;
   const cores = Math.max(1, Math.floor(inputs.hardwareConcurrency || 1));
+  if (inputs.requested !== undefined) return Math.max(1, Math.min(Math.floor(inputs.requested), cores, MAX_THREADS));
   if (inputs.parameters < SMALL_MODEL_PARAMETERS) return 1;
   if (inputs.parameters >= LARGE_MODEL_PARAMETERS) return Math.min(cores, MAX_THREADS);
   return Math.max(1, Math.min(cores - 1, MAX_THREADS));

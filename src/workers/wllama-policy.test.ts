@@ -50,6 +50,9 @@ describe('wllamaThreads', () => {
     [{ crossOriginIsolated: true, hardwareConcurrency: 2, parameters: 15e6 }, 1, /small model/],
     [{ crossOriginIsolated: true, hardwareConcurrency: 8, parameters: 15e6 }, 4, /4 threads \(cross-origin isolated\)/],
     [{ crossOriginIsolated: true, hardwareConcurrency: 2, parameters: 135e6 }, 2, /2 threads/],
+    [{ crossOriginIsolated: true, hardwareConcurrency: 2, parameters: 35e3, requested: 2 }, 2, /^2 threads, as asked$/],
+    [{ crossOriginIsolated: true, hardwareConcurrency: 2, parameters: 35e3, requested: 4 }, 2, /^2 threads, 4 asked: this machine gives at most 2$/],
+    [{ crossOriginIsolated: false, hardwareConcurrency: 8, parameters: 35e3, requested: 2 }, 1, /^1 thread, 2 asked: the page is not cross-origin isolated$/],
   ])('%o → %i', (inputs, threads, reason) => {
     const choice = wllamaThreads(inputs);
     expect(choice.threads).toBe(threads);
@@ -104,6 +107,8 @@ describe('errors', () => {
     ['generate', Object.assign(new Error('context is full'), { type: 'kv_cache_full' }), 'prompt-too-long', /do not fit m's context window/],
     ['generate', new Error('RuntimeError: unreachable'), 'crashed', /The engine crashed while generating m/],
     ['generate', new Error('something odd'), 'generation-failed', /^Generation failed: something odd/],
+    // Seen with wf-tiny (a token per byte) once its answer reached byte 0x80; it read as an unreadable configuration file before.
+    ['generate', new Error('Invalid typed array length: 1163217991: [json.exception.type_error.316] invalid UTF-8 byte at index 0: 0x80'), 'generation-failed', /stopped m's answer at a token that is not whole UTF-8 text on its own/],
     ['load', new Error('something odd'), 'generation-failed', /^m could not be loaded: something odd/],
   ] as const)('%s: %s → %s', (stage, thrown, code, message) => {
     const error = describeWllamaFailure('m', stage, thrown);

@@ -30,6 +30,7 @@ export interface WllamaThreadInputs {
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
   parameters: number;
+  requested?: number | undefined;
 }
 
 /**
@@ -40,6 +41,11 @@ export interface WllamaThreadInputs {
  */
 export function wllamaThreads(inputs: WllamaThreadInputs): { threads: number; reason: string } {
   const threads = chooseWasmThreads(inputs);
+  if (inputs.requested !== undefined) {
+    const count = `${threads} thread${threads === 1 ? '' : 's'}`;
+    if (threads === inputs.requested) return { threads, reason: `${count}, as asked` };
+    return { threads, reason: `${count}, ${inputs.requested} asked: ${inputs.crossOriginIsolated ? `this machine gives at most ${threads}` : 'the page is not cross-origin isolated'}` };
+  }
   if (threads > 1) return { threads, reason: `${threads} threads (cross-origin isolated)` };
   if (!inputs.crossOriginIsolated) return { threads, reason: '1 thread: the page is not cross-origin isolated, so WASM threads are unavailable' };
   return { threads, reason: '1 thread: a small model, where threads cost more than they give' };
@@ -84,6 +90,8 @@ const WASM_OUT_OF_MEMORY = /Cannot enlarge memory|Aborted\(OOM\)|\bOOM\b|failed 
 /** llama.cpp could not make sense of the file (its loader's words). */
 const LOAD_FAILED = /error loading model|failed to load model|llama_model_load|invalid magic|tensor .* data is not within the file bounds|wrong number of tensors|Error while calling start function/i;
 const CONTEXT_FULL = /exceeds the available context|context size|kv_cache_full|n_ctx/i;
+/** llama.cpp hands each streamed piece to JSON, which refuses a token that is a lone byte of a UTF-8 character (a byte-level model can emit one). */
+const BROKEN_UTF8 = /invalid UTF-8 byte/i;
 
 /** wllama's failures (WllamaError with its `type`, Emscripten aborts, plain strings) as our codes. */
 export function describeWllamaFailure(modelId: string, stage: 'load' | 'generate', thrown: unknown): EngineError {
@@ -96,6 +104,9 @@ export function describeWllamaFailure(modelId: string, stage: 'load' | 'generate
   }
   if (stage === 'load' && (type === 'load_error' || LOAD_FAILED.test(message))) {
     return new EngineError('model-corrupt', `llama.cpp could not load ${modelId} (${detail}). The file may be damaged, or made for a model architecture this llama.cpp does not know.`);
+  }
+  if (stage === 'generate' && BROKEN_UTF8.test(message)) {
+    return new EngineError('generation-failed', `llama.cpp (wllama) stopped ${modelId}'s answer at a token that is not whole UTF-8 text on its own, which it cannot stream (${detail}). The text up to it was shown; transformers.js streams such tokens.`);
   }
   if (stage === 'generate' && (type === 'kv_cache_full' || CONTEXT_FULL.test(message))) {
     return new EngineError('prompt-too-long', `The prompt and output do not fit ${modelId}'s context window (${detail}).`);

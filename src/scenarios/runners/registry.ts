@@ -2,6 +2,7 @@
 import type { ScenarioDefinition } from '../context.ts';
 import { burstScenario } from './burst.ts';
 import { contextSweep } from './context-sweep.ts';
+import { engineGrid } from './engine-grid.ts';
 import { marathonScenario } from './marathon.ts';
 import { overloadScenario } from './overload.ts';
 import { pluginHeavyScenario } from './plugin-heavy.ts';
@@ -17,4 +18,5 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   overheadSweep,
   concurrencySweep,
   contextSweep,
+  engineGrid,
 ];
