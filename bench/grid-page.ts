@@ -8,6 +8,7 @@
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { GridPageRequest, GridPageResult } from './grid-protocol.ts';
 import { gridGenerate } from './grid-generate.ts';
+import { ratesOf } from './timed-generate.ts';
 
 interface WllamaInstance {
   loadModel(blobs: Blob[], params: Record<string, unknown>): Promise<void>;
@@ -78,11 +79,8 @@ async function wllamaGenerate(wllama: WllamaInstance, request: GridPageRequest):
       text += piece;
     },
   });
-  const span = (times.at(-1) ?? 0) - (times[0] ?? 0);
   return {
-    ttftMs: (times[0] ?? Number.NaN) - started,
-    decodeTps: times.length > 1 && span > 0 ? ((times.length - 1) * 1000) / span : Number.NaN,
-    outputTokens: times.length,
+    ...ratesOf(started, times),
     promptTokens,
     text,
     threads: wllama.isMultithread() ? wllama.getNumThreads() : 1,

@@ -6,7 +6,8 @@
 import { BaseStreamer, type PreTrainedModel, type PreTrainedTokenizer, type TextStreamer } from '@huggingface/transformers';
 import type { BareRunResult } from './bare-protocol.ts';
 
-class TimingStreamer extends BaseStreamer {
+/** The time of every generated token (the prompt's own put is skipped). */
+export class TimingStreamer extends BaseStreamer {
   readonly times: number[] = [];
   private promptSeen = false;
   override put(): void {
@@ -24,7 +25,11 @@ export async function timedGenerate(model: PreTrainedModel, tokenizer: PreTraine
   const started = performance.now();
   const inputs = tokenizer(prompt);
   await model.generate({ ...inputs, max_new_tokens: maxNewTokens, do_sample: false, streamer: streamer as unknown as TextStreamer });
-  const times = streamer.times;
+  return ratesOf(started, streamer.times);
+}
+
+/** A generation's figures from its start and its tokens' times: first token after the start, decode over the rest. */
+export function ratesOf(started: number, times: readonly number[]): BareRunResult {
   const span = (times.at(-1) ?? 0) - (times[0] ?? 0);
   return {
     outputTokens: times.length,

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import type { StoreNames } from 'idb';
 import { CACHE_PREFERENCE_KEY } from '../src/app/cache/cache-mode.ts';
 import { PREBUILD_VIEWS_KEY } from '../src/app/views/views.ts';
@@ -199,4 +199,12 @@ export async function openShareLink(page: Page, options: { viewport?: { width: n
   await shared.goto(link);
   await expect(shared.locator('html')).toHaveAttribute('data-ready', 'true');
   return shared;
+}
+
+/** The storage view's row for a hub model, with the panel opened. */
+export async function storageHubRow(page: Page, modelId: string): Promise<Locator> {
+  await openView(page, 'storage');
+  const panel = page.getByTestId('storage-panel');
+  await panel.locator('summary').click();
+  return panel.locator(`[data-testid="storage-hub-row"][data-model="${modelId}"]`);
 }

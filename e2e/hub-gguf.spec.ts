@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Route } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { formatBytes } from '../src/lib/format.ts';
-import { expect, generate, openApp, openView, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, storageHubRow, test } from './fixtures.ts';
 
 /**
  * A GGUF file from the model hub, run by llama.cpp (wllama): downloaded the first time with
@@ -66,10 +66,8 @@ test('a hub GGUF file downloads with progress, runs on llama.cpp, is stored, loa
   await generate(page, { prompt: 'a', maxTokens: 4 });
   await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('a', 4));
 
-  await openView(page, 'storage');
+  const row = await storageHubRow(page, MODEL);
   const panel = page.getByTestId('storage-panel');
-  await panel.locator('summary').click();
-  const row = panel.locator(`[data-testid="storage-hub-row"][data-model="${MODEL}"]`);
   await expect(row).toHaveAttribute('data-status', 'stored');
   await expect(row.getByTestId('storage-size')).toHaveText(formatBytes(TINY_Q8.length));
   await expect(row).toContainText('stored for offline use (llama.cpp, 1 files)');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Route } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { formatBytes } from '../src/lib/format.ts';
-import { expect, generate, openApp, openView, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, storageHubRow, test } from './fixtures.ts';
 
 /**
  * A transformers.js model from the model hub: downloaded the first time, stored in transformers.js's
@@ -78,10 +78,8 @@ test('a hub model downloads with progress, runs, is stored, loads offline, and i
   await generate(page, { prompt: 'a', maxTokens: 4 });
   await expect(page.getByTestId('output')).toHaveText(expectedTinyContinuation('a', 4));
 
-  await openView(page, 'storage');
+  const row = await storageHubRow(page, MODEL);
   const panel = page.getByTestId('storage-panel');
-  await panel.locator('summary').click();
-  const row = panel.locator(`[data-testid="storage-hub-row"][data-model="${MODEL}"]`);
   await expect(row).toHaveAttribute('data-status', 'stored');
   await expect(row.getByTestId('storage-size')).toHaveText(formatBytes(tinyBytes));
   await expect(option).toContainText(`${LABEL} — stored on this device`);

@@ -42,6 +42,18 @@ function modelRequests(page: Page): string[] {
   return seen;
 }
 
+
+/** After a refusal: wf-tiny stays selected and loaded, no file became a model, and it answers a second run exactly. */
+async function expectWfTinyUntouched(page: Page, expected: string): Promise<void> {
+  await expect(page.getByTestId('model-select')).toHaveValue('wf-tiny');
+  await expect(page.getByTestId('model-select').locator('option[value^="file:"]')).toHaveCount(0);
+  await expect(page.getByTestId('load-status')).toContainText('Loaded wf-tiny');
+  await page.getByTestId('generate-button').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(2);
+  await expect(page.getByTestId('output')).toHaveText(expected);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+}
+
 test('a GGUF file opened from disk gives wf-tiny’s exact answer, and its run is in History under the file’s name, size and fingerprint', async ({ page }) => {
   await openApp(page);
   await openView(page, 'run');
@@ -84,13 +96,7 @@ test('a truncated GGUF file is refused beside the control with its numbers; the 
   await expect(refusal).toContainText('Not opened: wf-tiny.q8_0.gguf is truncated: its tensor table needs');
   await expect(refusal).toContainText('but the file has 30,000');
 
-  await expect(page.getByTestId('model-select')).toHaveValue('wf-tiny');
-  await expect(page.getByTestId('model-select').locator('option[value^="file:"]')).toHaveCount(0);
-  await expect(page.getByTestId('load-status')).toContainText('Loaded wf-tiny');
-  await page.getByTestId('generate-button').click();
-  await expect(page.getByTestId('history-row')).toHaveCount(2);
-  await expect(page.getByTestId('output')).toHaveText(expected);
-  await expect(page.getByTestId('error')).toHaveCount(0);
+  await expectWfTinyUntouched(page, expected);
 });
 
 test('a text file named .gguf is refused, its name shown as text; the control is reached by Tab, and a phone does not scroll sideways', async ({ page }) => {
@@ -201,13 +207,7 @@ test('a model folder without tokenizer.json is refused, naming it; the loaded mo
   await expect(refusal).toHaveText(
     'Not opened: wf-tiny has no tokenizer.json at its top level (a model folder for transformers.js needs config.json, tokenizer.json and tokenizer_config.json, and its ONNX file under onnx/).',
   );
-  await expect(page.getByTestId('model-select')).toHaveValue('wf-tiny');
-  await expect(page.getByTestId('model-select').locator('option[value^="file:"]')).toHaveCount(0);
-  await expect(page.getByTestId('load-status')).toContainText('Loaded wf-tiny');
-  await page.getByTestId('generate-button').click();
-  await expect(page.getByTestId('history-row')).toHaveCount(2);
-  await expect(page.getByTestId('output')).toHaveText(expected);
-  await expect(page.getByTestId('error')).toHaveCount(0);
+  await expectWfTinyUntouched(page, expected);
 });
 
 test('an ONNX model folder dropped on the model panel opens and runs as the folder control’s would', async ({ page }, testInfo) => {
