@@ -7,7 +7,7 @@ const cost = (msPerFrame: number, extra: Partial<CostReading> = {}): CostReading
   msPerFrame,
   workerMsPerFrame: msPerFrame,
   compositeMsPerFrame: 0,
-  eventsPerSecond: 0,
+  eventsPerSecond: 60,
   messagesPerSecond: 0,
   messagesInWindow: 0,
   ...extra,
@@ -34,6 +34,9 @@ describe('applyBudget: one step', () => {
     ['throttled, calm: the calm clock starts', st('throttled', null), sample(3000, cost(1)), st('throttled', null, 3000), null],
     ['throttled, calm for 2 s: running again', st('throttled', null, 3000), sample(5000, cost(1)), st('running'), 'unthrottle'],
     ['throttled, between half and the budget: calm clock resets', st('throttled', null, 3000), sample(4000, cost(3)), st('throttled', null, null), null],
+    ['no events in the window inside a stretch: idle, the clocks stop', st('throttled', 1000), sample(3000, cost(1, { eventsPerSecond: 0 })), { ...st('throttled', 1000), idleSince: 3000 }, null],
+    ['events again after 2 s idle: the clocks move on by the gap', { ...st('throttled', 1000, null, 2800), idleSince: 3000 }, sample(5000, cost(9)), st('throttled', 3000), null],
+    ['no events and no stretch: judged as before', st('running'), sample(3000, cost(1, { eventsPerSecond: 0 })), st('running'), null],
     ['no answer for 999 ms: waits', st('running'), sample(1999, cost(0), { inFlightSince: 1000 }), st('running'), null],
     ['no answer for 1 s: terminated', st('running'), sample(2000, cost(0), { inFlightSince: 1000 }), st('disabled'), 'terminate'],
     ['no answer, even while judging is too early', st('running'), sample(1200, cost(0, { spanMs: 10 }), { inFlightSince: 100 }), st('disabled'), 'terminate'],
@@ -81,12 +84,33 @@ describe('applyBudget over time (manual clock)', () => {
     let state = INITIAL_BUDGET_STATE;
     const actions: [string, number][] = [];
     for (let now = 0; now <= untilMs; now += 16) {
-      const step = applyBudget(state, sample(now, cost(costAt(now), { spanMs: Math.min(1000, now) }), { inFlightSince: inFlightFrom }));
+      const c = costAt(now);
+      // NaN: no events in the window (a gap between turns), its last batches' cost leaving it.
+      const reading = Number.isNaN(c) ? cost(1, { eventsPerSecond: 0 }) : cost(c);
+      const step = applyBudget(state, sample(now, { ...reading, spanMs: Math.min(1000, now) }, { inFlightSince: inFlightFrom }));
       state = step.state;
       if (step.decision) actions.push([step.decision.action, now]);
     }
     return actions;
   }
+
+  it('a gap with no events neither ends the stretch nor counts in it: paused after 5 s of work over the budget', () => {
+    // 2 s over, a 2.5 s gap between turns (a loaded page's first token), over again.
+    const actions = drive((now) => (now >= 2000 && now < 4500 ? Number.NaN : 20), 12000);
+    expect(actions.map(([a]) => a)).toEqual(['throttle', 'pause']);
+    // First judged over at 208 ms: 5 s of it end at 208 + 2500 + 5000 ms, at the next 16 ms frame.
+    expect(actions[1]![1]).toBeGreaterThanOrEqual(7708);
+    expect(actions[1]![1]).toBeLessThan(7708 + 32);
+  });
+
+  it('a plugin over the budget whenever it has work, idle between, is paused after 5 s of that work', () => {
+    // 1 s over, then 4 s without events: the idle gaps neither end nor fill the stretch. Judged from
+    // 208 ms, the first burst gives 0.8 s, the next four 4 s: the pause falls 0.2 s into the sixth.
+    const actions = drive((now) => (now % 5000 < 1000 ? 20 : Number.NaN), 40000);
+    expect(actions.map(([a]) => a)).toEqual(['throttle', 'pause']);
+    expect(actions[1]![1]).toBeGreaterThanOrEqual(25200);
+    expect(actions[1]![1]).toBeLessThan(25250);
+  });
 
   it('a plugin costing 20 ms a frame is throttled within 1 s and paused within 6 s', () => {
     const actions = drive(20, 8000);

@@ -187,6 +187,8 @@ export interface BudgetState {
   dipSince: number | null;
   /** When its cost first went under half the budget while throttled. */
   underSince: number | null;
+  /** Since when it has had no events in the window, inside an over-budget stretch (absent otherwise). */
+  idleSince?: number;
 }
 
 export const INITIAL_BUDGET_STATE: BudgetState = { state: 'running', overSince: null, dipSince: null, underSince: null };
@@ -247,7 +249,19 @@ export function judgeMessages(prev: BudgetState, cost: CostReading, limits: Budg
  * its event stream (between two turns, a batch leaving the window before the next is answered), and
  * a single such reading restarting the clock made a clearly heavy plugin's pause late by chance. A plugin is paused
  * only on a reading over the budget, so one under it is never paused.
+ *
+ * Time with no events in the window (a gap between turns longer than the window) is neither over nor
+ * under: the stretch's clocks stop, and move on by the gap when events come again. Idle readings fall
+ * under the budget as the last batches leave the window, and on a loaded page, where a turn's first
+ * token took 2 s, such a gap ended the stretch of a plugin over budget whenever it had work, and its
+ * pause came 7 s after its first events instead of 5.
  */
+/** The stretch's clocks moved on by an idle gap, as if it had not happened. */
+function resumedAfterIdle(state: BudgetState, gapMs: number): BudgetState {
+  const later = (t: number | null) => (t === null ? null : t + gapMs);
+  return { state: state.state, overSince: later(state.overSince), dipSince: later(state.dipSince), underSince: later(state.underSince) };
+}
+
 export function applyBudget(prev: BudgetState, sample: BudgetSample, limits: BudgetLimits = DEFAULT_LIMITS): BudgetStep {
   if (prev.state === 'disabled' || prev.state === 'paused') return { state: prev, decision: null };
   const off = (action: BudgetAction, cause: BudgetDecision['cause'], reason: string): BudgetStep => ended({ action, cause, reason });
@@ -261,6 +275,8 @@ export function applyBudget(prev: BudgetState, sample: BudgetSample, limits: Bud
   if (sample.memoryBytes !== null && sample.memoryBytes > limits.memoryBytes) {
     return off('terminate', 'memory', `holds ${Math.round(sample.memoryBytes / 1048576)} MiB (limit ${Math.round(limits.memoryBytes / 1048576)} MiB)`);
   }
+  if (cost.eventsPerSecond === 0 && prev.overSince !== null) return { state: { ...prev, idleSince: prev.idleSince ?? sample.now }, decision: null };
+  if (prev.idleSince !== undefined) prev = resumedAfterIdle(prev, sample.now - prev.idleSince);
   if (cost.spanMs < limits.minJudgedMs) return { state: prev, decision: null };
   const over = cost.msPerFrame > limits.frameMs;
   const dipSince = over || prev.overSince === null ? null : (prev.dipSince ?? sample.now);
