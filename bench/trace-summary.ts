@@ -3,7 +3,7 @@
  * events: which thread ran the named callbacks, each call's wall time (`dur`) beside its thread time
  * (`tdur`, the time the thread was on a core), and the collector's pauses inside it.
  */
-import { percentile } from '../src/metrics/stats.ts';
+import { spreadOf } from '../src/metrics/stats.ts';
 
 export interface TraceEvent {
   name: string;
@@ -29,10 +29,7 @@ export interface CallbackFigures {
 
 const GC_EVENTS = new Set(['MinorGC', 'MajorGC', 'V8.GCScavenger', 'V8.GCFinalizeMC', 'V8.GCIncrementalMarking', 'BlinkGC.AtomicPhase']);
 
-const spread = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? 0 };
-};
+const spread = (xs: number[]) => spreadOf([...xs].sort((a, b) => a - b));
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 

@@ -147,7 +147,6 @@ export async function generate(page: Page, options: { prompt: string; maxTokens?
 export async function setMembers(page: Page, choices: string[]): Promise<void> {
   await openView(page, 'council');
   const panel = page.getByTestId('council-panel');
-  // Start from an empty council, then add one slot per choice.
   while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
   for (let i = 0; i < choices.length; i++) {
     await panel.getByTestId('council-add-member').click();

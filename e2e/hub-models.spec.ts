@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Route } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
 import { formatBytes } from '../src/lib/format.ts';
-import { expect, generate, openApp, openView, storageHubRow, test } from './fixtures.ts';
+import { expect, generate, openApp, openView, setMembers, storageHubRow, test } from './fixtures.ts';
 
 /**
  * A transformers.js model from the model hub: downloaded the first time, stored in transformers.js's
@@ -116,13 +116,9 @@ test('a hub model downloads with progress, runs, is stored, loads offline, and i
 test('a council member can be a transformers.js hub model, labelled like the model select, and answers exactly', async ({ page, context }) => {
   const hub = await standInHub(context);
   await openApp(page);
-  await openView(page, 'council');
+  await setMembers(page, [MODEL]);
   const panel = page.getByTestId('council-panel');
-  while ((await panel.getByTestId('council-member-remove-0').count()) > 0) await panel.getByTestId('council-member-remove-0').click();
-  await panel.getByTestId('council-add-member').click();
-  const member = panel.getByTestId('council-member-select-0');
-  await expect(member.locator(`option[value="${MODEL}"]`)).toContainText(`${LABEL} — download ≈ 136 MB–202 MB, needs a connection`);
-  await member.selectOption(MODEL);
+  await expect(panel.getByTestId('council-member-select-0').locator(`option[value="${MODEL}"]`)).toContainText(`${LABEL} — download ≈ 136 MB–202 MB, needs a connection`);
   await panel.getByTestId('council-prompt').fill('a');
   await panel.getByTestId('council-max-tokens').fill('4');
   await panel.getByTestId('council-run').click();
@@ -130,7 +126,7 @@ test('a council member can be a transformers.js hub model, labelled like the mod
   await expect(pane).toHaveAttribute('data-status', 'done');
   await expect(pane.getByTestId('council-pane-text')).toHaveText(expectedTinyContinuation('a', 4));
   expect(hub.served).toContain('onnx/model_q4.onnx');
-  await expect(member.locator(`option[value="${MODEL}"]`)).toContainText(`${LABEL} — stored on this device`);
+  await expect(panel.getByTestId('council-member-select-0').locator(`option[value="${MODEL}"]`)).toContainText(`${LABEL} — stored on this device`);
 });
 
 test('a hub model the browser refuses to store still runs, and the page says storage is full', async ({ page, context, baseURL }) => {

@@ -2,7 +2,7 @@
  * Frame-time statistics over a sliding window of recent frames: pure, so the quality rules, the stats
  * overlay, the alerts and the benchmark all read the same figures computed the same way.
  */
-import { percentile } from './stats.ts';
+import { percentile, spreadOf } from './stats.ts';
 
 export interface FrameRecord {
   /** Frame timestamp (ms, requestAnimationFrame's clock). */
@@ -48,7 +48,7 @@ export function summarizeFrames(frames: readonly FrameRecord[], targetFps: numbe
       p95: percentile(deltas, 95),
       p99: percentile(deltas, 99),
     },
-    busyMs: { p50: percentile(busy, 50), p95: percentile(busy, 95), max: n === 0 ? Number.NaN : busy[n - 1]! },
+    busyMs: spreadOf(busy),
     lateFrames,
     lateFraction: n === 0 ? 0 : lateFrames / n,
     longAnimationFrames,

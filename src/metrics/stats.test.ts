@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, medianInterval, percentile, summarize } from './stats.ts';
+import { median, medianInterval, percentile, spreadOf, summarize } from './stats.ts';
 
 describe('percentile (linear interpolation, R-7)', () => {
   const oneToTen = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -57,5 +57,15 @@ describe('medianInterval (order statistics at n/2 ∓ 1.96·√n/2)', () => {
 
   it('is NaN for no values', () => {
     expect(medianInterval([]).low).toBeNaN();
+  });
+});
+
+describe('spreadOf (p50, p95, max of sorted values)', () => {
+  it.each([
+    { values: [], expected: { p50: Number.NaN, p95: Number.NaN, max: Number.NaN } },
+    { values: [3], expected: { p50: 3, p95: 3, max: 3 } },
+    { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], expected: { p50: 6, p95: 10.5, max: 11 } },
+  ])('$values', ({ values, expected }) => {
+    expect(spreadOf(values)).toEqual(expected);
   });
 });

@@ -31,6 +31,12 @@ export function median(values: readonly number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
 }
 
+/** Median, 95th percentile and maximum: the spread the frame figures report. */
+export function spreadOf(sortedAscending: readonly number[]): { p50: number; p95: number; max: number } {
+  const n = sortedAscending.length;
+  return { p50: percentile(sortedAscending, 50), p95: percentile(sortedAscending, 95), max: n === 0 ? Number.NaN : sortedAscending[n - 1]! };
+}
+
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
   const count = sorted.length;
