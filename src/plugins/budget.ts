@@ -276,27 +276,27 @@ export function applyBudget(prev: BudgetState, sample: BudgetSample, limits: Bud
     return off('terminate', 'memory', `holds ${Math.round(sample.memoryBytes / 1048576)} MiB (limit ${Math.round(limits.memoryBytes / 1048576)} MiB)`);
   }
   if (cost.eventsPerSecond === 0 && prev.overSince !== null) return { state: { ...prev, idleSince: prev.idleSince ?? sample.now }, decision: null };
-  if (prev.idleSince !== undefined) prev = resumedAfterIdle(prev, sample.now - prev.idleSince);
-  if (cost.spanMs < limits.minJudgedMs) return { state: prev, decision: null };
+  const state = prev.idleSince === undefined ? prev : resumedAfterIdle(prev, sample.now - prev.idleSince);
+  if (cost.spanMs < limits.minJudgedMs) return { state, decision: null };
   const over = cost.msPerFrame > limits.frameMs;
-  const dipSince = over || prev.overSince === null ? null : (prev.dipSince ?? sample.now);
+  const dipSince = over || state.overSince === null ? null : (state.dipSince ?? sample.now);
   const dipEnded = dipSince !== null && sample.now - dipSince >= limits.dipToleranceMs;
-  const overSince = over ? (prev.overSince ?? sample.now) : dipEnded ? null : prev.overSince;
+  const overSince = over ? (state.overSince ?? sample.now) : dipEnded ? null : state.overSince;
   const stretch = { overSince, dipSince: dipEnded ? null : dipSince };
   const costWords = `${f1(cost.msPerFrame)} ms per frame (worker ${f1(cost.workerMsPerFrame)}, compositing ${f1(cost.compositeMsPerFrame)}; budget ${limits.frameMs} ms)`;
   if (over && sample.now - overSince! >= limits.pauseAfterMs) {
     return off('pause', 'frame-cost', `over budget for ${((sample.now - overSince!) / 1000).toFixed(1)} s: ${costWords}`);
   }
-  if (over && prev.state === 'running') {
+  if (over && state.state === 'running') {
     return { state: { state: 'throttled', ...stretch, underSince: null }, decision: { action: 'throttle', cause: 'frame-cost', reason: `${costWords}; batches every ${limits.throttleStride} frames` } };
   }
-  if (prev.state === 'throttled' && !over) {
+  if (state.state === 'throttled' && !over) {
     const calm = cost.msPerFrame <= limits.frameMs / 2;
-    const underSince = calm ? (prev.underSince ?? sample.now) : null;
+    const underSince = calm ? (state.underSince ?? sample.now) : null;
     if (calm && sample.now - underSince! >= limits.recoverAfterMs) {
       return { state: { ...INITIAL_BUDGET_STATE }, decision: { action: 'unthrottle', cause: 'recovered', reason: `under ${f1(limits.frameMs / 2)} ms per frame for ${limits.recoverAfterMs / 1000} s: ${costWords}` } };
     }
     return { state: { state: 'throttled', ...stretch, underSince }, decision: null };
   }
-  return { state: { state: prev.state, ...stretch, underSince: null }, decision: null };
+  return { state: { state: state.state, ...stretch, underSince: null }, decision: null };
 }
