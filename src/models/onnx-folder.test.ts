@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { engineOf } from './catalog.ts';
+import { engineOf, type OnnxDtype } from './catalog.ts';
 import { isModelFileId } from './model-files.ts';
 import {
   FOLDER_ARCHITECTURES,
@@ -8,6 +8,7 @@ import {
   folderShape,
   isModelFolderId,
   judgeOnnxFolder,
+  keptFolderFiles,
   modelFolderId,
   onnxHeadProblem,
   splitFolderPaths,
@@ -178,5 +179,32 @@ describe('FOLDER_ARCHITECTURES', () => {
     const names = new Set([...mapping.matchAll(/\['([a-z0-9_]+)'/g)].map((m) => m[1]));
     expect(names.size).toBeGreaterThan(20);
     for (const arch of FOLDER_ARCHITECTURES) expect(names, arch).toContain(arch);
+  });
+});
+
+describe('keptFolderFiles: what "Keep on this device" stores of a folder', () => {
+  const hub: FolderFile[] = [
+    ...TINY_FILES,
+    { path: 'special_tokens_map.json', bytes: 100 },
+    { path: 'model.safetensors', bytes: 500_000 },
+    { path: 'README.md', bytes: 2_000 },
+    { path: 'onnx/model.onnx_data', bytes: 900_000 },
+    { path: 'onnx/model.onnx_data_1', bytes: 800_000 },
+    { path: 'onnx/model_q4.onnx_data', bytes: 300_000 },
+    { path: 'onnx/decoder_model_merged.onnx', bytes: 700_000 },
+    { path: 'assets/config.json', bytes: 50 },
+  ];
+  const json = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
+  it.each<[string, FolderFile[], OnnxDtype, string[]]>([
+    ['wf-tiny, fp32: the JSON files and model.onnx', TINY_FILES, 'fp32', ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']],
+    ['wf-tiny, q8: model_quantized.onnx, not model.onnx', TINY_FILES, 'q8', ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx']],
+    ['a hub folder, fp32: its external data too; no other build, PyTorch weights, README or nested JSON', hub, 'fp32', [...json.slice(0, 4), 'onnx/model.onnx', 'special_tokens_map.json', 'onnx/model.onnx_data', 'onnx/model.onnx_data_1']],
+    ['a hub folder, q4: its own external data only', hub, 'q4', [...json.slice(0, 4), 'onnx/model_q4.onnx', 'special_tokens_map.json', 'onnx/model_q4.onnx_data']],
+    ['a folder without that build: the JSON files alone', without('onnx/model_q4.onnx'), 'q4', json.slice(0, 4)],
+  ])('%s', (_, files, dtype, kept) => {
+    expect(keptFolderFiles(files, dtype).map((f) => f.path)).toEqual(kept);
+  });
+  it('keeps each file with its size', () => {
+    expect(keptFolderFiles(TINY_FILES, 'fp32').reduce((s, f) => s + f.bytes, 0)).toBe(539 + 72 + 5024 + 461 + 151_803);
   });
 });

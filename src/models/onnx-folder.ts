@@ -229,8 +229,7 @@ export function judgeOnnxFolder(facts: OnnxFolderFacts): OnnxFolderVerdict {
   const shape = folderShape(config);
   if (!shape) return refuse('cannot be run: its config.json does not give the layers and attention heads (num_hidden_layers, num_attention_heads, hidden_size) its KV cache is sized from');
 
-  // A build's weights: its ONNX file and the external data beside it (model.onnx_data, model.onnx_data_1, …).
-  const weightBytes = (dtype: OnnxDtype): number => files.filter((f) => f.path.startsWith(FOLDER_ONNX_FILES[dtype])).reduce((sum, f) => sum + f.bytes, 0);
+  const weightBytes = (dtype: OnnxDtype): number => files.filter((f) => isBuildFile(f.path, dtype)).reduce((sum, f) => sum + f.bytes, 0);
   const candidates = FOLDER_DTYPE_ORDER.filter((dtype) => dtypes.includes(dtype)).map((dtype) => ({ dtype, footprint: folderFootprint(name, dtype, weightBytes(dtype), shape) }));
   const chosen = facts.budgetBytes === null ? candidates[0]! : candidates.find((c) => c.footprint.totalBytes <= facts.budgetBytes!);
   if (!chosen) {
@@ -254,6 +253,22 @@ export function judgeOnnxFolder(facts: OnnxFolderFacts): OnnxFolderVerdict {
       footprintBytes: Math.round(chosen.footprint.totalBytes),
     },
   };
+}
+
+/** A file of the build `dtype`: its ONNX file and the external data beside it (`model.onnx_data`, `model.onnx_data_1`, …). */
+function isBuildFile(path: string, dtype: OnnxDtype): boolean {
+  return path.startsWith(FOLDER_ONNX_FILES[dtype]);
+}
+
+/**
+ * What "Keep on this device" stores of a folder: the JSON files at its top level (configuration and
+ * tokenizer, all transformers.js reads besides the weights) and the one build it runs, with its external
+ * data. Left out: the other builds (a hub folder's fp32, fp16, q8, q4 and q4f16 together are several
+ * times the build that runs), other weights beside them (`model.safetensors`, for PyTorch) and anything
+ * else (README, pictures).
+ */
+export function keptFolderFiles(files: readonly FolderFile[], dtype: OnnxDtype): FolderFile[] {
+  return files.filter((f) => (!f.path.includes('/') && f.path.endsWith('.json')) || isBuildFile(f.path, dtype));
 }
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModels } from '../../../scripts/models/generate.ts';
 import { checkGguf, type GgufCheck } from '../../models/gguf-header.ts';
 import { contextTokensFor, wllamaFootprintBytes } from '../../workers/wllama-policy.ts';
-import { judgeModelFile, keepRefusal, perModelBudgetBytes } from './model-file.ts';
+import { judgeModelFile, keepFailure, keepRefusal, perModelBudgetBytes } from './model-file.ts';
 
 type Settled = Exclude<GgufCheck, { problem: 'need-more' }>;
 
@@ -85,5 +85,26 @@ describe('keepRefusal', () => {
     ['no private file system', 10, false, { usage: 0, quota: 1e9 }, 'Not kept: this browser does not let a page store files (no origin private file system). my.gguf stays open for this session.'],
   ] as const)('%s', (_, bytes, canKeep, room, expected) => {
     expect(keepRefusal('my.gguf', bytes, canKeep, room)).toBe(expected);
+  });
+});
+
+describe('keepFailure', () => {
+  it.each<[string, { name: string; message: string }, boolean, string]>([
+    [
+      'a full disk',
+      { name: 'QuotaExceededError', message: 'The operation failed because it would cause the application to exceed its storage quota.' },
+      true,
+      'Not kept: the browser refused the space for wf-tiny (158 kB): storage is full. Free space in the Storage view or on the device, then tick again. Nothing of it was stored; it stays open for this session.',
+    ],
+    ['another failure', { name: 'InvalidStateError', message: 'the file changed on disk' }, true, 'Not kept: wf-tiny could not be stored (the file changed on disk). Nothing of it was stored; it stays open for this session.'],
+    ['a failure without words', { name: '', message: '' }, true, 'Not kept: wf-tiny could not be stored (unknown error). Nothing of it was stored; it stays open for this session.'],
+    [
+      'a full disk, and the part copied could not be removed',
+      { name: 'QuotaExceededError', message: '' },
+      false,
+      'Not kept: the browser refused the space for wf-tiny (158 kB): storage is full. Free space in the Storage view or on the device, then tick again. Part of it may remain stored until "Delete all data"; it stays open for this session.',
+    ],
+  ])('%s', (_, error, removed, message) => {
+    expect(keepFailure('wf-tiny', 157_899, error, removed)).toBe(message);
   });
 });

@@ -59,3 +59,17 @@ export function keepRefusal(name: string, bytes: number, canKeep: boolean, room:
   if (bytes <= free) return null;
   return `Not kept: ${name} is ${formatBytes(bytes)} but this site may store only ${formatBytes(free)} more on this device (${formatBytes(room.usage)} of ${formatBytes(room.quota)} used). Free space in the Storage view; the file stays open for this session.`;
 }
+
+/**
+ * What the user reads when copying a file or folder into this device's storage failed part way: a full
+ * disk (the browser's QuotaExceededError) is named as such. `removed` says whether what was copied
+ * before the failure could be removed again (it is, unless the storage itself fails).
+ */
+export function keepFailure(name: string, bytes: number, error: { name: string; message: string }, removed: boolean): string {
+  const why =
+    error.name === 'QuotaExceededError'
+      ? `the browser refused the space for ${name} (${formatBytes(bytes)}): storage is full. Free space in the Storage view or on the device, then tick again`
+      : `${name} could not be stored (${error.message || error.name || 'unknown error'})`;
+  const left = removed ? 'Nothing of it was stored; it stays open for this session.' : 'Part of it may remain stored until "Delete all data"; it stays open for this session.';
+  return `Not kept: ${why}. ${left}`;
+}
