@@ -9,7 +9,7 @@ import { gguf, GGMLQuantizationType } from '@huggingface/gguf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSpec } from './catalog.ts';
 import { generateModels, readManifest, weightSource } from './generate.ts';
-import { GGUF_DTYPES, ggufFileName, ggufModelId, ggufValues, ggufVocabulary, permuteForRope } from './gguf-llama.ts';
+import { GGUF_BUILDS, GGUF_DTYPES, ggufFileName, ggufModelId, ggufTensors, ggufValues, ggufVocabulary, permuteForRope } from './gguf-llama.ts';
 import { dequantize, dtypeBytes, quantize, type GgufDtype } from './gguf-quant.ts';
 import { llamaWeights, EMBEDDING, LM_HEAD } from './llama-graph.ts';
 import { bytesToUnicode, END_OF_TEXT, END_OF_TEXT_ID } from './tokenizer.ts';
@@ -141,6 +141,23 @@ describe('GGUF files of the generated models', () => {
       worstMargin = Math.min(worstMargin, logits[winner]! - runnerUp);
     }
     expect(worstMargin).toBeGreaterThan(5);
+  });
+
+  // Its files (1.9 GB with the ONNX builds) are made only by `--only wf-smollm2-135m`; the tensor table is
+  // checked here without writing them, and one grouped-query tensor is encoded.
+  it.each(GGUF_BUILDS['wf-smollm2-135m']!)('wf-smollm2-135m %s: llama.cpp names, 3 KV heads of 9, every matrix in the dtype', (dtype) => {
+    const spec = findSpec('wf-smollm2-135m');
+    const tensors = ggufTensors(spec.shape, weightSource(spec), dtype);
+    const byName = new Map(tensors.map((t) => [t.name, t]));
+    expect(tensors).toHaveLength(1 + 30 * 9 + 1);
+    expect(byName.get('token_embd.weight')).toMatchObject({ dims: [576, 49152], dtype });
+    expect(byName.has('output.weight')).toBe(false);
+    expect(byName.get('blk.29.attn_q.weight')).toMatchObject({ dims: [576, 576], dtype });
+    expect(byName.get('blk.29.attn_k.weight')).toMatchObject({ dims: [576, 192], dtype });
+    expect(byName.get('blk.29.ffn_down.weight')).toMatchObject({ dims: [1536, 576], dtype });
+    expect(byName.get('output_norm.weight')).toMatchObject({ dims: [576], dtype: 'f32' });
+    expect(tensors.reduce((sum, t) => sum + t.dims.reduce((a, b) => a * b, 1), 0)).toBe(134_515_008);
+    expect(byName.get('blk.0.attn_k.weight')!.data()).toHaveLength(dtypeBytes(dtype, 576 * 192));
   });
 
   it('moves each head’s rotate-half rows to interleaved pairs', () => {

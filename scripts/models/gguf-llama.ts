@@ -28,10 +28,14 @@ import { END_OF_TEXT_ID, GENERATED_CHAT_TEMPLATE, tokenizerJson } from './tokeni
 
 export const GGUF_DTYPES: readonly GgufDtype[] = ['f32', 'q8_0', 'q4_0'];
 
-/** Which generated models also ship as GGUF, in which dtypes. */
+/**
+ * Which generated models also ship as GGUF, in which dtypes. A spec's GGUF builds are made only when
+ * the spec is, so wf-smollm2-135m's stay out of the default build with its ONNX model.
+ */
 export const GGUF_BUILDS: Readonly<Record<string, readonly GgufDtype[]>> = {
   'wf-tiny': GGUF_DTYPES,
   'wf-stories15m': GGUF_DTYPES,
+  'wf-smollm2-135m': GGUF_DTYPES,
 };
 
 /** llama.cpp's `general.file_type` (enum llama_ftype) of an all-f32, mostly-q8_0 or mostly-q4_0 file. */
