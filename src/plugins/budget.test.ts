@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, type BudgetSample, type BudgetState, type CostReading } from './budget.ts';
+import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, mayDeliver, type BudgetSample, type BudgetState, type CostReading } from './budget.ts';
 
 const cost = (msPerFrame: number, extra: Partial<CostReading> = {}): CostReading => ({
   spanMs: 1000,
@@ -7,6 +7,10 @@ const cost = (msPerFrame: number, extra: Partial<CostReading> = {}): CostReading
   msPerFrame,
   workerMsPerFrame: msPerFrame,
   compositeMsPerFrame: 0,
+  demandMsPerFrame: 0,
+  costPerEventMs: 0,
+  eventsOffered: 60,
+  eventsHeld: 0,
   eventsPerSecond: 60,
   messagesPerSecond: 0,
   messagesInWindow: 0,
@@ -37,6 +41,11 @@ describe('applyBudget: one step', () => {
     ['no events in the window inside a stretch: idle, the clocks stop', st('throttled', 1000), sample(3000, cost(1, { eventsPerSecond: 0 })), { ...st('throttled', 1000), idleSince: 3000 }, null],
     ['events again after 2 s idle: the clocks move on by the gap', { ...st('throttled', 1000, null, 2800), idleSince: 3000 }, sample(5000, cost(9)), st('throttled', 3000), null],
     ['no events and no stretch: judged as before', st('running'), sample(3000, cost(1, { eventsPerSecond: 0 })), st('running'), null],
+    ['measured under the budget, its demand over it: throttled', st('running'), sample(1000, cost(2, { demandMsPerFrame: 6 })), st('throttled', 1000), 'throttle'],
+    ['rationed to the budget, demand over it: no dip, the 5 s run on', st('throttled', 1000), sample(3000, cost(4.9, { demandMsPerFrame: 20 })), st('throttled', 1000), null],
+    ['rationed to the budget, demand over it for 5 s: paused', st('throttled', 1000), sample(6000, cost(4.9, { demandMsPerFrame: 20 })), st('paused'), 'pause'],
+    ['rationed, measured calm, demand over half the budget: not calm', st('throttled', null, 3000), sample(5000, cost(1, { demandMsPerFrame: 4 })), st('throttled', null, null), null],
+    ['demand under the budget and calm for 2 s: running again', st('throttled', null, 3000), sample(5000, cost(1, { demandMsPerFrame: 2 })), st('running'), 'unthrottle'],
     ['no answer for 999 ms: waits', st('running'), sample(1999, cost(0), { inFlightSince: 1000 }), st('running'), null],
     ['no answer for 1 s: terminated', st('running'), sample(2000, cost(0), { inFlightSince: 1000 }), st('disabled'), 'terminate'],
     ['no answer, even while judging is too early', st('running'), sample(1200, cost(0, { spanMs: 10 }), { inFlightSince: 100 }), st('disabled'), 'terminate'],
@@ -71,9 +80,23 @@ describe('applyBudget: one step', () => {
     expect(step.state.state).toBe(expectedAction === null ? prev.state : 'disabled');
   });
 
-  it('says the cost and the budget in its reason', () => {
-    const step = applyBudget(st('throttled', 0), sample(5000, cost(12.34, { workerMsPerFrame: 12, compositeMsPerFrame: 0.34 })));
-    expect(step.decision?.reason).toBe('over budget for 5.0 s: 12.3 ms per frame (worker 12.0, compositing 0.3; budget 5 ms)');
+  it('says the demand, the measured cost and the budget in its reason', () => {
+    const c = cost(4.84, { workerMsPerFrame: 4.5, compositeMsPerFrame: 0.34, demandMsPerFrame: 20.34, costPerEventMs: 20, eventsOffered: 61, eventsHeld: 45 });
+    const step = applyBudget(st('throttled', 0), sample(5000, c));
+    expect(step.decision?.reason).toBe(
+      'over budget for 5.0 s: 20.3 ms per frame demanded (20.0 ms per event, 61 events offered, 45 held back over 60 frames; measured 4.8 (worker 4.5, compositing 0.3); budget 5 ms)',
+    );
+  });
+
+  it.each([
+    // name, state, measured ms per frame, demand, may have its batch
+    ['running: always', st('running'), 30, 30, true],
+    ['throttled, measured within the budget', st('throttled', 0), 5, 20, true],
+    ['throttled, measured over the budget: held back', st('throttled', 0), 5.1, 20, false],
+    ['paused: never', st('paused'), 0, 0, false],
+    ['disabled: never', st('disabled'), 0, 0, false],
+  ])('mayDeliver: %s', (_name, state, measured, demand, expected) => {
+    expect(mayDeliver(state, cost(measured, { demandMsPerFrame: demand }))).toBe(expected);
   });
 });
 
@@ -153,9 +176,9 @@ describe('CostMeter', () => {
   it('sums worker and compositing time per frame over the window', () => {
     const meter = new CostMeter(1000);
     meter.start(0);
-    meter.delivered(0, 40);
+    meter.offered(0, 40);
     for (let t = 0; t < 1000; t += 100) meter.frame(t); // 10 frames
-    meter.answered(500, 30);
+    meter.answered(500, 30, 40);
     meter.composited(600, 10);
     const r = meter.read(999);
     expect(r.frames).toBe(10);
@@ -168,7 +191,7 @@ describe('CostMeter', () => {
   it('forgets what left the window', () => {
     const meter = new CostMeter(1000, 30);
     meter.start(0);
-    meter.answered(0, 100);
+    meter.answered(0, 100, 1);
     meter.message(0);
     for (let t = 0; t <= 1500; t += 16) meter.frame(t);
     const r = meter.read(1500);
@@ -184,7 +207,7 @@ describe('CostMeter', () => {
     for (let f = 0; f < 60; f++) {
       const t = f * 250;
       meter.frame(t);
-      if (f % 4 === 0) meter.answered(t, 80);
+      if (f % 4 === 0) meter.answered(t, 80, 4);
     }
     const r = meter.read(59 * 250);
     expect(r.frames).toBe(30);
@@ -203,8 +226,8 @@ describe('CostMeter', () => {
         const t = f * step;
         meter.frame(t);
         if (t >= 3000 && f % everyFrames === 0) {
-          meter.answered(t, f * step - step >= 3000 ? msPerBatch : 0);
-          meter.delivered(t, 1);
+          meter.answered(t, f * step - step >= 3000 ? msPerBatch : 0, 1);
+          meter.offered(t, 1);
         }
       }
       return meter.read(until);
@@ -243,9 +266,104 @@ describe('CostMeter', () => {
     expect(applyBudget(INITIAL_BUDGET_STATE, { now: 10_000, cost: r, inFlightSince: 9_000, memoryBytes: null, crashed: null }).decision).toMatchObject({ cause: 'flood' });
   });
 
+  it('demand: its cost per event times the events offered, those held back included', () => {
+    const meter = new CostMeter(1000, 30);
+    meter.start(0);
+    for (let t = 0; t < 1000; t += 16) meter.frame(t); // 63 frames
+    meter.offered(0, 4);
+    meter.answered(80, 80, 4); // 20 ms per event
+    for (let t = 64; t < 1000; t += 64) meter.offered(t, 4, true); // 15 batches held back
+    const r = meter.read(999);
+    expect(r.msPerFrame).toBeCloseTo(80 / 63, 5);
+    expect(r.costPerEventMs).toBe(20);
+    expect(r.eventsOffered).toBe(64);
+    expect(r.eventsHeld).toBe(60);
+    expect(r.demandMsPerFrame).toBeCloseTo((20 * 64) / 63, 5);
+  });
+
+  it('demand keeps the last cost per event known when no answered batch is left in the window', () => {
+    const meter = new CostMeter(1000, 30);
+    meter.start(0);
+    meter.offered(0, 2);
+    meter.answered(50, 40, 2);
+    for (let t = 0; t <= 2000; t += 16) {
+      meter.frame(t);
+      if (t > 1000 && t % 64 === 0) meter.offered(t, 4, true);
+    }
+    const r = meter.read(2000);
+    expect(r.msPerFrame).toBe(0);
+    expect(r.costPerEventMs).toBe(20);
+    expect(r.demandMsPerFrame).toBeGreaterThan(DEFAULT_LIMITS.frameMs);
+  });
+
   it('keeps percentiles of what it recorded', () => {
     const meter = new CostMeter(1000);
     for (let i = 1; i <= 100; i++) meter.record(i);
     expect(meter.percentiles()).toEqual({ p50: 51, p95: 96 });
+  });
+});
+
+describe('the throttle rations a plugin to its budget and judges its demand (manual clock)', () => {
+  /**
+   * The host's loop, in miniature: a page at `fps` with `lanes` streams each giving a token every frame
+   * from `from` ms; a plugin costing `msPerEvent` per event (a stream's tokens merge into one event a
+   * batch) answers each batch when its work is done; the rule and the ration judged each frame.
+   */
+  function ration(fps: number, msPerEvent: number, untilMs: number, lanes = 4, from = 1000) {
+    const step = 1000 / fps;
+    const meter = new CostMeter(DEFAULT_LIMITS.windowMs, 30);
+    meter.start(0);
+    let state = INITIAL_BUDGET_STATE;
+    let inFlight: { since: number; doneAt: number; events: number } | null = null;
+    let framesSinceSend = 0;
+    let busyAfterThrottle = 0;
+    let framesAfterThrottle = 0;
+    const actions: [string, number][] = [];
+    for (let now = 0; now <= untilMs && state.state !== 'paused'; now += step) {
+      meter.frame(now);
+      if (inFlight && inFlight.doneAt <= now) {
+        meter.answered(inFlight.doneAt, inFlight.events * msPerEvent, inFlight.events);
+        inFlight = null;
+      }
+      const reading = meter.read(now);
+      const next = applyBudget(state, sample(now, reading, { inFlightSince: inFlight?.since ?? null }));
+      state = next.state;
+      if (next.decision) actions.push([next.decision.action, now - from]);
+      if (state.state === 'throttled') framesAfterThrottle++;
+      framesSinceSend++;
+      if (now < from || inFlight || state.state === 'paused') continue;
+      if (framesSinceSend < (state.state === 'throttled' ? DEFAULT_LIMITS.throttleStride : 1)) continue;
+      framesSinceSend = 0;
+      if (!mayDeliver(state, reading)) {
+        meter.offered(now, lanes, true);
+        continue;
+      }
+      meter.offered(now, lanes);
+      inFlight = { since: now, doneAt: now + lanes * msPerEvent, events: lanes };
+      if (state.state === 'throttled') busyAfterThrottle += lanes * msPerEvent;
+    }
+    return { actions, workerMsPerFrameThrottled: busyAfterThrottle / Math.max(1, framesAfterThrottle) };
+  }
+
+  it.each([
+    // fps, ms per event
+    [60, 20],
+    [10, 20],
+    [60, 8],
+  ])('at %i FPS a plugin costing %i ms per event is throttled within 1 s, paused 5 s later, within its budget meanwhile', (fps, msPerEvent) => {
+    const { actions, workerMsPerFrameThrottled } = ration(fps, msPerEvent, 12_000);
+    expect(actions.map(([a]) => a)).toEqual(['throttle', 'pause']);
+    const [[, throttledAt], [, pausedAt]] = actions as [[string, number], [string, number]];
+    expect(throttledAt).toBeLessThanOrEqual(1000);
+    expect(pausedAt - throttledAt).toBeGreaterThanOrEqual(5000);
+    expect(pausedAt - throttledAt).toBeLessThanOrEqual(5000 + 1000 / fps);
+    expect(pausedAt).toBeLessThanOrEqual(6000);
+    // Rationed: what it took of a core while throttled is about its budget (one batch's overshoot at most).
+    expect(workerMsPerFrameThrottled).toBeLessThanOrEqual(DEFAULT_LIMITS.frameMs * 1.5);
+  });
+
+  it('a plugin cheap enough for its events is never held back', () => {
+    const { actions } = ration(60, 0.5, 10_000);
+    expect(actions).toEqual([]);
   });
 });

@@ -3,12 +3,14 @@
  * (the rule). Both are pure over plain data and a clock the caller passes in, so the rule is tested
  * with tables and a hand-driven clock, and the host only carries out what it returns.
  *
- * The rule, per plugin:
- * - over `frameMs` of cost per frame (its worker's time on the batches it answered in the window,
- *   plus the page's time compositing its layer, divided by the frames in the window) → throttled:
- *   it gets a batch every `throttleStride` frames instead of every frame (fewer, larger batches);
+ * The rule, per plugin, judged on its demand: what its events would cost it were none held back (its
+ * measured cost per event × the events offered to it, delivered or held back, per frame, plus the page's
+ * time compositing its layer), or its measured cost per frame where that is more:
+ * - over `frameMs` per frame → throttled: rationed to its budget (`mayDeliver`), a batch at most every
+ *   `throttleStride` frames and only while its measured cost in the window is within the budget;
  * - over it for `pauseAfterMs` → paused, with a notice naming it and its cost; a dip under the budget
- *   shorter than `dipToleranceMs` does not restart that clock (see `applyBudget`);
+ *   shorter than `dipToleranceMs` does not restart that clock (see `applyBudget`). Judged on its
+ *   measured cost, a rationed plugin would read at the budget, over or under it by chance;
  * - more messages from it than `messagesPerSecond` → disabled, judged on each message's arrival too
  *   (`judgeMessages`) and before the answer limit: a worker busy posting messages is flooding, not silent;
  * - a batch unanswered for `answerTimeoutMs` → its worker is terminated and it is disabled;
@@ -52,6 +54,11 @@ interface Stamped {
   value: number;
 }
 
+interface Answered extends Stamped {
+  /** The events of the batch it answered. */
+  events: number;
+}
+
 /**
  * Sliding-window sums of one plugin's costs. Arrays of small records; trimmed on every read or write.
  * The window is `windowMs` or the last `minFrames` page frames, whichever reaches further back: on a
@@ -63,12 +70,18 @@ interface Stamped {
  * spent, and counting them put off the judgement of a plugin that starts burning time at once by
  * 0.3 s on a 60 FPS page and by more than 1 s on a loaded one drawing 7 (its 30 frames reach back 4 s).
  * Events per second keep the whole window; messages per second are over the last `windowMs` of time.
+ *
+ * Events are counted as offered to the plugin: those delivered and those a throttle held back, each
+ * counted once, at the batch that took it or would have. Its demand per frame is its cost per event
+ * (the window's answered batches, or the last one known) times those events.
  */
 export class CostMeter {
-  private work: Stamped[] = [];
+  private work: Answered[] = [];
   private composite: Stamped[] = [];
   private frames: number[] = [];
   private events: Stamped[] = [];
+  private held: Stamped[] = [];
+  private lastCostPerEvent = 0;
   private messages: number[] = [];
   private since: number | null = null;
   /** Every busy-per-frame figure judged, for p50/p95 (a ring of the last 600). */
@@ -91,9 +104,11 @@ export class CostMeter {
     this.trim(now);
   }
 
-  /** The worker answered a batch: `busyMs` of its own time. */
-  answered(now: number, busyMs: number): void {
-    this.work.push({ at: now, value: Math.max(0, busyMs) });
+  /** The worker answered a batch of `events` events: `busyMs` of its own time. */
+  answered(now: number, busyMs: number, events: number): void {
+    const value = Math.max(0, busyMs);
+    this.work.push({ at: now, value, events });
+    if (events > 0) this.lastCostPerEvent = value / events;
     this.trim(now);
   }
 
@@ -101,10 +116,13 @@ export class CostMeter {
     this.composite.push({ at: now, value: Math.max(0, ms) });
   }
 
-  delivered(now: number, count: number): void {
+  /** Events offered to it: delivered in a batch, or `held` back by the throttle from the batch it would have had. */
+  offered(now: number, count: number, held = false): void {
+    if (count <= 0) return;
     this.trim(now);
     if (this.events.length === 0) this.onset = now;
     this.events.push({ at: now, value: count });
+    if (held) this.held.push({ at: now, value: count });
   }
 
   message(now: number): void {
@@ -124,12 +142,19 @@ export class CostMeter {
     const perSecond = (n: number) => (span > 0 ? (n * 1000) / span : 0);
     const all = (xs: Stamped[]) => xs.reduce((s, x) => s + x.value, 0);
     const messageSpan = this.since === null ? 0 : Math.min(this.windowMs, now - this.since);
+    const answeredEvents = this.work.reduce((n, x) => n + x.events, 0);
+    const costPerEvent = answeredEvents > 0 ? all(this.work) / answeredEvents : this.lastCostPerEvent;
+    const offered = sum(this.events);
     return {
       spanMs: judged,
       frames: counted,
       msPerFrame: (workMs + compositeMs) / frames,
       workerMsPerFrame: workMs / frames,
       compositeMsPerFrame: compositeMs / frames,
+      demandMsPerFrame: (costPerEvent * offered + compositeMs) / frames,
+      costPerEventMs: costPerEvent,
+      eventsOffered: offered,
+      eventsHeld: sum(this.held),
       eventsPerSecond: perSecond(all(this.events)),
       messagesPerSecond: messageSpan > 0 ? (this.messages.length * 1000) / messageSpan : 0,
       messagesInWindow: this.messages.length,
@@ -157,6 +182,7 @@ export class CostMeter {
     while (this.composite.length > 0 && this.composite[0]!.at < from) this.composite.shift();
     while (this.frames.length > 0 && this.frames[0]! < from) this.frames.shift();
     while (this.events.length > 0 && this.events[0]!.at < from) this.events.shift();
+    while (this.held.length > 0 && this.held[0]!.at < from) this.held.shift();
     // A rate is per second of time: the frames' reach would spread a flood's second over all of it.
     while (this.messages.length > 0 && this.messages[0]! < now - this.windowMs) this.messages.shift();
   }
@@ -170,6 +196,13 @@ export interface CostReading {
   msPerFrame: number;
   workerMsPerFrame: number;
   compositeMsPerFrame: number;
+  /** What its events would cost per frame were none held back: cost per event × events offered, plus compositing. */
+  demandMsPerFrame: number;
+  costPerEventMs: number;
+  /** Events offered since the onset (delivered and held back), and of them held back. */
+  eventsOffered: number;
+  eventsHeld: number;
+  /** Events offered per second over the window. */
   eventsPerSecond: number;
   messagesPerSecond: number;
   messagesInWindow: number;
@@ -242,6 +275,36 @@ export function judgeMessages(prev: BudgetState, cost: CostReading, limits: Budg
 }
 
 /**
+ * What the rule judges: its demand, or what it measurably cost where that is more (a batch answered
+ * in the window whose events were offered before it began).
+ */
+export const judgedMsPerFrame = (cost: CostReading): number => Math.max(cost.msPerFrame, cost.demandMsPerFrame);
+
+/**
+ * The throttle's ration: whether a plugin may have its next batch now. A running plugin always; a
+ * throttled one only while what it measurably cost in the window is within the budget, so that over
+ * the window it takes no more than its budget of a core, whatever its events would cost it. Its demand
+ * keeps counting the events held back, so holding them back neither hides its cost nor delays its pause.
+ */
+export function mayDeliver(state: BudgetState, cost: CostReading, limits: BudgetLimits = DEFAULT_LIMITS): boolean {
+  if (state.state === 'running') return true;
+  if (state.state !== 'throttled') return false;
+  return cost.msPerFrame <= limits.frameMs;
+}
+
+/** The stretch's clocks moved on by an idle gap, as if it had not happened. */
+function resumedAfterIdle(state: BudgetState, gapMs: number): BudgetState {
+  const later = (t: number | null) => (t === null ? null : t + gapMs);
+  return { state: state.state, overSince: later(state.overSince), dipSince: later(state.dipSince), underSince: later(state.underSince) };
+}
+
+const costWords = (cost: CostReading, limits: BudgetLimits): string => {
+  const measured = `measured ${f1(cost.msPerFrame)} (worker ${f1(cost.workerMsPerFrame)}, compositing ${f1(cost.compositeMsPerFrame)})`;
+  const held = cost.eventsHeld > 0 ? `, ${cost.eventsHeld} held back` : '';
+  return `${f1(judgedMsPerFrame(cost))} ms per frame demanded (${f1(cost.costPerEventMs)} ms per event, ${cost.eventsOffered} events offered${held} over ${cost.frames} frames; ${measured}; budget ${limits.frameMs} ms)`;
+};
+
+/**
  * One step of the rule: the state after this sample and what the host must do, if anything.
  *
  * The pause clock runs from the first over-budget reading and is restarted only by readings under the
@@ -256,12 +319,6 @@ export function judgeMessages(prev: BudgetState, cost: CostReading, limits: Budg
  * token took 2 s, such a gap ended the stretch of a plugin over budget whenever it had work, and its
  * pause came 7 s after its first events instead of 5.
  */
-/** The stretch's clocks moved on by an idle gap, as if it had not happened. */
-function resumedAfterIdle(state: BudgetState, gapMs: number): BudgetState {
-  const later = (t: number | null) => (t === null ? null : t + gapMs);
-  return { state: state.state, overSince: later(state.overSince), dipSince: later(state.dipSince), underSince: later(state.underSince) };
-}
-
 export function applyBudget(prev: BudgetState, sample: BudgetSample, limits: BudgetLimits = DEFAULT_LIMITS): BudgetStep {
   if (prev.state === 'disabled' || prev.state === 'paused') return { state: prev, decision: null };
   const off = (action: BudgetAction, cause: BudgetDecision['cause'], reason: string): BudgetStep => ended({ action, cause, reason });
@@ -278,23 +335,24 @@ export function applyBudget(prev: BudgetState, sample: BudgetSample, limits: Bud
   if (cost.eventsPerSecond === 0 && prev.overSince !== null) return { state: { ...prev, idleSince: prev.idleSince ?? sample.now }, decision: null };
   const state = prev.idleSince === undefined ? prev : resumedAfterIdle(prev, sample.now - prev.idleSince);
   if (cost.spanMs < limits.minJudgedMs) return { state, decision: null };
-  const over = cost.msPerFrame > limits.frameMs;
+  const judged = judgedMsPerFrame(cost);
+  const over = judged > limits.frameMs;
   const dipSince = over || state.overSince === null ? null : (state.dipSince ?? sample.now);
   const dipEnded = dipSince !== null && sample.now - dipSince >= limits.dipToleranceMs;
   const overSince = over ? (state.overSince ?? sample.now) : dipEnded ? null : state.overSince;
   const stretch = { overSince, dipSince: dipEnded ? null : dipSince };
-  const costWords = `${f1(cost.msPerFrame)} ms per frame (worker ${f1(cost.workerMsPerFrame)}, compositing ${f1(cost.compositeMsPerFrame)}; budget ${limits.frameMs} ms)`;
+  const words = costWords(cost, limits);
   if (over && sample.now - overSince! >= limits.pauseAfterMs) {
-    return off('pause', 'frame-cost', `over budget for ${((sample.now - overSince!) / 1000).toFixed(1)} s: ${costWords}`);
+    return off('pause', 'frame-cost', `over budget for ${((sample.now - overSince!) / 1000).toFixed(1)} s: ${words}`);
   }
   if (over && state.state === 'running') {
-    return { state: { state: 'throttled', ...stretch, underSince: null }, decision: { action: 'throttle', cause: 'frame-cost', reason: `${costWords}; batches every ${limits.throttleStride} frames` } };
+    return { state: { state: 'throttled', ...stretch, underSince: null }, decision: { action: 'throttle', cause: 'frame-cost', reason: `${words}; rationed to its budget, batches at most every ${limits.throttleStride} frames` } };
   }
   if (state.state === 'throttled' && !over) {
-    const calm = cost.msPerFrame <= limits.frameMs / 2;
+    const calm = judged <= limits.frameMs / 2;
     const underSince = calm ? (state.underSince ?? sample.now) : null;
     if (calm && sample.now - underSince! >= limits.recoverAfterMs) {
-      return { state: { ...INITIAL_BUDGET_STATE }, decision: { action: 'unthrottle', cause: 'recovered', reason: `under ${f1(limits.frameMs / 2)} ms per frame for ${limits.recoverAfterMs / 1000} s: ${costWords}` } };
+      return { state: { ...INITIAL_BUDGET_STATE }, decision: { action: 'unthrottle', cause: 'recovered', reason: `under ${f1(limits.frameMs / 2)} ms per frame for ${limits.recoverAfterMs / 1000} s: ${words}` } };
     }
     return { state: { state: 'throttled', ...stretch, underSince }, decision: null };
   }

@@ -193,6 +193,46 @@ describe('PluginHost', () => {
     expect(gaps.every((g) => g >= 4)).toBe(true);
   });
 
+  it('rations a throttled plugin to its budget, judges its demand and pauses it 5 s after it went over, dropping what waits', async () => {
+    const { host, ports, tick, audit } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    let now = 0;
+    let throttledAt: number | null = null;
+    let pausedAt: number | null = null;
+    let busyThrottled = 0;
+    let framesThrottled = 0;
+    for (let frame = 0; frame < 600 && pausedAt === null; frame++) {
+      host.push(token('m1', 'x'));
+      host.push(token('m2', 'y'));
+      const before = port.batches().length;
+      tick();
+      now += 16;
+      const status = host.views()[0]!.status;
+      if (status === 'throttled') {
+        throttledAt ??= now;
+        framesThrottled++;
+      }
+      if (status === 'paused') pausedAt = now;
+      if (port.batches().length > before) {
+        const batch = port.batches().at(-1)!;
+        // 20 ms of the worker's time per event, answered before the next frame.
+        const busyMs = 20 * batch.events.length;
+        if (status === 'throttled') busyThrottled += busyMs;
+        port.answer({ kind: 'done', seq: batch.seq, busyMs, annotations: [], layer: null, bigBuffersBytes: 0 });
+      }
+    }
+    expect(throttledAt).not.toBeNull();
+    expect(pausedAt! - throttledAt!).toBeGreaterThanOrEqual(5000);
+    expect(pausedAt! - throttledAt!).toBeLessThanOrEqual(5032);
+    // A batch every 4 frames would give it 2 events × 20 ms every 4 frames: 10 ms a frame.
+    expect(busyThrottled / framesThrottled).toBeLessThanOrEqual(6);
+    const pause = audit.find((e) => e.action === 'pause')!;
+    expect(pause.message).toMatch(/ms per frame demanded \(20\.0 ms per event, \d+ events offered, \d+ held back over \d+ frames; measured [\d.]+/);
+    expect(pause.message).toMatch(/; [12] waiting events dropped\.$/);
+    expect(pause.data).toMatchObject({ cause: 'frame-cost', dropped: expect.any(Number) });
+    expect(host.views()[0]!.eventsDropped).toBe(pause.data!.dropped);
+  });
+
   it('disables a plugin that crashed, with its error', async () => {
     const { host, ports, tick } = await setup([manifest('a')]);
     ports.get('a')!.answer({ kind: 'crash', error: 'ReferenceError: document is not defined' });

@@ -8,7 +8,7 @@
  * Side effects are injected (sandbox, clock, storage, compositor, audit), so the host runs under unit
  * tests with fakes; the budget rule itself is `applyBudget` (budget.ts).
  */
-import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, type BudgetDecision, type BudgetLimits, type BudgetState } from './budget.ts';
+import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, mayDeliver, type BudgetDecision, type BudgetLimits, type BudgetState, type CostReading } from './budget.ts';
 import { LAYER_HEIGHT, LAYER_WIDTH, type PluginEventType, type PluginManifest } from './manifest.ts';
 import { readPluginMessage, type Annotation, type HostToPlugin, type LayerPixels, type PluginEvent, type PluginToHost } from './protocol.ts';
 import type { PluginSandbox } from './sandbox.ts';
@@ -98,8 +98,13 @@ interface Runtime {
   ready: boolean;
   seq: number;
   inFlightSince: number | null;
+  /** Events of the batch in flight, for its cost per event. */
+  inFlightEvents: number;
   framesSinceSend: number;
   queue: PluginEvent[];
+  /** Events queued and not yet counted as offered (a stream's tokens count once per batch, as they merge). */
+  uncounted: number;
+  uncountedStreams: Set<string>;
   /** Index in `queue` of the token event still open for merging, per stream. */
   openToken: Map<string, number>;
   layer: LayerPixels | null;
@@ -303,7 +308,7 @@ export class PluginHost {
       if (reading.spanMs >= this.limits.minJudgedMs && reading.frames > 0) runtime.meter.record(reading.msPerFrame);
       runtime.budget = step.state;
       if (step.decision) this.carryOut(record, runtime, step.decision);
-      if (runtime.status === 'running' || runtime.status === 'throttled') this.dispatch(runtime, now);
+      if (runtime.status === 'running' || runtime.status === 'throttled') this.dispatch(runtime, now, reading);
     }
   }
 
@@ -316,6 +321,9 @@ export class PluginHost {
   }
 
   private enqueue(runtime: Runtime, event: PluginEvent): void {
+    if (event.type !== 'token' || !runtime.uncountedStreams.has(event.streamId)) runtime.uncounted++;
+    if (event.type === 'token') runtime.uncountedStreams.add(event.streamId);
+    else if (event.type === 'turn-end' || event.type === 'turn-start') runtime.uncountedStreams.delete(event.streamId);
     if (event.type === 'token') {
       const open = runtime.openToken.get(event.streamId);
       const target = open === undefined ? undefined : runtime.queue[open];
@@ -349,18 +357,32 @@ export class PluginHost {
     if (lanes.length > 0) this.push({ type: 'rate', at: now, lanes });
   }
 
-  private dispatch(runtime: Runtime, now: number): void {
+  /** Counts the events queued since the last count as offered: in the batch going out, or `held` back. */
+  private countOffered(runtime: Runtime, now: number, held: boolean): void {
+    runtime.meter.offered(now, runtime.uncounted, held);
+    runtime.uncounted = 0;
+    runtime.uncountedStreams.clear();
+  }
+
+  private dispatch(runtime: Runtime, now: number, reading: CostReading): void {
     runtime.framesSinceSend++;
     if (runtime.inFlightSince !== null || runtime.queue.length === 0) return;
     const stride = runtime.status === 'throttled' ? this.limits.throttleStride : 1;
     if (runtime.framesSinceSend < stride) return;
+    if (!mayDeliver(runtime.budget, reading, this.limits)) {
+      // Held back: its events wait in the queue (merging), counted as the batch they would have been.
+      this.countOffered(runtime, now, true);
+      runtime.framesSinceSend = 0;
+      return;
+    }
     const events = runtime.queue;
     runtime.queue = [];
     runtime.openToken.clear();
     runtime.inFlightSince = now;
     runtime.batches++;
     runtime.delivered += events.length;
-    runtime.meter.delivered(now, events.length);
+    runtime.inFlightEvents = events.length;
+    this.countOffered(runtime, now, false);
     this.post(runtime, { kind: 'batch', seq: ++runtime.seq, events, frames: runtime.framesSinceSend });
     runtime.framesSinceSend = 0;
   }
@@ -390,8 +412,11 @@ export class PluginHost {
       ready: false,
       seq: 0,
       inFlightSince: null,
+      inFlightEvents: 0,
       framesSinceSend: 0,
       queue: [],
+      uncounted: 0,
+      uncountedStreams: new Set(),
       openToken: new Map(),
       layer: null,
       annotations: new Map(),
@@ -448,7 +473,7 @@ export class PluginHost {
       case 'done':
         if (message.seq !== runtime.seq) return;
         runtime.inFlightSince = null;
-        runtime.meter.answered(now, message.busyMs);
+        runtime.meter.answered(now, message.busyMs, runtime.inFlightEvents);
         runtime.bigBytes = message.bigBuffersBytes;
         for (const a of message.annotations) runtime.annotations.set(a.target, a);
         if (runtime.annotations.size > 64) runtime.annotations.delete(runtime.annotations.keys().next().value!);
@@ -499,13 +524,19 @@ export class PluginHost {
         runtime.status = 'running';
         this.log(manifest.id, 'unthrottle', `Plugin ${manifest.name} back to every frame: ${decision.reason}.`, false, data);
         break;
-      case 'pause':
+      case 'pause': {
+        // What the throttle held back is dropped, not summarised: a paused plugin is owed no backlog.
+        const dropped = runtime.queue.length;
         runtime.status = 'paused';
         runtime.queue = [];
         runtime.openToken.clear();
+        runtime.uncounted = 0;
+        runtime.uncountedStreams.clear();
+        runtime.dropped += dropped;
         record.lastError = `Paused: ${decision.reason}`;
-        this.log(manifest.id, 'pause', `Plugin ${manifest.name} paused: ${decision.reason}.`, true, data);
+        this.log(manifest.id, 'pause', `Plugin ${manifest.name} paused: ${decision.reason}; ${dropped} waiting events dropped.`, true, { ...data, dropped });
         break;
+      }
       case 'terminate':
       case 'disable': {
         const why = decision.cause === 'crash' ? decision.reason : `${decision.action === 'terminate' ? 'terminated' : 'disabled'}: ${decision.reason}`;
