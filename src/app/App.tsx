@@ -125,7 +125,7 @@ export function App({ perf, session, chat, hardware, council, version, offline, 
           <DeviceCard models={session.available} selectedModelId={session.modelId} hardware={hardware} version={version} measure={(id) => session.autoBuild.measure(id)} />
         </ViewSection>
         <ViewSection views={views} id="storage">
-          {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} />}
+          {offline && <StoragePanel storage={offline.storage} pwa={offline.pwa} version={version} kept={session.modelFiles} />}
           {responseCache && <ResponseCachePanel cache={responseCache} />}
         </ViewSection>
         <ViewSection views={views} id="plugins">

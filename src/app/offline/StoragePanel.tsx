@@ -1,5 +1,6 @@
 import type { StorageStore } from './storage.ts';
 import type { PwaController } from './pwa.ts';
+import type { KeptModels } from './kept-model-files.ts';
 import { describeRow } from './storage-report.ts';
 import { describeHubRow } from '../../models/hub-storage.ts';
 import { formatBytes, formatPercent } from '../../lib/format.ts';
@@ -10,8 +11,8 @@ function confirmed(question: string): boolean {
   return typeof window.confirm === 'function' ? window.confirm(question) : true;
 }
 
-/** Storage and offline use: space used and allowed, persistence, each model's stored size, deleting. */
-export function StoragePanel({ storage, pwa, version }: { storage: StorageStore; pwa: PwaController; version: string }) {
+/** Storage and offline use: space used and allowed, persistence, each model's stored size (the user's kept files and folders too), deleting. */
+export function StoragePanel({ storage, pwa, version, kept }: { storage: StorageStore; pwa: PwaController; version: string; kept?: KeptModels }) {
   const estimate = storage.estimate.value;
   const persisted = storage.persisted.value;
   const rows = storage.rows.value;
@@ -25,6 +26,9 @@ export function StoragePanel({ storage, pwa, version }: { storage: StorageStore;
   };
   const deleteHubModel = (id: string, label: string, bytes: number): void => {
     if (confirmed(`Delete ${label} (${formatBytes(bytes)}) from this device? It will need a download from the model hub to run again.`)) void storage.deleteHubModel(id);
+  };
+  const deleteKept = (id: string, label: string, bytes: number): void => {
+    if (kept && confirmed(`Delete ${label} (${formatBytes(bytes)}) from this device? Open it from disk to run it again.`)) void storage.deleteKept(kept, id);
   };
   const deleteAll = (): void => {
     const question =
@@ -98,6 +102,20 @@ export function StoragePanel({ storage, pwa, version }: { storage: StorageStore;
               </td>
               <td>
                 <button type="button" data-testid="storage-hub-delete" disabled={busy} aria-label={`Delete ${row.label}`} onClick={() => deleteHubModel(row.id, row.label, row.storedBytes)}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+          {kept?.stored.value.map((entry) => (
+            <tr key={entry.id} data-testid="storage-kept-row" data-model={entry.id}>
+              <td>{entry.label}</td>
+              <td data-testid="storage-status">{entry.folder ? 'your folder, kept on this device' : 'your file, kept on this device'}</td>
+              <td class="size" data-testid="storage-size">
+                {formatBytes(entry.bytes)}
+              </td>
+              <td>
+                <button type="button" data-testid="storage-kept-delete" disabled={busy} aria-label={`Delete ${entry.label}`} onClick={() => deleteKept(entry.id, entry.label, entry.bytes)}>
                   Delete
                 </button>
               </td>

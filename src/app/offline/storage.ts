@@ -29,7 +29,7 @@ import {
   type ModelStorageRow,
   type StorageEstimateFigures,
 } from './storage-report.ts';
-import { forgetAllModelFiles } from './kept-model-files.ts';
+import { forgetAllModelFiles, type KeptModels } from './kept-model-files.ts';
 
 /** IndexedDB databases the app writes, for browsers without `indexedDB.databases()`. */
 const KNOWN_DATABASES = ['wirthforge', 'wirthforge-tiers', 'wirthforge-scenarios', CONVERSATIONS_DB_NAME, RESPONSE_CACHE_DB_NAME];
@@ -273,6 +273,22 @@ export class StorageStore {
       this.message.value = { kind: 'notice', text: `${model.label} deleted from this device (${formatBytes(before)} freed). It needs a download to run again.` };
     } catch (error) {
       this.message.value = { kind: 'error', text: `${model.label} could not be deleted: ${error instanceof Error ? error.message : String(error)}` };
+    } finally {
+      this.busy.value = false;
+    }
+  }
+
+  /** A model file or folder the user kept: removed from this device's storage by its owner. */
+  async deleteKept(kept: KeptModels, modelId: string): Promise<void> {
+    const entry = kept.stored.peek().find((k) => k.id === modelId);
+    if (!entry) return;
+    this.busy.value = true;
+    try {
+      await kept.forget(modelId);
+      await this.refresh();
+      this.message.value = { kind: 'notice', text: `${entry.label} deleted from this device (${formatBytes(entry.bytes)} freed). Open it from disk to run it again.` };
+    } catch (error) {
+      this.message.value = { kind: 'error', text: `${entry.label} could not be deleted: ${error instanceof Error ? error.message : String(error)}` };
     } finally {
       this.busy.value = false;
     }

@@ -48,8 +48,8 @@ export function useModelFileDrop(session: Session, disabled: boolean): { draggin
 export function ModelFileControl({ session, disabled, dragging }: { session: Session; disabled: boolean; dragging: boolean }) {
   const files = session.modelFiles;
   const checking = files.checking.value;
-  // "Keep on this device" acts on the file chosen in the model select; a folder is not kept (it is opened again from disk).
-  const selectedFile = files.opened.value.some((m) => m.id === session.modelId.value) && !files.isFolder(session.modelId.value) ? session.modelId.value : null;
+  // "Keep on this device" acts on the file or folder chosen in the model select.
+  const selectedFile = files.opened.value.some((m) => m.id === session.modelId.value) ? session.modelId.value : null;
   return (
     <div class="model-file" data-testid="model-file">
       <label class="file-button" data-disabled={disabled || checking ? 'true' : undefined}>

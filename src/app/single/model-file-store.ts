@@ -3,17 +3,30 @@
  * drop zone): each is checked from its header's bytes and against the device's budget before it is
  * offered, and is held as the File itself, which the engine's worker reads when it loads (Blobs
  * cross to a worker without a copy). Nothing is stored unless the user ticks "Keep on this device"
- * (kept-model-files.ts); otherwise a reload forgets them.
+ * (kept-model-files.ts: a file whole, a folder's JSON files and the build it runs); otherwise a reload
+ * forgets them.
  */
 import { computed, signal } from '@preact/signals';
 import { checkGgufBlob } from '../../models/gguf-file.ts';
 import type { ModelChoice } from '../../models/model-choices.ts';
 import type { LoadOptions } from '../../workers/engine.ts';
 import type { BudgetLimits } from '../../tiers/index.ts';
-import { judgeModelFile, keepRefusal, perModelBudgetBytes, type OpenedModelFile } from './model-file.ts';
-import { FOLDER_ONNX_FILES, ONNX_HEAD_BYTES, REQUIRED_FOLDER_FILES, folderDtypes, judgeOnnxFolder, splitFolderPaths, type OpenedModelFolder } from '../../models/onnx-folder.ts';
+import { judgeModelFile, keepFailure, keepRefusal, perModelBudgetBytes, type OpenedModelFile } from './model-file.ts';
+import {
+  FOLDER_ONNX_FILES,
+  ONNX_HEAD_BYTES,
+  REQUIRED_FOLDER_FILES,
+  folderDtypes,
+  judgeOnnxFolder,
+  keptFolderFiles,
+  modelFolderLabel,
+  splitFolderPaths,
+  type OpenedModelFolder,
+} from '../../models/onnx-folder.ts';
 import type { OnnxDtype } from '../../models/catalog.ts';
-import { canKeepModelFiles, forgetModelFile, keepModelFile, listKeptModelFiles, type KeptModelFile } from '../offline/kept-model-files.ts';
+import { nameAndMessage } from '../../workers/errors.ts';
+import { canKeepModelFiles, forgetModelFile, keepModelFile, keepModelFolder, listKeptModelFiles, type KeptModels } from '../offline/kept-model-files.ts';
+import type { KeptModelFile } from '../offline/kept-entry.ts';
 
 /**
  * SHA-256 of the header's bytes (metadata, vocabulary, tensor table), in hex. Not of the whole file:
@@ -57,22 +70,45 @@ export interface FolderEntry {
   file: File;
 }
 
-interface OpenedFile extends KeptModelFile {
+interface OpenedFile extends Omit<KeptModelFile, 'folder'> {
   /** A GGUF file: the File itself. */
   file?: Blob;
   /** An ONNX model folder: its files by path below it, and the build Auto runs. */
   folder?: { files: Readonly<Record<string, Blob>>; dtype: OnnxDtype };
-  /** Stored on this device (offered again after a reload). */
+  /** "Keep on this device" is ticked (the copy may still be under way). */
   kept: boolean;
+  /** What this device's storage holds of it, once the copy is whole (null: nothing): the Storage view lists it. */
+  stored: KeptModelFile | null;
+  /** Offered only because it was kept: its Files are the store's, so deleting them there stops offering it. */
+  fromStore: boolean;
 }
 
-export class ModelFileStore {
+/** The fields a kept entry's description shares with the opened model. */
+function about({ id, name, label, quantization, key, bytes }: Omit<KeptModelFile, 'folder'>): Omit<KeptModelFile, 'folder'> {
+  return { id, name, label, quantization, key, bytes };
+}
+
+/** What keeping an opened model stores: a file whole; a folder's JSON files and the build it runs (keptFolderFiles), labelled by what is kept. */
+function keptDescription(opened: OpenedFile): KeptModelFile {
+  if (!opened.folder) return about(opened);
+  const { dtype } = opened.folder;
+  const files = keptFolderFiles(
+    Object.entries(opened.folder.files).map(([path, blob]) => ({ path, bytes: blob.size })),
+    dtype,
+  );
+  const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  return { ...about(opened), label: modelFolderLabel(opened.name, bytes, [dtype]), bytes, folder: { dtype, files } };
+}
+
+export class ModelFileStore implements KeptModels {
   readonly opened = signal<OpenedFile[]>([]);
   /** Why the last file opened (or kept) was refused, with its numbers (null: none was, or a later one was taken). */
   readonly refusal = signal<string | null>(null);
   readonly checking = signal(false);
   /** A file is being copied into (or removed from) this device's storage. */
   readonly keeping = signal(false);
+  /** What this device's storage holds, for the Storage view. */
+  readonly stored = computed((): KeptModelFile[] => this.opened.value.flatMap((m) => (m.stored ? [m.stored] : [])));
 
   readonly choices = computed((): ModelChoice[] =>
     this.opened.value.map((m) => ({
@@ -80,7 +116,9 @@ export class ModelFileStore {
       availability: 'file',
       optionLabel: m.label,
       hint: m.folder
-        ? `Your folder, opened from disk for this session: transformers.js runs its ${m.folder.dtype} build on this device from the files themselves, with nothing downloaded, uploaded or stored. Open it again after a reload.`
+        ? m.kept
+          ? `Your folder, kept on this device: transformers.js runs its ${m.folder.dtype} build from the files stored here, with nothing downloaded. Untick "Keep on this device" to remove it.`
+          : `Your folder, opened from disk for this session: transformers.js runs its ${m.folder.dtype} build on this device from the files themselves, with nothing downloaded, uploaded or stored. Open it again after a reload, or tick "Keep on this device".`
         : m.kept
         ? 'Your file, kept on this device: llama.cpp (wllama) runs it on the CPU, with nothing downloaded. Untick "Keep on this device" to remove it.'
         : 'Your file, opened from disk for this session: llama.cpp (wllama) runs it on the CPU from the file itself, with nothing downloaded or stored. Open it again after a reload, or tick "Keep on this device".',
@@ -102,9 +140,10 @@ export class ModelFileStore {
       }
       this.refusal.value = null;
       const { model } = verdict;
-      const kept = this.opened.peek().find((m) => m.id === model.id)?.kept ?? false;
+      const before = this.opened.peek().find((m) => m.id === model.id);
       const key = `${sha256Hex.slice(0, 32)}-${file.size}`;
-      this.opened.value = [{ ...model, key, bytes: file.size, file, kept }, ...this.opened.value.filter((m) => m.id !== model.id)];
+      const opened: OpenedFile = { ...model, key, bytes: file.size, file, kept: before?.kept ?? false, stored: before?.stored ?? null, fromStore: false };
+      this.opened.value = [opened, ...this.opened.value.filter((m) => m.id !== model.id)];
       return model;
     } catch (error) {
       this.refusal.value = `Not opened: ${file.name} could not be read (${error instanceof Error ? error.message : String(error)}).`;
@@ -148,6 +187,7 @@ export class ModelFileStore {
       }
       this.refusal.value = null;
       const { model } = verdict;
+      const before = this.opened.peek().find((m) => m.id === model.id);
       const opened: OpenedFile = {
         id: model.id,
         name: model.name,
@@ -156,7 +196,9 @@ export class ModelFileStore {
         key: `${sha256Hex.slice(0, 32)}-${model.bytes}`,
         bytes: model.bytes,
         folder: { files: Object.fromEntries(files), dtype: model.dtype },
-        kept: false,
+        kept: before?.kept ?? false,
+        stored: before?.stored ?? null,
+        fromStore: false,
       };
       this.opened.value = [opened, ...this.opened.value.filter((m) => m.id !== model.id)];
       return model;
@@ -168,57 +210,86 @@ export class ModelFileStore {
     }
   }
 
-  /** A folder opened from disk (not kept: "Keep on this device" is offered for single files only). */
-  isFolder(modelId: string): boolean {
-    return this.opened.value.some((m) => m.id === modelId && m.folder !== undefined);
-  }
-
   isKept(modelId: string): boolean {
     return this.opened.value.find((m) => m.id === modelId)?.kept ?? false;
   }
 
-  /** Offers the files kept on this device (at start). */
+  /** Offers the files and folders kept on this device (at start). */
   async restore(): Promise<void> {
     const found = await listKeptModelFiles().catch(() => []);
     const known = new Set(this.opened.peek().map((m) => m.id));
-    const added = found.filter(({ kept }) => !known.has(kept.id)).map(({ kept, file }) => ({ ...kept, file, kept: true }));
+    const added = found
+      .filter(({ kept }) => !known.has(kept.id))
+      .map((entry): OpenedFile => {
+        const restored = { ...about(entry.kept), kept: true, stored: entry.kept, fromStore: true };
+        return 'file' in entry ? { ...restored, file: entry.file } : { ...restored, folder: { files: entry.files, dtype: entry.kept.folder.dtype } };
+      });
     if (added.length > 0) this.opened.value = [...this.opened.peek(), ...added];
   }
 
+  private update(modelId: string, change: Partial<OpenedFile>): void {
+    this.opened.value = this.opened.peek().map((m) => (m.id === modelId ? { ...m, ...change } : m));
+  }
+
   /**
-   * "Keep on this device" for an opened file: copies it into this device's storage, or removes it.
-   * The box shows the choice at once (a large copy takes a while) and goes back if it fails.
+   * "Keep on this device" for an opened file or folder: copies it into this device's storage, or removes
+   * it. The box shows the choice at once (a large copy takes a while) and goes back if it fails.
    */
   async setKept(modelId: string, keep: boolean): Promise<void> {
     const opened = this.opened.peek().find((m) => m.id === modelId);
-    if (!opened?.file || opened.kept === keep) return;
-    const file = opened.file;
-    const mark = (kept: boolean): void => void (this.opened.value = this.opened.peek().map((m) => (m.id === modelId ? { ...m, kept } : m)));
-    mark(keep);
+    if (!opened || opened.kept === keep) return;
+    this.update(modelId, { kept: keep });
     this.keeping.value = true;
     try {
       if (keep) {
-        const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
-        const room = estimate?.usage !== undefined && estimate.quota !== undefined ? { usage: estimate.usage, quota: estimate.quota } : null;
-        const refused = keepRefusal(opened.name, opened.bytes, canKeepModelFiles(), room);
-        if (refused) {
-          mark(!keep);
-          this.refusal.value = refused;
-          return;
-        }
-        const { id, name, label, quantization, key, bytes } = opened;
-        await keepModelFile({ id, name, label, quantization, key, bytes }, file);
+        await this.copyIn(opened);
       } else {
         await forgetModelFile(opened.key);
+        this.update(modelId, { stored: null });
+        this.refusal.value = null;
       }
-      this.refusal.value = null;
     } catch (error) {
-      mark(!keep);
-      if (keep) await forgetModelFile(opened.key).catch(() => undefined);
-      this.refusal.value = `${keep ? 'Not kept' : 'Not removed'}: ${error instanceof Error ? error.message : String(error)}.`;
+      this.update(modelId, { kept: !keep });
+      this.refusal.value = `Not removed: ${nameAndMessage(error).message || String(error)}.`;
     } finally {
       this.keeping.value = false;
     }
+  }
+
+  /** The copy for "Keep on this device": refused before it starts when the estimate has no room; a failure part way removes what was copied. */
+  private async copyIn(opened: OpenedFile): Promise<void> {
+    const kept = keptDescription(opened);
+    const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+    const room = estimate?.usage !== undefined && estimate.quota !== undefined ? { usage: estimate.usage, quota: estimate.quota } : null;
+    const refused = keepRefusal(opened.name, kept.bytes, canKeepModelFiles(), room);
+    if (refused) {
+      this.update(opened.id, { kept: false });
+      this.refusal.value = refused;
+      return;
+    }
+    try {
+      if (kept.folder && opened.folder) await keepModelFolder({ ...kept, folder: kept.folder }, opened.folder.files);
+      else if (opened.file) await keepModelFile(kept, opened.file);
+    } catch (error) {
+      const removed = await forgetModelFile(kept.key).then(
+        () => true,
+        () => false,
+      );
+      this.update(opened.id, { kept: false });
+      this.refusal.value = keepFailure(opened.name, kept.bytes, nameAndMessage(error), removed);
+      return;
+    }
+    this.update(opened.id, { stored: kept });
+    this.refusal.value = null;
+  }
+
+  /** The Storage view's Delete: removes what is stored; a model offered only because it was kept is offered no more. */
+  async forget(modelId: string): Promise<void> {
+    const opened = this.opened.peek().find((m) => m.id === modelId);
+    if (!opened?.stored) return;
+    await forgetModelFile(opened.key);
+    if (opened.fromStore) this.opened.value = this.opened.peek().filter((m) => m.id !== modelId);
+    else this.update(modelId, { kept: false, stored: null });
   }
 
   /** A folder's load names its build: Auto's pick, made against the budget when it was opened. */
