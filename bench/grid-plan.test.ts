@@ -6,8 +6,12 @@ import {
   ceilingShare,
   formatGridTable,
   gridCells,
+  gridModelIds,
   gridPasses,
+  gridPlanFor,
   gridPromptTokens,
+  parseGridSelectors,
+  selectGridGroups,
   prefillTps,
   prefixAgreement,
   roundOrder,
@@ -16,6 +20,7 @@ import {
   type GridRun,
 } from './grid-plan.ts';
 import { spread } from './ratios.ts';
+import { findSpec } from '../scripts/models/catalog.ts';
 
 const run = (decodeTps: number, ttftMs = 100, promptTokens = 200): GridRun => ({ decodeTps, ttftMs, promptTokens, outputTokens: 32 });
 
@@ -183,5 +188,62 @@ describe('targets and table', () => {
     expect(lines).toHaveLength(1 + 24);
     expect(lines[1]).toMatch(/^transformers\.js fp32 +1 +90\.0 \(90\.0–90\.0\) +100 +2000 +45\.0 % +0\.900$/);
     expect(lines[2]).toMatch(/^ort-node +fp32 +1 +100\.0 .* 50\.0 %$/);
+  });
+});
+
+describe('grid plan by mode', () => {
+  it.each([
+    // mode, model, context (catalog), runs, new tokens, prompt the context leaves for the asked 512
+    ['quick', 'wf-stories15m', 256, 3, 32, 216],
+    ['full', 'wf-smollm2-135m', 8192, 5, 64, 512],
+  ] as const)('%s runs %s (context %i): %i runs, %i new tokens, a %i-token prompt', (mode, model, context, runs, maxNew, prompt) => {
+    const plan = gridPlanFor(mode);
+    expect(findSpec(model).maxPositionEmbeddings).toBe(context);
+    expect(plan).toMatchObject({ model, runs, maxNewTokens: maxNew, wantedPromptTokens: 512 });
+    expect(gridPromptTokens(plan.wantedPromptTokens, context, plan.maxNewTokens)).toBe(prompt);
+  });
+
+  it('--runs overrides the runs of either mode', () => {
+    expect(gridPlanFor('full', 2).runs).toBe(2);
+    expect(gridPlanFor('quick', 7).runs).toBe(7);
+  });
+
+  it.each([
+    ['wf-stories15m', ['wf-stories15m', 'wf-stories15m-gguf-f32', 'wf-stories15m-gguf-q8_0', 'wf-stories15m-gguf-q4_0']],
+    ['wf-smollm2-135m', ['wf-smollm2-135m', 'wf-smollm2-135m-gguf-f32', 'wf-smollm2-135m-gguf-q8_0', 'wf-smollm2-135m-gguf-q4_0']],
+  ])('%s needs its ONNX model and the GGUF builds its cells run', (model, ids) => {
+    expect(gridModelIds(model)).toEqual(ids);
+    expect(new Set(gridCells(model, 2).flat().map((c) => c.modelId))).toEqual(new Set(ids));
+  });
+});
+
+describe('--grid-cells', () => {
+  it.each([
+    ['fp32', [{ level: 'fp32' }]],
+    ['fp32,q8@1', [{ level: 'fp32' }, { level: 'q8', threads: 1 }]],
+    [' q4@2 ', [{ level: 'q4', threads: 2 }]],
+  ])('%j parses to %j', (value, selectors) => {
+    expect(parseGridSelectors(value)).toEqual(selectors);
+  });
+
+  it.each(['f32', 'q8@0', 'q8@', 'fp32;q8', '', 'q4@two'])('%j is refused with the form it takes', (value) => {
+    expect(() => parseGridSelectors(value)).toThrow(/--grid-cells takes levels \(fp32, q8, q4\)/);
+  });
+
+  it.each([
+    // selectors, cores, kept groups as level@threads
+    [undefined, 2, ['fp32@1', 'q8@1', 'q4@1', 'fp32@2', 'q8@2', 'q4@2']],
+    ['fp32', 2, ['fp32@1', 'fp32@2']],
+    ['q4@1,fp32@1', 2, ['fp32@1', 'q4@1']],
+    ['q8@2,q8', 2, ['q8@1', 'q8@2']],
+    ['q8@16', 16, ['q8@16']],
+  ])('%s on %i cores keeps %j, each group whole', (value, cores, kept) => {
+    const groups = selectGridGroups(gridCells('wf-smollm2-135m', cores), value === undefined ? undefined : parseGridSelectors(value));
+    expect(groups.map((g) => `${g[0]!.level}@${g[0]!.threads}`)).toEqual(kept);
+    for (const group of groups) expect(group).toHaveLength(4);
+  });
+
+  it('a selector that keeps nothing is an error naming the thread counts', () => {
+    expect(() => selectGridGroups(gridCells('wf-smollm2-135m', 2), parseGridSelectors('fp32,q8@4'))).toThrow('--grid-cells q8@4: this grid runs threads 1 and 2');
   });
 });

@@ -274,3 +274,60 @@ export function formatGridTable(cells: readonly GridCellResult[], sameFileRatios
   });
   return [header, ...lines].join('\n');
 }
+
+/** What one grid run measures: the model, the paired runs, the new tokens and the prompt length asked for. */
+export interface GridPlan {
+  model: string;
+  runs: number;
+  maxNewTokens: number;
+  /** The prompt length asked for; the model's context may hold less (gridPromptTokens). */
+  wantedPromptTokens: number;
+  /** Only these levels (and thread counts), from --grid-cells; absent: every cell. */
+  cells?: GridSelector[];
+}
+
+/**
+ * Quick: wf-stories15m, whose 256 positions cut the prompt (216 tokens at 32 new). Full: the 135M shape
+ * (SmolLM2-135M's, 8192 positions), the model P5 is set on, with the whole 512-token prompt.
+ */
+export function gridPlanFor(mode: 'quick' | 'full', runs?: number): GridPlan {
+  return mode === 'full'
+    ? { model: 'wf-smollm2-135m', runs: runs ?? 5, maxNewTokens: 64, wantedPromptTokens: 512 }
+    : { model: 'wf-stories15m', runs: runs ?? 3, maxNewTokens: 32, wantedPromptTokens: 512 };
+}
+
+/** The manifest ids a grid over `model` reads: its ONNX model and one GGUF build per level. */
+export function gridModelIds(model: string): string[] {
+  return [model, ...GRID_LEVELS.map(({ gguf }) => `${model}-gguf-${gguf}`)];
+}
+
+/** One group of cells to keep: a level at every thread count, or at one (`q4@1`). */
+export interface GridSelector {
+  level: GridLevel;
+  threads?: number;
+}
+
+/** `--grid-cells fp32,q8@1`: levels, each optionally at one thread count. */
+export function parseGridSelectors(value: string): GridSelector[] {
+  const levels = GRID_LEVELS.map((l) => l.level) as string[];
+  return value.split(',').map((part) => {
+    const match = /^(\w+)(?:@(\d+))?$/.exec(part.trim());
+    if (!match || !levels.includes(match[1]!) || (match[2] !== undefined && !(Number(match[2]) >= 1))) {
+      throw new Error(`--grid-cells takes levels (${levels.join(', ')}), each optionally @threads, comma-separated (e.g. fp32,q8@1); not "${part}"`);
+    }
+    return { level: match[1] as GridLevel, ...(match[2] !== undefined ? { threads: Number(match[2]) } : {}) };
+  });
+}
+
+/** The groups the selectors keep, in the grid's order; every group without selectors. A selector that keeps nothing is an error, not a smaller grid. */
+export function selectGridGroups(groups: readonly GridCell[][], selectors: readonly GridSelector[] | undefined): GridCell[][] {
+  if (!selectors || selectors.length === 0) return [...groups];
+  const matches = (group: readonly GridCell[], s: GridSelector): boolean => group[0]?.level === s.level && (s.threads === undefined || group[0]?.threads === s.threads);
+  for (const s of selectors) {
+    if (!groups.some((g) => matches(g, s))) {
+      const threads = [...new Set(groups.flat().map((c) => c.threads))];
+      throw new Error(`--grid-cells ${s.level}@${s.threads}: this grid runs threads ${threads.join(' and ')}`);
+    }
+  }
+  return groups.filter((g) => selectors.some((s) => matches(g, s)));
+}

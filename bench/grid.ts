@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/run.ts --only grid`: the benchmark grid for the quick model. Engines (transformers.js
+ * `npx tsx bench/run.ts --only grid`: the benchmark grid for the quick model (`--full`: the 135M shape). Engines (transformers.js
  * and wllama in headless Chromium, onnxruntime-node and node-llama-cpp natively) × precision (fp32,
  * q8, q4 and their GGUF f32, q8_0, q4_0) × threads (1 and all cores). The four engines of one
  * precision and thread count run in rotation, round by round, so the ratios between them are paired.
@@ -23,26 +23,14 @@ import {
   gridPasses,
   gridPromptTokens,
   roundOrder,
+  selectGridGroups,
   targetVerdicts,
   type GridCell,
+  type GridPlan,
   type GridCellResult,
   type GridRun,
 } from './grid-plan.ts';
 import { readManifest } from '../scripts/models/generate.ts';
-
-export interface GridPlan {
-  model: string;
-  runs: number;
-  maxNewTokens: number;
-  /** The prompt length asked for; the model's context may hold less (gridPromptTokens). */
-  wantedPromptTokens: number;
-}
-
-export function gridPlanFor(mode: 'quick' | 'full', runs?: number): GridPlan {
-  return mode === 'full'
-    ? { model: 'wf-stories15m', runs: runs ?? 5, maxNewTokens: 64, wantedPromptTokens: 512 }
-    : { model: 'wf-stories15m', runs: runs ?? 3, maxNewTokens: 32, wantedPromptTokens: 512 };
-}
 
 const PROMPT_TEXT = 'Once upon a time, in a small village at the edge of a great forest, there lived a girl who loved to read stories about the stars. ';
 
@@ -82,7 +70,7 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
   const bandwidth = nodeCopyBandwidthGBps();
   console.log(`[grid] ${plan.model}: prompt ${promptTokens} tokens (asked ${plan.wantedPromptTokens}, context ${onnxEntry.contextLength}), ${plan.maxNewTokens} new, ${plan.runs} runs; bandwidth ${bandwidth.GBps.toFixed(1)} GB/s (${bandwidth.method})`);
 
-  const groups: CellState[][] = gridCells(plan.model, cores).map((group) =>
+  const groups: CellState[][] = selectGridGroups(gridCells(plan.model, cores), plan.cells).map((group) =>
     group.map((cell) => {
       const entry = entryOf(cell.modelId);
       if (!entry) throw new Error(`${cell.modelId} is not in ${modelsDir}/manifest.json: run "npm run models" and rebuild`);
@@ -133,10 +121,11 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
     for (const page of pages.values()) await page.page.context().close();
   }
 
-  const cells: (GridCellResult & { runs: GridRun[]; ranThreads: number; text: string; tokens: number[] })[] = groups.flat().map((c) => {
+  // Per cell, the prompt as sent (tokens of the grid model's tokenizer) and as that engine counted it.
+  const cells: (GridCellResult & { runs: GridRun[]; ranThreads: number; prompt: { sentTokens: number; countedTokens: number }; text: string; tokens: number[] })[] = groups.flat().map((c) => {
     const tokens = tokenizer.encode(c.text.trimStart(), { add_special_tokens: false }) as number[];
     const { runs, text: continuation, file, ...cell } = c;
-    return { ...cell, ...(file ? { file } : {}), figures: cellFigures(runs, c.weightBytes, bandwidth.GBps), runs, ranThreads: ranThreads.get(cellKey(c)) ?? Number.NaN, text: continuation, tokens };
+    return { ...cell, ...(file ? { file } : {}), figures: cellFigures(runs, c.weightBytes, bandwidth.GBps), runs, ranThreads: ranThreads.get(cellKey(c)) ?? Number.NaN, prompt: { sentTokens: promptTokens, countedTokens: runs[0]?.promptTokens ?? Number.NaN }, text: continuation, tokens };
   });
   const stateOf = (engine: GridCell['engine'], level: GridCell['level'], threads: number) => groups.flat().find((c) => c.engine === engine && c.level === level && c.threads === threads);
   const sameFile = new Map<string, ReturnType<typeof cellRatio>>();

@@ -10,9 +10,11 @@
  * bench/response-cache.ts: miss ÷ hit time to the last token from memory and from disk against the
  * targets, and the hit rate per tier of a 50-request mix with 30 % repeats over two tabs).
  * --only grid: the benchmark grid (bench/grid.ts): transformers.js and wllama in the browser, onnxruntime-node
- * and node-llama-cpp natively, × fp32/q8/q4 × 1 and all threads on the quick model, with agreement of the
- * greedy tokens; part of the default run (about 1.5 minutes on 2 cores at quick settings). --grid-gate
- * exits 1 when engines running the same weights disagree.
+ * and node-llama-cpp natively, × fp32/q8/q4 × 1 and all threads on the quick model (with --full the 135M
+ * shape and a 512-token prompt, its files generated into the served build when missing), with agreement
+ * of the greedy tokens; part of the default run (about 1.5 minutes on 2 cores at quick settings).
+ * --grid-cells fp32,q8@1 keeps only those levels (at one thread count). --grid-gate exits 1 when engines
+ * running the same weights disagree.
  * --compare FILE [--tolerance 40%] [--gate ratios] (compare with a baseline result; exit 1 on a regression
  * in a gated figure: all of them, or with --gate ratios only the side-by-side ratios: compare.ts).
  * --scenarios [quick|standard|full] runs the load scenarios from the app's Bench view instead
@@ -36,7 +38,9 @@ import { describeCpu } from './cpu.ts';
 import { conversationPlanFor, measureConversation, printConversation } from './conversation-bench.ts';
 import { measureResponseCache, printResponseCache } from './response-cache.ts';
 import { responseCachePlanFor } from './response-cache-figures.ts';
-import { gridPlanFor, measureGrid, printGrid } from './grid.ts';
+import { measureGrid, printGrid } from './grid.ts';
+import { gridPlanFor, parseGridSelectors } from './grid-plan.ts';
+import { ensureGridModels } from './grid-models.ts';
 
 /** The parts of the bench; --only runs one. */
 const BENCH_PARTS = ['models', 'council', 'ui', 'conversation', 'cache', 'grid'] as const;
@@ -66,7 +70,7 @@ function fmt(s: Spread, digits = 1): string {
   return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.n})`;
 }
 
-function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; only?: BenchPart; compare?: string; tolerance: number; gate: BenchGate } {
+function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string; dist: string; only?: BenchPart; compare?: string; tolerance: number; gate: BenchGate; gridCells?: string } {
   const valueOf = (flag: string): string | undefined => {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
@@ -84,6 +88,7 @@ function parseArgs(argv: string[]): { full: boolean; runs?: number; out?: string
     compare: valueOf('--compare'),
     tolerance: toleranceArg(argv),
     gate: gateArg(valueOf('--gate')),
+    gridCells: valueOf('--grid-cells'),
   };
 }
 
@@ -215,7 +220,8 @@ async function main(): Promise<void> {
       generateModels(modelsDir, [cachePlan.model]);
     }
     const responseCache = runs('cache') ? await measureResponseCache(baseUrl, cachePlan) : null;
-    const gridPlan = gridPlanFor(plan.mode, args.runs);
+    const gridPlan = { ...gridPlanFor(plan.mode, args.runs), ...(args.gridCells ? { cells: parseGridSelectors(args.gridCells) } : {}) };
+    if (runs('grid')) ensureGridModels(modelsDir, gridPlan.model);
     const grid = runs('grid') ? await measureGridIn(gridPlan, baseUrl, modelsDir) : null;
     const report = {
       schema: 'wirthforge-bench/1',
