@@ -444,6 +444,9 @@ test.describe('offline', () => {
     expect(await keptEntries(page)).toEqual([]);
     await openView(page, 'run');
     await expect(select.locator('option[value^="file:"]')).toHaveCount(0);
+    // It was the chosen model. Loaded, it still answers from memory; a new load (another device) says where it went.
+    await generate(page, { prompt: 'a', maxTokens: 2, device: 'auto' });
+    await expect(page.getByTestId('error')).toContainText(`${modelId} is no longer on this device: open it from disk again, or choose another model.`);
     await page.reload();
     await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
     await expect(select.locator('option[value^="file:"]')).toHaveCount(0);

@@ -24,7 +24,8 @@ import {
   type OpenedModelFolder,
 } from '../../models/onnx-folder.ts';
 import type { OnnxDtype } from '../../models/catalog.ts';
-import { nameAndMessage } from '../../workers/errors.ts';
+import { EngineError, nameAndMessage } from '../../workers/errors.ts';
+import { isModelFileId } from '../../models/model-files.ts';
 import { canKeepModelFiles, forgetModelFile, keepModelFile, keepModelFolder, listKeptModelFiles, type KeptModels } from '../offline/kept-model-files.ts';
 import type { KeptModelFile } from '../offline/kept-entry.ts';
 
@@ -292,10 +293,15 @@ export class ModelFileStore implements KeptModels {
     else this.update(modelId, { kept: false, stored: null });
   }
 
-  /** A folder's load names its build: Auto's pick, made against the budget when it was opened. */
+  /**
+   * A folder's load names its build: Auto's pick, made against the budget when it was opened. A file id
+   * no longer offered (its kept copy deleted in the Storage view while it was chosen) has nothing to load.
+   */
   loadOptionsFor(modelId: string): Pick<LoadOptions, 'file' | 'folder' | 'dtype'> {
     const opened = this.opened.peek().find((m) => m.id === modelId);
     if (opened?.folder) return { folder: opened.folder.files, dtype: opened.folder.dtype };
-    return opened?.file ? { file: opened.file } : {};
+    if (opened?.file) return { file: opened.file };
+    if (isModelFileId(modelId)) throw new EngineError('model-missing', `${modelId} is no longer on this device: open it from disk again, or choose another model.`);
+    return {};
   }
 }
