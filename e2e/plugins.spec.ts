@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { expectedTinyContinuation } from '../scripts/models/tiny.ts';
+import type { DebugWindow } from '../src/app/debug-handle.ts';
 import { expect, generate, openApp, openView, setMembers, test } from './fixtures.ts';
 
 /** Plugins: sandboxed workers under a per-frame budget (src/plugins, docs/plugins.md). */
@@ -25,6 +26,57 @@ interface AuditRow {
 }
 
 /** The plugin entries of the audit log, once the log has written them (it batches every 500 ms). */
+interface LayerCheck {
+  /** The layer canvas over the living canvas, the geometry's size, the surface's device pixels (as the canvas draws them). */
+  layer: [number, number];
+  geometry: [number, number];
+  surface: [number, number];
+  lanes: { id: string; lit: number; wrongColour: number; floating: number }[];
+}
+
+/**
+ * The rhythm strip's layer over the living canvas, read back pixel by pixel: per lane of the geometry,
+ * its lit pixels, those not of its lane's colour, and columns whose bar does not stand on the lane's
+ * bottom row (a bar drawn stretched or in another lane's band fails one of these).
+ */
+function readStripLayer(page: Page): Promise<LayerCheck> {
+  return page.evaluate(() => {
+    const handle = (window as unknown as DebugWindow).__wirthforge;
+    const geometry = handle.plugins.layerGeometry.value;
+    const surface = document.querySelector<HTMLCanvasElement>('[data-testid="living-canvas"]')!.getBoundingClientRect();
+    const level = document.querySelector<HTMLElement>('[data-testid="canvas-panel"]')!.dataset['level'] as 'lite' | 'balanced' | 'ultra';
+    // The canvas draws at the device's pixel ratio, capped by its quality level.
+    const dpr = Math.min(devicePixelRatio, { lite: 1, balanced: 1.5, ultra: 2 }[level]);
+    const layer = document.querySelector<HTMLCanvasElement>('[data-testid="canvas-plugin-layer"][data-plugin="rhythm-strip"]')!;
+    const data = layer.getContext('2d')!.getImageData(0, 0, layer.width, layer.height).data;
+    const at = (x: number, y: number) => (y * layer.width + x) * 4;
+    const lanes = geometry.lanes.map((lane) => {
+      const [r, g, b] = lane.color.match(/\d+/g)!.map(Number);
+      let lit = 0;
+      let wrongColour = 0;
+      let floating = 0;
+      for (let x = 0; x < layer.width; x++) {
+        let column = 0;
+        for (let y = lane.y; y < lane.y + lane.height; y++) {
+          const i = at(x, y);
+          if (data[i + 3] === 0) continue;
+          lit++;
+          column++;
+          if (Math.abs(data[i]! - r!) > 2 || Math.abs(data[i + 1]! - g!) > 2 || Math.abs(data[i + 2]! - b!) > 2) wrongColour++;
+        }
+        if (column > 0 && data[at(x, lane.y + lane.height - 1) + 3] === 0) floating++;
+      }
+      return { id: lane.id, lit, wrongColour, floating };
+    });
+    return {
+      layer: [layer.width, layer.height],
+      geometry: [geometry.width, geometry.height],
+      surface: [Math.round(surface.width * dpr), Math.round(surface.height * dpr)],
+      lanes,
+    };
+  });
+}
+
 async function pluginAudit(page: Page): Promise<AuditRow[]> {
   return page.evaluate(
     () =>
@@ -102,6 +154,40 @@ test('a council run: the logger gets each member’s state changes, the rhythm s
     .toBeGreaterThan(0);
   // The quality control below the canvas is not covered.
   await page.getByTestId('quality-select').click({ trial: true });
+
+  // At the canvas's size, one lane per member, each member's strip inside its own lane in its colour.
+  const members = await canvasPanel.getByTestId('canvas-lane').evaluateAll((items) => items.map((li) => li.getAttribute('data-lane')));
+  // A lane quiet for 15 s leaves the canvas and comes back last: the same members, maybe in another order.
+  const sameMembers = (check: LayerCheck) => JSON.stringify(check.lanes.map((l) => l.id).sort()) === JSON.stringify([...members].sort());
+  const drawn = async (): Promise<boolean> => {
+    const check = await readStripLayer(page);
+    return sameMembers(check) && check.lanes.every((l) => l.lit > 0);
+  };
+  const inLanes = async (): Promise<LayerCheck> => {
+    const check = await readStripLayer(page);
+    expect(check.layer).toEqual(check.geometry);
+    expect(check.layer).toEqual(check.surface);
+    expect(sameMembers(check)).toBe(true);
+    return check;
+  };
+  await expect.poll(drawn).toBe(true);
+  const wide = await inLanes();
+  console.log('rhythm strip layer:', JSON.stringify(wide));
+  for (const lane of wide.lanes) expect([lane.wrongColour, lane.floating]).toEqual([0, 0]);
+
+  // Resized: the plugin hears of it and draws its next strip at the new size.
+  // Under the council on a narrower screen, the whole page in view so the canvas draws.
+  await page.setViewportSize({ width: 1000, height: 2400 });
+  await expect.poll(async () => (await readStripLayer(page)).geometry[0]).not.toBe(wide.geometry[0]);
+  await panel.getByTestId('council-prompt').fill('again');
+  await panel.getByTestId('council-run').click();
+  await expect.poll(drawn, { timeout: 60_000 }).toBe(true);
+  const narrow = await inLanes();
+  console.log('after a resize:', JSON.stringify(narrow));
+  for (const lane of narrow.lanes) expect([lane.wrongColour, lane.floating]).toEqual([0, 0]);
+  await openView(page, 'plugins');
+  const panelLayer = plugin(page, 'rhythm-strip').getByTestId('plugin-layer');
+  expect(await panelLayer.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual(narrow.geometry);
 
   await openView(page, 'plugins');
   const download = page.waitForEvent('download');

@@ -9,7 +9,9 @@ const builtin = (file: string) => import(/* @vite-ignore */ `../../public/plugin
 const { findLoop, distinctRatio, scoreText } = await builtin('repetition-scorer');
 const { validateJson, extractJson } = await builtin('json-validator');
 const { logEvents } = await builtin('token-logger');
-const { countInto } = await builtin('rhythm-strip');
+const rhythmStrip = await builtin('rhythm-strip');
+const { countInto, stripRows, barRect } = rhythmStrip;
+const COLUMN_PX = rhythmStrip['COLUMN_PX'] as unknown as number;
 
 describe('built-in plugin files', () => {
   it.each(BUILTIN_PLUGINS.map((p) => [p.id, p.path]))('%s has a valid manifest with its id', (id, path) => {
@@ -95,6 +97,27 @@ describe('rhythm strip', () => {
     countInto(columns, 'b', 0, 1, 50);
     expect([...columns.get('a')!]).toEqual([[2, 3]]);
     expect([...columns.get('b')!]).toEqual([[0, 1]]);
+  });
+
+  const lanes = [
+    { id: 'm1', label: 'one', index: 0, color: 'rgb(1, 2, 3)', y: 0, height: 48 },
+    { id: 'm2', label: 'two', index: 1, color: 'rgb(4, 5, 6)', y: 48, height: 48 },
+  ];
+  it.each([
+    ['the canvas lanes, as given', lanes, ['m2', 'x'], 96, [{ lane: 'm1', y: 0, height: 48, color: 'rgb(1, 2, 3)' }, { lane: 'm2', y: 48, height: 48, color: 'rgb(4, 5, 6)' }]],
+    ['no canvas: equal rows for the lanes seen', [], ['a', 'b', 'c'], 96, [{ lane: 'a', y: 0, height: 32 }, { lane: 'b', y: 32, height: 32 }, { lane: 'c', y: 64, height: 32 }]],
+    ['no canvas, nothing seen', [], [], 96, []],
+  ])('rows: %s', (_name, layerLanes, seen, height, expected) => {
+    expect(stripRows(layerLanes, seen, height)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['latest column at the right edge, one token', 10, 10, 1, { x: 480 - COLUMN_PX, y: 48 + 48 - 6, w: COLUMN_PX, h: 6 }],
+    ['an older column further left', 8, 10, 1, { x: 480 - 3 * COLUMN_PX, y: 90, w: COLUMN_PX, h: 6 }],
+    ['a burst never leaves its lane', 10, 10, 500, { x: 480 - COLUMN_PX, y: 48, w: COLUMN_PX, h: 48 }],
+    ['scrolled off the left', 10 - 480 / COLUMN_PX, 10, 1, null],
+  ])('bar: %s', (_name, col, last, tokens, expected) => {
+    expect(barRect(col, last, tokens, { y: 48, height: 48 }, 480)).toEqual(expected);
   });
 });
 

@@ -17,7 +17,7 @@
   let annotations = [];
   let layerDirty = false;
   let layerCanvas = null;
-  let layerContext = null;
+  let layerGeometry = null;
 
   const send = (message, transfer) => {
     if (port) postTo.call(port, message, transfer || []);
@@ -83,6 +83,13 @@
 
   async function load(message) {
     const { manifest, source, stored, layer } = message;
+    // Made before the first await: a geometry message may arrive while the module loads.
+    let context = null;
+    if (layer && manifest.permissions.draw) {
+      layerGeometry = layer;
+      layerCanvas = new OffscreenCanvas(layer.width, layer.height);
+      context = layerCanvas.getContext('2d');
+    }
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     let mod;
     try {
@@ -92,13 +99,6 @@
     }
     plugin = mod && mod.default;
     if (!plugin || typeof plugin.events !== 'function') throw new Error('the module must export default an object with an events(batch, api) function');
-    let context = null;
-    if (layer && manifest.permissions.draw) {
-      layerCanvas = new OffscreenCanvas(layer.width, layer.height);
-      // Read back after every drawn batch: a software canvas makes that a copy, not a GPU round trip.
-      context = layerCanvas.getContext('2d', { willReadFrequently: true });
-      layerContext = context;
-    }
     api = Object.freeze({
       manifest,
       config: manifest.config,
@@ -107,7 +107,17 @@
         if (!manifest.permissions.annotate) throw new Error('this plugin may not annotate (permissions.annotate)');
         if (annotations.length < 32) annotations.push(a);
       },
-      layer: context ? Object.freeze({ width: layer.width, height: layer.height, context, commit: () => { layerDirty = true; } }) : null,
+      // Read at each batch: the page resizes the layer and moves the lanes when the canvas changes.
+      layer: context
+        ? Object.freeze({
+            context,
+            get width() { return layerGeometry.width; },
+            get height() { return layerGeometry.height; },
+            get lanes() { return layerGeometry.lanes; },
+            get scale() { return layerGeometry.scale; },
+            commit: () => { layerDirty = true; },
+          })
+        : null,
       store: makeStore(manifest, stored),
     });
     if (typeof plugin.init === 'function') await plugin.init(api);
@@ -119,21 +129,32 @@
     annotations = [];
     await plugin.events(message.events, api);
     const busyMs = now() - began;
-    // The layer travels as pixels: an ImageBitmap made here cannot be read by the cross-origin-isolated
-    // page (another agent cluster: the page gets a messageerror), a transferred ArrayBuffer can.
+    // The layer leaves as an ImageBitmap, transferred: no pixel is copied or read back here. The canvas
+    // starts the next batch blank (transferToImageBitmap hands its bitmap over).
     let layer = null;
     if (layerDirty && layerCanvas) {
-      const image = layerContext.getImageData(0, 0, layerCanvas.width, layerCanvas.height);
-      layer = { width: image.width, height: image.height, pixels: image.data.buffer };
+      layer = layerCanvas.transferToImageBitmap();
       layerDirty = false;
     }
-    send({ kind: 'done', seq: message.seq, busyMs, annotations, layer, bigBuffersBytes: bigBytes }, layer ? [layer.pixels] : []);
+    send({ kind: 'done', seq: message.seq, busyMs, annotations, layer, bigBuffersBytes: bigBytes }, layer ? [layer] : []);
+  }
+
+  // A new size clears the canvas (and its drawing state); lanes alone moving leave it as it is.
+  function geometry(message) {
+    const next = message.geometry;
+    if (!layerCanvas || !next) return;
+    if (next.width !== layerCanvas.width || next.height !== layerCanvas.height) {
+      layerCanvas.width = next.width;
+      layerCanvas.height = next.height;
+    }
+    layerGeometry = next;
   }
 
   async function onPortMessage(event) {
     const message = event.data;
     try {
       if (message.kind === 'load') await load(message);
+      else if (message.kind === 'geometry') geometry(message);
       else if (message.kind === 'batch' && plugin) await batch(message);
       else if (message.kind === 'export' && plugin && typeof plugin.export === 'function') send({ kind: 'exported', seq: message.seq, text: String(await plugin.export(api)) });
     } catch (error) {

@@ -47,8 +47,6 @@ export interface PluginManifest {
 export const MANIFEST_MARKER = '@wirthforge-plugin';
 export const MAX_PLUGIN_SOURCE_BYTES = 512 * 1024;
 export const MAX_STORE_BYTES = 1024 * 1024;
-export const LAYER_WIDTH = 480;
-export const LAYER_HEIGHT = 48;
 
 const ID = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
 const VERSION = /^\d{1,4}\.\d{1,4}\.\d{1,4}$/;

@@ -6,7 +6,8 @@
  * using any of it.
  */
 import type { MemberState } from '../scheduler/protocol.ts';
-import { LAYER_HEIGHT, LAYER_WIDTH, type PluginManifest } from './manifest.ts';
+import type { LayerGeometry } from './layer-geometry.ts';
+import type { PluginManifest } from './manifest.ts';
 
 /** What a plugin receives, in frame-paced batches, filtered by its subscriptions. */
 export type PluginEvent =
@@ -49,11 +50,16 @@ export interface Annotation {
   badge?: string;
 }
 
-/** A plugin's layer as RGBA pixels (an ImageBitmap from the sandbox's worker cannot reach the isolated page). */
-export interface LayerPixels {
-  width: number;
-  height: number;
-  pixels: ArrayBuffer;
+/**
+ * A layer frame as read: the bitmap to composite; or none to draw, with the reason it was refused, or
+ * null for a frame of the size before the last change (drawn before the plugin heard of it: dropped quietly).
+ */
+export type LayerFrame = { ok: true; bitmap: ImageBitmap } | { ok: false; reason: string | null };
+
+/** The layer sizes a frame may have: the current geometry's, and the one it replaced. */
+export interface LayerSizes {
+  current: { width: number; height: number };
+  previous: { width: number; height: number } | null;
 }
 
 // ── page → sandbox frame (window.postMessage) ───────────────────────────────────────────────────
@@ -78,8 +84,11 @@ export type HostToPlugin =
       source: string;
       /** Its store as kept on the device. */
       stored: Record<string, string>;
-      layer: { width: number; height: number } | null;
+      /** With `draw`: the layer's size and the canvas's lanes on it. */
+      layer: LayerGeometry | null;
     }
+  /** The canvas was resized or its lanes changed: the layer's new geometry (only to plugins with `draw`). */
+  | { kind: 'geometry'; geometry: LayerGeometry }
   | { kind: 'batch'; seq: number; events: PluginEvent[]; frames: number }
   | { kind: 'export'; seq: number };
 
@@ -87,8 +96,8 @@ export type HostToPlugin =
 
 export type PluginToHost =
   | { kind: 'ready'; canExport: boolean }
-  /** A batch handled: its time in the worker, what it says about the streams, its new layer. */
-  | { kind: 'done'; seq: number; busyMs: number; annotations: Annotation[]; layer: LayerPixels | null; bigBuffersBytes: number }
+  /** A batch handled: its time in the worker, what it says about the streams, its new layer (an ImageBitmap on the wire, checked on arrival). */
+  | { kind: 'done'; seq: number; busyMs: number; annotations: Annotation[]; layer: LayerFrame | null; bigBuffersBytes: number }
   | { kind: 'store'; key: string; value: string | null }
   | { kind: 'exported'; seq: number; text: string }
   /** A request the sandbox refused (its Content-Security-Policy). */
@@ -118,15 +127,36 @@ function annotation(value: unknown): Annotation | null {
   return out;
 }
 
-function layerPixels(value: unknown): LayerPixels | null {
-  if (!isRecord(value) || !(value['pixels'] instanceof ArrayBuffer)) return null;
-  const { width, height, pixels } = value as { width: unknown; height: unknown; pixels: ArrayBuffer };
-  if (width !== LAYER_WIDTH || height !== LAYER_HEIGHT || pixels.byteLength !== LAYER_WIDTH * LAYER_HEIGHT * 4) return null;
-  return { width, height, pixels };
+const kindOf = (value: unknown): string => (value === null ? 'null' : typeof value === 'object' ? Object.prototype.toString.call(value).slice(8, -1) : typeof value);
+
+/**
+ * A layer as it arrived: nothing (undefined or null: no new frame), or an ImageBitmap of exactly the
+ * layer's current size. Anything else is refused with the reason; a refused bitmap is closed here,
+ * so the memory it was transferred with goes at once rather than at the next garbage collection.
+ */
+export function readLayerFrame(value: unknown, sizes: LayerSizes | null): LayerFrame | null {
+  if (value === undefined || value === null) return null;
+  if (typeof ImageBitmap !== 'function' || !(value instanceof ImageBitmap)) {
+    return { ok: false, reason: `not an ImageBitmap (OffscreenCanvas.transferToImageBitmap()) but ${kindOf(value)}` };
+  }
+  const frame = layerFrameOfSize(value.width, value.height, sizes);
+  if (!frame.ok) value.close();
+  return frame.ok ? { ok: true, bitmap: value } : frame;
 }
 
-/** The message in a shape the host can use, or null for anything else (counted, then dropped). */
-export function readPluginMessage(value: unknown): PluginToHost | null {
+function layerFrameOfSize(width: number, height: number, sizes: LayerSizes | null): { ok: true } | { ok: false; reason: string | null } {
+  if (!sizes) return { ok: false, reason: 'a layer without the draw permission' };
+  if (width === 0 || height === 0) return { ok: false, reason: 'an empty or closed ImageBitmap' };
+  if (width === sizes.current.width && height === sizes.current.height) return { ok: true };
+  if (sizes.previous && width === sizes.previous.width && height === sizes.previous.height) return { ok: false, reason: null };
+  return { ok: false, reason: `${width}×${height} pixels, not the canvas's ${sizes.current.width}×${sizes.current.height}` };
+}
+
+/**
+ * The message in a shape the host can use, or null for anything else (counted, then dropped). A
+ * `done`'s layer is checked against `layerSizes` (null: the plugin may not draw).
+ */
+export function readPluginMessage(value: unknown, layerSizes: LayerSizes | null = null): PluginToHost | null {
   if (!isRecord(value)) return null;
   switch (value['kind']) {
     case 'ready':
@@ -137,7 +167,7 @@ export function readPluginMessage(value: unknown): PluginToHost | null {
       if (seq === null || busyMs === null || busyMs < 0) return null;
       const raw = Array.isArray(value['annotations']) ? value['annotations'].slice(0, MAX_ANNOTATIONS_PER_BATCH) : [];
       const annotations = raw.map(annotation).filter((a): a is Annotation => a !== null);
-      const layer = layerPixels(value['layer']);
+      const layer = readLayerFrame(value['layer'], layerSizes);
       const big = num(value['bigBuffersBytes']);
       return { kind: 'done', seq, busyMs, annotations, layer, bigBuffersBytes: big !== null && big >= 0 ? big : 0 };
     }

@@ -3,7 +3,6 @@ import type { Visuals } from './visuals.ts';
 import { QUALITY_LABEL, QUALITY_LEVELS, type QualityChoice } from '../quality/quality-rule.ts';
 import { RATE_WINDOW_MS } from './energy.ts';
 import type { PluginsStore } from '../plugins/plugins-store.ts';
-import { LAYER_HEIGHT, LAYER_WIDTH } from '../../plugins/manifest.ts';
 import './canvas.css';
 
 /** The living canvas of the Run and Council views (beside them on a wide screen, under them on a narrow one), with its quality control, lane legend and the plugins' layers. */
@@ -24,6 +23,15 @@ export function CanvasPanel({ visuals, plugins }: { visuals: Visuals; plugins?: 
     if (!plugins || !canvas) return;
     plugins.setCanvasLive(() => !canvas.stats.paused);
     return () => plugins.setCanvasLive(null);
+  }, [plugins, canvas]);
+  // The layers are drawn at the surface's size, lanes and all: the plugins hear of every change.
+  useEffect(() => {
+    if (!plugins || !canvas) return;
+    const stop = canvas.geometry.subscribe((geometry) => plugins.setCanvasGeometry(geometry));
+    return () => {
+      stop();
+      plugins.setCanvasGeometry(null);
+    };
   }, [plugins, canvas]);
   const layers = canvas && plugins ? plugins.drawing.value : [];
   const lanes = canvas?.lanes.value ?? [];
@@ -95,8 +103,12 @@ export function CanvasPanel({ visuals, plugins }: { visuals: Visuals; plugins?: 
   );
 }
 
-/** One plugin's layer; its ref is stable, so the store gets the canvas's context once, not on every render. */
+/**
+ * One plugin's layer, at the layer's size (the surface's device pixels, unless capped), laid over the
+ * whole surface; its ref is stable, so the store gets the canvas's context once, not on every render.
+ */
 function PluginLayer({ id, plugins }: { id: string; plugins: PluginsStore }) {
   const ref = useCallback((c: HTMLCanvasElement | null) => plugins.setOverlay(id, c), [plugins, id]);
-  return <canvas width={LAYER_WIDTH} height={LAYER_HEIGHT} data-testid="canvas-plugin-layer" data-plugin={id} ref={ref} />;
+  const { width, height } = plugins.layerGeometry.value;
+  return <canvas width={width} height={height} data-testid="canvas-plugin-layer" data-plugin={id} ref={ref} />;
 }

@@ -31,3 +31,27 @@ export function hslToRgb(h: number, s: number, l: number): [number, number, numb
   const f = (n: number): number => l - a * Math.max(-1, Math.min(k(n) - 3, Math.min(9 - k(n), 1)));
   return [f(0), f(8), f(4)];
 }
+
+/**
+ * Where lane `index` of `count` lies on a surface `height` device pixels high, top row and rows: the
+ * band `laneCenterY` ± `laneHalfHeight` draws in, in whole pixels, so the bands tile the surface.
+ */
+export function laneBand(index: number, count: number, height: number): { y: number; height: number } {
+  const bands = Math.max(1, count);
+  const y = Math.round((index * height) / bands);
+  return { y, height: Math.round(((index + 1) * height) / bands) - y };
+}
+
+/** The canvas's geometry as plain data: its drawing surface in device pixels and each lane's band on it. */
+export interface CanvasGeometry {
+  width: number;
+  height: number;
+  lanes: { id: string; label: string; color: string; y: number; height: number }[];
+}
+
+/** The geometry of a surface of `cssWidth` × `cssHeight` CSS pixels drawn at `dpr`, with `lanes` in band order. */
+export function canvasGeometry(cssWidth: number, cssHeight: number, dpr: number, lanes: readonly { id: string; label: string; color: string }[]): CanvasGeometry {
+  const width = Math.round(cssWidth * dpr);
+  const height = Math.round(cssHeight * dpr);
+  return { width, height, lanes: lanes.map((lane, index) => ({ id: lane.id, label: lane.label, color: lane.color, ...laneBand(index, lanes.length, height) })) };
+}

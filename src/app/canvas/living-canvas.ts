@@ -10,7 +10,7 @@ import type { PagePerf } from '../perf/page-perf.ts';
 import { QUALITY_SETTINGS, type QualitySettings } from '../quality/quality-settings.ts';
 import type { VisualQuality } from '../quality/quality-rule.ts';
 import { LaneRate, energyOf } from './energy.ts';
-import { laneCenterY, laneColor, laneHalfHeight, tokenX } from './lanes.ts';
+import { canvasGeometry, laneCenterY, laneColor, laneHalfHeight, tokenX, type CanvasGeometry } from './lanes.ts';
 import { ParticlePool, PARTICLE_INTERFERENCE, PARTICLE_RESONANCE, PARTICLE_TOKEN } from './particle-pool.ts';
 import { ResonanceTracker } from './resonance.ts';
 import type { ParticleRenderer } from './renderer.ts';
@@ -34,6 +34,8 @@ interface Lane {
   energy: number;
   lastAt: number;
 }
+
+const cssColor = ([r, g, b]: [number, number, number]): string => `rgb(${Math.round(r * 255)}, ${Math.round(g * 255)}, ${Math.round(b * 255)})`;
 
 export interface LaneView {
   id: string;
@@ -66,6 +68,14 @@ export class LivingCanvas {
   readonly lanes = signal<LaneView[]>([]);
   /** Changes when the drawing surface must be replaced by a fresh canvas element. */
   readonly surface = signal(0);
+  /**
+   * The drawing surface's size in device pixels and each lane's band on it, as plain data (the plugins'
+   * layers are drawn to it); null until the surface has been measured at a size above zero. A new lane
+   * is in it in the frame its first token is drawn, before the plugins' batches of that frame leave.
+   */
+  readonly geometry = signal<CanvasGeometry | null>(null);
+  /** The surface's CSS size when last measured above zero. */
+  private cssSize: { width: number; height: number } | null = null;
   readonly stats: CanvasStats;
   /** Why drawing in the worker failed, once it has: from then on the canvas draws on the page. */
   private workerFailure: string | null = null;
@@ -106,7 +116,12 @@ export class LivingCanvas {
     this.setLevel(level);
     const resize = (): void => {
       const rect = canvas.getBoundingClientRect();
-      this.renderer?.resize(rect.width, rect.height, Math.min(devicePixelRatio || 1, this.settings.maxDpr));
+      this.renderer?.resize(rect.width, rect.height, this.dpr());
+      // A hidden view measures 0: the layers keep the size they had.
+      if (rect.width > 0 && rect.height > 0) {
+        this.cssSize = { width: rect.width, height: rect.height };
+        this.publishGeometry();
+      }
     };
     resize();
     const resizeObserver = new ResizeObserver(resize);
@@ -147,7 +162,9 @@ export class LivingCanvas {
     if (this.renderer?.kind === '2d') level = 'lite';
     this.stats.level = level;
     const settings = QUALITY_SETTINGS[level];
+    const dprBefore = this.dpr();
     this.settings = settings;
+    if (this.dpr() !== dprBefore) this.publishGeometry();
     if (this.pool?.capacity === settings.particles) return;
     // A new pool only when the level changes: its size is the level's particle budget.
     this.pool = new ParticlePool(settings.particles);
@@ -161,6 +178,24 @@ export class LivingCanvas {
     this.stats.pausedByQuality = paused;
     if (paused) this.renderer?.clear();
     this.drewEmpty = paused;
+  }
+
+  private dpr(): number {
+    return Math.min(devicePixelRatio || 1, this.settings.maxDpr);
+  }
+
+  private publishGeometry(): void {
+    if (!this.cssSize) return;
+    const lanes = [...this.laneMap.values()].map((lane) => ({ id: lane.id, label: lane.label, color: cssColor(lane.color) }));
+    const next = canvasGeometry(this.cssSize.width, this.cssSize.height, this.dpr(), lanes);
+    const previous = this.geometry.value;
+    const same =
+      previous !== null &&
+      previous.width === next.width &&
+      previous.height === next.height &&
+      previous.lanes.length === next.lanes.length &&
+      previous.lanes.every((l, i) => l.id === next.lanes[i]!.id && l.label === next.lanes[i]!.label);
+    if (!same) this.geometry.value = next;
   }
 
   detach(): void {
@@ -203,6 +238,7 @@ export class LivingCanvas {
       const index = this.laneMap.size;
       lane = { id: event.lane, label: event.label, index, rate: new LaneRate(), color: laneColor(index), energy: 0, lastAt: event.at };
       this.laneMap.set(event.lane, lane);
+      this.publishGeometry();
     }
     lane.label = event.label;
     return lane;
@@ -268,13 +304,13 @@ export class LivingCanvas {
     // Keep indices dense after lanes leave: the bands re-spread over the lanes still streaming.
     let index = 0;
     for (const lane of this.laneMap.values()) lane.index = index++;
+    this.publishGeometry();
     const max = this.maxTps();
     const views: LaneView[] = [];
     for (const lane of this.laneMap.values()) {
       const tps = lane.rate.tokensPerSecond(now);
       lane.energy = energyOf(tps, max);
-      const [r, g, b] = lane.color;
-      views.push({ id: lane.id, label: lane.label, energy: lane.energy, tokensPerSecond: tps, color: `rgb(${Math.round(r * 255)}, ${Math.round(g * 255)}, ${Math.round(b * 255)})` });
+      views.push({ id: lane.id, label: lane.label, energy: lane.energy, tokensPerSecond: tps, color: cssColor(lane.color) });
     }
     const previous = this.lanes.value;
     const same = previous.length === views.length && previous.every((v, i) => v.id === views[i]!.id && Math.abs(v.energy - views[i]!.energy) < 0.01);

@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
 import type { PluginView } from '../../plugins/host.ts';
-import { LAYER_HEIGHT, LAYER_WIDTH } from '../../plugins/manifest.ts';
 import { downloadText } from '../results/download.ts';
 import type { PluginsStore } from './plugins-store.ts';
 import './plugins.css';
@@ -98,6 +97,7 @@ const mb = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1
 
 function PluginRow({ view, store }: { view: PluginView; store: PluginsStore }) {
   const drawing = view.draws && view.status !== 'off' && view.status !== 'disabled';
+  const layer = store.layerGeometry.value;
   return (
     <li class="plugin" data-testid="plugin" data-plugin={view.id} data-status={view.status} data-enabled={String(view.enabled)}>
       <header>
@@ -133,7 +133,7 @@ function PluginRow({ view, store }: { view: PluginView; store: PluginsStore }) {
           ))}
         </ul>
       )}
-      {drawing && <canvas class="plugin-layer" width={LAYER_WIDTH} height={LAYER_HEIGHT} data-testid="plugin-layer" ref={(c) => store.setLayer(view.id, c)} aria-label={`${view.name}'s layer`} />}
+      {drawing && <canvas class="plugin-layer" width={layer.width} height={layer.height} data-testid="plugin-layer" ref={(c) => store.setLayer(view.id, c)} aria-label={`${view.name}'s layer`} />}
       <div class="plugin-actions">
         {view.enabled ? (
           <button type="button" data-testid="plugin-disable" onClick={() => void store.disable(view.id)}>

@@ -12,6 +12,7 @@ import { FrameSandbox, type PluginSandbox } from '../../plugins/sandbox.ts';
 import { PluginStore } from '../../plugins/plugin-store.ts';
 import { checkCollision, readPluginSource } from '../../plugins/manifest.ts';
 import type { PluginEvent } from '../../plugins/protocol.ts';
+import { DEFAULT_LAYER, fitLayerGeometry, sameLayerGeometry, type CanvasGeometryInput, type LayerGeometry } from '../../plugins/layer-geometry.ts';
 import { BUILTIN_PLUGINS, originPluginUrl } from '../../plugins/builtins.ts';
 import harness from '../../plugins/harness.js?raw';
 import type { PagePerf } from '../perf/page-perf.ts';
@@ -44,10 +45,19 @@ class LazySandbox implements PluginSandbox {
   }
 }
 
+function drawLayer(context: CanvasRenderingContext2D | undefined, bitmap: ImageBitmap): void {
+  // A canvas not yet resized to a new geometry is left alone rather than drawn on out of register.
+  if (!context || context.canvas.width !== bitmap.width || context.canvas.height !== bitmap.height) return;
+  context.clearRect(0, 0, bitmap.width, bitmap.height);
+  context.drawImage(bitmap, 0, 0);
+}
+
 export class PluginsStore {
   readonly views = signal<PluginView[]>([]);
   readonly notice = signal<PluginNotice | null>(null);
   readonly builtins = BUILTIN_PLUGINS;
+  /** Every layer's size and the canvas's lanes on it; the page's layer canvases take its size. */
+  readonly layerGeometry = signal<LayerGeometry>(DEFAULT_LAYER);
   private readonly storage = new PluginStore();
   private readonly layers = new Map<string, CanvasRenderingContext2D>();
   private readonly overlays = new Map<string, CanvasRenderingContext2D>();
@@ -70,10 +80,10 @@ export class PluginsStore {
       kv: this.storage,
       audit: (entry) => this.log(entry),
       // Both copies are drawn inside the host's timing of this call, so their cost counts against the plugin.
-      composite: (id, layer) => {
-        const image = new ImageData(new Uint8ClampedArray(layer.pixels), layer.width, layer.height);
-        this.layers.get(id)?.putImageData(image, 0, 0);
-        if (this.canvasLive?.()) this.overlays.get(id)?.putImageData(image, 0, 0);
+      // The bitmap is the layer's whole picture at the canvases' own size: drawn 1:1, never scaled.
+      composite: (id, bitmap) => {
+        drawLayer(this.layers.get(id), bitmap);
+        if (this.canvasLive?.()) drawLayer(this.overlays.get(id), bitmap);
       },
     });
     this.host.subscribe(() => this.refresh());
@@ -177,6 +187,14 @@ export class PluginsStore {
     const context = canvas?.getContext('2d') ?? null;
     if (context) this.overlays.set(id, context);
     else this.overlays.delete(id);
+  }
+
+  /** The living canvas's size and lanes changed: fitted to a layer (capped) and sent to the plugins that draw. */
+  setCanvasGeometry(geometry: CanvasGeometryInput | null): void {
+    const fitted = geometry ? fitLayerGeometry(geometry) : DEFAULT_LAYER;
+    if (!fitted || sameLayerGeometry(fitted, this.layerGeometry.peek())) return;
+    this.layerGeometry.value = fitted;
+    this.host.setGeometry(fitted);
   }
 
   /** The living canvas's own pause signal: while it does not draw, neither do the layers over it. */
