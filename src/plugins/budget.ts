@@ -305,7 +305,9 @@ const costWords = (cost: CostReading, limits: BudgetLimits): string => {
 };
 
 /**
- * One step of the rule: the state after this sample and what the host must do, if anything.
+ * One step of the rule: the state after this sample and what the host must do, if anything. The host
+ * takes a step once a frame and when a plugin's timing report arrives, so that on a page drawing few
+ * frames its judgement waits for no frame.
  *
  * The pause clock runs from the first over-budget reading and is restarted only by readings under the
  * budget for `dipToleranceMs`: a plugin over budget while it has work dips under it in the gaps of

@@ -233,6 +233,46 @@ describe('PluginHost', () => {
     expect(host.views()[0]!.eventsDropped).toBe(pause.data!.dropped);
   });
 
+  it('judges a plugin when its timing report arrives: on a page drawing 10 frames a second, throttled and paused without waiting for a frame', async () => {
+    const { host, ports, tick, advance, audit } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    let now = 0;
+    const to = (t: number) => {
+      advance(t - now);
+      now = t;
+    };
+    const at = new Map<string, number>();
+    const note = () => audit.forEach((e) => at.has(e.action) || at.set(e.action, now));
+    let firstBatchAt: number | null = null;
+    let pending: { seq: number; reportAt: number; busyMs: number } | null = null;
+    for (let t = 100; t <= 10_000 && !at.has('pause'); t += 100) {
+      // The worker's report lands between frames, 250 ms after its batch: it waited for a core.
+      if (pending && pending.reportAt < t) {
+        to(pending.reportAt);
+        port.answer({ kind: 'done', seq: pending.seq, busyMs: pending.busyMs, annotations: [], layer: null, bigBuffersBytes: 0 });
+        note();
+        pending = null;
+      }
+      for (const lane of ['m1', 'm2', 'm3', 'm4']) host.push(token(lane, 'x'));
+      const before = port.batches().length;
+      to(t);
+      tick(0);
+      note();
+      if (port.batches().length > before) {
+        const batch = port.batches().at(-1)!;
+        firstBatchAt ??= t;
+        pending = { seq: batch.seq, reportAt: t + 250, busyMs: 20 * batch.events.length };
+      }
+    }
+    // The first report (80 ms of work over 3 frames) is judged as it arrives, not at the frame after it.
+    expect(at.get('throttle')).toBe(firstBatchAt! + 250);
+    expect(at.get('pause')! - at.get('throttle')!).toBeGreaterThanOrEqual(5000);
+    expect(at.get('pause')! - at.get('throttle')!).toBeLessThanOrEqual(5100);
+    // Its first events were pushed at 0 ms.
+    expect(at.get('throttle')!).toBeLessThanOrEqual(1000);
+    expect(at.get('pause')!).toBeLessThanOrEqual(6000);
+  });
+
   it('disables a plugin that crashed, with its error', async () => {
     const { host, ports, tick } = await setup([manifest('a')]);
     ports.get('a')!.answer({ kind: 'crash', error: 'ReferenceError: document is not defined' });

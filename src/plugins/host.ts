@@ -9,9 +9,8 @@
  * tests with fakes; the budget rule itself is `applyBudget` (budget.ts).
  */
 import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, mayDeliver, type BudgetDecision, type BudgetLimits, type BudgetState, type CostReading } from './budget.ts';
-import { DEFAULT_LAYER, sameLayerGeometry, type LayerGeometry } from './layer-geometry.ts';
-import type { PluginEventType, PluginManifest } from './manifest.ts';
-import { readPluginMessage, type Annotation, type HostToPlugin, type LayerSizes, type PluginEvent, type PluginToHost } from './protocol.ts';
+import { LAYER_HEIGHT, LAYER_WIDTH, type PluginEventType, type PluginManifest } from './manifest.ts';
+import { readPluginMessage, type Annotation, type HostToPlugin, type LayerPixels, type PluginEvent, type PluginToHost } from './protocol.ts';
 import type { PluginSandbox } from './sandbox.ts';
 
 export type PluginStatus = 'off' | 'starting' | 'running' | 'throttled' | 'paused' | 'disabled';
@@ -72,8 +71,8 @@ export interface PluginHostDeps {
   now(): number;
   kv: PluginKeyValueStore;
   audit(entry: PluginAuditEntry): void;
-  /** Draws a plugin's new layer on the page; the host times it and counts it against the plugin, then closes the bitmap. */
-  composite(pluginId: string, layer: ImageBitmap): void;
+  /** Draws a plugin's new layer on the page; the host times it and counts it against the plugin. */
+  composite(pluginId: string, layer: LayerPixels): void;
   limits?: Partial<BudgetLimits>;
   /** tokens/s that count as full energy in rate events (the tier's energy normalisation). */
   energyMaxTps?: number;
@@ -108,7 +107,7 @@ interface Runtime {
   uncountedStreams: Set<string>;
   /** Index in `queue` of the token event still open for merging, per stream. */
   openToken: Map<string, number>;
-  layer: ImageBitmap | null;
+  layer: LayerPixels | null;
   annotations: Map<string, Annotation>;
   crashed: string | null;
   bigBytes: number;
@@ -139,8 +138,6 @@ export class PluginHost {
   private readonly laneArrivals = new Map<string, { label: string; at: number[] }>();
   private lastRateAt = 0;
   private lastFrameAt: number | null = null;
-  private geometry: LayerGeometry = DEFAULT_LAYER;
-  private previousSize: { width: number; height: number } | null = null;
   private listeners: (() => void)[] = [];
 
   constructor(private readonly deps: PluginHostDeps) {
@@ -224,7 +221,7 @@ export class PluginHost {
       const { plugin, runtime } = record;
       const reading = runtime?.meter.read(now);
       const pct = runtime?.meter.percentiles() ?? { p50: record.lastView?.p50 ?? 0, p95: record.lastView?.p95 ?? 0 };
-      const layerBytes = plugin.manifest.permissions.draw ? this.geometry.width * this.geometry.height * 4 : 0;
+      const layerBytes = plugin.manifest.permissions.draw ? LAYER_WIDTH * LAYER_HEIGHT * 4 : 0;
       return {
         id: plugin.manifest.id,
         name: plugin.manifest.name,
@@ -298,25 +295,34 @@ export class PluginHost {
         } catch {
           // A layer the page cannot draw is dropped; the plugin keeps running.
         }
-        runtime.layer.close();
         runtime.layer = null;
         runtime.meter.composited(now, this.deps.now() - began);
       }
       if (runtime.status === 'paused') continue;
-      const reading = runtime.meter.read(now);
-      const step = applyBudget(
-        runtime.budget,
-        { now, cost: reading, inFlightSince: runtime.inFlightSince, memoryBytes: runtime.bigBytes + runtime.storeBytes, crashed: runtime.crashed },
-        this.limits,
-      );
+      const reading = this.judge(record, runtime, now);
       if (reading.spanMs >= this.limits.minJudgedMs && reading.frames > 0) runtime.meter.record(reading.msPerFrame);
-      runtime.budget = step.state;
-      if (step.decision) this.carryOut(record, runtime, step.decision);
       if (runtime.status === 'running' || runtime.status === 'throttled') this.dispatch(runtime, now, reading);
     }
   }
 
   // ── inside ─────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * One step of the budget rule, carried out. Taken once a frame and when a plugin's timing report
+   * arrives: on a stalled page drawing a few frames a second, judging only once a frame put off each
+   * decision until the next frame after the cost that called for it was known.
+   */
+  private judge(record: Record_, runtime: Runtime, now: number): CostReading {
+    const reading = runtime.meter.read(now);
+    const step = applyBudget(
+      runtime.budget,
+      { now, cost: reading, inFlightSince: runtime.inFlightSince, memoryBytes: runtime.bigBytes + runtime.storeBytes, crashed: runtime.crashed },
+      this.limits,
+    );
+    runtime.budget = step.state;
+    if (step.decision) this.carryOut(record, runtime, step.decision);
+    return reading;
+  }
 
   private wants(manifest: PluginManifest, type: PluginEventType, lane: string | null): boolean {
     const sub = manifest.events.find((e) => e.type === type);
@@ -450,7 +456,7 @@ export class PluginHost {
     this.deps.sandbox.spawn(id, this.deps.harness, channel.port2);
     // Loading gets the answer limit too, with a grace: a module that hangs while loading is stopped.
     runtime.inFlightSince = this.deps.now() + LOAD_GRACE_MS;
-    this.post(runtime, { kind: 'load', manifest, source, stored, layer: manifest.permissions.draw ? this.geometry : null });
+    this.post(runtime, { kind: 'load', manifest, source, stored, layer: manifest.permissions.draw ? { width: LAYER_WIDTH, height: LAYER_HEIGHT } : null });
     this.log(id, 'started', `Plugin ${manifest.name} started in its sandboxed worker.`, false);
   }
 
@@ -464,7 +470,7 @@ export class PluginHost {
       this.carryOut(record, runtime, rate.decision);
       return;
     }
-    const message: PluginToHost | null = readPluginMessage(data, this.layerSizes(runtime));
+    const message: PluginToHost | null = readPluginMessage(data);
     if (!message) return;
     switch (message.kind) {
       case 'ready':
@@ -481,12 +487,8 @@ export class PluginHost {
         runtime.bigBytes = message.bigBuffersBytes;
         for (const a of message.annotations) runtime.annotations.set(a.target, a);
         if (runtime.annotations.size > 64) runtime.annotations.delete(runtime.annotations.keys().next().value!);
-        if (message.layer?.ok) {
-          runtime.layer?.close();
-          runtime.layer = message.layer.bitmap;
-        } else if (message.layer?.reason) {
-          this.refuseLayer(record, runtime, message.layer.reason);
-        }
+        if (message.layer && runtime.plugin.manifest.permissions.draw) runtime.layer = message.layer;
+        if (runtime.status === 'running' || runtime.status === 'throttled') this.judge(record, runtime, now);
         return;
       case 'store':
         this.storeWrite(runtime, message.key, message.value);
@@ -569,40 +571,11 @@ export class PluginHost {
     runtime.port.onmessage = null;
     runtime.port.onmessageerror = null;
     runtime.port.close();
-    runtime.layer?.close();
     runtime.layer = null;
     this.deps.sandbox.terminate(runtime.plugin.manifest.id);
     for (const resolve of runtime.exports.values()) resolve('');
     record.runtime = null;
     record.lastStatus = status;
-  }
-
-  /**
-   * The canvas's new size or lanes (already fitted, `fitLayerGeometry`): sent to every plugin that
-   * draws, loaded or loading. Frames of the size it replaces still arriving are dropped quietly.
-   */
-  setGeometry(geometry: LayerGeometry): void {
-    if (sameLayerGeometry(geometry, this.geometry)) return;
-    if (geometry.width !== this.geometry.width || geometry.height !== this.geometry.height) this.previousSize = { width: this.geometry.width, height: this.geometry.height };
-    this.geometry = geometry;
-    for (const record of this.records.values()) {
-      const runtime = record.runtime;
-      if (runtime?.plugin.manifest.permissions.draw) this.post(runtime, { kind: 'geometry', geometry });
-    }
-    this.changed();
-  }
-
-  private layerSizes(runtime: Runtime): LayerSizes | null {
-    return runtime.plugin.manifest.permissions.draw ? { current: this.geometry, previous: this.previousSize } : null;
-  }
-
-  /** A layer frame the page will not draw: closed, the reason kept and logged once per reason (a plugin sending one each batch is not a flood of notices). */
-  private refuseLayer(record: Record_, runtime: Runtime, reason: string): void {
-    const what = `layer refused: ${reason}`;
-    if (record.refused.includes(what)) return;
-    if (record.refused.length < 20) record.refused.push(what);
-    this.log(runtime.plugin.manifest.id, 'refused', `Plugin ${runtime.plugin.manifest.name}'s ${what}.`, true, { what });
-    this.changed();
   }
 
   /** Whether a plugin is enabled (the caller persists it). */
