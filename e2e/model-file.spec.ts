@@ -291,6 +291,8 @@ test('"Delete all data" removes a kept model file and a kept model folder', asyn
   await expect(keep).toBeEnabled();
   await expect(keep).toBeChecked();
   await page.getByTestId('model-folder-input').setInputFiles(folder.path);
+  // The box follows the chosen model: the folder must be chosen before it is ticked.
+  await expect(page.getByTestId('model-select').locator('option:checked')).toHaveText('wf-tiny (your folder, 365 kB, fp32, fp16, q8, q4)');
   await keep.check();
   await expect(keep).toBeEnabled();
   await expect(keep).toBeChecked();

@@ -9,8 +9,9 @@
  * tests with fakes; the budget rule itself is `applyBudget` (budget.ts).
  */
 import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, mayDeliver, type BudgetDecision, type BudgetLimits, type BudgetState, type CostReading } from './budget.ts';
-import { LAYER_HEIGHT, LAYER_WIDTH, type PluginEventType, type PluginManifest } from './manifest.ts';
-import { readPluginMessage, type Annotation, type HostToPlugin, type LayerPixels, type PluginEvent, type PluginToHost } from './protocol.ts';
+import { DEFAULT_LAYER, sameLayerGeometry, type LayerGeometry } from './layer-geometry.ts';
+import type { PluginEventType, PluginManifest } from './manifest.ts';
+import { readPluginMessage, type Annotation, type HostToPlugin, type LayerSizes, type PluginEvent, type PluginToHost } from './protocol.ts';
 import type { PluginSandbox } from './sandbox.ts';
 
 export type PluginStatus = 'off' | 'starting' | 'running' | 'throttled' | 'paused' | 'disabled';
@@ -71,8 +72,8 @@ export interface PluginHostDeps {
   now(): number;
   kv: PluginKeyValueStore;
   audit(entry: PluginAuditEntry): void;
-  /** Draws a plugin's new layer on the page; the host times it and counts it against the plugin. */
-  composite(pluginId: string, layer: LayerPixels): void;
+  /** Draws a plugin's new layer on the page; the host times it and counts it against the plugin, then closes the bitmap. */
+  composite(pluginId: string, layer: ImageBitmap): void;
   limits?: Partial<BudgetLimits>;
   /** tokens/s that count as full energy in rate events (the tier's energy normalisation). */
   energyMaxTps?: number;
@@ -107,7 +108,7 @@ interface Runtime {
   uncountedStreams: Set<string>;
   /** Index in `queue` of the token event still open for merging, per stream. */
   openToken: Map<string, number>;
-  layer: LayerPixels | null;
+  layer: ImageBitmap | null;
   annotations: Map<string, Annotation>;
   crashed: string | null;
   bigBytes: number;
@@ -138,6 +139,8 @@ export class PluginHost {
   private readonly laneArrivals = new Map<string, { label: string; at: number[] }>();
   private lastRateAt = 0;
   private lastFrameAt: number | null = null;
+  private geometry: LayerGeometry = DEFAULT_LAYER;
+  private previousSize: { width: number; height: number } | null = null;
   private listeners: (() => void)[] = [];
 
   constructor(private readonly deps: PluginHostDeps) {
@@ -221,7 +224,7 @@ export class PluginHost {
       const { plugin, runtime } = record;
       const reading = runtime?.meter.read(now);
       const pct = runtime?.meter.percentiles() ?? { p50: record.lastView?.p50 ?? 0, p95: record.lastView?.p95 ?? 0 };
-      const layerBytes = plugin.manifest.permissions.draw ? LAYER_WIDTH * LAYER_HEIGHT * 4 : 0;
+      const layerBytes = plugin.manifest.permissions.draw ? this.geometry.width * this.geometry.height * 4 : 0;
       return {
         id: plugin.manifest.id,
         name: plugin.manifest.name,
@@ -295,6 +298,7 @@ export class PluginHost {
         } catch {
           // A layer the page cannot draw is dropped; the plugin keeps running.
         }
+        runtime.layer.close();
         runtime.layer = null;
         runtime.meter.composited(now, this.deps.now() - began);
       }
@@ -456,7 +460,7 @@ export class PluginHost {
     this.deps.sandbox.spawn(id, this.deps.harness, channel.port2);
     // Loading gets the answer limit too, with a grace: a module that hangs while loading is stopped.
     runtime.inFlightSince = this.deps.now() + LOAD_GRACE_MS;
-    this.post(runtime, { kind: 'load', manifest, source, stored, layer: manifest.permissions.draw ? { width: LAYER_WIDTH, height: LAYER_HEIGHT } : null });
+    this.post(runtime, { kind: 'load', manifest, source, stored, layer: manifest.permissions.draw ? this.geometry : null });
     this.log(id, 'started', `Plugin ${manifest.name} started in its sandboxed worker.`, false);
   }
 
@@ -470,7 +474,7 @@ export class PluginHost {
       this.carryOut(record, runtime, rate.decision);
       return;
     }
-    const message: PluginToHost | null = readPluginMessage(data);
+    const message: PluginToHost | null = readPluginMessage(data, this.layerSizes(runtime));
     if (!message) return;
     switch (message.kind) {
       case 'ready':
@@ -487,7 +491,12 @@ export class PluginHost {
         runtime.bigBytes = message.bigBuffersBytes;
         for (const a of message.annotations) runtime.annotations.set(a.target, a);
         if (runtime.annotations.size > 64) runtime.annotations.delete(runtime.annotations.keys().next().value!);
-        if (message.layer && runtime.plugin.manifest.permissions.draw) runtime.layer = message.layer;
+        if (message.layer?.ok) {
+          runtime.layer?.close();
+          runtime.layer = message.layer.bitmap;
+        } else if (message.layer?.reason) {
+          this.refuseLayer(record, runtime, message.layer.reason);
+        }
         if (runtime.status === 'running' || runtime.status === 'throttled') this.judge(record, runtime, now);
         return;
       case 'store':
@@ -571,11 +580,40 @@ export class PluginHost {
     runtime.port.onmessage = null;
     runtime.port.onmessageerror = null;
     runtime.port.close();
+    runtime.layer?.close();
     runtime.layer = null;
     this.deps.sandbox.terminate(runtime.plugin.manifest.id);
     for (const resolve of runtime.exports.values()) resolve('');
     record.runtime = null;
     record.lastStatus = status;
+  }
+
+  /**
+   * The canvas's new size or lanes (already fitted, `fitLayerGeometry`): sent to every plugin that
+   * draws, loaded or loading. Frames of the size it replaces still arriving are dropped quietly.
+   */
+  setGeometry(geometry: LayerGeometry): void {
+    if (sameLayerGeometry(geometry, this.geometry)) return;
+    if (geometry.width !== this.geometry.width || geometry.height !== this.geometry.height) this.previousSize = { width: this.geometry.width, height: this.geometry.height };
+    this.geometry = geometry;
+    for (const record of this.records.values()) {
+      const runtime = record.runtime;
+      if (runtime?.plugin.manifest.permissions.draw) this.post(runtime, { kind: 'geometry', geometry });
+    }
+    this.changed();
+  }
+
+  private layerSizes(runtime: Runtime): LayerSizes | null {
+    return runtime.plugin.manifest.permissions.draw ? { current: this.geometry, previous: this.previousSize } : null;
+  }
+
+  /** A layer frame the page will not draw: closed, the reason kept and logged once per reason (a plugin sending one each batch is not a flood of notices). */
+  private refuseLayer(record: Record_, runtime: Runtime, reason: string): void {
+    const what = `layer refused: ${reason}`;
+    if (record.refused.includes(what)) return;
+    if (record.refused.length < 20) record.refused.push(what);
+    this.log(runtime.plugin.manifest.id, 'refused', `Plugin ${runtime.plugin.manifest.name}'s ${what}.`, true, { what });
+    this.changed();
   }
 
   /** Whether a plugin is enabled (the caller persists it). */
