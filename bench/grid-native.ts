@@ -5,9 +5,14 @@
  */
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
-import type { GridPageRequest, GridPageResult } from './grid-protocol.ts';
+import { getLlama, LlamaLogLevel, type ControlledEvaluateInputItem, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
+import type { GridForcedRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
 import { gridGenerate } from './grid-generate.ts';
+import { forcedLogits } from './grid-forced.ts';
+import type { ForcedTopOne } from './grid-agreement.ts';
+
+/** What loading a model needs, common to a timed run and a forced pass. */
+type ModelRequest = Pick<GridPageRequest, 'modelId' | 'dtype' | 'file' | 'threads' | 'contextTokens'>;
 
 export class GridNative {
   private readonly onnx = new Map<string, Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }>>();
@@ -25,7 +30,39 @@ export class GridNative {
     return engine === 'ort-node' ? this.runOnnx(request) : this.runGguf(request);
   }
 
-  private async runOnnx(request: Omit<GridPageRequest, 'engine'>): Promise<GridPageResult> {
+  /** The agreement check's forced pass (bench/grid-agreement.ts) on the same loaded model. */
+  async forced(engine: 'ort-node' | 'llama.cpp', request: Omit<GridForcedRequest, 'engine'>): Promise<ForcedTopOne> {
+    if (engine === 'ort-node') return forcedLogits((await this.onnxModel(request)).model, request.tokens, request.from);
+    const { context } = await this.context(request);
+    const sequence = context.getSequence();
+    try {
+      // Every input token but the last; those from `from − 1` on ask for the next token's probabilities over the whole vocabulary.
+      const inputs = request.tokens.slice(0, -1).map((id, i): ControlledEvaluateInputItem => (i >= request.from - 1 ? [id as Token, { generateNext: { probabilities: true } }] : (id as Token)));
+      const results = await sequence.controlledEvaluate(inputs);
+      const top1: number[] = [];
+      const margin: number[] = [];
+      for (let i = request.from - 1; i < inputs.length; i++) {
+        const entries = results[i]?.next.probabilities?.entries();
+        const first = entries?.next().value;
+        const second = entries?.next().value;
+        if (!first || !second) throw new Error(`node-llama-cpp gave no probabilities at position ${i + 1}`);
+        top1.push(first[0]);
+        margin.push(Math.log(first[1]) - Math.log(second[1]));
+      }
+      return { top1, margin };
+    } finally {
+      sequence.dispose();
+    }
+  }
+
+  /** The ids llama.cpp reads a prompt text as (BOS as the file asks), as wllama's completion reads it. */
+  async llamaTokens(request: ModelRequest, text: string): Promise<number[]> {
+    const { model } = await this.context(request);
+    const bos = model.tokens.bos;
+    return [...(model.tokens.shouldPrependBosToken && bos !== null ? [bos] : []), ...model.tokenize(text, true)];
+  }
+
+  private onnxModel(request: ModelRequest): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
     const key = `${request.modelId}|${request.dtype}|${request.threads}`;
     let loading = this.onnx.get(key);
     if (!loading) {
@@ -39,11 +76,15 @@ export class GridNative {
       }))();
       this.onnx.set(key, loading);
     }
-    const { model, tokenizer } = await loading;
+    return loading;
+  }
+
+  private async runOnnx(request: Omit<GridPageRequest, 'engine'>): Promise<GridPageResult> {
+    const { model, tokenizer } = await this.onnxModel(request);
     return gridGenerate(model, tokenizer, request.prompt, request.maxNewTokens, request.threads);
   }
 
-  private async context(request: Omit<GridPageRequest, 'engine'>): Promise<{ model: LlamaModel; context: LlamaContext }> {
+  private async context(request: ModelRequest): Promise<{ model: LlamaModel; context: LlamaContext }> {
     this.llama ??= getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
     const llama = this.llama;
     let model = this.models.get(request.modelId);

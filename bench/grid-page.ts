@@ -6,13 +6,15 @@
  * (scripts/wllama-assets-plugin.ts), its threads from the page's cross-origin isolation.
  */
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import type { GridPageRequest, GridPageResult } from './grid-protocol.ts';
+import type { GridForcedRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
 import { gridGenerate } from './grid-generate.ts';
+import { forcedLogits } from './grid-forced.ts';
+import type { ForcedTopOne } from './grid-agreement.ts';
 import { ratesOf } from './timed-generate.ts';
 
 interface WllamaInstance {
   loadModel(blobs: Blob[], params: Record<string, unknown>): Promise<void>;
-  createCompletion(options: Record<string, unknown>): Promise<void>;
+  createCompletion(options: Record<string, unknown>): Promise<unknown>;
   isMultithread(): boolean;
   getNumThreads(): number;
 }
@@ -26,7 +28,10 @@ interface CompletionChunk {
 const onnx = new Map<string, Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }>>();
 const gguf = new Map<string, Promise<WllamaInstance>>();
 
-function onnxModel(request: GridPageRequest): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
+/** What loading a model needs, common to a timed run and a forced pass. */
+type ModelRequest = Pick<GridPageRequest, 'modelId' | 'dtype' | 'file' | 'threads' | 'contextTokens'>;
+
+function onnxModel(request: ModelRequest): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
   const key = `${request.modelId}|${request.dtype}`;
   let loading = onnx.get(key);
   if (!loading) {
@@ -40,7 +45,7 @@ function onnxModel(request: GridPageRequest): Promise<{ model: PreTrainedModel; 
   return loading;
 }
 
-function wllamaModel(request: GridPageRequest): Promise<WllamaInstance> {
+function wllamaModel(request: ModelRequest): Promise<WllamaInstance> {
   const key = `${request.modelId}|${request.threads}`;
   let loading = gguf.get(key);
   if (!loading) {
@@ -93,4 +98,44 @@ async function gridRun(request: GridPageRequest): Promise<GridPageResult> {
   return gridGenerate(model, tokenizer, request.prompt, request.maxNewTokens, env.backends.onnx.wasm!.numThreads ?? request.threads);
 }
 
-Object.assign(window, { wfGridRun: gridRun });
+/** One logprob entry of llama.cpp's completion result (its native `probs_to_json` form, which wllama passes through). */
+interface TopLogprob {
+  id: number;
+  logprob: number;
+}
+
+/**
+ * wllama's forced pass. wllama 3 exposes no logits, but its completion (llama.cpp's server code)
+ * returns the top log-probabilities of the token it generates, computed from the raw logits. So one
+ * single-token completion per forced position, the prompt being the sequence up to it; the prompt
+ * cache keeps the shared prefix, so each call evaluates one new token. The prompt goes as text: a
+ * token-id array (which llama.cpp's server accepts), like any array prompt, crashes wllama 3.8.1's completion ("Invalid typed
+ * array length"), so the driver sends each prefix's text, checked in Node to tokenize back to exactly
+ * those ids, and the count is checked here.
+ */
+async function wllamaForced(wllama: WllamaInstance, request: GridForcedRequest): Promise<ForcedTopOne> {
+  const top1: number[] = [];
+  const margin: number[] = [];
+  for (const [k, prompt] of request.prefixTexts.entries()) {
+    const position = request.from + k;
+    const result = (await wllama.createCompletion({ prompt, max_tokens: 1, temperature: 0, repeat_penalty: 1, logprobs: 2, cache_prompt: true, stream: false })) as {
+      choices?: { logprobs?: { content?: { top_logprobs?: TopLogprob[] }[] } | null }[];
+      usage?: { prompt_tokens?: number };
+    };
+    if (result.usage?.prompt_tokens !== position) throw new Error(`wllama read position ${position}'s prefix as ${result.usage?.prompt_tokens} tokens`);
+    const top = result.choices?.[0]?.logprobs?.content?.[0]?.top_logprobs;
+    if (!top || top.length < 2) throw new Error(`wllama gave no top log-probabilities at position ${position}: ${JSON.stringify(result).slice(0, 400)}`);
+    const [first, second] = [...top].sort((a, b) => b.logprob - a.logprob);
+    top1.push(first!.id);
+    margin.push(first!.logprob - second!.logprob);
+  }
+  return { top1, margin };
+}
+
+async function gridForced(request: GridForcedRequest): Promise<ForcedTopOne> {
+  if (request.engine === 'wllama') return wllamaForced(await wllamaModel(request), request);
+  const { model } = await onnxModel(request);
+  return forcedLogits(model, request.tokens, request.from);
+}
+
+Object.assign(window, { wfGridRun: gridRun, wfGridForced: gridForced });

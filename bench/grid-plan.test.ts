@@ -1,19 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  agreementPairs,
   cellFigures,
   cellKey,
   ceilingShare,
   formatGridTable,
   gridCells,
   gridModelIds,
-  gridPasses,
   gridPlanFor,
   gridPromptTokens,
   parseGridSelectors,
   selectGridGroups,
   prefillTps,
-  prefixAgreement,
   roundOrder,
   targetVerdicts,
   type GridCellResult,
@@ -93,51 +90,6 @@ describe('grid figures', () => {
     expect(figures.ttftMs.median).toBe(100);
     expect(figures.prefillTps).toEqual({ median: 2000, min: 200000 / 120, max: 2500, n: 3 });
     expect(figures.ceilingShare).toBeCloseTo(0.5, 10);
-  });
-});
-
-describe('agreement', () => {
-  it.each([
-    ['identical', [1, 2, 3, 4], [1, 2, 3, 4], 1],
-    ['differs at the third of four', [1, 2, 3, 4], [1, 2, 9, 4], 0.5],
-    ['differs at once', [1, 2], [3, 2], 0],
-    ['one stops early', [1, 2], [1, 2, 3, 4], 0.5],
-    ['both empty', [], [], 1],
-    ['one empty', [], [1], 0],
-  ])('%s', (_, a, b, expected) => {
-    expect(prefixAgreement(a, b)).toBe(expected);
-  });
-
-  const groups = gridCells('m', 1);
-  const tokensWith = (override: Record<string, number[]>): Map<string, number[]> => new Map(groups.flat().map((c) => [cellKey(c), override[cellKey(c)] ?? [1, 2, 3, 4]]));
-
-  it('pairs same file, same weights at fp32, quantized against fp32, and ONNX against GGUF quantizers', () => {
-    const pairs = agreementPairs(groups, tokensWith({}));
-    const kinds = pairs.map((p) => p.kind);
-    expect(kinds.filter((k) => k === 'same-file')).toHaveLength(6);
-    expect(kinds.filter((k) => k === 'same-weights')).toHaveLength(2);
-    expect(kinds.filter((k) => k === 'vs-fp32')).toHaveLength(8);
-    expect(kinds.filter((k) => k === 'cross-quant')).toHaveLength(4);
-    expect(gridPasses(pairs)).toBe(true);
-  });
-
-  it.each([
-    ['browser and native on one GGUF file differ', 'wllama/q4/1t', false],
-    ['ONNX and GGUF fp32 differ (the same numbers)', 'transformers.js/fp32/1t', false],
-    ['a q4 build differs from its fp32 (quantization error, reported only)', 'transformers.js/q4/1t', null],
-  ])('%s', (_, key, passes) => {
-    // Changing one side of q4 also changes its same-file pair, so only the pair kinds decide.
-    const pairs = agreementPairs(groups, tokensWith({ [key]: [1, 9, 9, 9] }));
-    const failing = pairs.filter((p) => p.agreement < 1);
-    expect(failing.length).toBeGreaterThan(0);
-    if (passes === false) expect(gridPasses(pairs)).toBe(false);
-    else expect(failing.filter((p) => p.kind === 'vs-fp32' || p.kind === 'cross-quant').length).toBeGreaterThan(0);
-  });
-
-  it('a quantized build that only disagrees with fp32 and with the other format passes', () => {
-    const pairs = agreementPairs(groups, tokensWith({ 'transformers.js/q4/1t': [7], 'ort-node/q4/1t': [7] }));
-    expect(pairs.filter((p) => p.agreement < 1).map((p) => p.kind).sort()).toEqual(['cross-quant', 'cross-quant', 'vs-fp32', 'vs-fp32']);
-    expect(gridPasses(pairs)).toBe(true);
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * The benchmark grid's pure parts: which cells it measures (engine × dtype × threads), the prompt
  * length that fits the model, the figures derived from each cell's runs (prefill rate, share of the
- * bandwidth ceiling, paired ratios), the agreement of greedy tokens, the targets' verdicts and the
- * printed table. The side effects (pages, native runtimes) live in bench/grid.ts.
+ * bandwidth ceiling, paired ratios), the targets' verdicts and the printed table. The engines'
+ * agreement is bench/grid-agreement.ts; the side effects (pages, native runtimes) live in bench/grid.ts.
  */
 import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
 
@@ -126,60 +126,6 @@ export function cellRatio(a: readonly GridRun[], b: readonly GridRun[]): { decod
   };
 }
 
-/**
- * Agreement of two greedy continuations of the same prompt, as token ids: the share of positions, up to
- * the longer one, before the first difference. Free-running, so one early difference counts every later
- * position as a disagreement; two empty continuations agree.
- */
-export function prefixAgreement(a: readonly number[], b: readonly number[]): number {
-  const longer = Math.max(a.length, b.length);
-  if (longer === 0) return 1;
-  let same = 0;
-  while (same < Math.min(a.length, b.length) && a[same] === b[same]) same++;
-  return same / longer;
-}
-
-export interface AgreementPair {
-  a: string;
-  b: string;
-  /** same-file: browser and native on one file; same-weights: ONNX and GGUF fp32 (identical numbers); vs-fp32: a quantized build against its family's fp32; cross-quant: ONNX q8/q4 against GGUF q8_0/q4_0 (different quantizers, so not the same weights). */
-  kind: 'same-file' | 'same-weights' | 'vs-fp32' | 'cross-quant';
-  agreement: number;
-  /** Whether a difference here fails the grid: only where both sides run the same weights. */
-  gated: boolean;
-}
-
-/** The pairs the grid compares, from each cell's greedy token ids (keyed by cellKey). */
-export function agreementPairs(groups: readonly GridCell[][], tokens: ReadonlyMap<string, readonly number[]>): AgreementPair[] {
-  const pairs: AgreementPair[] = [];
-  const add = (a: GridCell | undefined, b: GridCell | undefined, kind: AgreementPair['kind']): void => {
-    if (!a || !b) return;
-    const ta = tokens.get(cellKey(a));
-    const tb = tokens.get(cellKey(b));
-    if (!ta || !tb) return;
-    pairs.push({ a: cellKey(a), b: cellKey(b), kind, agreement: prefixAgreement(ta, tb), gated: kind === 'same-file' || kind === 'same-weights' });
-  };
-  const find = (engine: GridEngine, level: GridLevel, threads: number): GridCell | undefined =>
-    groups.flat().find((c) => c.engine === engine && c.level === level && c.threads === threads);
-  for (const group of groups) {
-    const [first] = group;
-    if (!first) continue;
-    const { level, threads } = first;
-    const at = (engine: GridEngine): GridCell | undefined => find(engine, level, threads);
-    add(at('transformers.js'), at('ort-node'), 'same-file');
-    add(at('wllama'), at('llama.cpp'), 'same-file');
-    if (level === 'fp32') {
-      add(at('transformers.js'), at('wllama'), 'same-weights');
-      add(at('ort-node'), at('llama.cpp'), 'same-weights');
-    } else {
-      add(at('transformers.js'), at('wllama'), 'cross-quant');
-      add(at('ort-node'), at('llama.cpp'), 'cross-quant');
-      for (const engine of GRID_ENGINES) add(at(engine), find(engine, 'fp32', threads), 'vs-fp32');
-    }
-  }
-  return pairs;
-}
-
 export interface TargetVerdict {
   id: 'P1' | 'P5' | 'P7';
   goal: number;
@@ -246,11 +192,6 @@ export function targetVerdicts(cells: readonly GridCellResult[], sameFileRatios:
         : 'no quantized cells measured',
     },
   ];
-}
-
-/** Whether the grid passes: every gated agreement pair agrees on every position. */
-export function gridPasses(pairs: readonly AgreementPair[]): boolean {
-  return pairs.every((p) => !p.gated || p.agreement === 1);
 }
 
 function num(value: number, digits: number): string {

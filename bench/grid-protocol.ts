@@ -23,3 +23,13 @@ export interface GridPageResult {
   /** The threads the engine actually ran with. */
   threads: number;
 }
+
+/** The agreement check's forced pass: the same request's model, forced along `tokens`. */
+export interface GridForcedRequest extends Omit<GridPageRequest, 'prompt' | 'maxNewTokens'> {
+  /** The reference sequence as token ids (the grid model's tokenizer; the GGUF builds share its vocabulary). */
+  tokens: number[];
+  /** The first forced position: each position i ≥ from reports the engine's top-1 for token i. */
+  from: number;
+  /** For an engine that takes only text (wllama), the text of each forced position's prefix (tokens[0..i)), checked to tokenize back to those ids. */
+  prefixTexts: string[];
+}

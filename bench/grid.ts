@@ -4,7 +4,8 @@
  * q8, q4 and their GGUF f32, q8_0, q4_0) × threads (1 and all cores). The four engines of one
  * precision and thread count run in rotation, round by round, so the ratios between them are paired.
  * Each cell: decode tok/s, TTFT, prefill tok/s over the prompt, decode as a share of the bandwidth
- * ceiling; and the greedy continuation's agreement between engines (bench/grid-plan.ts).
+ * ceiling; and each cell's top-1 agreement with its peers, forced along one reference sequence
+ * (bench/grid-agreement.ts).
  */
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -12,15 +13,15 @@ import { AutoTokenizer } from '@huggingface/transformers';
 import type { Browser } from '@playwright/test';
 import { BareDriver } from './browser.ts';
 import { GridNative } from './grid-native.ts';
-import type { GridPageRequest, GridPageResult } from './grid-protocol.ts';
+import type { GridForcedRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
+import { agreementPairs, formatAgreementTable, gridPasses, TIE_TOLERANCE, type AgreementPair, type ForcedTopOne } from './grid-agreement.ts';
+import { gridReference } from './grid-reference.ts';
 import {
-  agreementPairs,
   cellFigures,
   cellKey,
   cellRatio,
   formatGridTable,
   gridCells,
-  gridPasses,
   gridPromptTokens,
   roundOrder,
   selectGridGroups,
@@ -53,6 +54,7 @@ interface CellState extends GridCell {
   weightBytes: number;
   runs: GridRun[];
   text: string;
+  forced?: ForcedTopOne;
 }
 
 export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: string, modelsDir: string) {
@@ -88,7 +90,18 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
     }
     return page;
   };
+  const ggufCell = groups.flat().find((c) => c.format === 'gguf');
+  if (!ggufCell) throw new Error('the grid has no GGUF cell to check the reference text against');
+  const reference = await gridReference(tokenizer, onnxEntry.contextLength, (text) => native.llamaTokens({ ...ggufCell, contextTokens: onnxEntry.contextLength }, text));
+  console.log(`[grid] agreement: ${reference.tokens.length - reference.from} forced positions after a ${reference.from}-token prefix, near-ties under ${TIE_TOLERANCE} skipped`);
   let isolated = false;
+  const forcedCell = async (cell: CellState): Promise<ForcedTopOne> => {
+    const request: Omit<GridForcedRequest, 'engine'> = { modelId: cell.modelId, dtype: cell.dtype, ...(cell.file ? { file: cell.file } : {}), threads: cell.threads, contextTokens: onnxEntry.contextLength, ...reference };
+    if (cell.engine === 'ort-node' || cell.engine === 'llama.cpp') return native.forced(cell.engine, request);
+    const page = await pageFor(cell.threads);
+    const engine = cell.engine;
+    return page.page.evaluate((r) => (window as unknown as { wfGridForced(r: GridForcedRequest): Promise<ForcedTopOne> }).wfGridForced(r), { ...request, engine });
+  };
   const runCell = async (cell: CellState): Promise<GridPageResult> => {
     const request: Omit<GridPageRequest, 'engine'> = { modelId: cell.modelId, dtype: cell.dtype, ...(cell.file ? { file: cell.file } : {}), threads: cell.threads, contextTokens: onnxEntry.contextLength, prompt, maxNewTokens: plan.maxNewTokens };
     if (cell.engine === 'ort-node' || cell.engine === 'llama.cpp') return native.run(cell.engine, request);
@@ -106,6 +119,9 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
         const warm = await runCell(cell);
         cell.text = warm.text;
         ranThreads.set(cellKey(cell), warm.threads);
+        const forcedStarted = performance.now();
+        cell.forced = await forcedCell(cell);
+        console.log(`[grid]   forced pass ${cellKey(cell)}: ${(performance.now() - forcedStarted).toFixed(0)} ms`);
       }
       for (let round = 0; round < plan.runs; round++) {
         for (const side of roundOrder(group.length, round)) {
@@ -121,11 +137,11 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
     for (const page of pages.values()) await page.page.context().close();
   }
 
+  const agreement = agreementPairs(groups, new Map(groups.flat().flatMap((c) => (c.forced ? [[cellKey(c), c.forced] as const] : []))), TIE_TOLERANCE);
   // Per cell, the prompt as sent (tokens of the grid model's tokenizer) and as that engine counted it.
-  const cells: (GridCellResult & { runs: GridRun[]; ranThreads: number; prompt: { sentTokens: number; countedTokens: number }; text: string; tokens: number[] })[] = groups.flat().map((c) => {
-    const tokens = tokenizer.encode(c.text.trimStart(), { add_special_tokens: false }) as number[];
-    const { runs, text: continuation, file, ...cell } = c;
-    return { ...cell, ...(file ? { file } : {}), figures: cellFigures(runs, c.weightBytes, bandwidth.GBps), runs, ranThreads: ranThreads.get(cellKey(c)) ?? Number.NaN, prompt: { sentTokens: promptTokens, countedTokens: runs[0]?.promptTokens ?? Number.NaN }, text: continuation, tokens };
+  const cells: (GridCellResult & { runs: GridRun[]; ranThreads: number; prompt: { sentTokens: number; countedTokens: number }; text: string; forced: ForcedTopOne | null; agreement: AgreementPair[] })[] = groups.flat().map((c) => {
+    const { runs, text: continuation, file, forced, ...cell } = c;
+    return { ...cell, ...(file ? { file } : {}), figures: cellFigures(runs, c.weightBytes, bandwidth.GBps), runs, ranThreads: ranThreads.get(cellKey(c)) ?? Number.NaN, prompt: { sentTokens: promptTokens, countedTokens: runs[0]?.promptTokens ?? Number.NaN }, text: continuation, forced: forced ?? null, agreement: agreement.filter((p) => p.reference === cellKey(c) || p.other === cellKey(c)) };
   });
   const stateOf = (engine: GridCell['engine'], level: GridCell['level'], threads: number) => groups.flat().find((c) => c.engine === engine && c.level === level && c.threads === threads);
   const sameFile = new Map<string, ReturnType<typeof cellRatio>>();
@@ -137,7 +153,6 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
     const llamaCpp = stateOf('llama.cpp', cell.level, cell.threads);
     if (llamaCpp) overLlamaCpp.set(cellKey(cell), cellRatio(cell.runs, llamaCpp.runs));
   }
-  const agreement = agreementPairs(groups, new Map(cells.map((c) => [cellKey(c), c.tokens])));
   const targets = targetVerdicts(cells, sameFile);
   return {
     plan,
@@ -148,6 +163,7 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
     bandwidth,
     cells,
     ratios: { browserOverNativeSameFile: Object.fromEntries(sameFile), browserOverLlamaCppSameDtype: Object.fromEntries(overLlamaCpp) },
+    reference: { tokens: reference.tokens, from: reference.from, tieTolerance: TIE_TOLERANCE },
     agreement,
     agreementPasses: gridPasses(agreement),
     targets,
@@ -160,8 +176,8 @@ export function printGrid(grid: GridResult): void {
   const ratios = new Map(Object.entries(grid.ratios.browserOverNativeSameFile));
   console.log(`\nBenchmark grid — ${grid.model}, prompt ${grid.promptTokens} tokens, ${grid.plan.maxNewTokens} new, ${grid.plan.runs} paired runs after a warm-up; ceiling at ${grid.bandwidth.GBps.toFixed(1)} GB/s (${grid.bandwidth.method}); page cross-origin isolated: ${grid.crossOriginIsolated}`);
   console.log(formatGridTable(grid.cells, ratios));
-  console.log(`Agreement of the greedy continuation (${grid.plan.maxNewTokens} tokens, free-running; share of positions before the first difference):`);
-  for (const p of grid.agreement) console.log(`  ${p.kind.padEnd(13)} ${p.a.padEnd(24)} ${p.b.padEnd(24)} ${p.agreement.toFixed(3)}${p.gated && p.agreement < 1 ? '  DISAGREES' : ''}`);
+  console.log(`Top-1 agreement over ${grid.reference.tokens.length - grid.reference.from} forced positions (reference's near-ties under ${grid.reference.tieTolerance} skipped); max |margin difference| where both chose the same token:`);
+  console.log(formatAgreementTable(grid.agreement));
   console.log(`Agreement: ${grid.agreementPasses ? 'pass' : 'FAIL'} (gated: same file browser vs native, and fp32 ONNX vs GGUF f32)`);
   for (const t of grid.targets) console.log(`  ${t.id} ${t.met ? 'met' : 'not met'} (goal ${t.goal}): ${t.detail}`);
 }
