@@ -274,7 +274,9 @@ test('"Keep on this device" stores the file so it is offered and runs after a re
 
   await keep.uncheck();
   await expect(keep).not.toBeChecked();
-  await expect(keep).toBeEnabled();
+  // Offered only from the store, its bytes went with it: nothing is left to keep again or to load.
+  await expect(page.getByTestId('model-hint')).toHaveText('Removed from this device: open it from disk again to run it.');
+  await expect(keep).toBeDisabled();
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
   await openView(page, 'run');

@@ -94,7 +94,7 @@ export function ModelFileControl({ session, disabled, dragging }: { session: Ses
             type="checkbox"
             data-testid="model-file-keep"
             checked={files.isKept(selectedFile)}
-            disabled={disabled || files.keeping.value}
+            disabled={disabled || files.keeping.value || !files.hasBytes(selectedFile)}
             onChange={(e) => void files.setKept(selectedFile, e.currentTarget.checked)}
           />
           Keep on this device

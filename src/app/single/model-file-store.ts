@@ -116,7 +116,9 @@ export class ModelFileStore implements KeptModels {
       id: m.id,
       availability: 'file',
       optionLabel: m.label,
-      hint: m.folder
+      hint: !m.file && !m.folder
+        ? 'Removed from this device: open it from disk again to run it.'
+        : m.folder
         ? m.kept
           ? `Your folder, kept on this device: transformers.js runs its ${m.folder.dtype} build from the files stored here, with nothing downloaded. Untick "Keep on this device" to remove it.`
           : `Your folder, opened from disk for this session: transformers.js runs its ${m.folder.dtype} build on this device from the files themselves, with nothing downloaded, uploaded or stored. Open it again after a reload, or tick "Keep on this device".`
@@ -215,6 +217,12 @@ export class ModelFileStore implements KeptModels {
     return this.opened.value.find((m) => m.id === modelId)?.kept ?? false;
   }
 
+  /** Whether its bytes are still here to keep or load (not so once a model offered only from the store is removed from it). */
+  hasBytes(modelId: string): boolean {
+    const opened = this.opened.value.find((m) => m.id === modelId);
+    return Boolean(opened?.file ?? opened?.folder);
+  }
+
   /** Offers the files and folders kept on this device (at start). */
   async restore(): Promise<void> {
     const found = await listKeptModelFiles().catch(() => []);
@@ -238,7 +246,7 @@ export class ModelFileStore implements KeptModels {
    */
   async setKept(modelId: string, keep: boolean): Promise<void> {
     const opened = this.opened.peek().find((m) => m.id === modelId);
-    if (!opened || opened.kept === keep) return;
+    if (!opened || opened.kept === keep || !(opened.file ?? opened.folder)) return;
     this.update(modelId, { kept: keep });
     this.keeping.value = true;
     try {
@@ -246,7 +254,8 @@ export class ModelFileStore implements KeptModels {
         await this.copyIn(opened);
       } else {
         await forgetModelFile(opened.key);
-        this.update(modelId, { stored: null });
+        // Offered only from the store, its Files went with it: nothing is left to load (loadOptionsFor says so).
+        this.update(modelId, opened.fromStore ? { stored: null, file: undefined, folder: undefined } : { stored: null });
         this.refusal.value = null;
       }
     } catch (error) {
@@ -295,7 +304,8 @@ export class ModelFileStore implements KeptModels {
 
   /**
    * A folder's load names its build: Auto's pick, made against the budget when it was opened. A file id
-   * no longer offered (its kept copy deleted in the Storage view while it was chosen) has nothing to load.
+   * with no bytes here (its kept copy deleted in the Storage view while it was chosen, or unticked when it
+   * was offered only from the store) has nothing to load.
    */
   loadOptionsFor(modelId: string): Pick<LoadOptions, 'file' | 'folder' | 'dtype'> {
     const opened = this.opened.peek().find((m) => m.id === modelId);
