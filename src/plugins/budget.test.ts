@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, mayDeliver, type BudgetSample, type BudgetState, type CostReading } from './budget.ts';
+import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, mayDeliver, rationedBatchSize, type BudgetSample, type BudgetState, type CostReading } from './budget.ts';
 
 const cost = (msPerFrame: number, extra: Partial<CostReading> = {}): CostReading => ({
   spanMs: 1000,
@@ -97,6 +97,17 @@ describe('applyBudget: one step', () => {
     ['disabled: never', st('disabled'), 0, 0, false],
   ])('mayDeliver: %s', (_name, state, measured, demand, expected) => {
     expect(mayDeliver(state, cost(measured, { demandMsPerFrame: demand }))).toBe(expected);
+  });
+
+  it.each([
+    // name, state, cost per event, events in its next batch
+    ['running: all of them', st('running'), 20, Number.POSITIVE_INFINITY],
+    ['throttled, 20 ms per event: one (4 frames of budget pay for 20 ms)', st('throttled', 0), 20, 1],
+    ['throttled, 50 ms per event: still one', st('throttled', 0), 50, 1],
+    ['throttled, 2 ms per event: ten', st('throttled', 0), 2, 10],
+    ['throttled, no cost per event known yet: all', st('throttled', 0), 0, Number.POSITIVE_INFINITY],
+  ])('rationedBatchSize: %s', (_name, state, perEvent, expected) => {
+    expect(rationedBatchSize(state, cost(9, { costPerEventMs: perEvent }))).toBe(expected);
   });
 });
 

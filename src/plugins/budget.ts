@@ -292,6 +292,19 @@ export function mayDeliver(state: BudgetState, cost: CostReading, limits: Budget
   return cost.msPerFrame <= limits.frameMs;
 }
 
+/**
+ * How many of its waiting events a plugin may have in its next batch: all while running; rationed, as
+ * many as its budget over the frames a throttled batch spans pays for at its cost per event, at least
+ * one. Held back for seconds, a stream's tokens merge but each turn's streams add events of their own,
+ * and a batch of all of them is long work (20 events of the heavy plugin are 400 ms) that on a loaded
+ * machine can run past the 1 s answer limit: in one scenario-3 run without this bound the rationed
+ * heavy plugin was terminated instead of paused. The rest wait, in order, for the next batch.
+ */
+export function rationedBatchSize(state: BudgetState, cost: CostReading, limits: BudgetLimits = DEFAULT_LIMITS): number {
+  if (state.state !== 'throttled' || cost.costPerEventMs <= 0) return Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.floor((limits.frameMs * limits.throttleStride) / cost.costPerEventMs));
+}
+
 /** The stretch's clocks moved on by an idle gap, as if it had not happened. */
 function resumedAfterIdle(state: BudgetState, gapMs: number): BudgetState {
   const later = (t: number | null) => (t === null ? null : t + gapMs);

@@ -233,6 +233,34 @@ describe('PluginHost', () => {
     expect(host.views()[0]!.eventsDropped).toBe(pause.data!.dropped);
   });
 
+  it('a rationed plugin gets as many of its waiting events as its budget pays for, in order, none lost', async () => {
+    const { host, ports, tick } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    const pushed = new Map<string, string>();
+    for (let frame = 0; frame < 400 && host.views()[0]!.status !== 'paused'; frame++) {
+      // A new turn of three streams every 50 frames: held back, their events add up.
+      for (const lane of ['m1', 'm2', 'm3']) {
+        const stream = `${lane}-${Math.floor(frame / 50)}`;
+        host.push(token(lane, String(frame % 10), stream));
+        pushed.set(stream, (pushed.get(stream) ?? '') + String(frame % 10));
+      }
+      const before = port.batches().length;
+      tick();
+      if (port.batches().length > before) {
+        const batch = port.batches().at(-1)!;
+        port.answer({ kind: 'done', seq: batch.seq, busyMs: 20 * batch.events.length, annotations: [], layer: null, bigBuffersBytes: 0 });
+      }
+    }
+    const throttledFrom = port.batches().findIndex((b, i) => i > 0 && b.events.length === 1);
+    const rationed = port.batches().slice(throttledFrom);
+    expect(rationed.length).toBeGreaterThan(5);
+    expect(rationed.every((b) => b.events.length === 1)).toBe(true);
+    // What was delivered of each stream is the start of what was pushed, in order.
+    const got = new Map<string, string>();
+    for (const b of port.batches()) for (const e of b.events) if (e.type === 'token') got.set(e.streamId, (got.get(e.streamId) ?? '') + e.text);
+    for (const [stream, text] of got) expect(pushed.get(stream)!.startsWith(text)).toBe(true);
+  });
+
   it('judges a plugin when its timing report arrives: on a page drawing 10 frames a second, throttled and paused without waiting for a frame', async () => {
     const { host, ports, tick, advance, audit } = await setup([manifest('a')]);
     const port = ports.get('a')!;

@@ -8,7 +8,7 @@
  * Side effects are injected (sandbox, clock, storage, compositor, audit), so the host runs under unit
  * tests with fakes; the budget rule itself is `applyBudget` (budget.ts).
  */
-import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, mayDeliver, type BudgetDecision, type BudgetLimits, type BudgetState, type CostReading } from './budget.ts';
+import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, mayDeliver, rationedBatchSize, type BudgetDecision, type BudgetLimits, type BudgetState, type CostReading } from './budget.ts';
 import { DEFAULT_LAYER, sameLayerGeometry, type LayerGeometry } from './layer-geometry.ts';
 import type { PluginEventType, PluginManifest } from './manifest.ts';
 import { readPluginMessage, type Annotation, type HostToPlugin, type LayerSizes, type PluginEvent, type PluginToHost } from './protocol.ts';
@@ -371,9 +371,11 @@ export class PluginHost {
     if (lanes.length > 0) this.push({ type: 'rate', at: now, lanes });
   }
 
-  /** Counts the events queued since the last count as offered: in the batch going out, or `held` back. */
-  private countOffered(runtime: Runtime, now: number, held: boolean): void {
-    runtime.meter.offered(now, runtime.uncounted, held);
+  /** Counts the events queued since the last count as offered: `taken` in the batch going out, the rest held back. */
+  private countOffered(runtime: Runtime, now: number, taken: number): void {
+    const delivered = Math.min(taken, runtime.uncounted);
+    runtime.meter.offered(now, delivered);
+    runtime.meter.offered(now, runtime.uncounted - delivered, true);
     runtime.uncounted = 0;
     runtime.uncountedStreams.clear();
   }
@@ -385,18 +387,24 @@ export class PluginHost {
     if (runtime.framesSinceSend < stride) return;
     if (!mayDeliver(runtime.budget, reading, this.limits)) {
       // Held back: its events wait in the queue (merging), counted as the batch they would have been.
-      this.countOffered(runtime, now, true);
+      this.countOffered(runtime, now, 0);
       runtime.framesSinceSend = 0;
       return;
     }
-    const events = runtime.queue;
-    runtime.queue = [];
+    const take = Math.min(runtime.queue.length, rationedBatchSize(runtime.budget, reading, this.limits));
+    const events = runtime.queue.slice(0, take);
+    runtime.queue = runtime.queue.slice(take);
     runtime.openToken.clear();
+    // What is left waits for a later batch; a stream's new tokens merge into its last event still there.
+    runtime.queue.forEach((e, i) => {
+      if (e.type === 'token') runtime.openToken.set(e.streamId, i);
+      else if (e.type === 'turn-start' || e.type === 'turn-end') runtime.openToken.delete(e.streamId);
+    });
     runtime.inFlightSince = now;
     runtime.batches++;
     runtime.delivered += events.length;
     runtime.inFlightEvents = events.length;
-    this.countOffered(runtime, now, false);
+    this.countOffered(runtime, now, take);
     this.post(runtime, { kind: 'batch', seq: ++runtime.seq, events, frames: runtime.framesSinceSend });
     runtime.framesSinceSend = 0;
   }
