@@ -207,6 +207,27 @@ test('a council run: the logger gets each member’s state changes, the rhythm s
   }
 });
 
+test.describe('on a screen of 2 device pixels per CSS pixel', () => {
+  test.use({ deviceScaleFactor: 2 });
+
+  test('the rhythm strip’s layer is the surface’s device pixels at the canvas’s own ratio, the session’s strip in its lane', async ({ page }) => {
+    await openApp(page);
+    await installBuiltin(page, 'rhythm-strip');
+    await openView(page, 'run');
+    // Ultra draws at the device's full ratio (Auto may pick Lite, at 1, on a loaded machine).
+    await page.getByTestId('quality-select').selectOption('ultra');
+    await generate(page, { prompt: 'A', maxTokens: 40, device: 'wasm' });
+    await expect.poll(async () => (await readStripLayer(page)).lanes.map((l) => [l.id, l.lit > 0])).toEqual([['session', true]]);
+    const check = await readStripLayer(page);
+    console.log('rhythm strip layer at DPR 2:', JSON.stringify(check));
+    expect(check.layer).toEqual(check.geometry);
+    expect(check.layer).toEqual(check.surface);
+    const css = await page.getByTestId('living-canvas').evaluate((c) => [c.getBoundingClientRect().width, c.getBoundingClientRect().height]);
+    expect(check.layer).toEqual([Math.round(css[0]! * 2), Math.round(css[1]! * 2)]);
+    expect([check.lanes[0]!.wrongColour, check.lanes[0]!.floating]).toEqual([0, 0]);
+  });
+});
+
 test('a council member that crashes: the logger gets its fault as a member-state event with its code and sentence', async ({ page }) => {
   await openApp(page);
   await installBuiltin(page, 'token-logger');
