@@ -109,9 +109,9 @@ interface TopLogprob {
  * returns the top log-probabilities of the token it generates, computed from the raw logits. So one
  * single-token completion per forced position, the prompt being the sequence up to it; the prompt
  * cache keeps the shared prefix, so each call evaluates one new token. The prompt goes as text: a
- * token-id array (which llama.cpp's server accepts), like any array prompt, crashes wllama 3.8.1's completion ("Invalid typed
- * array length"), so the driver sends each prefix's text, checked in Node to tokenize back to exactly
- * those ids, and the count is checked here.
+ * token-id array (which llama.cpp's server accepts), like any array prompt, fails in wllama 3.8.1's
+ * worker ("Invalid typed array length"), so the driver sends each prefix's text, checked in Node to
+ * tokenize back to exactly those ids, and the count is checked here.
  */
 async function wllamaForced(wllama: WllamaInstance, request: GridForcedRequest): Promise<ForcedTopOne> {
   const top1: number[] = [];
