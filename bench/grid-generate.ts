@@ -1,7 +1,7 @@
 /**
  * One greedy transformers.js generation for the grid, timed as bench/timed-generate.ts times it
  * (request start → first token → last token) and also returning the prompt's length and the
- * continuation's text, which the grid needs for the prefill rate and the agreement check. Shared by
+ * continuation's text, which the grid needs for the prefill rate and keeps in its JSON. Shared by
  * the bare page and the native onnxruntime-node runner.
  */
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor, TextStreamer } from '@huggingface/transformers';

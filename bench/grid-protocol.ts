@@ -18,7 +18,7 @@ export interface GridPageResult {
   decodeTps: number;
   outputTokens: number;
   promptTokens: number;
-  /** The greedy continuation, for the agreement check. */
+  /** The greedy continuation, kept in the JSON to show what each engine says (agreement is judged on forced positions, bench/grid-agreement.ts). */
   text: string;
   /** The threads the engine actually ran with. */
   threads: number;

@@ -13,9 +13,9 @@
  * and node-llama-cpp natively, × fp32/q8/q4 × 1 and all threads on the quick model (with --full the 135M
  * shape and a 512-token prompt, its files generated into the served build when missing), with each
  * engine's top-1 agreement over 128 forced positions of one reference sequence; part of the default run
- * (about 1.5 minutes on 2 cores at quick settings). --grid-cells fp32,q8@1 keeps only those levels (at
- * one thread count). --grid-gate exits 1 when engines running the same weights disagree at a position
- * that is not a near-tie.
+ * (about 10 minutes on the loaded 2 cores at quick settings, 3 of them the forced passes).
+ * --grid-cells fp32,q8@1 keeps only those levels (at one thread count). --grid-gate exits 1 when
+ * engines running the same weights disagree at a position that is not a near-tie.
  * --compare FILE [--tolerance 40%] [--gate ratios] (compare with a baseline result; exit 1 on a regression
  * in a gated figure: all of them, or with --gate ratios only the side-by-side ratios: compare.ts).
  * --scenarios [quick|standard|full] runs the load scenarios from the app's Bench view instead
