@@ -261,6 +261,32 @@ describe('PluginHost', () => {
     for (const [stream, text] of got) expect(pushed.get(stream)!.startsWith(text)).toBe(true);
   });
 
+  it('a rationed plugin whose worker waits for a core keeps its demand: the batches it would have had while busy count as held back', async () => {
+    const { host, ports, tick, audit } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    let now = 0;
+    const at = new Map<string, number>();
+    let pending: { seq: number; reportAt: number; busyMs: number } | null = null;
+    for (let frame = 0; frame < 900 && !at.has('pause'); frame++) {
+      // 60 frames a second, four streams; each report lands 400 ms after its batch (20 ms of work each event).
+      if (pending && pending.reportAt <= now) {
+        port.answer({ kind: 'done', seq: pending.seq, busyMs: pending.busyMs, annotations: [], layer: null, bigBuffersBytes: 0 });
+        pending = null;
+      }
+      for (const lane of ['m1', 'm2', 'm3', 'm4']) host.push(token(lane, 'x'));
+      const before = port.batches().length;
+      tick(16);
+      now += 16;
+      audit.forEach((e) => at.has(e.action) || at.set(e.action, now));
+      if (port.batches().length > before) {
+        const batch = port.batches().at(-1)!;
+        pending = { seq: batch.seq, reportAt: now + 400, busyMs: 20 * batch.events.length };
+      }
+    }
+    expect(at.get('pause')! - at.get('throttle')!).toBeGreaterThanOrEqual(5000);
+    expect(at.get('pause')! - at.get('throttle')!).toBeLessThanOrEqual(5032);
+  });
+
   it('judges a plugin when its timing report arrives: on a page drawing 10 frames a second, throttled and paused without waiting for a frame', async () => {
     const { host, ports, tick, advance, audit } = await setup([manifest('a')]);
     const port = ports.get('a')!;
