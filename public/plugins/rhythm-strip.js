@@ -10,8 +10,8 @@
   "config": { "columnMs": 50 }
 } */
 // Built-in plugin: a scrolling strip per member, in the member's own lane. Tokens are counted into
-// 50 ms columns; each batch redraws the whole layer from those counts (the layer starts every batch
-// blank), at the layer's real size: the canvas's device pixels, its lanes where the canvas has them.
+// 50 ms columns; each batch clears the layer and redraws it from those counts, at the layer's real
+// size: the canvas's device pixels, its lanes where the canvas has them.
 
 /** Device pixels per column. */
 export const COLUMN_PX = 3;
