@@ -137,7 +137,7 @@ const kindOf = (value: unknown): string => (value === null ? 'null' : typeof val
 export function readLayerFrame(value: unknown, sizes: LayerSizes | null): LayerFrame | null {
   if (value === undefined || value === null) return null;
   if (typeof ImageBitmap !== 'function' || !(value instanceof ImageBitmap)) {
-    return { ok: false, reason: `not an ImageBitmap (OffscreenCanvas.transferToImageBitmap()) but ${kindOf(value)}` };
+    return { ok: false, reason: `not an ImageBitmap but ${kindOf(value)}` };
   }
   const frame = layerFrameOfSize(value.width, value.height, sizes);
   if (!frame.ok) value.close();
