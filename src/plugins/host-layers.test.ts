@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ImageBitmapStandIn, useImageBitmapStandIn } from './image-bitmap-fixture.ts';
 import { PluginHost, type PluginAuditEntry } from './host.ts';
 import { DEFAULT_LAYER, fitLayerGeometry, type LayerGeometry } from './layer-geometry.ts';
 import type { PluginManifest } from './manifest.ts';
 import type { HostToPlugin } from './protocol.ts';
 
-/** A stand-in for the browser's ImageBitmap (Node has none): a size, and close(). */
-class FakeImageBitmap {
-  closed = false;
-  constructor(
-    public width: number,
-    public height: number,
-  ) {}
-  close(): void {
-    this.closed = true;
-  }
-}
-const had = 'ImageBitmap' in globalThis;
-beforeAll(() => {
-  (globalThis as Record<string, unknown>)['ImageBitmap'] = FakeImageBitmap;
-});
-afterAll(() => {
-  if (!had) delete (globalThis as Record<string, unknown>)['ImageBitmap'];
-});
+useImageBitmapStandIn();
 
 /** The plugin's end of its port, driven by hand. */
 class FakePort {
@@ -112,7 +96,7 @@ describe('PluginHost: layers at the canvas’s geometry', () => {
 
   it('composites a bitmap of the canvas’s size, then closes it', async () => {
     const { answer, composited } = await setup();
-    const bitmap = new FakeImageBitmap(720, 96);
+    const bitmap = new ImageBitmapStandIn(720, 96);
     answer(bitmap);
     expect(composited).toEqual([['drawer', bitmap]]);
     expect(bitmap.closed).toBe(true);
@@ -120,7 +104,7 @@ describe('PluginHost: layers at the canvas’s geometry', () => {
 
   it.each<[string, () => unknown, RegExp]>([
     ['pixels as bytes', () => ({ width: 720, height: 96, pixels: new ArrayBuffer(720 * 96 * 4) }), /layer refused: not an ImageBitmap but Object/],
-    ['a bitmap of another size', () => new FakeImageBitmap(4096, 4096), /layer refused: 4096×4096 pixels, not the canvas's 720×96/],
+    ['a bitmap of another size', () => new ImageBitmapStandIn(4096, 4096), /layer refused: 4096×4096 pixels, not the canvas's 720×96/],
     ['a number', () => NaN, /layer refused: not an ImageBitmap but number/],
   ])('refuses %s with the reason, reported once, and draws nothing', async (_name, make, reason) => {
     const { answer, composited, audit, host } = await setup();
@@ -137,10 +121,10 @@ describe('PluginHost: layers at the canvas’s geometry', () => {
   it('drops a frame drawn at the size before a resize quietly, and takes the next one at the new size', async () => {
     const { host, answer, composited, audit } = await setup();
     host.setGeometry(geometry(1000, ['m1']));
-    answer(new FakeImageBitmap(720, 96));
+    answer(new ImageBitmapStandIn(720, 96));
     expect(composited).toEqual([]);
     expect(audit.some((e) => e.action === 'refused')).toBe(false);
-    const next = new FakeImageBitmap(1000, 96);
+    const next = new ImageBitmapStandIn(1000, 96);
     answer(next);
     expect(composited).toEqual([['drawer', next]]);
   });

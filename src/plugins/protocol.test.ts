@@ -1,30 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ImageBitmapStandIn, useImageBitmapStandIn } from './image-bitmap-fixture.ts';
 import { readLayerFrame, readPluginMessage, type LayerSizes } from './protocol.ts';
 
-/** A stand-in for the browser's ImageBitmap, which Node does not have: a size, and close() that empties it. */
-class FakeImageBitmap {
-  closed = false;
-  constructor(
-    public width: number,
-    public height: number,
-  ) {}
-  close(): void {
-    this.closed = true;
-    this.width = 0;
-    this.height = 0;
-  }
-}
-
-const had = 'ImageBitmap' in globalThis;
-beforeAll(() => {
-  (globalThis as Record<string, unknown>)['ImageBitmap'] = FakeImageBitmap;
-});
-afterAll(() => {
-  if (!had) delete (globalThis as Record<string, unknown>)['ImageBitmap'];
-});
+useImageBitmapStandIn();
 
 const sizes: LayerSizes = { current: { width: 720, height: 96 }, previous: { width: 480, height: 96 } };
-const bitmap = (w: number, h: number) => new FakeImageBitmap(w, h);
+const bitmap = (w: number, h: number) => new ImageBitmapStandIn(w, h);
 
 describe('readLayerFrame', () => {
   it.each<[string, () => unknown, LayerSizes | null, 'none' | 'ok' | 'stale' | RegExp]>([
@@ -51,7 +32,7 @@ describe('readLayerFrame', () => {
     if (expected === 'stale') expect(frame).toEqual({ ok: false, reason: null });
     else expect(frame && !frame.ok && frame.reason).toMatch(expected);
     // A refused bitmap is closed at once: its memory does not wait for a garbage collection.
-    if (value instanceof FakeImageBitmap) expect(value.closed).toBe(true);
+    if (value instanceof ImageBitmapStandIn) expect(value.closed).toBe(true);
   });
 
   it('a bitmap kept for compositing is not closed', () => {
