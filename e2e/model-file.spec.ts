@@ -62,6 +62,14 @@ function keptEntries(page: Page): Promise<string[]> {
   });
 }
 
+/** Ticks "Keep on this device" for the chosen model and waits until the copy is done (the box enabled again). */
+async function keepChosenModel(page: Page): Promise<void> {
+  const keep = page.getByTestId('model-file-keep');
+  await keep.check();
+  await expect(keep).toBeEnabled();
+  await expect(keep).toBeChecked();
+}
+
 /** After a refusal: wf-tiny stays selected and loaded, no file became a model, and it answers a second run exactly. */
 async function expectWfTinyUntouched(page: Page, expected: string): Promise<void> {
   await expect(page.getByTestId('model-select')).toHaveValue('wf-tiny');
@@ -288,16 +296,11 @@ test('"Delete all data" removes a kept model file and a kept model folder', asyn
   await openApp(page);
   await openView(page, 'run');
   await page.getByTestId('model-file-input').setInputFiles(Q4_PATH);
-  const keep = page.getByTestId('model-file-keep');
-  await keep.check();
-  await expect(keep).toBeEnabled();
-  await expect(keep).toBeChecked();
+  await keepChosenModel(page);
   await page.getByTestId('model-folder-input').setInputFiles(folder.path);
   // The box follows the chosen model: the folder must be chosen before it is ticked.
   await expect(page.getByTestId('model-select').locator('option:checked')).toHaveText('wf-tiny (your folder, 365 kB, fp32, fp16, q8, q4)');
-  await keep.check();
-  await expect(keep).toBeEnabled();
-  await expect(keep).toBeChecked();
+  await keepChosenModel(page);
   await openView(page, 'storage');
   await page.getByTestId('storage-panel').locator('summary').click();
   await expect(page.getByTestId('storage-kept-row')).toHaveCount(2);
@@ -321,10 +324,7 @@ test('an ONNX model folder with no room to keep it: the refusal beside the box, 
   await openView(page, 'run');
   // A file already kept, which the failed keep must not touch.
   await page.getByTestId('model-file-input').setInputFiles(Q4_PATH);
-  const keep = page.getByTestId('model-file-keep');
-  await keep.check();
-  await expect(keep).toBeEnabled();
-  await expect(keep).toBeChecked();
+  await keepChosenModel(page);
   const before = await keptEntries(page);
   expect(before.map((entry) => entry.replace(/^[0-9a-f]{32}-\d+/, '<key>'))).toEqual([`<key>.gguf ${(await readFile(Q4_PATH)).length}`, expect.stringMatching(/^<key>\.json \d+$/)]);
 
@@ -339,6 +339,7 @@ test('an ONNX model folder with no room to keep it: the refusal beside the box, 
   await page.getByTestId('model-folder-input').setInputFiles(folder.path);
   const select = page.getByTestId('model-select');
   await expect(select.locator('option:checked')).toHaveText('wf-tiny (your folder, 365 kB, fp32, fp16, q8, q4)');
+  const keep = page.getByTestId('model-file-keep');
   await expect(keep).not.toBeChecked();
   // A click, not check(): the box goes back when the copy fails.
   await keep.click();
@@ -402,10 +403,7 @@ test.describe('offline', () => {
     const select = page.getByTestId('model-select');
     await expect(select.locator('option:checked')).toHaveText('wf-tiny (your folder, 365 kB, fp32, fp16, q8, q4)');
     const modelId = await select.inputValue();
-    const keep = page.getByTestId('model-file-keep');
-    await keep.check();
-    await expect(keep).toBeEnabled();
-    await expect(keep).toBeChecked();
+    await keepChosenModel(page);
     await expect(page.getByTestId('model-file-error')).toHaveCount(0);
     // The JSON files and the fp32 build at their paths, and the description; not the other builds.
     expect((await keptEntries(page)).map((entry) => entry.replace(/^[0-9a-f]{32}-\d+/, '<key>'))).toEqual([
@@ -426,7 +424,7 @@ test.describe('offline', () => {
     // The same model (its runs stay together in History), offered from what is stored.
     await expect(select.locator(`option[value="${modelId}"]`)).toHaveText(KEPT_TINY_LABEL);
     await select.selectOption(modelId);
-    await expect(keep).toBeChecked();
+    await expect(page.getByTestId('model-file-keep')).toBeChecked();
     await expect(page.getByTestId('model-hint')).toContainText('Your folder, kept on this device');
     await generate(page, { prompt: 'a', maxTokens: 9, device: 'wasm' });
     await expect(page.getByTestId('stat-output-tokens')).toHaveText('9', { timeout: FIRST_ANSWER_MS });

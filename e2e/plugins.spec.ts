@@ -110,7 +110,10 @@ test('the built-ins on wf-tiny: logger (exported), scorer, JSON validator, rhyth
   await openView(page, 'plugins');
   await expect(plugin(page, 'rhythm-strip').getByTestId('plugin-layer')).toBeVisible();
   await expect.poll(async () => Number((await plugin(page, 'rhythm-strip').getByTestId('plugin-cost').textContent())!.match(/(\d+) batches/)![1])).toBeGreaterThan(0);
-  for (const id of ['token-logger', 'repetition-scorer', 'json-validator', 'rhythm-strip']) await expect(plugin(page, id)).toHaveAttribute('data-status', 'running');
+  for (const id of ['token-logger', 'repetition-scorer', 'json-validator']) await expect(plugin(page, id)).toHaveAttribute('data-status', 'running');
+  // The strip's first batch (its module compiled, its first bitmap made) can cost over a frame's budget on
+  // a loaded machine and throttle it for the rest of a 40-token run; it must never be paused or disabled.
+  await expect(plugin(page, 'rhythm-strip')).toHaveAttribute('data-status', /^(running|throttled)$/);
 
   const download = page.waitForEvent('download');
   await plugin(page, 'token-logger').getByTestId('plugin-export').click();
