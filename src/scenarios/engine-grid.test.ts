@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogModel } from '../models/catalog.ts';
 import type { ManifestModel } from '../models/manifest.ts';
-import { agreementWith, cellLabel, fastestCell, gridCells, gridCriteria, gridThreadCounts, quantizedAgreement, type CellOutcome, type GridCell } from './engine-grid.ts';
+import { agreementWith, cellLabel, fastestCell, gridCells, gridCriteria, gridThreadCounts, quantizedAgreement, retriesCell, type CellOutcome, type GridCell } from './engine-grid.ts';
 import { metricOf } from './measure.ts';
 
 const file = (path: string, bytes: number) => ({ path, bytes, sha256: '' });
@@ -62,7 +62,7 @@ describe('gridCells', () => {
 });
 
 const cell = (engine: GridCell['engine'], dtype: string, threads = 1): GridCell => ({ engine, modelId: 'm', dtype, threads, weightsBytes: 1 });
-const ran = (c: GridCell, text: string, tps = 100): CellOutcome => ({ cell: c, error: null, decode: metricOf([tps, tps, tps], 'tok/s'), pieces: [...text], expectedTokens: text.length });
+const ran = (c: GridCell, text: string, tps = 100): CellOutcome => ({ cell: c, error: null, reloadedAfter: null, decode: metricOf([tps, tps, tps], 'tok/s'), pieces: [...text], expectedTokens: text.length });
 
 describe('gridCriteria', () => {
   const names = (outcomes: CellOutcome[]) => gridCriteria(outcomes).filter((c) => !c.pass).map((c) => c.name);
@@ -75,13 +75,29 @@ describe('gridCriteria', () => {
     ['one full-precision cell alone proves nothing', [ran(cell('transformers.js', 'fp32'), 'bcdef')], ['Same weights, same tokens']],
     [
       'a cell that failed to load',
-      [ran(cell('transformers.js', 'fp32'), 'bcdef'), ran(cell('wllama', 'f32'), 'bcdef'), { cell: cell('wllama', 'q8_0'), error: 'refused', decode: null, pieces: [], expectedTokens: 5 }],
+      [ran(cell('transformers.js', 'fp32'), 'bcdef'), ran(cell('wllama', 'f32'), 'bcdef'), { cell: cell('wllama', 'q8_0'), error: 'refused', reloadedAfter: null, decode: null, pieces: [], expectedTokens: 5 }],
       ['Every cell ran'],
     ],
     ['a cell short of its tokens', [ran(cell('transformers.js', 'fp32'), 'bcdef'), ran(cell('wllama', 'f32'), 'bcdef'), { ...ran(cell('wllama', 'q8_0'), 'bcd'), expectedTokens: 5 }], ['Every cell ran']],
     ['nothing ran', [], ['Every cell ran', 'Same weights, same tokens']],
   ])('%s', (_name, outcomes, failing) => {
     expect(names(outcomes)).toEqual(failing);
+  });
+
+  it('names a cell that ran in a second worker, and why the first died', () => {
+    const [ranAll] = gridCriteria([ran(cell('transformers.js', 'fp32'), 'bcdef'), { ...ran(cell('transformers.js', 'q4', 2), 'bcdef'), reloadedAfter: 'no download progress for 30.0 s' }]);
+    expect(ranAll!.pass).toBe(true);
+    expect(ranAll!.measured).toBe('2 of 2 cells; in a second worker: transformers.js q4, 2 threads (the first: no download progress for 30.0 s)');
+  });
+
+  it.each<[string, string | null, number, boolean]>([
+    ['its worker died: one more try', 'crashed', 0, true],
+    ['its worker died again: no third', 'crashed', 1, false],
+    ['refused: the cell\'s result', 'model-unsupported', 0, false],
+    ['too big: the cell\'s result', 'out-of-memory', 0, false],
+    ['an error with no code', null, 0, false],
+  ])('retriesCell: %s', (_name, code, attempt, expected) => {
+    expect(retriesCell(code, attempt)).toBe(expected);
   });
 
   it('says where the full-precision cells part', () => {
@@ -117,7 +133,7 @@ describe('agreement and the fastest cell', () => {
   it('fastestCell takes the highest median decode of the cells that ran', () => {
     const slow = ran(cell('transformers.js', 'fp32'), 'a', 80);
     const fast = ran(cell('wllama', 'q8_0'), 'a', 240);
-    expect(fastestCell([slow, fast, { cell: cell('wllama', 'q4_0'), error: 'x', decode: null, pieces: [], expectedTokens: 1 }])).toBe(fast);
+    expect(fastestCell([slow, fast, { cell: cell('wllama', 'q4_0'), error: 'x', reloadedAfter: null, decode: null, pieces: [], expectedTokens: 1 }])).toBe(fast);
     expect(fastestCell([])).toBeNull();
   });
 });

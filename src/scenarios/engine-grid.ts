@@ -65,6 +65,8 @@ export interface CellOutcome {
   cell: GridCell;
   /** Why the cell did not run (load refused, a run failed); null when it ran. */
   error: string | null;
+  /** Why its first worker died, when the cell ran (or failed) in a second one; null when it did not need one. */
+  reloadedAfter: string | null;
   decode: Metric | null;
   /** The greedy answer of the cell's first counted run, as decoded pieces. */
   pieces: string[];
@@ -95,6 +97,20 @@ const text = (pieces: readonly string[]) => JSON.stringify(pieces.join('').slice
  * does not feel); each engine's quantized builds are reported against its fp32 (a measurement, not a
  * rule: a 4-bit model may rightly answer otherwise).
  */
+/**
+ * Whether a cell gets one more try in a fresh worker: only when its worker died under it (a crash, or a
+ * load or run that stalled until the worker was declared dead), and only once. Such a death says nothing
+ * about the cell's engine and precision, while a refusal (unsupported, too big) is the cell's result.
+ */
+export function retriesCell(errorCode: string | null, attempt: number): boolean {
+  return errorCode === 'crashed' && attempt === 0;
+}
+
+function reloadWords(outcomes: readonly CellOutcome[]): string {
+  const reloaded = outcomes.filter((o) => o.reloadedAfter !== null);
+  return reloaded.length === 0 ? '' : `; in a second worker: ${reloaded.map((o) => `${cellLabel(o.cell)} (the first: ${o.reloadedAfter})`).join('; ')}`;
+}
+
 export function gridCriteria(outcomes: readonly CellOutcome[]): Criterion[] {
   const failed = outcomes.filter((o) => o.error !== null || o.pieces.length !== o.expectedTokens);
   const full = outcomes.filter((o) => o.error === null && isFullPrecision(o.cell));
@@ -106,8 +122,8 @@ export function gridCriteria(outcomes: readonly CellOutcome[]): Criterion[] {
       target: 'each engine, precision and thread count loaded and gave all its tokens',
       measured:
         failed.length === 0
-          ? `${outcomes.length} of ${outcomes.length} cells`
-          : `${outcomes.length - failed.length} of ${outcomes.length}; ${failed.map((o) => `${cellLabel(o.cell)}: ${o.error ?? `${o.pieces.length} of ${o.expectedTokens} tokens`}`).join('; ')}`,
+          ? `${outcomes.length} of ${outcomes.length} cells${reloadWords(outcomes)}`
+          : `${outcomes.length - failed.length} of ${outcomes.length}; ${failed.map((o) => `${cellLabel(o.cell)}: ${o.error ?? `${o.pieces.length} of ${o.expectedTokens} tokens`}`).join('; ')}${reloadWords(outcomes)}`,
       pass: outcomes.length > 0 && failed.length === 0,
     },
     {

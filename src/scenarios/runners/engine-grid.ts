@@ -9,16 +9,55 @@
 import { CATALOG } from '../../models/catalog.ts';
 import { decodeCeilingTps, kvCacheBytes } from '../../tiers/index.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';
-import { cellLabel, fastestCell, gridCells, gridCriteria, gridThreadCounts, quantizedAgreement, type CellOutcome } from '../engine-grid.ts';
+import { cellLabel, fastestCell, gridCells, gridCriteria, gridThreadCounts, quantizedAgreement, retriesCell, type CellOutcome, type GridCell } from '../engine-grid.ts';
 import { scenarioFingerprint } from '../fingerprint.ts';
 import { countedRuns, metricOf } from '../measure.ts';
 import { RealEngine } from '../real-engine.ts';
+import { EngineError } from '../../workers/errors.ts';
 import type { Metric } from '../types.ts';
 import { promptOfLength } from './context-sweep.ts';
 
 // Ends in a space: wf-tiny answers with the bytes after it, which stay ASCII for 90 tokens. llama.cpp
 // (wllama) cannot stream a token that is a lone byte of a UTF-8 character (past 0x7f).
 const PROMPT = 'Once upon a time, there was a little ';
+
+type CellRun =
+  | { ok: true; metrics: Record<string, Metric>; decode: Metric; pieces: string[] }
+  | { ok: false; error: string; code: string | null };
+
+/** One cell in a fresh engine worker: warm-up and counted runs, then one long prompt for prefill. */
+async function runCell(ctx: ScenarioContext, cell: GridCell, label: string, shape: Awaited<ReturnType<ScenarioContext['machine']['shapeOf']>>, bandwidthGBps: number | null): Promise<CellRun> {
+  const plan = ctx.plans.grid;
+  let engine: RealEngine | null = null;
+  try {
+    engine = await RealEngine.load(cell.modelId, 'wasm', ctx.signal, undefined, { ...(cell.onnxDtype ? { dtype: cell.onnxDtype } : {}), threads: cell.threads });
+    const runs = [];
+    for (let r = 0; r < plan.warmupRuns + plan.runs; r++) runs.push(await engine.run(PROMPT, plan.maxNewTokens, ctx.signal));
+    const counted = countedRuns(runs, plan.warmupRuns);
+    // Weights once per token, and the KV cache at the middle of the answer.
+    const kv = shape ? kvCacheBytes(shape.spec, (counted[0]?.promptTokens ?? 0) + plan.maxNewTokens / 2) : 0;
+    const decode = metricOf(
+      counted.map((r) => r.decodeTps),
+      'tok/s',
+      { ceilingTps: bandwidthGBps === null ? null : decodeCeilingTps(bandwidthGBps, cell.weightsBytes + kv) },
+    );
+    const long = await engine.run(promptOfLength(plan.prefillTokens), 1, ctx.signal);
+    const metrics: Record<string, Metric> = {
+      [`decode, ${label}`]: decode,
+      [`TTFT, ${label}`]: metricOf(
+        counted.map((r) => r.ttftMs),
+        'ms',
+      ),
+      [`prefill at ${long.promptTokens} tokens, ${label}`]: metricOf([(long.promptTokens * 1000) / long.ttftMs], 'tok/s'),
+    };
+    return { ok: true, metrics, decode, pieces: counted[0]?.pieces ?? [] };
+  } catch (error) {
+    ctx.signal.throwIfAborted();
+    return { ok: false, error: error instanceof Error ? error.message : String(error), code: error instanceof EngineError ? error.code : null };
+  } finally {
+    engine?.dispose();
+  }
+}
 
 async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const plan = ctx.plans.grid;
@@ -35,32 +74,20 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   for (const [i, cell] of cells.entries()) {
     const label = cellLabel(cell);
     ctx.progress(i / cells.length, `${label} (${i + 1} of ${cells.length})`);
-    let engine: RealEngine | null = null;
-    try {
-      engine = await RealEngine.load(cell.modelId, 'wasm', ctx.signal, undefined, { ...(cell.onnxDtype ? { dtype: cell.onnxDtype } : {}), threads: cell.threads });
-      const runs = [];
-      for (let r = 0; r < plan.warmupRuns + plan.runs; r++) runs.push(await engine.run(PROMPT, plan.maxNewTokens, ctx.signal));
-      const counted = countedRuns(runs, plan.warmupRuns);
-      // Weights once per token, and the KV cache at the middle of the answer.
-      const kv = shape ? kvCacheBytes(shape.spec, (counted[0]?.promptTokens ?? 0) + plan.maxNewTokens / 2) : 0;
-      const decode = metricOf(
-        counted.map((r) => r.decodeTps),
-        'tok/s',
-        { ceilingTps: bandwidthGBps === null ? null : decodeCeilingTps(bandwidthGBps, cell.weightsBytes + kv) },
-      );
-      const long = await engine.run(promptOfLength(plan.prefillTokens), 1, ctx.signal);
-      metrics[`decode, ${label}`] = decode;
-      metrics[`TTFT, ${label}`] = metricOf(
-        counted.map((r) => r.ttftMs),
-        'ms',
-      );
-      metrics[`prefill at ${long.promptTokens} tokens, ${label}`] = metricOf([(long.promptTokens * 1000) / long.ttftMs], 'tok/s');
-      outcomes.push({ cell, error: null, decode, pieces: counted[0]?.pieces ?? [], expectedTokens: plan.maxNewTokens });
-    } catch (error) {
-      ctx.signal.throwIfAborted();
-      outcomes.push({ cell, error: error instanceof Error ? error.message : String(error), decode: null, pieces: [], expectedTokens: plan.maxNewTokens });
-    } finally {
-      engine?.dispose();
+    let reloadedAfter: string | null = null;
+    for (let attempt = 0; ; attempt++) {
+      const ran = await runCell(ctx, cell, label, shape, bandwidthGBps);
+      if (ran.ok) {
+        Object.assign(metrics, ran.metrics);
+        outcomes.push({ cell, error: null, reloadedAfter, decode: ran.decode, pieces: ran.pieces, expectedTokens: plan.maxNewTokens });
+        break;
+      }
+      if (retriesCell(ran.code, attempt)) {
+        reloadedAfter = ran.error;
+        continue;
+      }
+      outcomes.push({ cell, error: ran.error, reloadedAfter, decode: null, pieces: [], expectedTokens: plan.maxNewTokens });
+      break;
     }
   }
   for (const row of quantizedAgreement(outcomes)) metrics[row.name] = metricOf([row.percent], '%');
