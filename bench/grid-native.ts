@@ -6,13 +6,11 @@
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { getLlama, LlamaLogLevel, type ControlledEvaluateInputItem, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
-import type { GridForcedRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
+import type { GridForcedRequest, GridModelRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
 import { gridGenerate } from './grid-generate.ts';
 import { forcedLogits } from './grid-forced.ts';
 import type { ForcedTopOne } from './grid-agreement.ts';
 
-/** What loading a model needs, common to a timed run and a forced pass. */
-type ModelRequest = Pick<GridPageRequest, 'modelId' | 'dtype' | 'file' | 'threads' | 'contextTokens'>;
 
 export class GridNative {
   private readonly onnx = new Map<string, Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }>>();
@@ -56,13 +54,13 @@ export class GridNative {
   }
 
   /** The ids llama.cpp reads a prompt text as (BOS as the file asks), as wllama's completion reads it. */
-  async llamaTokens(request: ModelRequest, text: string): Promise<number[]> {
+  async llamaTokens(request: GridModelRequest, text: string): Promise<number[]> {
     const { model } = await this.context(request);
     const bos = model.tokens.bos;
     return [...(model.tokens.shouldPrependBosToken && bos !== null ? [bos] : []), ...model.tokenize(text, true)];
   }
 
-  private onnxModel(request: ModelRequest): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
+  private onnxModel(request: GridModelRequest): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
     const key = `${request.modelId}|${request.dtype}|${request.threads}`;
     let loading = this.onnx.get(key);
     if (!loading) {
@@ -84,7 +82,7 @@ export class GridNative {
     return gridGenerate(model, tokenizer, request.prompt, request.maxNewTokens, request.threads);
   }
 
-  private async context(request: ModelRequest): Promise<{ model: LlamaModel; context: LlamaContext }> {
+  private async context(request: GridModelRequest): Promise<{ model: LlamaModel; context: LlamaContext }> {
     this.llama ??= getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
     const llama = this.llama;
     let model = this.models.get(request.modelId);

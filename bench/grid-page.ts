@@ -6,7 +6,7 @@
  * (scripts/wllama-assets-plugin.ts), its threads from the page's cross-origin isolation.
  */
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import type { GridForcedRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
+import type { GridForcedRequest, GridModelRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
 import { gridGenerate } from './grid-generate.ts';
 import { forcedLogits } from './grid-forced.ts';
 import type { ForcedTopOne } from './grid-agreement.ts';
@@ -28,10 +28,8 @@ interface CompletionChunk {
 const onnx = new Map<string, Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }>>();
 const gguf = new Map<string, Promise<WllamaInstance>>();
 
-/** What loading a model needs, common to a timed run and a forced pass. */
-type ModelRequest = Pick<GridPageRequest, 'modelId' | 'dtype' | 'file' | 'threads' | 'contextTokens'>;
 
-function onnxModel(request: ModelRequest): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
+function onnxModel(request: GridModelRequest): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
   const key = `${request.modelId}|${request.dtype}`;
   let loading = onnx.get(key);
   if (!loading) {
@@ -45,7 +43,7 @@ function onnxModel(request: ModelRequest): Promise<{ model: PreTrainedModel; tok
   return loading;
 }
 
-function wllamaModel(request: ModelRequest): Promise<WllamaInstance> {
+function wllamaModel(request: GridModelRequest): Promise<WllamaInstance> {
   const key = `${request.modelId}|${request.threads}`;
   let loading = gguf.get(key);
   if (!loading) {

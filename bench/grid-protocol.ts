@@ -1,6 +1,7 @@
 /** What the grid driver sends to, and gets back from, the bare page's grid runner (bench/grid-page.ts). */
-export interface GridPageRequest {
-  engine: 'transformers.js' | 'wllama';
+
+/** What loading a cell's model needs, in the page and natively: common to a timed run and a forced pass. */
+export interface GridModelRequest {
   /** The ONNX model id, or the GGUF build's id. */
   modelId: string;
   /** transformers.js's dtype (fp32, q8, q4); unused for GGUF. */
@@ -9,6 +10,10 @@ export interface GridPageRequest {
   file?: string;
   threads: number;
   contextTokens: number;
+}
+
+export interface GridPageRequest extends GridModelRequest {
+  engine: 'transformers.js' | 'wllama';
   prompt: string;
   maxNewTokens: number;
 }

@@ -13,7 +13,7 @@ import { AutoTokenizer } from '@huggingface/transformers';
 import type { Browser } from '@playwright/test';
 import { BareDriver } from './browser.ts';
 import { GridNative } from './grid-native.ts';
-import type { GridForcedRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
+import type { GridForcedRequest, GridModelRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
 import { agreementPairs, formatAgreementTable, gridPasses, TIE_TOLERANCE, type AgreementPair, type ForcedTopOne } from './grid-agreement.ts';
 import { gridReference } from './grid-reference.ts';
 import {
@@ -90,20 +90,21 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
     }
     return page;
   };
+  const modelRequest = (cell: CellState): GridModelRequest => ({ modelId: cell.modelId, dtype: cell.dtype, ...(cell.file ? { file: cell.file } : {}), threads: cell.threads, contextTokens: onnxEntry.contextLength });
   const ggufCell = groups.flat().find((c) => c.format === 'gguf');
   if (!ggufCell) throw new Error('the grid has no GGUF cell to check the reference text against');
-  const reference = await gridReference(tokenizer, onnxEntry.contextLength, (text) => native.llamaTokens({ ...ggufCell, contextTokens: onnxEntry.contextLength }, text));
+  const reference = await gridReference(tokenizer, onnxEntry.contextLength, (text) => native.llamaTokens(modelRequest(ggufCell), text));
   console.log(`[grid] agreement: ${reference.tokens.length - reference.from} forced positions after a ${reference.from}-token prefix, near-ties under ${TIE_TOLERANCE} skipped`);
   let isolated = false;
   const forcedCell = async (cell: CellState): Promise<ForcedTopOne> => {
-    const request: Omit<GridForcedRequest, 'engine'> = { modelId: cell.modelId, dtype: cell.dtype, ...(cell.file ? { file: cell.file } : {}), threads: cell.threads, contextTokens: onnxEntry.contextLength, ...reference };
+    const request: Omit<GridForcedRequest, 'engine'> = { ...modelRequest(cell), ...reference };
     if (cell.engine === 'ort-node' || cell.engine === 'llama.cpp') return native.forced(cell.engine, request);
     const page = await pageFor(cell.threads);
     const engine = cell.engine;
     return page.page.evaluate((r) => (window as unknown as { wfGridForced(r: GridForcedRequest): Promise<ForcedTopOne> }).wfGridForced(r), { ...request, engine });
   };
   const runCell = async (cell: CellState): Promise<GridPageResult> => {
-    const request: Omit<GridPageRequest, 'engine'> = { modelId: cell.modelId, dtype: cell.dtype, ...(cell.file ? { file: cell.file } : {}), threads: cell.threads, contextTokens: onnxEntry.contextLength, prompt, maxNewTokens: plan.maxNewTokens };
+    const request: Omit<GridPageRequest, 'engine'> = { ...modelRequest(cell), prompt, maxNewTokens: plan.maxNewTokens };
     if (cell.engine === 'ort-node' || cell.engine === 'llama.cpp') return native.run(cell.engine, request);
     const page = await pageFor(cell.threads);
     isolated = await page.page.evaluate(() => crossOriginIsolated);

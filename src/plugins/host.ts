@@ -385,18 +385,11 @@ export class PluginHost {
     if (runtime.queue.length === 0) return;
     const stride = runtime.status === 'throttled' ? this.limits.throttleStride : 1;
     if (runtime.framesSinceSend < stride) return;
-    if (runtime.inFlightSince !== null) {
-      // Throttled and still on its last batch (its worker waiting for a core): the batch it would have
-      // had now is held back too. Counted only once per answer, a starved worker's demand read under
-      // the budget and its pause never came.
-      if (runtime.status === 'throttled') {
-        this.countOffered(runtime, now, 0);
-        runtime.framesSinceSend = 0;
-      }
-      return;
-    }
-    if (!mayDeliver(runtime.budget, reading, this.limits)) {
+    if (runtime.inFlightSince !== null && runtime.status !== 'throttled') return;
+    if (runtime.inFlightSince !== null || !mayDeliver(runtime.budget, reading, this.limits)) {
       // Held back: its events wait in the queue (merging), counted as the batch they would have been.
+      // That includes a throttled plugin still on its last batch (its worker waiting for a core):
+      // counted only once per answer, a starved worker's demand read under the budget and its pause never came.
       this.countOffered(runtime, now, 0);
       runtime.framesSinceSend = 0;
       return;

@@ -78,14 +78,12 @@ export async function keepModelFolder(kept: KeptModelFile & { folder: KeptFolder
 export async function forgetModelFile(key: string): Promise<void> {
   const dir = await folder(false);
   if (!dir) return;
-  for (const name of [`${key}.json`, `${key}.gguf`]) {
-    await dir.removeEntry(name).catch((error: unknown) => {
-      if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
-    });
-  }
-  await dir.removeEntry(key, { recursive: true }).catch((error: unknown) => {
+  // Only one of the .gguf file and the folder exists; a missing entry is what removing it wants.
+  const ignoreMissing = (error: unknown): void => {
     if (!(error instanceof DOMException && error.name === 'NotFoundError')) throw error;
-  });
+  };
+  for (const name of [`${key}.json`, `${key}.gguf`]) await dir.removeEntry(name).catch(ignoreMissing);
+  await dir.removeEntry(key, { recursive: true }).catch(ignoreMissing);
 }
 
 /** A kept folder's files as the store holds them, or null when one is missing or not at its size. */
