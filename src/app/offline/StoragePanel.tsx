@@ -94,32 +94,10 @@ export function StoragePanel({ storage, pwa, version, kept }: { storage: Storage
             </tr>
           ))}
           {hubRows.map((row) => (
-            <tr key={row.id} data-testid="storage-hub-row" data-model={row.id} data-status={row.status}>
-              <td>{row.label}</td>
-              <td data-testid="storage-status">{describeHubRow(row)}</td>
-              <td class="size" data-testid="storage-size">
-                {formatBytes(row.storedBytes)}
-              </td>
-              <td>
-                <button type="button" data-testid="storage-hub-delete" disabled={busy} aria-label={`Delete ${row.label}`} onClick={() => deleteHubModel(row.id, row.label, row.storedBytes)}>
-                  Delete
-                </button>
-              </td>
-            </tr>
+            <StoredModelRow key={row.id} kind="hub" id={row.id} label={row.label} status={row.status} says={describeHubRow(row)} bytes={row.storedBytes} busy={busy} onDelete={deleteHubModel} />
           ))}
           {kept?.stored.value.map((entry) => (
-            <tr key={entry.id} data-testid="storage-kept-row" data-model={entry.id}>
-              <td>{entry.label}</td>
-              <td data-testid="storage-status">{entry.folder ? 'your folder, kept on this device' : 'your file, kept on this device'}</td>
-              <td class="size" data-testid="storage-size">
-                {formatBytes(entry.bytes)}
-              </td>
-              <td>
-                <button type="button" data-testid="storage-kept-delete" disabled={busy} aria-label={`Delete ${entry.label}`} onClick={() => deleteKept(entry.id, entry.label, entry.bytes)}>
-                  Delete
-                </button>
-              </td>
-            </tr>
+            <StoredModelRow key={entry.id} kind="kept" id={entry.id} label={entry.label} says={entry.folder ? 'your folder, kept on this device' : 'your file, kept on this device'} bytes={entry.bytes} busy={busy} onDelete={deleteKept} />
           ))}
         </tbody>
       </table>
@@ -134,5 +112,34 @@ export function StoragePanel({ storage, pwa, version, kept }: { storage: Storage
         </button>
       </div>
     </details>
+  );
+}
+
+/** A model stored by the user's choice (a hub download, a file or folder kept): its name, what it is, its size, and a Delete. */
+function StoredModelRow(props: {
+  kind: 'hub' | 'kept';
+  id: string;
+  label: string;
+  /** The hub row's download status, for the tests and styles; a kept entry is whole or not listed. */
+  status?: string;
+  says: string;
+  bytes: number;
+  busy: boolean;
+  onDelete(id: string, label: string, bytes: number): void;
+}) {
+  const { kind, id, label, status, says, bytes, busy, onDelete } = props;
+  return (
+    <tr data-testid={`storage-${kind}-row`} data-model={id} data-status={status}>
+      <td>{label}</td>
+      <td data-testid="storage-status">{says}</td>
+      <td class="size" data-testid="storage-size">
+        {formatBytes(bytes)}
+      </td>
+      <td>
+        <button type="button" data-testid={`storage-${kind}-delete`} disabled={busy} aria-label={`Delete ${label}`} onClick={() => onDelete(id, label, bytes)}>
+          Delete
+        </button>
+      </td>
+    </tr>
   );
 }
