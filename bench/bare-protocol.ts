@@ -5,6 +5,8 @@ export interface BareRunRequest {
   threads: number;
   prompt: string;
   maxNewTokens: number;
+  /** Free each replaced KV cache entry at once (src/workers/cache-release.ts); by default where the app's engine does. */
+  cacheRelease?: boolean;
 }
 
 export interface BareRunResult {
@@ -12,3 +14,6 @@ export interface BareRunResult {
   ttftMs: number;
   decodeTps: number;
 }
+
+/** The bare worker's answer to one run. */
+export type BareWorkerReply = { ok: true; result: BareRunResult } | { ok: false; error: string };

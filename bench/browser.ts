@@ -115,4 +115,9 @@ export class BareDriver {
   async run(request: BareRunRequest): Promise<BareRunResult> {
     return this.page.evaluate((r) => (window as unknown as { wfBareRun(r: BareRunRequest): Promise<BareRunResult> }).wfBareRun(r), request);
   }
+
+  /** The same run in a plain worker the bare page starts (bench/bare-worker.ts). */
+  async runInWorker(request: BareRunRequest): Promise<BareRunResult> {
+    return this.page.evaluate((r) => (window as unknown as { wfBareWorkerRun(r: BareRunRequest): Promise<BareRunResult> }).wfBareWorkerRun(r), request);
+  }
 }

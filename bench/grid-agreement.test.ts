@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agreementPairs, forcedAgreement, forcedPrefix, forcedSequence, formatAgreementTable, gridPasses, topTwo, type ForcedTopOne } from './grid-agreement.ts';
+import { agreementPairs, forcedAgreement, forcedPrefix, forcedSequence, formatAgreementTable, gatedFailure, gridPasses, topTwo, type ForcedTopOne } from './grid-agreement.ts';
 import { cellKey, gridCells } from './grid-plan.ts';
 
 const series = (top1: number[], margin: number[]): ForcedTopOne => ({ top1, margin });
@@ -65,6 +65,17 @@ describe('forcedAgreement', () => {
     expect(got.maxMarginDelta).toBeCloseTo(0.05, 12);
   });
 
+  it.each([
+    // Drifting by 0.03 where they agree (kernels that quantize activations their own way): a flip at a
+    // reference margin of 0.02 is within that drift and skipped; one at 0.05 is not.
+    ['a flip within the pair’s drift is a tie', series([1, 2, 3, 4], [0.5, 0.02, 0.3, 0.6]), series([1, 9, 3, 4], [0.47, 0.01, 0.3, 0.6]), { tieBound: 0.03, skipped: 1, compared: 3, agreed: 3 }],
+    ['a flip past the pair’s drift counts', series([1, 2, 3, 4], [0.5, 0.05, 0.3, 0.6]), series([1, 9, 3, 4], [0.47, 0.01, 0.3, 0.6]), { tieBound: 0.03, skipped: 0, compared: 4, agreed: 3, firstDisagreement: 1 }],
+    ['pairs that track closely keep the tolerance', series([1, 2, 3], [0.5, 0.02, 0.3]), series([1, 9, 3], [0.5, 0.01, 0.3]), { tieBound: 0.01, skipped: 0, agreed: 2, firstDisagreement: 1 }],
+  ])('%s', (_, reference, other, expected) => {
+    const got = forcedAgreement(reference, other, tolerance);
+    expect(got).toMatchObject({ ...expected, tieBound: expect.closeTo(expected.tieBound, 12) });
+  });
+
   it('refuses series of different lengths', () => {
     expect(() => forcedAgreement(series([1, 2], [1, 1]), series([1], [1]), tolerance)).toThrow(/differ in length: 2 and 1/);
   });
@@ -96,6 +107,27 @@ describe('agreement pairs and the gate', () => {
     expect(gridPasses(agreementPairs(groups, forcedWith({ [key]: answer }), 0.01))).toBe(passes);
   });
 
+  it.each([
+    ['agreeing, drifting 0.03: passes', series([1, 2, 3, 4], [0.5, 0.5, 0.5, 0.004]).margin.map((m, i) => (i === 0 ? m - 0.03 : m)), null],
+    ['agreeing but drifting 0.2 (a wrong scale): fails on the drift', [0.3, 0.5, 0.5, 0.004], /margins drift by 0\.200 where both agree \(limit 0\.1\)/],
+  ])('the gate on a same-file pair: %s', (_, margins, failure) => {
+    const pairs = agreementPairs(groups, forcedWith({ 'wllama/q8/1t': { top1: [1, 2, 3, 4], margin: margins as number[] } }), 0.01);
+    const pair = pairs.find((p) => p.other === 'wllama/q8/1t' && p.kind === 'same-file')!;
+    if (failure === null) expect(gatedFailure(pair)).toBeNull();
+    else expect(gatedFailure(pair)).toMatch(failure);
+    expect(gridPasses(pairs)).toBe(failure === null);
+  });
+
+  it('a gated pair whose tie bound leaves under a quarter of its positions to compare fails', () => {
+    const flat = { top1: [1, 2, 3, 4, 5, 6, 7, 8], margin: [0.02, 0.02, 0.02, 0.02, 0.02, 0.02, 0.02, 0.5] };
+    const drifting = { top1: flat.top1, margin: [0.06, 0.02, 0.02, 0.02, 0.02, 0.02, 0.02, 0.5] };
+    const eight = gridCells('m', 1);
+    const forced = new Map(eight.flat().map((c) => [cellKey(c), cellKey(c) === 'wllama/q8/1t' ? drifting : flat]));
+    const pair = agreementPairs(eight, forced, 0.01).find((p) => p.other === 'wllama/q8/1t' && p.kind === 'same-file')!;
+    expect(pair).toMatchObject({ compared: 1, skipped: 7 });
+    expect(gatedFailure(pair)).toBe('only 1 of 8 positions clear of the tie bound 0.0400');
+  });
+
   it('quantized builds that differ from fp32 and from the other format only are reported, not failed', () => {
     const q4 = series([7, 7, 7, 4], [0.5, 0.5, 0.5, 0.004]);
     const pairs = agreementPairs(groups, forcedWith({ 'transformers.js/q4/1t': q4, 'ort-node/q4/1t': q4 }), 0.01);
@@ -113,6 +145,6 @@ describe('agreement pairs and the gate', () => {
   it('the table flags a gated disagreement with its position and the reference margin', () => {
     const table = formatAgreementTable(agreementPairs(groups, forcedWith({ 'wllama/q8/1t': series([1, 9, 3, 4], [0.5, 0.5, 0.5, 0.004]) }), 0.01));
     const line = table.split('\n').find((l) => l.includes('llama.cpp/q8/1t') && l.includes('wllama/q8/1t'))!;
-    expect(line).toMatch(/same-file\s+llama\.cpp\/q8\/1t\s+wllama\/q8\/1t\s+2\/3\s+1\s+0\.00000\s+#1 \(0\.5000\)\s+DISAGREES/);
+    expect(line).toMatch(/same-file\s+llama\.cpp\/q8\/1t\s+wllama\/q8\/1t\s+2\/3\s+1\s+0\.00000\s+#1 \(0\.5000\)\s+FAILS: disagrees at #1 \(reference margin 0\.5000, tie bound 0\.0100\)/);
   });
 });

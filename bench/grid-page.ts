@@ -5,12 +5,13 @@
  * runtime starts, so the driver opens one page per count. wllama's WASM comes from the app's origin
  * (scripts/wllama-assets-plugin.ts), its threads from the page's cross-origin isolation.
  */
-import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, DynamicCache, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { GridForcedRequest, GridModelRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
 import { gridGenerate } from './grid-generate.ts';
 import { forcedLogits } from './grid-forced.ts';
 import type { ForcedTopOne } from './grid-agreement.ts';
 import { ratesOf } from './timed-generate.ts';
+import { installCacheRelease, releasesCache, setCacheRelease } from '../src/workers/cache-release.ts';
 
 interface WllamaInstance {
   loadModel(blobs: Blob[], params: Record<string, unknown>): Promise<void>;
@@ -24,6 +25,9 @@ interface CompletionChunk {
   usage?: { prompt_tokens?: number } | null;
   timings?: { prompt_n?: number };
 }
+
+// transformers.js as the app's engine worker runs it (src/workers/cache-release.ts).
+installCacheRelease(DynamicCache);
 
 const onnx = new Map<string, Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }>>();
 const gguf = new Map<string, Promise<WllamaInstance>>();
@@ -93,7 +97,9 @@ async function wllamaGenerate(wllama: WllamaInstance, request: GridPageRequest):
 async function gridRun(request: GridPageRequest): Promise<GridPageResult> {
   if (request.engine === 'wllama') return wllamaGenerate(await wllamaModel(request), request);
   const { model, tokenizer } = await onnxModel(request);
-  return gridGenerate(model, tokenizer, request.prompt, request.maxNewTokens, env.backends.onnx.wasm!.numThreads ?? request.threads);
+  const threads = env.backends.onnx.wasm!.numThreads ?? request.threads;
+  setCacheRelease(releasesCache({ device: 'wasm', wasmThreads: threads }));
+  return gridGenerate(model, tokenizer, request.prompt, request.maxNewTokens, threads);
 }
 
 /** One logprob entry of llama.cpp's completion result (its native `probs_to_json` form, which wllama passes through). */

@@ -151,7 +151,7 @@ describe('grid plan by mode', () => {
   ] as const)('%s runs %s (context %i): %i runs, %i new tokens, a %i-token prompt', (mode, model, context, runs, maxNew, prompt) => {
     const plan = gridPlanFor(mode);
     expect(findSpec(model).maxPositionEmbeddings).toBe(context);
-    expect(plan).toMatchObject({ model, runs, maxNewTokens: maxNew, wantedPromptTokens: 512 });
+    expect(plan).toMatchObject({ model, runs, warmupRuns: 3, maxNewTokens: maxNew, wantedPromptTokens: 512 });
     expect(gridPromptTokens(plan.wantedPromptTokens, context, plan.maxNewTokens)).toBe(prompt);
   });
 

@@ -220,6 +220,12 @@ export function formatGridTable(cells: readonly GridCellResult[], sameFileRatios
 export interface GridPlan {
   model: string;
   runs: number;
+  /**
+   * Unmeasured runs of each cell before its measured ones. ORT Web's decode kept rising over its first
+   * generations while V8 compiled its hot WASM functions (187 → 289 tok/s over six runs after one
+   * warm-up), so one warm-up measured a cell still compiling; native has nothing to compile.
+   */
+  warmupRuns: number;
   maxNewTokens: number;
   /** The prompt length asked for; the model's context may hold less (gridPromptTokens). */
   wantedPromptTokens: number;
@@ -233,8 +239,8 @@ export interface GridPlan {
  */
 export function gridPlanFor(mode: 'quick' | 'full', runs?: number): GridPlan {
   return mode === 'full'
-    ? { model: 'wf-smollm2-135m', runs: runs ?? 5, maxNewTokens: 64, wantedPromptTokens: 512 }
-    : { model: 'wf-stories15m', runs: runs ?? 3, maxNewTokens: 32, wantedPromptTokens: 512 };
+    ? { model: 'wf-smollm2-135m', runs: runs ?? 5, warmupRuns: 3, maxNewTokens: 64, wantedPromptTokens: 512 }
+    : { model: 'wf-stories15m', runs: runs ?? 3, warmupRuns: 3, maxNewTokens: 32, wantedPromptTokens: 512 };
 }
 
 /** The manifest ids a grid over `model` reads: its ONNX model and one GGUF build per level. */

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: drives the built app in headless Chromium and prints, and writes as JSON, per model
- * TTFT and decode TPS (median, min–max, after a warm-up) and ratios measured side by side, in
+ * TTFT and decode TPS (median, min–max, after warm-up rounds) and ratios measured side by side, in
  * alternation, on the same model and thread count:
  *   app ÷ bare transformers.js page · browser WASM ÷ native Node · WebGPU ÷ WASM.
  * Options: --full (the 135M-shaped model, more runs), --runs N, --out FILE, --dist DIR (a built copy
@@ -14,8 +14,8 @@
  * shape and a 512-token prompt, its files generated into the served build when missing), with each
  * engine's top-1 agreement over 128 forced positions of one reference sequence; part of the default run
  * (about 10 minutes on the loaded 2 cores at quick settings, 3 of them the forced passes).
- * --grid-cells fp32,q8@1 keeps only those levels (at one thread count). --grid-gate exits 1 when
- * engines running the same weights disagree at a position that is not a near-tie.
+ * --grid-cells fp32,q8@1 keeps only those levels (at one thread count). The bench exits 1 when
+ * engines running the same weights disagree at a position that is not a near-tie (grid-agreement.ts).
  * --compare FILE [--tolerance 40%] [--gate ratios] (compare with a baseline result; exit 1 on a regression
  * in a gated figure: all of them, or with --gate ratios only the side-by-side ratios: compare.ts).
  * --scenarios [quick|standard|full] runs the load scenarios from the app's Bench view instead
@@ -23,8 +23,8 @@
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { preview } from 'vite';
 import { AppDriver, BareDriver, launchChromium } from './browser.ts';
+import { serveBuild } from './cli.ts';
 import { NativeRunner } from './native.ts';
 import { pairedSpeedRatio, spread, type Spread } from './ratios.ts';
 import { planFor, type BenchPlan } from './plan.ts';
@@ -113,10 +113,12 @@ async function measure(plan: BenchPlan, baseUrl: string, modelsDir: string) {
     const appEngineSeries = emptySeries();
     const bareSeries = emptySeries();
     const nativeSeries = emptySeries();
-    console.log(`[bench] warm-up (excluded), ${threads} WASM thread(s)`);
-    await app.run(plan.prompt);
-    await bare.run(request);
-    await native.run(request);
+    console.log(`[bench] ${plan.warmupRuns} warm-up rounds (excluded), ${threads} WASM thread(s)`);
+    for (let i = 0; i < plan.warmupRuns; i++) {
+      await app.run(plan.prompt);
+      await bare.run(request);
+      await native.run(request);
+    }
     for (let i = 0; i < plan.runs; i++) {
       // Rotate the order each round so no side always runs first (or right after the other).
       const order = [0, 1, 2].map((k) => (k + i) % 3);
@@ -201,9 +203,7 @@ async function main(): Promise<void> {
     console.log(`[bench] generating ${plan.model} into dist/models…`);
     generateModels(modelsDir, [plan.model]);
   }
-  const server = await preview({ build: { outDir: distDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const baseUrl = server.resolvedUrls?.local[0];
-  if (!baseUrl) throw new Error('vite preview did not report a URL');
+  const { server, baseUrl } = await serveBuild(distDir);
   try {
     if (scenarios) return await runScenarioBench(baseUrl, scenarios, args.out);
     const started = new Date();
@@ -246,7 +246,8 @@ async function main(): Promise<void> {
     if (responseCache) printResponseCache(responseCache);
     if (grid) {
       printGrid(grid);
-      if (process.argv.includes('--grid-gate') && !grid.agreementPasses) process.exitCode = 1;
+      // Engines on the same weights that disagree past a tie fail the bench, as the grid's own gate.
+      if (!grid.agreementPasses) process.exitCode = 1;
     }
     if (!result) {
       console.log(`\nWrote ${out}`);
@@ -254,7 +255,7 @@ async function main(): Promise<void> {
       return;
     }
     const f = result.figures;
-    console.log(`\nWirthforge bench (${plan.mode}) — ${plan.model}, ${plan.maxNewTokens} new tokens, ${result.threads} WASM thread(s), ${plan.runs} runs after a warm-up`);
+    console.log(`\nWirthforge bench (${plan.mode}) — ${plan.model}, ${plan.maxNewTokens} new tokens, ${result.threads} WASM thread(s), ${plan.runs} runs after ${plan.warmupRuns} warm-up rounds`);
     console.log(`                        decode tok/s median (min–max)      TTFT ms median (min–max)`);
     console.log(`  app (page-observed)   ${fmt(f.app.decodeTps).padEnd(34)} ${fmt(f.app.ttftMs)}`);
     console.log(`  app (engine clock)    ${fmt(f.appEngine.decodeTps).padEnd(34)} ${fmt(f.appEngine.ttftMs)}`);

@@ -13,24 +13,17 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { preview } from 'vite';
 import { AppDriver, launchChromium } from './browser.ts';
+import { argOf, serveBuild } from './cli.ts';
 import { PHASE_MARK_PREFIX } from '../src/scenarios/phase-marks.ts';
 import { phaseFrameFigures, summarizeFrameCallbacks, type TraceEvent } from './trace-summary.ts';
-
-function argOf(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at < 0 ? undefined : process.argv[at + 1];
-}
 
 const scenario = 'plugin-heavy';
 const dist = resolve(argOf('--dist') ?? 'dist');
 const traceOut = argOf('--trace');
 const started = new Date();
 const out = argOf('--out') ?? join('bench-results', `bench-trace-${scenario}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
-const server = await preview({ build: { outDir: dist }, preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-const baseUrl = server.resolvedUrls?.local[0];
-if (!baseUrl) throw new Error('vite preview did not report a URL');
+const { server, baseUrl } = await serveBuild(dist);
 const browser = await launchChromium();
 try {
   const { page } = await AppDriver.open(browser, baseUrl);

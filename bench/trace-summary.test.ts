@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phaseFrameFigures, summarizeFrameCallbacks, threadTimes, type TraceEvent } from './trace-summary.ts';
+import { collectionsOn, phaseFrameFigures, poolWork, poolWorkOf, summarizeFrameCallbacks, threadTimes, type TraceEvent } from './trace-summary.ts';
 
 const call = (ts: number, durMs: number, tdurMs: number, tid = 1, functionName = 'onFrame'): TraceEvent => ({
   name: 'FunctionCall',
@@ -81,5 +81,36 @@ describe('threadTimes', () => {
       { name: 'DedicatedWorker thread', pid: 7, tid: 2, threadMs: 12, wallMs: 15 },
       { name: 'CrRendererMain', pid: 7, tid: 1, threadMs: 1, wallMs: 3 },
     ]);
+  });
+});
+
+describe('pool work and collections', () => {
+  const pool = (src: string, durMs: number, tdurMs: number, tid = 9): TraceEvent => ({ name: 'ThreadPool_RunTask', ph: 'X', ts: 0, dur: durMs * 1000, tdur: tdurMs * 1000, pid: 7, tid, args: { src_file: src } });
+
+  it.each([
+    ['v8/src/heap/array-buffer-sweeper.cc', 'array-buffer sweep'],
+    ['v8/src/heap/concurrent-marking.cc', 'marking and sweeping'],
+    ['v8/src/wasm/module-compiler.cc', 'WASM compile'],
+    ['v8/src/maglev/maglev-concurrent-dispatcher.cc', 'JS compile'],
+    ['cc/raster/categorized_worker_pool.cc', 'raster'],
+    ['content/browser/indexed_db/instance/bucket_context.cc', 'other'],
+    [undefined, 'other'],
+  ])('%s is %s', (src, work) => {
+    expect(poolWorkOf(src)).toBe(work);
+  });
+
+  it('sums the pool’s tasks by what they did, and counts as a thread’s time', () => {
+    const meta: TraceEvent = { name: 'thread_name', ph: 'M', ts: 0, pid: 7, tid: 9, args: { name: 'ThreadPoolForegroundWorker' } };
+    const events = [meta, pool('v8/src/heap/array-buffer-sweeper.cc', 30, 20), pool('v8/src/heap/array-buffer-sweeper.cc', 10, 5), pool('v8/src/wasm/module-compiler.cc', 8, 8)];
+    expect(poolWork(events)).toEqual([
+      { work: 'array-buffer sweep', tasks: 2, threadMs: 25, wallMs: 40 },
+      { work: 'WASM compile', tasks: 1, threadMs: 8, wallMs: 8 },
+    ]);
+    expect(threadTimes(events)).toEqual([{ name: 'ThreadPoolForegroundWorker', pid: 7, tid: 9, threadMs: 33, wallMs: 48 }]);
+  });
+
+  it('counts the collections that paused one thread', () => {
+    const events = [event('MajorGC', 0, 12, 2), event('MinorGC', 0, 1.5, 2), event('MinorGC', 0, 0.5, 2), event('MajorGC', 0, 40, 1)];
+    expect(collectionsOn(events, 7, 2)).toEqual({ major: 1, minor: 2, pauseMs: 14 });
   });
 });

@@ -13,7 +13,7 @@ export interface TraceEvent {
   tdur?: number;
   pid: number;
   tid: number;
-  args?: { data?: { functionName?: string }; name?: string };
+  args?: { data?: { functionName?: string }; name?: string; src_file?: string };
 }
 
 export interface CallbackFigures {
@@ -82,6 +82,8 @@ export interface PhaseFigures {
 }
 
 const TOP_LEVEL = 'ThreadControllerImpl::RunTask';
+/** A task of a pool thread (the collector's background work, WASM tier-up, raster): top-level there. */
+const POOL_TASK = 'ThreadPool_RunTask';
 
 /**
  * The page main thread's time per frame in each phase of a run, the phases cut by user-timing marks
@@ -133,18 +135,81 @@ export interface ThreadTimes {
   wallMs: number;
 }
 
-/** Each thread's top-level task time in a trace, busiest first (on its own clock). */
+/** One task's time on its thread's own clock and on the wall clock, added to a running total. */
+function addTask(total: { threadMs: number; wallMs: number }, e: TraceEvent): void {
+  total.threadMs += (e.tdur ?? e.dur!) / 1000;
+  total.wallMs += e.dur! / 1000;
+}
+
+/** Totals with their times rounded, busiest first (on the thread's own clock). */
+const rounded = <T extends { threadMs: number; wallMs: number }>(totals: Iterable<T>): T[] =>
+  [...totals].map((t) => ({ ...t, threadMs: round(t.threadMs), wallMs: round(t.wallMs) })).sort((a, b) => b.threadMs - a.threadMs);
+
+/** Each thread's top-level task time in a trace (pool threads' tasks included), busiest first (on its own clock). */
 export function threadTimes(events: readonly TraceEvent[]): ThreadTimes[] {
   const names = new Map<string, string>();
   for (const e of events) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name) names.set(`${e.pid}:${e.tid}`, e.args.name);
   const totals = new Map<string, ThreadTimes>();
   for (const e of events) {
-    if (e.ph !== 'X' || e.name !== TOP_LEVEL || e.dur === undefined) continue;
+    if (e.ph !== 'X' || (e.name !== TOP_LEVEL && e.name !== POOL_TASK) || e.dur === undefined) continue;
     const key = `${e.pid}:${e.tid}`;
     const t = totals.get(key) ?? { name: names.get(key) ?? 'unnamed', pid: e.pid, tid: e.tid, threadMs: 0, wallMs: 0 };
-    t.threadMs += (e.tdur ?? e.dur) / 1000;
-    t.wallMs += e.dur / 1000;
+    addTask(t, e);
     totals.set(key, t);
   }
-  return [...totals.values()].map((t) => ({ ...t, threadMs: round(t.threadMs), wallMs: round(t.wallMs) })).sort((a, b) => b.threadMs - a.threadMs);
+  return rounded(totals.values());
+}
+
+export type PoolWork = 'array-buffer sweep' | 'marking and sweeping' | 'WASM compile' | 'JS compile' | 'raster' | 'other';
+
+/** What a pool task was posted for, from the source file that posted it. */
+export function poolWorkOf(srcFile: string | undefined): PoolWork {
+  const file = srcFile ?? '';
+  if (file.includes('heap/array-buffer-sweeper')) return 'array-buffer sweep';
+  if (file.includes('v8/src/heap/')) return 'marking and sweeping';
+  if (file.includes('v8/src/wasm/')) return 'WASM compile';
+  if (/v8\/src\/(maglev|baseline|compiler|compiler-dispatcher)\//.test(file)) return 'JS compile';
+  if (file.startsWith('cc/')) return 'raster';
+  return 'other';
+}
+
+export interface PoolFigures {
+  work: PoolWork;
+  tasks: number;
+  threadMs: number;
+  wallMs: number;
+}
+
+/** The pool threads' tasks by what they did, busiest first: work that competes for the cores without showing on any page's thread. */
+export function poolWork(events: readonly TraceEvent[]): PoolFigures[] {
+  const totals = new Map<PoolWork, PoolFigures>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.name !== POOL_TASK || e.dur === undefined) continue;
+    const work = poolWorkOf(e.args?.src_file);
+    const t = totals.get(work) ?? { work, tasks: 0, threadMs: 0, wallMs: 0 };
+    t.tasks++;
+    addTask(t, e);
+    totals.set(work, t);
+  }
+  return rounded(totals.values());
+}
+
+export interface Collections {
+  major: number;
+  minor: number;
+  /** Their pauses on the thread, on the wall clock (a pause waiting for pool threads counts in full). */
+  pauseMs: number;
+}
+
+/** The collections that paused one thread. */
+export function collectionsOn(events: readonly TraceEvent[], pid: number, tid: number): Collections {
+  const out = { major: 0, minor: 0, pauseMs: 0 };
+  for (const e of events) {
+    if (e.ph !== 'X' || e.pid !== pid || e.tid !== tid || e.dur === undefined) continue;
+    if (e.name !== 'MajorGC' && e.name !== 'MinorGC') continue;
+    if (e.name === 'MajorGC') out.major++;
+    else out.minor++;
+    out.pauseMs += e.dur / 1000;
+  }
+  return { ...out, pauseMs: round(out.pauseMs) };
 }

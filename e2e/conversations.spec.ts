@@ -127,6 +127,25 @@ test('turns 2 and 3 reuse the KV cache of the turn before, and answer exactly as
   await expect(answers.locator('.chat-text')).toHaveText(texts);
 });
 
+test('wf-stories15m: turns long enough that each replaced cache entry is freed at once answer exactly as a fresh engine', async ({ page }) => {
+  // One token per character: the first turn puts over 64 KB in every cache entry (1152 bytes a
+  // position), so on one WASM thread each decode step frees the entries it replaces (cache-release.ts)
+  // while the second turn reads the cache the first one kept.
+  await openChat(page);
+  await page.getByTestId('model-select').selectOption('wf-stories15m');
+  await say(page, 'Once upon a time there was a little girl named Lily who lived by the sea with her dog.');
+  await say(page, 'Then what?');
+  const answers = page.getByTestId('chat-assistant');
+  const texts = await answers.locator('.chat-text').allTextContents();
+  expect(Number(await answers.nth(1).getAttribute('data-reused-prompt-tokens'))).toBeGreaterThan(80);
+  await openChat(page, '/');
+  await page.getByTestId('chat-regenerate').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(3, { timeout: 120_000 });
+  await expect(page.getByTestId('chat-pending')).toHaveCount(0);
+  await expect(answers.nth(1)).toHaveAttribute('data-reused-prompt-tokens', '0');
+  await expect(answers.locator('.chat-text')).toHaveText(texts);
+});
+
 test('edit and resend drops the turns after the edited message', async ({ page }) => {
   await openChat(page);
   await say(page, 'one');

@@ -111,9 +111,8 @@ test('the built-ins on wf-tiny: logger (exported), scorer, JSON validator, rhyth
   await expect(plugin(page, 'rhythm-strip').getByTestId('plugin-layer')).toBeVisible();
   await expect.poll(async () => Number((await plugin(page, 'rhythm-strip').getByTestId('plugin-cost').textContent())!.match(/(\d+) batches/)![1])).toBeGreaterThan(0);
   for (const id of ['token-logger', 'repetition-scorer', 'json-validator']) await expect(plugin(page, id)).toHaveAttribute('data-status', 'running');
-  // The strip's first batch (its module compiled, its first bitmap made) can cost over a frame's budget on
-  // a loaded machine and throttle it for the rest of a 40-token run; it must never be paused or disabled.
-  await expect(plugin(page, 'rhythm-strip')).toHaveAttribute('data-status', /^(running|throttled)$/);
+  // The strip's first batch (its module compiled, its first bitmap made) is its warm-up, not charged.
+  await expect(plugin(page, 'rhythm-strip')).toHaveAttribute('data-status', 'running');
 
   const download = page.waitForEvent('download');
   await plugin(page, 'token-logger').getByTestId('plugin-export').click();
@@ -210,23 +209,54 @@ test('a council run: the logger gets each member’s state changes, the rhythm s
   }
 });
 
+/** The rhythm strip's layer read back once a 40-token run at Ultra has lit the session's lane. */
+async function stripAfterUltraRun(page: Page): Promise<LayerCheck> {
+  await openApp(page);
+  await installBuiltin(page, 'rhythm-strip');
+  await openView(page, 'run');
+  // Ultra draws at the device's full ratio (Auto may pick Lite, at 1, on a loaded machine).
+  await page.getByTestId('quality-select').selectOption('ultra');
+  await generate(page, { prompt: 'A', maxTokens: 40, device: 'wasm' });
+  await expect.poll(async () => (await readStripLayer(page)).lanes.map((l) => [l.id, l.lit > 0])).toEqual([['session', true]]);
+  return readStripLayer(page);
+}
+
 test.describe('on a screen of 2 device pixels per CSS pixel', () => {
   test.use({ deviceScaleFactor: 2 });
 
   test('the rhythm strip’s layer is the surface’s device pixels at the canvas’s own ratio, the session’s strip in its lane', async ({ page }) => {
-    await openApp(page);
-    await installBuiltin(page, 'rhythm-strip');
-    await openView(page, 'run');
-    // Ultra draws at the device's full ratio (Auto may pick Lite, at 1, on a loaded machine).
-    await page.getByTestId('quality-select').selectOption('ultra');
-    await generate(page, { prompt: 'A', maxTokens: 40, device: 'wasm' });
-    await expect.poll(async () => (await readStripLayer(page)).lanes.map((l) => [l.id, l.lit > 0])).toEqual([['session', true]]);
-    const check = await readStripLayer(page);
+    const check = await stripAfterUltraRun(page);
     console.log('rhythm strip layer at DPR 2:', JSON.stringify(check));
     expect(check.layer).toEqual(check.geometry);
     expect(check.layer).toEqual(check.surface);
     const css = await page.getByTestId('living-canvas').evaluate((c) => [c.getBoundingClientRect().width, c.getBoundingClientRect().height]);
     expect(check.layer).toEqual([Math.round(css[0]! * 2), Math.round(css[1]! * 2)]);
+    expect([check.lanes[0]!.wrongColour, check.lanes[0]!.floating]).toEqual([0, 0]);
+  });
+});
+
+test.describe('on a screen wide enough that the canvas is over 2048 device pixels', () => {
+  // Under 1100 CSS pixels the canvas lies under the views, across the page: over 1024 CSS pixels wide here.
+  test.use({ deviceScaleFactor: 2, viewport: { width: 1095, height: 900 } });
+
+  test('the capped layer keeps the surface’s shape at a smaller scale, is stretched back over the whole canvas, and the strip draws in its lane', async ({ page }) => {
+    const check = await stripAfterUltraRun(page);
+    const scale = await page.evaluate(() => (window as unknown as DebugWindow).__wirthforge.plugins.layerGeometry.value.scale);
+    console.log('rhythm strip layer on a wide screen:', JSON.stringify({ ...check, scale }));
+    expect(check.surface[0]).toBeGreaterThan(2048);
+    expect(check.layer).toEqual(check.geometry);
+    expect(check.layer[0]).toBeLessThanOrEqual(2048);
+    expect(check.layer[1]).toBeLessThanOrEqual(512);
+    expect(scale).toBeLessThan(1);
+    expect(check.layer).toEqual([Math.round(check.surface[0] * scale), Math.round(check.surface[1] * scale)]);
+    // Stretched back evenly: the layer's box is the canvas's box.
+    const boxes = await page.evaluate(() =>
+      ['[data-testid="living-canvas"]', '[data-testid="canvas-plugin-layer"][data-plugin="rhythm-strip"]'].map((selector) => {
+        const r = document.querySelector(selector)!.getBoundingClientRect();
+        return [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)];
+      }),
+    );
+    expect(boxes[1]).toEqual(boxes[0]);
     expect([check.lanes[0]!.wrongColour, check.lanes[0]!.floating]).toEqual([0, 0]);
   });
 });

@@ -200,7 +200,7 @@ describe('CostMeter', () => {
   });
 
   it('forgets what left the window', () => {
-    const meter = new CostMeter(1000, 30);
+    const meter = new CostMeter(1000, { minFrames: 30 });
     meter.start(0);
     meter.answered(0, 100, 1);
     meter.message(0);
@@ -212,7 +212,7 @@ describe('CostMeter', () => {
   });
 
   it('reaches back at least 30 frames when frames are few (a loaded page)', () => {
-    const meter = new CostMeter(1000, 30);
+    const meter = new CostMeter(1000, { minFrames: 30 });
     meter.start(0);
     // 4 frames a second: a batch answered every 4 frames (1 s apart), 80 ms each.
     for (let f = 0; f < 60; f++) {
@@ -228,7 +228,7 @@ describe('CostMeter', () => {
 
   /** A page at `fps` with the plugin idle until 3 s, then `events` events every frame, each batch answered a frame later at `msPerBatch`. */
   function onsetMeter(fps: number, msPerBatch: number, everyFrames = 1) {
-    const meter = new CostMeter(1000, 30);
+    const meter = new CostMeter(1000, { minFrames: 30 });
     meter.start(0);
     const step = 1000 / fps;
     let f = 0;
@@ -266,7 +266,7 @@ describe('CostMeter', () => {
   });
 
   it('counts messages per second over the last second, however few frames the page drew', () => {
-    const meter = new CostMeter(1000, 30);
+    const meter = new CostMeter(1000, { minFrames: 30 });
     meter.start(0);
     // 4 frames a second for 10 s (its 30 frames reach back 7.5 s), then 900 messages in the last second.
     for (let t = 0; t <= 10_000; t += 250) meter.frame(t);
@@ -278,7 +278,7 @@ describe('CostMeter', () => {
   });
 
   it('demand: its cost per event times the events offered, those held back included', () => {
-    const meter = new CostMeter(1000, 30);
+    const meter = new CostMeter(1000, { minFrames: 30 });
     meter.start(0);
     for (let t = 0; t < 1000; t += 16) meter.frame(t); // 63 frames
     meter.offered(0, 4);
@@ -293,7 +293,7 @@ describe('CostMeter', () => {
   });
 
   it('demand keeps the last cost per event known when no answered batch is left in the window', () => {
-    const meter = new CostMeter(1000, 30);
+    const meter = new CostMeter(1000, { minFrames: 30 });
     meter.start(0);
     meter.offered(0, 2);
     meter.answered(50, 40, 2);
@@ -305,6 +305,20 @@ describe('CostMeter', () => {
     expect(r.msPerFrame).toBe(0);
     expect(r.costPerEventMs).toBe(20);
     expect(r.demandMsPerFrame).toBeGreaterThan(DEFAULT_LIMITS.frameMs);
+  });
+
+  it('does not charge its warm-up batches, nor take its cost per event from them', () => {
+    const meter = new CostMeter(1000, { minFrames: 30, warmupBatches: 1 });
+    meter.start(0);
+    for (let t = 0; t < 1000; t += 16) meter.frame(t); // 63 frames
+    meter.offered(0, 1);
+    meter.answered(140, 132, 1);
+    meter.offered(160, 1);
+    meter.answered(170, 0.5, 1);
+    const r = meter.read(999);
+    expect(r.workerMsPerFrame).toBeCloseTo(0.5 / 63, 5);
+    expect(r.costPerEventMs).toBe(0.5);
+    expect(r.demandMsPerFrame).toBeCloseTo((0.5 * 2) / 63, 5);
   });
 
   it('keeps percentiles of what it recorded', () => {
@@ -322,7 +336,7 @@ describe('the throttle rations a plugin to its budget and judges its demand (man
    */
   function ration(fps: number, msPerEvent: number, untilMs: number, lanes = 4, from = 1000) {
     const step = 1000 / fps;
-    const meter = new CostMeter(DEFAULT_LIMITS.windowMs, 30);
+    const meter = new CostMeter(DEFAULT_LIMITS.windowMs, { minFrames: 30, warmupBatches: DEFAULT_LIMITS.warmupBatches });
     meter.start(0);
     let state = INITIAL_BUDGET_STATE;
     let inFlight: { since: number; doneAt: number; events: number } | null = null;

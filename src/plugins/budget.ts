@@ -17,6 +17,10 @@
  * - more memory than `memoryBytes` → disabled;
  * - it crashed → disabled with its error;
  * - back under `frameMs / 2` for `recoverAfterMs` → a throttled plugin runs every frame again.
+ *
+ * Its first `warmupBatches` answered batches are not charged (`CostMeter`): they pay for compiling its
+ * code and its first drawing, once, and charged they throttled a plugin that is cheap from then on for
+ * the rest of a short run. They still have the answer limit, so a plugin cannot hide work there.
  */
 
 export interface BudgetLimits {
@@ -32,6 +36,8 @@ export interface BudgetLimits {
   minJudgedMs: number;
   messagesPerSecond: number;
   memoryBytes: number;
+  /** Answered batches after its start that are its warm-up and not charged. */
+  warmupBatches: number;
 }
 
 export const DEFAULT_LIMITS: BudgetLimits = {
@@ -45,6 +51,7 @@ export const DEFAULT_LIMITS: BudgetLimits = {
   minJudgedMs: 200,
   messagesPerSecond: 240,
   memoryBytes: 256 * 1024 * 1024,
+  warmupBatches: 1,
 };
 
 // ── accounting ───────────────────────────────────────────────────────────────────────────────────
@@ -74,6 +81,10 @@ interface Answered extends Stamped {
  * Events are counted as offered to the plugin: those delivered and those a throttle held back, each
  * counted once, at the batch that took it or would have. Its demand per frame is its cost per event
  * (the window's answered batches, or the last one known) times those events.
+ *
+ * The first `warmupBatches` batches it answers are its warm-up: their time is neither charged nor used
+ * as its cost per event. The rhythm strip's first batch (its code compiled,
+ * its first bitmap) took 132 ms where the next took 0.1 ms, and throttled it for the rest of a 40-token run.
  */
 export class CostMeter {
   private work: Answered[] = [];
@@ -86,14 +97,20 @@ export class CostMeter {
   private since: number | null = null;
   /** Every busy-per-frame figure judged, for p50/p95 (a ring of the last 600). */
   private readonly perFrameHistory: number[] = [];
+  private warmupLeft: number;
 
   private from = Number.NEGATIVE_INFINITY;
   private onset = Number.NEGATIVE_INFINITY;
 
+  private readonly minFrames: number;
+
   constructor(
     private readonly windowMs: number,
-    private readonly minFrames = 30,
-  ) {}
+    { minFrames = 30, warmupBatches = 0 }: { minFrames?: number; warmupBatches?: number } = {},
+  ) {
+    this.minFrames = minFrames;
+    this.warmupLeft = warmupBatches;
+  }
 
   start(now: number): void {
     this.since = now;
@@ -107,6 +124,10 @@ export class CostMeter {
   /** The worker answered a batch of `events` events: `busyMs` of its own time. */
   answered(now: number, busyMs: number, events: number): void {
     const value = Math.max(0, busyMs);
+    if (this.warmupLeft > 0) {
+      this.warmupLeft--;
+      return;
+    }
     this.work.push({ at: now, value, events });
     if (events > 0) this.lastCostPerEvent = value / events;
     this.trim(now);

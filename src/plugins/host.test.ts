@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { BudgetLimits } from './budget.ts';
 import { PluginHost, type InstalledPlugin, type PluginAuditEntry } from './host.ts';
 import type { PluginManifest } from './manifest.ts';
 import type { HostToPlugin, PluginEvent } from './protocol.ts';
@@ -39,7 +40,7 @@ function manifest(id: string, patch: Partial<PluginManifest> = {}): PluginManife
   };
 }
 
-async function setup(manifests: PluginManifest[]) {
+async function setup(manifests: PluginManifest[], limits?: Partial<BudgetLimits>) {
   let now = 0;
   const ports = new Map<string, FakePort>();
   const spawned: string[] = [];
@@ -56,6 +57,7 @@ async function setup(manifests: PluginManifest[]) {
     sandbox,
     harness: '',
     now: () => now,
+    limits,
     kv: { load: async () => ({}), save: (id, key, value) => saved.push([id, key, value]) },
     audit: (e) => audit.push(e),
     composite: () => undefined,
@@ -133,6 +135,29 @@ describe('PluginHost', () => {
     expect(ports.get('a')!.batches()[0]!.events).toEqual([token('m2', 'y')]);
   });
 
+  it('a plugin held back gets one rate event, with the newest reading of each lane, not every reading it missed', async () => {
+    const { host, ports, tick } = await setup([manifest('rates', { events: [{ type: 'rate' }] })]);
+    const port = ports.get('rates')!;
+    // Two lanes stream for 0.9 s while the plugin is still on its first batch (under the 1 s answer limit).
+    for (let f = 0; f < 56; f++) {
+      host.push(token('m1', 'x'));
+      if (f < 20) host.push(token('m2', 'y'));
+      tick(16);
+    }
+    const [first] = port.batches();
+    expect(first!.events.map((e) => e.type)).toEqual(['rate']);
+    port.answer({ kind: 'done', seq: first!.seq, busyMs: 1, annotations: [], layer: null, bigBuffersBytes: 0 });
+    tick(16);
+    const second = port.batches()[1]!;
+    expect(second.events).toHaveLength(1);
+    const merged = second.events[0]!;
+    if (merged.type !== 'rate') throw new Error('not a rate');
+    // m1 still streams (its newest reading: the tokens of its last second, about 48 at the last reading); m2 stopped after 20 frames.
+    expect(merged.lanes.map((l) => l.lane)).toEqual(['m1', 'm2']);
+    expect(merged.lanes[0]!.tokensPerSecond).toBeGreaterThanOrEqual(40);
+    expect(merged.lanes[1]!.tokensPerSecond).toBeLessThan(merged.lanes[0]!.tokensPerSecond);
+  });
+
   it('delivers member-state events in the frame’s one batch to subscribers only, filtered by lane', async () => {
     const { host, ports, tick } = await setup([
       manifest('all', { events: [{ type: 'member-state' }] }),
@@ -168,6 +193,25 @@ describe('PluginHost', () => {
     tick();
     tick(1500); // the page itself was blocked for 1.5 s
     expect(terminated).toEqual([]);
+  });
+
+  it.each([
+    // what its batches cost, by batch (the last figure for the rest), the decisions in 3 s of a stream
+    ['slow first batch, cheap after (its code compiled, its first bitmap): its warm-up, not charged', [132, 0.1], []],
+    ['the same 132 ms on its second batch is charged', [0.1, 132, 0.1], ['throttle']],
+    ['a slow warm-up does not hide a plugin heavy from then on', [132, 40], ['throttle']],
+  ])('its first batch is a warm-up: %s', async (_, costs, decisions) => {
+    // The warm-up keeps its answer limit: the unanswered first batch of the test above is terminated.
+    const { host, ports, tick, audit } = await setup([manifest('a')]);
+    const port = ports.get('a')!;
+    for (let frame = 0; frame < 180; frame++) {
+      host.push(token('m1', 'x'));
+      const before = port.batches().length;
+      tick();
+      const sent = port.batches().length;
+      if (sent > before) port.answer({ kind: 'done', seq: port.batches().at(-1)!.seq, busyMs: costs[Math.min(sent, costs.length) - 1]!, annotations: [], layer: null, bigBuffersBytes: 0 });
+    }
+    expect(audit.filter((e) => e.action === 'throttle' || e.action === 'pause').map((e) => e.action)).toEqual(decisions);
   });
 
   it('throttles a plugin over 5 ms per frame to a batch every 4 frames, then pauses it after 5 s', async () => {
@@ -261,8 +305,9 @@ describe('PluginHost', () => {
     for (const [stream, text] of got) expect(pushed.get(stream)!.startsWith(text)).toBe(true);
   });
 
+  // These two charge its first batch (no warm-up) so that it is throttled from its first report; the warm-up has its own cases.
   it('a rationed plugin whose worker waits for a core keeps its demand: the batches it would have had while busy count as held back', async () => {
-    const { host, ports, tick, audit } = await setup([manifest('a')]);
+    const { host, ports, tick, audit } = await setup([manifest('a')], { warmupBatches: 0 });
     const port = ports.get('a')!;
     let now = 0;
     const at = new Map<string, number>();
@@ -288,7 +333,7 @@ describe('PluginHost', () => {
   });
 
   it('judges a plugin when its timing report arrives: on a page drawing 10 frames a second, throttled and paused without waiting for a frame', async () => {
-    const { host, ports, tick, advance, audit } = await setup([manifest('a')]);
+    const { host, ports, tick, advance, audit } = await setup([manifest('a')], { warmupBatches: 0 });
     const port = ports.get('a')!;
     let now = 0;
     const to = (t: number) => {

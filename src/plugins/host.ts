@@ -1,7 +1,7 @@
 /**
  * The page's side of the plugins: one worker per enabled plugin (in the sandbox), the events each
  * one subscribed to, handed over in frame-paced batches, and its budget enforced. The token path only
- * appends to small per-plugin queues (a stream's tokens merge into one event per batch); the work
+ * appends to small per-plugin queues (a stream's tokens, and the rates, merge while they wait: event-merge.ts); the work
  * happens in `frame()`, called once per page frame, which never waits for a plugin: a batch goes out
  * only when the plugin answered the last one. Every decision goes to the audit sink.
  *
@@ -10,6 +10,7 @@
  */
 import { applyBudget, CostMeter, DEFAULT_LIMITS, INITIAL_BUDGET_STATE, judgeMessages, mayDeliver, rationedBatchSize, type BudgetDecision, type BudgetLimits, type BudgetState, type CostReading } from './budget.ts';
 import { DEFAULT_LAYER, sameLayerGeometry, type LayerGeometry } from './layer-geometry.ts';
+import { closedKeyOf, mergeEvents, mergeKeyOf } from './event-merge.ts';
 import type { PluginEventType, PluginManifest } from './manifest.ts';
 import { readPluginMessage, type Annotation, type HostToPlugin, type LayerSizes, type PluginEvent, type PluginToHost } from './protocol.ts';
 import type { PluginSandbox } from './sandbox.ts';
@@ -103,11 +104,11 @@ interface Runtime {
   inFlightEvents: number;
   framesSinceSend: number;
   queue: PluginEvent[];
-  /** Events queued and not yet counted as offered (a stream's tokens count once per batch, as they merge). */
+  /** Events queued and not yet counted as offered (merging events count once per batch, as they merge: event-merge.ts). */
   uncounted: number;
-  uncountedStreams: Set<string>;
-  /** Index in `queue` of the token event still open for merging, per stream. */
-  openToken: Map<string, number>;
+  uncountedKeys: Set<string>;
+  /** Index in `queue` of the event still open for merging, per merge key. */
+  openMerge: Map<string, number>;
   layer: ImageBitmap | null;
   annotations: Map<string, Annotation>;
   crashed: string | null;
@@ -131,6 +132,12 @@ interface Record_ {
   /** What the panel shows once the runtime is gone. */
   lastStatus: PluginStatus;
   lastView: { p50: number; p95: number; annotations: Annotation[] } | null;
+}
+
+/** Marks the queue's event at `index` (merge key `key`) as the one later events of its kind merge into, and closes `closed`. */
+function markOpen(runtime: Runtime, index: number, key: string | null, closed: string | null): void {
+  if (key !== null) runtime.openMerge.set(key, index);
+  if (closed !== null) runtime.openMerge.delete(closed);
 }
 
 export class PluginHost {
@@ -335,26 +342,22 @@ export class PluginHost {
   }
 
   private enqueue(runtime: Runtime, event: PluginEvent): void {
-    if (event.type !== 'token' || !runtime.uncountedStreams.has(event.streamId)) runtime.uncounted++;
-    if (event.type === 'token') runtime.uncountedStreams.add(event.streamId);
-    else if (event.type === 'turn-end' || event.type === 'turn-start') runtime.uncountedStreams.delete(event.streamId);
-    if (event.type === 'token') {
-      const open = runtime.openToken.get(event.streamId);
-      const target = open === undefined ? undefined : runtime.queue[open];
-      if (target && target.type === 'token') {
-        target.text += event.text;
-        target.tokens += event.tokens;
-        target.at = event.at;
-        return;
-      }
+    const key = mergeKeyOf(event);
+    const closed = closedKeyOf(event);
+    if (key === null || !runtime.uncountedKeys.has(key)) runtime.uncounted++;
+    if (key !== null) runtime.uncountedKeys.add(key);
+    if (closed !== null) runtime.uncountedKeys.delete(closed);
+    const open = key === null ? undefined : runtime.openMerge.get(key);
+    if (open !== undefined) {
+      runtime.queue[open] = mergeEvents(runtime.queue[open]!, event);
+      return;
     }
     if (runtime.queue.length >= MAX_QUEUE) {
       runtime.dropped++;
       return;
     }
-    runtime.queue.push(event.type === 'token' ? { ...event } : event);
-    if (event.type === 'token') runtime.openToken.set(event.streamId, runtime.queue.length - 1);
-    else if (event.type === 'turn-end' || event.type === 'turn-start') runtime.openToken.delete(event.streamId);
+    runtime.queue.push(event);
+    markOpen(runtime, runtime.queue.length - 1, key, closed);
   }
 
   private pushRates(now: number): void {
@@ -377,7 +380,7 @@ export class PluginHost {
     runtime.meter.offered(now, delivered);
     runtime.meter.offered(now, runtime.uncounted - delivered, true);
     runtime.uncounted = 0;
-    runtime.uncountedStreams.clear();
+    runtime.uncountedKeys.clear();
   }
 
   private dispatch(runtime: Runtime, now: number, reading: CostReading): void {
@@ -397,12 +400,9 @@ export class PluginHost {
     const take = Math.min(runtime.queue.length, rationedBatchSize(runtime.budget, reading, this.limits));
     const events = runtime.queue.slice(0, take);
     runtime.queue = runtime.queue.slice(take);
-    runtime.openToken.clear();
-    // What is left waits for a later batch; a stream's new tokens merge into its last event still there.
-    runtime.queue.forEach((e, i) => {
-      if (e.type === 'token') runtime.openToken.set(e.streamId, i);
-      else if (e.type === 'turn-start' || e.type === 'turn-end') runtime.openToken.delete(e.streamId);
-    });
+    runtime.openMerge.clear();
+    // What is left waits for a later batch; new tokens and rates merge into the last of theirs still there.
+    runtime.queue.forEach((e, i) => markOpen(runtime, i, mergeKeyOf(e), closedKeyOf(e)));
     runtime.inFlightSince = now;
     runtime.batches++;
     runtime.delivered += events.length;
@@ -426,7 +426,7 @@ export class PluginHost {
     const { manifest, source } = record.plugin;
     const channel = this.deps.makeChannel?.() ?? new MessageChannel();
     const now = this.deps.now();
-    const meter = new CostMeter(this.limits.windowMs);
+    const meter = new CostMeter(this.limits.windowMs, { warmupBatches: this.limits.warmupBatches });
     meter.start(now);
     const runtime: Runtime = {
       plugin: record.plugin,
@@ -441,8 +441,8 @@ export class PluginHost {
       framesSinceSend: 0,
       queue: [],
       uncounted: 0,
-      uncountedStreams: new Set(),
-      openToken: new Map(),
+      uncountedKeys: new Set(),
+      openMerge: new Map(),
       layer: null,
       annotations: new Map(),
       crashed: null,
@@ -560,9 +560,9 @@ export class PluginHost {
         const dropped = runtime.queue.length;
         runtime.status = 'paused';
         runtime.queue = [];
-        runtime.openToken.clear();
+        runtime.openMerge.clear();
         runtime.uncounted = 0;
-        runtime.uncountedStreams.clear();
+        runtime.uncountedKeys.clear();
         runtime.dropped += dropped;
         record.lastError = `Paused: ${decision.reason}`;
         this.log(manifest.id, 'pause', `Plugin ${manifest.name} paused: ${decision.reason}; ${dropped} waiting events dropped.`, true, { ...data, dropped });
@@ -638,6 +638,7 @@ export class PluginHost {
     if (!record || !runtime || runtime.status !== 'paused') return;
     runtime.status = 'running';
     runtime.budget = INITIAL_BUDGET_STATE;
+    // Its worker ran before the pause and is warm: no warm-up batch this time.
     runtime.meter = new CostMeter(this.limits.windowMs);
     runtime.meter.start(this.deps.now());
     record.lastError = null;

@@ -11,6 +11,7 @@ import { HUB_WEIGHTS_HOST, type OnnxDtype } from '../models/catalog.ts';
 import { onnxBuildFor, onnxBuildReason, onnxFileName, onnxFootprint, onnxHubModel } from '../models/onnx-hub.ts';
 import { DownloadProgress } from './download-progress.ts';
 import { TransformersGenerator } from './transformers-generator.ts';
+import { releasesCache, setCacheRelease } from './cache-release.ts';
 import { describeHubLoadFailure, envFor, type ModelOrigin } from './transformers-source.ts';
 import { describeFolderLoadFailure, folderBuild, folderRepoName, folderResponse } from './folder-source.ts';
 
@@ -210,6 +211,7 @@ export class TransformersEngine implements Engine {
     });
     const wasm = env.backends.onnx.wasm;
     if (wasm) wasm.numThreads = wasmThreads;
+    setCacheRelease(releasesCache({ device: choice.device, wasmThreads }));
 
     const download = new DownloadProgress(source.expectedFiles);
     onProgress({ phase: 'fetch', ...download.totals() });

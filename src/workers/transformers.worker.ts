@@ -1,5 +1,10 @@
+import { DynamicCache } from '@huggingface/transformers';
 import { TransformersEngine } from './transformers-engine.ts';
 import { exposeEngine } from './expose-engine.ts';
+import { installCacheRelease } from './cache-release.ts';
+
+// Each decode step's KV cache copy lands in memory the step before it just freed (cache-release.ts).
+installCacheRelease(DynamicCache);
 
 exposeEngine(
   new TransformersEngine({
