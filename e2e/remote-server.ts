@@ -56,10 +56,17 @@ const servedName = ollama ? `${modelName}:latest` : modelName;
 
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
 const model = await llama.loadModel({ modelPath: values.model });
-const context: LlamaContext = await model.createContext({ contextSize: 512 * slots, sequences: slots, threads: 1 });
+/**
+ * A context of its own per slot, not one context with a sequence per slot as llama-server batches
+ * them: with the sequences sharing one KV cache, a sweep's job now and then (two fresh-clone CI runs
+ * in about twenty, never here, loaded or not) answered another text than wf-tiny's greedy one
+ * ("bcdefefg", "bcdghijk" for "bcdefghi"), which only cells of another sequence can cause. Apart,
+ * a slot's cache holds its own request's tokens alone.
+ */
+const contexts: LlamaContext[] = await Promise.all(Array.from({ length: slots }, () => model.createContext({ contextSize: 512, sequences: 1, threads: 1 })));
 
-/** One sequence per slot, made once and reused (a disposed sequence is freed only later). */
-const freeSequences = Array.from({ length: slots }, () => context.getSequence());
+/** Each slot's one sequence, made once and reused (a disposed sequence is freed only later). */
+const freeSequences = contexts.map((context) => context.getSequence());
 
 const stats = { requests: 0, completed: 0, rejected: 0, cancelled: 0, inFlight: 0, maxInFlight: 0, unauthorized: 0 };
 
@@ -283,6 +290,6 @@ server.listen(Number(values.port), '127.0.0.1', () => {
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     server.close();
-    void context.dispose().then(() => model.dispose()).then(() => llama.dispose()).finally(() => process.exit(0));
+    void Promise.all(contexts.map((context) => context.dispose())).then(() => model.dispose()).then(() => llama.dispose()).finally(() => process.exit(0));
   });
 }
