@@ -220,6 +220,50 @@ test('an ONNX model folder opened from disk runs on transformers.js and gives wf
   await expect(page.getByTestId('history-row').first()).toContainText(modelId);
 });
 
+test('the Precision select offers an opened folder\'s builds; q8 runs and gives the exact answer, and "Keep" stores that build alone, which is all it offers after a reload', async ({ page }, testInfo) => {
+  const folder = await tinyFolder(testInfo);
+  await openApp(page);
+  await openView(page, 'run');
+  await page.getByTestId('model-folder-input').setInputFiles(folder.path);
+  const select = page.getByTestId('model-select');
+  await expect(select.locator('option:checked')).toHaveText('wf-tiny (your folder, 365 kB, fp32, fp16, q8, q4)');
+  const modelId = await select.inputValue();
+  const precision = page.getByTestId('dtype-select');
+  await expect(precision.locator('option')).toHaveText([
+    'Auto (fp32, the first build of this folder that fits)',
+    'fp32 — 152 kB',
+    'q8 — 60.6 kB',
+    'q4 — 64.6 kB',
+    'fp16 — 81.7 kB',
+  ]);
+  await precision.selectOption('q8');
+  await expect(page.getByTestId('model-hint')).toContainText('transformers.js runs its q8 build on this device from the files themselves');
+  await expect(page.getByTestId('model-file-keep').locator('xpath=..')).toHaveText('Keep on this device (its q8 build)');
+
+  await generate(page, { prompt: 'a', maxTokens: 9, device: 'wasm' });
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('9', { timeout: FIRST_ANSWER_MS });
+  await expect(page.getByTestId('output')).toHaveText('bcdefghij');
+  await expect(page.getByTestId('load-status')).toContainText(`Loaded ${modelId} (q8) on wasm`);
+  await expect(page.getByTestId('load-status')).toContainText('q8 build of your folder, read from disk');
+
+  await keepChosenModel(page);
+  expect((await keptEntries(page)).filter((entry) => entry.includes('/onnx/')).map((entry) => entry.replace(/^[0-9a-f]{32}-\d+/, '<key>'))).toEqual(['<key>/onnx/model_quantized.onnx 60590']);
+  await expect(page.getByTestId('model-hint')).toContainText('Your folder, kept on this device (its q8 build): transformers.js runs its q8 build from the files you opened');
+
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-ready', 'true');
+  await openView(page, 'run');
+  await select.selectOption(modelId);
+  await expect(select.locator('option:checked')).toHaveText('wf-tiny (your folder, 66.7 kB, q8)');
+  await expect(precision.locator('option')).toHaveText(['Auto (q8, the first build of this folder that fits)', 'q8 — 60.6 kB']);
+  await expect(precision).toHaveValue('q8');
+  await generate(page, { prompt: 'a', maxTokens: 9, device: 'wasm' });
+  await expect(page.getByTestId('stat-output-tokens')).toHaveText('9', { timeout: FIRST_ANSWER_MS });
+  await expect(page.getByTestId('output')).toHaveText('bcdefghij');
+  await expect(page.getByTestId('load-status')).toContainText(`Loaded ${modelId} (q8) on wasm`);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});
+
 test('a model folder without tokenizer.json is refused, naming it; the loaded model stays selected and runs', async ({ page }, testInfo) => {
   const folder = await tinyFolder(testInfo, 'tokenizer.json');
   await openApp(page);

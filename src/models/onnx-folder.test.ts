@@ -4,6 +4,8 @@ import { engineOf, type OnnxDtype } from './catalog.ts';
 import { isModelFileId } from './model-files.ts';
 import {
   FOLDER_ARCHITECTURES,
+  folderBuildFor,
+  folderDtypeOptions,
   folderDtypes,
   folderShape,
   isModelFolderId,
@@ -12,6 +14,7 @@ import {
   modelFolderId,
   onnxHeadProblem,
   splitFolderPaths,
+  type FolderBuild,
   type FolderFile,
   type OnnxFolderFacts,
 } from './onnx-folder.ts';
@@ -84,18 +87,27 @@ describe('judgeOnnxFolder refuses, naming the file', () => {
 });
 
 describe('judgeOnnxFolder accepts', () => {
-  it.each<[string, Partial<OnnxFolderFacts>, { dtype: string; dtypes: string[] }]>([
-    ['wf-tiny with every build: fp32 first', {}, { dtype: 'fp32', dtypes: ['fp32', 'fp16', 'q8', 'q4'] }],
-    ['without generation_config.json', { files: without('generation_config.json') }, { dtype: 'fp32', dtypes: ['fp32', 'fp16', 'q8', 'q4'] }],
-    ['a q4 folder', { files: without('onnx/model.onnx', 'onnx/model_fp16.onnx', 'onnx/model_quantized.onnx') }, { dtype: 'q4', dtypes: ['q4'] }],
-    ['a budget that holds a build', { budgetBytes: 100_600_000 }, { dtype: 'q8', dtypes: ['fp32', 'fp16', 'q8', 'q4'] }],
-    ['an unknown budget', { budgetBytes: null }, { dtype: 'fp32', dtypes: ['fp32', 'fp16', 'q8', 'q4'] }],
+  it.each<[string, Partial<OnnxFolderFacts>, { dtype: string; dtypes: string[]; builds: string[] }]>([
+    ['wf-tiny with every build: fp32 first', {}, { dtype: 'fp32', dtypes: ['fp32', 'fp16', 'q8', 'q4'], builds: ['fp32', 'q8', 'q4', 'fp16'] }],
+    ['without generation_config.json', { files: without('generation_config.json') }, { dtype: 'fp32', dtypes: ['fp32', 'fp16', 'q8', 'q4'], builds: ['fp32', 'q8', 'q4', 'fp16'] }],
+    ['a q4 folder', { files: without('onnx/model.onnx', 'onnx/model_fp16.onnx', 'onnx/model_quantized.onnx') }, { dtype: 'q4', dtypes: ['q4'], builds: ['q4'] }],
+    ['a budget that holds the smaller builds: fp32 is not offered', { budgetBytes: 100_600_000 }, { dtype: 'q8', dtypes: ['fp32', 'fp16', 'q8', 'q4'], builds: ['q8', 'q4', 'fp16'] }],
+    ['an unknown budget', { budgetBytes: null }, { dtype: 'fp32', dtypes: ['fp32', 'fp16', 'q8', 'q4'], builds: ['fp32', 'q8', 'q4', 'fp16'] }],
   ])('%s', (_, change, expected) => {
     const verdict = judgeOnnxFolder(facts(change));
     expect(verdict.ok).toBe(true);
     if (!verdict.ok) return;
     expect(verdict.model.dtype).toBe(expected.dtype);
     expect(verdict.model.dtypes).toEqual(expected.dtypes);
+    expect(verdict.model.builds.map((b) => b.dtype)).toEqual(expected.builds);
+  });
+
+  it('gives each build the bytes of its ONNX file and the external data beside it', () => {
+    const files = [...TINY_FILES, { path: 'onnx/model.onnx_data', bytes: 1_000_000 }];
+    const verdict = judgeOnnxFolder(facts({ files }));
+    if (!verdict.ok) throw new Error(verdict.message);
+    expect(verdict.model.builds.find((b) => b.dtype === 'fp32')?.bytes).toBe(1_151_803);
+    expect(verdict.model.builds.find((b) => b.dtype === 'q8')?.bytes).toBe(60_590);
   });
 
   it('names it by folder, size and builds, with a file id whose name ends in /', () => {
@@ -206,5 +218,29 @@ describe('keptFolderFiles: what "Keep on this device" stores of a folder', () =>
   });
   it('keeps each file with its size', () => {
     expect(keptFolderFiles(TINY_FILES, 'fp32').reduce((s, f) => s + f.bytes, 0)).toBe(539 + 72 + 5024 + 461 + 151_803);
+  });
+});
+
+describe('a folder\'s precision choice', () => {
+  const BUILDS: FolderBuild[] = [
+    { dtype: 'q8', bytes: 60_590 },
+    { dtype: 'q4', bytes: 64_582 },
+  ];
+
+  it.each<[string, Parameters<typeof folderBuildFor>[1], OnnxDtype]>([
+    ['Auto takes the first build that fits', 'auto', 'q8'],
+    ['a build the folder may run here', 'q4', 'q4'],
+    ['a build it lacks (or that is over the budget) falls back to Auto\'s', 'fp32', 'q8'],
+    ['fp16, which it lacks', 'fp16', 'q8'],
+  ])('%s', (_, preference, expected) => {
+    expect(folderBuildFor(BUILDS, preference).dtype).toBe(expected);
+  });
+
+  it('offers Auto with the build it runs, then each build with its size', () => {
+    expect(folderDtypeOptions(BUILDS)).toEqual([
+      { value: 'auto', label: 'Auto (q8, the first build of this folder that fits)' },
+      { value: 'q8', label: 'q8 — 60.6 kB' },
+      { value: 'q4', label: 'q4 — 64.6 kB' },
+    ]);
   });
 });

@@ -10,7 +10,8 @@
  */
 import { formatBytes } from '../lib/format.ts';
 import { modelFootprint, type Dtype, type Footprint } from '../tiers/index.ts';
-import type { OnnxDtype } from './catalog.ts';
+import type { DtypePreference, OnnxDtype } from './catalog.ts';
+import type { DtypeOption } from './bundled-builds.ts';
 import { MODEL_FILE_PREFIX, modelFileId } from './model-files.ts';
 
 /** A file of the folder: its path below the folder (`onnx/model.onnx`) and its size. */
@@ -159,10 +160,18 @@ export interface OpenedModelFolder {
   label: string;
   /** Every build the folder has, in the label's order. */
   dtypes: OnnxDtype[];
+  /** The builds it may run here: those that fit the budget, in FOLDER_DTYPE_ORDER; the first is Auto's. */
+  builds: FolderBuild[];
   /** The build Auto runs: the first of FOLDER_DTYPE_ORDER that fits the budget. */
   dtype: OnnxDtype;
   bytes: number;
   footprintBytes: number;
+}
+
+/** One build of a folder: its precision and the bytes of its ONNX file with any external data. */
+export interface FolderBuild {
+  dtype: OnnxDtype;
+  bytes: number;
 }
 
 export type OnnxFolderVerdict = { ok: true; model: OpenedModelFolder } | { ok: false; message: string };
@@ -229,9 +238,10 @@ export function judgeOnnxFolder(facts: OnnxFolderFacts): OnnxFolderVerdict {
   const shape = folderShape(config);
   if (!shape) return refuse('cannot be run: its config.json does not give the layers and attention heads (num_hidden_layers, num_attention_heads, hidden_size) its KV cache is sized from');
 
-  const weightBytes = (dtype: OnnxDtype): number => files.filter((f) => isBuildFile(f.path, dtype)).reduce((sum, f) => sum + f.bytes, 0);
+  const weightBytes = (dtype: OnnxDtype): number => folderBuildBytes(files, dtype);
   const candidates = FOLDER_DTYPE_ORDER.filter((dtype) => dtypes.includes(dtype)).map((dtype) => ({ dtype, footprint: folderFootprint(name, dtype, weightBytes(dtype), shape) }));
-  const chosen = facts.budgetBytes === null ? candidates[0]! : candidates.find((c) => c.footprint.totalBytes <= facts.budgetBytes!);
+  const fitting = facts.budgetBytes === null ? candidates : candidates.filter((c) => c.footprint.totalBytes <= facts.budgetBytes!);
+  const chosen = fitting[0];
   if (!chosen) {
     const smallest = candidates.reduce((a, b) => (b.footprint.totalBytes < a.footprint.totalBytes ? b : a));
     const { footprint, dtype } = smallest;
@@ -248,11 +258,30 @@ export function judgeOnnxFolder(facts: OnnxFolderFacts): OnnxFolderVerdict {
       name,
       label: modelFolderLabel(name, bytes, dtypes),
       dtypes,
+      builds: fitting.map(({ dtype }) => ({ dtype, bytes: weightBytes(dtype) })),
       dtype: chosen.dtype,
       bytes,
       footprintBytes: Math.round(chosen.footprint.totalBytes),
     },
   };
+}
+
+/** The build a folder's load takes: the one the Precision select names where the folder may run it, else Auto's (the first). */
+export function folderBuildFor(builds: readonly FolderBuild[], preference: DtypePreference): FolderBuild {
+  return builds.find((b) => b.dtype === preference) ?? builds[0]!;
+}
+
+/** The Precision select's options for a folder: Auto with the build it runs, then each build the folder may run here, with its size. */
+export function folderDtypeOptions(builds: readonly FolderBuild[]): DtypeOption[] {
+  return [
+    { value: 'auto', label: `Auto (${builds[0]!.dtype}, the first build of this folder that fits)` },
+    ...builds.map((b) => ({ value: b.dtype, label: `${b.dtype} — ${formatBytes(b.bytes)}` })),
+  ];
+}
+
+/** The bytes of a build: its ONNX file with any external data beside it. */
+export function folderBuildBytes(files: readonly FolderFile[], dtype: OnnxDtype): number {
+  return files.filter((f) => isBuildFile(f.path, dtype)).reduce((sum, f) => sum + f.bytes, 0);
 }
 
 /** A file of the build `dtype`: its ONNX file and the external data beside it (`model.onnx_data`, `model.onnx_data_1`, …). */

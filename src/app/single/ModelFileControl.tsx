@@ -97,7 +97,7 @@ export function ModelFileControl({ session, disabled, dragging }: { session: Ses
             disabled={disabled || files.keeping.value || !files.hasBytes(selectedFile)}
             onChange={(e) => void files.setKept(selectedFile, e.currentTarget.checked)}
           />
-          Keep on this device
+          {files.keepLabel(selectedFile)}
         </label>
       )}
       {files.refusal.value && (

@@ -16,14 +16,19 @@ import {
   FOLDER_ONNX_FILES,
   ONNX_HEAD_BYTES,
   REQUIRED_FOLDER_FILES,
+  folderBuildBytes,
+  folderBuildFor,
+  folderDtypeOptions,
   folderDtypes,
   judgeOnnxFolder,
   keptFolderFiles,
   modelFolderLabel,
   splitFolderPaths,
+  type FolderBuild,
   type OpenedModelFolder,
 } from '../../models/onnx-folder.ts';
-import type { OnnxDtype } from '../../models/catalog.ts';
+import type { DtypePreference, OnnxDtype } from '../../models/catalog.ts';
+import type { DtypeOption } from '../../models/bundled-builds.ts';
 import { EngineError, nameAndMessage } from '../../workers/errors.ts';
 import { isModelFileId } from '../../models/model-files.ts';
 import { canKeepModelFiles, forgetModelFile, keepModelFile, keepModelFolder, listKeptModelFiles, type KeptModels } from '../offline/kept-model-files.ts';
@@ -74,8 +79,8 @@ export interface FolderEntry {
 interface OpenedFile extends Omit<KeptModelFile, 'folder'> {
   /** A GGUF file: the File itself. */
   file?: Blob;
-  /** An ONNX model folder: its files by path below it, and the build Auto runs. */
-  folder?: { files: Readonly<Record<string, Blob>>; dtype: OnnxDtype };
+  /** An ONNX model folder: its files by path below it, and the builds it may run here (the first is Auto's). */
+  folder?: { files: Readonly<Record<string, Blob>>; builds: FolderBuild[] };
   /** "Keep on this device" is ticked (the copy may still be under way). */
   kept: boolean;
   /** What this device's storage holds of it, once the copy is whole (null: nothing): the Storage view lists it. */
@@ -89,16 +94,29 @@ function about({ id, name, label, quantization, key, bytes }: Omit<KeptModelFile
   return { id, name, label, quantization, key, bytes };
 }
 
-/** What keeping an opened model stores: a file whole; a folder's JSON files and the build it runs (keptFolderFiles), labelled by what is kept. */
-function keptDescription(opened: OpenedFile): KeptModelFile {
+/**
+ * What keeping an opened model stores: a file whole; a folder's JSON files and the build the Precision
+ * select runs now (keptFolderFiles), labelled by what is kept.
+ */
+function keptDescription(opened: OpenedFile, preference: DtypePreference): KeptModelFile {
   if (!opened.folder) return about(opened);
-  const { dtype } = opened.folder;
+  const { dtype } = folderBuildFor(opened.folder.builds, preference);
   const files = keptFolderFiles(
     Object.entries(opened.folder.files).map(([path, blob]) => ({ path, bytes: blob.size })),
     dtype,
   );
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
-  return { ...about(opened), label: modelFolderLabel(opened.name, bytes, [dtype]), bytes, folder: { dtype, files } };
+  return { ...about(opened), quantization: dtype, label: modelFolderLabel(opened.name, bytes, [dtype]), bytes, folder: { dtype, files } };
+}
+
+/** The model hint for a folder that `run`s this build: where its bytes are read from, and what is kept of it. */
+function folderHint(m: OpenedFile, run: OnnxDtype): string {
+  if (!m.kept) {
+    return `Your folder, opened from disk for this session: transformers.js runs its ${run} build on this device from the files themselves, with nothing downloaded, uploaded or stored. Open it again after a reload, or tick "Keep on this device".`;
+  }
+  const keptBuild = m.stored?.folder ? ` (its ${m.stored.folder.dtype} build)` : '';
+  const from = m.fromStore ? 'the files stored here' : 'the files you opened';
+  return `Your folder, kept on this device${keptBuild}: transformers.js runs its ${run} build from ${from}, with nothing downloaded. Untick "Keep on this device" to remove it.`;
 }
 
 export class ModelFileStore implements KeptModels {
@@ -119,16 +137,27 @@ export class ModelFileStore implements KeptModels {
       hint: !m.file && !m.folder
         ? 'Removed from this device: open it from disk again to run it.'
         : m.folder
-        ? m.kept
-          ? `Your folder, kept on this device: transformers.js runs its ${m.folder.dtype} build from the files stored here, with nothing downloaded. Untick "Keep on this device" to remove it.`
-          : `Your folder, opened from disk for this session: transformers.js runs its ${m.folder.dtype} build on this device from the files themselves, with nothing downloaded, uploaded or stored. Open it again after a reload, or tick "Keep on this device".`
+        ? folderHint(m, folderBuildFor(m.folder.builds, this.dtypePreference()).dtype)
         : m.kept
         ? 'Your file, kept on this device: llama.cpp (wllama) runs it on the CPU, with nothing downloaded. Untick "Keep on this device" to remove it.'
         : 'Your file, opened from disk for this session: llama.cpp (wllama) runs it on the CPU from the file itself, with nothing downloaded or stored. Open it again after a reload, or tick "Keep on this device".',
     })),
   );
 
-  constructor(private readonly budget: () => BudgetLimits | null) {}
+  /**
+   * `dtypePreference`: the Precision select's choice, which a folder's load and its keeping follow where
+   * the folder may run that build (a signal's value, so the hints follow it too).
+   */
+  constructor(
+    private readonly budget: () => BudgetLimits | null,
+    private readonly dtypePreference: () => DtypePreference,
+  ) {}
+
+  /** The Precision select's options for an opened folder (its builds that fit here); null for anything else. */
+  dtypeOptionsFor(modelId: string): DtypeOption[] | null {
+    const folder = this.opened.value.find((m) => m.id === modelId)?.folder;
+    return folder ? folderDtypeOptions(folder.builds) : null;
+  }
 
   /** Answers the model it became, or null when refused (`refusal` says why). */
   async open(file: File): Promise<OpenedModelFile | null> {
@@ -198,7 +227,7 @@ export class ModelFileStore implements KeptModels {
         quantization: model.dtype,
         key: `${sha256Hex.slice(0, 32)}-${model.bytes}`,
         bytes: model.bytes,
-        folder: { files: Object.fromEntries(files), dtype: model.dtype },
+        folder: { files: Object.fromEntries(files), builds: model.builds },
         kept: before?.kept ?? false,
         stored: before?.stored ?? null,
         fromStore: false,
@@ -211,6 +240,14 @@ export class ModelFileStore implements KeptModels {
     } finally {
       this.checking.value = false;
     }
+  }
+
+  /** The keep box's words: for a folder, which build it keeps (the one it would run now) or keeps already. */
+  keepLabel(modelId: string): string {
+    const m = this.opened.value.find((o) => o.id === modelId);
+    if (!m?.folder) return 'Keep on this device';
+    const dtype = m.stored?.folder?.dtype ?? folderBuildFor(m.folder.builds, this.dtypePreference()).dtype;
+    return `Keep on this device (its ${dtype} build)`;
   }
 
   isKept(modelId: string): boolean {
@@ -231,7 +268,10 @@ export class ModelFileStore implements KeptModels {
       .filter(({ kept }) => !known.has(kept.id))
       .map((entry): OpenedFile => {
         const restored = { ...about(entry.kept), kept: true, stored: entry.kept, fromStore: true };
-        return 'file' in entry ? { ...restored, file: entry.file } : { ...restored, folder: { files: entry.files, dtype: entry.kept.folder.dtype } };
+        if ('file' in entry) return { ...restored, file: entry.file };
+        // What is kept of a folder is one build.
+        const { dtype, files } = entry.kept.folder;
+        return { ...restored, folder: { files: entry.files, builds: [{ dtype, bytes: folderBuildBytes(files, dtype) }] } };
       });
     if (added.length > 0) this.opened.value = [...this.opened.peek(), ...added];
   }
@@ -268,7 +308,7 @@ export class ModelFileStore implements KeptModels {
 
   /** The copy for "Keep on this device": refused before it starts when the estimate has no room; a failure part way removes what was copied. */
   private async copyIn(opened: OpenedFile): Promise<void> {
-    const kept = keptDescription(opened);
+    const kept = keptDescription(opened, this.dtypePreference());
     const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
     const room = estimate?.usage !== undefined && estimate.quota !== undefined ? { usage: estimate.usage, quota: estimate.quota } : null;
     const refused = keepRefusal(opened.name, kept.bytes, canKeepModelFiles(), room);
@@ -303,13 +343,14 @@ export class ModelFileStore implements KeptModels {
   }
 
   /**
-   * A folder's load names its build: Auto's pick, made against the budget when it was opened. A file id
+   * A folder's load names its build: the Precision select's where the folder may run it here, else Auto's
+   * pick, made against the budget when it was opened. A file id
    * with no bytes here (its kept copy deleted in the Storage view while it was chosen, or unticked when it
    * was offered only from the store) has nothing to load.
    */
   loadOptionsFor(modelId: string): Pick<LoadOptions, 'file' | 'folder' | 'dtype'> {
     const opened = this.opened.peek().find((m) => m.id === modelId);
-    if (opened?.folder) return { folder: opened.folder.files, dtype: opened.folder.dtype };
+    if (opened?.folder) return { folder: opened.folder.files, dtype: folderBuildFor(opened.folder.builds, this.dtypePreference()).dtype };
     if (opened?.file) return { file: opened.file };
     if (isModelFileId(modelId)) throw new EngineError('model-missing', `${modelId} is no longer on this device: open it from disk again, or choose another model.`);
     return {};

@@ -139,7 +139,7 @@ export class Session {
     ...modelChoices(CATALOG, this.manifestRead.value ? new Set(this.available.value.map((m) => m.id)) : null, this.storedHub.value),
     ...remoteStore.choices.value.map((c) => ({ id: c.id, availability: 'remote' as const, optionLabel: c.label, hint: c.hint })),
   ]);
-  readonly dtypeOptions = computed(() => dtypeOptions(this.available.value.find((m) => m.id === this.modelId.value)));
+  readonly dtypeOptions = computed(() => this.modelFiles.dtypeOptionsFor(this.modelId.value) ?? dtypeOptions(this.available.value.find((m) => m.id === this.modelId.value)));
   readonly dtypeChoice = computed(() => (this.dtypeOptions.value.some((o) => o.value === this.dtype.value) ? this.dtype.value : 'auto'));
 
   constructor(
@@ -147,7 +147,7 @@ export class Session {
     private readonly perf: PagePerf,
     private readonly options: SessionOptions = {},
   ) {
-    this.modelFiles = new ModelFileStore(options.budget ?? (() => null));
+    this.modelFiles = new ModelFileStore(options.budget ?? (() => null), () => this.dtype.value);
     const preferences = readPreferences();
     this.modelId.value = preferences.modelId;
     this.device.value = preferences.device;
