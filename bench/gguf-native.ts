@@ -2,10 +2,14 @@
  * Decode speed of the generated GGUF files in native llama.cpp (node-llama-cpp, CPU), the baseline the
  * wllama engine's figures in the browser compare against:
  *
- *   UV_THREADPOOL_SIZE=2 npx tsx bench/gguf-native.ts [--threads 1] [--tokens 128] [--runs 3]
+ *   UV_THREADPOOL_SIZE=2 npx tsx bench/gguf-native.ts [--threads 1] [--tokens 128] [--runs 3] [--models DIR] [--only ID-PREFIX]
  *
- * Reads public/models (run `npm run models` first). Per file: time to the first generated token
- * (prefill of a short prompt) and decode tokens/s over the rest, median of the runs after a warm-up.
+ * Reads public/models (run `npm run models` first), or DIR/manifest.json (a grid build's models, the
+ * 135M shape among them). Per file: time to the first generated token (prefill of a short prompt) and
+ * decode tokens/s over the rest, median of the runs after a warm-up. The first line is llama.cpp's own
+ * report of the CPU features its kernels use: the prebuilt package carries one CPU library per x86
+ * level and loads the best this CPU runs, so one with fewer libraries beside it runs narrower SIMD
+ * (docs/benchmarks.md, "Native llama.cpp at WebAssembly's SIMD width").
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,18 +22,19 @@ const { values } = parseArgs({
     tokens: { type: 'string', default: '128' },
     runs: { type: 'string', default: '3' },
     models: { type: 'string', default: 'public/models' },
+    only: { type: 'string', default: '' },
   },
 });
 const threads = Number(values.threads);
 const tokens = Number(values.tokens);
 const runs = Number(values.runs);
 const dir = resolve(values.models);
-const entries = (readManifest(dir)?.models ?? []).filter((m) => m.format === 'gguf');
+const entries = (readManifest(dir)?.models ?? []).filter((m) => m.format === 'gguf' && m.id.startsWith(values.only));
 if (entries.length === 0) throw new Error(`no GGUF models in ${dir}/manifest.json: run "npm run models"`);
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
-console.log(`node-llama-cpp, CPU, ${threads} thread(s), ${tokens} tokens, median of ${runs}`);
+console.log(`node-llama-cpp, CPU, ${threads} thread(s), ${tokens} tokens, median of ${runs}; ${llama.systemInfo.trim()}`);
 for (const entry of entries) {
   const model = await llama.loadModel({ modelPath: join(dir, entry.id, entry.files[0]!.path) });
   const context = await model.createContext({ contextSize: Math.min(entry.contextLength, tokens + 32), threads });

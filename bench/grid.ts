@@ -16,6 +16,7 @@ import { GridNative } from './grid-native.ts';
 import type { GridForcedRequest, GridModelRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
 import { agreementPairs, formatAgreementTable, gridPasses, TIE_TOLERANCE, type AgreementPair, type ForcedTopOne } from './grid-agreement.ts';
 import { gridReference } from './grid-reference.ts';
+import { readBandwidthGBps } from './read-bandwidth.ts';
 import {
   cellFigures,
   cellKey,
@@ -34,24 +35,6 @@ import {
 import { readManifest } from '../scripts/models/generate.ts';
 
 const PROMPT_TEXT = 'Once upon a time, in a small village at the edge of a great forest, there lived a girl who loved to read stories about the stars. ';
-
-/**
- * Read bandwidth in Node, the ceiling a decode's weight reads are held to: the best of several searches of
- * a 256 MiB buffer for a byte it does not hold (memchr: every byte read once, nothing written). A copy,
- * the earlier measure, also writes each byte and read about half this here (20.9 against 43-45 GB/s),
- * so native llama.cpp decoded at 139 % of that "ceiling".
- */
-export function nodeReadBandwidthGBps(): { GBps: number; method: string } {
-  const bytes = 256 * 1024 * 1024;
-  const source = Buffer.alloc(bytes, 1);
-  let best = Infinity;
-  for (let i = 0; i < 6; i++) {
-    const started = performance.now();
-    if (source.indexOf(2) !== -1) throw new Error('the bandwidth buffer holds a byte it was not filled with');
-    best = Math.min(best, performance.now() - started);
-  }
-  return { GBps: bytes / (best / 1000) / 1e9, method: 'Node Buffer.indexOf over 256 MiB for an absent byte (each byte read once, none written), one thread, best of 6' };
-}
 
 interface CellState extends GridCell {
   file?: string;
@@ -78,10 +61,14 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
   const native = new GridNative(modelsDir);
   const tokenizer = await AutoTokenizer.from_pretrained(plan.model);
   const prompt = gridPrompt(tokenizer, promptTokens);
-  const bandwidth = nodeReadBandwidthGBps();
-  console.log(`[grid] ${plan.model}: prompt ${promptTokens} tokens (asked ${plan.wantedPromptTokens}, context ${onnxEntry.contextLength}), ${plan.maxNewTokens} new, ${plan.runs} runs; bandwidth ${bandwidth.GBps.toFixed(1)} GB/s (${bandwidth.method})`);
+  const selected = selectGridGroups(gridCells(plan.model, cores), plan.cells);
+  // A cell's ceiling is the read bandwidth at its own thread count: one thread of a core may read well
+  // under what two do (bench/read-bandwidth.ts).
+  const bandwidth: Record<number, { GBps: number; method: string }> = {};
+  for (const threads of [...new Set(selected.flat().map((c) => c.threads))].sort((a, b) => a - b)) bandwidth[threads] = await readBandwidthGBps(threads);
+  console.log(`[grid] ${plan.model}: prompt ${promptTokens} tokens (asked ${plan.wantedPromptTokens}, context ${onnxEntry.contextLength}), ${plan.maxNewTokens} new, ${plan.runs} runs; ${formatBandwidth(bandwidth)}`);
 
-  const groups: CellState[][] = selectGridGroups(gridCells(plan.model, cores), plan.cells).map((group) =>
+  const groups: CellState[][] = selected.map((group) =>
     group.map((cell) => {
       const entry = entryOf(cell.modelId);
       if (!entry) throw new Error(`${cell.modelId} is not in ${modelsDir}/manifest.json: run "npm run models" and rebuild`);
@@ -152,7 +139,7 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
   // Per cell, the prompt as sent (tokens of the grid model's tokenizer) and as that engine counted it.
   const cells: (GridCellResult & { runs: GridRun[]; ranThreads: number; prompt: { sentTokens: number; countedTokens: number }; text: string; forced: ForcedTopOne | null; agreement: AgreementPair[] })[] = groups.flat().map((c) => {
     const { runs, text: continuation, file, forced, ...cell } = c;
-    return { ...cell, ...(file ? { file } : {}), figures: cellFigures(runs, c.weightBytes, bandwidth.GBps), runs, ranThreads: ranThreads.get(cellKey(c)) ?? Number.NaN, prompt: { sentTokens: promptTokens, countedTokens: runs[0]?.promptTokens ?? Number.NaN }, text: continuation, forced: forced ?? null, agreement: agreement.filter((p) => p.reference === cellKey(c) || p.other === cellKey(c)) };
+    return { ...cell, ...(file ? { file } : {}), figures: cellFigures(runs, c.weightBytes, bandwidth[c.threads]!.GBps), runs, ranThreads: ranThreads.get(cellKey(c)) ?? Number.NaN, prompt: { sentTokens: promptTokens, countedTokens: runs[0]?.promptTokens ?? Number.NaN }, text: continuation, forced: forced ?? null, agreement: agreement.filter((p) => p.reference === cellKey(c) || p.other === cellKey(c)) };
   });
   const stateOf = (engine: GridCell['engine'], level: GridCell['level'], threads: number) => groups.flat().find((c) => c.engine === engine && c.level === level && c.threads === threads);
   const sameFile = new Map<string, ReturnType<typeof cellRatio>>();
@@ -183,9 +170,15 @@ export async function measureGrid(plan: GridPlan, browser: Browser, baseUrl: str
 
 export type GridResult = Awaited<ReturnType<typeof measureGrid>>;
 
+function formatBandwidth(bandwidth: Readonly<Record<number, { GBps: number; method: string }>>): string {
+  const entries = Object.entries(bandwidth);
+  const rates = entries.map(([threads, b]) => `${b.GBps.toFixed(1)} GB/s at ${threads} thread(s)`).join(', ');
+  return `${rates} (${entries[0]?.[1].method ?? 'not measured'})`;
+}
+
 export function printGrid(grid: GridResult): void {
   const ratios = new Map(Object.entries(grid.ratios.browserOverNativeSameFile));
-  console.log(`\nBenchmark grid — ${grid.model}, prompt ${grid.promptTokens} tokens, ${grid.plan.maxNewTokens} new, ${grid.plan.runs} paired runs after ${grid.plan.warmupRuns} warm-up runs; ceiling at ${grid.bandwidth.GBps.toFixed(1)} GB/s (${grid.bandwidth.method}); page cross-origin isolated: ${grid.crossOriginIsolated}`);
+  console.log(`\nBenchmark grid — ${grid.model}, prompt ${grid.promptTokens} tokens, ${grid.plan.maxNewTokens} new, ${grid.plan.runs} paired runs after ${grid.plan.warmupRuns} warm-up runs; ceiling ${formatBandwidth(grid.bandwidth)}; page cross-origin isolated: ${grid.crossOriginIsolated}`);
   console.log(formatGridTable(grid.cells, ratios));
   console.log(`Top-1 agreement over ${grid.reference.tokens.length - grid.reference.from} forced positions (skipped: the reference's near-ties, under ${grid.reference.tieTolerance} or under the pair's drift, its max |margin difference| where both chose the same token):`);
   console.log(formatAgreementTable(grid.agreement));
