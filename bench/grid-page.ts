@@ -1,17 +1,18 @@
 /**
- * The grid's browser side, on the bare page (bench/bare.ts sets transformers.js's paths): one
+ * The grid's browser side, on the bare page (bench/bare-runner.ts sets transformers.js's paths and
+ * installs the KV cache release the app's engine worker has, src/workers/cache-release.ts): one
  * transformers.js model per dtype and one wllama instance per GGUF file, each kept loaded so the grid
  * can alternate between them. A page runs one thread count: ORT Web fixes its thread count when its
  * runtime starts, so the driver opens one page per count. wllama's WASM comes from the app's origin
  * (scripts/wllama-assets-plugin.ts), its threads from the page's cross-origin isolation.
  */
-import { AutoModelForCausalLM, AutoTokenizer, DynamicCache, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { GridForcedRequest, GridModelRequest, GridPageRequest, GridPageResult } from './grid-protocol.ts';
 import { gridGenerate } from './grid-generate.ts';
 import { forcedLogits } from './grid-forced.ts';
 import type { ForcedTopOne } from './grid-agreement.ts';
 import { ratesOf } from './timed-generate.ts';
-import { installCacheRelease, releasesCache, setCacheRelease } from '../src/workers/cache-release.ts';
+import { releasesCache, setCacheRelease } from '../src/workers/cache-release.ts';
 
 interface WllamaInstance {
   loadModel(blobs: Blob[], params: Record<string, unknown>): Promise<void>;
@@ -25,9 +26,6 @@ interface CompletionChunk {
   usage?: { prompt_tokens?: number } | null;
   timings?: { prompt_n?: number };
 }
-
-// transformers.js as the app's engine worker runs it (src/workers/cache-release.ts).
-installCacheRelease(DynamicCache);
 
 const onnx = new Map<string, Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }>>();
 const gguf = new Map<string, Promise<WllamaInstance>>();

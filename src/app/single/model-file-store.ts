@@ -94,13 +94,9 @@ function about({ id, name, label, quantization, key, bytes }: Omit<KeptModelFile
   return { id, name, label, quantization, key, bytes };
 }
 
-/**
- * What keeping an opened model stores: a file whole; a folder's JSON files and the build the Precision
- * select runs now (keptFolderFiles), labelled by what is kept.
- */
-function keptDescription(opened: OpenedFile, preference: DtypePreference): KeptModelFile {
-  if (!opened.folder) return about(opened);
-  const { dtype } = folderBuildFor(opened.folder.builds, preference);
+/** What keeping an opened model stores: a file whole; a folder's JSON files and its build `dtype` (keptFolderFiles), labelled by what is kept. */
+function keptDescription(opened: OpenedFile, dtype?: OnnxDtype): KeptModelFile {
+  if (!opened.folder || !dtype) return about(opened);
   const files = keptFolderFiles(
     Object.entries(opened.folder.files).map(([path, blob]) => ({ path, bytes: blob.size })),
     dtype,
@@ -137,7 +133,7 @@ export class ModelFileStore implements KeptModels {
       hint: !m.file && !m.folder
         ? 'Removed from this device: open it from disk again to run it.'
         : m.folder
-        ? folderHint(m, folderBuildFor(m.folder.builds, this.dtypePreference()).dtype)
+        ? folderHint(m, this.folderRuns(m.folder))
         : m.kept
         ? 'Your file, kept on this device: llama.cpp (wllama) runs it on the CPU, with nothing downloaded. Untick "Keep on this device" to remove it.'
         : 'Your file, opened from disk for this session: llama.cpp (wllama) runs it on the CPU from the file itself, with nothing downloaded or stored. Open it again after a reload, or tick "Keep on this device".',
@@ -152,6 +148,11 @@ export class ModelFileStore implements KeptModels {
     private readonly budget: () => BudgetLimits | null,
     private readonly dtypePreference: () => DtypePreference,
   ) {}
+
+  /** The build a folder runs now, and would keep: the Precision select's where it may run it here, else Auto's. */
+  private folderRuns(folder: NonNullable<OpenedFile['folder']>): OnnxDtype {
+    return folderBuildFor(folder.builds, this.dtypePreference()).dtype;
+  }
 
   /** The Precision select's options for an opened folder (its builds that fit here); null for anything else. */
   dtypeOptionsFor(modelId: string): DtypeOption[] | null {
@@ -246,7 +247,7 @@ export class ModelFileStore implements KeptModels {
   keepLabel(modelId: string): string {
     const m = this.opened.value.find((o) => o.id === modelId);
     if (!m?.folder) return 'Keep on this device';
-    const dtype = m.stored?.folder?.dtype ?? folderBuildFor(m.folder.builds, this.dtypePreference()).dtype;
+    const dtype = m.stored?.folder?.dtype ?? this.folderRuns(m.folder);
     return `Keep on this device (its ${dtype} build)`;
   }
 
@@ -308,7 +309,7 @@ export class ModelFileStore implements KeptModels {
 
   /** The copy for "Keep on this device": refused before it starts when the estimate has no room; a failure part way removes what was copied. */
   private async copyIn(opened: OpenedFile): Promise<void> {
-    const kept = keptDescription(opened, this.dtypePreference());
+    const kept = keptDescription(opened, opened.folder && this.folderRuns(opened.folder));
     const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
     const room = estimate?.usage !== undefined && estimate.quota !== undefined ? { usage: estimate.usage, quota: estimate.quota } : null;
     const refused = keepRefusal(opened.name, kept.bytes, canKeepModelFiles(), room);
@@ -350,7 +351,7 @@ export class ModelFileStore implements KeptModels {
    */
   loadOptionsFor(modelId: string): Pick<LoadOptions, 'file' | 'folder' | 'dtype'> {
     const opened = this.opened.peek().find((m) => m.id === modelId);
-    if (opened?.folder) return { folder: opened.folder.files, dtype: folderBuildFor(opened.folder.builds, this.dtypePreference()).dtype };
+    if (opened?.folder) return { folder: opened.folder.files, dtype: this.folderRuns(opened.folder) };
     if (opened?.file) return { file: opened.file };
     if (isModelFileId(modelId)) throw new EngineError('model-missing', `${modelId} is no longer on this device: open it from disk again, or choose another model.`);
     return {};
