@@ -4,8 +4,10 @@ import type { RunRecord } from '../src/metrics/run-record.ts';
 import type { BareRunRequest, BareRunResult } from './bare-protocol.ts';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, WEBGPU_FLAG } from '../scripts/chromium.ts';
 
+/** WF_CHROMIUM_ARGS (space-separated) adds flags for one experiment, e.g. `--js-flags=--no-wasm-tier-up`. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, WEBGPU_FLAG] });
+  const extra = process.env.WF_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [];
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, WEBGPU_FLAG, ...extra] });
 }
 
 /**

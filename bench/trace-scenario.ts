@@ -1,6 +1,6 @@
 /**
- * `npx tsx bench/trace-scenario.ts [--dist DIR] [--out FILE] [--trace FILE]` (`npm run bench:trace`): runs the
- * plugin-heavy scenario from the Bench view (quick setting) under a Chromium trace and says where the
+ * `npx tsx bench/trace-scenario.ts [--dist DIR] [--out FILE] [--trace FILE] [--no-trace] [--setting quick|standard|full]`
+ * (`npm run bench:trace`): runs the plugin-heavy scenario from the Bench view (quick unless --setting) under a Chromium trace and says where the
  * page's main thread spent its frames, phase by phase (without plugins, with them, without again):
  * each frame's tasks on the thread's own clock beside the wall clock. On a machine with fewer cores
  * than busy threads (four engine workers, five plugin workers, the page), a task's wall time counts
@@ -9,18 +9,24 @@
  * In a build made with `--minify false` it also gives the runner's frame callback (`onFrame`, where
  * the plugin host does its per-frame work) on both clocks, with the collector's pauses inside it.
  * The figures and the scenario's own result go to a JSON file (bench-results/ unless --out); the raw
- * trace only with --trace (tens of MB; it opens in Chromium's performance panel).
+ * trace only with --trace (tens of MB; it opens in Chromium's performance panel). With --no-trace it
+ * runs the scenario untraced and keeps its result alone: for many runs side by side, and for runs
+ * long enough that the trace would not fit in one string.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppDriver, launchChromium } from './browser.ts';
 import { argOf, serveBuild } from './cli.ts';
 import { PHASE_MARK_PREFIX } from '../src/scenarios/phase-marks.ts';
+import { isScenarioSetting } from '../src/scenarios/plans.ts';
 import { phaseFrameFigures, summarizeFrameCallbacks, type TraceEvent } from './trace-summary.ts';
 
 const scenario = 'plugin-heavy';
 const dist = resolve(argOf('--dist') ?? 'dist');
 const traceOut = argOf('--trace');
+const traced = !process.argv.includes('--no-trace');
+const setting = argOf('--setting') ?? 'quick';
+if (!isScenarioSetting(setting)) throw new Error(`--setting takes quick, standard or full (got "${setting}")`);
 const started = new Date();
 const out = argOf('--out') ?? join('bench-results', `bench-trace-${scenario}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
 const { server, baseUrl } = await serveBuild(dist);
@@ -28,22 +34,34 @@ const browser = await launchChromium();
 try {
   const { page } = await AppDriver.open(browser, baseUrl);
   await page.getByTestId('nav-bench').click();
-  await page.getByTestId('bench-setting').selectOption('quick');
-  await browser.startTracing(page, {
-    categories: ['toplevel', 'devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc'],
-  });
+  await page.getByTestId('bench-setting').selectOption(setting);
+  if (traced) {
+    await browser.startTracing(page, {
+      categories: ['toplevel', 'devtools.timeline', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc'],
+    });
+  }
   const row = page.locator(`[data-testid="bench-scenario"][data-scenario="${scenario}"]`);
   await row.getByRole('button', { name: /^Run / }).click();
   const result = page.locator(`[data-testid="bench-result"][data-scenario="${scenario}"]`);
-  await result.waitFor({ timeout: 600_000 });
+  await result.waitFor({ timeout: setting === 'quick' ? 600_000 : 3600_000 });
+  const text = await result.innerText();
+  console.log(text);
+  mkdirSync(resolve(out, '..'), { recursive: true });
+  if (traced) await summarizeTrace(text);
+  else writeFileSync(out, JSON.stringify({ schema: 'wirthforge-bench/1', kind: 'scenario-result', scenario, startedAt: started.toISOString(), result: text }, null, 2) + '\n');
+  console.log(`\nWrote ${out}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+async function summarizeTrace(text: string): Promise<void> {
   const buffer = await browser.stopTracing();
   if (traceOut) writeFileSync(traceOut, buffer);
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  console.log(await result.innerText());
   const phases = phaseFrameFigures(events, PHASE_MARK_PREFIX);
   const host = summarizeFrameCallbacks(events);
-  mkdirSync(resolve(out, '..'), { recursive: true });
-  writeFileSync(out, JSON.stringify({ schema: 'wirthforge-bench/1', kind: 'trace', scenario, startedAt: started.toISOString(), result: await result.innerText(), phases, hostFrameCallback: host }, null, 2) + '\n');
+  writeFileSync(out, JSON.stringify({ schema: 'wirthforge-bench/1', kind: 'trace', scenario, startedAt: started.toISOString(), result: text, phases, hostFrameCallback: host }, null, 2) + '\n');
   console.log('\nThe page main thread per frame, by phase (ms; thread clock beside wall clock):');
   for (const p of phases) {
     console.log(
@@ -51,8 +69,4 @@ try {
     );
   }
   console.log(host ? `\nThe runner's frame callback (plugin host): ${JSON.stringify(host, null, 2)}` : '\n(minified build: the frame callback has no name in the trace)');
-  console.log(`\nWrote ${out}`);
-} finally {
-  await browser.close();
-  await server.close();
 }

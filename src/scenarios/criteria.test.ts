@@ -3,6 +3,7 @@ import { TIER_PROFILES } from '../tiers/index.ts';
 import {
   longestLowFps,
   pluginHeavyCriteria,
+  pluginReference,
   burstCriteria,
   burstRule,
   burstRuleOf,
@@ -262,10 +263,12 @@ describe('sweeps', () => {
 describe('plugin-heavy criteria', () => {
   const base = {
     profile: TIER_PROFILES.mid,
-    decodeWithout: metricOf([100, 100, 100, 100, 100], 'tok/s'),
+    decodeBefore: metricOf([100, 100, 100, 100, 100], 'tok/s'),
     decodeWith: metricOf([95, 95, 95, 95, 95], 'tok/s'),
-    ttftWithout: metricOf([200, 200, 200, 200, 200], 'ms'),
+    decodeAfter: metricOf([100, 100, 100, 100, 100], 'tok/s'),
+    ttftBefore: metricOf([200, 200, 200, 200, 200], 'ms'),
     ttftWith: metricOf([210, 210, 210, 210, 210], 'ms'),
+    ttftAfter: metricOf([200, 200, 200, 200, 200], 'ms'),
     longestLowFpsMs: 250,
     longestLowFpsWithoutMs: 0,
     heavyThrottledAfterMs: 300,
@@ -300,8 +303,33 @@ describe('plugin-heavy criteria', () => {
     ['a job failed', { failures: ['member-1: out-of-memory'] }, ['Exact text, no out-of-memory']],
     ['a text differs', { exactJobs: 19 }, ['Exact text, no out-of-memory']],
     ['nothing measured', { decodeWith: metricOf([], 'tok/s') }, ['Core decode rate held']],
+    ['nothing measured after', { decodeAfter: metricOf([], 'tok/s') }, ['Core decode rate held']],
+    // A council still speeding up: 60 before, 120 after; the phase between judged against 90, not against the pooled turns.
+    ['drifting up, the middle phase at the mean of the outer medians', { decodeBefore: metricOf([60, 60, 60, 60, 60], 'tok/s'), decodeWith: metricOf([81, 81, 81, 81, 81], 'tok/s'), decodeAfter: metricOf([120, 120, 120, 120, 120, 120, 120, 120, 120, 120, 120, 120, 120, 120, 120], 'tok/s') }, []],
+    ['drifting up, the middle phase under 90 % of that mean', { decodeBefore: metricOf([60, 60, 60, 60, 60], 'tok/s'), decodeWith: metricOf([80.9, 80.9, 80.9, 80.9, 80.9], 'tok/s'), decodeAfter: metricOf([120, 120, 120, 120, 120], 'tok/s') }, ['Core decode rate held']],
+    ['TTFT drifting down, judged against the mean of the outer medians', { ttftBefore: metricOf([300, 300, 300, 300, 300], 'ms'), ttftWith: metricOf([275, 275, 275, 275, 275], 'ms'), ttftAfter: metricOf([200, 200, 200, 200, 200], 'ms') }, []],
+    ['TTFT over 110 % of that mean', { ttftBefore: metricOf([300, 300, 300, 300, 300], 'ms'), ttftWith: metricOf([276, 276, 276, 276, 276], 'ms'), ttftAfter: metricOf([200, 200, 200, 200, 200], 'ms') }, ['Core time to first token held']],
   ])('%s', (_name, patch, names) => {
     expect(failing(patch as Partial<typeof base>)).toEqual(names);
+  });
+
+  it('names the reference and both phases it comes from', () => {
+    const criteria = pluginHeavyCriteria({ ...base, decodeBefore: metricOf([80, 80, 80, 80, 80], 'tok/s'), decodeAfter: metricOf([120, 120, 120, 120, 120], 'tok/s') });
+    expect(byName(criteria, 'Core decode rate held').measured).toBe(
+      '95.0 tok/s (95.0–95.0, n=5) against 100.0 tok/s, the mean of the medians before, 80.0 tok/s (80.0–80.0, n=5), and after, 120.0 tok/s (120.0–120.0, n=5) (0.95×)',
+    );
+  });
+
+  it.each([
+    [80, 120, 100],
+    [100, 100, 100],
+    [50, 150, 100],
+  ])('pluginReference(%d, %d) = %d', (before, after, expected) => {
+    expect(pluginReference(metricOf([before], 'tok/s'), metricOf([after], 'tok/s'))).toBe(expected);
+  });
+
+  it('pluginReference is NaN where a phase measured nothing', () => {
+    expect(pluginReference(metricOf([], 'tok/s'), metricOf([100], 'tok/s'))).toBeNaN();
   });
 
   it('longestLowFps: stretches of 250 ms intervals under the floor', () => {

@@ -1,9 +1,10 @@
 /**
  * How long and how hard each scenario runs per setting. Quick fits CI on a 2-core machine (each
- * scenario within ~20 s); standard takes minutes; full is the specification's lengths (docs/spec.md:
+ * scenario within ~20 s, the plugin-heavy one within ~80 s with its warm-up); standard takes minutes; full is the specification's lengths (docs/spec.md:
  * a sustained stream of 5–10 minutes, 10…500 queued requests, N = 2/4/8/12 streams).
  */
 import type { ScenarioSetting } from './types.ts';
+import type { WarmUpRule } from './warm-up.ts';
 
 export interface SustainedPlan {
   model: string;
@@ -71,7 +72,8 @@ export interface GridPlan {
 /** Three phases of council turns: without plugins, with them, without again. */
 export interface PluginHeavyPlan {
   maxNewTokens: number;
-  warmupTurns: number;
+  /** Turns before the first phase, excluded, until the members' decode stops rising. */
+  warmUp: WarmUpRule;
   /** Each phase runs at least this many turns and at least its duration. */
   minTurns: number;
   phaseMs: number;
@@ -100,7 +102,7 @@ export function plansFor(setting: ScenarioSetting): ScenarioPlans {
       return {
         sustained: { model: STORIES, durationMs: 15_000, maxNewTokens: 48, warmupRuns: 1, agreementModels: [{ model: TINY, maxNewTokens: 16 }] },
         burst: { model: TINY, maxNewTokens: 24, rounds: 5, warmupRounds: 1 },
-        pluginHeavy: { maxNewTokens: 32, warmupTurns: 1, minTurns: 5, phaseMs: 4000, pluginPhaseMs: 8000 },
+        pluginHeavy: { maxNewTokens: 32, warmUp: { roundMs: 2000, restMs: 1000, minRounds: 4, window: 2, rise: 0.05, maxMs: 45_000 }, minTurns: 5, phaseMs: 4000, pluginPhaseMs: 8000 },
         marathon: { turns: 7, warmupTurns: 1, maxNewTokens: 10 },
         overload: { queueCapacity: 8, pressure: 3, rounds: 1, maxNewTokens: 4 },
         overhead: { streams: [2, 4, 8, 12], turns: 5, warmupTurns: 1, tokensPerStream: 10, msPerToken: 20 },
@@ -121,7 +123,7 @@ export function plansFor(setting: ScenarioSetting): ScenarioPlans {
           ],
         },
         burst: { model: STORIES, maxNewTokens: 32, rounds: 7, warmupRounds: 1 },
-        pluginHeavy: { maxNewTokens: 48, warmupTurns: 1, minTurns: 7, phaseMs: 15_000, pluginPhaseMs: 30_000 },
+        pluginHeavy: { maxNewTokens: 48, warmUp: { roundMs: 3000, restMs: 1000, minRounds: 4, window: 2, rise: 0.03, maxMs: 90_000 }, minTurns: 7, phaseMs: 15_000, pluginPhaseMs: 30_000 },
         marathon: { turns: 41, warmupTurns: 1, maxNewTokens: 16 },
         overload: { queueCapacity: 16, pressure: 3, rounds: 3, maxNewTokens: 4 },
         overhead: { streams: [2, 4, 8, 12], turns: 10, warmupTurns: 1, tokensPerStream: 40, msPerToken: 50 },
@@ -144,7 +146,7 @@ export function plansFor(setting: ScenarioSetting): ScenarioPlans {
           ],
         },
         burst: { model: STORIES, maxNewTokens: 64, rounds: 10, warmupRounds: 1 },
-        pluginHeavy: { maxNewTokens: 64, warmupTurns: 2, minTurns: 10, phaseMs: 60_000, pluginPhaseMs: 120_000 },
+        pluginHeavy: { maxNewTokens: 64, warmUp: { roundMs: 5000, restMs: 2000, minRounds: 4, window: 2, rise: 0.03, maxMs: 180_000 }, minTurns: 10, phaseMs: 60_000, pluginPhaseMs: 120_000 },
         marathon: { turns: 151, warmupTurns: 1, maxNewTokens: 24 },
         overload: { queueCapacity: 64, pressure: 3, rounds: 3, maxNewTokens: 4 },
         overhead: { streams: [2, 4, 8, 12], turns: 20, warmupTurns: 2, tokensPerStream: 40, msPerToken: 50 },
