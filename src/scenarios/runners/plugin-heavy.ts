@@ -118,7 +118,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   let turn = 0;
   /** Whether the heavy plugin's budget has ended its run (paused, or stopped by another rule). */
   const heavyDecided = () => audit.some((e) => e.pluginId === HEAVY_ID && ['pause', 'terminate', 'disable'].includes(e.action));
-  const progressLabel = { 'warm-up': 'warm-up until decode stops rising (excluded)', before: 'without plugins', with: 'with plugins', after: 'without plugins, again' } as const;
+  const progressLabel = { before: 'without plugins', with: 'with plugins', after: 'without plugins, again' } as const;
   /** Turns until `more` says stop; returns every job's decode rate (the warm-up's count for nothing else). */
   const runPhase = async (name: 'warm-up' | 'before' | 'with' | 'after', progress: (elapsedMs: number) => number, more: (turns: number, elapsedMs: number) => boolean) => {
     const rates: number[] = [];
@@ -126,7 +126,8 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
     if (name === 'before' || name === 'after') framesWithout.push((withoutFrames = []));
     const began = performance.now();
     for (let n = 0; more(n, performance.now() - began); n++) {
-      ctx.progress(progress(performance.now() - began), `${progressLabel[name]}: turn ${n + 1}`);
+      const label = name === 'warm-up' ? `warm-up round ${warmUpRounds.length + 1}, until decode stops rising (excluded)` : progressLabel[name];
+      ctx.progress(progress(performance.now() - began), `${label}: turn ${n + 1}`);
       const submittedAt = performance.now();
       const answer = await submitOrThrow(council, { prompt: `Turn ${turn++} A`, maxNewTokens: plan.maxNewTokens, retry: false });
       const ends = await council.jobsEnded(answer.jobs.map((j) => j.jobId));
