@@ -27,17 +27,21 @@ export function interTokenGaps(tokenTimesMs: readonly number[]): number[] {
   return gaps;
 }
 
+/** Tokens after the first, per second from the first token to the last; NaN with fewer than two or no time between them. */
+export function decodeTpsOf(tokenTimesMs: readonly number[]): number {
+  const span = tokenTimesMs.length < 2 ? 0 : tokenTimesMs[tokenTimesMs.length - 1]! - tokenTimesMs[0]!;
+  return span > 0 ? ((tokenTimesMs.length - 1) * 1000) / span : Number.NaN;
+}
+
 export function generationTimings(clock: TokenClock): GenerationTimings {
   const times = clock.tokenTimesMs;
   const first = times[0];
-  const last = times[times.length - 1];
   const gapsMs = interTokenGaps(times);
-  const decodeSpan = first === undefined || last === undefined ? 0 : last - first;
   return {
     outputTokens: times.length,
     ttftMs: first === undefined ? Number.NaN : first - clock.startedAtMs,
     prefillMs: first === undefined ? Number.NaN : first - clock.promptReadyAtMs,
-    decodeTps: times.length < 2 || decodeSpan <= 0 ? Number.NaN : ((times.length - 1) * 1000) / decodeSpan,
+    decodeTps: decodeTpsOf(times),
     totalMs: clock.endedAtMs - clock.startedAtMs,
     gapsMs,
     gaps: summarize(gapsMs),

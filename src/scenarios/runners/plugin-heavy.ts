@@ -22,6 +22,7 @@ import { CouncilHarness, submitOrThrow } from '../council-harness.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioOutcome } from '../context.ts';
 import { scenarioFingerprint } from '../fingerprint.ts';
 import { median, percentile } from '../../metrics/stats.ts';
+import { decodeTpsOf } from '../../metrics/generation-metrics.ts';
 import { warmUpState, type WarmUpRule } from '../warm-up.ts';
 import { metricOf } from '../measure.ts';
 import { manifestModel } from '../real-engine.ts';
@@ -139,12 +140,11 @@ async function run(ctx: ScenarioContext): Promise<ScenarioOutcome> {
           continue;
         }
         const result = end.result;
-        const times = result.tokenTimesMs;
-        const rate = times.length >= 2 ? ((times.length - 1) * 1000) / (times[times.length - 1]! - times[0]!) : null;
-        if (rate !== null) rates.push(rate);
+        const rate = decodeTpsOf(result.tokenTimesMs);
+        if (Number.isFinite(rate)) rates.push(rate);
         if (name === 'warm-up') continue;
         if (council.texts.get(end.jobId) === result.text && result.outputTokens === plan.maxNewTokens) exactJobs++;
-        if (rate !== null) phases[name].decodeTps.push(rate);
+        if (Number.isFinite(rate)) phases[name].decodeTps.push(rate);
         const first = council.firstArrival.get(end.jobId);
         if (first !== undefined) phases[name].ttftMs.push(first - submittedAt);
       }
