@@ -57,8 +57,8 @@ test('an engine worker that closes mid-generation: a clear error within 5 s, and
   const closedAt = await closeGeneratingWorker(page, 'transformers.worker');
 
   const error = page.getByTestId('error');
-  // The rule's deadline is max(10 × the run's token gap, 2 s): about 2.3 s for wf-tiny here, longer on a machine so loaded that its gaps grow.
-  await expect(error).toContainText('The engine worker for wf-tiny stopped responding', { timeout: 10_000 });
+  // The worker's lifeline lock comes free as it ends: the page is told then, not at a token deadline.
+  await expect(error).toContainText('The engine worker for wf-tiny has ended without a word', { timeout: 10_000 });
   console.log(`engine worker death reported ${Date.now() - closedAt} ms after close()`);
   await expect(error).toContainText(/the generation stopped after \d+ tokens?;/);
   await expect(error).toContainText('Generate loads the model again in a fresh worker');
@@ -94,7 +94,7 @@ async function terminateEngineExecution(page: Page): Promise<void> {
   }
 }
 
-test('an engine worker whose execution is terminated mid-generation: the same clear error, and the next Generate works', async ({ page }) => {
+test('an engine worker whose execution is terminated mid-generation (alive, but its run gone silent): the token deadline says so, and the next Generate works', async ({ page }) => {
   const errors = pageErrors(page);
   await openApp(page);
   await generate(page, { prompt: 'a', maxTokens: 2000, device: 'webgpu' });
@@ -119,8 +119,8 @@ test('an engine worker that closes while idle: the status stops saying Loaded wi
   const closedAt = Date.now();
   await closeFromInside(await workerWhoseUrl(page, 'transformers.worker'));
 
-  // An idle engine worker is pinged each second and given 3 s to answer: about 4 s at most.
-  await expect(page.getByTestId('error')).toContainText('no answer to a ping', { timeout: 8000 });
+  // Its lifeline lock comes free as it ends; pings are left to catch a hung thread.
+  await expect(page.getByTestId('error')).toContainText('The engine worker for wf-tiny has ended without a word', { timeout: 5000 });
   console.log(`idle engine worker death reported ${Date.now() - closedAt} ms after close()`);
   await expect(page.getByTestId('load-status')).toHaveCount(0);
 
@@ -157,7 +157,7 @@ test('a scheduler worker that closes mid-council: its panes fail with the reason
   const closedAt = Date.now();
   await closeFromInside(await workerWhoseUrl(page, 'scheduler.worker'));
 
-  await expect(panel.getByTestId('council-failure')).toContainText('The scheduler worker stopped responding', { timeout: 5000 });
+  await expect(panel.getByTestId('council-failure')).toContainText('The scheduler worker has ended without a word', { timeout: 5000 });
   console.log(`scheduler worker death reported ${Date.now() - closedAt} ms after close()`);
   await expect(turn.locator('[data-testid="council-pane"][data-status="failed"]')).toHaveCount(2);
   await expect(turn.getByTestId('council-pane-error').first()).toContainText('scheduler worker');

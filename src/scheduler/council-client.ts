@@ -11,8 +11,9 @@ import { LIVENESS_RULES } from '../workers/liveness.ts';
 import { LivenessWatch } from '../workers/liveness-watch.ts';
 
 /**
- * The scheduler's thread only coordinates, so it answers within milliseconds; 3 s leaves room for a
- * machine under heavy load and still reports a dead worker within 5 s.
+ * Where locks are missing, a ping is the only death notice: the scheduler's thread only coordinates, so
+ * it answers within milliseconds; 3 s leaves room for a machine under heavy load and still reports a
+ * dead worker within 5 s. With its lifeline lock held, the lock reports the death and pings get longer.
  */
 const SCHEDULER_PING_DEADLINE_MS = 3000;
 
@@ -74,6 +75,7 @@ export class CouncilClient implements CouncilConnection {
     this.watch = new LivenessWatch({
       name: 'the scheduler worker',
       ping: () => api.ping(),
+      holdLifeline: (name) => api.holdLifeline(name),
       onDead: (reason) => this.fail(worker, `${reason} Its turns were stopped; the next Run starts it again.`),
       rules: { ...LIVENESS_RULES, pingDeadlineMs: SCHEDULER_PING_DEADLINE_MS },
     });

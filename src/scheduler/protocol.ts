@@ -261,6 +261,8 @@ export interface SchedulerWorkerApi {
   connect(events: MessagePort): void;
   /** Answers at once: the page's liveness check (the scheduler never blocks its own thread for long). */
   ping(): true;
+  /** Takes the named lock for the rest of the worker's life, so its end reaches the page at once (lifeline-lock.ts). */
+  holdLifeline(name: string): Promise<boolean>;
   setCouncil(members: MemberConfig[]): void;
   submit(request: TurnRequest): SubmitAnswer;
   cancel(turnId: string, memberId?: string): void;

@@ -18,6 +18,7 @@ import type { MemberConfig, SchedulerEventMessage, SchedulerSettings, SchedulerW
 import { AuditLog } from './audit-log.ts';
 import { Scheduler } from './scheduler.ts';
 import { WorkerTransport } from '../workers/worker-transport.ts';
+import { holdLifelineLock } from '../workers/lifeline-lock.ts';
 
 function createEngineWorker(member: MemberConfig): { worker: Worker; name: string } {
   const worker = startEngineWorker(member.engine, `engine ${member.id}`, member.synthetic);
@@ -90,6 +91,9 @@ const api: SchedulerWorkerApi = {
   },
   ping() {
     return true;
+  },
+  holdLifeline(name) {
+    return holdLifelineLock(name);
   },
   setCouncil(members) {
     requireScheduler().setCouncil(members);

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { Engine } from './engine.ts';
 import { CANCEL_FLAG_SET, type EngineWorkerApi, type TokenPortMessage } from './protocol.ts';
+import { holdLifelineLock } from './lifeline-lock.ts';
 
 /** Speaks the engine-worker protocol on behalf of any Engine, turning abort calls into AbortSignals. */
 export function exposeEngine(engine: Engine): void {
@@ -34,6 +35,7 @@ export function exposeEngine(engine: Engine): void {
     },
     unload: () => engine.unload(),
     ping: () => true,
+    holdLifeline: (name) => holdLifelineLock(name),
   };
   Comlink.expose(api);
 }

@@ -1,5 +1,81 @@
 import { describe, expect, it } from 'vitest';
 import { LivenessWatch } from './liveness-watch.ts';
+import { holdLifelineLock, type LockManagerLike } from './lifeline-lock.ts';
+
+/**
+ * A stand-in for the browser's lock manager (Node has none): one lock per name, granted in request
+ * order, released when its callback's promise settles or its holder ends; a withdrawn request rejects.
+ */
+class FakeLocks {
+  private readonly held = new Map<string, { holder: object; release: () => void }>();
+  private readonly waiting = new Map<string, Array<{ holder: object; signal?: AbortSignal; grant: () => void }>>();
+
+  /** The lock manager as one agent (a page, a worker) sees it. */
+  agent(holder: object = {}): LockManagerLike & { end(): void } {
+    return {
+      request: (name, options, callback) =>
+        new Promise((resolve, reject) => {
+          const grant = (): void => {
+            let released = false;
+            const release = (): void => {
+              if (released) return;
+              released = true;
+              this.held.delete(name);
+              this.next(name);
+            };
+            this.held.set(name, { holder, release });
+            Promise.resolve(callback()).then((value) => {
+              release();
+              resolve(value);
+            }, reject);
+          };
+          if (!this.held.has(name)) return grant();
+          const entry = { holder, signal: options.signal, grant };
+          (this.waiting.get(name) ?? this.waiting.set(name, []).get(name)!).push(entry);
+          options.signal?.addEventListener('abort', () => {
+            this.waiting.set(name, (this.waiting.get(name) ?? []).filter((e) => e !== entry));
+            reject(new DOMException('withdrawn', 'AbortError'));
+          });
+        }),
+      end: () => {
+        for (const lock of [...this.held.values()]) if (lock.holder === holder) lock.release();
+      },
+    };
+  }
+
+  private next(name: string): void {
+    const entry = (this.waiting.get(name) ?? []).shift();
+    if (entry && !entry.signal?.aborted) entry.grant();
+  }
+}
+
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
+
+/** A watched worker that holds its lifeline lock through `locks`, answering pings while `answer()` says so. */
+function withLifeline(answer: () => boolean) {
+  let now = 0;
+  const locks = new FakeLocks();
+  const worker = locks.agent();
+  const deaths: string[] = [];
+  const watch = new LivenessWatch({
+    name: 'the scheduler worker',
+    ping: () => (answer() ? Promise.resolve(true) : new Promise(() => {})),
+    holdLifeline: (name) => holdLifelineLock(name, worker),
+    locks: locks.agent(),
+    onDead: (reason) => deaths.push(reason),
+    now: () => now,
+    setInterval: () => 1,
+    clearInterval: () => {},
+  });
+  const at = async (ms: number) => {
+    now = ms;
+    watch.check();
+    await settle();
+  };
+  return { watch, worker, deaths, at };
+}
 
 /** A watch on a hand-driven clock; `answer` decides whether the stand-in worker answers its pings. */
 function watched(answer: () => boolean) {
@@ -114,5 +190,64 @@ describe('LivenessWatch', () => {
     watch.generating();
     await at(100_000);
     expect(deaths).toEqual([]);
+  });
+
+  it('a worker holding its lifeline lock that ends is reported at once, whatever it was doing', async () => {
+    const { watch, worker, deaths, at } = withLifeline(() => true);
+    watch.start();
+    await at(0);
+    watch.generating();
+    await at(100);
+    watch.token();
+    worker.end();
+    await settle();
+    expect(deaths).toEqual(['The scheduler worker has ended without a word (it closed, or the browser ended it); the generation stopped after 1 token; the rest of it is lost.']);
+    watch.stop();
+  });
+
+  it('with its lifeline held, an idle worker that stops answering pings is dead only after 10 s (a hung thread)', async () => {
+    let answering = true;
+    const { watch, deaths, at } = withLifeline(() => answering);
+    watch.start();
+    await settle();
+    answering = false;
+    for (let t = 250; t <= 10_750; t += 250) await at(t);
+    expect(deaths).toEqual([]);
+    await at(11_000);
+    expect(deaths).toHaveLength(1);
+    expect(deaths[0]).toMatch(/no answer to a ping for 10\.0 s while idle \(the limit is 10\.0 s\)/);
+  });
+
+  it('an owner that stops the watch and ends the worker itself is not told of the end', async () => {
+    const { watch, worker, deaths } = withLifeline(() => true);
+    watch.start();
+    await settle();
+    watch.stop();
+    worker.end();
+    await settle();
+    expect(deaths).toEqual([]);
+  });
+
+  it('where the worker cannot take its lock, pings alone decide, with the short deadline', async () => {
+    const locks = new FakeLocks();
+    let now = 0;
+    const deaths: string[] = [];
+    const watch = new LivenessWatch({
+      name: 'the scheduler worker',
+      ping: () => new Promise(() => {}),
+      holdLifeline: () => Promise.resolve(false),
+      locks: locks.agent(),
+      onDead: (reason) => deaths.push(reason),
+      now: () => now,
+      setInterval: () => 1,
+      clearInterval: () => {},
+    });
+    watch.start();
+    for (now = 250; now <= 2000; now += 250) {
+      watch.check();
+      await settle();
+    }
+    expect(deaths).toHaveLength(1);
+    expect(deaths[0]).toMatch(/the limit is 1\.0 s/);
   });
 });

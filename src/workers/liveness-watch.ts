@@ -2,16 +2,23 @@
  * Applies the liveness rule (liveness.ts) to one worker on a timer: it keeps what the worker is doing
  * (idle, loading, generating), pings it while idle, and calls `onDead` once the rule says dead. The
  * owner reports the worker's activity as it sees it (a load's progress, each token's arrival); the
- * verdicts and their sentences are the rule's. Clock and timers are injected, so a test can drive it.
+ * verdicts and their sentences are the rule's. Where the worker can hold a lifeline lock
+ * (lifeline-lock.ts), its end is reported the moment the browser frees the lock, and a ping is then
+ * only a check for a hung thread. Clock, timers and locks are injected, so a test can drive it.
  */
 import type { LoadProgress } from './engine.ts';
-import { LIVENESS_RULES, liveness, type LivenessRules, type WorkerActivity } from './liveness.ts';
+import { endedReason, LIVENESS_RULES, liveness, type LivenessRules, type WorkerActivity } from './liveness.ts';
+import { lifelineLockName, scopeLocks, whenLifelineEnds, type LockManagerLike } from './lifeline-lock.ts';
 
 export interface LivenessWatchOptions {
   /** How the sentence names the worker: "the engine worker for wf-tiny". */
   name: string;
   /** Asks the worker to answer (it does whenever it reads its messages). */
   ping(): Promise<unknown>;
+  /** Asks the worker to hold the named lock for its life; resolves true once it does (see lifeline-lock.ts). */
+  holdLifeline?: (name: string) => Promise<boolean>;
+  /** The page's lock manager (default: this scope's; null: none, pings alone). */
+  locks?: LockManagerLike | null;
   onDead(reason: string): void;
   now?: () => number;
   rules?: LivenessRules;
@@ -38,6 +45,8 @@ export class LivenessWatch {
   private stopping = false;
   private lastCheckAt: number;
   private readonly now: () => number;
+  private lifelineHeld = false;
+  private withdrawLifeline: (() => void) | null = null;
 
   constructor(private readonly options: LivenessWatchOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -49,10 +58,13 @@ export class LivenessWatch {
     if (this.timer !== null) return;
     const every = this.options.checkEveryMs ?? 250;
     this.timer = (this.options.setInterval ?? ((callback, ms) => setInterval(callback, ms)))(() => this.check(), every);
+    this.takeLifeline();
   }
 
   stop(): void {
     this.stopped = true;
+    this.withdrawLifeline?.();
+    this.withdrawLifeline = null;
     if (this.timer === null) return;
     (this.options.clearInterval ?? ((handle) => clearInterval(handle as ReturnType<typeof setInterval>)))(this.timer);
     this.timer = null;
@@ -115,10 +127,37 @@ export class LivenessWatch {
     const activity = this.activity;
     const pingEvery = this.options.idlePingEveryMs ?? 1000;
     if (activity.kind === 'idle' && activity.pingSentAt === null && now - this.lastPingAnsweredAt >= pingEvery) this.sendPing(now);
-    const verdict = liveness({ name: this.options.name, activity: this.activity }, now, this.options.rules ?? LIVENESS_RULES);
+    const verdict = liveness(this.watched(), now, this.options.rules ?? LIVENESS_RULES);
     if (verdict.state !== 'dead') return;
     this.stop();
     this.options.onDead(verdict.reason);
+  }
+
+  private watched() {
+    return { name: this.options.name, activity: this.activity, lifelineHeld: this.lifelineHeld };
+  }
+
+  /** Once the worker holds its lock, the browser's grant of the same lock to this side is its death notice. */
+  private takeLifeline(): void {
+    const locks = this.options.locks === undefined ? scopeLocks() : this.options.locks;
+    const hold = this.options.holdLifeline;
+    if (!locks || !hold) return;
+    const name = lifelineLockName();
+    hold(name).then(
+      (held) => {
+        if (!held || this.stopped) return;
+        this.lifelineHeld = true;
+        this.withdrawLifeline = whenLifelineEnds(name, () => this.ended(), locks);
+      },
+      () => undefined,
+    );
+  }
+
+  private ended(): void {
+    if (this.stopped) return;
+    const reason = endedReason(this.watched(), this.options.rules ?? LIVENESS_RULES);
+    this.stop();
+    this.options.onDead(reason);
   }
 
   private sendPing(now: number): void {

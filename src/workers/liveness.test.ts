@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../lib/clock.ts';
-import { liveness, LIVENESS_RULES, type LivenessVerdict, type WorkerActivity } from './liveness.ts';
+import { endedReason, liveness, LIVENESS_RULES, type LivenessVerdict, type WorkerActivity } from './liveness.ts';
 
 const name = 'the engine worker for wf-tiny';
 const generating = (over: Partial<Extract<WorkerActivity, { kind: 'generating' }>>): WorkerActivity => ({
@@ -15,7 +15,7 @@ const generating = (over: Partial<Extract<WorkerActivity, { kind: 'generating' }
 const loading = (phase: 'fetch' | 'init' | 'warmup', lastProgressAt = 0): WorkerActivity => ({ kind: 'loading', modelId: 'wf-stories15m', phase, phaseStartedAt: 0, lastProgressAt });
 
 describe('liveness', () => {
-  it.each<{ case: string; activity: WorkerActivity; now: number; state: LivenessVerdict['state']; deadlineMs?: number; nextCheckAt: number | null }>([
+  it.each<{ case: string; activity: WorkerActivity; lifelineHeld?: boolean; now: number; state: LivenessVerdict['state']; deadlineMs?: number; nextCheckAt: number | null }>([
     // Idle: only an outstanding ping can make an idle worker suspect.
     { case: 'idle, no ping', activity: { kind: 'idle', pingSentAt: null }, now: 1e9, state: 'alive', nextCheckAt: null },
     { case: 'idle, ping just sent', activity: { kind: 'idle', pingSentAt: 100 }, now: 100, state: 'alive', nextCheckAt: 600 },
@@ -54,8 +54,13 @@ describe('liveness', () => {
     { case: 'unload, 10 s', activity: { kind: 'call', call: 'unload', since: 0 }, now: 10_000, state: 'dead', deadlineMs: 10_000, nextCheckAt: null },
     { case: 'footprint, 1 s', activity: { kind: 'call', call: 'footprint', since: 0 }, now: 1000, state: 'dead', deadlineMs: 1000, nextCheckAt: null },
     { case: 'other call, 4.9 s', activity: { kind: 'call', call: 'other', since: 0 }, now: 4900, state: 'suspect', deadlineMs: 5000, nextCheckAt: 5000 },
-  ])('$case → $state', ({ activity, now, state, deadlineMs, nextCheckAt }) => {
-    const verdict = liveness({ name, activity }, now);
+    // Idle with a lifeline lock held: the lock reports a death, the ping only a hung thread.
+    { case: 'lifeline held, idle, ping 3 s old', activity: { kind: 'idle', pingSentAt: 100 }, lifelineHeld: true, now: 3100, state: 'alive', nextCheckAt: 5100 },
+    { case: 'lifeline held, idle, ping 9.9 s old', activity: { kind: 'idle', pingSentAt: 100 }, lifelineHeld: true, now: 10_000, state: 'suspect', deadlineMs: 10_000, nextCheckAt: 10_100 },
+    { case: 'lifeline held, idle, ping 10 s old', activity: { kind: 'idle', pingSentAt: 100 }, lifelineHeld: true, now: 10_100, state: 'dead', deadlineMs: 10_000, nextCheckAt: null },
+    { case: 'lifeline held, generating: the gap rule is unchanged', activity: generating({}), lifelineHeld: true, now: 4000, state: 'dead', deadlineMs: 3000, nextCheckAt: null },
+  ])('$case → $state', ({ activity, lifelineHeld, now, state, deadlineMs, nextCheckAt }) => {
+    const verdict = liveness({ name, activity, lifelineHeld }, now);
     expect(verdict.state).toBe(state);
     expect(verdict.nextCheckAt).toBe(nextCheckAt);
     if (verdict.state !== 'alive') {
@@ -128,5 +133,14 @@ describe('liveness', () => {
     const took = await clock.runUntil(() => verdict?.state === 'dead', 60_000);
     expect(took).toBeLessThanOrEqual(5000);
     expect(took).toBe(Math.max(10 * gapMs, 3000));
+  });
+
+  it.each<{ activity: WorkerActivity; reason: string }>([
+    { activity: { kind: 'idle', pingSentAt: null }, reason: 'The engine worker for wf-tiny has ended without a word (it closed, or the browser ended it); its loaded model is gone and must be loaded again.' },
+    { activity: { kind: 'idle', pingSentAt: 0 }, reason: 'The engine worker for wf-tiny has ended without a word (it closed, or the browser ended it); its loaded model is gone and must be loaded again.' },
+    { activity: generating({ tokens: 57 }), reason: 'The engine worker for wf-tiny has ended without a word (it closed, or the browser ended it); the generation stopped after 57 tokens; the rest of it is lost.' },
+    { activity: loading('init'), reason: 'The engine worker for wf-tiny has ended without a word (it closed, or the browser ended it); the load of wf-stories15m did not finish.' },
+  ])('a worker whose lifeline came free, $activity.kind: "$reason"', ({ activity, reason }) => {
+    expect(endedReason({ name, activity })).toBe(reason);
   });
 });

@@ -35,6 +35,11 @@ export interface WatchedWorker {
   /** How the sentence names it: "the engine worker for wf-tiny", "council member Ada (wf-tiny)". */
   name: string;
   activity: WorkerActivity;
+  /**
+   * The worker holds a lifeline lock (lifeline-lock.ts) whose release reports its death at once, so
+   * an unanswered ping means a thread alive but stuck or starved, and `lifelinePingDeadlineMs` applies.
+   */
+  lifelineHeld?: boolean;
 }
 
 export type LivenessVerdict =
@@ -44,6 +49,8 @@ export type LivenessVerdict =
 export interface LivenessRules {
   /** Idle: an unanswered ping. The worker reads messages whenever it is idle, so this is short. */
   pingDeadlineMs: number;
+  /** Idle, with a lifeline lock held: only a hung thread is left to catch, so this outlasts a loaded machine. */
+  lifelinePingDeadlineMs: number;
   /** Generating: dead after max(gapFactor × expected gap, gapFloorMs) without a token. */
   gapFactor: number;
   gapFloorMs: number;
@@ -70,6 +77,7 @@ export interface LivenessRules {
  */
 export const LIVENESS_RULES: LivenessRules = {
   pingDeadlineMs: 1000,
+  lifelinePingDeadlineMs: 10_000,
   gapFactor: 10,
   gapFloorMs: 3000,
   unknownGapDeadlineMs: 10_000,
@@ -91,15 +99,19 @@ interface Silence {
   lost: string;
 }
 
-function silenceOf(activity: WorkerActivity, rules: LivenessRules): Silence | null {
+const IDLE_LOSS = 'its loaded model is gone and must be loaded again';
+
+function silenceOf(worker: WatchedWorker, rules: LivenessRules): Silence | null {
+  const activity = worker.activity;
   switch (activity.kind) {
     case 'idle': {
       if (activity.pingSentAt === null) return null;
+      const deadlineMs = worker.lifelineHeld ? rules.lifelinePingDeadlineMs : rules.pingDeadlineMs;
       return {
         since: activity.pingSentAt,
-        deadlineMs: rules.pingDeadlineMs,
-        what: (silent) => `no answer to a ping for ${seconds(silent)} while idle (the limit is ${seconds(rules.pingDeadlineMs)})`,
-        lost: 'its loaded model is gone and must be loaded again',
+        deadlineMs,
+        what: (silent) => `no answer to a ping for ${seconds(silent)} while idle (the limit is ${seconds(deadlineMs)})`,
+        lost: IDLE_LOSS,
       };
     }
     case 'loading': {
@@ -144,7 +156,7 @@ function silenceOf(activity: WorkerActivity, rules: LivenessRules): Silence | nu
 
 /** The verdict on one worker at `now`; `nextCheckAt` is when it would next change (null: not before something happens). */
 export function liveness(worker: WatchedWorker, now: number, rules: LivenessRules = LIVENESS_RULES): LivenessVerdict {
-  const silence = silenceOf(worker.activity, rules);
+  const silence = silenceOf(worker, rules);
   if (silence === null) return { state: 'alive', nextCheckAt: null };
   // A clock that went backwards (or an event stamped after `now`) is no silence at all.
   const silentMs = Math.max(0, now - silence.since);
@@ -156,6 +168,13 @@ export function liveness(worker: WatchedWorker, now: number, rules: LivenessRule
     return { ...base, state: 'suspect', nextCheckAt: deadAt, reason: `${capitalise(worker.name)} is not answering: ${silence.what(silentMs)}.` };
   }
   return { ...base, state: 'dead', nextCheckAt: null, reason: `${capitalise(worker.name)} stopped responding and is treated as dead: ${silence.what(silentMs)}; ${silence.lost}.` };
+}
+
+/** The sentence for a worker whose lifeline lock came free: it has ended, no deadline involved. */
+export function endedReason(worker: WatchedWorker, rules: LivenessRules = LIVENESS_RULES): string {
+  // What was lost is the same as for a silence in that activity (an idle worker with no ping out has none to borrow).
+  const lost = silenceOf(worker, rules)?.lost ?? IDLE_LOSS;
+  return `${capitalise(worker.name)} has ended without a word (it closed, or the browser ended it); ${lost}.`;
 }
 
 function capitalise(text: string): string {

@@ -21,6 +21,8 @@ export interface EngineWorkerApi {
   unload(): Promise<void>;
   /** Answers at once whenever the worker reads its messages: how its owner tells an idle worker from a dead one. */
   ping(): true;
+  /** Takes the named lock for the rest of the worker's life (lifeline-lock.ts); true once held, false where locks are missing. */
+  holdLifeline(name: string): Promise<boolean>;
 }
 
 export type TokenPortMessage = { kind: 'token'; token: TokenEvent } | { kind: 'end' };

@@ -59,7 +59,15 @@ export class WorkerTransport implements MemberTransport {
     this.abortGraceMs = watch?.abortGraceMs ?? 5000;
     this.watchName = watch?.name ?? null;
     // An engine worker may still be busy for a moment after a run ends (freeing tensors, GPU buffers): 3 s, not 1 s, for a ping.
-    this.watch = watch ? new LivenessWatch({ name: watch.name, ping: () => this.api.ping(), onDead: (reason) => this.die('crashed', reason), rules: { ...LIVENESS_RULES, pingDeadlineMs: 3000 } }) : null;
+    this.watch = watch
+      ? new LivenessWatch({
+          name: watch.name,
+          ping: () => this.api.ping(),
+          holdLifeline: (lockName) => this.api.holdLifeline(lockName),
+          onDead: (reason) => this.die('crashed', reason),
+          rules: { ...LIVENESS_RULES, pingDeadlineMs: 3000 },
+        })
+      : null;
     this.watch?.start();
   }
 
