@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LivenessWatch } from './liveness-watch.ts';
+import { LivenessWatch, type LivenessWatchOptions } from './liveness-watch.ts';
 import { holdLifelineLock, type LockManagerLike } from './lifeline-lock.ts';
 
 /**
@@ -53,32 +53,11 @@ const settle = async (): Promise<void> => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
 
-/** A watched worker that holds its lifeline lock through `locks`, answering pings while `answer()` says so. */
-function withLifeline(answer: () => boolean) {
-  let now = 0;
-  const locks = new FakeLocks();
-  const worker = locks.agent();
-  const deaths: string[] = [];
-  const watch = new LivenessWatch({
-    name: 'the scheduler worker',
-    ping: () => (answer() ? Promise.resolve(true) : new Promise(() => {})),
-    holdLifeline: (name) => holdLifelineLock(name, worker),
-    locks: locks.agent(),
-    onDead: (reason) => deaths.push(reason),
-    now: () => now,
-    setInterval: () => 1,
-    clearInterval: () => {},
-  });
-  const at = async (ms: number) => {
-    now = ms;
-    watch.check();
-    await settle();
-  };
-  return { watch, worker, deaths, at };
-}
-
-/** A watch on a hand-driven clock; `answer` decides whether the stand-in worker answers its pings. */
-function watched(answer: () => boolean) {
+/**
+ * A watch on a hand-driven clock; `answer` decides whether the stand-in worker answers its pings;
+ * `more` adds options (a lifeline, another name).
+ */
+function watched(answer: () => boolean, more: Partial<LivenessWatchOptions> = {}) {
   let now = 0;
   const deaths: string[] = [];
   let pings = 0;
@@ -92,13 +71,22 @@ function watched(answer: () => boolean) {
     now: () => now,
     setInterval: () => 1,
     clearInterval: () => {},
+    ...more,
   });
   const at = async (ms: number) => {
     now = ms;
     watch.check();
-    await Promise.resolve();
+    await settle();
   };
   return { watch, deaths, at, pings: () => pings };
+}
+
+/** A watched scheduler worker that holds its lifeline lock (`worker` ends it as the browser would). */
+function withLifeline(answer: () => boolean) {
+  const locks = new FakeLocks();
+  const worker = locks.agent();
+  const watch = watched(answer, { name: 'the scheduler worker', holdLifeline: (name) => holdLifelineLock(name, worker), locks: locks.agent() });
+  return { ...watch, worker };
 }
 
 describe('LivenessWatch', () => {
@@ -229,24 +217,9 @@ describe('LivenessWatch', () => {
   });
 
   it('where the worker cannot take its lock, pings alone decide, with the short deadline', async () => {
-    const locks = new FakeLocks();
-    let now = 0;
-    const deaths: string[] = [];
-    const watch = new LivenessWatch({
-      name: 'the scheduler worker',
-      ping: () => new Promise(() => {}),
-      holdLifeline: () => Promise.resolve(false),
-      locks: locks.agent(),
-      onDead: (reason) => deaths.push(reason),
-      now: () => now,
-      setInterval: () => 1,
-      clearInterval: () => {},
-    });
+    const { watch, deaths, at } = watched(() => false, { holdLifeline: () => Promise.resolve(false), locks: new FakeLocks().agent() });
     watch.start();
-    for (now = 250; now <= 2000; now += 250) {
-      watch.check();
-      await settle();
-    }
+    for (let t = 250; t <= 2000; t += 250) await at(t);
     expect(deaths).toHaveLength(1);
     expect(deaths[0]).toMatch(/the limit is 1\.0 s/);
   });
