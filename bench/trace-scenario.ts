@@ -6,8 +6,9 @@
  * than busy threads (four engine workers, five plugin workers, the page), a task's wall time counts
  * the time the OS gave its core to a worker; the thread clock is the page's own work.
  *
- * In a build made with `--minify false` it also gives the runner's frame callback (`onFrame`, where
- * the plugin host does its per-frame work) on both clocks, with the collector's pauses inside it.
+ * In a build made with `--minify false` it also gives the page frame loop's callback (`frame`, which
+ * runs every frame-loop subscriber, the plugin host's per-frame work among them) on both clocks, with
+ * the collector's pauses inside it.
  * The figures and the scenario's own result go to a JSON file (bench-results/ unless --out); the raw
  * trace only with --trace (tens of MB; it opens in Chromium's performance panel). With --no-trace it
  * runs the scenario untraced and keeps its result alone: for many runs side by side, and for runs
@@ -60,13 +61,13 @@ async function summarizeTrace(text: string): Promise<void> {
   if (traceOut) writeFileSync(traceOut, buffer);
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const phases = phaseFrameFigures(events, PHASE_MARK_PREFIX);
-  const host = summarizeFrameCallbacks(events);
-  writeFileSync(out, JSON.stringify({ schema: 'wirthforge-bench/1', kind: 'trace', scenario, startedAt: started.toISOString(), result: text, phases, hostFrameCallback: host }, null, 2) + '\n');
+  const frameLoop = summarizeFrameCallbacks(events);
+  writeFileSync(out, JSON.stringify({ schema: 'wirthforge-bench/1', kind: 'trace', scenario, startedAt: started.toISOString(), result: text, phases, frameLoopCallback: frameLoop }, null, 2) + '\n');
   console.log('\nThe page main thread per frame, by phase (ms; thread clock beside wall clock):');
   for (const p of phases) {
     console.log(
       `  ${p.phase.padEnd(8)} ${p.seconds.toFixed(1).padStart(5)} s ${String(p.frames).padStart(4)} frames  thread p50 ${p.threadMsPerFrame.p50.toFixed(2)} p95 ${p.threadMsPerFrame.p95.toFixed(2)} max ${p.threadMsPerFrame.max.toFixed(2)}  wall p50 ${p.wallMsPerFrame.p50.toFixed(2)} p95 ${p.wallMsPerFrame.p95.toFixed(2)} max ${p.wallMsPerFrame.max.toFixed(2)}  thread ${p.threadMsPerSecond.toFixed(0)} ms/s`,
     );
   }
-  console.log(host ? `\nThe runner's frame callback (plugin host): ${JSON.stringify(host, null, 2)}` : '\n(minified build: the frame callback has no name in the trace)');
+  console.log(frameLoop ? `\nThe page frame loop's callback (the plugin host's work inside): ${JSON.stringify(frameLoop, null, 2)}` : '\n(minified build: the frame callback has no name in the trace)');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectionsOn, phaseFrameFigures, poolWork, poolWorkOf, summarizeFrameCallbacks, threadTimes, type TraceEvent } from './trace-summary.ts';
 
-const call = (ts: number, durMs: number, tdurMs: number, tid = 1, functionName = 'onFrame'): TraceEvent => ({
+const call = (ts: number, durMs: number, tdurMs: number, tid = 1, functionName = 'frame'): TraceEvent => ({
   name: 'FunctionCall',
   ph: 'X',
   ts,
@@ -30,7 +30,7 @@ describe('summarizeFrameCallbacks', () => {
       // The same function on another thread does not count.
       call(0, 50, 50, 2),
     ];
-    const figures = summarizeFrameCallbacks(events, 'onFrame', 4)!;
+    const figures = summarizeFrameCallbacks(events, 'frame', 4)!;
     expect(figures.calls).toBe(3);
     expect(figures.wallMs.max).toBe(9);
     expect(figures.threadMs.max).toBe(6);

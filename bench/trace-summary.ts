@@ -34,7 +34,7 @@ const spread = (xs: number[]) => spreadOf([...xs].sort((a, b) => a - b));
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** Figures for the calls of `functionName` (complete events only), on the thread that ran most of them. */
-export function summarizeFrameCallbacks(events: readonly TraceEvent[], functionName = 'onFrame', thresholdMs = 4, slowestCount = 8): CallbackFigures | null {
+export function summarizeFrameCallbacks(events: readonly TraceEvent[], functionName = 'frame', thresholdMs = 4, slowestCount = 8): CallbackFigures | null {
   const calls = events.filter((e) => e.ph === 'X' && e.name === 'FunctionCall' && e.args?.data?.functionName === functionName && e.dur !== undefined);
   if (calls.length === 0) return null;
   const byThread = new Map<string, number>();

@@ -274,6 +274,7 @@ describe('plugin-heavy criteria', () => {
     heavyThrottledAfterMs: 300,
     heavyPausedAfterMs: 5400,
     hostFrameP95Ms: 0.8,
+    pageFrameP95Ms: { with: 1.9, without: 1.2 },
     jobs: 20,
     exactJobs: 20,
     failures: [],
@@ -311,6 +312,14 @@ describe('plugin-heavy criteria', () => {
     ['TTFT over 110 % of that mean', { ttftBefore: metricOf([300, 300, 300, 300, 300], 'ms'), ttftWith: metricOf([276, 276, 276, 276, 276], 'ms'), ttftAfter: metricOf([200, 200, 200, 200, 200], 'ms') }, ['Core time to first token held']],
   ])('%s', (_name, patch, names) => {
     expect(failing(patch as Partial<typeof base>)).toEqual(names);
+  });
+
+  it("shows the page's whole frame work with and without plugins beside the host's cost, judging the host's alone", () => {
+    const criteria = pluginHeavyCriteria({ ...base, hostFrameP95Ms: 0.8, pageFrameP95Ms: { with: 7.25, without: 6.5 } });
+    const cost = byName(criteria, "The plugins' cost on the page");
+    expect(cost.measured).toMatch(/the page's whole frame work p95 7\.25 ms with plugins, 6\.50 ms without$/);
+    expect(cost.pass).toBe(true);
+    expect(byName(pluginHeavyCriteria({ ...base, pageFrameP95Ms: { with: Number.NaN, without: 1 } }), "The plugins' cost on the page").measured).toMatch(/p95 n\/a with plugins, 1\.00 ms without$/);
   });
 
   it('names the reference and both phases it comes from', () => {
