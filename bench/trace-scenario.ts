@@ -13,19 +13,25 @@
  * trace only with --trace (tens of MB; it opens in Chromium's performance panel). With --no-trace it
  * runs the scenario untraced and keeps its result alone: for many runs side by side, and for runs
  * long enough that the trace would not fit in one string.
+ *
+ * With --cpu (Linux) it also reads every browser process's threads from /proc each second and says
+ * how many cores each process and thread kept busy in each phase (bench/phase-cpu.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppDriver, launchChromium } from './browser.ts';
 import { argOf, serveBuild } from './cli.ts';
+import { formatPhaseCpu, phaseCpu, readTreeTicks, type Reading } from './phase-cpu.ts';
 import { PHASE_MARK_PREFIX } from '../src/scenarios/phase-marks.ts';
 import { isScenarioSetting } from '../src/scenarios/plans.ts';
 import { phaseFrameFigures, summarizeFrameCallbacks, type TraceEvent } from './trace-summary.ts';
+import type { Page } from '@playwright/test';
 
 const scenario = 'plugin-heavy';
 const dist = resolve(argOf('--dist') ?? 'dist');
 const traceOut = argOf('--trace');
 const traced = !process.argv.includes('--no-trace');
+const cpu = process.argv.includes('--cpu');
 const setting = argOf('--setting') ?? 'quick';
 if (!isScenarioSetting(setting)) throw new Error(`--setting takes quick, standard or full (got "${setting}")`);
 const started = new Date();
@@ -44,25 +50,43 @@ try {
   const row = page.locator(`[data-testid="bench-scenario"][data-scenario="${scenario}"]`);
   await row.getByRole('button', { name: /^Run / }).click();
   const result = page.locator(`[data-testid="bench-result"][data-scenario="${scenario}"]`);
+  const readings: Reading[] = [];
+  const watching = { on: cpu };
+  const watch = cpu ? readEachSecond(page, readings, watching) : Promise.resolve();
   await result.waitFor({ timeout: setting === 'quick' ? 600_000 : 3600_000 });
+  watching.on = false;
+  await watch;
   const text = await result.innerText();
   console.log(text);
+  const cpuByPhase = cpu ? phaseCpu(readings) : undefined;
+  if (cpuByPhase) console.log(`\nCores kept busy, by process and thread, phase by phase:\n${formatPhaseCpu(cpuByPhase)}`);
   mkdirSync(resolve(out, '..'), { recursive: true });
-  if (traced) await summarizeTrace(text);
-  else writeFileSync(out, JSON.stringify({ schema: 'wirthforge-bench/1', kind: 'scenario-result', scenario, startedAt: started.toISOString(), result: text }, null, 2) + '\n');
+  if (traced) await summarizeTrace(text, cpuByPhase);
+  else writeFileSync(out, JSON.stringify({ schema: 'wirthforge-bench/1', kind: 'scenario-result', scenario, startedAt: started.toISOString(), result: text, cpuByPhase }, null, 2) + '\n');
   console.log(`\nWrote ${out}`);
 } finally {
   await browser.close();
   await server.close();
 }
 
-async function summarizeTrace(text: string): Promise<void> {
+/** A /proc reading of the browser's processes every second, with the page's latest phase mark, until the run's result is in. */
+async function readEachSecond(page: Page, readings: Reading[], watching: { on: boolean }): Promise<void> {
+  const labels = new Map<number, string>();
+  for (;;) {
+    const marks = await page.evaluate((prefix) => performance.getEntriesByType('mark').filter((m) => m.name.startsWith(prefix)).map((m) => m.name.slice(prefix.length)), PHASE_MARK_PREFIX);
+    readings.push({ phase: marks.at(-1) ?? 'before the first phase', marks: marks.length, atMs: Date.now(), threads: readTreeTicks(process.pid, labels) });
+    if (!watching.on) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+async function summarizeTrace(text: string, cpuByPhase: unknown): Promise<void> {
   const buffer = await browser.stopTracing();
   if (traceOut) writeFileSync(traceOut, buffer);
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const phases = phaseFrameFigures(events, PHASE_MARK_PREFIX);
   const frameLoop = summarizeFrameCallbacks(events);
-  writeFileSync(out, JSON.stringify({ schema: 'wirthforge-bench/1', kind: 'trace', scenario, startedAt: started.toISOString(), result: text, phases, frameLoopCallback: frameLoop }, null, 2) + '\n');
+  writeFileSync(out, JSON.stringify({ schema: 'wirthforge-bench/1', kind: 'trace', scenario, startedAt: started.toISOString(), result: text, phases, frameLoopCallback: frameLoop, cpuByPhase }, null, 2) + '\n');
   console.log('\nThe page main thread per frame, by phase (ms; thread clock beside wall clock):');
   for (const p of phases) {
     console.log(
