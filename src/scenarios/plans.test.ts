@@ -11,6 +11,7 @@ describe('scenario plans', () => {
     expect(p.pluginHeavy.pluginPhaseMs).toBeGreaterThan(6000);
     // The warm-up compares two windows of rounds: it may not stop before it has them.
     expect(p.pluginHeavy.warmUp.minRounds).toBeGreaterThanOrEqual(2 * p.pluginHeavy.warmUp.window);
+    expect(p.pluginHeavy.warmUp.minMs).toBeLessThanOrEqual(p.pluginHeavy.warmUp.maxMs);
     expect(p.overhead.turns).toBeGreaterThanOrEqual(MIN_COUNTED_RUNS);
     expect(p.context.runsPerLength).toBeGreaterThanOrEqual(MIN_COUNTED_RUNS);
     expect(p.overload.queueCapacity * (p.overload.pressure - 1)).toBeGreaterThanOrEqual(MIN_COUNTED_RUNS);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { warmUpState, type WarmUpRule } from './warm-up.ts';
 
-const rule: WarmUpRule = { roundMs: 2000, restMs: 1000, minRounds: 2, window: 3, rise: 0.05, maxMs: 20_000 };
+const rule: WarmUpRule = { roundMs: 2000, restMs: 1000, minRounds: 2, minMs: 0, window: 3, rise: 0.05, maxMs: 20_000 };
 
 describe('warmUpState: warm once the decode rate stops rising from round to round', () => {
   it.each<[string, number[], number, ReturnType<typeof warmUpState>]>([
@@ -24,5 +24,12 @@ describe('warmUpState: warm once the decode rate stops rising from round to roun
   it('a minimum above two windows waits for it', () => {
     expect(warmUpState([500, 500, 500, 500, 500, 500], 0, { ...rule, minRounds: 8 })).toEqual({ done: false });
     expect(warmUpState([500, 500, 500, 500, 500, 500, 500, 500], 0, { ...rule, minRounds: 8 })).toEqual({ done: true, settled: true });
+  });
+
+  it.each<[string, number, ReturnType<typeof warmUpState>]>([
+    ['flat before the minimum time: not done (a plateau between two compiling steps)', 59_999, { done: false }],
+    ['flat at the minimum time: settled', 60_000, { done: true, settled: true }],
+  ])('%s', (_name, elapsed, expected) => {
+    expect(warmUpState([500, 500, 500, 500, 500, 500], elapsed, { ...rule, minMs: 60_000, maxMs: 90_000 })).toEqual(expected);
   });
 });

@@ -15,6 +15,12 @@ export interface WarmUpRule {
   restMs: number;
   /** At least this many rounds (the loads and first allocations are in the first). */
   minRounds: number;
+  /**
+   * At least this long, however flat the rates look. The background compiling goes on in steps, and a
+   * plateau between two steps reads as settled: on a 2-core machine a warm-up that ended at 37 s left
+   * the phase after it 25–35 % slower than the last one, where one that went on past 60 s left 5 %.
+   */
+  minMs: number;
   /** Settled when the median rate of the last `window` rounds is at most `rise` above the `window` before them. */
   window: number;
   rise: number;
@@ -27,7 +33,7 @@ export type WarmUpState = { done: false } | { done: true; settled: boolean };
 /** `roundRates`: each finished round's decode rate, in order; `elapsedMs`: since the warm-up began. */
 export function warmUpState(roundRates: readonly number[], elapsedMs: number, rule: WarmUpRule): WarmUpState {
   const n = roundRates.length;
-  if (n < rule.minRounds) return { done: false };
+  if (n < rule.minRounds || elapsedMs < rule.minMs) return { done: false };
   if (n >= 2 * rule.window) {
     const last = median(roundRates.slice(n - rule.window));
     const before = median(roundRates.slice(n - 2 * rule.window, n - rule.window));
