@@ -91,8 +91,9 @@ describe('applyBudget: one step', () => {
   it.each([
     // name, state, measured ms per frame, demand, may have its batch
     ['running: always', st('running'), 30, 30, true],
-    ['throttled, measured within the budget', st('throttled', 0), 5, 20, true],
-    ['throttled, measured over the budget: held back', st('throttled', 0), 5.1, 20, false],
+    ['throttled, measured within its ration (a quarter of the budget)', st('throttled', 0), 1.25, 20, true],
+    ['throttled, measured over its ration: held back', st('throttled', 0), 1.3, 20, false],
+    ['throttled, measured within the budget but over its ration: held back', st('throttled', 0), 4, 20, false],
     ['paused: never', st('paused'), 0, 0, false],
     ['disabled: never', st('disabled'), 0, 0, false],
   ])('mayDeliver: %s', (_name, state, measured, demand, expected) => {
@@ -102,9 +103,10 @@ describe('applyBudget: one step', () => {
   it.each([
     // name, state, cost per event, events in its next batch
     ['running: all of them', st('running'), 20, Number.POSITIVE_INFINITY],
-    ['throttled, 20 ms per event: one (4 frames of budget pay for 20 ms)', st('throttled', 0), 20, 1],
+    ['throttled, 20 ms per event: one (4 frames of ration pay for 5 ms)', st('throttled', 0), 20, 1],
     ['throttled, 50 ms per event: still one', st('throttled', 0), 50, 1],
-    ['throttled, 2 ms per event: ten', st('throttled', 0), 2, 10],
+    ['throttled, 2 ms per event: two', st('throttled', 0), 2, 2],
+    ['throttled, 0.5 ms per event: ten', st('throttled', 0), 0.5, 10],
     ['throttled, no cost per event known yet: all', st('throttled', 0), 0, Number.POSITIVE_INFINITY],
   ])('rationedBatchSize: %s', (_name, state, perEvent, expected) => {
     expect(rationedBatchSize(state, cost(9, { costPerEventMs: perEvent }))).toBe(expected);
@@ -375,7 +377,7 @@ describe('the throttle rations a plugin to its budget and judges its demand (man
     [60, 20],
     [10, 20],
     [60, 8],
-  ])('at %i FPS a plugin costing %i ms per event is throttled within 1 s, paused 5 s later, within its budget meanwhile', (fps, msPerEvent) => {
+  ])('at %i FPS a plugin costing %i ms per event is throttled within 1 s, paused 5 s later, within its ration meanwhile', (fps, msPerEvent) => {
     const { actions, workerMsPerFrameThrottled } = ration(fps, msPerEvent, 12_000);
     expect(actions.map(([a]) => a)).toEqual(['throttle', 'pause']);
     const [[, throttledAt], [, pausedAt]] = actions as [[string, number], [string, number]];
@@ -383,8 +385,8 @@ describe('the throttle rations a plugin to its budget and judges its demand (man
     expect(pausedAt - throttledAt).toBeGreaterThanOrEqual(5000);
     expect(pausedAt - throttledAt).toBeLessThanOrEqual(5000 + 1000 / fps);
     expect(pausedAt).toBeLessThanOrEqual(6000);
-    // Rationed: what it took of a core while throttled is about its budget (one batch's overshoot at most).
-    expect(workerMsPerFrameThrottled).toBeLessThanOrEqual(DEFAULT_LIMITS.frameMs * 1.5);
+    // Rationed: what it took of a core while throttled is about its ration, a quarter of the budget (one batch's overshoot at most).
+    expect(workerMsPerFrameThrottled).toBeLessThanOrEqual(DEFAULT_LIMITS.rationMs * 1.5);
   });
 
   it('a plugin cheap enough for its events is never held back', () => {

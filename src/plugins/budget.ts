@@ -6,8 +6,9 @@
  * The rule, per plugin, judged on its demand: what its events would cost it were none held back (its
  * measured cost per event × the events offered to it, delivered or held back, per frame, plus the page's
  * time compositing its layer), or its measured cost per frame where that is more:
- * - over `frameMs` per frame → throttled: rationed to its budget (`mayDeliver`), a batch at most every
- *   `throttleStride` frames and only while its measured cost in the window is within the budget;
+ * - over `frameMs` per frame → throttled: rationed to `rationMs` per frame, a quarter of its budget
+ *   (`mayDeliver`), a batch at most every `throttleStride` frames and only while its measured cost in
+ *   the window is within the ration;
  * - over it for `pauseAfterMs` → paused, with a notice naming it and its cost; a dip under the budget
  *   shorter than `dipToleranceMs` does not restart that clock (see `applyBudget`). Judged on its
  *   measured cost, a rationed plugin would read at the budget, over or under it by chance;
@@ -25,6 +26,8 @@
 
 export interface BudgetLimits {
   frameMs: number;
+  /** What a throttled plugin may cost per frame while its pause clock runs: a plugin already over its budget keeps only this much of a core. */
+  rationMs: number;
   pauseAfterMs: number;
   /** Readings under the budget for less than this do not end an over-budget stretch. */
   dipToleranceMs: number;
@@ -42,6 +45,7 @@ export interface BudgetLimits {
 
 export const DEFAULT_LIMITS: BudgetLimits = {
   frameMs: 5,
+  rationMs: 1.25,
   pauseAfterMs: 5000,
   dipToleranceMs: 1000,
   answerTimeoutMs: 1000,
@@ -303,19 +307,23 @@ export const judgedMsPerFrame = (cost: CostReading): number => Math.max(cost.msP
 
 /**
  * The throttle's ration: whether a plugin may have its next batch now. A running plugin always; a
- * throttled one only while what it measurably cost in the window is within the budget, so that over
- * the window it takes no more than its budget of a core, whatever its events would cost it. Its demand
+ * throttled one only while what it measurably cost in the window is within its ration, so that over
+ * the window it takes no more than that of a core, whatever its events would cost it. Its demand
  * keeps counting the events held back, so holding them back neither hides its cost nor delays its pause.
+ *
+ * The ration is a quarter of the budget, not all of it: a throttled plugin has shown it wants more than
+ * its budget and is paused 5 s later unless it recovers, and at the full 5 ms of every frame a heavy
+ * plugin kept a third of a core from the engines for those 5 s (on two cores, a sixth of the machine).
  */
 export function mayDeliver(state: BudgetState, cost: CostReading, limits: BudgetLimits = DEFAULT_LIMITS): boolean {
   if (state.state === 'running') return true;
   if (state.state !== 'throttled') return false;
-  return cost.msPerFrame <= limits.frameMs;
+  return cost.msPerFrame <= limits.rationMs;
 }
 
 /**
  * How many of its waiting events a plugin may have in its next batch: all while running; rationed, as
- * many as its budget over the frames a throttled batch spans pays for at its cost per event, at least
+ * many as its ration over the frames a throttled batch spans pays for at its cost per event, at least
  * one. Held back for seconds, a stream's tokens merge but each turn's streams add events of their own,
  * and a batch of all of them is long work (20 events of the heavy plugin are 400 ms) that on a loaded
  * machine can run past the 1 s answer limit: in one scenario-3 run without this bound the rationed
@@ -323,7 +331,7 @@ export function mayDeliver(state: BudgetState, cost: CostReading, limits: Budget
  */
 export function rationedBatchSize(state: BudgetState, cost: CostReading, limits: BudgetLimits = DEFAULT_LIMITS): number {
   if (state.state !== 'throttled' || cost.costPerEventMs <= 0) return Number.POSITIVE_INFINITY;
-  return Math.max(1, Math.floor((limits.frameMs * limits.throttleStride) / cost.costPerEventMs));
+  return Math.max(1, Math.floor((limits.rationMs * limits.throttleStride) / cost.costPerEventMs));
 }
 
 /** The stretch's clocks moved on by an idle gap, as if it had not happened. */
@@ -382,7 +390,7 @@ export function applyBudget(prev: BudgetState, sample: BudgetSample, limits: Bud
     return off('pause', 'frame-cost', `over budget for ${((sample.now - overSince!) / 1000).toFixed(1)} s: ${words}`);
   }
   if (over && state.state === 'running') {
-    return { state: { state: 'throttled', ...stretch, underSince: null }, decision: { action: 'throttle', cause: 'frame-cost', reason: `${words}; rationed to its budget, batches at most every ${limits.throttleStride} frames` } };
+    return { state: { state: 'throttled', ...stretch, underSince: null }, decision: { action: 'throttle', cause: 'frame-cost', reason: `${words}; rationed to ${limits.rationMs} ms per frame, batches at most every ${limits.throttleStride} frames` } };
   }
   if (state.state === 'throttled' && !over) {
     const calm = judged <= limits.frameMs / 2;
