@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPhaseCpu, phaseCpu, processTypeOf, ticksOfStat, type Reading } from './phase-cpu.ts';
+import { formatPhaseCpu, parseStat, phaseCpu, processTypeOf, type Reading } from './phase-cpu.ts';
 
 const t = (id: string, group: string, ticks: number) => ({ id, group, ticks });
 
@@ -48,12 +48,12 @@ describe('phaseCpu', () => {
   });
 });
 
-describe('ticksOfStat', () => {
+describe('parseStat', () => {
   it.each([
-    ['a plain name', '4242 (chromium) S 1 4242 4242 0 -1 4194560 100 0 0 0 731 96 0 0 20 0 1 0', 827],
-    ['a name with spaces and parentheses', '77 (Web Content (x)) R 1 77 77 0 -1 0 0 0 0 0 12 3 0 0 20 0 1 0', 15],
-  ])('reads utime + stime past %s', (_, stat, ticks) => {
-    expect(ticksOfStat(stat)).toBe(ticks);
+    ['a plain name', '4242 (chromium) S 1 4242 4242 0 -1 4194560 100 0 0 0 731 96 0 0 20 0 1 0', { name: 'chromium', parent: 1, ticks: 827 }],
+    ['a name with spaces and parentheses', '77 (Web Content (x)) R 12 77 77 0 -1 0 0 0 0 0 12 3 0 0 20 0 1 0', { name: 'Web Content (x)', parent: 12, ticks: 15 }],
+  ])('reads name, parent and utime + stime past %s', (_, stat, expected) => {
+    expect(parseStat(stat)).toEqual(expected);
   });
 });
 
@@ -63,6 +63,7 @@ describe('processTypeOf', () => {
     ['/usr/lib/chromium/chromium --type=renderer --enable-features=X', 'renderer'],
     ['/usr/lib/chromium/chromium --type=gpu-process --use-angle=swiftshader', 'gpu-process'],
     ['/usr/lib/chromium/chromium --type=utility --utility-sub-type=network.mojom.NetworkService', 'utility NetworkService'],
+    ['/usr/lib/chromium/chromium --type=utility', 'utility'],
     ['/usr/lib/chromium/chromium --type=zygote', 'zygote'],
     ['/work/node_modules/@esbuild/linux-x64/bin/esbuild --service=0.25.0 --ping', 'esbuild'],
   ])('%s is %s', (cmdline, type) => {

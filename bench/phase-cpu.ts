@@ -1,9 +1,9 @@
 /**
  * Where the machine's cores went in each phase of a scenario run (Linux only): the browser's process
  * tree is read from /proc every second, and each thread's user + system time is summed by process and
- * thread name within each phase the page marked. A trace shows one renderer's threads; this shows every process
- * at once (the page's renderer with its engine workers, the plugins' sandboxed frame, the GPU process),
- * which is what a machine with fewer cores than busy threads needs to see.
+ * thread name within each phase the page marked. A trace shows one renderer's threads; this shows
+ * every process at once (the page's renderer with its engine workers, the plugins' sandboxed frame,
+ * the GPU process), which is what a machine with fewer cores than busy threads needs to see.
  *
  * Reading /proc is the edge (`readTreeTicks`); cutting the readings into phases is pure (`phaseCpu`).
  */
@@ -41,7 +41,7 @@ export interface PhaseCpu {
   readonly groups: readonly GroupCpu[];
 }
 
-export const TICKS_PER_SECOND = 100;
+const TICKS_PER_SECOND = 100;
 
 /**
  * Each phase's CPU by group. Readings are taken every second or so; the time between two readings
@@ -80,11 +80,19 @@ export function phaseCpu(readings: readonly Reading[]): PhaseCpu[] {
   });
 }
 
-/** `utime + stime` from a /proc stat line; the name field may hold spaces and parentheses. */
-export function ticksOfStat(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the name: state is field 3, so utime (14) and stime (15) sit at 11 and 12 here.
-  return Number(fields[11]) + Number(fields[12]);
+export interface Stat {
+  name: string;
+  parent: number;
+  /** `utime + stime`. */
+  ticks: number;
+}
+
+/** A /proc `stat` line: the name sits in parentheses and may hold spaces and parentheses itself. */
+export function parseStat(stat: string): Stat {
+  const close = stat.lastIndexOf(')');
+  // After the name: state is field 3, so ppid (4), utime (14) and stime (15) sit at 1, 11 and 12 here.
+  const fields = stat.slice(close + 2).split(' ');
+  return { name: stat.slice(stat.indexOf('(') + 1, close), parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
 }
 
 /**
@@ -92,10 +100,14 @@ export function ticksOfStat(stat: string): number {
  * process in the tree (the tool's own helpers) by its program's name.
  */
 export function processTypeOf(cmdline: string): string {
-  if (!/chrom/i.test(cmdline.split(' ')[0] ?? '')) return cmdline.split(' ')[0]?.split('/').pop() || 'unknown';
-  const match = /--type=([a-z-]+)/.exec(cmdline);
-  if (!match) return 'browser';
-  return match[1] === 'utility' ? `utility ${/--utility-sub-type=([\w.]+)/.exec(cmdline)?.[1]?.split('.').pop() ?? ''}`.trim() : match[1]!;
+  const program = cmdline.split(' ')[0] ?? '';
+  if (!/chrom/i.test(program)) return program.split('/').pop() || 'unknown';
+  const type = /--type=([a-z-]+)/.exec(cmdline)?.[1];
+  if (!type) return 'browser';
+  if (type !== 'utility') return type;
+  // e.g. network.mojom.NetworkService → NetworkService
+  const service = /--utility-sub-type=([\w.]+)/.exec(cmdline)?.[1]?.split('.').pop();
+  return service ? `utility ${service}` : 'utility';
 }
 
 /**
@@ -108,7 +120,7 @@ export function readTreeTicks(rootPid: number, labels: Map<number, string>): Thr
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     const stat = readQuietly(`/proc/${pid}/stat`);
-    if (stat) parentOf.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    if (stat) parentOf.set(pid, parseStat(stat).parent);
   }
   const inTree = (pid: number): boolean => {
     for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === rootPid) return true;
@@ -130,9 +142,9 @@ export function readTreeTicks(rootPid: number, labels: Map<number, string>): Thr
     }
     for (const tid of tids) {
       const stat = readQuietly(`/proc/${pid}/task/${tid}/stat`);
-      const name = readQuietly(`/proc/${pid}/task/${tid}/comm`)?.trim();
-      if (!stat || !name) continue;
-      threads.push({ id: `${pid}/${tid}`, group: `${labels.get(pid)} · ${name}`, ticks: ticksOfStat(stat) });
+      if (!stat) continue;
+      const { name, ticks } = parseStat(stat);
+      threads.push({ id: `${pid}/${tid}`, group: `${labels.get(pid)} · ${name}`, ticks });
     }
   }
   return threads;

@@ -21,7 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppDriver, launchChromium } from './browser.ts';
 import { argOf, serveBuild } from './cli.ts';
-import { formatPhaseCpu, phaseCpu, readTreeTicks, type Reading } from './phase-cpu.ts';
+import { formatPhaseCpu, phaseCpu, readTreeTicks, type PhaseCpu, type Reading } from './phase-cpu.ts';
 import { PHASE_MARK_PREFIX } from '../src/scenarios/phase-marks.ts';
 import { isScenarioSetting } from '../src/scenarios/plans.ts';
 import { phaseFrameFigures, summarizeFrameCallbacks, type TraceEvent } from './trace-summary.ts';
@@ -34,6 +34,7 @@ const traced = !process.argv.includes('--no-trace');
 const cpu = process.argv.includes('--cpu');
 const setting = argOf('--setting') ?? 'quick';
 if (!isScenarioSetting(setting)) throw new Error(`--setting takes quick, standard or full (got "${setting}")`);
+if (cpu && process.platform !== 'linux') throw new Error('--cpu reads /proc, which only Linux has');
 const started = new Date();
 const out = argOf('--out') ?? join('bench-results', `bench-trace-${scenario}-${started.toISOString().replace(/[:.]/g, '-')}.json`);
 const { server, baseUrl } = await serveBuild(dist);
@@ -53,6 +54,8 @@ try {
   const readings: Reading[] = [];
   const watching = { on: cpu };
   const watch = cpu ? readEachSecond(page, readings, watching) : Promise.resolve();
+  // Its failure is thrown where it is awaited, after the run, not as an unhandled rejection meanwhile.
+  watch.catch(() => undefined);
   await result.waitFor({ timeout: setting === 'quick' ? 600_000 : 3600_000 });
   watching.on = false;
   await watch;
@@ -80,7 +83,7 @@ async function readEachSecond(page: Page, readings: Reading[], watching: { on: b
   }
 }
 
-async function summarizeTrace(text: string, cpuByPhase: unknown): Promise<void> {
+async function summarizeTrace(text: string, cpuByPhase: PhaseCpu[] | undefined): Promise<void> {
   const buffer = await browser.stopTracing();
   if (traceOut) writeFileSync(traceOut, buffer);
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;

@@ -11,7 +11,7 @@
  *   the window is within the ration;
  * - over it for `pauseAfterMs` → paused, with a notice naming it and its cost; a dip under the budget
  *   shorter than `dipToleranceMs` does not restart that clock (see `applyBudget`). Judged on its
- *   measured cost, a rationed plugin would read at the budget, over or under it by chance;
+ *   measured cost, a rationed plugin would read at its ration, under the budget, and never be paused;
  * - more messages from it than `messagesPerSecond` → disabled, judged on each message's arrival too
  *   (`judgeMessages`) and before the answer limit: a worker busy posting messages is flooding, not silent;
  * - a batch unanswered for `answerTimeoutMs` → its worker is terminated and it is disabled;

@@ -6,9 +6,10 @@
  * without again. The plugins run in the real sandbox under the real budget, fed from the batches the
  * page receives, driven from the page's frame loop, where the runner also records every frame and
  * the page's whole frame work. Before the first phase the council warms up until its decode rate
- * stops rising (warm-up.ts): the browser keeps compiling the engines' WebAssembly for tens of
- * seconds, and phases measured while it does read the later one faster. Core decode and TTFT with plugins are compared with the mean of
- * the phases before and after them (criteria.ts, pluginReference).
+ * stops rising, and on the longer settings for at least 60 s (warm-up.ts): the browser keeps
+ * compiling the engines' WebAssembly for tens of seconds, and phases measured while it does read the
+ * later one faster. Core decode and TTFT with plugins are compared with the mean of the phases before
+ * and after them (criteria.ts, pluginReference).
  */
 import type { MemberConfig, TokenBatch } from '../../scheduler/protocol.ts';
 import { runtimeOverheadBytes } from '../../tiers/capacity.ts';
